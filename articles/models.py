@@ -1,0 +1,297 @@
+"""Knowledge base: categories, articles, their sections, steps and figures.
+
+Text fields listed in translation.py exist once per language
+(title_en, title_de, …) through django-modeltranslation.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from articles.figures import build_renditions, validate_figure_image
+from articles.rich_text import render_markdown
+
+
+class Category(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name or self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Article.Status.PUBLISHED)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    kb_number = models.CharField(
+        _("KB number"), max_length=12, unique=True, help_text=_("For example KB70.")
+    )
+    slug = models.SlugField(_("slug"), unique=True, max_length=80)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    related = models.ManyToManyField(
+        "self", blank=True, symmetrical=False, verbose_name=_("related articles")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Bookkeeping for load_help_content: the hash of the source file last
+    # loaded and of the article's content right after that load, so a later
+    # load can tell a staff edit from an untouched article.
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    loaded_content_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category__order", "order", "kb_number"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def __str__(self):
+        return f"{self.kb_number}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("articles:article", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    def content_hash(self):
+        """A digest of every translated text of the article, its sections and steps."""
+        digest = hashlib.sha256()
+        languages = [code for code, _name in settings.LANGUAGES]
+
+        def feed(obj, fields):
+            for field in fields:
+                for lang in languages:
+                    digest.update(str(getattr(obj, f"{field}_{lang}", "") or "").encode())
+                    digest.update(b"\x00")
+
+        feed(self, ["title", "summary"])
+        digest.update(self.status.encode())
+        for section in self.sections.all():
+            digest.update(section.anchor.encode())
+            feed(section, ["title", "intro"])
+            for step in section.steps.all():
+                digest.update(step.label.encode())
+                feed(step, ["text"])
+        for figure in self.figures.all():
+            digest.update(figure.number.encode())
+            feed(figure, ["caption", "alt_text"])
+        return digest.hexdigest()
+
+
+class Section(models.Model):
+    """One part of an article, typically one device or platform ("iOS", "DSC+")."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="sections", verbose_name=_("article")
+    )
+    anchor = models.SlugField(_("anchor"), max_length=60, help_text=_("Used in the page address, e.g. #ios."))
+    title = models.CharField(_("title"), max_length=200)
+    intro = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+    intro_html = models.TextField(blank=True, editable=False)
+    action_url = models.CharField(
+        _("action link"),
+        max_length=100,
+        blank=True,
+        help_text=_("Optional page the section leads to, as a URL name such as connectivity:test."),
+    )
+    action_label = models.CharField(_("action label"), max_length=120, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "anchor"], name="unique_section_anchor")
+        ]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.title or self.anchor
+
+    def save(self, *args, **kwargs):
+        render_translated_markdown(self, "intro")
+        super().save(*args, **kwargs)
+
+    def action_href(self):
+        """The resolved action link, or "" when none is set or it does not exist."""
+        if not self.action_url:
+            return ""
+        try:
+            return reverse(self.action_url)
+        except NoReverseMatch:
+            return ""
+
+
+class Step(models.Model):
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="steps", verbose_name=_("section")
+    )
+    label = models.CharField(
+        _("label"), max_length=10, blank=True, help_text=_("Optional, e.g. 3.a. Leave empty to number automatically.")
+    )
+    text = models.TextField(_("text"), help_text=_("Markdown. Write KB70 to link another article."))
+    text_html = models.TextField(blank=True, editable=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+
+    def __str__(self):
+        return f"{self.section} · {self.label or self.order}"
+
+    def save(self, *args, **kwargs):
+        render_translated_markdown(self, "text")
+        super().save(*args, **kwargs)
+
+
+def figure_upload_to(instance, filename):
+    """Store figure images under a random name, keeping only a safe extension."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    if extension not in {"png", "jpg", "jpeg", "webp"}:
+        extension = "png"
+    return f"figures/{secrets.token_hex(12)}.{extension}"
+
+
+class Figure(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="figures", verbose_name=_("article")
+    )
+    step = models.ForeignKey(
+        Step,
+        on_delete=models.SET_NULL,
+        related_name="figures",
+        null=True,
+        blank=True,
+        verbose_name=_("shown beside step"),
+    )
+    number = models.CharField(_("number"), max_length=10, help_text=_("For example 3A; shown as “Figure 3A”."))
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    alt_text = models.CharField(_("alternative text"), max_length=300, help_text=_("What the picture shows, for screen readers."))
+    image = models.ImageField(_("image"), upload_to=figure_upload_to, validators=[validate_figure_image])
+    order = models.PositiveIntegerField(_("order"), default=0)
+    # {"en": {"width": 960, "height": 720, "sources": {"webp": [[480, "url"], …], "jpeg": […]}}, "de": …}
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="unique_figure_number")
+        ]
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+
+    def __str__(self):
+        return f"{self.article.kb_number} · {self.number}"
+
+    def save(self, *args, **kwargs):
+        self.renditions = build_renditions(self)
+        super().save(*args, **kwargs)
+
+    def rendition_for(self, language):
+        return self.renditions.get(language) or self.renditions.get(settings.LANGUAGE_CODE) or {}
+
+
+class Feedback(models.Model):
+    """One "Was this article helpful?" vote, at most one per visitor and article."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("article")
+    )
+    language = models.CharField(_("language"), max_length=8)
+    helpful = models.BooleanField(_("helpful"))
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    visitor = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "visitor"], name="one_vote_per_visitor")
+        ]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+
+    def __str__(self):
+        return f"{self.article.kb_number} {'👍' if self.helpful else '👎'}"
+
+
+class FailedSearch(models.Model):
+    """A search that found nothing, counted per normalised query and language."""
+
+    query = models.CharField(_("query"), max_length=200)
+    language = models.CharField(_("language"), max_length=8)
+    count = models.PositiveIntegerField(_("times"), default=1)
+    last_seen = models.DateTimeField(_("last seen"), auto_now=True)
+
+    class Meta:
+        ordering = ["-count", "-last_seen"]
+        constraints = [
+            models.UniqueConstraint(fields=["query", "language"], name="unique_failed_search")
+        ]
+        verbose_name = _("failed search")
+        verbose_name_plural = _("failed searches")
+
+    def __str__(self):
+        return self.query
+
+
+def render_translated_markdown(instance, field):
+    """Fill <field>_html_<lang> with sanitised HTML of <field>_<lang>."""
+    for code, _name in settings.LANGUAGES:
+        source = getattr(instance, f"{field}_{code}", None) or ""
+        setattr(instance, f"{field}_html_{code}", render_markdown(source) if source else "")
+
+
+class SearchEntry(models.Model):
+    """Plain text of one article in one language, kept for search.
+
+    On PostgreSQL `vector` holds the weighted tsvector (title A, summary B,
+    body C) built with the language's text-search configuration.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="search_entries")
+    language = models.CharField(max_length=8)
+    title = models.TextField()
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    published = models.BooleanField(default=False)
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language"], name="unique_search_entry")
+        ]

@@ -1,0 +1,48 @@
+"""Keep search text and cached pages in step with every edit."""
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from articles.models import Article, Category, Figure, Section, Step
+from articles.page_cache import bump_content_version
+from articles.search import rebuild_search_entries
+
+
+def _article_of(instance):
+    if isinstance(instance, Article):
+        return instance
+    if isinstance(instance, Section):
+        return instance.article
+    if isinstance(instance, Step):
+        return instance.section.article
+    return None
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_save, sender=Section)
+@receiver(post_save, sender=Step)
+@receiver(post_delete, sender=Section)
+@receiver(post_delete, sender=Step)
+def reindex_article(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    try:
+        article = _article_of(instance)
+        if article is not None and Article.objects.filter(pk=article.pk).exists():
+            rebuild_search_entries(article)
+    except (Article.DoesNotExist, Section.DoesNotExist):
+        pass  # the parent is being deleted as well
+    bump_content_version()
+
+
+@receiver(post_save, sender=Figure)
+@receiver(post_delete, sender=Figure)
+@receiver(post_save, sender=Category)
+@receiver(post_delete, sender=Category)
+@receiver(post_delete, sender=Article)
+def content_changed(sender, **kwargs):
+    bump_content_version()
+
+
+@receiver(m2m_changed, sender=Article.related.through)
+def related_changed(sender, **kwargs):
+    bump_content_version()

@@ -1,0 +1,40 @@
+"""Template helpers for articles: sanitised rich text and responsive figures."""
+from django import template
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from articles.rich_text import sanitise_html
+
+register = template.Library()
+
+
+@register.filter
+def rich_text(html):
+    """Re-sanitise stored HTML and point KB links to the reader's language."""
+    if not html:
+        return ""
+    kb_prefix = reverse("articles:kb_redirect", kwargs={"kb_number": "KB0"})[: -len("KB0/")]
+    cleaned = sanitise_html(html).replace('href="/__kb__/', f'href="{kb_prefix}')
+    return mark_safe(cleaned)
+
+
+@register.inclusion_tag("articles/includes/figure.html")
+def figure_picture(figure, sizes="(min-width: 48rem) 16rem, 90vw", gallery_index=None):
+    language = get_language()
+    rendition = figure.rendition_for(language)
+    sources = rendition.get("sources", {})
+    def srcset(kind):
+        return ", ".join(f"{url} {width}w" for width, url in sources.get(kind, []))
+    jpeg = sources.get("jpeg", [])
+    return {
+        "figure": figure,
+        "webp_srcset": srcset("webp"),
+        "jpeg_srcset": srcset("jpeg"),
+        "fallback": jpeg[0][1] if jpeg else rendition.get("original", ""),
+        "full": jpeg[-1][1] if jpeg else rendition.get("original", ""),
+        "width": rendition.get("width"),
+        "height": rendition.get("height"),
+        "sizes": sizes,
+        "gallery_index": gallery_index,
+    }

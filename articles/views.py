@@ -1,0 +1,177 @@
+"""Public pages of the knowledge base: home, category, article, search, feedback, troubleshooter."""
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from articles import page_cache
+from articles.display import article_queryset, categories_with_articles, prepare_article
+from articles.forms import FeedbackForm
+from articles.models import Article, Feedback
+from articles.search import clean_query, record_failed_search, search_articles
+
+VISITOR_COOKIE = "kb_visitor"
+
+
+def cached_page(request, kind, ident, build):
+    """Serve a public page from the page cache, rendering it once per content version."""
+    key = page_cache.page_key(kind, get_language(), f"{ident}:{request.get_host()}")
+    content = page_cache.get_page(key)
+    if content is None:
+        content = build({"cacheable": True})
+        page_cache.store_page(key, content)
+    response = HttpResponse(content)
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_GET
+def home(request):
+    def build(base):
+        categories = [c for c in categories_with_articles() if c.articles.all()]
+        return render_to_string("articles/home.html", {**base, "categories": categories}, request=request)
+
+    return cached_page(request, "home", "", build)
+
+
+@require_GET
+def category_detail(request, slug):
+    def build(base):
+        category = get_object_or_404(categories_with_articles(), slug=slug)
+        return render_to_string("articles/category.html", {**base, "category": category}, request=request)
+
+    return cached_page(request, "category", slug, build)
+
+
+@require_GET
+def article_detail(request, slug):
+    def build(base):
+        article = get_object_or_404(article_queryset().published(), slug=slug)
+        return render_article(request, prepare_article(article), extra=base)
+
+    return cached_page(request, "article", slug, build)
+
+
+@staff_member_required
+@require_GET
+def article_preview(request, slug):
+    """Staff see drafts (and unsaved-to-cache changes) exactly as readers will."""
+    article = get_object_or_404(article_queryset(), slug=slug)
+    response = HttpResponse(render_article(request, prepare_article(article), preview=True))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def render_article(request, article, preview=False, extra=None):
+    context = {**(extra or {}), "article": article, "preview": preview}
+    return render_to_string("articles/article.html", context, request=request)
+
+
+@require_GET
+def kb_redirect(request, kb_number):
+    article = get_object_or_404(Article.objects.published(), kb_number__iexact=kb_number)
+    return redirect(article)
+
+
+@require_GET
+def search(request):
+    raw = request.GET.get("q", "")
+    query, truncated = clean_query(raw)
+    context = {"search_query": query, "truncated": truncated, "max_length": 200}
+    if not query:
+        context["empty_query"] = "q" in request.GET
+        results = []
+    else:
+        results = search_articles(query, get_language())
+        if not results:
+            record_failed_search(query, get_language())
+    context["results"] = results
+    if not results:
+        context["suggestions"] = list(Article.objects.published().select_related("category")[:5])
+    return render(request, "articles/search.html", context)
+
+
+def visitor_id(request):
+    """A random per-browser identifier kept in a signed cookie (no personal data)."""
+    value = request.get_signed_cookie(VISITOR_COOKIE, default=None, salt="kb-visitor")
+    return value or secrets.token_urlsafe(16)
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request, slug):
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    visitor = visitor_id(request)
+    visitor_hash = hashlib.sha256(f"{settings.SECRET_KEY}:{visitor}".encode()).hexdigest()
+    existing = Feedback.objects.filter(article=article, visitor=visitor_hash).first()
+    if request.method == "POST":
+        form = FeedbackForm(request.POST)
+        if form.is_valid():
+            values = {
+                "helpful": form.cleaned_data["helpful"],
+                "comment": form.cleaned_data["comment"],
+                "language": get_language(),
+            }
+            try:
+                with transaction.atomic():
+                    Feedback.objects.update_or_create(article=article, visitor=visitor_hash, defaults=values)
+            except IntegrityError:
+                Feedback.objects.filter(article=article, visitor=visitor_hash).update(**values)
+            response = redirect(f"{request.path}?sent=1")
+            response.set_signed_cookie(
+                VISITOR_COOKIE, visitor, salt="kb-visitor", max_age=365 * 86400,
+                httponly=True, samesite="Lax", secure=request.is_secure(),
+            )
+            return response
+    else:
+        initial = {"helpful": request.GET.get("helpful")} if request.GET.get("helpful") in {"yes", "no"} else {}
+        if existing:
+            initial.setdefault("helpful", "yes" if existing.helpful else "no")
+            initial["comment"] = existing.comment
+        form = FeedbackForm(initial=initial)
+    context = {"article": article, "form": form, "existing": existing, "sent": request.GET.get("sent") == "1"}
+    return render(request, "articles/feedback.html", context)
+
+
+def troubleshooting_article():
+    article = (
+        article_queryset().published().filter(kb_number=settings.TROUBLESHOOTING_ARTICLE_KB).first()
+    )
+    if article is None:
+        raise Http404(_("The troubleshooting guide is not available."))
+    return prepare_article(article)
+
+
+@require_GET
+def troubleshooter(request):
+    def build(base):
+        article = troubleshooting_article()
+        return render_to_string("articles/troubleshooter.html", {**base, "article": article}, request=request)
+
+    return cached_page(request, "troubleshooter", "", build)
+
+
+@require_GET
+def situation(request, anchor):
+    def build(base):
+        article = troubleshooting_article()
+        matches = [section for section in article.display_sections if section.anchor == anchor]
+        if not matches:
+            raise Http404(_("There is no such situation."))
+        others = [section for section in article.display_sections if section.anchor != anchor]
+        return render_to_string(
+            "articles/situation.html",
+            {**base, "article": article, "section": matches[0], "others": others},
+            request=request,
+        )
+
+    return cached_page(request, "situation", anchor, build)
+
+

@@ -1,0 +1,15 @@
+"""Template context shared by every page."""
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+
+def site(request):
+    """Language alternates of the current page, for the switcher and hreflang links."""
+    path = request.get_full_path()
+    current = get_language()
+    alternates = [
+        {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
+        for code, name in settings.LANGUAGES
+    ]
+    return {"language_alternates": alternates}

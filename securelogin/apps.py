@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SecureloginConfig(AppConfig):
+    name = "securelogin"
+    verbose_name = _("Secure sign-in")
