@@ -31,7 +31,7 @@ def link_kb_references(text):
     /kb/KB70/ under the page's own language prefix at render time: the
     template filter resolves the placeholder.
     """
-    return KB_REFERENCE.sub(r"[\1](kb:\1)", text)
+    return KB_REFERENCE.sub(r"[\1](kb:\1/)", text)
 
 
 def render_markdown(source):

@@ -89,17 +89,19 @@ def _substring_scores(entries, terms):
     condition = Q()
     for term in terms:
         condition |= Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term)
+    patterns = [re.compile(r"(?<!\w)" + re.escape(term)) for term in terms]  # matches at word starts
     scored = {}
     for entry in entries.filter(condition).only("article_id", "title", "summary", "body")[:500]:
         title, summary, body = entry.title.casefold(), entry.summary.casefold(), entry.body.casefold()
         score = 0.0
-        for term in terms:
-            if term in title:
+        for pattern in patterns:
+            if pattern.search(title):
                 score += 10
-            if term in summary:
+            if pattern.search(summary):
                 score += 4
-            if term in body:
-                score += 1 + min(body.count(term), 5) * 0.2
+            hits = len(pattern.findall(body))
+            if hits:
+                score += 1 + min(hits, 5) * 0.2
         phrase = " ".join(terms)
         if len(terms) > 1 and phrase in title:
             score += 20

@@ -1,10 +1,25 @@
 """Keep search text and cached pages in step with every edit."""
+import threading
+from contextlib import contextmanager
+
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from articles.models import Article, Category, Figure, Section, Step
 from articles.page_cache import bump_content_version
 from articles.search import rebuild_search_entries
+
+_state = threading.local()
+
+
+@contextmanager
+def suspended():
+    """Skip per-row re-indexing during a bulk load (the loader re-indexes once at the end)."""
+    _state.suspended = True
+    try:
+        yield
+    finally:
+        _state.suspended = False
 
 
 def _article_of(instance):
@@ -23,7 +38,7 @@ def _article_of(instance):
 @receiver(post_delete, sender=Section)
 @receiver(post_delete, sender=Step)
 def reindex_article(sender, instance, raw=False, **kwargs):
-    if raw:
+    if raw or getattr(_state, "suspended", False):
         return
     try:
         article = _article_of(instance)

@@ -1,14 +1,11 @@
-"""Shared test set-up: private temp media, a clean cache, Debian's Chromium for Playwright."""
+"""Shared test set-up: a clean cache and Debian's Chromium for Playwright.
+
+portal/settings_test.py gives the suite throw-away media folders."""
 import os
-import tempfile
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is
 # only touched from that same thread, so this is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="portal-media-"))
-os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="portal-private-"))
-os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
-os.environ.setdefault("CACHE_KEY_PREFIX", "portal-test")
 
 import pytest  # noqa: E402
 
