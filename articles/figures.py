@@ -15,7 +15,10 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-RENDITION_FORMATS = (("webp", "WEBP", {"quality": 80, "method": 4}), ("jpeg", "JPEG", {"quality": 82, "optimize": True, "progressive": True}))
+RENDITION_FORMATS = (
+    ("webp", "WEBP", {"quality": 80, "method": 4}),
+    ("jpeg", "JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+)
 
 
 def validate_figure_image(upload):

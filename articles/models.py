@@ -295,3 +295,6 @@ class SearchEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "language"], name="unique_search_entry")
         ]
+
+    def __str__(self):
+        return f"{self.language}: {self.title}"
