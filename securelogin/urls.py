@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import emulator_views, views
 
 app_name = "securelogin"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("signin/", views.signin, name="signin"),
+    path("signin/verify/", views.verify, name="verify"),
+    path("signout/", views.signout, name="signout"),
+    path("account/security/secure-login/device/", views.security_device, name="security_device"),
+    path("tasks/verify/", views.task_verify, name="task_verify"),
+    path("tasks/<slug:purpose>/", views.start_task, name="task"),
+    path("device/", emulator_views.my_device, name="my_device"),
+    path("devices/<int:pk>/", emulator_views.emulator, name="emulator"),
+    path("devices/<int:pk>/respond/", emulator_views.respond, name="emulator_respond"),
+    path("devices/<int:pk>/pin/", emulator_views.card_pin, name="emulator_pin"),
+]

@@ -1,0 +1,109 @@
+"""Staff tools: assign, revoke and unlock security devices; read the audit log."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import AuditEvent, SecurityDevice
+
+
+class AssignDeviceForm(forms.ModelForm):
+    """Assigning a device creates a fresh secret; the PIN is only hashed, then encrypted."""
+
+    pin = forms.RegexField(
+        label=_("PIN"), regex=r"^[0-9]{4}$", required=False,
+        help_text=_("4 digits, for IB Key on Android and the DSC+; leave empty for iPhone."),
+        widget=forms.PasswordInput(render_value=False),
+    )
+
+    class Meta:
+        model = SecurityDevice
+        fields = ["user", "kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = get_user_model().objects.filter(is_staff=False, is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind in (SecurityDevice.Kind.ANDROID, SecurityDevice.Kind.DSC) and not data.get("pin"):
+            self.add_error("pin", _("This device needs a 4-digit PIN."))
+        return data
+
+
+@admin.register(SecurityDevice)
+class SecurityDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "confirmed", "locked_at", "throttling_failure_count", "card_blocked_at",
+                    "last_used_at", "revoked_at"]
+    list_filter = ["kind", "confirmed", ("locked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "user__email"]
+    actions = ["unlock_devices", "revoke_devices"]
+    readonly_fields = ["user", "kind", "name", "confirmed", "suite", "locked_at", "throttling_failure_count",
+                       "throttling_failure_timestamp", "card_pin_failures", "card_blocked_at", "created_at",
+                       "last_used_at", "revoked_at"]
+    exclude = ["encrypted_key", "encrypted_pin_hash"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = AssignDeviceForm
+            kwargs["fields"] = ["user", "kind", "pin"]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "kind", "pin"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        device = services.assign_device(
+            form.cleaned_data["user"], form.cleaned_data["kind"], form.cleaned_data.get("pin") or "",
+            actor=request.user.get_username(),
+        )
+        obj.pk = device.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the audit log refers to devices
+
+    @admin.action(description=_("Unlock the selected devices (clear lockout, back-off and card block)"))
+    def unlock_devices(self, request, queryset):
+        for device in queryset:
+            device.unlock()
+            services.audit(AuditEvent.Kind.UNLOCK, user=device.user, device=device, request=request,
+                           actor=request.user.get_username())
+        self.message_user(request, _("%(count)d device(s) unlocked.") % {"count": queryset.count()}, messages.SUCCESS)
+
+    @admin.action(description=_("Revoke the selected devices"))
+    def revoke_devices(self, request, queryset):
+        count = 0
+        for device in queryset.filter(confirmed=True):
+            device.revoke()
+            services.audit(AuditEvent.Kind.DEVICE_REVOKED, user=device.user, device=device, request=request,
+                           actor=request.user.get_username())
+            count += 1
+        self.message_user(request, _("%(count)d device(s) revoked.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "username", "device", "purpose", "reason", "ip", "actor"]
+    list_filter = ["kind", "purpose"]
+    search_fields = ["username", "ip", "actor"]
+    date_hierarchy = "created_at"
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

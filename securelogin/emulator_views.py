@@ -1,0 +1,146 @@
+"""The device emulators: a phone with IB Key (iOS, Android) and the DSC+ card.
+
+Each page is bound to the device of the client whose sign-in is in progress
+(first factor passed) or who is signed in; any other device is a 404. The
+response is computed on the server (POST with CSRF) so the device's secret
+never reaches the browser: JSON for the page's script, an HTML page when
+JavaScript is off.
+"""
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from . import feedback, services, session_state
+from .forms import CardPinForm, DeviceInputForm
+from .models import AuditEvent, SecurityDevice
+
+TEMPLATES = {
+    SecurityDevice.Kind.IOS: "securelogin/emulator_phone.html",
+    SecurityDevice.Kind.ANDROID: "securelogin/emulator_phone.html",
+    SecurityDevice.Kind.DSC: "securelogin/emulator_dsc.html",
+}
+# Screens reachable by a plain link or GET button (so the phone works without JavaScript).
+PHONE_SCREENS = ("start", "login", "account", "more", "twofa", "challenge")
+BIOMETRICS = ("face", "touch")
+
+
+def _holder(request):
+    """The client the emulator may serve: signed in, or with a pending sign-in."""
+    if request.user.is_authenticated:
+        return request.user
+    return session_state.pending_user(request.session)
+
+
+def _device(request, pk):
+    holder = _holder(request)
+    if holder is None:
+        raise Http404
+    return get_object_or_404(SecurityDevice, pk=pk, user=holder, confirmed=True)
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@never_cache
+def my_device(request):
+    holder = _holder(request)
+    device = services.active_device(holder) if holder else None
+    if device is None:
+        return redirect("securelogin:signin")
+    return redirect("securelogin:emulator", pk=device.pk)
+
+
+def _page(request, device, screen, status=200, **extra):
+    source = request.POST if request.method == "POST" else request.GET
+    biometric = source.get("biometric", "face")
+    context = {
+        "device": device,
+        "screen": screen,
+        "biometric": biometric if biometric in BIOMETRICS else "face",
+        "screens": PHONE_SCREENS,
+        **extra,
+    }
+    return render(request, TEMPLATES[device.kind], context, status=status)
+
+
+@never_cache
+def emulator(request, pk):
+    device = _device(request, pk)
+    if device.kind == SecurityDevice.Kind.DSC:
+        return _page(request, device, "off")
+    screen = request.GET.get("screen", "start")
+    return _page(request, device, screen if screen in PHONE_SCREENS else "start")
+
+
+def _error(request, device, message, status=400, **extra):
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "error": message, **extra}, status=status)
+    screen = "off" if device.kind == SecurityDevice.Kind.DSC else "challenge"
+    return _page(request, device, screen, status=status, error=message, **extra)
+
+
+def _card_blocked(request, device):
+    return _error(request, device, feedback.problem(feedback.CARD_BLOCKED).message, status=403, blocked=True)
+
+
+@require_POST
+@never_cache
+@sensitive_post_parameters("pin")
+def card_pin(request, pk):
+    """The DSC+'s own PIN check (PIN> … OK) with its retry limit."""
+    device = _device(request, pk)
+    if device.kind != SecurityDevice.Kind.DSC:
+        raise Http404
+    if device.card_blocked_at:
+        return _card_blocked(request, device)
+    form = CardPinForm(request.POST)
+    if not form.is_valid():
+        return _error(request, device, _("The PIN has 4 digits."))
+    if device.check_card_pin(form.cleaned_data["pin"]):
+        if _wants_json(request):
+            return JsonResponse({"ok": True})
+        return _page(request, device, "off")
+    if device.card_blocked_at:
+        services.audit(AuditEvent.Kind.CARD_BLOCKED, user=device.user, device=device, request=request)
+        return _card_blocked(request, device)
+    return _error(request, device, _("Wrong PIN. %(count)d tries left before the card blocks.")
+                  % {"count": device.card_pin_retries_left}, status=403, retries_left=device.card_pin_retries_left)
+
+
+@require_POST
+@never_cache
+@sensitive_post_parameters("pin")
+def respond(request, pk):
+    """Generate Passcode: the device turns the challenge (and PIN) into the response."""
+    device = _device(request, pk)
+    form = DeviceInputForm(request.POST)
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return _error(request, device, first)
+    pin = form.cleaned_data.get("pin") or ""
+    if device.needs_pin and not pin:
+        return _error(request, device, _("Enter your 4-digit PIN."))
+    if device.kind == SecurityDevice.Kind.DSC:
+        if device.card_blocked_at:
+            return _card_blocked(request, device)
+        if not device.check_card_pin(pin):
+            if device.card_blocked_at:
+                services.audit(AuditEvent.Kind.CARD_BLOCKED, user=device.user, device=device, request=request)
+                return _card_blocked(request, device)
+            return _error(request, device, _("Wrong PIN."), status=403, retries_left=device.card_pin_retries_left)
+    challenge = form.cleaned_data["challenge"]
+    if device.kind == SecurityDevice.Kind.IOS and request.POST.get("confirmed") != "1":
+        # IB Key on iOS asks for Face ID / Touch ID before it shows the response.
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "error": _("Confirm with Face ID or Touch ID first.")}, status=400)
+        return _page(request, device, "biometric", challenge=challenge)
+    response = device.response_for(challenge, pin=pin if device.needs_pin else None)
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "response": response})
+    screen = "challenge" if device.kind == SecurityDevice.Kind.ANDROID else "response"
+    return _page(request, device, screen, response=response, challenge=challenge)

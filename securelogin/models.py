@@ -1,0 +1,316 @@
+"""Security devices, challenges and the audit log of the emulated Client Portal."""
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+
+from portal.crypto import decrypt, encrypt
+
+from . import conf
+from .ocra import hash_pin, ocra, parse_suite
+
+
+class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A client's challenge/response device: IB Key on iOS or Android, or a DSC+ card.
+
+    One model with a `kind` field rather than one model per kind: all kinds
+    hold the same data (an OCRA key, a suite, optionally a PIN) and verify the
+    same way; the kind only picks the suite and the emulator's look. One table
+    also makes "the client's active device" a single unique constraint, and
+    the throttle counters (django-otp's ThrottlingMixin) a per-account figure,
+    because a client has at most one active (confirmed) device.
+
+    Suites (RFC 6287 §8: with a 6-digit numeric challenge the response must not
+    be longer than 6 digits):
+    - iOS: OCRA-1:HOTP-SHA256-6:QN06 (the phone unlocks the key with Face ID /
+      Touch ID, so no PIN enters the computation);
+    - Android and DSC+: OCRA-1:HOTP-SHA256-6:QN06-PSHA1, the SHA-1 of the PIN is
+      OCRA's P input, so a wrong PIN gives a wrong response. The DSC+ also
+      checks the PIN itself and blocks after CARD_PIN_RETRIES wrong PINs.
+    The key (32 random bytes) and the PIN hash are encrypted at rest.
+    """
+
+    class Kind(models.TextChoices):
+        IOS = "ios", _("IB Key on iPhone")
+        ANDROID = "android", _("IB Key on Android")
+        DSC = "dsc", _("Digital Security Card (DSC+)")
+
+    SUITES = {
+        Kind.IOS: "OCRA-1:HOTP-SHA256-6:QN06",
+        Kind.ANDROID: "OCRA-1:HOTP-SHA256-6:QN06-PSHA1",
+        Kind.DSC: "OCRA-1:HOTP-SHA256-6:QN06-PSHA1",
+    }
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    suite = models.CharField(_("OCRA suite"), max_length=64, editable=False)
+    encrypted_key = models.TextField(editable=False)
+    encrypted_pin_hash = models.TextField(blank=True, editable=False)
+    card_pin_failures = models.PositiveSmallIntegerField(_("wrong card PINs in a row"), default=0)
+    card_blocked_at = models.DateTimeField(_("card blocked at"), null=True, blank=True)
+    locked_at = models.DateTimeField(_("account locked at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("security device")
+        verbose_name_plural = _("security devices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(confirmed=True), name="securelogin_one_active_device_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.user}"
+
+    # --- creation and secrets -------------------------------------------------
+
+    @classmethod
+    def build(cls, user, kind, pin=""):
+        """A new active device for `user` with a fresh random key (not saved)."""
+        device = cls(user=user, kind=kind, name=str(cls.Kind(kind).label), confirmed=True)
+        device.suite = cls.SUITES[kind]
+        device.encrypted_key = encrypt(secrets.token_bytes(32))
+        device.set_pin(pin)
+        return device
+
+    def set_pin(self, pin):
+        if self.needs_pin:
+            if not (pin and len(pin) == 4 and pin.isascii() and pin.isdigit()):
+                raise ValueError("This device needs a 4-digit PIN.")
+            self.encrypted_pin_hash = encrypt(hash_pin(pin, "SHA1"))
+        else:
+            self.encrypted_pin_hash = ""
+
+    @property
+    def needs_pin(self):
+        return self.kind in (self.Kind.ANDROID, self.Kind.DSC)
+
+    def _key(self):
+        return decrypt(self.encrypted_key)
+
+    def _pin_hash(self):
+        return decrypt(self.encrypted_pin_hash) if self.encrypted_pin_hash else None
+
+    # --- responses ------------------------------------------------------------
+
+    def response_for(self, challenge, pin=None):
+        """What the device shows for `challenge`; with `pin` as typed on the device
+        (a wrong PIN gives a wrong response), else with the PIN on record."""
+        suite = parse_suite(self.suite)
+        inputs = {}
+        if suite.pin_hash_name:
+            inputs["pin_hash"] = hash_pin(pin, suite.pin_hash_name) if pin is not None else self._pin_hash()
+        return ocra(suite, self._key(), challenge, **inputs)
+
+    def matches(self, challenge, response):
+        """Constant-time comparison of a response with the expected one."""
+        return hmac.compare_digest(self.response_for(challenge).encode(), response.encode())
+
+    def verify_token(self, token):
+        """django-otp's entry point: a bare token means nothing without its
+        challenge, so verification goes through services.verify_response()."""
+        return False
+
+    def check_card_pin(self, pin):
+        """The DSC+'s own PIN check; True when right. Blocks the card after
+        CARD_PIN_RETRIES wrong PINs in a row (counted atomically in the database)."""
+        if self.card_blocked_at:
+            return False
+        right = hmac.compare_digest(hash_pin(pin or "", "SHA1"), self._pin_hash() or b"")
+        if right:
+            if self.card_pin_failures:
+                SecurityDevice.objects.filter(pk=self.pk).update(card_pin_failures=0)
+                self.card_pin_failures = 0
+            return True
+        SecurityDevice.objects.filter(pk=self.pk).update(card_pin_failures=F("card_pin_failures") + 1)
+        self.refresh_from_db(fields=["card_pin_failures"])
+        if self.card_pin_failures >= conf.get("CARD_PIN_RETRIES"):
+            now = timezone.now()
+            SecurityDevice.objects.filter(pk=self.pk, card_blocked_at__isnull=True).update(card_blocked_at=now)
+            self.card_blocked_at = now
+        return False
+
+    @property
+    def card_pin_retries_left(self):
+        return max(conf.get("CARD_PIN_RETRIES") - self.card_pin_failures, 0)
+
+    # --- throttling and lockout (per account: one active device per client) ----
+
+    def get_throttle_factor(self):
+        return conf.get("THROTTLE_FACTOR")
+
+    @property
+    def is_locked(self):
+        return self.locked_at is not None
+
+    def record_failure(self):
+        """Count one failure atomically (safe with several workers); returns True
+        when this failure locked the account."""
+        now = timezone.now()
+        SecurityDevice.objects.filter(pk=self.pk).update(
+            throttling_failure_count=F("throttling_failure_count") + 1, throttling_failure_timestamp=now
+        )
+        self.refresh_from_db(fields=["throttling_failure_count", "throttling_failure_timestamp", "locked_at"])
+        if self.locked_at is None and self.throttling_failure_count >= conf.get("LOCK_AFTER_FAILURES"):
+            locked = SecurityDevice.objects.filter(pk=self.pk, locked_at__isnull=True).update(locked_at=now)
+            self.locked_at = now
+            return bool(locked)
+        return False
+
+    def record_success(self):
+        SecurityDevice.objects.filter(pk=self.pk).update(
+            throttling_failure_count=0, throttling_failure_timestamp=None, last_used_at=timezone.now()
+        )
+        self.throttling_failure_count = 0
+        self.throttling_failure_timestamp = None
+
+    def unlock(self):
+        """Staff action: clear the lockout, the back-off and a blocked card."""
+        SecurityDevice.objects.filter(pk=self.pk).update(
+            locked_at=None,
+            throttling_failure_count=0,
+            throttling_failure_timestamp=None,
+            card_pin_failures=0,
+            card_blocked_at=None,
+        )
+        self.refresh_from_db()
+
+    def revoke(self):
+        SecurityDevice.objects.filter(pk=self.pk).update(confirmed=False, revoked_at=timezone.now())
+        self.refresh_from_db()
+
+
+def new_challenge_code():
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def new_public_id():
+    return secrets.token_urlsafe(18)
+
+
+def binding_digest(nonce):
+    """Challenges store only a digest of the nonce kept in the client's session."""
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+class Challenge(models.Model):
+    """One challenge code, bound to one sign-in attempt or step-up task.
+
+    Single use (`used_at` is set by an atomic UPDATE … WHERE used_at IS NULL),
+    expires after CHALLENGE_SECONDS, withdrawn after MAX_FAILURES_PER_CHALLENGE
+    wrong responses. Kept in the database so every worker sees it.
+    """
+
+    class Purpose(models.TextChoices):
+        SIGNIN = "signin", _("Sign-in")
+        CHANGE_EMAIL = "change-email", _("Change e-mail address")
+        WITHDRAWAL = "withdrawal", _("Request a withdrawal")
+
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    device = models.ForeignKey(SecurityDevice, on_delete=models.CASCADE, related_name="challenges")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    binding = models.CharField(max_length=64)
+    code = models.CharField(max_length=6, default=new_challenge_code)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self):
+        return f"{self.purpose} · {self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_expired(self):
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_withdrawn(self):
+        return self.failures >= conf.get("MAX_FAILURES_PER_CHALLENGE")
+
+    def consume(self):
+        """Mark used; True only for the one caller that got there first."""
+        now = timezone.now()
+        taken = Challenge.objects.filter(pk=self.pk, used_at__isnull=True, expires_at__gt=now).update(used_at=now)
+        return taken == 1
+
+    def count_failure(self):
+        Challenge.objects.filter(pk=self.pk).update(failures=F("failures") + 1)
+        self.refresh_from_db(fields=["failures"])
+
+
+class AuditQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionDenied("The audit log is append-only.")
+
+    def update(self, **kwargs):
+        raise PermissionDenied("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Append-only record of security events; never holds a secret, PIN or response."""
+
+    class Kind(models.TextChoices):
+        CHALLENGE_ISSUED = "challenge-issued", _("Challenge issued")
+        SUCCESS = "success", _("Verification passed")
+        FAILURE = "failure", _("Verification failed")
+        LOCKOUT = "lockout", _("Account locked")
+        UNLOCK = "unlock", _("Account unlocked")
+        CARD_BLOCKED = "card-blocked", _("Card blocked after wrong PINs")
+        DEVICE_ASSIGNED = "device-assigned", _("Device assigned")
+        DEVICE_REVOKED = "device-revoked", _("Device revoked")
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True, editable=False)
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("client"),
+        editable=False,
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True, editable=False)
+    device = models.ForeignKey(
+        SecurityDevice,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("device"),
+        editable=False,
+    )
+    actor = models.CharField(_("by"), max_length=150, blank=True, editable=False)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, editable=False)
+    purpose = models.CharField(_("purpose"), max_length=20, blank=True, editable=False)
+    reason = models.CharField(_("reason"), max_length=40, blank=True, editable=False)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("The audit log is append-only.")

@@ -1,0 +1,170 @@
+"""Business rules of the second factor: issue challenges, verify responses, throttle, lock, audit."""
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils import timezone
+
+from . import conf, feedback
+from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
+
+
+def client_ip(request):
+    """The peer address; a proxy's X-Forwarded-For is not trusted here."""
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def audit(kind, *, user=None, username="", device=None, request=None, purpose="", reason="", actor=""):
+    AuditEvent.objects.create(
+        kind=kind,
+        user=user,
+        username=username or (user.get_username() if user else ""),
+        device=device,
+        ip=client_ip(request),
+        purpose=purpose,
+        reason=reason,
+        actor=actor,
+    )
+
+
+def active_device(user):
+    return SecurityDevice.objects.filter(user=user, confirmed=True).first()
+
+
+@dataclass
+class FirstFactor:
+    user: object = None
+    device: object = None
+    problem: object = None
+
+
+def check_password(request, username, password):
+    """First factor. Unknown users cost the same hashing time as a wrong password
+    (Django's ModelBackend hashes anyway) and get the same message."""
+    username = (username or "")[:150]
+    user = authenticate(request, username=username, password=password or "")
+    if user is None or user.is_staff:
+        from django.contrib.auth import get_user_model
+
+        known = get_user_model().objects.filter(username=username, is_staff=False).first()
+        device = active_device(known) if known else None
+        if device and not device.is_locked:
+            if device.record_failure():
+                audit(AuditEvent.Kind.LOCKOUT, user=known, device=device, request=request, reason="password")
+            audit(AuditEvent.Kind.FAILURE, user=known, device=device, request=request, purpose="signin",
+                  reason="password")
+        return FirstFactor(problem=feedback.problem(feedback.BAD_CREDENTIALS))
+    device = active_device(user)
+    if device is None:
+        return FirstFactor(user=user, problem=feedback.problem(feedback.NO_DEVICE))
+    if device.is_locked:
+        return FirstFactor(user=user, device=device, problem=feedback.problem(feedback.LOCKED))
+    return FirstFactor(user=user, device=device)
+
+
+def issue_challenge(user, device, purpose, nonce, request=None):
+    """A fresh challenge bound to `nonce` (kept in the client's session)."""
+    with transaction.atomic():
+        # Older open challenges of the same attempt are withdrawn: one at a time.
+        Challenge.objects.filter(binding=binding_digest(nonce), used_at__isnull=True).update(used_at=timezone.now())
+        challenge = Challenge.objects.create(
+            user=user,
+            device=device,
+            purpose=purpose,
+            binding=binding_digest(nonce),
+            expires_at=timezone.now() + timedelta(seconds=conf.get("CHALLENGE_SECONDS")),
+        )
+        audit(AuditEvent.Kind.CHALLENGE_ISSUED, user=user, device=device, request=request, purpose=purpose)
+    return challenge
+
+
+def current_challenge(nonce, user):
+    return (
+        Challenge.objects.filter(binding=binding_digest(nonce), user=user, used_at__isnull=True)
+        .select_related("device")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    problem: object = None
+    new_challenge: bool = False  # the caller should show a fresh challenge
+    locked: bool = False
+
+
+def verify_response(*, user, nonce, challenge_id, response, purpose, request=None):
+    """Check one response to the challenge of this attempt.
+
+    Order: form of the input (no secret touched, nothing counted), binding of
+    the challenge to this attempt, lockout, back-off, expiry, then the OCRA
+    comparison. A right response is accepted once only: the challenge is
+    consumed by an atomic UPDATE … WHERE used_at IS NULL.
+    """
+    device = active_device(user)
+    kind = device.kind if device else None
+    response, form_problem = feedback.check_response_form(response)
+    if form_problem:
+        form_problem.help_url = feedback.help_url(form_problem.code, kind)
+        return Outcome(ok=False, problem=form_problem)
+    if device is None:
+        return Outcome(ok=False, problem=feedback.problem(feedback.NO_DEVICE))
+    if device.is_locked:
+        return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
+
+    challenge = Challenge.objects.filter(
+        public_id=str(challenge_id or "")[:32], binding=binding_digest(nonce), user=user, purpose=purpose
+    ).first()
+    if challenge is None or challenge.device_id != device.pk:
+        audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason="tampered")
+        return Outcome(ok=False, problem=feedback.problem(feedback.TAMPERED, kind), new_challenge=True)
+    if challenge.used_at is not None:
+        audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason="replayed")
+        return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True)
+
+    allowed, info = device.verify_is_allowed()
+    if not allowed:
+        wait = math.ceil((info["locked_until"] - timezone.now()).total_seconds())
+        return Outcome(ok=False, problem=feedback.problem(feedback.THROTTLED, kind, seconds=max(wait, 1)))
+
+    if challenge.is_expired:
+        audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason="expired")
+        minutes = max(conf.get("CHALLENGE_SECONDS") // 60, 1)
+        return Outcome(ok=False, problem=feedback.problem(feedback.EXPIRED, kind, minutes=minutes), new_challenge=True)
+
+    if device.matches(challenge.code, response):
+        if not challenge.consume():
+            audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose,
+                  reason="replayed")
+            return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True)
+        device.record_success()
+        audit(AuditEvent.Kind.SUCCESS, user=user, device=device, request=request, purpose=purpose)
+        return Outcome(ok=True)
+
+    challenge.count_failure()
+    locked = device.record_failure()
+    audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason="wrong")
+    if locked:
+        audit(AuditEvent.Kind.LOCKOUT, user=user, device=device, request=request, purpose=purpose)
+        return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED, kind), locked=True)
+    if challenge.is_withdrawn:
+        Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=timezone.now())
+        return Outcome(ok=False, problem=feedback.problem(feedback.WITHDRAWN, kind), new_challenge=True)
+    return Outcome(ok=False, problem=feedback.problem(feedback.WRONG, kind))
+
+
+def assign_device(user, kind, pin="", actor=""):
+    """Staff action: give `user` a new active device, revoking the previous one."""
+    with transaction.atomic():
+        for old in SecurityDevice.objects.select_for_update().filter(user=user, confirmed=True):
+            old.revoke()
+            audit(AuditEvent.Kind.DEVICE_REVOKED, user=user, device=old, actor=actor)
+        device = SecurityDevice.build(user, kind, pin)
+        device.save()
+        audit(AuditEvent.Kind.DEVICE_ASSIGNED, user=user, device=device, actor=actor)
+    return device

@@ -1,0 +1,204 @@
+"""Pages of the emulated Client Portal: sign-in, challenge, home, step-up tasks."""
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from . import conf, feedback, services, session_state
+from .forms import ChangeEmailForm, ResponseForm, SigninForm, WithdrawalForm
+from .models import Challenge, SecurityDevice
+
+TASKS = {
+    Challenge.Purpose.CHANGE_EMAIL: ChangeEmailForm,
+    Challenge.Purpose.WITHDRAWAL: WithdrawalForm,
+}
+
+
+def _safe_next(request, value):
+    if value and url_has_allowed_host_and_scheme(value, {request.get_host()}, require_https=request.is_secure()):
+        return value
+    return ""
+
+
+@never_cache
+@sensitive_post_parameters("password")
+def signin(request):
+    if request.user.is_authenticated and not request.user.is_staff:
+        return redirect("securelogin:home")
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    form = SigninForm(request.POST or None)
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        result = services.check_password(request, form.cleaned_data["username"], form.cleaned_data["password"])
+        if result.problem is None:
+            session_state.start_pending(request.session, result.user, next_url)
+            return redirect("securelogin:verify")
+        problem = result.problem
+    elif request.method == "POST":
+        problem = feedback.problem(feedback.BAD_CREDENTIALS)
+    return render(request, "securelogin/signin.html", {"form": form, "problem": problem, "next": next_url},
+                  status=200 if problem is None else 400)
+
+
+def _challenge_page(request, *, user, nonce, purpose, cancel_url, title, intro, on_success):
+    """GET shows the challenge (issuing one if needed); POST verifies a response."""
+    device = services.active_device(user)
+    if device is None:
+        return None
+    problem = None
+    form = ResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = services.verify_response(
+            user=user, nonce=nonce, challenge_id=form.cleaned_data["challenge"],
+            response=form.cleaned_data["response"], purpose=purpose, request=request,
+        )
+        if outcome.ok:
+            return on_success()
+        if outcome.locked:
+            return None
+        problem = outcome.problem
+        if outcome.new_challenge:
+            services.issue_challenge(user, device, purpose, nonce, request)
+    challenge = services.current_challenge(nonce, user)
+    if challenge is None or challenge.is_expired or challenge.is_withdrawn:
+        challenge = services.issue_challenge(user, device, purpose, nonce, request)
+    form = ResponseForm(initial={"challenge": challenge.public_id})
+    return render(
+        request,
+        "securelogin/challenge.html",
+        {
+            "title": title,
+            "intro": intro,
+            "challenge": challenge,
+            "device": device,
+            "form": form,
+            "problem": problem,
+            "cancel_url": cancel_url,
+            "help_url": feedback.help_url(feedback.WRONG, device.kind),
+            "emulator_url": reverse("securelogin:emulator", kwargs={"pk": device.pk}),
+            "valid_minutes": max(conf.get("CHALLENGE_SECONDS") // 60, 1),
+        },
+        status=200 if problem is None else 400,
+    )
+
+
+@never_cache
+def verify(request):
+    """Second factor of the sign-in; login() happens only here, after it passed."""
+    state = session_state.pending(request.session)
+    user = session_state.pending_user(request.session)
+    if state is None or user is None:
+        session_state.clear_pending(request.session)
+        messages.info(request, _("Please sign in with your user name and password first."))
+        return redirect("securelogin:signin")
+
+    def success():
+        next_url = state.get("next") or ""
+        session_state.clear_pending(request.session)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("You are signed in."))
+        return redirect(_safe_next(request, next_url) or "securelogin:home")
+
+    response = _challenge_page(
+        request, user=user, nonce=state["nonce"], purpose=Challenge.Purpose.SIGNIN,
+        cancel_url=reverse("securelogin:signin"), title=_("Security check"),
+        intro=_("Type this challenge code into your security device and enter the response it shows."),
+        on_success=success,
+    )
+    if response is None:  # no device any more, or the account just got locked
+        session_state.clear_pending(request.session)
+        device = services.active_device(user)
+        code = feedback.LOCKED if device and device.is_locked else feedback.NO_DEVICE
+        return render(request, "securelogin/signin.html",
+                      {"form": SigninForm(), "problem": feedback.problem(code)}, status=403)
+    return response
+
+
+@require_POST
+def signout(request):
+    logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("securelogin:signin")
+
+
+@login_required
+def home(request):
+    return render(request, "securelogin/home.html", {"device": services.active_device(request.user)})
+
+
+@login_required
+def security_device(request):
+    device = services.active_device(request.user)
+    history = SecurityDevice.objects.filter(user=request.user).order_by("-created_at")
+    return render(request, "securelogin/security_device.html", {"device": device, "history": history})
+
+
+@login_required
+def start_task(request, purpose):
+    if purpose not in TASKS:
+        from django.http import Http404
+
+        raise Http404
+    form = TASKS[purpose](request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {key: str(value) for key, value in form.cleaned_data.items()}
+        session_state.start_task(request.session, purpose, data)
+        return redirect("securelogin:task_verify")
+    return render(request, "securelogin/task_form.html", {"form": form, "purpose": Challenge.Purpose(purpose)})
+
+
+def _apply_task(request, state):
+    """Carry out a task after its step-up verification passed."""
+    data = state["data"]
+    if state["kind"] == Challenge.Purpose.CHANGE_EMAIL:
+        with transaction.atomic():
+            request.user.email = data["email"]
+            request.user.save(update_fields=["email"])
+        messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": data["email"]})
+    else:
+        messages.success(
+            request,
+            _("Your withdrawal request of %(amount)s %(currency)s was received (practice only: no money moves).")
+            % data,
+        )
+
+
+@never_cache
+@login_required
+def task_verify(request):
+    state = session_state.task(request.session)
+    if state is None:
+        messages.info(request, _("Please start the task again."))
+        return redirect("securelogin:home")
+
+    def success():
+        session_state.clear_task(request.session)
+        _apply_task(request, state)
+        return redirect("securelogin:home")
+
+    purpose = Challenge.Purpose(state["kind"])
+    response = _challenge_page(
+        request, user=request.user, nonce=state["nonce"], purpose=purpose,
+        cancel_url=reverse("securelogin:home"), title=_("Confirm it is you"),
+        intro=_("This task asks you to confirm your identity again: type this new challenge code into your "
+                "security device and enter the response it shows."),
+        on_success=success,
+    )
+    if response is None:
+        session_state.clear_task(request.session)
+        device = services.active_device(request.user)
+        if device and device.is_locked:
+            logout(request)
+            return render(request, "securelogin/signin.html",
+                          {"form": SigninForm(), "problem": feedback.problem(feedback.LOCKED)}, status=403)
+        messages.error(request, feedback.problem(feedback.NO_DEVICE).message)
+        return redirect("securelogin:home")
+    return response

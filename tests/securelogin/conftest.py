@@ -1,0 +1,31 @@
+"""Fixtures for the securelogin tests: clients with each device kind, fast hashing."""
+import pytest
+from securelogin_helpers import make_client
+
+from securelogin.models import SecurityDevice
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURELOGIN_THROTTLE_FACTOR = 0
+
+
+@pytest.fixture
+def ios_client(db):
+    return make_client("anna", SecurityDevice.Kind.IOS)
+
+
+@pytest.fixture
+def android_client(db):
+    return make_client("bert", SecurityDevice.Kind.ANDROID)
+
+
+@pytest.fixture
+def dsc_client(db):
+    return make_client("carla", SecurityDevice.Kind.DSC)
+
+
+@pytest.fixture(params=["ios", "android", "dsc"])
+def any_client(request, db):
+    return make_client(f"client-{request.param}", request.param)
