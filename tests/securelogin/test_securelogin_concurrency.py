@@ -1,0 +1,66 @@
+"""Concurrent submissions of one right response are accepted once only (real threads, PostgreSQL)."""
+import secrets
+import threading
+
+import pytest
+from django.db import connection, connections
+from securelogin_helpers import make_client
+
+from securelogin import services
+from securelogin.models import AuditEvent, Challenge
+
+THREADS = 8
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+def test_one_right_response_accepted_once_under_concurrency():
+    user, device = make_client("racer", "ios")
+    nonce = secrets.token_urlsafe(16)
+    challenge = services.issue_challenge(user, device, Challenge.Purpose.SIGNIN, nonce)
+    response = device.response_for(challenge.code)
+    barrier = threading.Barrier(THREADS)
+    results = []
+
+    def submit():
+        try:
+            barrier.wait()
+            outcome = services.verify_response(user=user, nonce=nonce, challenge_id=challenge.public_id,
+                                               response=response, purpose=Challenge.Purpose.SIGNIN)
+            results.append(outcome.ok)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * (THREADS - 1) + [True]
+    assert AuditEvent.objects.filter(kind="success", user=user).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+def test_concurrent_wrong_responses_are_all_counted():
+    user, device = make_client("guesser", "android")
+    nonce = secrets.token_urlsafe(16)
+    challenge = services.issue_challenge(user, device, Challenge.Purpose.SIGNIN, nonce)
+    wrong = "000000" if device.response_for(challenge.code) != "000000" else "111111"
+    barrier = threading.Barrier(4)
+
+    def submit():
+        try:
+            barrier.wait()
+            services.verify_response(user=user, nonce=nonce, challenge_id=challenge.public_id, response=wrong,
+                                     purpose=Challenge.Purpose.SIGNIN)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 4
