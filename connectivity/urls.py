@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from connectivity import views
 
 app_name = "connectivity"
-urlpatterns = []
+urlpatterns = [
+    path("", views.connectivity_test, name="test"),
+    path("ping/", views.ping, name="ping"),
+]

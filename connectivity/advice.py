@@ -1,0 +1,44 @@
+"""What to tell a client whose ports are blocked: one wording for the test page and check_ports."""
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+SITUATION_ANCHOR = "ports-blocked"
+
+
+def join_ports(ports):
+    ports = [str(p) for p in ports]
+    if len(ports) < 2:
+        return "".join(ports)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(ports[:-1]), "last": ports[-1]}
+
+
+def blocked_heading(ports):
+    return ngettext(
+        "Port %(ports)s is blocked from this network. What to do:",
+        "Ports %(ports)s are blocked from this network. What to do:",
+        len(ports),
+    ) % {"ports": join_ports(ports)}
+
+
+def remedies(ports):
+    """The steps that fix blocked ports, in the active language."""
+    return [
+        _(
+            "Leave the public network: hotel, café, airport or guest Wi-Fi often blocks these ports. "
+            "Use your mobile data or your network at home or at work, then test again."
+        ),
+        ngettext(
+            "If a router connects your computer to the internet, open port %(ports)s on the router "
+            "for inbound and outbound TCP connections (or ask whoever runs the network).",
+            "If a router connects your computer to the internet, open ports %(ports)s on the router "
+            "for inbound and outbound TCP connections (or ask whoever runs the network).",
+            len(ports),
+        ) % {"ports": join_ports(ports)},
+        _("A firewall or security program on your computer may block them too: allow these ports there."),
+    ]
+
+
+def situation_path():
+    """The troubleshooting answer for blocked ports, in the active language."""
+    return reverse("articles:situation", kwargs={"anchor": SITUATION_ANCHOR})

@@ -1,0 +1,62 @@
+"""Which endpoints the test page probes, and the Content-Security-Policy that lets it reach them."""
+import copy
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+
+from connectivity import conf
+from connectivity.probe import PROBE_PATH
+
+
+@dataclass(frozen=True)
+class ProbeEndpoint:
+    port: int
+    origin: str
+
+    @property
+    def url(self):
+        return self.origin + PROBE_PATH
+
+
+def page_hostname(request):
+    """The host name the page was loaded from, without its port (IPv6 literals keep their brackets)."""
+    host = request.get_host()
+    if host.startswith("["):
+        return host[: host.index("]") + 1]
+    return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+def probe_hostname(request):
+    return conf.probe_host() or page_hostname(request)
+
+
+def probe_endpoints(request):
+    scheme = conf.probe_scheme() or request.scheme
+    host = probe_hostname(request)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return [ProbeEndpoint(port, f"{scheme}://{host}:{port}") for port in conf.probe_ports()]
+
+
+def policy_for(request):
+    """settings.SECURE_CSP with connect-src widened to exactly the probe origins of this request."""
+    policy = copy.deepcopy(settings.SECURE_CSP)
+    connect = list(policy.get("connect-src") or [CSP.SELF])
+    for endpoint in probe_endpoints(request):
+        if endpoint.origin not in connect:
+            connect.append(endpoint.origin)
+    policy["connect-src"] = connect
+    return policy
+
+
+def probe_csp(view):
+    """csp_override with a policy built per request: the probe origins depend on the page's host."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return csp_override(policy_for(request))(view)(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,117 @@
+"""The connection test page in Chromium: real probes on free ports, a stopped probe, no JavaScript, a phone."""
+import pytest
+from playwright.sync_api import expect
+
+from connectivity.probe import ProbeGroup
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TEXT = {
+    "en": {"reachable": "Reachable", "blocked": "Blocked", "ok": "every connection works",
+           "remedy": "Leave the public network", "no_js": "JavaScript is turned off"},
+    "de": {"reachable": "Erreichbar", "blocked": "Blockiert", "ok": "alle Verbindungen funktionieren",
+           "remedy": "Verlassen Sie das öffentliche Netzwerk", "no_js": "JavaScript ist ausgeschaltet"},
+}
+
+
+@pytest.fixture
+def probes(live_server, settings):
+    """Probe servers on two free ports (never 4000/4001, which `make run` may hold), allowing the live server."""
+    group = ProbeGroup("127.0.0.1", [0, 0], [live_server.url]).start()
+    settings.CONNECTIVITY_PROBE_PORTS = group.ports
+    settings.CONNECTIVITY_PROBE_TIMEOUT = 3
+    yield group
+    group.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Pages in their own browser contexts, closed even when a test fails."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def result(page, port):
+    return page.locator(f'.probe-result[data-probe-url$=":{port}/probe"]')
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_both_ports_reachable_then_a_stopped_probe_shows_blocked_with_the_remedy(page, live_server, probes, lang):
+    text = TEXT[lang]
+    first, second = probes.ports
+    page.goto(f"{live_server.url}/{lang}/connectivity/")
+    for port in (first, second):
+        expect(result(page, port)).to_have_attribute("data-state", "reachable", timeout=10_000)
+        expect(result(page, port).locator(".probe-status")).to_contain_text(text["reachable"])
+        expect(result(page, port).locator(".probe-status")).to_contain_text("ms")
+    expect(page.locator('.probe-result[data-kind="portal"]')).to_have_attribute("data-state", "reachable")
+    expect(page.locator("#probe-summary")).to_contain_text(text["ok"])
+    expect(page.locator("#probe-remedy")).to_be_hidden()
+    page.screenshot(path=f"/tmp/connectivity-ok-{lang}.png", full_page=True)
+
+    probes.stop_port(second)
+    page.reload()
+    expect(result(page, second)).to_have_attribute("data-state", "blocked", timeout=6_000)
+    expect(result(page, second).locator(".probe-status")).to_contain_text(text["blocked"])
+    expect(result(page, first)).to_have_attribute("data-state", "reachable")
+    summary = page.locator("#probe-summary")
+    expect(summary).to_contain_text(f"Port {second}")
+    remedy = page.locator("#probe-remedy")
+    expect(remedy).to_be_visible()
+    expect(remedy).to_contain_text(text["remedy"])
+    expect(page.locator("#probe-blocked-list")).to_contain_text(f"Port {second}")
+    expect(remedy.locator(f'a[href="/{lang}/help/cannot-sign-in/ports-blocked/"]')).to_be_visible()
+    page.screenshot(path=f"/tmp/connectivity-blocked-{lang}.png", full_page=True)
+
+
+def test_test_again_works_from_the_keyboard(page, live_server, probes):
+    first, second = probes.ports
+    page.goto(f"{live_server.url}/en/connectivity/")
+    expect(result(page, first)).to_have_attribute("data-state", "reachable", timeout=10_000)
+    probes.stop_port(first)
+    rerun = page.get_by_role("button", name="Test again")
+    rerun.focus()
+    page.keyboard.press("Enter")
+    expect(result(page, first)).to_have_attribute("data-state", "blocked", timeout=6_000)
+    expect(result(page, second)).to_have_attribute("data-state", "reachable")
+    # The "What to do" link of the blocked port jumps to the advice.
+    result(page, first).get_by_role("link", name="What to do").press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/en/connectivity/#probe-remedy")
+
+
+def test_foreign_origin_page_cannot_read_the_probe(page, live_server, probes):
+    """A page served from an origin the probe does not allow sees the port as blocked (CORS refused)."""
+    other = live_server.url.replace("localhost", "127.0.0.1")
+    page.goto(f"{other}/en/connectivity/")
+    expect(result(page, probes.ports[0])).to_have_attribute("data-state", "blocked", timeout=6_000)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_without_javascript_the_page_explains_the_command_line_check(new_page, live_server, probes, lang):
+    page = new_page(java_script_enabled=False)
+    page.goto(f"{live_server.url}/{lang}/connectivity/")
+    # Chromium's parser still treats <noscript> as inert when Playwright turns scripts off, so check that the
+    # block is served, and that the server-rendered status (which the script would replace) points to the CLI.
+    assert TEXT[lang]["no_js"] in page.locator("noscript").first.inner_html()
+    expect(page.locator("#probe-summary").get_by_role("link")).to_have_attribute("href", "#cli-check")
+    expect(page.locator("#cli-check")).to_contain_text(f"check_ports localhost {probes.ports[0]} {probes.ports[1]}")
+    expect(page.locator("#probe-summary")).to_contain_text("JavaScript")
+    expect(page.locator(".probe-status").first).to_have_attribute("data-state", "untested")
+    expect(page.locator("#probe-remedy")).to_be_visible()  # the advice is there even without a test
+    page.screenshot(path=f"/tmp/connectivity-nojs-{lang}.png", full_page=True)
+
+
+def test_phone_layout_has_no_horizontal_scroll(new_page, live_server, probes):
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(f"{live_server.url}/de/connectivity/")
+    expect(result(page, probes.ports[1])).to_have_attribute("data-state", "reachable", timeout=10_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path="/tmp/connectivity-phone-de.png", full_page=True)

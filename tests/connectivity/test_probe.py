@@ -1,0 +1,152 @@
+"""The probe service: JSON answer, CORS only for allowed origins, busy ports, clean start and stop."""
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from connectivity.probe import PortBusyError, ProbeGroup, normalise_origin
+from tests.connectivity.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+ALLOWED = "http://portal.test:8000"
+
+
+def request(port, method="GET", path="/probe", origin=None, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    all_headers = dict(headers or {})
+    if origin is not None:
+        all_headers["Origin"] = origin
+    conn.request(method, path, headers=all_headers)
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response, body
+
+
+@pytest.mark.parametrize(
+    ("origin", "expected"),
+    [
+        ("http://127.0.0.1:8000/", "http://127.0.0.1:8000"),
+        ("HTTP://LocalHost:8000", "http://localhost:8000"),
+        ("https://portal.example:443", "https://portal.example"),
+        ("http://[::1]:8000", "http://[::1]:8000"),
+        ("null", ""),
+        ("ftp://portal.example", ""),
+        ("http://portal.example:99999", ""),
+    ],
+)
+def test_normalise_origin(origin, expected):
+    assert normalise_origin(origin) == expected
+
+
+def test_allowed_origin_gets_json_and_cors_header(probes):
+    for port in probes.ports:
+        response, body = request(port, origin=ALLOWED)
+        assert response.status == 200
+        assert response.getheader("Access-Control-Allow-Origin") == ALLOWED
+        assert "no-store" in response.getheader("Cache-Control")
+        assert response.getheader("Content-Type") == "application/json"
+        data = json.loads(body)
+        assert data["ok"] is True and data["port"] == port and data["time"]
+
+
+def test_foreign_origin_is_refused_without_cors_header(probes):
+    response, body = request(probes.ports[0], origin="http://evil.example")
+    assert response.status == 403
+    assert response.getheader("Access-Control-Allow-Origin") is None
+    assert b"ok" not in body
+
+
+def test_null_origin_is_refused(probes):
+    response, _body = request(probes.ports[0], origin="null")
+    assert response.status == 403 and response.getheader("Access-Control-Allow-Origin") is None
+
+
+def test_request_without_origin_is_answered_without_cors(probes):
+    """curl and support tools send no Origin: they may see the answer, browsers on other sites may not."""
+    response, body = request(probes.ports[1])
+    assert response.status == 200 and json.loads(body)["ok"] is True
+    assert response.getheader("Access-Control-Allow-Origin") is None
+
+
+def test_preflight_only_for_allowed_origins(probes):
+    pna = {"Access-Control-Request-Method": "GET", "Access-Control-Request-Private-Network": "true"}
+    response, _ = request(probes.ports[0], "OPTIONS", origin=ALLOWED, headers=pna)
+    assert response.status == 204
+    assert response.getheader("Access-Control-Allow-Origin") == ALLOWED
+    assert response.getheader("Access-Control-Allow-Private-Network") == "true"
+    response, _ = request(probes.ports[0], "OPTIONS", origin="http://evil.example", headers=pna)
+    assert response.status == 403 and response.getheader("Access-Control-Allow-Origin") is None
+
+
+def test_other_paths_are_not_found(probes):
+    response, _ = request(probes.ports[0], path="/", origin=ALLOWED)
+    assert response.status == 404
+
+
+def test_stopping_one_port_leaves_the_other_answering(probes):
+    first, second = probes.ports
+    probes.stop_port(first)
+    with pytest.raises(ConnectionRefusedError):
+        request(first, origin=ALLOWED)
+    response, _ = request(second, origin=ALLOWED)
+    assert response.status == 200
+
+
+def test_busy_port_raises_and_frees_the_ports_it_took(probes):
+    busy = probes.ports[0]
+    other = free_port()
+    with pytest.raises(PortBusyError) as info:
+        ProbeGroup("127.0.0.1", [other, busy], [ALLOWED])
+    assert info.value.port == busy
+    ProbeGroup("127.0.0.1", [other], [ALLOWED]).close()  # `other` was released again
+
+
+def test_run_probe_names_the_busy_port_and_fails_cleanly(probes):
+    busy = probes.ports[1]
+    with pytest.raises(CommandError) as info:
+        call_command("run_probe", "--ports", f"{free_port()},{busy}")
+    assert info.value.returncode == 1
+    assert f"port {busy}" in str(info.value) and "already in use" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--ports", "40x0"], "not a port number"), (["--allowed-origins", "portal.test"], "Not an origin")],
+)
+def test_run_probe_rejects_bad_options(args, message):
+    with pytest.raises(CommandError, match=message) as info:
+        call_command("run_probe", *args)
+    assert info.value.returncode == 2
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_run_probe_serves_until_signalled_then_exits_cleanly(sig):
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", "run_probe", "--ports", str(port), "--allowed-origins", ALLOWED],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        first_line = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}/probe" in first_line
+        response, body = request(port, origin=ALLOWED)
+        assert response.status == 200 and json.loads(body)["port"] == port
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
+    assert "Probe stopped." in out
+    assert "Traceback" not in err
+    with pytest.raises(ConnectionRefusedError):
+        request(port)
