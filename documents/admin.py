@@ -1,0 +1,154 @@
+"""Staff review: the queue of submissions, photos inline, the PDF, accept / reject with a reason."""
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from documents.forms import RejectForm
+from documents.models import Photo, Submission
+from documents.pdf import submission_pdf
+from documents.views import private_file_response
+
+
+class PhotoInline(admin.TabularInline):
+    model = Photo
+    extra = 0
+    can_delete = False
+    fields = ("preview", "position", "width", "height", "source_format", "warnings", "scores")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("photo"))
+    def preview(self, photo):
+        full = reverse("admin:documents_submission_photo", args=[photo.submission_id, photo.position])
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="160" loading="lazy"></a>',
+            full,
+            photo.get_thumbnail_url(),
+            _("Page %(position)s") % {"position": photo.position},
+        )
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ("reference", "owner", "document_type", "status", "photo_count", "created_at", "reviewed_by")
+    list_filter = ("status", "document_type", "created_at")
+    search_fields = ("reference", "owner__username", "owner__email", "owner__last_name")
+    date_hierarchy = "created_at"
+    ordering = ("status", "created_at")  # the oldest waiting submission first
+    inlines = [PhotoInline]
+    actions = ["accept_selected", "reject_selected"]
+    readonly_fields = ("reference", "owner", "document_type", "note", "created_at", "reviewed_at", "reviewed_by", "pdf_link")
+    fieldsets = (
+        (None, {"fields": ("reference", "owner", "document_type", "note", "created_at", "pdf_link")}),
+        (_("Review"), {"fields": ("status", "rejection_reason", "staff_message", "reviewed_at", "reviewed_by")}),
+    )
+    list_select_related = ("owner", "reviewed_by")
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(photo_total=Count("photos"))
+
+    def has_add_permission(self, request):
+        return False  # submissions come from clients only
+
+    @admin.display(description=_("photos"), ordering="photo_total")
+    def photo_count(self, submission):
+        return submission.photo_total
+
+    @admin.display(description=_("PDF of all pages"))
+    def pdf_link(self, submission):
+        if not submission.pk:
+            return "–"
+        url = reverse("admin:documents_submission_pdf", args=[submission.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Download PDF"))
+
+    def save_model(self, request, obj, form, change):
+        """Editing status on the form records who reviewed it, like the actions do."""
+        if change and {"status", "rejection_reason", "staff_message"} & set(form.changed_data):
+            if obj.status == Submission.Status.REJECTED and not obj.rejection_reason:
+                obj.rejection_reason = "illegible"
+            if obj.status != Submission.Status.REJECTED:
+                obj.rejection_reason = ""
+            from django.utils import timezone
+
+            obj.reviewed_by = request.user
+            obj.reviewed_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        own = [
+            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="documents_submission_pdf"),
+            path(
+                "<int:pk>/photos/<int:position>/",
+                self.admin_site.admin_view(self.photo_view),
+                name="documents_submission_photo",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _get_viewable(self, request, pk):
+        submission = get_object_or_404(Submission, pk=pk)
+        if not self.has_view_permission(request, submission):
+            raise PermissionDenied
+        return submission
+
+    def pdf_view(self, request, pk):
+        submission = self._get_viewable(request, pk)
+        response = HttpResponse(submission_pdf(submission), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{submission.reference}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def photo_view(self, request, pk, position):
+        submission = self._get_viewable(request, pk)
+        photo = get_object_or_404(Photo, submission=submission, position=position)
+        return private_file_response(photo.image, filename=f"{submission.reference}-{position}.jpg")
+
+    @admin.action(description=_("Accept selected submissions"), permissions=["change"])
+    def accept_selected(self, request, queryset):
+        count = 0
+        for submission in queryset:
+            submission.accept(request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d submission accepted.", "%(count)d submissions accepted.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Reject selected submissions…"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        if "apply" in request.POST:
+            form = RejectForm(request.POST)
+            if form.is_valid():
+                count = 0
+                for submission in queryset:
+                    submission.reject(request.user, form.cleaned_data["reason"], form.cleaned_data["message"])
+                    count += 1
+                self.message_user(
+                    request,
+                    ngettext("%(count)d submission rejected.", "%(count)d submissions rejected.", count)
+                    % {"count": count},
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = RejectForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject submissions"),
+            "form": form,
+            "submissions": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/documents/reject.html", context)

@@ -1,0 +1,63 @@
+"""Settings of the documents app, each overridable in portal/settings.py.
+
+The quality thresholds were measured on generated pages (see quality.py and
+bench/documents_thresholds.py for how).
+"""
+from django.conf import settings
+
+
+def get(name, default):
+    return getattr(settings, name, default)
+
+
+def max_file_bytes():
+    """Largest accepted photo file (default 15 MB)."""
+    return get("DOCUMENTS_MAX_FILE_BYTES", 15 * 1024 * 1024)
+
+
+def max_files():
+    """Photos per submission (default 10)."""
+    return get("DOCUMENTS_MAX_FILES", 10)
+
+
+def max_pixels():
+    """Decompression-bomb limit: a photo may declare at most this many pixels (default 50 MP)."""
+    return get("DOCUMENTS_MAX_PIXELS", 50_000_000)
+
+
+def max_side():
+    """Stored photos are downscaled to at most this many pixels on the long side."""
+    return get("DOCUMENTS_MAX_SIDE", 3000)
+
+
+def thumbnail_side():
+    return get("DOCUMENTS_THUMBNAIL_SIDE", 480)
+
+
+def min_short_side():
+    """A photo whose short side is under this many pixels is refused (too small)."""
+    return get("DOCUMENTS_MIN_SHORT_SIDE", 1000)
+
+
+def blur_threshold():
+    """Variance of the Laplacian (on the 1000 px grey copy) below which a photo is refused as blurred."""
+    return get("DOCUMENTS_BLUR_THRESHOLD", 60.0)
+
+
+def dark_threshold():
+    """Mean brightness (0–255) below which a photo is refused as too dark."""
+    return get("DOCUMENTS_DARK_THRESHOLD", 60.0)
+
+
+def glare_fraction():
+    """Share of burnt-out pixels (≥ 250) above which the client is warned about glare."""
+    return get("DOCUMENTS_GLARE_FRACTION", 0.25)
+
+
+def bright_threshold():
+    """Mean brightness above which the client is warned that the photo is overexposed."""
+    return get("DOCUMENTS_BRIGHT_THRESHOLD", 235.0)
+
+
+def jpeg_quality():
+    return get("DOCUMENTS_JPEG_QUALITY", 85)

@@ -1,0 +1,88 @@
+"""Why a photo was refused or flagged, in words the client understands (translated)."""
+from django.utils.translation import gettext_lazy as _
+
+# code: (what is wrong, what to change)
+REFUSALS = {
+    "empty": (_("The file is empty."), _("Choose the photo again or take a new one.")),
+    "too_large": (
+        _("The file is larger than %(limit)s MB."),
+        _("Take the photo with your phone’s normal camera settings, or choose a smaller file."),
+    ),
+    "not_image": (
+        _("This file is not a photo we can read."),
+        _("Send a photo in JPEG, PNG, WebP or HEIC format."),
+    ),
+    "unsupported": (
+        _("%(kind)s files are not accepted."),
+        _("Send a photo in JPEG, PNG, WebP or HEIC format."),
+    ),
+    "markup": (
+        _("This file contains web page code, so we cannot accept it."),
+        _("Take a new photo of the document with your camera."),
+    ),
+    "damaged": (
+        _("The photo is incomplete or damaged and cannot be opened."),
+        _("Take the photo again, or choose it again if the upload was interrupted."),
+    ),
+    "too_many_pixels": (
+        _("The image is too large to process (%(width)s × %(height)s pixels)."),
+        _("Send a normal camera photo of the document."),
+    ),
+    "too_many_pixels_unknown": (
+        _("The image declares far too many pixels to be processed."),
+        _("Send a normal camera photo of the document."),
+    ),
+    "animated": (
+        _("Animated images are not accepted."),
+        _("Send one still photo of each page."),
+    ),
+    "too_small": (
+        _("The photo is too small (%(width)s × %(height)s pixels); we need at least %(minimum)s pixels on the short side."),
+        _("Move closer, so that the page fills the picture, and use your camera’s full resolution."),
+    ),
+    "blurred": (
+        _("The photo is blurred, so the text may not be readable."),
+        _("Hold the phone still with both hands, tap the document on the screen to focus, and take the photo again."),
+    ),
+    "dark": (
+        _("The photo is too dark."),
+        _("Use even light without shadow, for example daylight near a window, and take the photo again."),
+    ),
+}
+
+WARNINGS = {
+    "glare": (
+        _("Part of the photo is washed out by glare."),
+        _("Use even light without shadow and avoid reflections on glossy paper. Retake the photo if text is hidden."),
+    ),
+    "bright": (
+        _("The photo is very bright."),
+        _("Use even light without shadow, out of direct sunlight. Retake the photo if text is hard to read."),
+    ),
+}
+
+
+class PhotoRefused(Exception):
+    """A photo that cannot be accepted; `code` is a key of REFUSALS."""
+
+    def __init__(self, code, scores=None, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+        self.scores = scores or {}
+
+    @property
+    def message(self):
+        return str(REFUSALS[self.code][0]) % self.params if self.params else str(REFUSALS[self.code][0])
+
+    @property
+    def advice(self):
+        return str(REFUSALS[self.code][1])
+
+    def as_dict(self):
+        return {"code": self.code, "message": self.message, "advice": self.advice}
+
+
+def warning_dict(code):
+    message, advice = WARNINGS[code]
+    return {"code": code, "message": str(message), "advice": str(advice)}

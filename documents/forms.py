@@ -1,0 +1,54 @@
+"""The upload form (document type, note, 1–10 photos) and the staff rejection form."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from documents import conf
+from documents.models import DocumentType, RejectionReason
+
+FILES_FIELD = "photos"
+
+
+class UploadForm(forms.Form):
+    """Photos come from two inputs with the same name (camera and file picker): read as one list."""
+
+    document_type = forms.ChoiceField(
+        label=_("What are you sending?"), choices=DocumentType.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Which document is it?"),
+        required=False,
+        max_length=300,
+        help_text=_("Needed for “Other document”, for example “bank statement March”."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("document_type") == DocumentType.OTHER and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Tell us which document you are sending."))
+        uploads = self.files.getlist(FILES_FIELD) if self.files else []
+        uploads = [upload for upload in uploads if upload is not None]
+        limit = conf.max_files()
+        if not uploads:
+            self.add_error(None, _("Add at least one photo."))
+        elif len(uploads) > limit:
+            self.add_error(
+                None,
+                ngettext(
+                    "You can send at most %(limit)d photo in one submission; you added %(count)d.",
+                    "You can send at most %(limit)d photos in one submission; you added %(count)d.",
+                    limit,
+                )
+                % {"limit": limit, "count": len(uploads)},
+            )
+        cleaned["photos"] = uploads
+        return cleaned
+
+
+class RejectForm(forms.Form):
+    """Intermediate page of the admin's reject action."""
+
+    reason = forms.ChoiceField(label=_("Reason (the client sees it in their language)"), choices=RejectionReason.choices)
+    message = forms.CharField(
+        label=_("Message to the client (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

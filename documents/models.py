@@ -1,0 +1,131 @@
+"""Document submissions: one client sends 1–10 photos of a requested document."""
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from documents.storage import private_storage
+
+# No 0/O, 1/I/L, U: easy to read out on the phone and to type.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_PREFIX = "DOC"
+
+
+def new_reference():
+    """A short, unambiguous, unguessable reference such as DOC-7K3M-9QXA (about 39 random bits)."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{REFERENCE_PREFIX}-{chars[:4]}-{chars[4:]}"
+
+
+class DocumentType(models.TextChoices):
+    IDENTITY = "identity", _("Proof of identity")
+    ADDRESS = "address", _("Proof of address")
+    OTHER = "other", _("Other document")
+
+
+class RejectionReason(models.TextChoices):
+    ILLEGIBLE = "illegible", _("The photos are not legible enough.")
+    INCOMPLETE = "incomplete", _("A page or part of the document is missing.")
+    WRONG_DOCUMENT = "wrong_document", _("This is not the document we asked for.")
+    EXPIRED = "expired", _("The document has expired.")
+    MISMATCH = "mismatch", _("The name or address does not match our records.")
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        return self.filter(owner=user)
+
+
+class Submission(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received, waiting for review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    reference = models.CharField(_("reference"), max_length=16, unique=True, default=new_reference, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_submissions", verbose_name=_("client")
+    )
+    document_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    rejection_reason = models.CharField(
+        _("reason for rejection"), max_length=20, choices=RejectionReason.choices, blank=True
+    )
+    staff_message = models.TextField(
+        _("message to the client"), blank=True, help_text=_("Optional; shown to the client next to the status.")
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, editable=False)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("reviewed by"),
+    )
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("document submission")
+        verbose_name_plural = _("document submissions")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("documents:submission_detail", kwargs={"reference": self.reference})
+
+    def accept(self, staff_user, message=""):
+        self.status = self.Status.ACCEPTED
+        self.rejection_reason = ""
+        self._reviewed(staff_user, message)
+
+    def reject(self, staff_user, reason, message=""):
+        if reason not in RejectionReason.values:
+            raise ValueError("unknown rejection reason")
+        self.status = self.Status.REJECTED
+        self.rejection_reason = reason
+        self._reviewed(staff_user, message)
+
+    def _reviewed(self, staff_user, message):
+        self.staff_message = message
+        self.reviewed_by = staff_user
+        self.reviewed_at = timezone.now()
+        self.save(update_fields=["status", "rejection_reason", "staff_message", "reviewed_by", "reviewed_at"])
+
+
+class Photo(models.Model):
+    """One page, re-encoded as JPEG without metadata; files under random names in private storage."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField(_("page"))
+    image = models.FileField(_("photo"), storage=private_storage, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), storage=private_storage, max_length=200)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    source_format = models.CharField(_("original format"), max_length=10)
+    warnings = models.JSONField(_("quality warnings"), default=list, blank=True)
+    scores = models.JSONField(_("quality scores"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["submission", "position"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        constraints = [models.UniqueConstraint(fields=["submission", "position"], name="documents_photo_unique_position")]
+
+    def __str__(self):
+        return f"{self.submission.reference} #{self.position}"
+
+    def get_thumbnail_url(self):
+        return reverse(
+            "documents:thumbnail", kwargs={"reference": self.submission.reference, "position": self.position}
+        )

@@ -1,0 +1,231 @@
+/* Send documents: previews, an instant check per photo, remove buttons, a progress bar.
+   Without this script the form still works as a plain multipart form. */
+(function () {
+  "use strict";
+  var form = document.getElementById("upload-form");
+  if (!form || !window.FormData || !window.XMLHttpRequest) { return; }
+  var texts = JSON.parse(document.getElementById("upload-texts").textContent);
+  var list = document.getElementById("photo-list");
+  var counter = document.getElementById("photo-count");
+  var statusLine = document.getElementById("upload-status");
+  var errorBox = document.getElementById("upload-errors");
+  var progressBox = document.getElementById("upload-progress");
+  var progressBar = document.getElementById("upload-progress-bar");
+  var progressText = document.getElementById("upload-progress-text");
+  var submitButton = document.getElementById("upload-submit");
+  var inputs = [document.getElementById("camera-input"), document.getElementById("file-input")];
+  var noteRow = document.getElementById("note-row");
+  var maxFiles = parseInt(form.dataset.maxFiles, 10);
+  var maxBytes = parseInt(form.dataset.maxBytes, 10);
+  var checkUrl = form.dataset.checkUrl;
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var items = [];
+  var nextId = 1;
+  var sending = false;
+
+  function fmt(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, key) { return values[key]; });
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function showErrors(messages) {
+    errorBox.textContent = "";
+    if (!messages.length) { errorBox.hidden = true; return; }
+    var ul = el("ul", "errorlist");
+    messages.forEach(function (message) { ul.appendChild(el("li", "", message)); });
+    errorBox.appendChild(ul);
+    errorBox.hidden = false;
+    errorBox.focus();
+  }
+
+  function updateNote() {
+    var other = form.querySelector("input[name=document_type][value=other]");
+    if (noteRow && other) { noteRow.hidden = !other.checked && !noteRow.querySelector(".errorlist"); }
+  }
+
+  function render() {
+    list.textContent = "";
+    items.forEach(function (item, index) {
+      var li = el("li", "photo-item state-" + item.state);
+      li.dataset.name = item.file.name;
+      var figure = el("div", "photo-preview");
+      if (item.url) {
+        var img = document.createElement("img");
+        img.alt = fmt(texts.photo, {number: index + 1});
+        img.src = item.url;
+        img.addEventListener("error", function () { figure.textContent = texts.noPreview; });
+        figure.appendChild(img);
+      } else {
+        figure.textContent = texts.noPreview;
+      }
+      li.appendChild(figure);
+      var body = el("div", "photo-body");
+      body.appendChild(el("p", "photo-name", fmt(texts.photo, {number: index + 1}) + " · " + item.file.name));
+      var state = el("p", "photo-state");
+      if (item.state === "checking") { state.textContent = texts.checking; }
+      if (item.state === "ok") { state.textContent = texts.ok; }
+      if (item.state === "unchecked") { state.textContent = texts.checkFailed; }
+      if (item.state === "refused" || item.state === "warning") {
+        state.appendChild(el("strong", "", item.state === "refused" ? texts.refused : texts.warning));
+        state.appendChild(document.createTextNode(" " + item.message + " "));
+        if (item.advice) { state.appendChild(el("span", "advice", item.advice)); }
+      }
+      body.appendChild(state);
+      var remove = el("button", "secondary remove-photo", texts.remove);
+      remove.type = "button";
+      remove.setAttribute("aria-label", fmt(texts.removeLabel, {number: index + 1}));
+      remove.addEventListener("click", function () { removeItem(item.id, index); });
+      body.appendChild(remove);
+      li.appendChild(body);
+      list.appendChild(li);
+    });
+    counter.hidden = items.length === 0;
+    counter.textContent = fmt(texts.count, {count: items.length, max: maxFiles});
+  }
+
+  function removeItem(id, index) {
+    items = items.filter(function (item) {
+      if (item.id === id) {
+        if (item.url) { URL.revokeObjectURL(item.url); }
+        if (item.xhr) { item.xhr.abort(); }
+        return false;
+      }
+      return true;
+    });
+    render();
+    var buttons = list.querySelectorAll(".remove-photo");
+    var target = buttons[Math.min(index, buttons.length - 1)] || inputs[1];
+    target.focus();
+    statusLine.textContent = "";
+  }
+
+  function check(item) {
+    if (item.file.size === 0) { return refuse(item, texts.empty); }
+    if (item.file.size > maxBytes) { return refuse(item, texts.tooLarge); }
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrf);
+    data.append("photos", item.file, item.file.name);
+    var xhr = new XMLHttpRequest();
+    item.xhr = xhr;
+    xhr.open("POST", checkUrl);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+    xhr.setRequestHeader("X-CSRFToken", csrf);
+    xhr.addEventListener("load", function () {
+      item.xhr = null;
+      var answer = null;
+      try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = null; }
+      if (answer && answer.ok) {
+        if (answer.warnings && answer.warnings.length) {
+          item.state = "warning";
+          item.message = answer.warnings.map(function (w) { return w.message; }).join(" ");
+          item.advice = answer.warnings.map(function (w) { return w.advice; }).join(" ");
+        } else {
+          item.state = "ok";
+        }
+      } else if (answer && answer.error) {
+        return refuse(item, answer.error);
+      } else {
+        item.state = "unchecked";
+      }
+      render();
+    });
+    xhr.addEventListener("error", function () { item.xhr = null; item.state = "unchecked"; render(); });
+    xhr.send(data);
+  }
+
+  function refuse(item, error) {
+    item.state = "refused";
+    item.message = error.message;
+    item.advice = error.advice;
+    render();
+  }
+
+  function addFiles(input) {
+    var files = Array.prototype.slice.call(input.files || []);
+    input.value = "";
+    var refusedExtra = false;
+    files.forEach(function (file) {
+      if (items.length >= maxFiles) { refusedExtra = true; return; }
+      var item = {id: nextId++, file: file, state: "checking", message: "", advice: "", url: null};
+      try { item.url = URL.createObjectURL(file); } catch (e) { item.url = null; }
+      items.push(item);
+      check(item);
+    });
+    render();
+    statusLine.textContent = refusedExtra ? texts.tooMany : "";
+  }
+
+  inputs.forEach(function (input) {
+    if (input) { input.addEventListener("change", function () { addFiles(input); }); }
+  });
+  form.querySelectorAll("input[name=document_type]").forEach(function (radio) {
+    radio.addEventListener("change", updateNote);
+  });
+  updateNote();
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (sending) { return; }
+    if (!items.length) { return showErrors([texts.none]); }
+    if (items.some(function (item) { return item.state === "checking"; })) { return showErrors([texts.stillChecking]); }
+    if (items.some(function (item) { return item.state === "refused"; })) { return showErrors([texts.fixRefused]); }
+    showErrors([]);
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrf);
+    var type = form.querySelector("input[name=document_type]:checked");
+    if (type) { data.append("document_type", type.value); }
+    data.append("note", form.querySelector("[name=note]").value);
+    items.forEach(function (item) { data.append("photos", item.file, item.file.name); });
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+    xhr.setRequestHeader("X-CSRFToken", csrf);
+    sending = true;
+    submitButton.disabled = true;
+    progressBox.hidden = false;
+    progressBar.value = 0;
+    statusLine.textContent = texts.sending;
+    xhr.upload.addEventListener("progress", function (e) {
+      if (!e.lengthComputable) { return; }
+      var percent = Math.round(e.loaded / e.total * 100);
+      progressBar.value = percent;
+      progressBar.textContent = percent + " %";
+      progressText.textContent = percent + " %";
+      if (percent >= 100) { statusLine.textContent = texts.processing; }
+    });
+    function done() { sending = false; submitButton.disabled = false; progressBox.hidden = true; }
+    xhr.addEventListener("load", function () {
+      var answer = null;
+      try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = null; }
+      if (xhr.status === 201 && answer && answer.ok) {
+        statusLine.textContent = answer.reference;
+        window.location.assign(answer.url);
+        return;
+      }
+      done();
+      statusLine.textContent = "";
+      if (!answer) { return showErrors([texts.serverError]); }
+      var messages = [];
+      Object.keys(answer.errors || {}).forEach(function (key) { messages = messages.concat(answer.errors[key]); });
+      if (typeof answer.error === "string") { messages.push(answer.error); }
+      (answer.file_errors || []).forEach(function (error) {
+        var item = items[error.index];
+        if (item) { item.state = "refused"; item.message = error.message; item.advice = error.advice; }
+        messages.push(fmt(texts.photo, {number: error.index + 1}) + ": " + error.message + " " + error.advice);
+      });
+      render();
+      showErrors(messages.length ? messages : [texts.serverError]);
+    });
+    xhr.addEventListener("error", function () { done(); showErrors([texts.network]); });
+    xhr.addEventListener("abort", function () { done(); showErrors([texts.network]); });
+    xhr.send(data);
+  });
+})();

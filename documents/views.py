@@ -1,0 +1,265 @@
+"""Client pages: send documents (HTML form and JSON endpoint), photo check, my submissions, thumbnails."""
+import logging
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from documents import conf, services
+from documents.errors import PhotoRefused, warning_dict
+from documents.forms import FILES_FIELD, UploadForm
+from documents.models import Photo, Submission
+from documents.uploads import FileSizeLimitHandler
+
+MULTIPART_OVERHEAD = 1024 * 1024
+logger = logging.getLogger(__name__)
+
+
+def wants_json(request):
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+def client_required(view):
+    """login_required, but a script asking for JSON gets 401 JSON instead of a redirect."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if wants_json(request):
+            return JsonResponse({"ok": False, "error": _("Please sign in again.")}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+def _limit_uploads(request, files_allowed):
+    """Refuse an oversized body before reading it; stop storing any single file past the limit."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > files_allowed * conf.max_file_bytes() + MULTIPART_OVERHEAD:
+        return None
+    handler = FileSizeLimitHandler(request, conf.max_file_bytes())
+    request.upload_handlers.insert(0, handler)
+    return handler
+
+
+def _too_large_response(request):
+    message = _("The upload is too large. Send at most %(count)d photos of at most %(limit)d MB each.") % {
+        "count": conf.max_files(),
+        "limit": conf.max_file_bytes() // (1024 * 1024),
+    }
+    if wants_json(request):
+        return JsonResponse({"ok": False, "errors": {"__all__": [message]}, "file_errors": []}, status=413)
+    return render(request, "documents/upload.html", _upload_context(UploadForm(), [message], []), status=413)
+
+
+def _upload_context(form, general_errors, file_errors):
+    return {
+        "form": form,
+        "general_errors": general_errors,
+        "file_errors": file_errors,
+        "max_files": conf.max_files(),
+        "max_megabytes": conf.max_file_bytes() // (1024 * 1024),
+        "max_bytes": conf.max_file_bytes(),
+        "min_side": conf.min_short_side(),
+        "js_texts": _js_texts(),
+    }
+
+
+def _js_texts():
+    """Texts for upload.js, in the page's language (read from a JSON data block: CSP-safe)."""
+    megabytes = conf.max_file_bytes() // (1024 * 1024)
+    return {
+        "checking": _("Checking…"),
+        "ok": _("Looks good."),
+        "refused": _("Not accepted:"),
+        "warning": _("Check this photo:"),
+        "remove": _("Remove"),
+        "removeLabel": _("Remove photo %(number)s"),
+        "photo": _("Photo %(number)s"),
+        "noPreview": _("No preview"),
+        "tooMany": _("You can send at most %(max)s photos in one submission.") % {"max": conf.max_files()},
+        "tooLarge": PhotoRefused("too_large", limit=megabytes).as_dict(),
+        "empty": PhotoRefused("empty").as_dict(),
+        "none": _("Add at least one photo."),
+        "fixRefused": _("Remove the photos marked “Not accepted” and take them again before you send."),
+        "stillChecking": _("Please wait until every photo has been checked."),
+        "sending": _("Sending…"),
+        "processing": _("Checking the photos…"),
+        "network": _("The connection was interrupted. Nothing was sent; please try again."),
+        "serverError": _("Something went wrong. Nothing was sent; please try again."),
+        "checkFailed": _("This photo could not be checked now; it will be checked when you send it."),
+        "count": _("%(count)s of %(max)s photos"),
+        "max": conf.max_files(),
+    }
+
+
+def _too_large_errors(handler):
+    refused = PhotoRefused("too_large", limit=conf.max_file_bytes() // (1024 * 1024))
+    return [
+        {"index": index, "name": (handler.order[index] or "")[:120], **refused.as_dict()}
+        for index in sorted(handler.too_large)
+    ]
+
+
+@client_required
+@csrf_exempt  # upload handlers must be set before the CSRF check reads the body; csrf_protect below
+@never_cache
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    """The "Send documents" page; POST creates a submission (redirect, or JSON for scripts)."""
+    handler = None
+    if request.method == "POST":
+        handler = _limit_uploads(request, conf.max_files() + 1)
+        if handler is None:
+            return _too_large_response(request)
+    return _upload(request, handler)
+
+
+@csrf_protect
+def _upload(request, handler):
+    if request.method == "GET":
+        return render(request, "documents/upload.html", _upload_context(UploadForm(), [], []))
+    form = UploadForm(request.POST, request.FILES)
+    valid = form.is_valid()
+    skipped = _too_large_errors(handler)
+    if valid and skipped and len(form.cleaned_data["photos"]) + len(skipped) > conf.max_files():
+        form.add_error(None, _("You can send at most %(limit)d photos in one submission.") % {"limit": conf.max_files()})
+        valid = False
+    if not valid or skipped:
+        return _upload_failed(request, form, skipped)
+    data = form.cleaned_data
+    try:
+        outcome = services.create_submission(request.user, data["document_type"], data["note"].strip(), data["photos"])
+    except OSError as exc:  # full disk, lost mount…: services already removed every file it wrote
+        logger.error("document submission could not be stored: %s", exc.strerror or type(exc).__name__)
+        return _storage_failed(request, form)
+    if not outcome.ok:
+        return _upload_failed(request, form, outcome.file_errors)
+    submission = outcome.submission
+    if wants_json(request):
+        return JsonResponse(submission_json(submission), status=201)
+    messages.success(request, _("Thank you. Your photos were received. Your reference is %(reference)s.") % {
+        "reference": submission.reference
+    })
+    return redirect(submission)
+
+
+def _storage_failed(request, form):
+    message = _("We could not store your photos just now. Nothing was sent; please try again in a few minutes.")
+    if wants_json(request):
+        return JsonResponse({"ok": False, "errors": {"__all__": [message]}, "file_errors": []}, status=503)
+    return render(request, "documents/upload.html", _upload_context(form, [message], []), status=503)
+
+
+def _upload_failed(request, form, file_errors):
+    general = list(form.non_field_errors())
+    if wants_json(request):
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        return JsonResponse({"ok": False, "errors": errors, "file_errors": file_errors}, status=400)
+    if file_errors:
+        general.append(_("Nothing was sent. Please choose your photos again, without the ones marked below."))
+    return render(request, "documents/upload.html", _upload_context(form, general, file_errors), status=400)
+
+
+def submission_json(submission):
+    return {
+        "ok": True,
+        "reference": submission.reference,
+        "status": submission.status,
+        "status_display": submission.get_status_display(),
+        "document_type": submission.document_type,
+        "created_at": submission.created_at.isoformat(),
+        "url": submission.get_absolute_url(),
+        "photos": [
+            {
+                "position": photo.position,
+                "width": photo.width,
+                "height": photo.height,
+                "thumbnail_url": photo.get_thumbnail_url(),
+                "warnings": [warning_dict(code) for code in photo.warnings],
+            }
+            for photo in submission.photos.all()
+        ],
+    }
+
+
+@client_required
+@csrf_exempt
+@never_cache
+@require_POST
+def check(request):
+    """Check one photo at once (the page calls this when a photo is added); stores nothing."""
+    handler = _limit_uploads(request, 1)
+    if handler is None:
+        return JsonResponse({"ok": False, "error": PhotoRefused("too_large", limit=conf.max_file_bytes() // 1048576).as_dict()}, status=413)
+    return _check(request, handler)
+
+
+@csrf_protect
+def _check(request, handler):
+    if handler.too_large:
+        refused = PhotoRefused("too_large", limit=conf.max_file_bytes() // (1024 * 1024))
+        return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
+    uploads = request.FILES.getlist(FILES_FIELD)
+    if len(uploads) != 1:
+        return JsonResponse({"ok": False, "error": {"code": "one_file", "message": _("Send exactly one photo."), "advice": ""}}, status=400)
+    try:
+        checked = services.check_photo(uploads[0])
+    except PhotoRefused as refused:
+        return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
+    except OSError as exc:
+        logger.error("document photo check failed: %s", exc.strerror or type(exc).__name__)
+        return JsonResponse({"ok": False, "error": None}, status=503)
+    finally:
+        uploads[0].close()
+    return JsonResponse({"ok": True, "width": checked.width, "height": checked.height,
+                         "warnings": [warning_dict(code) for code in checked.warnings]})
+
+
+@client_required
+@require_GET
+def submission_list(request):
+    submissions = Submission.objects.owned_by(request.user).prefetch_related("photos")
+    return render(request, "documents/submission_list.html", {"submissions": submissions})
+
+
+@client_required
+@never_cache
+@require_GET
+def submission_detail(request, reference):
+    submission = get_object_or_404(Submission.objects.owned_by(request.user), reference=reference)
+    return render(request, "documents/submission_detail.html", {"submission": submission,
+                                                                "photos": submission.photos.all()})
+
+
+@client_required
+@require_GET
+def thumbnail(request, reference, position):
+    """Owner (or staff) only; anyone else gets 404, as if the submission did not exist."""
+    photo = Photo.objects.select_related("submission").filter(
+        submission__reference=reference, position=position
+    ).first()
+    if photo is None or not (request.user.is_staff or photo.submission.owner_id == request.user.pk):
+        raise Http404
+    return private_file_response(photo.thumbnail)
+
+
+def private_file_response(field_file, filename=None, attachment=False, content_type="image/jpeg"):
+    try:
+        handle = field_file.storage.open(field_file.name, "rb")
+    except FileNotFoundError:
+        raise Http404
+    response = FileResponse(handle, content_type=content_type, as_attachment=attachment, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,138 @@
+"""Generated test images (good pages and every kind of bad input), as bytes."""
+import io
+import struct
+import zlib
+
+import pillow_heif
+from PIL import Image
+
+from documents import samples
+
+PAGE_SIZE = (1240, 1754)  # A4 at 150 dpi: above the 1000 px minimum, quick to process
+
+
+def page(seed=1):
+    return samples.text_page(*PAGE_SIZE, seed=seed)
+
+
+def jpeg(image, **options):
+    return samples.encode(image, "JPEG", **options)
+
+
+def sharp_jpeg(seed=1):
+    return jpeg(samples.photo(page(seed)))
+
+
+def blurred_jpeg(seed=1):
+    return jpeg(samples.photo(page(seed), blur=4))
+
+
+def dark_jpeg():
+    return jpeg(samples.photo(page(), brightness=0.25))
+
+
+def glare_jpeg():
+    return jpeg(samples.photo(page(), glare=0.35))
+
+
+def small_jpeg():
+    return jpeg(samples.photo(samples.text_page(900, 700)))
+
+
+def cmyk_jpeg():
+    return jpeg(samples.photo(page(), mode="CMYK"))
+
+
+def png16():
+    """A 16-bit grey PNG of a page (values × 257, so the 8-bit conversion must scale, not clip)."""
+    grey = samples.photo(page(), mode="L")
+    wide = grey.convert("I").point(lambda value: value * 257)
+    return samples.encode(wide.convert("I;16"), "PNG")
+
+
+def heic():
+    pillow_heif.register_heif_opener()
+    buffer = io.BytesIO()
+    samples.photo(page()).save(buffer, "HEIF", quality=80)
+    return buffer.getvalue()
+
+
+def webp():
+    return samples.encode(samples.photo(page()), "WEBP", quality=85)
+
+
+def rotated_jpeg():
+    """Stored lying on its side with EXIF Orientation 6: upright it is portrait, dark block top-left."""
+    upright = samples.photo(page())
+    upright.paste((0, 0, 0), (0, 0, 300, 300))
+    stored = upright.transpose(Image.Transpose.ROTATE_90)  # exif_transpose applies ROTATE_270 for 6
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    return jpeg(stored, exif=exif.tobytes())
+
+
+def gps_jpeg():
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (47.0, 22.0, 30.5)
+    gps[3] = "E"
+    gps[4] = (8.0, 32.0, 10.25)
+    return jpeg(samples.photo(page()), exif=exif.tobytes())
+
+
+def truncated_jpeg():
+    data = sharp_jpeg()
+    return data[: len(data) // 2]
+
+
+def _png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def bomb_png(side=30_000):
+    """A valid 1-bit PNG of side × side pixels, all black: about 100 kB, compressed as it is made."""
+    row = b"\x00" * (1 + (side + 7) // 8)
+    compressor = zlib.compressobj(9)
+    rows_per_block = 1000
+    block = row * rows_per_block
+    parts = []
+    for _ in range(side // rows_per_block):
+        parts.append(compressor.compress(block))
+    parts.append(compressor.compress(row * (side % rows_per_block)))
+    parts.append(compressor.flush())
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", b"".join(parts)) + _png_chunk(b"IEND", b"")
+
+
+def animated_gif():
+    frames = [Image.new("P", (1200, 1200), color) for color in (1, 2, 3)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return buffer.getvalue()
+
+
+def animated_png():
+    base = samples.photo(page())
+    frames = [base, base.point(lambda v: 255 - v)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "PNG", save_all=True, append_images=frames[1:], duration=100)
+    return buffer.getvalue()
+
+
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="2000" height="2000">'
+    b"<script>alert(document.cookie)</script><rect width='2000' height='2000'/></svg>"
+)
+
+
+def polyglot_jpeg():
+    """A decodable JPEG whose comment segment and tail carry an HTML page with a script."""
+    data = sharp_jpeg()
+    html = b"<html><body><script>alert(document.cookie)</script></body></html>"
+    comment = b"\xff\xfe" + struct.pack(">H", len(html) + 2) + html
+    return data[:2] + comment + data[2:] + html
+
+
+TEXT_AS_JPEG = b"Dear client services,\nplease find my passport attached.\n" * 20
