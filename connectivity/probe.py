@@ -8,6 +8,7 @@ a request carrying any other Origin is refused with 403 and no CORS header.
 import errno
 import json
 import logging
+import os
 import ssl
 import threading
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 logger = logging.getLogger(__name__)
 
 PROBE_PATH = "/probe"
+MAX_CONCURRENT_REQUESTS = 64  # per port; further connections are closed at once rather than queued in threads
 DEFAULT_SCHEME_PORTS = {"http": 80, "https": 443}
 
 
@@ -125,10 +127,16 @@ class ProbeServer(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False
+    # A busy port must be reported, never shared: no SO_REUSEPORT, and no SO_REUSEADDR on Windows,
+    # where it would let a second listener take over a port in use.
+    allow_reuse_address = os.name != "nt"
+    allow_reuse_port = False
+    request_queue_size = 128  # the stdlib's 5 drops connections when a few browsers test at once
 
     def __init__(self, host, port, allowed_origins, ssl_context=None):
         self.allowed = {normalise_origin(o) for o in allowed_origins} - {""}
         self.ssl_context = ssl_context
+        self.slots = threading.BoundedSemaphore(MAX_CONCURRENT_REQUESTS)
         try:
             super().__init__((host, port), ProbeHandler)
         except OSError as exc:
@@ -139,6 +147,22 @@ class ProbeServer(ThreadingHTTPServer):
     def origin_allowed(self, origin):
         normalised = normalise_origin(origin)
         return bool(normalised) and normalised in self.allowed
+
+    def process_request(self, request, client_address):
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def handle_error(self, request, client_address):
         """A client that hangs up or speaks bad TLS is not worth a traceback."""

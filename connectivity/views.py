@@ -3,13 +3,13 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from connectivity import advice, conf
 from connectivity.endpoints import probe_csp, probe_endpoints, probe_hostname
 
 
-@require_GET
+@require_safe
 @never_cache
 @probe_csp
 def connectivity_test(request):
@@ -28,7 +28,7 @@ def connectivity_test(request):
     return render(request, "connectivity/test.html", context)
 
 
-@require_GET
+@require_safe
 @never_cache
 def ping(request):
     """The portal's own endpoint for the test page: proves the portal itself answers."""

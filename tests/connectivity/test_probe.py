@@ -150,3 +150,30 @@ def test_run_probe_serves_until_signalled_then_exits_cleanly(sig):
     assert "Traceback" not in err
     with pytest.raises(ConnectionRefusedError):
         request(port)
+
+
+def test_idle_connections_cannot_exhaust_the_probe(monkeypatch):
+    """Beyond the per-port limit, connections are closed at once; when the idle ones go, the probe answers again."""
+    import socket
+    import time
+
+    from connectivity import probe
+
+    monkeypatch.setattr(probe, "MAX_CONCURRENT_REQUESTS", 1)
+    group = ProbeGroup("127.0.0.1", [0], [ALLOWED]).start()
+    port = group.ports[0]
+    try:
+        idle = socket.create_connection(("127.0.0.1", port), timeout=5)  # connects, never sends a request
+        time.sleep(0.3)  # let the server hand it to a handler thread
+        with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+            request(port, origin=ALLOWED)
+        idle.close()
+        for _attempt in range(50):  # the handler notices the closed socket and frees its slot
+            try:
+                response, _body = request(port, origin=ALLOWED)
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError):
+                time.sleep(0.05)
+        assert response.status == 200
+    finally:
+        group.close()
