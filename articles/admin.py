@@ -1,13 +1,30 @@
 """Staff editing of the knowledge base: both languages side by side in tabs."""
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from articles.figures import validate_figure_image
 from articles.models import Article, Category, FailedSearch, Feedback, Figure, Section, Step
+
+
+class FigureImageField(forms.FileField):
+    """Checks figure uploads with our own rules (type, size, pixel count) and messages."""
+
+    default_validators = [validate_figure_image]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("form_class", None)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("accept", "image/png,image/jpeg,image/webp")
+
+
+FIGURE_FORMFIELDS = {models.ImageField: {"form_class": FigureImageField, "widget": forms.ClearableFileInput}}
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -58,6 +75,7 @@ class SectionInline(TranslationStackedInline):
 class FigureInline(TranslationTabularInline):
     model = Figure
     extra = 0
+    formfield_overrides = FIGURE_FORMFIELDS
     fields = ("order", "number", "preview", "image", "caption", "alt_text", "step")
     readonly_fields = ("preview",)
     ordering = ("order",)
@@ -147,6 +165,7 @@ class CategoryAdmin(TabbedTranslationAdmin):
 
 @admin.register(Figure)
 class FigureAdmin(TabbedTranslationAdmin):
+    formfield_overrides = FIGURE_FORMFIELDS
     list_display = ("article", "number", "preview", "caption")
     list_select_related = ("article",)
     search_fields = ("article__kb_number", "number", "caption_en", "caption_de")

@@ -6,6 +6,7 @@ files that already exist, so nothing is resized per request.
 """
 
 import io
+import warnings
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -33,7 +34,10 @@ def validate_figure_image(upload):
         )
     try:
         upload.seek(0)
-        with Image.open(upload) as image:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+        with image:
             width, height = image.size
             if width * height > settings.FIGURE_MAX_PIXELS:
                 raise ValidationError(
@@ -45,7 +49,12 @@ def validate_figure_image(upload):
             image.verify()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            _("The image has too many pixels. Use at most %(limit)s megapixels.")
+            % {"limit": settings.FIGURE_MAX_PIXELS // 1_000_000}
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(_("This file is not an image we can read. Upload a PNG, JPEG or WebP image.")) from None
     finally:
         upload.seek(0)
