@@ -15,6 +15,12 @@ def max_file_bytes():
     return get("DOCUMENTS_MAX_FILE_BYTES", 15 * 1024 * 1024)
 
 
+def max_file_megabytes():
+    """The file limit for messages: "15", or "0.1" for a small test limit."""
+    value = round(max_file_bytes() / (1024 * 1024), 2)
+    return f"{value:g}"
+
+
 def max_files():
     """Photos per submission (default 10)."""
     return get("DOCUMENTS_MAX_FILES", 10)

@@ -100,7 +100,7 @@ def _check_size(upload):
     if size == 0:
         raise PhotoRefused("empty")
     if size > conf.max_file_bytes():
-        raise PhotoRefused("too_large", limit=conf.max_file_bytes() // (1024 * 1024))
+        raise PhotoRefused("too_large", limit=conf.max_file_megabytes())
 
 
 def _detect(upload):

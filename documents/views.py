@@ -54,9 +54,9 @@ def _limit_uploads(request, files_allowed):
 
 
 def _too_large_response(request):
-    message = _("The upload is too large. Send at most %(count)d photos of at most %(limit)d MB each.") % {
+    message = _("The upload is too large. Send at most %(count)d photos of at most %(limit)s MB each.") % {
         "count": conf.max_files(),
-        "limit": conf.max_file_bytes() // (1024 * 1024),
+        "limit": conf.max_file_megabytes(),
     }
     if wants_json(request):
         return JsonResponse({"ok": False, "errors": {"__all__": [message]}, "file_errors": []}, status=413)
@@ -69,7 +69,7 @@ def _upload_context(form, general_errors, file_errors):
         "general_errors": general_errors,
         "file_errors": file_errors,
         "max_files": conf.max_files(),
-        "max_megabytes": conf.max_file_bytes() // (1024 * 1024),
+        "max_megabytes": conf.max_file_megabytes(),
         "max_bytes": conf.max_file_bytes(),
         "min_side": conf.min_short_side(),
         "js_texts": _js_texts(),
@@ -78,7 +78,7 @@ def _upload_context(form, general_errors, file_errors):
 
 def _js_texts():
     """Texts for upload.js, in the page's language (read from a JSON data block: CSP-safe)."""
-    megabytes = conf.max_file_bytes() // (1024 * 1024)
+    megabytes = conf.max_file_megabytes()
     return {
         "checking": _("Checking…"),
         "ok": _("Looks good."),
@@ -105,7 +105,7 @@ def _js_texts():
 
 
 def _too_large_errors(handler):
-    refused = PhotoRefused("too_large", limit=conf.max_file_bytes() // (1024 * 1024))
+    refused = PhotoRefused("too_large", limit=conf.max_file_megabytes())
     return [
         {"index": index, "name": (handler.order[index] or "")[:120], **refused.as_dict()}
         for index in sorted(handler.too_large)
@@ -202,14 +202,14 @@ def check(request):
     """Check one photo at once (the page calls this when a photo is added); stores nothing."""
     handler = _limit_uploads(request, 1)
     if handler is None:
-        return JsonResponse({"ok": False, "error": PhotoRefused("too_large", limit=conf.max_file_bytes() // 1048576).as_dict()}, status=413)
+        return JsonResponse({"ok": False, "error": PhotoRefused("too_large", limit=conf.max_file_megabytes()).as_dict()}, status=413)
     return _check(request, handler)
 
 
 @csrf_protect
 def _check(request, handler):
     if handler.too_large:
-        refused = PhotoRefused("too_large", limit=conf.max_file_bytes() // (1024 * 1024))
+        refused = PhotoRefused("too_large", limit=conf.max_file_megabytes())
         return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
     uploads = request.FILES.getlist(FILES_FIELD)
     if len(uploads) != 1:

@@ -70,3 +70,12 @@ def staff_user(django_user_model):
 def signed_in(client, client_user):
     client.force_login(client_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Requests activate their URL's language in this thread; start every test in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
