@@ -32,8 +32,13 @@ def _as_list(value):
     return list(value)
 
 
+def probe_ports_raw():
+    """The configured ports as given (strings or numbers), for commands that validate them with a clear message."""
+    return [str(port) for port in _as_list(_setting("CONNECTIVITY_PROBE_PORTS", DEFAULT_PORTS))]
+
+
 def probe_ports():
-    return [int(port) for port in _as_list(_setting("CONNECTIVITY_PROBE_PORTS", DEFAULT_PORTS))]
+    return [int(port) for port in probe_ports_raw()]
 
 
 def probe_bind():

@@ -87,6 +87,23 @@ def test_test_again_works_from_the_keyboard(page, live_server, probes):
     expect(page).to_have_url(f"{live_server.url}/en/connectivity/#probe-remedy")
 
 
+def test_a_port_that_never_answers_is_blocked_after_the_timeout(page, live_server, probes, settings):
+    """A filtering network accepts nothing and answers nothing: the page gives up after the timeout."""
+    import socket
+
+    with socket.socket() as silent:  # completes the TCP handshake (kernel backlog) but never answers HTTP
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        silent_port = silent.getsockname()[1]
+        settings.CONNECTIVITY_PROBE_PORTS = [probes.ports[0], silent_port]
+        settings.CONNECTIVITY_PROBE_TIMEOUT = 1
+        page.goto(f"{live_server.url}/de/connectivity/")
+        expect(result(page, silent_port)).to_have_attribute("data-state", "blocked", timeout=6_000)
+        expect(result(page, silent_port)).to_contain_text("keine Antwort innerhalb von 1 s")
+        expect(result(page, probes.ports[0])).to_have_attribute("data-state", "reachable")
+        expect(page.locator("#probe-remedy")).to_be_visible()
+
+
 def test_foreign_origin_page_cannot_read_the_probe(page, live_server, probes):
     """A page served from an origin the probe does not allow sees the port as blocked (CORS refused)."""
     other = live_server.url.replace("localhost", "127.0.0.1")

@@ -99,3 +99,33 @@ def test_bad_input_gives_a_clear_message_and_exit_code_2(args, message):
 def test_bad_input_message_is_translated():
     _out, error = run("127.0.0.1", "abc", "--language", "de")
     assert error.returncode == 2 and "keine Portnummer" in str(error)
+
+
+def test_silent_network_reports_a_timeout(monkeypatch, closed_port):
+    """A filtering firewall drops packets: the connection attempt times out instead of being refused."""
+    import socket
+
+    def drop(*_args, **_kwargs):
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(socket, "create_connection", drop)
+    out, error = run("127.0.0.1", str(closed_port), "--timeout", "1.5")
+    assert error.returncode == 1
+    assert f"Port {closed_port}: blocked (no answer within 1.5 s)" in out
+
+
+def test_unreachable_network_is_reported(monkeypatch, closed_port):
+    import socket
+
+    def unreachable(*_args, **_kwargs):
+        raise OSError(101, "Network is unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", unreachable)
+    out, error = run("127.0.0.1", str(closed_port))
+    assert error.returncode == 1 and "the network cannot reach the host" in out
+
+
+def test_bad_port_setting_is_a_clear_error(settings):
+    settings.CONNECTIVITY_PROBE_PORTS = "40x0"
+    _out, error = run("127.0.0.1")
+    assert error.returncode == 2 and "“40x0” is not a port number" in str(error)

@@ -33,7 +33,10 @@ def test_csp_allows_exactly_the_probe_origins(client):
     assert "unsafe-inline" not in response["Content-Security-Policy"]
 
 
-def test_other_pages_keep_the_site_wide_connect_src(client):
+def test_other_pages_keep_the_site_wide_connect_src(client, settings):
+    before = list(settings.SECURE_CSP["connect-src"])
+    page(client, HTTP_HOST="localhost:8000")
+    assert settings.SECURE_CSP["connect-src"] == before  # the override works on a copy
     response = client.get(reverse("connectivity:ping"))
     assert "connect-src 'self';" in response["Content-Security-Policy"] + ";"
 

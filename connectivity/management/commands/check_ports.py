@@ -34,7 +34,7 @@ class Command(BaseCommand):
 
     def check(self, options):
         try:
-            ports = parse_ports(options["ports"] or conf.probe_ports())
+            ports = parse_ports(options["ports"] or conf.probe_ports_raw())
             timeout = self.parse_timeout(options["timeout"])
             host, _infos = resolve_host(options["host"])
         except PortInputError as exc:

@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            ports = parse_ports([options["ports"]] if options["ports"] else conf.probe_ports())
+            ports = parse_ports([options["ports"]] if options["ports"] else conf.probe_ports_raw())
         except PortInputError as exc:
             raise CommandError(str(exc), returncode=2)
         host = options["host"] or conf.probe_bind()
