@@ -1,0 +1,131 @@
+"""Sending documents on a phone-sized Chromium: instant checks, retake, reference, staff review."""
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from playwright.sync_api import expect
+
+from documents import samples
+from documents.models import Submission
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 390, "height": 844}
+TEXT = {
+    "en": {"address": "Proof of address", "refused": "Not accepted:", "still": "Hold the phone still",
+           "ok": "Looks good.", "remove": "Remove photo 2", "send": "Send documents", "status": "Received, waiting for review"},
+    "de": {"address": "Adressnachweis", "refused": "Nicht angenommen:", "still": "mit beiden Händen ruhig",
+           "ok": "Sieht gut aus.", "remove": "Foto 2 entfernen", "send": "Dokumente senden", "status": "Eingegangen, wartet auf Prüfung"},
+}
+
+
+@pytest.fixture(scope="module")
+def photo_files(tmp_path_factory):
+    """Three sharp pages and one blurred page, as a phone would hand them over."""
+    folder = tmp_path_factory.mktemp("phone-photos")
+    files = {}
+    for name, seed, blur in (("page1", 1, 0), ("page2", 2, 0), ("page3", 3, 0), ("page2-blurred", 2, 4)):
+        path = folder / f"{name}.jpg"
+        path.write_bytes(samples.encode(samples.photo(samples.text_page(1240, 1754, seed=seed), blur=blur)))
+        files[name] = str(path)
+    return files
+
+
+def signed_in_context(browser, live_server, user, **options):
+    """A browser context with the user's session (the sign-in app is tested on its own)."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, **options)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    return context
+
+
+def no_horizontal_scroll(page):
+    return page.evaluate("document.documentElement.scrollWidth <= 391")
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_client_sends_three_pages_after_retaking_a_blurred_one_and_staff_accept(browser, live_server, photo_files, lang, tmp_path):
+    t = TEXT[lang]
+    user = get_user_model().objects.create_user(f"client-{lang}", password="unused-password-1")
+    context = signed_in_context(browser, live_server, user)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/{lang}/documents/")
+    expect(page.locator("h1")).to_have_text(t["send"])
+    page.get_by_label(t["address"]).check()
+    page.locator("#file-input").set_input_files([photo_files["page1"], photo_files["page2-blurred"], photo_files["page3"]])
+
+    items = page.locator("#photo-list > li")
+    expect(items).to_have_count(3)
+    expect(items.nth(1)).to_have_class(re.compile("state-refused"))
+    expect(items.nth(1)).to_contain_text(t["refused"])
+    expect(items.nth(1)).to_contain_text(t["still"])
+    expect(items.nth(0)).to_contain_text(t["ok"])
+    expect(items.nth(2)).to_contain_text(t["ok"])
+    assert no_horizontal_scroll(page)
+    page.screenshot(path=f"/tmp/documents-refused-{lang}.png", full_page=True)
+
+    page.get_by_role("button", name=t["remove"]).click()
+    expect(items).to_have_count(2)
+    page.locator("#camera-input").set_input_files(photo_files["page2"])  # the retake
+    expect(items).to_have_count(3)
+    for index in range(3):
+        expect(items.nth(index)).to_contain_text(t["ok"])
+
+    page.get_by_role("button", name=t["send"], exact=True).click()
+    page.wait_for_url(re.compile(r"/documents/submissions/DOC-[2-9A-Z]{4}-[2-9A-Z]{4}/$"))
+    reference = page.locator("#reference").inner_text()
+    assert re.fullmatch(r"DOC-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}", reference)
+    expect(page.locator(".status")).to_have_text(t["status"])
+    expect(page.locator(".thumbnails img")).to_have_count(3)
+    page.wait_for_function("() => [...document.querySelectorAll('.thumbnails img')].every(i => i.complete && i.naturalWidth > 0)")
+    assert no_horizontal_scroll(page)
+    page.screenshot(path=f"/tmp/documents-sent-{lang}.png", full_page=True)
+    context.close()
+
+    submission = Submission.objects.get(reference=reference)
+    assert submission.owner == user and submission.photos.count() == 3
+
+    # Staff read the PDF, then accept the submission from the queue.
+    staff = get_user_model().objects.create_superuser(f"staff-{lang}", password="unused-password-2")
+    context = signed_in_context(browser, live_server, staff, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/{lang}/admin/documents/submission/{submission.pk}/change/")
+    expect(page.locator(".inline-group img")).to_have_count(3)
+    with page.expect_download() as download_info:
+        page.locator("a.button[href$='/pdf/']").click()
+    pdf = tmp_path / "submission.pdf"
+    download_info.value.save_as(pdf)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and data.count(b"/Type /Page") - data.count(b"/Type /Pages") == 3
+    page.goto(f"{live_server.url}/{lang}/admin/documents/submission/?status__exact=received")
+    page.locator(f"tr:has-text('{reference}') input.action-select").check()
+    page.locator("select[name=action]").select_option("accept_selected")
+    page.locator("button[name=index]").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    context.close()
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.ACCEPTED
+
+
+def test_form_works_without_javascript(browser, live_server, photo_files):
+    user = get_user_model().objects.create_user("client-nojs", password="unused-password-3")
+    context = signed_in_context(browser, live_server, user, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/documents/")
+    page.get_by_label("Other document").check()
+    page.get_by_label("Which document is it?").fill("Bank statement")
+    page.locator("#file-input").set_input_files([photo_files["page1"], photo_files["page2-blurred"]])
+    page.get_by_role("button", name="Send documents", exact=True).click()
+    expect(page.locator("#upload-errors")).to_contain_text("Photo 2 (page2-blurred.jpg):")
+    expect(page.locator("#upload-errors")).to_contain_text("Hold the phone still")
+    assert Submission.objects.count() == 0
+    page.get_by_label("Other document").check()
+    page.get_by_label("Which document is it?").fill("Bank statement")
+    page.locator("#file-input").set_input_files([photo_files["page1"], photo_files["page2"]])
+    page.get_by_role("button", name="Send documents", exact=True).click()
+    page.wait_for_url(re.compile(r"/documents/submissions/DOC-"))
+    expect(page.locator(".messages")).to_contain_text("Your reference is DOC-")
+    assert Submission.objects.get().note == "Bank statement"
+    context.close()

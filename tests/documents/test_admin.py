@@ -1,0 +1,111 @@
+"""Staff review in the admin: queue, photos, PDF, accept and reject with a reason."""
+import io
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from documents.models import Submission
+from tests.documents.conftest import upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submission(client_user, samples):
+    client = Client()
+    client.force_login(client_user)
+    files = [upload(samples.sharp_jpeg, "1.jpg"), upload(samples.sharp_jpeg, "2.jpg"), upload(samples.webp, "3.webp")]
+    client.post(reverse("documents:upload"), {"document_type": "identity", "photos": files})
+    return Submission.objects.get()
+
+
+@pytest.fixture
+def staff(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+def test_queue_lists_and_filters_by_status(staff, submission):
+    changelist = reverse("admin:documents_submission_changelist")
+    html = staff.get(changelist + "?status__exact=received").content.decode()
+    assert submission.reference in html
+    html = staff.get(changelist + "?status__exact=accepted").content.decode()
+    assert submission.reference not in html
+
+
+def test_change_page_shows_thumbnails_and_pdf_link(staff, submission):
+    html = staff.get(reverse("admin:documents_submission_change", args=[submission.pk])).content.decode()
+    for photo in submission.photos.all():
+        assert photo.get_thumbnail_url() in html
+    assert reverse("admin:documents_submission_pdf", args=[submission.pk]) in html
+    assert reverse("admin:documents_submission_photo", args=[submission.pk, 1]) in html
+
+
+def test_pdf_has_one_page_per_photo(staff, submission):
+    response = staff.get(reverse("admin:documents_submission_pdf", args=[submission.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert f'filename="{submission.reference}.pdf"' in response["Content-Disposition"]
+    assert response.content.startswith(b"%PDF")
+    assert response.content.count(b"/Type /Page") - response.content.count(b"/Type /Pages") == 3
+
+
+def test_staff_can_open_full_photo(staff, submission):
+    response = staff.get(reverse("admin:documents_submission_photo", args=[submission.pk, 2]))
+    assert response.status_code == 200
+    image = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+    assert image.size == (1240, 1754)
+
+
+def test_clients_cannot_reach_admin_views(client, client_user, submission):
+    client.force_login(client_user)
+    for name, args in (("pdf", [submission.pk]), ("photo", [submission.pk, 1])):
+        response = client.get(reverse(f"admin:documents_submission_{name}", args=args))
+        assert response.status_code == 302  # to the admin login, never the file
+        assert "/admin/login/" in response["Location"]
+
+
+def test_accept_action(staff, submission, staff_user):
+    changelist = reverse("admin:documents_submission_changelist")
+    response = staff.post(changelist, {"action": "accept_selected", ACTION_CHECKBOX_NAME: [submission.pk]})
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.ACCEPTED
+    assert submission.reviewed_by == staff_user and submission.reviewed_at
+
+
+def test_reject_action_asks_for_a_reason(staff, submission):
+    changelist = reverse("admin:documents_submission_changelist")
+    response = staff.post(changelist, {"action": "reject_selected", ACTION_CHECKBOX_NAME: [submission.pk]})
+    assert response.status_code == 200
+    assert 'name="reason"' in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.RECEIVED
+    response = staff.post(
+        changelist,
+        {"action": "reject_selected", ACTION_CHECKBOX_NAME: [submission.pk], "apply": "1", "reason": "expired",
+         "message": "Please send the new passport."},
+    )
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.REJECTED
+    assert submission.rejection_reason == "expired"
+    assert submission.staff_message == "Please send the new passport."
+
+
+def test_reject_with_unknown_reason_changes_nothing(staff, submission):
+    changelist = reverse("admin:documents_submission_changelist")
+    response = staff.post(
+        changelist, {"action": "reject_selected", ACTION_CHECKBOX_NAME: [submission.pk], "apply": "1", "reason": "nope"}
+    )
+    assert response.status_code == 200
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.RECEIVED
+
+
+def test_model_reject_refuses_unknown_reason(submission, staff_user):
+    with pytest.raises(ValueError):
+        submission.reject(staff_user, "because")
