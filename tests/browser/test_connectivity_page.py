@@ -115,14 +115,16 @@ def test_foreign_origin_page_cannot_read_the_probe(page, live_server, probes):
 def test_without_javascript_the_page_explains_the_command_line_check(new_page, live_server, probes, lang):
     page = new_page(java_script_enabled=False)
     page.goto(f"{live_server.url}/{lang}/connectivity/")
-    # Chromium's parser still treats <noscript> as inert when Playwright turns scripts off, so check that the
-    # block is served, and that the server-rendered status (which the script would replace) points to the CLI.
-    assert TEXT[lang]["no_js"] in page.locator("noscript").first.inner_html()
+    notice = page.locator("noscript .error-box")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text(TEXT[lang]["no_js"])
+    # The server-rendered status, which the script would replace, points to the command-line check too.
     expect(page.locator("#probe-summary").get_by_role("link")).to_have_attribute("href", "#cli-check")
     expect(page.locator("#cli-check")).to_contain_text(f"check_ports localhost {probes.ports[0]} {probes.ports[1]}")
     expect(page.locator("#probe-summary")).to_contain_text("JavaScript")
     expect(page.locator(".probe-status").first).to_have_attribute("data-state", "untested")
     expect(page.locator("#probe-remedy")).to_be_visible()  # the advice is there even without a test
+    expect(page.locator("#probe-rerun")).to_be_hidden()  # no button that cannot work
     page.screenshot(path=f"/tmp/connectivity-nojs-{lang}.png", full_page=True)
 
 
