@@ -1,7 +1,7 @@
 """Template context shared by every page."""
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 
 
 def site(request):
@@ -9,7 +9,12 @@ def site(request):
     path = request.get_full_path()
     current = get_language()
     alternates = [
-        {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],  # "Deutsch" in every language
+            "url": translate_url(path, code),
+            "current": code == current,
+        }
         for code, name in settings.LANGUAGES
     ]
     return {"language_alternates": alternates}

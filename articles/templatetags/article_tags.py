@@ -20,7 +20,7 @@ def rich_text(html):
 
 
 @register.inclusion_tag("articles/includes/figure.html")
-def figure_picture(figure, sizes="(min-width: 48rem) 16rem, 90vw", gallery_index=None):
+def figure_picture(figure, sizes="(min-width: 48rem) 16rem, 90vw"):
     language = get_language()
     rendition = figure.rendition_for(language)
     sources = rendition.get("sources", {})
@@ -36,5 +36,4 @@ def figure_picture(figure, sizes="(min-width: 48rem) 16rem, 90vw", gallery_index
         "width": rendition.get("width"),
         "height": rendition.get("height"),
         "sizes": sizes,
-        "gallery_index": gallery_index,
     }

@@ -44,9 +44,9 @@
     if (opener) opener.focus();
   }
 
-  function indexOfHref(href) {
+  function indexOfFigure(number) {
     for (var i = 0; i < links.length; i++) {
-      if (links[i].getAttribute("href") === href) return i;
+      if (links[i].getAttribute("data-figure") === number) return i;
     }
     return 0;
   }
@@ -56,7 +56,7 @@
     link.addEventListener("click", function (event) {
       if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
       event.preventDefault();
-      open(indexOfHref(link.getAttribute("href")), link);
+      open(indexOfFigure(link.getAttribute("data-figure")), link);
     });
   });
   closeButton.addEventListener("click", close);
