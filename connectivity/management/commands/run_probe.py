@@ -1,4 +1,5 @@
 """`manage.py run_probe`: answer the connectivity test page on ports 4000/4001 until stopped."""
+import os
 import signal
 import threading
 
@@ -60,7 +61,7 @@ class Command(BaseCommand):
             scheme = "https" if options["certfile"] else "http"
             display_host = f"[{host}]" if ":" in host else host
             urls = ", ".join(f"{scheme}://{display_host}:{port}{PROBE_PATH}" for port in group.ports)
-            self.stdout.write(f"Probe listening on {urls}")
+            self.stdout.write(f"Probe listening on {urls} (pid {os.getpid()}; Ctrl-C or kill {os.getpid()} stops it)")
             self.stdout.write(f"Allowed origins: {', '.join(origins) or '(none)'}")
             self.stdout.flush()
             while not stop.wait(0.5):
