@@ -177,3 +177,58 @@ def test_idle_connections_cannot_exhaust_the_probe(monkeypatch):
         assert response.status == 200
     finally:
         group.close()
+
+
+def self_signed_certificate(directory):
+    """A throwaway certificate for 127.0.0.1, written as PEM files."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=1)).not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    certfile, keyfile = directory / "probe.crt", directory / "probe.key"
+    certfile.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    keyfile.write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return certfile, keyfile
+
+
+def test_probe_speaks_https_with_a_certificate(tmp_path):
+    """An HTTPS portal needs an HTTPS probe (browsers block http:// fetches from https:// pages)."""
+    import ssl
+
+    certfile, keyfile = self_signed_certificate(tmp_path)
+    group = ProbeGroup("127.0.0.1", [0], ["https://portal.test"], certfile=str(certfile), keyfile=str(keyfile))
+    group.start()
+    try:
+        context = ssl.create_default_context(cafile=str(certfile))
+        conn = http.client.HTTPSConnection("127.0.0.1", group.ports[0], timeout=5, context=context)
+        conn.request("GET", "/probe", headers={"Origin": "https://portal.test"})
+        response = conn.getresponse()
+        data = json.loads(response.read())
+        conn.close()
+        assert response.status == 200 and data["ok"] is True
+        assert response.getheader("Access-Control-Allow-Origin") == "https://portal.test"
+        with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError, http.client.BadStatusLine)):
+            request(group.ports[0], origin="https://portal.test")  # plain HTTP is not answered
+    finally:
+        group.close()
+
+
+def test_run_probe_reports_an_unreadable_certificate(tmp_path):
+    with pytest.raises(CommandError, match="Cannot start the probe") as info:
+        call_command("run_probe", "--ports", str(free_port()), "--certfile", str(tmp_path / "missing.crt"))
+    assert info.value.returncode == 1
