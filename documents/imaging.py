@@ -11,9 +11,10 @@ Steps, one file at a time (peak memory is that of one photo):
    (short side) is refused before decoding;
 4. JPEG: `draft()` lets libjpeg decode at 1/2, 1/4 or 1/8 scale when that is
    still at least the stored size (saves time and memory on 24 MP+ photos);
-5. full decode (a truncated file fails here), EXIF orientation applied,
-   converted to 8-bit RGB or L (CMYK, 16-bit, palette, alpha are converted,
-   transparency flattened on white), downscaled to DOCUMENTS_MAX_SIDE;
+5. full decode (a truncated file fails here), converted to 8-bit RGB or L
+   (CMYK, 16-bit, palette, alpha are converted, transparency flattened on
+   white), downscaled to DOCUMENTS_MAX_SIDE (bicubic), then turned upright
+   from its EXIF orientation (rotating the smaller image is cheaper);
 6. quality checks (quality.py);
 7. re-encoded as a fresh JPEG without EXIF, XMP, ICC or comments, and a
    thumbnail, written to the private staging directory.
@@ -40,10 +41,10 @@ HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"
 ACCEPTED = ("JPEG", "PNG", "WEBP", "HEIF")
 # Markup that has no business in a photo. Long enough that compressed image
 # data practically never matches by chance (≥ 2^-36 per byte position).
-MARKUP = re.compile(
-    rb"<(?:script|!doctype|iframe|object[\s>]|embed[\s>]|html[\s>]|body[\s>]|svg[\s>/])|javascript:",
-    re.IGNORECASE,
-)
+# Matched on lower-cased bytes: a pattern that starts with a literal "<" is
+# scanned about ten times faster than one compiled with re.IGNORECASE.
+MARKUP = re.compile(rb"<(?:script|!doctype|iframe|object[\s>]|embed[\s>]|html[\s>]|body[\s>]|svg[\s>/])")
+SCRIPT_URL = b"javascript:"
 CHUNK = 256 * 1024
 
 
@@ -71,7 +72,8 @@ def contains_markup(upload) -> bool:
     """Scan the whole file in chunks (with overlap) for HTML/SVG/script markup."""
     tail = b""
     for chunk in upload.chunks(CHUNK):
-        if MARKUP.search(tail + chunk):
+        window = (tail + chunk).lower()
+        if MARKUP.search(window) or SCRIPT_URL in window:
             return True
         tail = chunk[-16:]
     return False
@@ -159,10 +161,10 @@ def _decode(upload, kind):
             if kind == "JPEG":
                 image.draft("RGB" if image.mode in ("RGB", "YCbCr") else None, _target_size(width, height, limit))
             image.load()
-            oriented = ImageOps.exif_transpose(image)
-            if oriented is not image:
-                image.close()
-            image = to_8bit(oriented)
+            image = to_8bit(image)
+            if max(image.size) > limit:  # before orienting: rotating the smaller image is cheaper
+                image.thumbnail((limit, limit), Image.Resampling.BICUBIC)
+            ImageOps.exif_transpose(image, in_place=True)
         except PhotoRefused:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -170,8 +172,6 @@ def _decode(upload, kind):
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError) as exc:
             logger.info("document photo could not be decoded: %s", type(exc).__name__)
             raise PhotoRefused("damaged")
-    if max(image.size) > limit:
-        image.thumbnail((limit, limit), Image.Resampling.LANCZOS)
     return image
 
 

@@ -1,0 +1,135 @@
+"""Benchmark: processing phone photos for a document submission.
+
+For a 12-megapixel JPEG (4032×3024, EXIF orientation 6 like a phone held
+upright) it measures the whole per-photo pipeline of documents/imaging.py:
+type sniffing and markup scan, decode (with JPEG draft), orient, 8-bit
+conversion, downscale to 3000 px, quality checks, metadata-free re-encode
+and thumbnail, both written to disk.
+
+- time: median of several runs in one process (after one warm-up);
+- memory: peak RSS (resource.getrusage ru_maxrss) of a fresh subprocess per
+  measurement, which includes Pillow's own allocations that tracemalloc
+  cannot see; the baseline after imports is shown too. Run with 1, 3 and
+  10 photos in one submission to show the peak does not grow with the
+  number of files (they are processed one at a time from disk), and with a
+  24 MP photo to show the effect of draft().
+
+Run: .venv/bin/python bench/documents_processing.py   (needs no database)
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 7
+
+
+def setup_django(private_root):
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ["PRIVATE_MEDIA_ROOT"] = private_root
+    import django
+
+    django.setup()
+
+
+def make_photo(path, width, height):
+    from PIL import Image
+
+    from documents import samples
+
+    page = samples.text_page(height, width, seed=7)  # portrait page …
+    shot = samples.photo(page, noise=3).transpose(Image.Transpose.ROTATE_90)  # … lying on its side
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "BenchPhone"
+    shot.save(path, "JPEG", quality=92, exif=exif.tobytes())
+
+
+def as_upload(path):
+    from django.core.files.uploadedfile import UploadedFile
+
+    return UploadedFile(open(path, "rb"), name=Path(path).name, size=os.path.getsize(path))  # noqa: SIM115
+
+
+def child(path, count):
+    """Runs in a fresh interpreter; prints JSON with the RSS figures."""
+    import resource
+
+    setup_django(tempfile.mkdtemp(prefix="bench-private-"))
+    from documents import services
+
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    staged, errors = services.process_all([as_upload(path) for _ in range(count)])
+    elapsed = time.perf_counter() - started
+    assert not errors, errors
+    for photo in staged:
+        photo.discard()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"baseline_kb": baseline, "peak_kb": peak, "seconds": elapsed}))
+
+
+def run_child(*args):
+    # The parent stays small: Linux carries ru_maxrss over fork + exec, so a
+    # parent that had decoded big images would raise every child's figure.
+    output = subprocess.run([sys.executable, __file__, *map(str, args)], check=True, capture_output=True, text=True).stdout
+    return output.strip().splitlines()[-1] if output.strip() else ""
+
+
+def make_photos(folder):
+    setup_django(os.path.join(folder, "private"))
+    make_photo(Path(folder) / "IMG_12MP.jpg", 4032, 3024)
+    make_photo(Path(folder) / "IMG_24MP.jpg", 6048, 4032)
+
+
+def main():
+    with tempfile.TemporaryDirectory() as folder:
+        run_child("--make", folder)
+        photo12 = Path(folder) / "IMG_12MP.jpg"
+        photo24 = Path(folder) / "IMG_24MP.jpg"
+        print(f"test photos: 12 MP {photo12.stat().st_size / 1e6:.1f} MB, 24 MP {photo24.stat().st_size / 1e6:.1f} MB (JPEG q 92)")
+
+        print("\npeak RSS of a fresh process per measurement, photos of one submission processed one after another:")
+        for label, path, count in (("12 MP", photo12, 1), ("12 MP", photo12, 3), ("12 MP", photo12, 10), ("24 MP", photo24, 1)):
+            figures = json.loads(run_child("--child", path, count))
+            print(
+                f"  {label} × {count:2d}: peak {figures['peak_kb'] / 1024:6.1f} MB "
+                f"(after imports {figures['baseline_kb'] / 1024:5.1f} MB, "
+                f"+{(figures['peak_kb'] - figures['baseline_kb']) / 1024:5.1f} MB for the photos), {figures['seconds']:.2f} s"
+            )
+
+        setup_django(os.path.join(folder, "private"))
+        from documents import imaging, storage
+
+        staging = storage.staging_dir()
+        print(f"\ntime to process one photo (median of {RUNS} after a warm-up):")
+        for label, path in (("12 MP", photo12), ("24 MP", photo24)):
+            times = []
+            for run in range(RUNS + 1):
+                upload = as_upload(path)
+                started = time.perf_counter()
+                result = imaging.process_photo(upload, staging)
+                elapsed = time.perf_counter() - started
+                upload.close()
+                result.discard()
+                if run:
+                    times.append(elapsed)
+            print(
+                f"  {label} → {result.width}×{result.height} (sharpness {result.scores['sharpness']:.0f}): "
+                f"median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}"
+            )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        child(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "--make":
+        make_photos(sys.argv[2])
+    else:
+        main()
