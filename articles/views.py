@@ -12,25 +12,23 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from articles import page_cache
 from articles.display import article_queryset, categories_with_articles, prepare_article
 from articles.forms import FeedbackForm
+from articles.middleware import mark_public
 from articles.models import Article, Feedback
 from articles.search import clean_query, record_failed_search, search_articles
 
 VISITOR_COOKIE = "kb_visitor"
 
 
-def cached_page(request, kind, ident, build):
-    """Serve a public page from the page cache, rendering it once per content version."""
-    key = page_cache.page_key(kind, get_language(), f"{ident}:{request.get_host()}")
-    content = page_cache.get_page(key)
-    if content is None:
-        content = build({"cacheable": True})
-        page_cache.store_page(key, content)
-    response = HttpResponse(content)
+def public_page(build):
+    """Render a public page that the page-cache middleware may keep until the next edit.
+
+    Cacheable pages show nothing personal (no messages, no user, no CSRF token).
+    """
+    response = HttpResponse(build({"cacheable": True}))
     response["Cache-Control"] = "public, max-age=60"
-    return response
+    return mark_public(response)
 
 
 @require_GET
@@ -39,7 +37,7 @@ def home(request):
         categories = [c for c in categories_with_articles() if c.articles.all()]
         return render_to_string("articles/home.html", {**base, "categories": categories}, request=request)
 
-    return cached_page(request, "home", "", build)
+    return public_page(build)
 
 
 @require_GET
@@ -48,7 +46,7 @@ def category_detail(request, slug):
         category = get_object_or_404(categories_with_articles(), slug=slug)
         return render_to_string("articles/category.html", {**base, "category": category}, request=request)
 
-    return cached_page(request, "category", slug, build)
+    return public_page(build)
 
 
 @require_GET
@@ -57,7 +55,7 @@ def article_detail(request, slug):
         article = get_object_or_404(article_queryset().published(), slug=slug)
         return render_article(request, prepare_article(article), extra=base)
 
-    return cached_page(request, "article", slug, build)
+    return public_page(build)
 
 
 @staff_member_required
@@ -155,7 +153,7 @@ def troubleshooter(request):
         article = troubleshooting_article()
         return render_to_string("articles/troubleshooter.html", {**base, "article": article}, request=request)
 
-    return cached_page(request, "troubleshooter", "", build)
+    return public_page(build)
 
 
 @require_GET
@@ -172,6 +170,6 @@ def situation(request, anchor):
             request=request,
         )
 
-    return cached_page(request, "situation", anchor, build)
+    return public_page(build)
 
 

@@ -112,3 +112,16 @@ def test_pages_send_a_content_security_policy(client, help_content):
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     cache.clear()
+
+
+def test_cached_pages_keep_their_security_headers_and_never_cache_errors(client, make_article):
+    make_article()
+    first = client.get("/en/articles/demo-article/")
+    second = client.get("/en/articles/demo-article/")  # served by the page-cache middleware
+    assert second.content == first.content
+    for header in ["Content-Security-Policy", "X-Frame-Options", "Content-Language", "X-Content-Type-Options"]:
+        assert second[header] == first[header], header
+    assert "Set-Cookie" not in second
+    assert client.get("/en/articles/missing/").status_code == 404
+    make_article(kb="KB903", slug="missing")
+    assert client.get("/en/articles/missing/").status_code == 200

@@ -1,0 +1,46 @@
+"""Serve cached public knowledge-base pages before the rest of the middleware.
+
+Views mark a response as public and cacheable (`mark_public`); on the way
+out this middleware stores its body and headers (CSP, framing, language)
+under the request's host and path and the content version. The next
+anonymous GET for the same page is answered from the cache without
+sessions, CSRF, URL resolving or templates. Any edit of the content sets a
+new version (articles.signals), so a stale page is never served.
+"""
+from django.http import HttpResponse
+
+from articles import page_cache
+
+HOP_HEADERS = {"content-length", "set-cookie"}
+
+
+def mark_public(response):
+    response.public_page = True
+    return response
+
+
+def cache_key(request):
+    return page_cache.page_key("response", request.get_host(), request.path)
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        cacheable_request = request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING")
+        if cacheable_request:
+            key = cache_key(request)
+            cached = page_cache.get_page(key)
+            if cached is not None:
+                content, headers = cached
+                response = HttpResponse(b"" if request.method == "HEAD" else content)
+                for name, value in headers:
+                    response[name] = value
+                return response
+        response = self.get_response(request)
+        if (cacheable_request and getattr(response, "public_page", False) and response.status_code == 200
+                and not response.cookies and not response.streaming):
+            headers = [(name, value) for name, value in response.items() if name.lower() not in HOP_HEADERS]
+            page_cache.store_page(key, (response.content, headers))
+        return response
