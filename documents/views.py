@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents import conf, services
+from documents import conf, services, throttle
 from documents.errors import PhotoRefused, warning_dict
 from documents.forms import FILES_FIELD, UploadForm
 from documents.models import Photo, Submission
@@ -51,6 +51,13 @@ def _limit_uploads(request, files_allowed):
     handler = FileSizeLimitHandler(request, conf.max_file_bytes())
     request.upload_handlers.insert(0, handler)
     return handler
+
+
+def _throttled(request):
+    message = _("You have sent a lot of photos in a short time. Please wait a while and try again.")
+    if wants_json(request):
+        return JsonResponse({"ok": False, "errors": {"__all__": [message]}, "error": message, "file_errors": []}, status=429)
+    return render(request, "documents/upload.html", _upload_context(UploadForm(), [message], []), status=429)
 
 
 def _too_large_response(request):
@@ -97,6 +104,7 @@ def _js_texts():
         "sending": _("Sending…"),
         "processing": _("Checking the photos…"),
         "network": _("The connection was interrupted. Nothing was sent; please try again."),
+        "cancelled": _("Sending was cancelled. Nothing was sent."),
         "serverError": _("Something went wrong. Nothing was sent; please try again."),
         "checkFailed": _("This photo could not be checked now; it will be checked when you send it."),
         "count": _("%(count)s of %(max)s photos"),
@@ -120,6 +128,8 @@ def upload(request):
     """The "Send documents" page; POST creates a submission (redirect, or JSON for scripts)."""
     handler = None
     if request.method == "POST":
+        if not throttle.allow("submit", request.user.pk):
+            return _throttled(request)
         handler = _limit_uploads(request, conf.max_files() + 1)
         if handler is None:
             return _too_large_response(request)
@@ -200,6 +210,8 @@ def submission_json(submission):
 @require_POST
 def check(request):
     """Check one photo at once (the page calls this when a photo is added); stores nothing."""
+    if not throttle.allow("check", request.user.pk):
+        return _throttled(request)
     handler = _limit_uploads(request, 1)
     if handler is None:
         return JsonResponse({"ok": False, "error": PhotoRefused("too_large", limit=conf.max_file_megabytes()).as_dict()}, status=413)

@@ -365,3 +365,33 @@ def test_json_texts_for_script_are_valid(signed_in):
     texts = json.loads(html[start:html.index("</script>", start)])
     assert texts["remove"] == "Entfernen"
     assert texts["max"] == 10
+
+
+def test_checks_are_throttled_per_client(signed_in, samples, settings):
+    settings.DOCUMENTS_THROTTLE = {"check": (2, 60), "submit": (1, 60)}
+    for _ in range(2):
+        assert signed_in.post(url("check"), {"photos": upload(samples.small_jpeg)}, **JSON).status_code == 422
+    response = signed_in.post(url("check", "de"), {"photos": upload(samples.small_jpeg)}, **JSON)
+    assert response.status_code == 429
+    assert "warten" in response.json()["error"]
+    assert post_photos(signed_in, [upload(samples.small_jpeg)], **JSON).status_code == 400
+    assert post_photos(signed_in, [upload(samples.small_jpeg)], **JSON).status_code == 429
+
+
+def test_clean_staging_removes_only_old_files(private_root):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    from documents import storage
+
+    old = storage.staging_dir() / "doc-old.jpg"
+    new = storage.staging_dir() / "doc-new.jpg"
+    old.write_bytes(b"x")
+    new.write_bytes(b"y")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    out = io.StringIO()
+    call_command("documents_clean_staging", "--older-than", "60", stdout=out)
+    assert not old.exists() and new.exists()
+    assert out.getvalue().startswith("1 ")

@@ -13,6 +13,8 @@
   var progressBar = document.getElementById("upload-progress-bar");
   var progressText = document.getElementById("upload-progress-text");
   var submitButton = document.getElementById("upload-submit");
+  var cancelButton = document.getElementById("upload-cancel");
+  var currentUpload = null;
   var inputs = [document.getElementById("camera-input"), document.getElementById("file-input")];
   var noteRow = document.getElementById("note-row");
   var maxFiles = parseInt(form.dataset.maxFiles, 10);
@@ -129,7 +131,7 @@
         } else {
           item.state = "ok";
         }
-      } else if (answer && answer.error) {
+      } else if (answer && answer.error && typeof answer.error === "object") {
         return refuse(item, answer.error);
       } else {
         item.state = "unchecked";
@@ -160,6 +162,10 @@
     });
     render();
     statusLine.textContent = refusedExtra ? texts.tooMany : "";
+  }
+
+  if (cancelButton) {
+    cancelButton.addEventListener("click", function () { if (currentUpload) { currentUpload.abort(); } });
   }
 
   inputs.forEach(function (input) {
@@ -201,7 +207,7 @@
       progressText.textContent = percent + " %";
       if (percent >= 100) { statusLine.textContent = texts.processing; }
     });
-    function done() { sending = false; submitButton.disabled = false; progressBox.hidden = true; }
+    function done() { sending = false; currentUpload = null; submitButton.disabled = false; progressBox.hidden = true; }
     xhr.addEventListener("load", function () {
       var answer = null;
       try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = null; }
@@ -215,7 +221,7 @@
       if (!answer) { return showErrors([texts.serverError]); }
       var messages = [];
       Object.keys(answer.errors || {}).forEach(function (key) { messages = messages.concat(answer.errors[key]); });
-      if (typeof answer.error === "string") { messages.push(answer.error); }
+      if (typeof answer.error === "string" && !messages.length) { messages.push(answer.error); }
       (answer.file_errors || []).forEach(function (error) {
         var item = items[error.index];
         if (item) { item.state = "refused"; item.message = error.message; item.advice = error.advice; }
@@ -225,7 +231,8 @@
       showErrors(messages.length ? messages : [texts.serverError]);
     });
     xhr.addEventListener("error", function () { done(); showErrors([texts.network]); });
-    xhr.addEventListener("abort", function () { done(); showErrors([texts.network]); });
+    xhr.addEventListener("abort", function () { done(); showErrors([texts.cancelled]); });
+    currentUpload = xhr;
     xhr.send(data);
   });
 })();
