@@ -20,8 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 WORDS = {
-    "en": ["sign", "in", "password", "device", "phone", "card", "challenge", "response", "code", "temporary", "access", "client", "portal", "security", "print", "activate", "expire", "index", "values", "digits", "spaces", "upper", "case", "ports", "network", "router", "hotel", "blocked", "app", "authenticate", "generate", "passcode", "touch", "face", "fingerprint", "android", "iphone", "document", "photo", "upload", "blurred"],
-    "de": ["anmelden", "passwort", "gerät", "telefon", "karte", "challenge", "antwort", "code", "temporär", "zugang", "kundenportal", "sicherheit", "drucken", "aktivieren", "ablaufen", "index", "werte", "ziffern", "leerzeichen", "großbuchstaben", "ports", "netzwerk", "router", "hotel", "blockiert", "app", "authentifizieren", "generieren", "passcode", "gesicht", "fingerabdruck", "android", "iphone", "dokument", "foto"],
+    "en": "sign in password device phone card challenge response code temporary access client portal security "
+          "print activate expire index values digits spaces upper case ports network router hotel blocked app "
+          "authenticate generate passcode touch face fingerprint android iphone document photo upload blurred".split(),
+    "de": "anmelden passwort gerät telefon karte challenge antwort code temporär zugang kundenportal sicherheit "
+          "drucken aktivieren ablaufen index werte ziffern leerzeichen großbuchstaben ports netzwerk router hotel "
+          "blockiert app authentifizieren generieren passcode gesicht fingerabdruck android iphone dokument foto".split(),
 }
 
 
