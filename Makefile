@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup install lint messages bench clean
+.PHONY: run test setup install lint messages bench clean chromium
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || (echo "Python 3.12+ is required" && exit 1)
@@ -24,10 +24,14 @@ setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_help_content
+	$(PY) manage.py create_demo_clients
 
-## run: serve the portal on http://$(HOST):$(PORT) with SQLite
+## run: serve the portal on http://$(HOST):$(PORT) with SQLite, plus the port 4000/4001 probe
 run: setup
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with the connectivity probe on ports 4000 and 4001 (Ctrl-C stops both)"
+	@$(PY) manage.py run_probe --host $(HOST) --ports 4000,4001 \
+		--allowed-origins http://$(HOST):$(PORT),http://localhost:$(PORT) & probe=$$!; \
+	trap 'kill $$probe 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn portal.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 ## chromium: Debian's Chromium for the browser tests (never a downloaded browser)
@@ -51,8 +55,10 @@ messages: install
 	$(PY) manage.py makemessages -l de --no-obsolete --add-location file
 	$(PY) manage.py compilemessages
 
+## bench: every benchmark under bench/ (prints figures; not part of the tests)
 bench: install
-	$(PY) bench/run_all.py
+	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk)
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 media private-media
