@@ -1,10 +1,13 @@
 """Staff review: the queue of submissions, photos inline, the PDF, accept / reject with a reason."""
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,6 +16,21 @@ from documents.forms import RejectForm
 from documents.models import Photo, Submission
 from documents.pdf import submission_pdf
 from documents.views import private_file_response
+
+
+class SubmissionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Submission
+        fields = ["status", "rejection_reason", "staff_message"]
+
+    def clean(self):
+        cleaned = super().clean()
+        rejected = cleaned.get("status") == Submission.Status.REJECTED
+        if rejected and not cleaned.get("rejection_reason"):
+            self.add_error("rejection_reason", _("Choose the reason the client will see."))
+        if not rejected:
+            cleaned["rejection_reason"] = ""
+        return cleaned
 
 
 class PhotoInline(admin.TabularInline):
@@ -27,6 +45,8 @@ class PhotoInline(admin.TabularInline):
 
     @admin.display(description=_("photo"))
     def preview(self, photo):
+        if not photo.pk:
+            return "–"
         full = reverse("admin:documents_submission_photo", args=[photo.submission_id, photo.position])
         return format_html(
             '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="160" loading="lazy"></a>',
@@ -42,7 +62,8 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_filter = ("status", "document_type", "created_at")
     search_fields = ("reference", "owner__username", "owner__email", "owner__last_name")
     date_hierarchy = "created_at"
-    ordering = ("status", "created_at")  # the oldest waiting submission first
+    form = SubmissionAdminForm
+    view_on_site = False  # the client page is the owner's only; staff review here
     inlines = [PhotoInline]
     actions = ["accept_selected", "reject_selected"]
     readonly_fields = ("reference", "owner", "document_type", "note", "created_at", "reviewed_at", "reviewed_by", "pdf_link")
@@ -53,9 +74,12 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_select_related = ("owner", "reviewed_by")
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(photo_total=Count("photos"))
+
+    def get_ordering(self, request):
+        """The queue: submissions waiting for review first, oldest first."""
+        waiting_first = Case(When(status=Submission.Status.RECEIVED, then=Value(0)), default=Value(1))
+        return [waiting_first.asc(), "created_at"]
 
     def has_add_permission(self, request):
         return False  # submissions come from clients only
@@ -72,14 +96,8 @@ class SubmissionAdmin(admin.ModelAdmin):
         return format_html('<a class="button" href="{}">{}</a>', url, _("Download PDF"))
 
     def save_model(self, request, obj, form, change):
-        """Editing status on the form records who reviewed it, like the actions do."""
+        """Editing the status on the form records who reviewed it, like the actions do."""
         if change and {"status", "rejection_reason", "staff_message"} & set(form.changed_data):
-            if obj.status == Submission.Status.REJECTED and not obj.rejection_reason:
-                obj.rejection_reason = "illegible"
-            if obj.status != Submission.Status.REJECTED:
-                obj.rejection_reason = ""
-            from django.utils import timezone
-
             obj.reviewed_by = request.user
             obj.reviewed_at = timezone.now()
         super().save_model(request, obj, form, change)

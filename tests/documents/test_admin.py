@@ -109,3 +109,29 @@ def test_reject_with_unknown_reason_changes_nothing(staff, submission):
 def test_model_reject_refuses_unknown_reason(submission, staff_user):
     with pytest.raises(ValueError):
         submission.reject(staff_user, "because")
+
+
+def test_change_form_rejection_needs_a_reason_and_records_the_reviewer(staff, submission, staff_user):
+    change = reverse("admin:documents_submission_change", args=[submission.pk])
+    photos = {f"photos-{i}-id": str(p.pk) for i, p in enumerate(submission.photos.all())}
+    photos.update({f"photos-{i}-submission": str(submission.pk) for i in range(3)})
+    response = staff.post(change, {"status": "rejected", "rejection_reason": "", "staff_message": "",
+                                   "photos-TOTAL_FORMS": "3", "photos-INITIAL_FORMS": "3", **photos})
+    assert response.status_code == 200
+    assert "Choose the reason the client will see." in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.RECEIVED
+    response = staff.post(change, {"status": "rejected", "rejection_reason": "mismatch", "staff_message": "",
+                                   "photos-TOTAL_FORMS": "3", "photos-INITIAL_FORMS": "3", **photos})
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.REJECTED and submission.rejection_reason == "mismatch"
+    assert submission.reviewed_by == staff_user
+
+
+def test_queue_lists_waiting_submissions_first(staff, submission, client_user, staff_user):
+    older_accepted = Submission.objects.create(owner=client_user, document_type="address")
+    older_accepted.accept(staff_user)
+    Submission.objects.filter(pk=older_accepted.pk).update(created_at=submission.created_at.replace(year=2020))
+    html = staff.get(reverse("admin:documents_submission_changelist")).content.decode()
+    assert html.index(submission.reference) < html.index(older_accepted.reference)

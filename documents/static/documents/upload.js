@@ -137,6 +137,7 @@
         item.state = "unchecked";
       }
       render();
+      announce(item);
     });
     xhr.addEventListener("error", function () { item.xhr = null; item.state = "unchecked"; render(); });
     xhr.send(data);
@@ -147,6 +148,16 @@
     item.message = error.message;
     item.advice = error.advice;
     render();
+    announce(item);
+  }
+
+  function announce(item) {
+    var number = items.indexOf(item) + 1;
+    if (!number) { return; }
+    var label = fmt(texts.photo, {number: number}) + ": ";
+    if (item.state === "ok") { statusLine.textContent = label + texts.ok; }
+    if (item.state === "refused") { statusLine.textContent = label + texts.refused + " " + item.message + " " + item.advice; }
+    if (item.state === "warning") { statusLine.textContent = label + texts.warning + " " + item.message; }
   }
 
   function addFiles(input) {
