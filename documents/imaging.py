@@ -83,8 +83,8 @@ def contains_markup(upload) -> bool:
 class ProcessedPhoto:
     """A photo ready to be moved into private storage (paths in the staging directory)."""
 
-    image_path: Path
-    thumbnail_path: Path
+    image_path: Path | None
+    thumbnail_path: Path | None
     width: int
     height: int
     source_format: str
@@ -93,6 +93,8 @@ class ProcessedPhoto:
 
     def discard(self):
         for path in (self.image_path, self.thumbnail_path):
+            if path is None:
+                continue
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
 
@@ -191,8 +193,11 @@ def _save_clean(image, directory, suffix, **options):
     return Path(name)
 
 
-def process_photo(upload, staging: Path) -> ProcessedPhoto:
-    """Check and convert one upload; raises PhotoRefused with a code for the client."""
+def process_photo(upload, staging: Path, keep=True) -> ProcessedPhoto:
+    """Check and convert one upload; raises PhotoRefused with a code for the client.
+
+    keep=False only checks (the instant check of the page): nothing is written.
+    """
     _check_size(upload)
     kind = _detect(upload)
     image = _decode(upload, kind)
@@ -201,6 +206,8 @@ def process_photo(upload, staging: Path) -> ProcessedPhoto:
         if verdict.refusal:
             raise PhotoRefused(verdict.refusal, scores=verdict.scores)
         width, height = image.size
+        if not keep:
+            return ProcessedPhoto(None, None, width, height, kind, verdict.scores, verdict.warnings)
         image_path = _save_clean(image, staging, ".jpg", quality=conf.jpeg_quality())
         try:
             image.thumbnail((conf.thumbnail_side(), conf.thumbnail_side()), Image.Resampling.BILINEAR)

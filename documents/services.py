@@ -32,9 +32,7 @@ class Outcome:
 
 def check_photo(upload):
     """Check one photo without keeping it (the page checks each photo as soon as it is added)."""
-    staged = imaging.process_photo(upload, storage.staging_dir())
-    staged.discard()
-    return staged
+    return imaging.process_photo(upload, storage.staging_dir(), keep=False)
 
 
 def process_all(uploads):
