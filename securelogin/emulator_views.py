@@ -9,6 +9,7 @@ JavaScript is off.
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -52,7 +53,9 @@ def my_device(request):
     device = services.active_device(holder) if holder else None
     if device is None:
         return redirect("securelogin:signin")
-    return redirect("securelogin:emulator", pk=device.pk)
+    url = reverse("securelogin:emulator", kwargs={"pk": device.pk})
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def _page(request, device, screen, status=200, **extra):
