@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
@@ -122,10 +123,11 @@ class ArticleAdmin(TabbedTranslationAdmin):
     def preview_link(self, article):
         if not article.pk:
             return "—"
-        links = [
-            format_html('<a href="/{}/articles/{}/preview/" target="_blank" rel="noopener">{}</a>', code, article.slug, label)
-            for code, label in (("en", _("Preview in English")), ("de", _("Preview in German")))
-        ]
+        links = []
+        for code, label in (("en", _("Preview in English")), ("de", _("Preview in German"))):
+            with translation.override(code):
+                url = reverse("articles:article_preview", kwargs={"slug": article.slug})
+            links.append(format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label))
         return format_html(" · ".join(["{}"] * len(links)), *links)
 
     @admin.action(description=_("Publish the selected articles"))

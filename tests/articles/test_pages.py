@@ -125,3 +125,8 @@ def test_cached_pages_keep_their_security_headers_and_never_cache_errors(client,
     assert client.get("/en/articles/missing/").status_code == 404
     make_article(kb="KB903", slug="missing")
     assert client.get("/en/articles/missing/").status_code == 200
+
+
+def test_unsupported_language_prefix_is_not_found(client, help_content):
+    assert client.get("/fr/articles/temporary-code/").status_code == 404
+    assert client.get("/en/articles/temporary-code/").status_code == 200
