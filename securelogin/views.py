@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from . import conf, feedback, services, session_state
 from .forms import ChangeEmailForm, ResponseForm, SigninForm, WithdrawalForm
-from .models import Challenge, SecurityDevice
+from .models import Challenge
 
 TASKS = {
     Challenge.Purpose.CHANGE_EMAIL: ChangeEmailForm,
@@ -136,9 +136,7 @@ def home(request):
 
 @login_required
 def security_device(request):
-    device = services.active_device(request.user)
-    history = SecurityDevice.objects.filter(user=request.user).order_by("-created_at")
-    return render(request, "securelogin/security_device.html", {"device": device, "history": history})
+    return render(request, "securelogin/security_device.html", {"device": services.active_device(request.user)})
 
 
 @login_required

@@ -85,3 +85,15 @@ def test_demo_clients_are_idempotent(capsys):
     assert "demo-ios" in out and "demo-android" in out and "demo-dsc" in out and "DEMO ONLY" in out
     assert SecurityDevice.objects.filter(user__username__startswith="demo-", confirmed=True).count() == 3
     assert SecurityDevice.objects.filter(user__username__startswith="demo-").count() == 3
+
+
+def test_admin_pages_render_without_secrets(staff, dsc_client):
+    _, device = dsc_client
+    add = staff.get("/en/admin/securelogin/securitydevice/add/")
+    change = staff.get(f"/en/admin/securelogin/securitydevice/{device.pk}/change/")
+    listing = staff.get("/en/admin/securelogin/securitydevice/?q=carla")
+    assert add.status_code == change.status_code == listing.status_code == 200
+    for page in (change, listing):
+        assert device.encrypted_key not in page.content.decode()
+        assert device.encrypted_pin_hash not in page.content.decode()
+    assert staff.get(f"/en/admin/securelogin/securitydevice/{device.pk}/delete/").status_code == 403
