@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import authenticate
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,6 +35,26 @@ def active_device(user):
     return SecurityDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def _deviceless_key(user):
+    return f"securelogin:deviceless-failures:{user.pk}"
+
+
+def _count_deviceless_failure(user):
+    """An account without a device has no throttle row; its wrong passwords are
+    counted in the shared cache (Redis when REDIS_URL is set) so that guessing
+    is bounded there too: the "no device" answer would otherwise confirm a password."""
+    key = _deviceless_key(user)
+    cache.add(key, 0, timeout=conf.get("PENDING_SIGNIN_SECONDS"))
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=conf.get("PENDING_SIGNIN_SECONDS"))
+
+
+def _deviceless_locked(user):
+    return (cache.get(_deviceless_key(user)) or 0) >= conf.get("LOCK_AFTER_FAILURES")
+
+
 @dataclass
 class FirstFactor:
     user: object = None
@@ -56,9 +77,15 @@ def check_password(request, username, password):
                 audit(AuditEvent.Kind.LOCKOUT, user=known, device=device, request=request, reason="password")
             audit(AuditEvent.Kind.FAILURE, user=known, device=device, request=request, purpose="signin",
                   reason="password")
+        elif known and device is None:
+            _count_deviceless_failure(known)
+            audit(AuditEvent.Kind.FAILURE, user=known, request=request, purpose="signin", reason="password")
         return FirstFactor(problem=feedback.problem(feedback.BAD_CREDENTIALS))
     device = active_device(user)
     if device is None:
+        if _deviceless_locked(user):
+            return FirstFactor(user=user, problem=feedback.problem(feedback.LOCKED))
+        cache.delete(_deviceless_key(user))
         return FirstFactor(user=user, problem=feedback.problem(feedback.NO_DEVICE))
     if device.is_locked:
         return FirstFactor(user=user, device=device, problem=feedback.problem(feedback.LOCKED))
@@ -68,6 +95,8 @@ def check_password(request, username, password):
 def issue_challenge(user, device, purpose, nonce, request=None):
     """A fresh challenge bound to `nonce` (kept in the client's session)."""
     with transaction.atomic():
+        # Housekeeping: this client's challenges older than a day are of no use any more.
+        Challenge.objects.filter(user=user, created_at__lt=timezone.now() - timedelta(days=1)).delete()
         # Older open challenges of the same attempt are withdrawn: one at a time.
         Challenge.objects.filter(binding=binding_digest(nonce), used_at__isnull=True).update(used_at=timezone.now())
         challenge = Challenge.objects.create(

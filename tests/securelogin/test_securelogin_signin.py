@@ -101,10 +101,12 @@ def test_bad_input_gets_its_own_message_and_counts_nothing(client, dsc_client, t
 def test_help_links_point_to_matching_sections(client, ios_client):
     user, _ = ios_client
     page = sign_in(client, user)
-    assert answer(client, page, "123 456").context["problem"].help_url.endswith(
-        "/en/sign-in-troubleshooting/#card-or-device"
-    ) or "#card-or-device" in answer(client, page, "123 456").context["problem"].help_url
-    assert "#ios" in answer(client, page, "12345").context["problem"].help_url
+    links = {typed: answer(client, page, typed).context["problem"].help_url
+             for typed in ["123 456", "12345", "abcdef", "000000"]}
+    assert links["123 456"] == "/en/articles/sign-in-troubleshooting/#card-or-device"
+    assert links["12345"] == "/en/articles/challenge-response/#ios"
+    assert links["abcdef"] == "/en/articles/sign-in-troubleshooting/#temporary-code"
+    assert links["000000"] == "/en/articles/challenge-response/#ios"
 
 
 def test_expired_challenge_is_refused_and_replaced(client, ios_client):
@@ -236,3 +238,27 @@ def test_german_pages(client, dsc_client):
     assert "Sicherheitsprüfung" in html
     result = client.post("/de/portal/signin/verify/", {"challenge": current(page)[0], "response": "12 34 56"})
     assert "ohne Leerzeichen" in result.content.decode()
+
+
+def test_account_without_device_is_bounded_too(client, db):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("nodevice", password=PASSWORD)
+    first = client.post("/en/portal/signin/", {"username": "nodevice", "password": PASSWORD})
+    assert first.context["problem"].code == "no-device"
+    for _ in range(10):
+        client.post("/en/portal/signin/", {"username": "nodevice", "password": "guess"})
+    after = client.post("/en/portal/signin/", {"username": "nodevice", "password": PASSWORD})
+    assert after.context["problem"].code == "locked"  # no longer confirms the password
+
+
+def test_old_challenges_are_cleaned_up(client, ios_client):
+    from datetime import timedelta
+
+    user, _ = ios_client
+    page = sign_in(client, user)
+    old_id, _ = current(page)
+    Challenge.objects.filter(public_id=old_id).update(created_at=timezone.now() - timedelta(days=2))
+    client.post("/en/portal/signin/", {"username": user.username, "password": PASSWORD})
+    client.get("/en/portal/signin/verify/")
+    assert not Challenge.objects.filter(public_id=old_id).exists()
