@@ -9,6 +9,7 @@ import errno
 import json
 import logging
 import os
+import socket
 import ssl
 import threading
 from datetime import UTC, datetime
@@ -43,10 +44,11 @@ def normalise_origin(origin):
 class PortBusyError(OSError):
     """A probe port could not be opened (already in use, or not permitted)."""
 
-    def __init__(self, port, reason):
+    def __init__(self, port, reason, in_use=True):
         super().__init__(reason)
         self.port = port
         self.reason = reason
+        self.in_use = in_use
 
 
 class ProbeHandler(BaseHTTPRequestHandler):
@@ -137,11 +139,12 @@ class ProbeServer(ThreadingHTTPServer):
         self.allowed = {normalise_origin(o) for o in allowed_origins} - {""}
         self.ssl_context = ssl_context
         self.slots = threading.BoundedSemaphore(MAX_CONCURRENT_REQUESTS)
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         try:
             super().__init__((host, port), ProbeHandler)
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
-                raise PortBusyError(port, exc.strerror or str(exc)) from exc
+                raise PortBusyError(port, exc.strerror or str(exc), in_use=exc.errno == errno.EADDRINUSE) from exc
             raise
 
     def origin_allowed(self, origin):

@@ -46,11 +46,11 @@ class Command(BaseCommand):
         try:
             group = ProbeGroup(host, ports, origins, certfile=options["certfile"], keyfile=options["keyfile"])
         except PortBusyError as exc:
-            raise CommandError(
-                f"Cannot listen on {host} port {exc.port}: {exc.reason}. "
-                "Is another probe (or another program) using it? Stop it or choose other ports with --ports.",
-                returncode=1,
+            hint = (
+                "Is another probe (or another program) using it? Stop it or choose other ports with --ports."
+                if exc.in_use else "Check --host (an address of this machine) and that the port may be opened."
             )
+            raise CommandError(f"Cannot listen on {host} port {exc.port}: {exc.reason}. {hint}", returncode=1)
         except OSError as exc:  # bad address, unreadable certificate, …
             raise CommandError(f"Cannot start the probe on {host}: {exc}", returncode=1)
 
