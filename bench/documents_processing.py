@@ -84,8 +84,12 @@ def run_child(*args):
 
 def make_photos(folder):
     setup_django(os.path.join(folder, "private"))
+    from PIL import Image
+
     make_photo(Path(folder) / "IMG_12MP.jpg", 4032, 3024)
     make_photo(Path(folder) / "IMG_24MP.jpg", 6048, 4032)
+    with Image.open(Path(folder) / "IMG_12MP.jpg") as jpeg:  # an iPhone-style HEIC (x265 takes ~10 s)
+        jpeg.save(Path(folder) / "IMG_12MP.heic", "HEIF", quality=80)
 
 
 def main():
@@ -93,13 +97,19 @@ def main():
         run_child("--make", folder)
         photo12 = Path(folder) / "IMG_12MP.jpg"
         photo24 = Path(folder) / "IMG_24MP.jpg"
-        print(f"test photos: 12 MP {photo12.stat().st_size / 1e6:.1f} MB, 24 MP {photo24.stat().st_size / 1e6:.1f} MB (JPEG q 92)")
+        heic12 = Path(folder) / "IMG_12MP.heic"
+        print(
+            f"test photos: 12 MP {photo12.stat().st_size / 1e6:.1f} MB, 24 MP {photo24.stat().st_size / 1e6:.1f} MB "
+            f"(JPEG q 92), 12 MP HEIC {heic12.stat().st_size / 1e6:.1f} MB"
+        )
 
         print("\npeak RSS of a fresh process per measurement, photos of one submission processed one after another:")
-        for label, path, count in (("12 MP", photo12, 1), ("12 MP", photo12, 3), ("12 MP", photo12, 10), ("24 MP", photo24, 1)):
+        cases = (("12 MP", photo12, 1), ("12 MP", photo12, 3), ("12 MP", photo12, 10), ("24 MP", photo24, 1),
+                 ("12 MP HEIC", heic12, 1), ("12 MP HEIC", heic12, 3))
+        for label, path, count in cases:
             figures = json.loads(run_child("--child", path, count))
             print(
-                f"  {label} × {count:2d}: peak {figures['peak_kb'] / 1024:6.1f} MB "
+                f"  {label:10} × {count:2d}: peak {figures['peak_kb'] / 1024:6.1f} MB "
                 f"(after imports {figures['baseline_kb'] / 1024:5.1f} MB, "
                 f"+{(figures['peak_kb'] - figures['baseline_kb']) / 1024:5.1f} MB for the photos), {figures['seconds']:.2f} s"
             )
@@ -109,7 +119,7 @@ def main():
 
         staging = storage.staging_dir()
         print(f"\ntime to process one photo (median of {RUNS} after a warm-up):")
-        for label, path in (("12 MP", photo12), ("24 MP", photo24)):
+        for label, path in (("12 MP", photo12), ("24 MP", photo24), ("12 MP HEIC", heic12)):
             times = []
             for run in range(RUNS + 1):
                 upload = as_upload(path)
@@ -121,7 +131,7 @@ def main():
                 if run:
                     times.append(elapsed)
             print(
-                f"  {label} → {result.width}×{result.height} (sharpness {result.scores['sharpness']:.0f}): "
+                f"  {label:10} → {result.width}×{result.height} (sharpness {result.scores['sharpness']:.0f}): "
                 f"median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}"
             )
 
