@@ -26,12 +26,13 @@ setup: install
 	$(PY) manage.py load_help_content
 	$(PY) manage.py create_demo_clients
 
-## run: serve the portal on http://$(HOST):$(PORT) with SQLite, plus the port 4000/4001 probe
+## run: serve the portal on http://$(HOST):$(PORT) with SQLite, plus one probe per port (4000, 4001)
 run: setup
-	@echo "Serving on http://$(HOST):$(PORT)/ with the connectivity probe on ports 4000 and 4001 (Ctrl-C stops both)"
-	@$(PY) manage.py run_probe --host $(HOST) --ports 4000,4001 \
-		--allowed-origins http://$(HOST):$(PORT),http://localhost:$(PORT) & probe=$$!; \
-	trap 'kill $$probe 2>/dev/null' EXIT INT TERM; \
+	@echo "Serving on http://$(HOST):$(PORT)/ with connectivity probes on ports 4000 and 4001 (Ctrl-C stops all)"
+	@ORIGINS=http://$(HOST):$(PORT),http://localhost:$(PORT); \
+	$(PY) manage.py run_probe --host $(HOST) --ports 4000 --allowed-origins $$ORIGINS & P1=$$!; \
+	$(PY) manage.py run_probe --host $(HOST) --ports 4001 --allowed-origins $$ORIGINS & P2=$$!; \
+	trap 'kill $$P1 $$P2 2>/dev/null; wait' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn portal.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 ## chromium: Debian's Chromium for the browser tests (never a downloaded browser)

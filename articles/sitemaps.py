@@ -24,7 +24,7 @@ class StaticPageSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["articles:home", "articles:troubleshooter"]
+        return ["articles:home", "articles:troubleshooter", "connectivity:test"]
 
     def location(self, item):
         return reverse(item)
