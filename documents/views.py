@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -122,6 +123,7 @@ def _too_large_errors(handler):
 
 @client_required
 @csrf_exempt  # upload handlers must be set before the CSRF check reads the body; csrf_protect below
+@transaction.non_atomic_requests  # services.create_submission commits its own durable transaction
 @never_cache
 @require_http_methods(["GET", "POST"])
 def upload(request):

@@ -129,3 +129,33 @@ def test_form_works_without_javascript(browser, live_server, photo_files):
     expect(page.locator(".messages")).to_contain_text("Your reference is DOC-")
     assert Submission.objects.get().note == "Bank statement"
     context.close()
+
+
+def test_slow_upload_shows_progress_and_can_be_cancelled(browser, live_server, photo_files, settings):
+    from pathlib import Path
+
+    user = get_user_model().objects.create_user("client-slow", password="unused-password-4")
+    context = signed_in_context(browser, live_server, user)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/documents/")
+    page.get_by_label("Proof of identity").check()
+    page.locator("#file-input").set_input_files([photo_files["page1"], photo_files["page2"], photo_files["page3"]])
+    expect(page.locator("#photo-list > li.state-ok")).to_have_count(3)
+
+    cdp = context.new_cdp_session(page)  # a slow mobile connection: 64 kB/s up
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 50, "downloadThroughput": 256 * 1024, "uploadThroughput": 64 * 1024})
+    page.get_by_role("button", name="Send documents", exact=True).click()
+    progress = page.locator("#upload-progress-bar")
+    expect(progress).to_be_visible()
+    page.wait_for_function("() => document.getElementById('upload-progress-bar').value > 0")
+    expect(page.locator("#upload-submit")).to_be_disabled()
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#upload-errors")).to_contain_text("Sending was cancelled. Nothing was sent.")
+    expect(progress).to_be_hidden()
+    expect(page.locator("#photo-list > li")).to_have_count(3)  # the photos are still there to send again
+    context.close()
+    assert Submission.objects.count() == 0
+    staging = Path(settings.PRIVATE_MEDIA_ROOT) / ".staging"
+    assert not staging.exists() or list(staging.iterdir()) == []
