@@ -395,3 +395,13 @@ def test_clean_staging_removes_only_old_files(private_root):
     call_command("documents_clean_staging", "--older-than", "60", stdout=out)
     assert not old.exists() and new.exists()
     assert out.getvalue().startswith("1 ")
+
+
+def test_oversized_file_among_good_ones_is_reported_at_its_position(signed_in, samples, private_root, settings):
+    settings.DOCUMENTS_MAX_FILE_BYTES = len(samples.sharp_jpeg) + 10
+    big = samples.sharp_jpeg + b"\0" * 100  # 90 bytes over the limit
+    files = [upload(samples.sharp_jpeg, "a.jpg"), upload(big, "b.jpg"), upload(samples.sharp_jpeg, "c.jpg")]
+    response = post_photos(signed_in, files, **JSON)
+    assert response.status_code == 400
+    assert [(e["index"], e["name"], e["code"]) for e in response.json()["file_errors"]] == [(1, "b.jpg", "too_large")]
+    assert_nothing_stored(private_root)
