@@ -1,8 +1,8 @@
 """Fixtures for the securelogin tests: clients with each device kind, fast hashing."""
 import pytest
-from securelogin_helpers import make_client
 
 from securelogin.models import SecurityDevice
+from tests.securelogin.helpers import make_client
 
 
 @pytest.fixture(autouse=True)

@@ -4,10 +4,10 @@ import threading
 
 import pytest
 from django.db import connection, connections
-from securelogin_helpers import make_client
 
 from securelogin import services
 from securelogin.models import AuditEvent, Challenge
+from tests.securelogin.helpers import make_client
 
 THREADS = 8
 

@@ -1,9 +1,9 @@
 """Emulated devices: bound to their own client, server-side responses, DSC+ PIN limit."""
 import pytest
 from django.test import Client
-from securelogin_helpers import PASSWORD, PINS, current, sign_in
 
 from securelogin.models import AuditEvent
+from tests.securelogin.helpers import PASSWORD, PINS, current, sign_in
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}

@@ -4,9 +4,9 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
-from securelogin_helpers import PASSWORD, current, sign_in
 
 from securelogin.models import AuditEvent, Challenge
+from tests.securelogin.helpers import PASSWORD, current, sign_in
 
 pytestmark = pytest.mark.django_db
 

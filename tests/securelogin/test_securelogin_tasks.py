@@ -1,9 +1,9 @@
 """Step-up verification for tasks in the emulated Client Portal."""
 import pytest
 from django.test import Client
-from securelogin_helpers import current
 
 from securelogin.models import Challenge
+from tests.securelogin.helpers import current
 
 pytestmark = pytest.mark.django_db
 
