@@ -25,6 +25,7 @@ setup: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_help_content
 	$(PY) manage.py create_demo_clients
+	$(PY) manage.py documents_clean_staging --older-than 60
 
 ## run: serve the portal on http://$(HOST):$(PORT) with SQLite, plus one probe per port (4000, 4001)
 run: setup
