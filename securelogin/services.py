@@ -156,6 +156,17 @@ def verify_response(*, user, nonce, challenge_id, response, purpose, request=Non
         audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason="replayed")
         return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True)
 
+    # One verification at a time per account: the device row is locked, so the
+    # back-off and the counters hold even for parallel submissions (several workers).
+    with transaction.atomic():
+        device = SecurityDevice.objects.select_for_update().get(pk=device.pk)
+        return _judge(device, challenge, response, user=user, purpose=purpose, request=request)
+
+
+def _judge(device, challenge, response, *, user, purpose, request):
+    kind = device.kind
+    if device.is_locked:
+        return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED, kind), locked=True)
     allowed, info = device.verify_is_allowed()
     if not allowed:
         wait = math.ceil((info["locked_until"] - timezone.now()).total_seconds())

@@ -64,3 +64,34 @@ def test_concurrent_wrong_responses_are_all_counted():
         thread.join()
     device.refresh_from_db()
     assert device.throttling_failure_count == 4
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+def test_back_off_holds_for_parallel_wrong_responses(settings):
+    """With a back-off in force, parallel guesses do not all get through: the device row is locked."""
+    settings.SECURELOGIN_THROTTLE_FACTOR = 60
+    user, device = make_client("parallel", "dsc")
+    nonce = secrets.token_urlsafe(16)
+    challenge = services.issue_challenge(user, device, Challenge.Purpose.SIGNIN, nonce)
+    wrong = "000000" if device.response_for(challenge.code) != "000000" else "111111"
+    barrier = threading.Barrier(6)
+    codes = []
+
+    def submit():
+        try:
+            barrier.wait()
+            outcome = services.verify_response(user=user, nonce=nonce, challenge_id=challenge.public_id,
+                                               response=wrong, purpose=Challenge.Purpose.SIGNIN)
+            codes.append(outcome.problem.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == ["throttled"] * 5 + ["wrong"]
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
