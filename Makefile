@@ -19,12 +19,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-## setup: install, migrate, collect static files, load help content and demo accounts
-setup: install
+## setup: install, migrate, collect static files, load help content, demo accounts and the KB2260 screenshots
+setup: install chromium
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_help_content
 	$(PY) manage.py create_demo_clients
+	$(PY) manage.py regenerate_kb2260_figures --only-if-drawn
 	$(PY) manage.py documents_clean_staging --older-than 60
 
 ## run: serve the portal on http://$(HOST):$(PORT) with SQLite, plus one probe per port (4000, 4001)

@@ -58,3 +58,16 @@ def test_card_figures_come_from_the_emulator(tmp_path, settings):
     # The throw-away practice clients are gone again.
     assert not get_user_model().objects.filter(username__startswith="figures-").exists()
     assert not SecurityDevice.objects.filter(user__username__startswith="figures-").exists()
+    # The screenshots count as loaded content: reloading the unchanged files reports no staff edit.
+    reload_output = io.StringIO()
+    call_command("load_help_content", dir=str(source), stdout=reload_output)
+    assert "0 created, 0 updated, 1 unchanged" in reload_output.getvalue()
+    assert "edited in the admin" not in reload_output.getvalue()
+    # Figures of other kinds are still drawn, so `--only-if-drawn` would still capture; once all are
+    # screenshots it does nothing.
+    Figure.objects.filter(article__kb_number="KB2260").exclude(number__endswith="B").update(image_en="figures/shot.png",
+                                                                                              image_de="figures/shot.png")
+    Figure.objects.filter(article__kb_number="KB2260", number__endswith="B").update(image_de="figures/shot.png")
+    skipped = io.StringIO()
+    call_command("regenerate_kb2260_figures", only_if_drawn=True, stdout=skipped)
+    assert "already screenshots" in skipped.getvalue()

@@ -39,11 +39,19 @@ class Command(BaseCommand):
         parser.add_argument("--kinds", default="ios,android,dsc", help="Device kinds (sections) to capture.")
         parser.add_argument("--output-dir", help="Also write the PNG files here.")
         parser.add_argument("--dry-run", action="store_true", help="Capture only; leave the figures unchanged.")
+        parser.add_argument("--only-if-drawn", action="store_true",
+                            help="Do nothing when every figure is already a screenshot (for `make run`).")
 
     def handle(self, *args, **options):
         article = Article.objects.filter(kb_number=KB).first()
         if article is None:
             raise CommandError(f"Article {KB} not found: run load_help_content first.")
+        if options["only_if_drawn"] and not any(
+            (getattr(figure, f"image_{code}").name or "").startswith("figures/drawn-")
+            for figure in article.figures.all() for code in ("en", "de")
+        ):
+            self.stdout.write(f"{KB} figures are already screenshots of the emulated screens.")
+            return
         if not Path(options["chromium"]).exists():
             raise CommandError(f"Chromium not found at {options['chromium']}.")
         languages = [code.strip() for code in options["languages"].split(",") if code.strip()]
@@ -105,6 +113,10 @@ class Command(BaseCommand):
                         stored += 1
                 figure.save()
             self._renumber_texts(by_number, values)
+            # The screenshots are part of the loaded content, not a staff edit:
+            # record it so load_help_content keeps treating the article as untouched.
+            article = Article.objects.prefetch_related("sections__steps", "figures").get(pk=article.pk)
+            Article.objects.filter(pk=article.pk).update(loaded_content_hash=article.content_hash())
             from articles import signals
 
             signals.content_changed(sender=Article)
