@@ -37,10 +37,14 @@ run: setup
 	trap 'kill $$P1 $$P2 2>/dev/null; wait' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn portal.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
-## chromium: Debian's Chromium for the browser tests (never a downloaded browser)
+## chromium: Debian's Chromium for the browser tests (never a downloaded browser), fonts for the
+## drawn figures, poppler-utils to read printed PDFs in tests, gettext for `make messages`
+DEBIAN_PACKAGES := chromium fonts-dejavu-core poppler-utils gettext
 chromium:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
-		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
+	@missing=""; for pkg in $(DEBIAN_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 ## test: the whole suite, browser tests included (SQLite unless DATABASE_URL is set)
