@@ -65,7 +65,7 @@ messages: install
 ## bench: every benchmark under bench/ (prints figures; not part of the tests)
 bench: install
 	@command -v wrk >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk)
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in $$(grep -l '__name__ == "__main__"' bench/*.py); do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 media private-media
