@@ -65,5 +65,10 @@ def bright_threshold():
     return get("DOCUMENTS_BRIGHT_THRESHOLD", 235.0)
 
 
+def faded_ink_level():
+    """A very bright photo is only flagged when even its darkest text (2nd percentile) is lighter than this."""
+    return get("DOCUMENTS_FADED_INK_LEVEL", 128)
+
+
 def jpeg_quality():
     return get("DOCUMENTS_JPEG_QUALITY", 85)

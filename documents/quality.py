@@ -10,6 +10,8 @@ resolution.
   separately (scale 4, so nothing clips) and combined from ImageStat sums.
 - brightness: mean of the grey copy (0–255).
 - glare: share of burnt-out pixels (≥ 250).
+- lit_paper: share of normally lit paper (128–249), i.e. bright but not burnt out.
+- ink: the 2nd percentile of brightness, the level of the darkest text.
 
 How the thresholds were measured (bench/documents_thresholds.py prints the
 table again): generated text pages (documents/samples.py: paper 225, ink 35,
@@ -33,6 +35,14 @@ paper photographs at a mean of about 213; a burnt-out band over 35 % of the
 page measured glare 0.35, one over 20 % measured 0.20, overexposure ×1.15
 measured 0.82, so glare is flagged above 0.25 and overexposure above a mean
 of 235.
+
+A page that is white all over (a scan, a phone's document-scanner mode, a
+clean white sheet, or mild overexposure) burns out most pixels too: 78–86 %
+at ≥ 250, with under 16 % lit paper left, yet its text is crisp (ink at
+55–112). That is not glare, so glare also needs normally lit paper beside
+the burnt-out part (lit_paper ≥ the glare fraction; a glare band of 35 %
+leaves 62 %), and "very bright" needs faded text as well (ink above 128:
+overexposure ×1.5 measured 131, ×1.15 112, sharp pages 55–110).
 
 Decision: too small, blurred and too dark REFUSE the photo (the text cannot
 be read reliably, a retake fixes it); glare and overexposure only WARN (a
@@ -88,7 +98,19 @@ def measure(image):
         "sharpness": round(laplacian_variance(grey), 1),
         "brightness": round(ImageStat.Stat(grey).mean[0], 1),
         "glare": round(sum(histogram[250:]) / pixels, 3),
+        "lit_paper": round(sum(histogram[128:250]) / pixels, 3),
+        "ink": percentile(histogram, 0.02),
     }
+
+
+def percentile(histogram, share):
+    """The grey level below which `share` of the pixels lie."""
+    wanted, seen = share * sum(histogram), 0
+    for level, count in enumerate(histogram):
+        seen += count
+        if seen >= wanted:
+            return level
+    return 255
 
 
 def assess(image):
@@ -99,8 +121,9 @@ def assess(image):
         result.refusal = "dark"  # checked first: the advice about light is what helps
     elif scores["sharpness"] < conf.blur_threshold():
         result.refusal = "blurred"
-    if scores["glare"] > conf.glare_fraction():
-        result.warnings.append("glare")
-    elif scores["brightness"] > conf.bright_threshold():
-        result.warnings.append("bright")
+    burnt_out = scores["glare"] > conf.glare_fraction()
+    if burnt_out and scores["lit_paper"] >= conf.glare_fraction():
+        result.warnings.append("glare")  # a washed-out patch beside normally lit paper
+    elif scores["brightness"] > conf.bright_threshold() and scores["ink"] > conf.faded_ink_level():
+        result.warnings.append("bright")  # white all over AND the text has faded
     return result

@@ -61,6 +61,27 @@ def test_glare_only_warns(samples, staging):
     assert photo.warnings == ["glare"]
 
 
+@pytest.mark.parametrize(
+    ("paper", "noise", "brightness"),
+    [(255, 0, 1.0), (252, 3, 1.0), (225, 3, 1.15)],
+    ids=["scanner-white", "white-paper", "mildly-overexposed"],
+)
+def test_page_that_is_white_all_over_with_crisp_text_gets_no_warning(staging, paper, noise, brightness):
+    """A scan or a phone's document mode burns out most pixels, but that is not glare: the text is crisp."""
+    page = sample_pages.text_page(1240, 1754, seed=3, paper=paper, ink=25)
+    data = sample_pages.encode(sample_pages.photo(page, noise=noise, brightness=brightness))
+    photo = process(data, staging)
+    assert photo.scores["glare"] > 0.5  # most pixels are at 250 or above …
+    assert photo.warnings == []  # … yet nothing is washed out
+
+
+def test_overexposed_page_with_faded_text_warns_that_it_is_very_bright(staging):
+    page = sample_pages.text_page(1240, 1754, seed=3)
+    photo = process(sample_pages.encode(sample_pages.photo(page, brightness=1.6)), staging)
+    assert photo.warnings == ["bright"]
+    assert photo.scores["ink"] > 128
+
+
 def test_small_photo_is_refused_before_decoding(samples, staging):
     refused = refusal(samples.small_jpeg, staging)
     assert refused.code == "too_small"
