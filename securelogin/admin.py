@@ -1,11 +1,15 @@
-"""Staff tools: assign, revoke and unlock security devices; read the audit log."""
+"""Staff tools: assign, revoke and unlock security devices, issue temporary codes
+(an action on the client in Users), see code cards; read the audit log."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import conf, lostdevice, services
 from .models import AuditEvent, SecurityDevice
 
 
@@ -24,6 +28,10 @@ class AssignDeviceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Temporary codes are issued from the client (Users), cards by the client.
+        self.fields["kind"].choices = [
+            (value, label) for value, label in SecurityDevice.Kind.choices if value in SecurityDevice.DEVICE_KINDS
+        ]
         self.fields["user"].queryset = get_user_model().objects.filter(is_staff=False, is_active=True)
 
     def clean(self):
@@ -36,15 +44,25 @@ class AssignDeviceForm(forms.ModelForm):
 
 @admin.register(SecurityDevice)
 class SecurityDeviceAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "confirmed", "locked_at", "throttling_failure_count", "card_blocked_at",
-                    "last_used_at", "revoked_at"]
+    list_display = ["user", "kind", "status_display", "expires_at", "locked_at", "throttling_failure_count",
+                    "card_blocked_at", "last_used_at", "revoked_at", "issued_by"]
     list_filter = ["kind", "confirmed", ("locked_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "user__email"]
     actions = ["unlock_devices", "revoke_devices"]
     readonly_fields = ["user", "kind", "name", "confirmed", "suite", "locked_at", "throttling_failure_count",
                        "throttling_failure_timestamp", "card_pin_failures", "card_blocked_at", "created_at",
-                       "last_used_at", "revoked_at"]
-    exclude = ["encrypted_key", "encrypted_pin_hash"]
+                       "last_used_at", "revoked_at", "issued_by", "activated_at", "expires_at"]
+    exclude = ["encrypted_key", "encrypted_pin_hash", "code_hash"]
+
+    @admin.display(description=_("status"))
+    def status_display(self, obj):
+        labels = {"active": _("active"), "pending": _("waiting for activation"), "expired": _("expired"),
+                  "revoked": _("revoked")}
+        text = labels[obj.status]
+        if obj.status == "active" and obj.expires_at:
+            return _("%(status)s, expires on %(date)s") % {"status": text,
+                                                           "date": services.local_date(obj.expires_at)}
+        return text
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -83,7 +101,9 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected devices"))
     def revoke_devices(self, request, queryset):
         count = 0
-        for device in queryset.filter(confirmed=True):
+        for device in queryset.filter(revoked_at__isnull=True).filter(
+            models.Q(confirmed=True) | models.Q(kind=SecurityDevice.Kind.CARD)
+        ):
             device.revoke()
             services.audit(AuditEvent.Kind.DEVICE_REVOKED, user=device.user, device=device, request=request,
                            actor=request.user.get_username())
@@ -107,3 +127,43 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Temporary codes: an action on the client, where staff look a client up -----
+
+User = get_user_model()
+_BaseUserAdmin = type(admin.site._registry[User]) if admin.site.is_registered(User) else admin.ModelAdmin
+
+
+class ClientUserAdmin(_BaseUserAdmin):
+    actions = [*(getattr(_BaseUserAdmin, "actions", None) or []), "issue_temporary_code"]
+
+    @admin.action(description=_("Issue a temporary code (replaces the client's device, code or card)"))
+    def issue_temporary_code(self, request, queryset):
+        """One client at a time; the code is shown on this response only (never stored in
+        plain text, never put into messages or logs)."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one client to issue a temporary code."), messages.ERROR)
+            return None
+        client = queryset.get()
+        if client.is_staff or not client.is_active:
+            self.message_user(request, _("Temporary codes are only for active client accounts."), messages.ERROR)
+            return None
+        device, code = lostdevice.issue_temporary_code(client, actor=request.user.get_username(), request=request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Temporary code issued"),
+            "client": client,
+            "code": code,
+            "expires_at": timezone.localtime(device.expires_at),
+            "hours": conf.get("TEMPORARY_CODE_HOURS"),
+            "opts": self.model._meta,
+        }
+        response = TemplateResponse(request, "admin/securelogin/temporary_code_issued.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, ClientUserAdmin)

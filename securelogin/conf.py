@@ -17,6 +17,11 @@ _DEFAULTS = {
     "CARD_PIN_RETRIES": 3,
     # How long a first-factor (user name + password) pass waits for the second factor.
     "PENDING_SIGNIN_SECONDS": 900,
+    # Temporary codes from client services: characters and validity (KB70: two days).
+    "TEMPORARY_CODE_LENGTH": 8,
+    "TEMPORARY_CODE_HOURS": 48,
+    # Validity of an activated Online Security Code Card (KB2636: 21 days).
+    "CARD_DAYS": 21,
 }
 
 

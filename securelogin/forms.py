@@ -31,6 +31,35 @@ class ResponseForm(forms.Form):
     )
 
 
+class TemporaryCodeForm(forms.Form):
+    """Raw input on purpose: temporary_codes.check_form explains lower case, spaces and length."""
+
+    code = forms.CharField(
+        label=_("Temporary code"),
+        required=False,
+        strip=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
+                   "autocapitalize": "characters", "autocorrect": "off"}
+        ),
+    )
+
+
+class CardValuesForm(forms.Form):
+    """Card values: the prompt id (hidden) and the two 3-digit values as typed (judged in feedback.py)."""
+
+    prompt = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    values = forms.CharField(
+        label=_("Card values"),
+        required=False,
+        strip=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "autofocus": True, "spellcheck": "false",
+                   "autocapitalize": "off"}
+        ),
+    )
+
+
 class ChangeEmailForm(forms.Form):
     email = forms.EmailField(label=_("New e-mail address"), max_length=254)
 

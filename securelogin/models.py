@@ -42,11 +42,19 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         IOS = "ios", _("IB Key on iPhone")
         ANDROID = "android", _("IB Key on Android")
         DSC = "dsc", _("Digital Security Card (DSC+)")
+        TEMPORARY = "temporary", _("Temporary code")
+        CARD = "card", _("Online Security Code Card")
+
+    # Kinds staff assign from the device admin; temporary codes and code cards
+    # have their own flows (temporary_codes.py, codecard.py).
+    DEVICE_KINDS = (Kind.IOS, Kind.ANDROID, Kind.DSC)
 
     SUITES = {
         Kind.IOS: "OCRA-1:HOTP-SHA256-6:QN06",
         Kind.ANDROID: "OCRA-1:HOTP-SHA256-6:QN06-PSHA1",
         Kind.DSC: "OCRA-1:HOTP-SHA256-6:QN06-PSHA1",
+        Kind.TEMPORARY: "",
+        Kind.CARD: "",
     }
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -57,6 +65,11 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
     card_blocked_at = models.DateTimeField(_("card blocked at"), null=True, blank=True)
     locked_at = models.DateTimeField(_("account locked at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Temporary codes and code cards only.
+    code_hash = models.CharField(max_length=128, blank=True, editable=False)
+    issued_by = models.CharField(_("issued by"), max_length=150, blank=True, editable=False)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("security device")
@@ -103,7 +116,13 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
 
     def response_for(self, challenge, pin=None):
         """What the device shows for `challenge`; with `pin` as typed on the device
-        (a wrong PIN gives a wrong response), else with the PIN on record."""
+        (a wrong PIN gives a wrong response), else with the PIN on record.
+        For a code card the challenge is a pair of index numbers ("0713") and the
+        response the two 3-digit values in that order."""
+        if self.kind == self.Kind.CARD:
+            from .codecard import response_for_pair
+
+            return response_for_pair(self._key(), challenge)
         suite = parse_suite(self.suite)
         inputs = {}
         if suite.pin_hash_name:
@@ -118,6 +137,30 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         """django-otp's entry point: a bare token means nothing without its
         challenge, so verification goes through services.verify_response()."""
         return False
+
+    def new_challenge_code(self, previous=""):
+        """A fresh challenge: 6 random digits, or for a code card two distinct
+        index numbers, never the pair of the `previous` prompt."""
+        if self.kind == self.Kind.CARD:
+            from .codecard import new_pair
+
+            return new_pair(previous)
+        return new_challenge_code()
+
+    # --- validity (temporary codes and code cards) ------------------------------
+
+    @property
+    def is_expired(self):
+        return self.expires_at is not None and timezone.now() >= self.expires_at
+
+    @property
+    def status(self):
+        """active / pending (card not activated yet) / expired / revoked."""
+        if self.revoked_at:
+            return "revoked"
+        if self.is_expired:
+            return "expired"
+        return "active" if self.confirmed else "pending"
 
     def check_card_pin(self, pin):
         """The DSC+'s own PIN check; True when right. Blocks the card after
@@ -213,6 +256,7 @@ class Challenge(models.Model):
         SIGNIN = "signin", _("Sign-in")
         CHANGE_EMAIL = "change-email", _("Change e-mail address")
         WITHDRAWAL = "withdrawal", _("Request a withdrawal")
+        CARD_ACTIVATION = "card-activation", _("Card activation")
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -270,6 +314,10 @@ class AuditEvent(models.Model):
         CARD_BLOCKED = "card-blocked", _("Card blocked after wrong PINs")
         DEVICE_ASSIGNED = "device-assigned", _("Device assigned")
         DEVICE_REVOKED = "device-revoked", _("Device revoked")
+        TEMP_CODE_ISSUED = "temp-code-issued", _("Temporary code issued")
+        TEMP_CODE_USED = "temp-code-used", _("Signed in with a temporary code")
+        CARD_ISSUED = "card-issued", _("Code card issued")
+        CARD_ACTIVATED = "card-activated", _("Code card activated")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True, editable=False)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices, editable=False)

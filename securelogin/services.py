@@ -7,9 +7,11 @@ from datetime import timedelta
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from . import conf, feedback
+from . import codecard, conf, feedback
 from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
 
 
@@ -83,10 +85,13 @@ def check_password(request, username, password):
         return FirstFactor(problem=feedback.problem(feedback.BAD_CREDENTIALS))
     device = active_device(user)
     if device is None:
+        # No device: the second step asks for a temporary code like for any
+        # client whose device is lost, so this answer does not confirm the
+        # password more than the second step of any other account does. The
+        # deviceless counter is not reset here: it also counts the wrong codes.
         if _deviceless_locked(user):
             return FirstFactor(user=user, problem=feedback.problem(feedback.LOCKED))
-        cache.delete(_deviceless_key(user))
-        return FirstFactor(user=user, problem=feedback.problem(feedback.NO_DEVICE))
+        return FirstFactor(user=user)
     if device.is_locked:
         return FirstFactor(user=user, device=device, problem=feedback.problem(feedback.LOCKED))
     return FirstFactor(user=user, device=device)
@@ -99,10 +104,12 @@ def issue_challenge(user, device, purpose, nonce, request=None):
         Challenge.objects.filter(user=user, created_at__lt=timezone.now() - timedelta(days=1)).delete()
         # Older open challenges of the same attempt are withdrawn: one at a time.
         Challenge.objects.filter(binding=binding_digest(nonce), used_at__isnull=True).update(used_at=timezone.now())
+        previous = Challenge.objects.filter(device=device).order_by("-created_at", "-pk").first()
         challenge = Challenge.objects.create(
             user=user,
             device=device,
             purpose=purpose,
+            code=device.new_challenge_code(previous.code if previous else ""),
             binding=binding_digest(nonce),
             expires_at=timezone.now() + timedelta(seconds=conf.get("CHALLENGE_SECONDS")),
         )
@@ -137,14 +144,20 @@ def verify_response(*, user, nonce, challenge_id, response, purpose, request=Non
     """
     device = active_device(user)
     kind = device.kind if device else None
-    response, form_problem = feedback.check_response_form(response)
+    if kind == SecurityDevice.Kind.CARD:
+        response, form_problem = feedback.check_card_values_form(response)
+    else:
+        response, form_problem = feedback.check_response_form(response)
+        if form_problem:
+            form_problem.help_url = feedback.help_url(form_problem.code, kind)
     if form_problem:
-        form_problem.help_url = feedback.help_url(form_problem.code, kind)
         return Outcome(ok=False, problem=form_problem)
     if device is None:
         return Outcome(ok=False, problem=feedback.problem(feedback.NO_DEVICE))
     if device.is_locked:
         return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
+    if device.is_expired:
+        return Outcome(ok=False, problem=expired_problem(device))
 
     challenge = Challenge.objects.filter(
         public_id=str(challenge_id or "")[:32], binding=binding_digest(nonce), user=user, purpose=purpose
@@ -163,14 +176,45 @@ def verify_response(*, user, nonce, challenge_id, response, purpose, request=Non
         return _judge(device, challenge, response, user=user, purpose=purpose, request=request)
 
 
-def _judge(device, challenge, response, *, user, purpose, request):
-    kind = device.kind
+def expired_problem(device):
+    """The message for an expired card or temporary code, with the date it expired in the client's language."""
+    if device.kind == SecurityDevice.Kind.CARD:
+        return feedback.problem(feedback.CARD_EXPIRED, date=local_date(device.expires_at))
+    return feedback.problem(feedback.CODE_EXPIRED)
+
+
+def local_date(moment):
+    """A date written the way the active language writes it (e.g. "Dec. 16, 2026" / "16. Dezember 2026")."""
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def guard(device, kind=None):
+    """Lockout and back-off of the account (its one active device); None when a try is allowed.
+    Call with the device row locked (select_for_update)."""
     if device.is_locked:
         return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED, kind), locked=True)
     allowed, info = device.verify_is_allowed()
     if not allowed:
         wait = math.ceil((info["locked_until"] - timezone.now()).total_seconds())
         return Outcome(ok=False, problem=feedback.problem(feedback.THROTTLED, kind, seconds=max(wait, 1)))
+    return None
+
+
+def count_failure(device, problem, *, user, purpose, request, reason="wrong"):
+    """One wrong answer: counted toward the back-off and the lockout, audited."""
+    locked = device.record_failure()
+    audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason=reason)
+    if locked:
+        audit(AuditEvent.Kind.LOCKOUT, user=user, device=device, request=request, purpose=purpose)
+        return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED, device.kind), locked=True)
+    return Outcome(ok=False, problem=problem)
+
+
+def _judge(device, challenge, response, *, user, purpose, request):
+    kind = device.kind
+    blocked = guard(device, kind)
+    if blocked:
+        return blocked
 
     if challenge.is_expired:
         audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason="expired")
@@ -187,24 +231,33 @@ def _judge(device, challenge, response, *, user, purpose, request):
         return Outcome(ok=True)
 
     challenge.count_failure()
-    locked = device.record_failure()
-    audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason="wrong")
-    if locked:
-        audit(AuditEvent.Kind.LOCKOUT, user=user, device=device, request=request, purpose=purpose)
-        return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED, kind), locked=True)
+    wrong = feedback.problem(feedback.WRONG, kind)
+    reason = "wrong"
+    if kind == SecurityDevice.Kind.CARD and device.matches(codecard.swapped(challenge.code), response):
+        wrong, reason = feedback.problem(feedback.CARD_SWAPPED), "swapped"
+    outcome = count_failure(device, wrong, user=user, purpose=purpose, request=request, reason=reason)
+    if outcome.locked:
+        return outcome
     if challenge.is_withdrawn:
         Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=timezone.now())
         return Outcome(ok=False, problem=feedback.problem(feedback.WITHDRAWN, kind), new_challenge=True)
-    return Outcome(ok=False, problem=feedback.problem(feedback.WRONG, kind))
+    return outcome
 
 
-def assign_device(user, kind, pin="", actor=""):
-    """Staff action: give `user` a new active device, revoking the previous one."""
+def assign_device(user, kind, pin="", actor="", request=None, audit_kind=AuditEvent.Kind.DEVICE_ASSIGNED, **fields):
+    """Give `user` a new active credential (a device, a temporary code or an
+    activated code card), revoking the previous one and any card that waits
+    for activation: a client has one at a time."""
     with transaction.atomic():
-        for old in SecurityDevice.objects.select_for_update().filter(user=user, confirmed=True):
+        old_rows = SecurityDevice.objects.select_for_update().filter(user=user, revoked_at__isnull=True).filter(
+            Q(confirmed=True) | Q(kind=SecurityDevice.Kind.CARD)
+        )
+        for old in old_rows:
             old.revoke()
-            audit(AuditEvent.Kind.DEVICE_REVOKED, user=user, device=old, actor=actor)
+            audit(AuditEvent.Kind.DEVICE_REVOKED, user=user, device=old, actor=actor, request=request)
         device = SecurityDevice.build(user, kind, pin)
+        for name, value in fields.items():
+            setattr(device, name, value)
         device.save()
-        audit(AuditEvent.Kind.DEVICE_ASSIGNED, user=user, device=device, actor=actor)
+        audit(audit_kind, user=user, device=device, actor=actor, request=request)
     return device

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import emulator_views, views
+from . import card_views, emulator_views, views
 
 app_name = "securelogin"
 urlpatterns = [
@@ -9,6 +9,11 @@ urlpatterns = [
     path("signin/verify/", views.verify, name="verify"),
     path("signout/", views.signout, name="signout"),
     path("account/security/secure-login/device/", views.security_device, name="security_device"),
+    path("account/security/secure-login/card/offer/", card_views.card_offer, name="card_offer"),
+    path("account/security/secure-login/card/", card_views.card, name="card"),
+    path("account/security/secure-login/card/pdf/", card_views.card_pdf, name="card_pdf"),
+    path("account/security/secure-login/card/activate/", card_views.card_activate, name="card_activate"),
+    path("account/security/secure-login/card/activated/", card_views.card_activated, name="card_activated"),
     path("tasks/verify/", views.task_verify, name="task_verify"),
     path("tasks/<slug:purpose>/", views.start_task, name="task"),
     path("device/", emulator_views.my_device, name="my_device"),

@@ -12,9 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import conf, feedback, services, session_state
-from .forms import ChangeEmailForm, ResponseForm, SigninForm, WithdrawalForm
-from .models import Challenge
+from . import codecard, conf, feedback, lostdevice, services, session_state
+from .forms import ChangeEmailForm, ResponseForm, SigninForm, TemporaryCodeForm, WithdrawalForm
+from .models import Challenge, SecurityDevice
 
 TASKS = {
     Challenge.Purpose.CHANGE_EMAIL: ChangeEmailForm,
@@ -48,11 +48,45 @@ def signin(request):
                   status=200 if problem is None else 400)
 
 
-def _challenge_page(request, *, user, nonce, purpose, cancel_url, title, intro, on_success):
-    """GET shows the challenge (issuing one if needed); POST verifies a response."""
+def _second_factor_page(request, *, user, nonce, purpose, cancel_url, title, intro, on_success):
+    """The second factor the client's credential asks for: a temporary code (also the
+    page of an account without any device), an expired card's notice, or a challenge
+    (device) / two index numbers (code card). None when the account is locked."""
     device = services.active_device(user)
-    if device is None:
+    if device is not None and device.is_locked:
         return None
+    if device is None or device.kind == SecurityDevice.Kind.TEMPORARY:
+        return _temporary_code_page(request, user=user, purpose=purpose, cancel_url=cancel_url, title=title,
+                                    on_success=on_success)
+    if device.kind == SecurityDevice.Kind.CARD and device.is_expired:
+        return render(request, "securelogin/card_expired.html",
+                      {"title": title, "problem": services.expired_problem(device), "cancel_url": cancel_url},
+                      status=403)
+    return _challenge_page(request, user=user, device=device, nonce=nonce, purpose=purpose, cancel_url=cancel_url,
+                           title=title, intro=intro, on_success=on_success)
+
+
+def _temporary_code_page(request, *, user, purpose, cancel_url, title, on_success):
+    problem = None
+    form = TemporaryCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = lostdevice.verify_temporary_code(user=user, raw=form.cleaned_data["code"], purpose=purpose,
+                                                   request=request)
+        if outcome.ok:
+            return on_success()
+        if outcome.locked:
+            return None
+        problem = outcome.problem
+    return render(
+        request,
+        "securelogin/temporary_code.html",
+        {"title": title, "form": TemporaryCodeForm(), "problem": problem, "cancel_url": cancel_url},
+        status=200 if problem is None else 400,
+    )
+
+
+def _challenge_page(request, *, user, device, nonce, purpose, cancel_url, title, intro, on_success):
+    """GET shows the challenge (issuing one if needed); POST verifies a response."""
     problem = None
     form = ResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -68,22 +102,27 @@ def _challenge_page(request, *, user, nonce, purpose, cancel_url, title, intro, 
         if outcome.new_challenge:
             services.issue_challenge(user, device, purpose, nonce, request)
     challenge = services.current_challenge(nonce, user)
-    if challenge is None or challenge.is_expired or challenge.is_withdrawn:
+    if challenge is None or challenge.is_expired or challenge.is_withdrawn or challenge.device_id != device.pk:
         challenge = services.issue_challenge(user, device, purpose, nonce, request)
+    is_card = device.kind == SecurityDevice.Kind.CARD
     form = ResponseForm(initial={"challenge": challenge.public_id})
+    if is_card:
+        form.fields["response"].label = _("Card values")
     return render(
         request,
         "securelogin/challenge.html",
         {
             "title": title,
-            "intro": intro,
+            "intro": _("Find these two index numbers on your printed Online Security Code Card and type their "
+                       "values one after the other, as 6 digits without a space.") if is_card else intro,
             "challenge": challenge,
+            "pair": codecard.parse_pair(challenge.code) if is_card else None,
             "device": device,
             "form": form,
             "problem": problem,
             "cancel_url": cancel_url,
-            "help_url": feedback.help_url(feedback.WRONG, device.kind),
-            "emulator_url": reverse("securelogin:emulator", kwargs={"pk": device.pk}),
+            "help_url": feedback.help_url(feedback.CARD_WRONG if is_card else feedback.WRONG, device.kind),
+            "emulator_url": "" if is_card else reverse("securelogin:emulator", kwargs={"pk": device.pk}),
             "valid_minutes": max(conf.get("CHALLENGE_SECONDS") // 60, 1),
         },
         status=200 if problem is None else 400,
@@ -105,20 +144,20 @@ def verify(request):
         session_state.clear_pending(request.session)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("You are signed in."))
+        if lostdevice.has_temporary_access(user):
+            return redirect("securelogin:card_offer")  # KB70: next, the card is offered
         return redirect(_safe_next(request, next_url) or "securelogin:home")
 
-    response = _challenge_page(
+    response = _second_factor_page(
         request, user=user, nonce=state["nonce"], purpose=Challenge.Purpose.SIGNIN,
         cancel_url=reverse("securelogin:signin"), title=_("Security check"),
         intro=_("Type this challenge code into your security device and enter the response it shows."),
         on_success=success,
     )
-    if response is None:  # no device any more, or the account just got locked
+    if response is None:  # the account is locked
         session_state.clear_pending(request.session)
-        device = services.active_device(user)
-        code = feedback.LOCKED if device and device.is_locked else feedback.NO_DEVICE
         return render(request, "securelogin/signin.html",
-                      {"form": SigninForm(), "problem": feedback.problem(code)}, status=403)
+                      {"form": SigninForm(), "problem": feedback.problem(feedback.LOCKED)}, status=403)
     return response
 
 
@@ -136,7 +175,12 @@ def home(request):
 
 @login_required
 def security_device(request):
-    return render(request, "securelogin/security_device.html", {"device": services.active_device(request.user)})
+    device = services.active_device(request.user)
+    return render(request, "securelogin/security_device.html", {
+        "device": device,
+        "temporary_access": lostdevice.has_temporary_access(request.user),
+        "card_days": conf.get("CARD_DAYS"),
+    })
 
 
 @login_required
@@ -183,20 +227,16 @@ def task_verify(request):
         return redirect("securelogin:home")
 
     purpose = Challenge.Purpose(state["kind"])
-    response = _challenge_page(
+    response = _second_factor_page(
         request, user=request.user, nonce=state["nonce"], purpose=purpose,
         cancel_url=reverse("securelogin:home"), title=_("Confirm it is you"),
         intro=_("This task asks you to confirm your identity again: type this new challenge code into your "
                 "security device and enter the response it shows."),
         on_success=success,
     )
-    if response is None:
+    if response is None:  # the account is locked
         session_state.clear_task(request.session)
-        device = services.active_device(request.user)
-        if device and device.is_locked:
-            logout(request)
-            return render(request, "securelogin/signin.html",
-                          {"form": SigninForm(), "problem": feedback.problem(feedback.LOCKED)}, status=403)
-        messages.error(request, feedback.problem(feedback.NO_DEVICE).message)
-        return redirect("securelogin:home")
+        logout(request)
+        return render(request, "securelogin/signin.html",
+                      {"form": SigninForm(), "problem": feedback.problem(feedback.LOCKED)}, status=403)
     return response

@@ -78,8 +78,8 @@ def test_wrong_response_does_not_say_which_factor(client, android_client):
         ("1234567", "wrong-length"),
         ("abcdef", "lower-case"),
         ("ABC123", "lower-case"),
-        ("١٢٣٤٥٦", "not-digits"),
-        ("１２３４５６", "not-digits"),
+        ("١٢٣٤٥٦", "non-ascii-digits"),
+        ("１２３４５６", "non-ascii-digits"),
         ("<b>12</b>", "lower-case"),
         ("12-345", "not-digits"),
         ("9" * 5000, "too-long"),
@@ -241,12 +241,20 @@ def test_german_pages(client, dsc_client):
 
 
 def test_account_without_device_is_bounded_too(client, db):
+    """No "no device" answer after the right password: the second step asks for a
+    temporary code like for any client whose device is lost, and both wrong
+    passwords and wrong codes count toward the (cache-held) deviceless lockout."""
     from django.contrib.auth import get_user_model
 
     get_user_model().objects.create_user("nodevice", password=PASSWORD)
     first = client.post("/en/portal/signin/", {"username": "nodevice", "password": PASSWORD})
-    assert first.context["problem"].code == "no-device"
-    for _ in range(10):
+    assert first.status_code == 302 and first["Location"] == "/en/portal/signin/verify/"
+    page = client.get("/en/portal/signin/verify/")
+    assert page.status_code == 200 and "id_code" in page.content.decode()
+    wrong = client.post("/en/portal/signin/verify/", {"code": "K7QM2XRA"})
+    assert wrong.context["problem"].code == "code-wrong"
+    assert SESSION_KEY not in client.session
+    for _ in range(9):
         client.post("/en/portal/signin/", {"username": "nodevice", "password": "guess"})
     after = client.post("/en/portal/signin/", {"username": "nodevice", "password": PASSWORD})
     assert after.context["problem"].code == "locked"  # no longer confirms the password

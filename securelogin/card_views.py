@@ -1,0 +1,138 @@
+"""Pages of the Online Security Code Card (KB2636): offer, printable card, PDF, activation, confirmation.
+
+All need a signed-in client; the card's values are shown only while it waits
+for activation and the client is signed in with a temporary code.
+"""
+
+import secrets
+
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from . import codecard, conf, feedback, lostdevice, services
+from .forms import CardValuesForm, SigninForm
+from .models import SecurityDevice
+
+ACTIVATION_KEY = "securelogin.card-activation"
+
+
+def _refused(request, problem, status=403):
+    return render(request, "securelogin/card_refused.html", {"problem": problem}, status=status)
+
+
+@never_cache
+@login_required
+def card_offer(request):
+    """KB70 step 4: "No device at hand?" – Continue makes (or shows) the client's card."""
+    if not lostdevice.has_temporary_access(request.user):
+        state = lostdevice.card_to_print(request.user)
+        return _refused(request, state.problem)
+    if request.method == "POST":
+        state = lostdevice.card_to_print(request.user, request, create=True)
+        if state.problem:
+            return _refused(request, state.problem)
+        return redirect("securelogin:card")
+    return render(request, "securelogin/card_offer.html", {"card_days": conf.get("CARD_DAYS")})
+
+
+def _card_context(request, card):
+    return {
+        "card": card,
+        "rows": codecard.rows(card._key()),
+        "serial": card_serial(card),
+        "holder": request.user.get_full_name() or request.user.get_username(),
+        "card_days": conf.get("CARD_DAYS"),
+    }
+
+
+def card_serial(card):
+    return f"OSC-{card.pk:06d}"
+
+
+@never_cache
+@login_required
+def card(request):
+    """KB2636 step 6: the card, with Print, a PDF download and Continue."""
+    state = lostdevice.card_to_print(request.user)
+    if state.problem:
+        if lostdevice.has_temporary_access(request.user):
+            return redirect("securelogin:card_offer")  # no card made yet (or it was replaced)
+        return _refused(request, state.problem)
+    return render(request, "securelogin/card.html", _card_context(request, state.card))
+
+
+@never_cache
+@login_required
+def card_pdf(request):
+    state = lostdevice.card_to_print(request.user)
+    if state.problem:
+        return _refused(request, state.problem)
+    card = state.card
+    size = "Letter" if request.GET.get("size") == "letter" else "A4"
+    pdf = codecard.render_pdf(
+        card._key(),
+        title=_("Online Security Code Card"),
+        subtitle=_("Valid for %(days)d days from activation. Keep it safe and never share it.")
+        % {"days": conf.get("CARD_DAYS")},
+        holder=_("Card holder: %(name)s") % {"name": request.user.get_full_name() or request.user.get_username()},
+        serial=_("Card number: %(serial)s") % {"serial": card_serial(card)},
+        expires_note="",
+        size=size,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="security-code-card-{card_serial(card)}.pdf"'
+    return response
+
+
+@never_cache
+@login_required
+def card_activate(request):
+    """KB2636 step 8: two index numbers; the client types both values as 6 digits."""
+    state = lostdevice.card_to_print(request.user)
+    if state.problem:
+        if lostdevice.has_temporary_access(request.user):
+            return redirect("securelogin:card_offer")
+        return _refused(request, state.problem)
+    card = state.card
+    nonce = request.session.get(ACTIVATION_KEY)
+    if not nonce:
+        nonce = request.session[ACTIVATION_KEY] = secrets.token_urlsafe(24)
+    problem = None
+    form = CardValuesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = lostdevice.activate_card(user=request.user, nonce=nonce, prompt_id=form.cleaned_data["prompt"],
+                                           raw=form.cleaned_data["values"], request=request)
+        if outcome.ok:
+            request.session.pop(ACTIVATION_KEY, None)
+            return redirect("securelogin:card_activated")
+        if outcome.locked:
+            logout(request)
+            return render(request, "securelogin/signin.html",
+                          {"form": SigninForm(), "problem": feedback.problem(feedback.LOCKED)}, status=403)
+        problem = outcome.problem
+        if outcome.new_challenge:
+            lostdevice.issue_activation_prompt(request.user, card, nonce, request)
+    prompt = lostdevice.current_activation_prompt(request.user, card, nonce)
+    if prompt is None:
+        prompt = lostdevice.issue_activation_prompt(request.user, card, nonce, request)
+    return render(request, "securelogin/card_activate.html", {
+        "form": CardValuesForm(initial={"prompt": prompt.public_id}),
+        "pair": codecard.parse_pair(prompt.code),
+        "prompt": prompt,
+        "problem": problem,
+    }, status=200 if problem is None else 400)
+
+
+@never_cache
+@login_required
+def card_activated(request):
+    """KB2636 step 9: the confirmation with the expiry date; OK finishes."""
+    device = services.active_device(request.user)
+    if device is None or device.kind != SecurityDevice.Kind.CARD or device.is_expired:
+        return redirect("securelogin:security_device")
+    return render(request, "securelogin/card_activated.html",
+                  {"card": device, "expires_on": services.local_date(device.expires_at)})
