@@ -10,3 +10,8 @@ os.environ.setdefault("CACHE_KEY_PREFIX", "portal-test")
 from portal.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not :memory:: live_server threads then get their own connections instead of
+    # sharing one, which made parallel requests (three thumbnails at once) flaky.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.mkdtemp(prefix="portal-db-"), "test.sqlite3")}  # noqa: F405
