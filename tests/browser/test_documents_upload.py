@@ -14,9 +14,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}
 TEXT = {
     "en": {"address": "Proof of address", "refused": "Not accepted:", "still": "Hold the phone still",
-           "ok": "Looks good.", "remove": "Remove photo 2", "send": "Send documents", "status": "Received, waiting for review"},
+           "ok": "Looks good.", "remove": "Remove photo 4", "again": "Take photo 2 again", "send": "Send documents",
+           "status": "Received, waiting for review", "thanks": "Thank you. Your photos were received."},
     "de": {"address": "Adressnachweis", "refused": "Nicht angenommen:", "still": "mit beiden Händen ruhig",
-           "ok": "Sieht gut aus.", "remove": "Foto 2 entfernen", "send": "Dokumente senden", "status": "Eingegangen, wartet auf Prüfung"},
+           "ok": "Sieht gut aus.", "remove": "Foto 4 entfernen", "again": "Foto 2 neu aufnehmen", "send": "Dokumente senden",
+           "status": "Eingegangen, wartet auf Prüfung", "thanks": "Vielen Dank, Ihre Fotos sind eingegangen."},
 }
 
 
@@ -66,18 +68,24 @@ def test_client_sends_three_pages_after_retaking_a_blurred_one_and_staff_accept(
     assert no_horizontal_scroll(page)
     page.screenshot(path=f"/tmp/documents-refused-{lang}.png", full_page=True)
 
-    page.get_by_role("button", name=t["remove"]).click()
-    expect(items).to_have_count(2)
-    page.locator("#camera-input").set_input_files(photo_files["page2"])  # the retake
+    with page.expect_file_chooser() as chooser:  # the retake replaces photo 2 in place: pages keep their order
+        page.get_by_role("button", name=t["again"]).click()
+    chooser.value.set_files(photo_files["page2"])
     expect(items).to_have_count(3)
-    for index in range(3):
+    for index, name in enumerate(("page1.jpg", "page2.jpg", "page3.jpg")):
+        expect(items.nth(index)).to_contain_text(name)
         expect(items.nth(index)).to_contain_text(t["ok"])
+    page.locator("#camera-input").set_input_files(photo_files["page1"])  # one too many: remove it again
+    expect(items).to_have_count(4)
+    page.get_by_role("button", name=t["remove"]).click()
+    expect(items).to_have_count(3)
 
     page.get_by_role("button", name=t["send"], exact=True).click()
     page.wait_for_url(re.compile(r"/documents/submissions/DOC-[2-9A-Z]{4}-[2-9A-Z]{4}/$"))
     reference = page.locator("#reference").inner_text()
     assert re.fullmatch(r"DOC-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}", reference)
     expect(page.locator(".status")).to_have_text(t["status"])
+    expect(page.locator(".message.success")).to_contain_text(t["thanks"])
     expect(page.locator(".thumbnails img")).to_have_count(3)
     page.wait_for_function("() => [...document.querySelectorAll('.thumbnails img')].every(i => i.complete && i.naturalWidth > 0)")
     assert no_horizontal_scroll(page)
