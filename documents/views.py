@@ -94,13 +94,15 @@ def _js_texts():
         "warning": _("Check this photo:"),
         "remove": _("Remove"),
         "removeLabel": _("Remove photo %(number)s"),
+        "replace": _("Take again"),
+        "replaceLabel": _("Take photo %(number)s again"),
         "photo": _("Photo %(number)s"),
         "noPreview": _("No preview"),
         "tooMany": _("You can send at most %(max)s photos in one submission.") % {"max": conf.max_files()},
         "tooLarge": PhotoRefused("too_large", limit=megabytes).as_dict(),
         "empty": PhotoRefused("empty").as_dict(),
         "none": _("Add at least one photo."),
-        "fixRefused": _("Remove the photos marked “Not accepted” and take them again before you send."),
+        "fixRefused": _("Take the photos marked “Not accepted” again, or remove them, before you send."),
         "stillChecking": _("Please wait until every photo has been checked."),
         "sending": _("Sending…"),
         "processing": _("Checking the photos…"),
@@ -159,11 +161,12 @@ def _upload(request, handler):
     if not outcome.ok:
         return _upload_failed(request, form, outcome.file_errors)
     submission = outcome.submission
-    if wants_json(request):
-        return JsonResponse(submission_json(submission), status=201)
+    # Shown on the submission page, which the script opens next as well.
     messages.success(request, _("Thank you. Your photos were received. Your reference is %(reference)s.") % {
         "reference": submission.reference
     })
+    if wants_json(request):
+        return JsonResponse(submission_json(submission), status=201)
     return redirect(submission)
 
 

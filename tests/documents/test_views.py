@@ -102,6 +102,8 @@ def test_json_submission_answers_with_reference(signed_in, samples):
     assert body["url"] == submission.get_absolute_url()
     assert body["photos"][0]["warnings"] == []
     assert body["photos"][0]["thumbnail_url"].endswith("/photos/1/thumbnail.jpg")
+    page = signed_in.get(body["url"])  # where the script goes next: it thanks the client too
+    assert f"Thank you. Your photos were received. Your reference is {submission.reference}." in page.content.decode()
 
 
 def test_other_document_needs_a_note(signed_in, samples, private_root):

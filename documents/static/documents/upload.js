@@ -24,6 +24,16 @@
   var items = [];
   var nextId = 1;
   var sending = false;
+  // "Take again" swaps one photo in place, so the pages keep their order.
+  var replaceInput = document.createElement("input");
+  var replacingId = null;
+  replaceInput.type = "file";
+  replaceInput.accept = "image/*";
+  replaceInput.id = "replace-input";
+  replaceInput.hidden = true;
+  replaceInput.tabIndex = -1;
+  replaceInput.setAttribute("aria-hidden", "true");
+  form.appendChild(replaceInput);
 
   function fmt(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (all, key) { return values[key]; });
@@ -79,6 +89,13 @@
         if (item.advice) { state.appendChild(el("span", "advice", item.advice)); }
       }
       body.appendChild(state);
+      if (item.state === "refused" || item.state === "warning") {
+        var again = el("button", "replace-photo", texts.replace);
+        again.type = "button";
+        again.setAttribute("aria-label", fmt(texts.replaceLabel, {number: index + 1}));
+        again.addEventListener("click", function () { replacingId = item.id; replaceInput.click(); });
+        body.appendChild(again);
+      }
       var remove = el("button", "secondary remove-photo", texts.remove);
       remove.type = "button";
       remove.setAttribute("aria-label", fmt(texts.removeLabel, {number: index + 1}));
@@ -159,6 +176,30 @@
     if (item.state === "refused") { statusLine.textContent = label + texts.refused + " " + item.message + " " + item.advice; }
     if (item.state === "warning") { statusLine.textContent = label + texts.warning + " " + item.message; }
   }
+
+  function replaceItem(id, file) {
+    var index = -1;
+    items.forEach(function (item, position) { if (item.id === id) { index = position; } });
+    if (index < 0) { return; }
+    var old = items[index];
+    if (old.url) { URL.revokeObjectURL(old.url); }
+    if (old.xhr) { old.xhr.abort(); }
+    var item = {id: nextId++, file: file, state: "checking", message: "", advice: "", url: null};
+    try { item.url = URL.createObjectURL(file); } catch (e) { item.url = null; }
+    items[index] = item;
+    render();
+    statusLine.textContent = "";
+    var buttons = list.querySelectorAll(".remove-photo");
+    if (buttons[index]) { buttons[index].focus(); }
+    check(item);
+  }
+
+  replaceInput.addEventListener("change", function () {
+    var file = replaceInput.files && replaceInput.files[0];
+    replaceInput.value = "";
+    if (file && replacingId !== null) { replaceItem(replacingId, file); }
+    replacingId = null;
+  });
 
   function addFiles(input) {
     var files = Array.prototype.slice.call(input.files || []);
