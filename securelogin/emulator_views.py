@@ -40,7 +40,7 @@ def _device(request, pk):
     holder = _holder(request)
     if holder is None:
         raise Http404
-    return get_object_or_404(SecurityDevice, pk=pk, user=holder, confirmed=True)
+    return get_object_or_404(SecurityDevice, pk=pk, user=holder, confirmed=True, kind__in=TEMPLATES)
 
 
 def _wants_json(request):
@@ -53,6 +53,8 @@ def my_device(request):
     device = services.active_device(holder) if holder else None
     if device is None:
         return redirect("securelogin:signin")
+    if device.kind not in TEMPLATES:  # a temporary code or a code card: nothing to emulate
+        return redirect("securelogin:security_device" if request.user.is_authenticated else "securelogin:verify")
     url = reverse("securelogin:emulator", kwargs={"pk": device.pk})
     query = request.GET.urlencode()
     return redirect(f"{url}?{query}" if query else url)

@@ -83,8 +83,16 @@ def test_demo_clients_are_idempotent(capsys):
     call_command("create_demo_clients")
     out = capsys.readouterr().out
     assert "demo-ios" in out and "demo-android" in out and "demo-dsc" in out and "DEMO ONLY" in out
-    assert SecurityDevice.objects.filter(user__username__startswith="demo-", confirmed=True).count() == 3
-    assert SecurityDevice.objects.filter(user__username__startswith="demo-").count() == 3
+    assert SecurityDevice.objects.filter(user__username__startswith="demo-", confirmed=True).count() == 4
+    assert SecurityDevice.objects.filter(user__username__startswith="demo-", kind__in=["ios", "android", "dsc"]
+                                         ).count() == 3
+    # the lost-device client gets a new temporary code each run; the latest one is printed
+    temp = SecurityDevice.objects.get(user__username="demo-lost", confirmed=True)
+    assert temp.kind == "temporary"
+    code = out.strip().splitlines()[-1].split("temporary code ")[1].split()[0]
+    from securelogin.temporary_codes import code_matches
+
+    assert code_matches(code, temp.code_hash)
 
 
 def test_admin_pages_render_without_secrets(staff, dsc_client):
@@ -97,3 +105,71 @@ def test_admin_pages_render_without_secrets(staff, dsc_client):
         assert device.encrypted_key not in page.content.decode()
         assert device.encrypted_pin_hash not in page.content.decode()
     assert staff.get(f"/en/admin/securelogin/securitydevice/{device.pk}/delete/").status_code == 403
+
+
+# --- temporary codes and code cards -------------------------------------------------
+
+
+def issue(staff, *users):
+    return staff.post("/en/admin/auth/user/", {"action": "issue_temporary_code",
+                                                "_selected_action": [u.pk for u in users]})
+
+
+def test_staff_issue_a_temporary_code_shown_once(staff, dsc_client, admin_user):
+    user, old = dsc_client
+    page = issue(staff, user)
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    code = page.context["code"]
+    assert f'id="temporary-code" class="sl-admin-code">{code}<' in page.content.decode()
+    temp = SecurityDevice.objects.get(user=user, confirmed=True)
+    assert temp.kind == "temporary" and temp.issued_by == admin_user.username and code not in temp.code_hash
+    old.refresh_from_db()
+    assert old.revoked_at is not None
+    event = AuditEvent.objects.get(kind="temp-code-issued", user=user)
+    assert event.actor == admin_user.username
+    # never again: not in the listing, the change page or the messages
+    for url in ["/en/admin/auth/user/", f"/en/admin/securelogin/securitydevice/{temp.pk}/change/",
+                "/en/admin/securelogin/securitydevice/"]:
+        assert code not in staff.get(url).content.decode()
+
+
+def test_issue_needs_exactly_one_active_client(staff, ios_client, android_client, admin_user):
+    result = issue(staff, ios_client[0], android_client[0])
+    assert result.status_code == 302
+    assert not SecurityDevice.objects.filter(kind="temporary").exists()
+    assert issue(staff, admin_user).status_code == 302  # staff accounts get no temporary code
+    assert not SecurityDevice.objects.filter(kind="temporary").exists()
+
+
+def test_staff_cannot_assign_codes_or_cards_as_devices(staff, ios_client):
+    user, _ = ios_client
+    for kind in ("temporary", "card"):
+        result = staff.post("/en/admin/securelogin/securitydevice/add/", {"user": user.pk, "kind": kind})
+        assert result.status_code == 200  # refused: not a choice
+    assert SecurityDevice.objects.get(user=user, confirmed=True).kind == "ios"
+
+
+def test_card_status_in_the_admin_and_revoking_it(staff, ios_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from securelogin import lostdevice
+
+    user, _ = ios_client
+    temp, _ = lostdevice.issue_temporary_code(user, actor="agent")
+    card = lostdevice.card_to_print(user, create=True).card
+    listing = staff.get("/en/admin/securelogin/securitydevice/?kind=card").content.decode()
+    assert "waiting for activation" in listing
+    now = timezone.now()
+    temp.revoke()
+    SecurityDevice.objects.filter(pk=card.pk).update(confirmed=True, activated_at=now,
+                                                     expires_at=now + timedelta(days=21))
+    listing = staff.get("/en/admin/securelogin/securitydevice/?kind=card").content.decode()
+    assert "active, expires on" in listing
+    german = staff.get("/de/admin/securelogin/securitydevice/?kind=card").content.decode()
+    assert "läuft am" in german
+    staff.post("/en/admin/securelogin/securitydevice/", {"action": "revoke_devices", "_selected_action": [card.pk]})
+    card.refresh_from_db()
+    assert card.status == "revoked"
+    assert "revoked" in staff.get("/en/admin/securelogin/securitydevice/?kind=card").content.decode()
