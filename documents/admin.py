@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from documents.errors import WARNINGS
 from documents.forms import RejectForm
 from documents.models import Photo, Submission
 from documents.pdf import submission_pdf
@@ -37,7 +38,7 @@ class PhotoInline(admin.TabularInline):
     model = Photo
     extra = 0
     can_delete = False
-    fields = ("preview", "position", "width", "height", "source_format", "warnings", "scores")
+    fields = ("preview", "position", "width", "height", "source_format", "quality_warnings", "quality_scores")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -54,6 +55,17 @@ class PhotoInline(admin.TabularInline):
             photo.get_thumbnail_url(),
             _("Page %(position)s") % {"position": photo.position},
         )
+
+    @admin.display(description=_("quality warnings"))
+    def quality_warnings(self, photo):
+        """The warnings in the reviewer's language, not their codes."""
+        return format_html_join(
+            "", "<p>{}</p>", ((WARNINGS[code][0] if code in WARNINGS else code,) for code in photo.warnings)
+        ) or "–"
+
+    @admin.display(description=_("quality scores"))
+    def quality_scores(self, photo):
+        return ", ".join(f"{name} {value}" for name, value in photo.scores.items()) or "–"
 
 
 @admin.register(Submission)

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from documents.models import Submission
@@ -42,6 +43,14 @@ def test_change_page_shows_thumbnails_and_pdf_link(staff, submission):
         assert photo.get_thumbnail_url() in html
     assert reverse("admin:documents_submission_pdf", args=[submission.pk]) in html
     assert reverse("admin:documents_submission_photo", args=[submission.pk, 1]) in html
+
+
+def test_change_page_shows_quality_warnings_as_words_in_the_reviewers_language(staff, submission):
+    submission.photos.filter(position=2).update(warnings=["glare"])
+    with translation.override("de"):
+        html = staff.get(reverse("admin:documents_submission_change", args=[submission.pk])).content.decode()
+    assert "Ein Teil des Fotos ist durch Spiegelung überbelichtet." in html
+    assert '[&quot;glare&quot;]' not in html and '["glare"]' not in html
 
 
 def test_pdf_has_one_page_per_photo(staff, submission):
