@@ -133,4 +133,9 @@ def test_phone_layout_has_no_horizontal_scroll(new_page, live_server, probes):
     page.goto(f"{live_server.url}/de/connectivity/")
     expect(result(page, probes.ports[1])).to_have_attribute("data-state", "reachable", timeout=10_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Each command stays on one line, so "-Port 4000" is not wrapped away from "Test-NetConnection".
+    line_counts = page.locator(".cli-commands code").evaluate_all(
+        "codes => codes.map(c => Math.round(c.clientHeight / parseFloat(getComputedStyle(c).lineHeight)))"
+    )
+    assert line_counts and set(line_counts) == {1}
     page.screenshot(path="/tmp/connectivity-phone-de.png", full_page=True)
