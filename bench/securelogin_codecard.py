@@ -1,0 +1,92 @@
+"""Cost of temporary access: the temporary-code check, a card sign-in, the card PDF.
+
+Uses a throw-away SQLite database (or DATABASE_URL if set) and Django's default
+password hasher (PBKDF2, as in production), because the temporary code is
+stored as a password hash: checking it costs one PBKDF2 round, like a password.
+Times (median / p95 of N runs):
+- temporary_codes.check_form alone (no secret touched);
+- lostdevice.verify_temporary_code end to end, right and wrong code;
+- services.verify_response with a code card (two HMAC values, single-use prompt);
+- codecard.render_pdf (A4 at 300 dpi with Pillow) and its size.
+Run: .venv/bin/python bench/securelogin_codecard.py [runs]
+"""
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='sl-bench-')}/bench.sqlite3"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+from securelogin import codecard, lostdevice, services, temporary_codes  # noqa: E402
+from securelogin.models import SecurityDevice  # noqa: E402
+
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+
+
+def timed(label, func, runs=RUNS):
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+    print(f"{label:<48} median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms   (n={runs})")
+
+
+def main():
+    print(f"database: {connection.vendor}")
+    call_command("migrate", verbosity=0)
+    User = get_user_model()
+    user = User.objects.create_user(f"bench-{time.time_ns()}", password="bench pw")  # noqa: S106
+    with override_settings(SECURELOGIN_LOCK_AFTER_FAILURES=10**6, SECURELOGIN_THROTTLE_FACTOR=0):
+        _, code = lostdevice.issue_temporary_code(user, actor="bench")
+        timed("check_form (form only)", lambda: temporary_codes.check_form(code))
+        timed("verify_temporary_code, right code",
+              lambda: lostdevice.verify_temporary_code(user=user, raw=code, purpose="signin"))
+        wrong = "K7QM2XRA" if code != "K7QM2XRA" else "K7QM2XRB"
+        timed("verify_temporary_code, wrong code",
+              lambda: lostdevice.verify_temporary_code(user=user, raw=wrong, purpose="signin"))
+
+        card = lostdevice.card_to_print(user, create=True).card
+        SecurityDevice.objects.filter(user=user, kind="temporary").update(confirmed=False)
+        SecurityDevice.objects.filter(pk=card.pk).update(confirmed=True)
+        card.refresh_from_db()
+
+        def card_signin():
+            nonce = os.urandom(8).hex()
+            prompt = services.issue_challenge(user, card, "signin", nonce)
+            outcome = services.verify_response(user=user, nonce=nonce, challenge_id=prompt.public_id,
+                                               response=card.response_for(prompt.code), purpose="signin")
+            assert outcome.ok, outcome
+
+        timed("card sign-in: issue prompt + verify values", card_signin)
+        key = card._key()
+        timed("card values for one prompt (2 HMACs)", lambda: codecard.response_for_pair(key, "0713"))
+        sizes = []
+
+        def pdf():
+            sizes.append(len(codecard.render_pdf(key, title="Online Security Code Card", subtitle="Valid 21 days",
+                                                 holder="Card holder: bench", serial="OSC-000001",
+                                                 expires_note="")))
+
+        timed("card PDF, A4 at 300 dpi (Pillow)", pdf, runs=max(RUNS // 10, 3))
+        print(f"card PDF size: {statistics.median(sizes) / 1024:.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()
