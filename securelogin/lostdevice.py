@@ -160,6 +160,9 @@ def activate_card(*, user, nonce, prompt_id, raw, request=None):
 
     with transaction.atomic():
         access = SecurityDevice.objects.select_for_update().get(pk=services.active_device(user).pk)
+        if access.kind != Kind.TEMPORARY or access.revoked_at is not None:
+            # a parallel submission activated the card (or staff replaced the code) meanwhile
+            return Outcome(ok=False, problem=feedback.problem(feedback.CARD_ALREADY_ACTIVE))
         blocked = guard(access)
         if blocked:
             return blocked

@@ -77,6 +77,10 @@ def _temporary_code_page(request, *, user, purpose, cancel_url, title, on_succes
         if outcome.locked:
             return None
         problem = outcome.problem
+    elif request.method == "GET":
+        device = services.active_device(user)
+        if device is not None and device.is_expired:  # say it before the client types anything
+            problem = services.expired_problem(device)
     return render(
         request,
         "securelogin/temporary_code.html",

@@ -169,7 +169,8 @@ def test_replaced_code_is_refused_with_its_own_message(client, temp_client):
 def test_expired_code_is_refused(client, temp_client):
     user, _, code, _ = temp_client
     with time_machine.travel(timezone.now() + timedelta(hours=48, seconds=1)):
-        password_step(client, user)
+        page = password_step(client, user)
+        assert page.context["problem"].code == "code-expired"  # said before anything is typed
         result = type_code(client, code)
         assert result.context["problem"].code == "code-expired"
         assert SESSION_KEY not in client.session
