@@ -62,7 +62,8 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
             return Outcome(ok=False, problem=feedback.problem(feedback.CODE_EXPIRED))
         if temporary_codes.code_matches(code, device.code_hash):
             device.record_success()
-            audit(AuditEvent.Kind.TEMP_CODE_USED, user=user, device=device, request=request, purpose=purpose)
+            audit(AuditEvent.Kind.TEMP_CODE_USED, user=user, device=device, request=request, purpose=purpose,
+                  reason=f"issued by {device.issued_by}"[:40])
             return Outcome(ok=True)
         if _is_replaced_code(user, code, device):
             return count_failure(device, feedback.problem(feedback.CODE_REPLACED), user=user, purpose=purpose,
