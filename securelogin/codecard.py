@@ -93,6 +93,8 @@ def render_pdf(secret, *, title, subtitle, holder, serial, expires_note, size="A
         return ImageFont.load_default(size=int(points * dpi / 72))
 
     margin = int(0.6 * dpi)
+    top = margin
+    margin += int(0.2 * dpi)  # inside the card's frame
     y = margin
     draw.text((margin, y), title, font=font(22, bold=True), fill=0)
     y += int(0.45 * dpi)
@@ -111,6 +113,8 @@ def render_pdf(secret, *, title, subtitle, holder, serial, expires_note, size="A
             draw.rectangle([x0, y0, x0 + cell_w, y0 + cell_h], outline=0, width=4)
             draw.text((x0 + int(0.15 * dpi), y0 + cell_h // 2), label, font=label_font, fill=90, anchor="lm")
             draw.text((x0 + cell_w - int(0.2 * dpi), y0 + cell_h // 2), val, font=value_font, fill=0, anchor="rm")
+    frame = int(0.6 * dpi)
+    draw.rectangle([frame, top, width - frame, y + len(grid) * cell_h + int(0.2 * dpi)], outline=0, width=6)
     out = io.BytesIO()
     image.save(out, "PDF", resolution=dpi)
     return out.getvalue()
