@@ -184,6 +184,8 @@ def _upload_failed(request, form, file_errors):
         return JsonResponse({"ok": False, "errors": errors, "file_errors": file_errors}, status=400)
     if file_errors:
         general.append(_("Nothing was sent. Please choose your photos again, without the ones marked below."))
+    elif request.FILES.getlist(FILES_FIELD):  # a browser cannot keep chosen files across a reload: say so
+        general.append(_("Nothing was sent. After correcting the form, please choose your photos again."))
     return render(request, "documents/upload.html", _upload_context(form, general, file_errors), status=400)
 
 

@@ -106,6 +106,15 @@ def test_json_submission_answers_with_reference(signed_in, samples):
     assert f"Thank you. Your photos were received. Your reference is {submission.reference}." in page.content.decode()
 
 
+def test_without_javascript_a_form_error_says_the_photos_must_be_chosen_again(signed_in, samples, private_root):
+    response = post_photos(signed_in, [upload(samples.sharp_jpeg)], lang="de", document_type="other")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Teilen Sie uns mit, welches Dokument Sie senden." in html
+    assert "wählen Sie Ihre Fotos danach erneut aus" in html
+    assert_nothing_stored(private_root)
+
+
 def test_other_document_needs_a_note(signed_in, samples, private_root):
     response = post_photos(signed_in, [upload(samples.sharp_jpeg)], document_type="other", **JSON)
     assert response.status_code == 400
