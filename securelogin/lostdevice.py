@@ -89,6 +89,15 @@ class CardState:
     problem: object = None
 
 
+def revoked_card_notice(user):
+    """The CARD_REVOKED problem when the client's latest credential is a card that
+    staff revoked and nothing replaced it; else None."""
+    latest = SecurityDevice.objects.filter(user=user).order_by("-created_at", "-pk").first()
+    if latest is not None and latest.kind == Kind.CARD and latest.revoked_at is not None:
+        return feedback.problem(feedback.CARD_REVOKED)
+    return None
+
+
 def has_temporary_access(user):
     device = services.active_device(user)
     return device is not None and device.kind == Kind.TEMPORARY and not device.is_expired
@@ -153,6 +162,9 @@ def activate_card(*, user, nonce, prompt_id, raw, request=None):
     prompt = Challenge.objects.filter(
         public_id=str(prompt_id or "")[:32], binding=binding_digest(nonce), user=user, purpose=purpose
     ).first()
+    if prompt is not None and prompt.device_id != card.pk and prompt.device.revoked_at is not None:
+        # the prompt of a card that was replaced or revoked meanwhile (another tab, staff)
+        return Outcome(ok=False, problem=feedback.problem(feedback.CARD_REVOKED), new_challenge=True)
     if prompt is None or prompt.device_id != card.pk:
         audit(AuditEvent.Kind.FAILURE, user=user, device=card, request=request, purpose=purpose, reason="tampered")
         return Outcome(ok=False, problem=feedback.problem(feedback.TAMPERED), new_challenge=True)

@@ -81,6 +81,8 @@ def _temporary_code_page(request, *, user, purpose, cancel_url, title, on_succes
         device = services.active_device(user)
         if device is not None and device.is_expired:  # say it before the client types anything
             problem = services.expired_problem(device)
+        elif device is None:
+            problem = lostdevice.revoked_card_notice(user)
     return render(
         request,
         "securelogin/temporary_code.html",

@@ -438,3 +438,45 @@ def test_pdf_download_letter_size(client, temp_client):
     pdf = client.get("/en/portal/account/security/secure-login/card/pdf/?size=letter")
     assert "attachment" in pdf["Content-Disposition"]
     assert re.search(rb"/MediaBox \[ ?0 0 612(\.0)? 792(\.0)? ?\]", pdf.content)
+
+
+def test_card_revoked_by_staff_is_explained_at_sign_in(client, temp_client):
+    user, _, code, _ = temp_client
+    signed_in_with_code(client, user, code)
+    card = activate(client, user)
+    client.logout()
+    card.revoke()
+    page = password_step(client, user)
+    assert page.context["problem"].code == "card-revoked"
+    assert page.context["problem"].help_url == "/en/articles/temporary-code/#get-a-code"
+
+
+def test_prompt_of_a_replaced_card_is_refused(client, temp_client):
+    user, _, code, _ = temp_client
+    signed_in_with_code(client, user, code)
+    old_card = new_card(client)
+    prompt = activation_page(client)
+    old_card.revoke()  # e.g. staff revoked the waiting card
+    client.post("/en/portal/account/security/secure-login/card/offer/")  # a new card is made
+    result = client.post("/en/portal/account/security/secure-login/card/activate/",
+                         {"prompt": prompt.public_id, "values": old_card.response_for(prompt.code)})
+    assert result.status_code == 400 and result.context["problem"].code == "card-revoked"
+    assert lostdevice.pending_card(user).pk != old_card.pk and not lostdevice.pending_card(user).confirmed
+
+
+def test_wrong_activation_values_lock_the_account(client, temp_client, settings):
+    settings.SECURELOGIN_LOCK_AFTER_FAILURES = 2
+    user, temp, code, _ = temp_client
+    signed_in_with_code(client, user, code)
+    card = new_card(client)
+    url = "/en/portal/account/security/secure-login/card/activate/"
+    for _ in range(2):
+        prompt = activation_page(client)
+        right = card.response_for(prompt.code)
+        wrong = "000000" if right not in ("000000", right[3:] + right[:3]) else "999998"
+        result = client.post(url, {"prompt": prompt.public_id, "values": wrong})
+    assert result.status_code == 403 and result.context["problem"].code == "locked"
+    assert SESSION_KEY not in client.session
+    temp.refresh_from_db()
+    assert temp.is_locked
+    assert AuditEvent.objects.filter(user=user, kind="lockout").exists()
