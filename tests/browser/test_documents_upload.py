@@ -167,3 +167,23 @@ def test_slow_upload_shows_progress_and_can_be_cancelled(browser, live_server, p
     assert Submission.objects.count() == 0
     staging = Path(settings.PRIVATE_MEDIA_ROOT) / ".staging"
     assert not staging.exists() or list(staging.iterdir()) == []
+
+
+def test_rejected_submission_fits_a_phone_screen_in_german(browser, live_server, photo_files):
+    """The reason, the staff message and long German labels stay inside 390 px."""
+    user = get_user_model().objects.create_user("client-rejected", password="unused-password-3")
+    staff = get_user_model().objects.create_superuser("staff-rejecting", password="unused-password-4")
+    client = Client()
+    client.force_login(user)
+    with open(photo_files["page1"], "rb") as photo:
+        client.post("/de/documents/", {"document_type": "identity", "photos": [photo]})
+    submission = Submission.objects.get(owner=user)
+    submission.reject(staff, "incomplete", "Bitte senden Sie die zweite Seite noch einmal, vollständig und scharf.")
+    context = signed_in_context(browser, live_server, user)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/de/documents/submissions/{submission.reference}/")
+    expect(page.locator("#rejection-reason")).to_have_text("Eine Seite oder ein Teil des Dokuments fehlt.")
+    expect(page.get_by_text("Nachricht vom Kundenservice")).to_be_visible()
+    assert no_horizontal_scroll(page)
+    page.screenshot(path="/tmp/documents-rejected-de.png", full_page=True)
+    context.close()
