@@ -27,7 +27,9 @@ def public_page(build):
     Cacheable pages show nothing personal (no messages, no user, no CSRF token).
     """
     response = HttpResponse(build({"cacheable": True}))
-    response["Cache-Control"] = "public, max-age=60"
+    # Browsers revalidate every time, so staff see an edit at once; the server-side page cache
+    # (articles.middleware) keeps the pages cheap.
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
     return mark_public(response)
 
 

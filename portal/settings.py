@@ -146,6 +146,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "de")
+# The admin's language tabs need jQuery UI; serve our copy (from Debian's libjs-jquery-ui)
+# instead of modeltranslation's default CDN, which the Content-Security-Policy blocks.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Zurich")
 USE_I18N = True

@@ -33,6 +33,7 @@ def test_article_change_page_shows_both_languages_inlines_and_thumbnails(staff_c
     for field in ["title_en", "title_de", "summary_en", "summary_de", "sections-0-title_de", "figures-0-caption_de"]:
         assert f'name="{field}"' in html
     assert "/media/renditions/" in html  # figure thumbnails
+    assert "/static/vendor/jquery-ui/jquery-ui.min.js" in html and "googleapis" not in html  # tabs work under the CSP
     assert "/de/articles/challenge-response/preview/" in html
 
 

@@ -102,3 +102,26 @@ def test_skip_link_and_keyboard_focus(page, live_server, live_help_content):
     expect(page.locator(".skip-link")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("#main$"))
+
+
+def test_admin_language_tabs_work_under_the_content_security_policy(browser, live_server, live_help_content):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from articles.models import Article
+
+    User.objects.create_superuser("editor", "editor@example.com", "pw")
+    client = Client()
+    client.login(username="editor", password="pw")
+    context = browser.new_context()
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    article = Article.objects.get(kb_number="KB70")
+    page.goto(f"{live_server.url}/en/admin/articles/article/{article.pk}/change/")
+    expect(page.locator(".ui-tabs").first).to_be_visible()  # jQuery UI turned the languages into tabs
+    page.locator(".ui-tabs-nav a", has_text="de").first.click()
+    expect(page.locator("#id_title_de")).to_be_visible()
+    assert not errors, errors
+    context.close()
