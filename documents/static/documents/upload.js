@@ -259,7 +259,14 @@
       progressText.textContent = percent + " %";
       if (percent >= 100) { statusLine.textContent = texts.processing; }
     });
-    function done() { sending = false; currentUpload = null; submitButton.disabled = false; progressBox.hidden = true; }
+    // Once every byte is sent the server has the photos: Cancel could no longer stop them,
+    // so it is switched off rather than claiming "nothing was sent".
+    xhr.upload.addEventListener("load", function () { if (cancelButton) { cancelButton.disabled = true; } });
+    if (cancelButton) { cancelButton.disabled = false; }
+    function done() {
+      sending = false; currentUpload = null; submitButton.disabled = false; progressBox.hidden = true;
+      if (cancelButton) { cancelButton.disabled = false; }
+    }
     xhr.addEventListener("load", function () {
       var answer = null;
       try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = null; }
