@@ -65,18 +65,22 @@ def read_file(path):
     return data, digest
 
 
+def _category_state(category):
+    texts = tuple(getattr(category, f"{name}_{code}", None) for name in ("name", "description") for code in LANGUAGES)
+    return (category.pk, *texts, category.order)
+
+
 def load_categories(content_dir):
     path = content_dir / "categories.toml"
     data, _digest = read_file(path)
     categories = {}
     for entry in data.get("categories", []):
         category = Category.objects.filter(slug=entry["slug"]).first() or Category(slug=entry["slug"])
-        before = (category.pk, *(getattr(category, f"{n}_{c}", None) for n in ("name", "description") for c in LANGUAGES), category.order)
+        before = _category_state(category)
         set_translated(category, "name", translated(entry, "name", path))
         set_translated(category, "description", translated(entry, "description", path, required=False))
         category.order = entry.get("order", 0)
-        after = (category.pk, *(getattr(category, f"{n}_{c}", None) for n in ("name", "description") for c in LANGUAGES), category.order)
-        if before != after:
+        if _category_state(category) != before:
             category.save()
         categories[category.slug] = category
     return categories

@@ -20,7 +20,7 @@ def mark_public(response):
 
 
 def cache_key(request):
-    return page_cache.page_key("response", request.get_host(), request.path)
+    return page_cache.page_key(request.get_host(), request.path)
 
 
 class PublicPageCacheMiddleware:

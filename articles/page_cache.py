@@ -25,8 +25,9 @@ def bump_content_version():
     cache.set(VERSION_KEY, secrets.token_hex(4), timeout=None)
 
 
-def page_key(kind, language, ident=""):
-    return f"kb:page:{content_version()}:{language}:{kind}:{ident}"
+def page_key(host, path):
+    """The key of a public page; the path carries the language (/en/…, /de/…)."""
+    return f"kb:page:{content_version()}:{host}:{path}"
 
 
 def get_page(key):

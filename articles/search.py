@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Value
@@ -152,8 +153,6 @@ def record_failed_search(raw_query, language):
 
 def rebuild_search_entries(article):
     """Rewrite the article's search text for every language (called on each edit)."""
-    from django.conf import settings
-
     sections = list(article.sections.prefetch_related("steps"))
     for code, _name in settings.LANGUAGES:
         def text(obj, field, code=code):
