@@ -5,7 +5,8 @@ out this middleware stores its body and headers (CSP, framing, language)
 under the request's host and path and the content version. The next
 anonymous GET for the same page is answered from the cache without
 sessions, CSRF, URL resolving or templates. Any edit of the content sets a
-new version (articles.signals), so a stale page is never served.
+new version in the shared cache once it is committed (articles.signals), so
+no worker on any node serves a stale page (page_cache.py).
 """
 from django.http import HttpResponse
 
@@ -19,8 +20,6 @@ def mark_public(response):
     return response
 
 
-def cache_key(request):
-    return page_cache.page_key(request.get_host(), request.path)
 
 
 class PublicPageCacheMiddleware:
@@ -29,9 +28,10 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         cacheable_request = request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING")
-        if cacheable_request:
-            key = cache_key(request)
-            cached = page_cache.get_page(key)
+        version = page_cache.content_version() if cacheable_request else None
+        if version is not None:
+            key = page_cache.page_key(version, request.get_host(), request.path)
+            cached = page_cache.get_page(version, key)
             if cached is not None:
                 content, headers = cached
                 response = HttpResponse(b"" if request.method == "HEAD" else content)
@@ -39,8 +39,8 @@ class PublicPageCacheMiddleware:
                     response[name] = value
                 return response
         response = self.get_response(request)
-        if (cacheable_request and getattr(response, "public_page", False) and response.status_code == 200
+        if (version is not None and getattr(response, "public_page", False) and response.status_code == 200
                 and not response.cookies and not response.streaming):
             headers = [(name, value) for name, value in response.items() if name.lower() not in HOP_HEADERS]
-            page_cache.store_page(key, (response.content, headers))
+            page_cache.store_page(version, key, (response.content, headers))
         return response

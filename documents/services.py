@@ -1,16 +1,18 @@
 """Creating a submission: all photos or none.
 
-Every file is processed into the private staging directory first (one at a
-time). Only when all of them passed are the rows created and the files
-renamed into place, inside one durable transaction; any error on the way
-(a refused photo, a full disk, a database error) removes every file written
-so far, so nothing is left half-stored.
+Every file is processed into the request's staging folder first (one at a
+time). Only when all of them passed are they copied into the private file
+store (local folder or S3 bucket) under random names, and then the rows are
+created in one durable transaction. Any error on the way (a refused photo, a
+full disk, an object store that went away, a database error) deletes every
+object stored so far, and staging is always emptied: nothing is left
+half-stored.
 """
-import contextlib
 import logging
 import os
 from dataclasses import dataclass, field
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 
 from documents import imaging, storage
@@ -67,16 +69,15 @@ def create_submission(owner, document_type, note, uploads):
 
 
 def _store(owner, document_type, note, staged):
-    root = storage.root()
-    moved = []
+    store = storage.private_storage()
+    stored = []
     try:
+        names = [(_save(store, photo.image_path, stored), _save(store, photo.thumbnail_path, stored)) for photo in staged]
         for attempt in range(5):
             try:
                 with transaction.atomic(durable=True):
                     submission = Submission.objects.create(owner=owner, document_type=document_type, note=note)
-                    for position, photo in enumerate(staged, start=1):
-                        image_name = _move(photo.image_path, root, moved)
-                        thumbnail_name = _move(photo.thumbnail_path, root, moved)
+                    for position, (photo, (image_name, thumbnail_name)) in enumerate(zip(staged, names, strict=True), 1):
                         Photo.objects.create(
                             submission=submission,
                             position=position,
@@ -91,33 +92,28 @@ def _store(owner, document_type, note, staged):
                 return submission
             except IntegrityError:
                 # A reference collision (1 in ~10^11) — start again with a fresh one.
-                _unmove(moved)
                 if attempt == 4:
                     raise
         raise AssertionError("unreachable")
     except BaseException:
-        _unmove(moved)
+        _delete(store, stored)
         raise
 
 
-def _move(source, root, moved):
-    name = storage.random_name(".jpg")
-    target = root / name
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.replace(source, target)
-    moved.append((target, source))
+def _save(store, path, stored):
+    """Copy one staged file into the private store under a random name; returns the name."""
+    with open(path, "rb") as handle:
+        name = store.save(storage.random_name(".jpg"), File(handle))
+    stored.append(name)
     return name
 
 
-def _unmove(moved):
-    """Put files back into staging (so the caller's cleanup removes them) or delete them."""
-    while moved:
-        target, source = moved.pop()
+def _delete(store, names):
+    for name in names:
         try:
-            os.replace(target, source)
-        except OSError:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(target)
+            store.delete(name)
+        except Exception as exc:  # noqa: BLE001 — keep removing the others; the error is logged
+            logger.error("could not remove a stored photo after a failed submission: %s", type(exc).__name__)
 
 
 def _discard(staged):

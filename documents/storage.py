@@ -1,56 +1,29 @@
-"""Private storage for document photos: below PRIVATE_MEDIA_ROOT, never a public URL.
+"""Where document photos live: the private file store, and a staging folder for one request.
 
-`base_url=None` makes `storage.url()` raise, so a template can never link a
-photo directly; permission-checking views stream the files instead.
+Photos are stored through `STORAGES["private"]` (a folder below
+PRIVATE_MEDIA_ROOT, or a private S3 bucket): `url()` refuses, so a template can
+never link a photo directly; permission-checking views stream them instead.
+
+While a submission is being checked, its processed photos wait in the
+staging folder (STAGING_ROOT): scratch space of that one request, on the
+node's own disk, emptied by the request itself and, after a killed worker,
+by `documents_clean_staging`.
 """
 import secrets
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 
-STAGING_DIR = ".staging"
-
-
-class PrivateStorage(FileSystemStorage):
-    """FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None) that never makes a URL.
-
-    (FileSystemStorage falls back to MEDIA_URL when base_url is None, so url()
-    is overridden to refuse.) Follows changes of PRIVATE_MEDIA_ROOT (tests).
-    """
-
-    def __init__(self):
-        super().__init__(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
-
-    def _clear_cached_properties(self, setting, **kwargs):
-        super()._clear_cached_properties(setting, **kwargs)
-        if setting == "PRIVATE_MEDIA_ROOT":
-            self._location = kwargs["value"]
-            self.__dict__.pop("base_location", None)
-            self.__dict__.pop("location", None)
-
-    def url(self, name):
-        raise ValueError("Private document files have no URL; permission-checking views serve them.")
-
-
-_storage = None
+from portal import storage as file_stores
 
 
 def private_storage():
-    """The storage of the photo FileFields (a callable keeps the path out of migrations)."""
-    global _storage
-    if _storage is None:
-        _storage = PrivateStorage()
-    return _storage
-
-
-def root() -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT)
+    """The storage of the photo FileFields (a callable keeps the configuration out of migrations)."""
+    return file_stores.private_storage()
 
 
 def staging_dir() -> Path:
-    """Temporary files live on the same file system, so moving them into place is a rename."""
-    path = root() / STAGING_DIR
+    path = Path(settings.STAGING_ROOT) / "documents"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 

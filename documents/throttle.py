@@ -1,7 +1,6 @@
-"""Per-client limits on photo checks and submissions, counted in the shared cache (all workers)."""
-from django.core.cache import cache
-
+"""Per-client limits on photo checks and submissions, counted in the shared cache (all workers, all nodes)."""
 from documents import conf
+from portal import counters
 
 
 def limits():
@@ -12,11 +11,4 @@ def limits():
 def allow(kind, user_id):
     """Count one use; False when the client has used up this window's allowance."""
     allowed, seconds = limits()[kind]
-    key = f"documents:throttle:{kind}:{user_id}"
-    cache.add(key, 0, timeout=seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds)
-        count = 1
-    return count <= allowed
+    return counters.hit(f"documents:throttle:{kind}:{user_id}", seconds) <= allowed

@@ -17,6 +17,7 @@ from documents.errors import PhotoRefused, warning_dict
 from documents.forms import FILES_FIELD, UploadForm
 from documents.models import Photo, Submission
 from documents.uploads import FileSizeLimitHandler
+from portal import stores
 
 MULTIPART_OVERHEAD = 1024 * 1024
 logger = logging.getLogger(__name__)
@@ -155,8 +156,8 @@ def _upload(request, handler):
     data = form.cleaned_data
     try:
         outcome = services.create_submission(request.user, data["document_type"], data["note"].strip(), data["photos"])
-    except OSError as exc:  # full disk, lost mount…: services already removed every file it wrote
-        logger.error("document submission could not be stored: %s", exc.strerror or type(exc).__name__)
+    except stores.STORAGE_ERRORS as exc:  # full disk, object store gone…: services removed every file it wrote
+        logger.error("document submission could not be stored: %s", getattr(exc, "strerror", None) or type(exc).__name__)
         return _storage_failed(request, form)
     if not outcome.ok:
         return _upload_failed(request, form, outcome.file_errors)
@@ -237,8 +238,8 @@ def _check(request, handler):
         checked = services.check_photo(uploads[0])
     except PhotoRefused as refused:
         return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
-    except OSError as exc:
-        logger.error("document photo check failed: %s", exc.strerror or type(exc).__name__)
+    except stores.STORAGE_ERRORS as exc:
+        logger.error("document photo check failed: %s", getattr(exc, "strerror", None) or type(exc).__name__)
         return JsonResponse({"ok": False, "error": None}, status=503)
     finally:
         uploads[0].close()

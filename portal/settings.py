@@ -1,8 +1,10 @@
 """Settings for the secure sign-in help portal, read from the environment.
 
-Defaults give the embedded set-up (SQLite, local files, local-memory cache).
-DATABASE_URL switches to PostgreSQL, REDIS_URL to a shared Redis cache (also
-used for sessions and throttling counters). DJANGO_ENV=production turns on
+Defaults give the embedded set-up (SQLite, files in local folders, a cache
+table in the database that every worker shares). DATABASE_URL switches to
+PostgreSQL, REDIS_URL to a shared Redis cache (also used for sessions and
+throttling counters), S3_ENDPOINT_URL both file stores to S3-compatible
+object storage. DJANGO_ENV=production turns on
 every HTTPS and cookie hardening that `check --deploy` asks for and insists
 on a real DJANGO_SECRET_KEY.
 """
@@ -23,6 +25,16 @@ def env_bool(name, default=False):
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def env_list(name, default=""):
@@ -98,39 +110,58 @@ TEMPLATES = [
     },
 ]
 
+# Seconds a request waits to reach a store (database, cache, object storage) before the
+# site answers 503 "temporarily unavailable" instead of hanging.
+STORE_TIMEOUT_SECONDS = env_int("STORE_TIMEOUT_SECONDS", 3)
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=0 if not os.environ.get("DATABASE_URL") else 600,
-        conn_health_checks=bool(os.environ.get("DATABASE_URL")),
+        conn_max_age=600 if os.environ.get("DATABASE_URL") else None,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers and one writer work at once (gunicorn workers, tests).
+    # WAL lets readers and one writer work at once (gunicorn workers, tests); IMMEDIATE
+    # transactions take the write lock at BEGIN, so read-modify-write (cache counters) is atomic.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"]["OPTIONS"]["timeout"] = 20
+else:
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = STORE_TIMEOUT_SECONDS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The shared cache: Redis when REDIS_URL is set (every node), otherwise a table in the
+# database, which every worker process of the embedded set-up shares. It holds the
+# content version of the page cache, rendered pages, throttling counters and (Redis)
+# sessions; nothing that several workers must agree on lives in one process's memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "portal")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 3600,
+            "OPTIONS": {
+                "socket_connect_timeout": STORE_TIMEOUT_SECONDS,
+                "socket_timeout": STORE_TIMEOUT_SECONDS,
+                "health_check_interval": 30,
+            },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "portal",
+            "BACKEND": "portal.cache.DatabaseCache",
+            "LOCATION": "portal_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 3600,
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 
@@ -162,8 +193,45 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Private files (document photos) live outside MEDIA_ROOT and are never served
 # as public media; views that check permissions stream them.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+# Scratch space of one request (photos being checked before they are stored); emptied by
+# `documents_clean_staging`. Never read by another request, so it may be local to the node.
+STAGING_ROOT = Path(os.environ.get("STAGING_ROOT", BASE_DIR / "staging"))
+
+# Object storage: S3_ENDPOINT_URL switches both file stores (public figures, private
+# document photos) to an S3-compatible service, each in its own bucket.
+S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+S3_PUBLIC_BUCKET = os.environ.get("S3_PUBLIC_BUCKET", "portal-public")
+S3_PRIVATE_BUCKET = os.environ.get("S3_PRIVATE_BUCKET", "portal-private")
+S3_PUBLIC_MEDIA_URL = os.environ.get("S3_PUBLIC_MEDIA_URL", "")  # e.g. a CDN; default: the app serves MEDIA_URL
+if S3_ENDPOINT_URL:
+    from botocore.config import Config as _BotoConfig
+
+    _s3 = {
+        "endpoint_url": S3_ENDPOINT_URL,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        "region_name": os.environ.get("S3_REGION", "us-east-1"),
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+        "file_overwrite": True,  # names are random or content-derived: skip a HEAD request per save
+        "max_memory_size": 16 * 1024 * 1024,  # a photo being streamed stays in memory, not in /tmp
+        "querystring_auth": False,
+        "default_acl": "private",
+        "client_config": _BotoConfig(
+            connect_timeout=STORE_TIMEOUT_SECONDS,
+            read_timeout=max(10, STORE_TIMEOUT_SECONDS),
+            retries={"max_attempts": 2, "mode": "standard"},
+            s3={"addressing_style": "path"},
+        ),
+    }
+    _public_files = {"BACKEND": "portal.storage.PublicS3Storage", "OPTIONS": {**_s3, "bucket_name": S3_PUBLIC_BUCKET}}
+    _private_files = {"BACKEND": "portal.storage.PrivateS3Storage", "OPTIONS": {**_s3, "bucket_name": S3_PRIVATE_BUCKET}}
+else:
+    _public_files = {"BACKEND": "portal.storage.PublicFileSystemStorage"}
+    _private_files = {"BACKEND": "portal.storage.PrivateFileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _public_files,
+    "private": _private_files,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -208,7 +276,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
@@ -223,7 +291,9 @@ LOGGING = {
 }
 
 # Knowledge base
-ARTICLE_CACHE_SECONDS = int(os.environ.get("ARTICLE_CACHE_SECONDS", "86400"))
+ARTICLE_CACHE_SECONDS = env_int("ARTICLE_CACHE_SECONDS", 86400)
+# Rendered pages this process keeps in memory (they are also in the shared cache).
+PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
 FIGURE_RENDITION_WIDTHS = (480, 960)
 FIGURE_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 FIGURE_MAX_PIXELS = 40_000_000

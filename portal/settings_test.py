@@ -4,6 +4,7 @@ import tempfile
 
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="portal-media-"))
 os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="portal-private-"))
+os.environ.setdefault("STAGING_ROOT", tempfile.mkdtemp(prefix="portal-staging-"))
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
 os.environ.setdefault("CACHE_KEY_PREFIX", "portal-test")
 

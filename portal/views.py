@@ -1,13 +1,31 @@
-"""Site-wide views: language redirect, robots.txt, health check, error pages."""
+"""Site-wide views: language redirect, robots.txt, health and readiness, public media, error pages."""
+import logging
+import mimetypes
+import posixpath
+import sys
+
 from django.conf import settings
-from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.core.files.storage import storages
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.cache import cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
-from django.views.static import serve as static_serve
+
+from portal import stores
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -42,15 +60,44 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
+@never_cache
 @require_GET
 def healthz(request):
+    """The process answers. Touches no store, so a load balancer never drops a node for a store's fault."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Every store answers within STORE_TIMEOUT_SECONDS: 200 with one entry per store, else 503 naming it."""
+    results = stores.readiness()
+    failing = [name for name, result in results.items() if not result["ok"]]
+    response = JsonResponse({"ready": not failing, "failing": failing, "stores": results}, status=503 if failing else 200)
+    if failing:
+        response["Retry-After"] = str(stores.RETRY_AFTER_SECONDS)
+    return response
 
 
 @require_GET
 def serve_public_media(request, path):
-    """Public media (article figures) for the embedded set-up, cached by browsers."""
-    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    """Public media (figures, renditions) streamed from the public store, local disk or S3.
+
+    Names are content-derived (a new image gets a new name), so browsers keep them a day.
+    """
+    name = posixpath.normpath(path).lstrip("/")
+    if not name or name.startswith("..") or "\x00" in name or name != path:
+        raise Http404
+    try:
+        handle = storages["default"].open(name, "rb")
+    except FileNotFoundError:
+        raise Http404
+    except stores.STORAGE_ERRORS as exc:
+        if getattr(exc, "response", {}).get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+            raise Http404
+        raise
+    content_type, _encoding = mimetypes.guess_type(name)
+    response = FileResponse(handle, content_type=content_type or "application/octet-stream")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 
@@ -59,5 +106,31 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def _wants_json(request):
+    accept = request.META.get("HTTP_ACCEPT", "")
+    return "application/json" in accept or request.META.get("HTTP_X_REQUESTED_WITH") == "XMLHttpRequest"
+
+
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """500, or 503 "temporarily unavailable" when the cause is a store that has gone away.
+
+    Rendered without the request's context processors: they may need the very store
+    that failed (the session, the user).
+    """
+    exc = sys.exc_info()[1]
+    language = translation.get_language_from_path(request.path) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        if stores.is_store_outage(exc):
+            logger.warning("store unavailable: %s on %s", type(exc).__name__, request.path)
+            message = _("The service is briefly unavailable. Nothing you entered was lost; please try again in a moment.")
+            if _wants_json(request):
+                response = JsonResponse({"ok": False, "errors": {"__all__": [str(message)]}}, status=503)
+            else:
+                html = render_to_string("503.html", {"LANGUAGE_CODE": language, "message": message})
+                response = HttpResponse(html, status=503)
+            response["Retry-After"] = str(stores.RETRY_AFTER_SECONDS)
+        else:
+            html = render_to_string("500.html", {"LANGUAGE_CODE": language})
+            response = HttpResponse(html, status=500)
+    response["Cache-Control"] = "no-store"
+    return response

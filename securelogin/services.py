@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+
+from portal import counters
 
 from . import codecard, conf, feedback
 from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
@@ -43,18 +44,13 @@ def _deviceless_key(user):
 
 def _count_deviceless_failure(user):
     """An account without a device has no throttle row; its wrong passwords are
-    counted in the shared cache (Redis when REDIS_URL is set) so that guessing
-    is bounded there too: the "no device" answer would otherwise confirm a password."""
-    key = _deviceless_key(user)
-    cache.add(key, 0, timeout=conf.get("PENDING_SIGNIN_SECONDS"))
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=conf.get("PENDING_SIGNIN_SECONDS"))
+    counted in the shared cache (Redis, or the embedded set-up's database cache) so
+    that guessing is bounded there too: the "no device" answer would otherwise confirm a password."""
+    counters.hit(_deviceless_key(user), conf.get("PENDING_SIGNIN_SECONDS"))
 
 
 def _deviceless_locked(user):
-    return (cache.get(_deviceless_key(user)) or 0) >= conf.get("LOCK_AFTER_FAILURES")
+    return counters.count(_deviceless_key(user)) >= conf.get("LOCK_AFTER_FAILURES")
 
 
 @dataclass

@@ -26,13 +26,25 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
 
 
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
 @pytest.fixture(autouse=True)
-def clean_cache():
+def clean_cache(request):
+    """Start and end every test with an empty shared cache (a database table in the embedded
+    set-up, so only for tests that may use the database) and no pages in this process's memory."""
     from django.core.cache import cache
 
-    cache.clear()
+    from articles.page_cache import local_pages
+
+    uses_database = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)
+    local_pages.clear()
+    if uses_database:
+        cache.clear()
     yield
-    cache.clear()
+    if uses_database:
+        cache.clear()
+    local_pages.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -196,8 +196,8 @@ def test_slow_upload_shows_progress_and_can_be_cancelled(browser, live_server, p
         assert all(submission.photos.count() == 3 for submission in submissions)
     else:
         assert Submission.objects.count() == 1
-    staging = Path(settings.PRIVATE_MEDIA_ROOT) / ".staging"
-    assert not staging.exists() or list(staging.iterdir()) == []
+    staging = Path(settings.STAGING_ROOT)
+    assert not staging.exists() or [p for p in staging.rglob("*") if p.is_file()] == []
 
 
 def test_rejected_submission_fits_a_phone_screen_in_german(browser, live_server, photo_files):

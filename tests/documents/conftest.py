@@ -1,24 +1,22 @@
 import io
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.documents import images
+from tests.stores import FileStores, isolated_file_stores
 
 
 @pytest.fixture(autouse=True)
-def private_root(settings, tmp_path):
-    """Each test gets its own private and public media roots, so leftovers can be counted."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.PRIVATE_MEDIA_ROOT
+def private_root(settings, tmp_path, monkeypatch) -> FileStores:
+    """Each test gets its own private and public file stores (folders, or key prefixes in the
+    S3 buckets) and staging folder, so leftovers can be counted."""
+    return isolated_file_stores(settings, tmp_path, monkeypatch)
 
 
-def stored_files(root):
-    """Every file below a root (staging included)."""
-    root = Path(root)
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+def stored_files(stores: FileStores):
+    """Every private object (staging included): what a failed request must not leave behind."""
+    return stores.private_names() + stores.staging_names()
 
 
 class Samples:

@@ -83,8 +83,8 @@ def test_plain_form_submission_redirects_to_reference(signed_in, client_user, sa
     # files under random names in private storage, nothing in public media or staging
     files_now = stored_files(private_root)
     assert len(files_now) == 6
-    assert all(".staging" not in str(p) and "p1" not in p.name for p in files_now)
-    assert stored_files(settings.MEDIA_ROOT) == []
+    assert all(name.startswith("documents/") and "p1" not in name for name in files_now)
+    assert private_root.public_names() == []
     with pytest.raises(ValueError):
         _ = photos[0].image.url
     page = signed_in.get(response["Location"])
@@ -218,23 +218,23 @@ def test_missing_csrf_token_is_refused(client_user, samples, private_root):
     assert_nothing_stored(private_root)
 
 
-def test_full_disk_while_moving_into_place_leaves_nothing(signed_in, samples, private_root):
-    import os
-
-    real_replace = os.replace
+def test_full_disk_while_storing_leaves_nothing(signed_in, samples, private_root):
+    store = private_root.private
+    real_save = store._save
     calls = []
 
-    def replace(source, target):
-        calls.append(target)
-        if len(calls) == 3:  # the second photo's image: the first photo is already in place
+    def save(name, content):
+        calls.append(name)
+        if len(calls) == 3:  # the second photo's image: the first photo is already stored
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_replace(source, target)
+        return real_save(name, content)
 
     files = [upload(samples.sharp_jpeg, "a.jpg"), upload(samples.sharp_jpeg, "b.jpg")]
-    with mock.patch("documents.services.os.replace", side_effect=replace):
+    with mock.patch.object(store, "_save", side_effect=save):
         response = post_photos(signed_in, files, **JSON)
     assert response.status_code == 503
     assert "Nothing was sent" in response.json()["errors"]["__all__"][0]
+    assert len(calls) == 3
     assert_nothing_stored(private_root)
 
 
