@@ -13,6 +13,16 @@ from django.http import HttpResponse
 from articles import page_cache
 
 HOP_HEADERS = {"content-length", "set-cookie"}
+# Paths whose views never answer with a public page: they skip the content-version read.
+NEVER_PUBLIC = ("/healthz", "/readyz", "/media/", "/static/", "/i18n/")
+NEVER_PUBLIC_SECTIONS = {"admin", "portal", "documents"}
+
+
+def may_be_public(path):
+    if path.startswith(NEVER_PUBLIC):
+        return False
+    parts = path.split("/", 3)  # "", "en", "admin", …
+    return not (len(parts) > 2 and parts[2] in NEVER_PUBLIC_SECTIONS)
 
 
 def mark_public(response):
@@ -27,7 +37,8 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        cacheable_request = request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING")
+        cacheable_request = (request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING")
+                             and may_be_public(request.path))
         version = page_cache.content_version() if cacheable_request else None
         if version is not None:
             key = page_cache.page_key(version, request.get_host(), request.path)

@@ -1,9 +1,14 @@
 """Cache of rendered public pages of the knowledge base, correct on every worker and node.
 
 Every key carries the content version, which lives in the shared cache
-(Redis, or the embedded set-up's database cache) and is read on every
-request: an edit committed on any node sets a new version, so the very next
-request anywhere renders afresh. Rendered pages are kept at two levels: in
+(Redis, or the embedded set-up's database cache): an edit committed on any
+node sets a new version, so the very next request anywhere renders afresh.
+On the embedded set-up the version is read on every request (a SELECT on the
+local SQLite file, ~25 µs). With Redis a read costs a network round trip, so
+each process keeps the version and is told of a new one over Redis pub/sub
+(version_watch.py) within a millisecond; it re-reads the version on every
+request whenever it is not subscribed, and at least every
+PAGE_CACHE_VERSION_RECHECK_SECONDS in any case. Rendered pages are kept at two levels: in
 this process's memory (a small LRU bounded in bytes, which skips the network
 round trip and the unpickling of a large page) and in the shared cache (so
 one worker's rendering serves all the others). Local copies belong to one
@@ -22,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from articles import version_watch
 from portal.stores import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -75,7 +81,7 @@ class LocalPages:
 local_pages = LocalPages()
 
 
-def content_version():
+def read_content_version():
     """The current content version from the shared cache; None when the cache is unreachable."""
     try:
         version = cache.get(VERSION_KEY)
@@ -87,6 +93,14 @@ def content_version():
     except CACHE_ERRORS as exc:
         logger.warning("page cache unavailable, serving uncached: %s", type(exc).__name__)
         return None
+
+
+def content_version():
+    """The version for this request: from the watcher with Redis, else read from the shared cache."""
+    watcher = version_watch.watcher()
+    if watcher is None:
+        return read_content_version()
+    return watcher.current(read_content_version)
 
 
 def bump_content_version():
@@ -102,6 +116,7 @@ def bump_content_version():
 def _new_version():
     try:
         cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        version_watch.announce_change()
     except CACHE_ERRORS as exc:
         # The shared cache is gone, and the pages cached there with it. When it comes back
         # empty a fresh version is drawn, so nothing stale survives either way.

@@ -3,8 +3,9 @@
 
 Run: .venv/bin/python bench/articles_throughput.py [--seconds 10] [--connections 32]
 Uses wrk (Debian package) when installed, else a small Python load generator.
-Set DATABASE_URL / REDIS_URL to measure on PostgreSQL / Redis; by default a
-throw-away SQLite database and local-memory cache are used.
+Runs two set-ups side by side: the embedded one (the database cache every
+worker shares) and Redis (REDIS_URL, else db 2 of this machine's Redis). Set
+DATABASE_URL to measure on PostgreSQL; by default a throw-away SQLite database.
 """
 
 import argparse
@@ -12,6 +13,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,57 +80,77 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2",
+                        help="Redis for the second set-up (default: REDIS_URL, else db 2 on this machine); '' skips it")
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-articles-"))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_DEBUG": "0",
-           "MEDIA_ROOT": str(work / "media"), "DJANGO_STATIC_MANIFEST": "1"}
+           "MEDIA_ROOT": str(work / "media"), "DJANGO_STATIC_MANIFEST": "1", "CACHE_KEY_PREFIX": "bench"}
     env.setdefault("DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.pop("REDIS_URL", None)
     print("Preparing: migrate, collectstatic, load_help_content …", flush=True)
     run([PYTHON, "manage.py", "migrate", "--noinput"], env)
     run([PYTHON, "manage.py", "collectstatic", "--noinput"], env)
     run([PYTHON, "manage.py", "load_help_content"], env)
 
+    setups = [("embedded (database cache)", env, 0.90)]
+    if options.redis_url:
+        setups.append(("Redis cache", {**env, "REDIS_URL": options.redis_url}, 0.80))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = None
     try:
-        # Size the static twin after the real page, then start the server (whitenoise indexes at start).
-        probe_env = {**env}
-        probe = subprocess.Popen([str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
-                                 cwd=ROOT, env=probe_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        page = wait_and_fetch(base + ARTICLE_PATH)
-        probe.terminate()
-        probe.wait()
-        static_dir = ROOT / "staticfiles" / "bench"
-        static_dir.mkdir(parents=True, exist_ok=True)
-        (static_dir / "same-size.html").write_bytes(page)
-
-        server = subprocess.Popen(
-            [str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{port}",
-             "-w", str(options.workers), "--worker-class", "sync", "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        wait_and_fetch(base + "/static/bench/same-size.html")
+        page = static_twin(env, port, base)
         load = wrk if shutil.which("wrk") else python_load
         print(f"Load generator: {'wrk' if load is wrk else 'python threads'}; {options.connections} connections, "
-              f"{options.seconds} s each; gunicorn {options.workers} sync workers; page {len(page):,} bytes", flush=True)
-        for _ in range(2):  # warm the page cache and the workers
-            wait_and_fetch(base + ARTICLE_PATH)
-        results = {}
-        for name, url in [("article page", base + ARTICLE_PATH), ("static file, same size", base + "/static/bench/same-size.html")]:
-            results[name] = load(url, options.seconds, options.connections)
-            rate, p99, errors = results[name]
-            print(f"{name:>24}: {rate:8.0f} requests/s   p99 {p99:>8}   errors {errors}", flush=True)
-        ratio = results["article page"][0] / results["static file, same size"][0]
-        print(f"{'ratio':>24}: {ratio:.0%} of the static file's rate (target ≥ 50%)")
+              f"{options.seconds} s each; gunicorn {options.workers} sync workers; page {len(page):,} bytes; "
+              f"database {env['DATABASE_URL'].split(':', 1)[0]}", flush=True)
+        for name, setup_env, target in setups:
+            measure_setup(name, setup_env, target, port, base, load, options)
     finally:
-        if server:
-            server.terminate()
-            server.wait()
         shutil.rmtree(ROOT / "staticfiles" / "bench", ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def static_twin(env, port, base):
+    """Write a static file of the article page's size (whitenoise indexes files when it starts)."""
+    probe = subprocess.Popen([str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
+                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        page = wait_and_fetch(base + ARTICLE_PATH)
+    finally:
+        probe.terminate()
+        probe.wait()
+    static_dir = ROOT / "staticfiles" / "bench"
+    static_dir.mkdir(parents=True, exist_ok=True)
+    (static_dir / "same-size.html").write_bytes(page)
+    return page
+
+
+def measure_setup(name, env, target, port, base, load, options):
+    """Static file and cached article alternately, twice each, on one gunicorn: the ratio of the medians."""
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{port}",
+         "-w", str(options.workers), "--worker-class", "sync", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_and_fetch(base + "/static/bench/same-size.html")
+        for _ in range(4):  # warm the page cache and the workers
+            wait_and_fetch(base + ARTICLE_PATH)
+        print(f"== {name}")
+        rates = {"article page": [], "static file, same size": []}
+        for _ in range(2):
+            for label, url in [("static file, same size", base + "/static/bench/same-size.html"), ("article page", base + ARTICLE_PATH)]:
+                rate, p99, errors = load(url, options.seconds, options.connections)
+                rates[label].append(rate)
+                print(f"{label:>24}: {rate:8.0f} requests/s   p99 {p99:>8}   errors {errors}", flush=True)
+        ratio = statistics.median(rates["article page"]) / statistics.median(rates["static file, same size"])
+        print(f"{'ratio':>24}: {ratio:.0%} of the static file's rate (target ≥ {target:.0%})", flush=True)
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def wait_and_fetch(url, timeout=30):

@@ -2,25 +2,50 @@
 
 Every gunicorn worker of `make run` reads and writes the same table, so the
 content version, rendered pages and throttling counters are the same for all
-of them. Django's `incr` is a read followed by a write; two workers counting
-at once could both read 4 and both write 5. Here the read and the write happen
-in one transaction that holds the row (PostgreSQL: FOR UPDATE) or the
-database's write lock (SQLite: BEGIN IMMEDIATE), so no count is lost.
+of them. Django's own `incr` for this backend is a `get` followed by a `set`:
+two workers counting at once could both read 4 and both write 5, and the
+`set` replaces the key's expiry with the default timeout, so a one-minute
+window would last an hour. Here the value is read and updated in one
+transaction that holds the row (PostgreSQL: FOR UPDATE) or the database's
+write lock (SQLite: BEGIN IMMEDIATE), and the expiry is left as it was
+(as Redis's INCR does).
 """
+import base64
+import pickle
+
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
+from django.utils.timezone import now
 
 
 class DatabaseCache(DjangoDatabaseCache):
     def incr(self, key, delta=1, version=None):
+        cache_key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
-        with transaction.atomic(using=db):
-            if connection.features.has_select_for_update:
-                with connection.cursor() as cursor:
-                    table = connection.ops.quote_name(self._table)
-                    cursor.execute(
-                        f"SELECT cache_key FROM {table} WHERE cache_key = %s FOR UPDATE",  # noqa: S608 (table name is ours)
-                        [self.make_and_validate_key(key, version=version)],
-                    )
-            return super().incr(key, delta, version=version)
+        quote = connection.ops.quote_name
+        table = quote(self._table)
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with transaction.atomic(using=db), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('value')}, {quote('expires')} FROM {table} WHERE {quote('cache_key')} = %s{lock}",  # noqa: S608
+                [cache_key],
+            )
+            row = cursor.fetchone()
+            if row is None or self._expired(connection, row[1]):
+                raise ValueError(f"Key '{key}' not found")
+            value = pickle.loads(base64.b64decode(connection.ops.process_clob(row[0]).encode(), validate=True))  # noqa: S301 (our own table)
+            new_value = value + delta
+            encoded = base64.b64encode(pickle.dumps(new_value, self.pickle_protocol)).decode("latin1")
+            cursor.execute(
+                f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s",  # noqa: S608
+                [encoded, cache_key],
+            )
+        return new_value
+
+    @staticmethod
+    def _expired(connection, expires):
+        expression = models.Expression(output_field=models.DateTimeField())
+        for converter in connection.ops.get_db_converters(expression) + expression.get_db_converters(connection):
+            expires = converter(expires, expression, connection)
+        return expires < now()

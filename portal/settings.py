@@ -37,6 +37,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_float(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -294,6 +304,10 @@ LOGGING = {
 ARTICLE_CACHE_SECONDS = env_int("ARTICLE_CACHE_SECONDS", 86400)
 # Rendered pages this process keeps in memory (they are also in the shared cache).
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
+# With Redis, a process keeps the content version and learns of changes over pub/sub
+# (articles/version_watch.py); it re-reads the version at least this often anyway. 0 reads it on
+# every request. (The embedded set-up always reads it per request: a local SQLite SELECT.)
+PAGE_CACHE_VERSION_RECHECK_SECONDS = env_float("PAGE_CACHE_VERSION_RECHECK_SECONDS", 1.0)
 FIGURE_RENDITION_WIDTHS = (480, 960)
 FIGURE_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 FIGURE_MAX_PIXELS = 40_000_000

@@ -122,7 +122,7 @@ def server_error(request):
     with translation.override(language):
         if stores.is_store_outage(exc):
             logger.warning("store unavailable: %s on %s", type(exc).__name__, request.path)
-            message = _("The service is briefly unavailable. Nothing you entered was lost; please try again in a moment.")
+            message = _("The service is briefly unavailable, so nothing was saved. Please try again in a moment.")
             if _wants_json(request):
                 response = JsonResponse({"ok": False, "errors": {"__all__": [str(message)]}}, status=503)
             else:

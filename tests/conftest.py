@@ -35,8 +35,11 @@ def clean_cache(request):
     set-up, so only for tests that may use the database) and no pages in this process's memory."""
     from django.core.cache import cache
 
+    from articles import version_watch
     from articles.page_cache import local_pages
 
+    if version_watch._watcher is not None:
+        version_watch._watcher.forget()
     uses_database = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)
     local_pages.clear()
     if uses_database:
