@@ -140,7 +140,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"]["timeout"] = 20
 else:
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = STORE_TIMEOUT_SECONDS
+    # Time limits on reaching PostgreSQL; keepalives notice a connection whose peer vanished
+    # (a network partition) instead of waiting on it until gunicorn's worker timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "connect_timeout": STORE_TIMEOUT_SECONDS,
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 2,
+        "keepalives_count": 2,
+        "tcp_user_timeout": STORE_TIMEOUT_SECONDS * 3000,
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The shared cache: Redis when REDIS_URL is set (every node), otherwise a table in the
@@ -163,8 +172,9 @@ if REDIS_URL:
             },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "portal.sessions.cached_db"
 else:
+    SESSION_ENGINE = "portal.sessions.db"
     CACHES = {
         "default": {
             "BACKEND": "portal.cache.DatabaseCache",
@@ -227,10 +237,11 @@ if S3_ENDPOINT_URL:
         "max_memory_size": 16 * 1024 * 1024,  # a photo being streamed stays in memory, not in /tmp
         "querystring_auth": False,
         "default_acl": "private",
+        # A store that hangs must not hold a worker: one attempt, each wait bounded.
         "client_config": _BotoConfig(
             connect_timeout=STORE_TIMEOUT_SECONDS,
-            read_timeout=max(10, STORE_TIMEOUT_SECONDS),
-            retries={"max_attempts": 2, "mode": "standard"},
+            read_timeout=STORE_TIMEOUT_SECONDS,
+            retries={"max_attempts": 1, "mode": "standard"},
             s3={"addressing_style": "path"},
         ),
     }
