@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup install lint messages bench clean chromium
+.PHONY: run test setup install lint messages bench clean chromium cluster cluster-packages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || (echo "Python 3.12+ is required" && exit 1)
@@ -42,6 +42,21 @@ run: setup
 DEBIAN_PACKAGES := chromium fonts-dejavu-core poppler-utils gettext
 chromium:
 	@missing=""; for pkg in $(DEBIAN_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## cluster: the grown-up set-up on one machine: nginx on http://127.0.0.1:8000 balancing two gunicorn
+## nodes on PostgreSQL + Redis + an S3 server, plus the probes (scripts/cluster.py; README "Cluster").
+## Needs PostgreSQL and Redis running (DATABASE_URL, REDIS_URL). Ctrl-C stops everything.
+cluster: install chromium cluster-packages
+	$(PY) scripts/cluster.py
+
+## cluster-packages: Debian's nginx for `make cluster` (run in the foreground with its own config)
+CLUSTER_PACKAGES := nginx
+cluster-packages:
+	@missing=""; for pkg in $(CLUSTER_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
