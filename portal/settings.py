@@ -11,6 +11,7 @@ on a real DJANGO_SECRET_KEY.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -45,6 +46,12 @@ def env_float(name, default):
         return float(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
+def _origin(url):
+    """scheme://host[:port] of a URL, for the Content-Security-Policy."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def env_list(name, default=""):
@@ -245,7 +252,10 @@ if S3_ENDPOINT_URL:
             s3={"addressing_style": "path"},
         ),
     }
-    _public_files = {"BACKEND": "portal.storage.PublicS3Storage", "OPTIONS": {**_s3, "bucket_name": S3_PUBLIC_BUCKET}}
+    # Served by a CDN straight from the bucket: figures must be publicly readable there.
+    _public_acl = "public-read" if S3_PUBLIC_MEDIA_URL else "private"
+    _public_files = {"BACKEND": "portal.storage.PublicS3Storage",
+                     "OPTIONS": {**_s3, "bucket_name": S3_PUBLIC_BUCKET, "default_acl": _public_acl}}
     _private_files = {"BACKEND": "portal.storage.PrivateS3Storage", "OPTIONS": {**_s3, "bucket_name": S3_PRIVATE_BUCKET}}
 else:
     _public_files = {"BACKEND": "portal.storage.PublicFileSystemStorage"}
@@ -279,7 +289,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:"],
+    "img-src": [CSP.SELF, "data:", "blob:", *([_origin(S3_PUBLIC_MEDIA_URL)] if S3_PUBLIC_MEDIA_URL else [])],
     "connect-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
