@@ -125,9 +125,12 @@ class Visitor:
     """One person with one cookie jar, who may reach any node (as behind a round-robin balancer)."""
 
     cookies: http.cookiejar.CookieJar = field(default_factory=http.cookiejar.CookieJar)
+    # Extra urllib handlers, e.g. one that picks the connection (and so the worker) of each request.
+    handlers: tuple = ()
 
     def __post_init__(self):
-        self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
+        self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect,
+                                                   *self.handlers)
 
     def request(self, node: Node, method: str, path: str, data: bytes | None = None, headers=None,
                 timeout: float = 30) -> Response:
