@@ -3,12 +3,10 @@
 Every key carries the content version, which lives in the shared cache
 (Redis, or the embedded set-up's database cache): an edit committed on any
 node sets a new version, so the very next request anywhere renders afresh.
-On the embedded set-up the version is read on every request (a SELECT on the
-local SQLite file, ~25 µs). With Redis a read costs a network round trip, so
-each process keeps the version and is told of a new one over Redis pub/sub
-(version_watch.py) within a millisecond; it re-reads the version on every
-request whenever it is not subscribed, and at least every
-PAGE_CACHE_VERSION_RECHECK_SECONDS in any case. Rendered pages are kept at two levels: in
+Each process keeps the version it last read and is told of a new one at
+once (version_watch.py: Redis pub/sub, or a stamp file beside the SQLite
+database), so a cached page costs no round trip to a store.
+Rendered pages are kept at two levels: in
 this process's memory (a small LRU bounded in bytes, which skips the network
 round trip and the unpickling of a large page) and in the shared cache (so
 one worker's rendering serves all the others). Local copies belong to one

@@ -1,25 +1,31 @@
-"""Tell every process of every node at once that the content changed (Redis pub/sub).
+"""Tell every process at once that the content changed, so no request has to ask.
 
-With Redis as the shared cache, reading the content version on every request
-would cost a network round trip per page view (it halved a cached page's
-throughput). Instead each process keeps the version it last read, and a
-background thread subscribed to one Redis channel forgets it the moment any
-process announces a change, so the next request reads the new version.
+The content version lives in the shared cache (page_cache.py). Reading it on
+every request costs a Redis round trip (it halved a cached page's
+throughput) or a SQLite query. Instead each process keeps the version it last
+read and learns of a change through a notice:
+- with Redis (any number of nodes): a background thread subscribed to one
+  Redis channel; every change is published there;
+- on SQLite (one machine by construction): a stamp file next to the database,
+  replaced on every change; a request compares its inode and mtime (one stat).
+Without either (PostgreSQL without Redis) every request reads the version.
 
-Correctness never rests on the subscription alone:
-- until the subscription is confirmed, and whenever it breaks (Redis gone),
-  every request reads the version from the shared cache;
-- a version read while a change notice arrives is not trusted (generations);
+Correctness never rests on the notice alone:
+- until a Redis subscription is confirmed, and whenever it breaks, every
+  request reads the version;
+- a version read while a notice arrives is not trusted (generations, stamps);
 - the version is re-read at least every PAGE_CACHE_VERSION_RECHECK_SECONDS,
-  which bounds staleness even if a notice were lost on a half-dead connection.
+  which bounds staleness even if a notice were lost.
 """
 import logging
 import os
 import threading
 import time
+from pathlib import Path
 
 import redis
 from django.conf import settings
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 RECONNECT_SECONDS = 1.0
@@ -29,7 +35,7 @@ def channel():
     return f"{settings.CACHE_KEY_PREFIX}:kb:content-changed"
 
 
-class VersionWatcher:
+class RedisVersionWatcher:
     def __init__(self, redis_url):
         self.redis_url = redis_url
         self.subscribed = False
@@ -50,8 +56,16 @@ class VersionWatcher:
         return version
 
     def forget(self):
-        """This process changed the content: don't wait for its own notice to come back."""
+        """This process changed the content (or a test emptied the cache): read the version again."""
         self.generation += 1
+
+    def announce(self):
+        client = redis.Redis.from_url(self.redis_url, socket_connect_timeout=settings.STORE_TIMEOUT_SECONDS,
+                                      socket_timeout=settings.STORE_TIMEOUT_SECONDS)
+        try:
+            client.publish(channel(), b"1")
+        finally:
+            client.close()
 
     def stop(self):
         self._stop.set()
@@ -80,31 +94,82 @@ class VersionWatcher:
         self.subscribed = False
 
 
+class StampFileVersionWatcher:
+    """SQLite: every worker is on the machine that holds the database file, so a file beside it
+    is shared by all of them. A change replaces the file (new inode); a stat tells."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._known = None  # (version, stamp it was read under, monotonic time it was read)
+
+    def _stamp(self):
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return info.st_ino, info.st_mtime_ns
+
+    def current(self, read_version):
+        stamp = self._stamp()  # taken before reading: a change during the read shows in the next stat
+        if stamp is None:  # the first request since the database was made
+            self.announce()
+            stamp = self._stamp()
+        known = self._known
+        if (known is not None and stamp is not None and known[1] == stamp
+                and time.monotonic() - known[2] < settings.PAGE_CACHE_VERSION_RECHECK_SECONDS):
+            return known[0]
+        version = read_version()
+        self._known = (version, stamp, time.monotonic()) if version is not None and stamp is not None else None
+        return version
+
+    def forget(self):
+        self._known = None
+
+    def announce(self):
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(str(time.time_ns()).encode())
+        os.replace(temporary, self.path)
+
+
+def stamp_path():
+    return Path(f"{connection.settings_dict['NAME']}.kb-version")
+
+
 _watcher = None
-_watcher_pid = None
+_watcher_key = None
 _lock = threading.Lock()
 
 
 def watcher():
-    """This process's watcher (started on first use, again after a fork), or None without Redis."""
-    global _watcher, _watcher_pid
-    if not settings.REDIS_URL or settings.PAGE_CACHE_VERSION_RECHECK_SECONDS <= 0:
+    """This process's watcher (made on first use, again after a fork or a change of database), or None."""
+    global _watcher, _watcher_key
+    if settings.PAGE_CACHE_VERSION_RECHECK_SECONDS <= 0:
         return None
-    if _watcher_pid != os.getpid():
+    if settings.REDIS_URL:
+        key = (os.getpid(), "redis", settings.REDIS_URL)
+    elif connection.vendor == "sqlite":
+        key = (os.getpid(), "sqlite", str(stamp_path()))
+    else:
+        return None
+    if _watcher_key != key:
         with _lock:
-            if _watcher_pid != os.getpid():
-                _watcher, _watcher_pid = VersionWatcher(settings.REDIS_URL), os.getpid()
+            if _watcher_key != key:
+                if isinstance(_watcher, RedisVersionWatcher) and _watcher_key[0] == os.getpid():
+                    _watcher.stop()
+                _watcher = RedisVersionWatcher(settings.REDIS_URL) if key[1] == "redis" else StampFileVersionWatcher(stamp_path())
+                _watcher_key = key
     return _watcher
 
 
-def announce_change():
-    """Publish a change notice; every watcher forgets its version. Errors reach the caller."""
-    if _watcher is not None and _watcher_pid == os.getpid():
+def forget():
+    """Make this process read the version again on its next request."""
+    if _watcher is not None:
         _watcher.forget()
-    if settings.REDIS_URL:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=settings.STORE_TIMEOUT_SECONDS,
-                                      socket_timeout=settings.STORE_TIMEOUT_SECONDS)
-        try:
-            client.publish(channel(), b"1")
-        finally:
-            client.close()
+
+
+def announce_change():
+    """Tell every process that the version changed. Errors reach the caller."""
+    current = watcher()
+    if current is not None:
+        current.forget()
+        current.announce()

@@ -38,8 +38,7 @@ def clean_cache(request):
     from articles import version_watch
     from articles.page_cache import local_pages
 
-    if version_watch._watcher is not None:
-        version_watch._watcher.forget()
+    version_watch.forget()
     uses_database = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)
     local_pages.clear()
     if uses_database:

@@ -64,8 +64,7 @@ def test_articles_are_served_uncached_while_the_shared_cache_is_gone(client, mak
     for name in ("get", "set", "add"):
         monkeypatch.setattr(page_cache.cache, name, gone)
     page_cache.local_pages.clear()
-    if version_watch._watcher is not None:
-        version_watch._watcher.forget()
+    version_watch.forget()
     response = client.get("/en/articles/demo-article/")
     assert response.status_code == 200
     assert "Still readable" in response.content.decode()
@@ -112,9 +111,46 @@ def test_a_lost_notice_is_made_good_within_the_recheck_bound(settings):
     assert watcher.current(page_cache.read_content_version) == "silently-changed"
 
 
+@pytest.mark.django_db
+@pytest.mark.skipif(bool(settings.REDIS_URL) or "sqlite" not in settings.DATABASES["default"]["ENGINE"],
+                    reason="the stamp file is the embedded set-up's notice (SQLite without Redis)")
+def test_on_sqlite_a_change_replaces_the_stamp_and_every_process_reads_again(settings):
+    """The stamp file beside the database is what other worker processes stat on each request."""
+    watcher = version_watch.watcher()
+    assert isinstance(watcher, version_watch.StampFileVersionWatcher)
+    reads = []
+
+    def read():
+        reads.append(1)
+        return page_cache.read_content_version()
+
+    first = watcher.current(read)
+    assert watcher.current(read) == first and len(reads) == 1  # known: no read
+    other_process = version_watch.StampFileVersionWatcher(watcher.path)  # another worker's view of the same file
+    assert other_process.current(read) == first and len(reads) == 2
+    stamp = watcher.path.stat().st_ino
+    page_cache._new_version()
+    assert watcher.path.stat().st_ino != stamp
+    second = other_process.current(read)
+    assert second != first and len(reads) == 3  # the other worker noticed the new stamp at once
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(bool(settings.REDIS_URL) or "sqlite" not in settings.DATABASES["default"]["ENGINE"],
+                    reason="the stamp file is the embedded set-up's notice (SQLite without Redis)")
+def test_on_sqlite_a_change_nobody_announced_is_seen_within_the_recheck_bound(settings):
+    settings.PAGE_CACHE_VERSION_RECHECK_SECONDS = 0.3
+    watcher = version_watch.watcher()
+    old = watcher.current(page_cache.read_content_version)
+    cache.set(page_cache.VERSION_KEY, "silently-changed", timeout=None)
+    assert watcher.current(page_cache.read_content_version) == old
+    time.sleep(0.35)
+    assert watcher.current(page_cache.read_content_version) == "silently-changed"
+
+
 def test_without_a_subscription_every_request_reads_the_version(settings):
     settings.PAGE_CACHE_VERSION_RECHECK_SECONDS = 60
-    watcher = version_watch.VersionWatcher.__new__(version_watch.VersionWatcher)  # no thread: never subscribed
+    watcher = version_watch.RedisVersionWatcher.__new__(version_watch.RedisVersionWatcher)  # no thread: never subscribed
     watcher.subscribed, watcher.generation, watcher._known = False, 0, None
     reads = []
     for _ in range(3):
