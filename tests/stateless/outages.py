@@ -238,7 +238,24 @@ class TcpProxy:
 # -- real servers started and stopped -------------------------------------------------
 
 
-class RedisServer:
+class _ServerProcess:
+    """A store's server process of our own: stopped for real, or hung (SIGSTOP) and resumed."""
+
+    process: subprocess.Popen | None = None
+
+    def stop(self):
+        _stop_process_group(self.process)
+        self.process = None
+
+    def pause(self):
+        """Hung, not gone: the port still accepts connections, nothing answers (SIGSTOP)."""
+        _signal_process_group(self.process, signal.SIGSTOP)
+
+    def resume(self):
+        _signal_process_group(self.process, signal.SIGCONT)
+
+
+class RedisServer(_ServerProcess):
     """A private redis-server on its own port, without persistence (a restart empties it, like a new instance)."""
 
     def __init__(self, workdir: Path, port: int | None = None):
@@ -259,17 +276,6 @@ class RedisServer:
         )
         return self
 
-    def stop(self):
-        _stop_process_group(self.process)
-        self.process = None
-
-    def pause(self):
-        """Hung, not gone: the port still accepts connections, nothing answers (SIGSTOP)."""
-        _signal_process_group(self.process, signal.SIGSTOP)
-
-    def resume(self):
-        _signal_process_group(self.process, signal.SIGCONT)
-
     def client(self):
         import redis
 
@@ -280,7 +286,7 @@ class RedisServer:
             return [key.decode() for key in client.keys(pattern)]
 
 
-class S3Server:
+class S3Server(_ServerProcess):
     """A private S3 server (rclone via scripts/s3-server) on a folder of its own: buckets are sub-folders."""
 
     def __init__(self, folder: Path, port: int | None = None):
@@ -304,17 +310,6 @@ class S3Server:
         self.process = _start_server([str(S3_SERVER), str(self.folder), f"127.0.0.1:{self.port}"], self.port, "s3-server",
                                      cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         return self
-
-    def stop(self):
-        _stop_process_group(self.process)
-        self.process = None
-
-    def pause(self):
-        """Hung, not gone: the port still accepts connections, nothing answers (SIGSTOP)."""
-        _signal_process_group(self.process, signal.SIGSTOP)
-
-    def resume(self):
-        _signal_process_group(self.process, signal.SIGCONT)
 
     def files(self) -> list[str]:
         """Every object the server holds, as bucket/key paths."""
