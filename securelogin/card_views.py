@@ -101,6 +101,13 @@ def card_activate(request):
     nonce = request.session.get(ACTIVATION_KEY)
     if not nonce:
         nonce = request.session[ACTIVATION_KEY] = secrets.token_urlsafe(24)
+    try:
+        return _activation_page(request, card, nonce)
+    except services.PromptLimitReached as refused:
+        return _refused(request, refused.problem, status=429)
+
+
+def _activation_page(request, card, nonce):
     problem = None
     form = CardValuesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -23,6 +23,7 @@ WITHDRAWN = "withdrawn"
 REPLAYED = "replayed"
 TAMPERED = "tampered"
 THROTTLED = "throttled"
+PROMPT_LIMIT = "prompt-limit"
 LOCKED = "locked"
 CARD_BLOCKED = "card-blocked"
 NO_DEVICE = "no-device"
@@ -70,7 +71,11 @@ _MESSAGES = {
     TAMPERED: _("This challenge does not belong to your sign-in. We have shown you a new challenge code."),
     THROTTLED: _("Too many wrong attempts. Please wait %(seconds)d seconds before you try again."),
     LOCKED: _(
-        "Your account is locked after too many wrong attempts. Please contact client services to unlock it."
+        "Your account is locked for a while after too many wrong attempts. Please try again later, or contact "
+        "client services to unlock it now."
+    ),
+    PROMPT_LIMIT: _(
+        "Too many new security checks were started for this account in the last hour. Please try again later."
     ),
     CARD_BLOCKED: _("The card is blocked after too many wrong PINs. Please contact client services."),
     NO_DEVICE: _("No active security device is linked to your account. Please contact client services."),
@@ -150,6 +155,7 @@ _HELP = {
     EXPIRED: ("challenge-response", None),
     WITHDRAWN: ("challenge-response", None),
     THROTTLED: ("sign-in-troubleshooting", "card-or-device"),
+    PROMPT_LIMIT: ("sign-in-troubleshooting", "card-or-device"),
     LOCKED: ("sign-in-troubleshooting", "lost-device"),
     CARD_BLOCKED: ("sign-in-troubleshooting", "lost-device"),
     NO_DEVICE: ("sign-in-troubleshooting", "lost-device"),

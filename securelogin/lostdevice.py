@@ -15,6 +15,8 @@ from . import codecard, conf, feedback, services, temporary_codes
 from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
 from .services import Outcome, audit, count_failure, guard
 
+Reason = AuditEvent.Reason
+
 Kind = SecurityDevice.Kind
 # Replaced codes checked to tell the client "use the newest code" (bounded hashing work).
 REPLACED_CODES_CHECKED = 3
@@ -45,29 +47,32 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
     device = services.active_device(user)
     if device is None:
         # No credential at all: same page and answer as a wrong code, bounded by the deviceless counter.
-        services._count_deviceless_failure(user)
-        audit(AuditEvent.Kind.FAILURE, user=user, request=request, purpose=purpose, reason="no-credential")
-        if services._deviceless_locked(user):
+        if services.deviceless_locked(user):
+            audit(AuditEvent.Kind.REFUSED, user=user, request=request, purpose=purpose, reason=Reason.LOCKED)
+            return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
+        locked_now = services.count_deviceless_failure(user)
+        audit(AuditEvent.Kind.FAILURE, user=user, request=request, purpose=purpose, reason=Reason.NO_CREDENTIAL)
+        if locked_now:
+            audit(AuditEvent.Kind.LOCKOUT, user=user, request=request, purpose=purpose)
             return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
         return Outcome(ok=False, problem=feedback.problem(feedback.CODE_WRONG))
     with transaction.atomic():
         device = SecurityDevice.objects.select_for_update().get(pk=device.pk)
-        blocked = guard(device)
+        blocked = guard(device, user=user, purpose=purpose, request=request)
         if blocked:
             return blocked
         if device.kind != Kind.TEMPORARY:
             return count_failure(device, feedback.problem(feedback.CODE_WRONG), user=user, purpose=purpose,
-                                 request=request, reason="no-temporary-code")
+                                 request=request, reason=Reason.NOT_TEMPORARY)
         if device.is_expired:
             return Outcome(ok=False, problem=feedback.problem(feedback.CODE_EXPIRED))
         if temporary_codes.code_matches(code, device.code_hash):
             device.record_success()
-            audit(AuditEvent.Kind.TEMP_CODE_USED, user=user, device=device, request=request, purpose=purpose,
-                  reason=f"issued by {device.issued_by}"[:40])
+            audit(AuditEvent.Kind.TEMP_CODE_USED, user=user, device=device, request=request, purpose=purpose)
             return Outcome(ok=True)
         if _is_replaced_code(user, code, device):
             return count_failure(device, feedback.problem(feedback.CODE_REPLACED), user=user, purpose=purpose,
-                                 request=request, reason="replaced-code")
+                                 request=request, reason=Reason.REPLACED_CODE)
         return count_failure(device, feedback.problem(feedback.CODE_WRONG), user=user, purpose=purpose,
                              request=request)
 
@@ -166,9 +171,11 @@ def activate_card(*, user, nonce, prompt_id, raw, request=None):
         # the prompt of a card that was replaced or revoked meanwhile (another tab, staff)
         return Outcome(ok=False, problem=feedback.problem(feedback.CARD_REVOKED), new_challenge=True)
     if prompt is None or prompt.device_id != card.pk:
-        audit(AuditEvent.Kind.FAILURE, user=user, device=card, request=request, purpose=purpose, reason="tampered")
+        audit(AuditEvent.Kind.FAILURE, user=user, device=card, request=request, purpose=purpose, reason=Reason.TAMPERED)
         return Outcome(ok=False, problem=feedback.problem(feedback.TAMPERED), new_challenge=True)
     if prompt.used_at is not None:
+        audit(AuditEvent.Kind.FAILURE, user=user, device=card, request=request, purpose=purpose,
+              reason=Reason.REPLAYED)
         return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED), new_challenge=True)
 
     with transaction.atomic():
@@ -176,18 +183,22 @@ def activate_card(*, user, nonce, prompt_id, raw, request=None):
         if access.kind != Kind.TEMPORARY or access.revoked_at is not None:
             # a parallel submission activated the card (or staff replaced the code) meanwhile
             return Outcome(ok=False, problem=feedback.problem(feedback.CARD_ALREADY_ACTIVE))
-        blocked = guard(access)
+        blocked = guard(access, user=user, purpose=purpose, request=request)
         if blocked:
             return blocked
         if prompt.is_expired:
+            audit(AuditEvent.Kind.FAILURE, user=user, device=card, request=request, purpose=purpose,
+                  reason=Reason.EXPIRED)
             minutes = max(conf.get("CHALLENGE_SECONDS") // 60, 1)
             return Outcome(ok=False, problem=feedback.problem(feedback.EXPIRED, minutes=minutes), new_challenge=True)
         if card.matches(prompt.code, values):
             if not prompt.consume():
+                audit(AuditEvent.Kind.FAILURE, user=user, device=card, request=request, purpose=purpose,
+                      reason=Reason.REPLAYED)
                 return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED), new_challenge=True)
             now = timezone.now()
             access.revoke()
-            audit(AuditEvent.Kind.DEVICE_REVOKED, user=user, device=access, request=request, reason="card-activated")
+            audit(AuditEvent.Kind.DEVICE_REVOKED, user=user, device=access, request=request, reason=Reason.CARD_ACTIVATED)
             SecurityDevice.objects.filter(pk=card.pk).update(
                 confirmed=True, activated_at=now, expires_at=now + timedelta(days=conf.get("CARD_DAYS")),
                 last_used_at=now,
@@ -198,7 +209,7 @@ def activate_card(*, user, nonce, prompt_id, raw, request=None):
         prompt.count_failure()
         if card.matches(codecard.swapped(prompt.code), values):
             return count_failure(access, feedback.problem(feedback.CARD_SWAPPED), user=user, purpose=purpose,
-                                 request=request, reason="swapped")
+                                 request=request, reason=Reason.SWAPPED)
         outcome = count_failure(access, feedback.problem(feedback.CARD_WRONG), user=user, purpose=purpose,
                                 request=request)
         if not outcome.locked and prompt.is_withdrawn:

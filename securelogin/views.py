@@ -59,11 +59,15 @@ def _second_factor_page(request, *, user, nonce, purpose, cancel_url, title, int
         return _temporary_code_page(request, user=user, purpose=purpose, cancel_url=cancel_url, title=title,
                                     on_success=on_success)
     if device.kind == SecurityDevice.Kind.CARD and device.is_expired:
-        return render(request, "securelogin/card_expired.html",
+        return render(request, "securelogin/notice.html",
                       {"title": title, "problem": services.expired_problem(device), "cancel_url": cancel_url},
                       status=403)
-    return _challenge_page(request, user=user, device=device, nonce=nonce, purpose=purpose, cancel_url=cancel_url,
-                           title=title, intro=intro, on_success=on_success)
+    try:
+        return _challenge_page(request, user=user, device=device, nonce=nonce, purpose=purpose,
+                               cancel_url=cancel_url, title=title, intro=intro, on_success=on_success)
+    except services.PromptLimitReached as refused:
+        return render(request, "securelogin/notice.html",
+                      {"title": title, "problem": refused.problem, "cancel_url": cancel_url}, status=429)
 
 
 def _temporary_code_page(request, *, user, purpose, cancel_url, title, on_success):

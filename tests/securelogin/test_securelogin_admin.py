@@ -34,7 +34,7 @@ def test_staff_assigns_a_device_replacing_the_old_one(staff, android_client):
     old.refresh_from_db()
     assert not old.confirmed
     new = SecurityDevice.objects.get(user=user, confirmed=True)
-    assert new.kind == "dsc" and new.check_card_pin("4321")
+    assert new.kind == "dsc" and new.check_card_pin("4321") == "right"
     assert "4321" not in new.encrypted_pin_hash
 
 

@@ -95,7 +95,7 @@ def test_sign_in_with_the_code_then_card_is_offered(client, temp_client):
     assert result["Location"] == "/en/portal/account/security/secure-login/card/offer/"
     assert client.session[SESSION_KEY] == str(user.pk)
     used = AuditEvent.objects.get(user=user, kind="temp-code-used")
-    assert used.device_id == temp.pk and used.reason == "issued by agent"
+    assert used.device_id == temp.pk and used.device.issued_by == "agent"  # who issued it is on the row
     offer = client.get(result["Location"])
     assert offer.status_code == 200 and "21" in offer.content.decode()
 
