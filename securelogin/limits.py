@@ -47,10 +47,14 @@ def admit_password_try(ip: str | None, username: str) -> int:
         if tries <= free:
             continue
         delay = delay_for(tries - free)
-        until = time.time() + delay
-        if not cache.add(key + ":slot", until, timeout=delay):
-            held = cache.get(key + ":slot") or until
-            wait = max(wait, math.ceil(held - time.time()), 1)
+        now = time.time()
+        if cache.add(key + ":slot", now + delay, timeout=delay):
+            continue
+        held = cache.get(key + ":slot") or 0
+        if held <= now:  # the slot's time is up (its key outlived it): take it
+            cache.set(key + ":slot", now + delay, timeout=delay)
+            continue
+        wait = max(wait, math.ceil(held - now))
     return wait
 
 
@@ -58,3 +62,9 @@ def password_accepted(ip: str | None, username: str) -> None:
     """The right password from this pair: its count starts again (the source's does not)."""
     key = _scopes(ip, username)[0][0]
     cache.delete_many([key, key + ":slot"])
+
+
+def lock_seconds(locks_in_a_row: int) -> int:
+    """How long the n-th lock in a row lasts: LOCK_SECONDS doubling, capped at LOCK_MAX_SECONDS."""
+    seconds = conf.get("LOCK_SECONDS") * 2 ** max(min(locks_in_a_row, 20) - 1, 0)
+    return min(seconds, conf.get("LOCK_MAX_SECONDS"))

@@ -206,8 +206,9 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         lock in a row, capped at LOCK_MAX_SECONDS."""
         if self.locked_at is None:
             return None
-        seconds = conf.get("LOCK_SECONDS") * 2 ** max(min(self.lock_count, 20) - 1, 0)
-        return self.locked_at + timedelta(seconds=min(seconds, conf.get("LOCK_MAX_SECONDS")))
+        from .limits import lock_seconds
+
+        return self.locked_at + timedelta(seconds=lock_seconds(self.lock_count))
 
     @property
     def is_locked(self):

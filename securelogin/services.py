@@ -1,10 +1,12 @@
 """Business rules of the second factor: issue challenges, verify responses, throttle, lock, audit."""
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import authenticate, get_user_model
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -47,13 +49,20 @@ def _deviceless_key(user):
 
 
 def count_deviceless_failure(user):
-    """Returns True when this failure locked the account."""
-    failures = counters.hit(_deviceless_key(user), conf.get("LOCK_SECONDS"))
-    return failures == conf.get("LOCK_AFTER_FAILURES")
+    """Returns True when this failure locked the account. The lock's end is stored as a
+    time (not left to the key's expiry), and its length doubles like a device's."""
+    key = _deviceless_key(user)
+    if counters.hit(key, conf.get("LOCK_SECONDS")) != conf.get("LOCK_AFTER_FAILURES"):
+        return False
+    locks = counters.hit(key + ":locks", 24 * 3600)
+    seconds = limits.lock_seconds(locks)
+    cache.set(key + ":until", time.time() + seconds, timeout=seconds + 60)
+    cache.delete(key)
+    return True
 
 
 def deviceless_locked(user):
-    return counters.count(_deviceless_key(user)) >= conf.get("LOCK_AFTER_FAILURES")
+    return (cache.get(_deviceless_key(user) + ":until") or 0) > time.time()
 
 
 def account_locked(user, device=None):

@@ -149,3 +149,90 @@ def test_card_activated_once_and_wrong_codes_all_counted_under_concurrency(setti
         thread.join()
     temp.refresh_from_db()
     assert temp.throttling_failure_count == THREADS
+
+
+def run_parallel(count, work):
+    barrier = threading.Barrier(count)
+    results = []
+
+    def run(n):
+        try:
+            barrier.wait()
+            results.append(work(n))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+def test_dsc_pin_limit_holds_under_parallel_requests(settings):
+    """Finding 6: 8 parallel wrong PINs: exactly 3 compared, the card blocked once, one audit row."""
+    from django.test import Client
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    user, device = make_client("pinracer", "dsc")
+
+    def wrong_pin(n):
+        client = Client()
+        client.force_login(user)
+        result = client.post(f"/en/portal/devices/{device.pk}/pin/", {"pin": "0000"},
+                             HTTP_ACCEPT="application/json")
+        return result.status_code, result.json()
+
+    results = run_parallel(8, wrong_pin)
+    device.refresh_from_db()
+    assert device.card_blocked_at is not None and device.card_pin_failures == 3
+    compared = [body for _, body in results if "retries_left" in body and body["retries_left"] > 0]
+    assert len(compared) == 2  # the third wrong PIN blocked the card; the other five were refused unseen
+    assert AuditEvent.objects.filter(kind="card-blocked", user=user).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+def test_lockout_once_across_parallel_wrong_responses(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURELOGIN_THROTTLE_FACTOR = 0
+    settings.SECURELOGIN_MAX_FAILURES_PER_CHALLENGE = 100
+    user, device = make_client("lockracer", "ios")
+    nonce = secrets.token_urlsafe(16)
+    challenge = services.issue_challenge(user, device, Challenge.Purpose.SIGNIN, nonce)
+    wrong = "000000" if device.response_for(challenge.code) != "000000" else "111111"
+
+    def guess(n):
+        return services.verify_response(user=user, nonce=nonce, challenge_id=challenge.public_id, response=wrong,
+                                        purpose=Challenge.Purpose.SIGNIN).problem.code
+
+    codes = run_parallel(14, guess)
+    device.refresh_from_db()
+    assert device.is_locked and device.throttling_failure_count == 10
+    assert codes.count("locked") == 5 and codes.count("wrong") == 9
+    assert AuditEvent.objects.filter(kind="lockout", user=user).count() == 1
+    assert AuditEvent.objects.filter(kind="refused", reason="locked", user=user).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+def test_parallel_password_guesses_from_one_source_are_bounded(settings):
+    """20 parallel wrong passwords for one user name from one source: the free tries plus one slot are checked."""
+    from django.test import Client
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    user, device = make_client("pwracer", "ios")
+
+    def guess(n):
+        return Client(REMOTE_ADDR="203.0.113.9").post(
+            "/en/portal/signin/", {"username": user.username, "password": f"guess{n}"}).status_code
+
+    run_parallel(20, guess)
+    checked = AuditEvent.objects.filter(kind="failure", reason="password", user=user).count()
+    assert checked == 6
+    assert AuditEvent.objects.filter(kind="refused", reason="throttled", user=user).count() == 14
+    device.refresh_from_db()
+    assert not device.is_locked and device.throttling_failure_count == 0
