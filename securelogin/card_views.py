@@ -123,6 +123,8 @@ def _activation_page(request, card, nonce):
         problem = outcome.problem
         if outcome.new_challenge:
             lostdevice.issue_activation_prompt(request.user, card, nonce, request)
+    elif request.method == "POST":
+        problem = feedback.problem_from_form(form)
     prompt = lostdevice.current_activation_prompt(request.user, card, nonce)
     if prompt is None:
         prompt = lostdevice.issue_activation_prompt(request.user, card, nonce, request)

@@ -32,6 +32,9 @@ _DEFAULTS = {
     "CARD_PIN_RETRIES": 3,
     # How long a first-factor (user name + password) pass waits for the second factor.
     "PENDING_SIGNIN_SECONDS": 900,
+    # Client sessions end after this much inactivity, and in any case this long after sign-in.
+    "SESSION_IDLE_SECONDS": 15 * 60,
+    "SESSION_ABSOLUTE_SECONDS": 12 * 3600,
     # Temporary codes from client services: characters and validity (KB70: two days).
     "TEMPORARY_CODE_LENGTH": 8,
     "TEMPORARY_CODE_HOURS": 48,

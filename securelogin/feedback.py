@@ -29,6 +29,7 @@ CARD_BLOCKED = "card-blocked"
 NO_DEVICE = "no-device"
 BAD_CREDENTIALS = "bad-credentials"
 NON_ASCII_DIGITS = "non-ascii-digits"
+CONTROL_CHARACTERS = "control-characters"
 # Temporary codes from client services.
 CODE_EMPTY = "code-empty"
 CODE_LOWER_CASE = "code-lower-case"
@@ -83,6 +84,10 @@ _MESSAGES = {
     NON_ASCII_DIGITS: _(
         "Your keyboard typed digits of another script (for example ١٢٣). Please type the digits 0–9 of a Latin "
         "keyboard."
+    ),
+    CONTROL_CHARACTERS: _(
+        "The text contains an invisible control character (for example a line break or a null character from "
+        "copying and pasting). Please type it again by hand."
     ),
     CODE_EMPTY: _("Please type the temporary code that client services gave you."),
     CODE_LOWER_CASE: _(
@@ -161,6 +166,7 @@ _HELP = {
     NO_DEVICE: ("sign-in-troubleshooting", "lost-device"),
     BAD_CREDENTIALS: ("sign-in-troubleshooting", None),
     NON_ASCII_DIGITS: ("sign-in-troubleshooting", "card-or-device"),
+    CONTROL_CHARACTERS: ("sign-in-troubleshooting", "card-or-device"),
     CODE_EMPTY: ("temporary-code", "sign-in-with-the-code"),
     CODE_LOWER_CASE: ("sign-in-troubleshooting", "temporary-code"),
     CODE_SPACES: ("sign-in-troubleshooting", "temporary-code"),
@@ -203,6 +209,20 @@ def help_url(code, device_kind=None):
     except NoReverseMatch:
         return ""
     return f"{url}#{anchor}" if anchor else url
+
+
+def message(code):
+    return _MESSAGES[code]
+
+
+def problem_from_form(form, default=None):
+    """The problem of an invalid form whose error code is in the table (e.g. control
+    characters), else `default`."""
+    for errors in form.errors.as_data().values():
+        for error in errors:
+            if error.code in _MESSAGES:
+                return problem(error.code)
+    return problem(default) if default else None
 
 
 def problem(code, device_kind=None, **params):

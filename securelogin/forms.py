@@ -1,11 +1,36 @@
 """Forms of the emulated Client Portal; the response's form is judged in feedback.py."""
+import unicodedata
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from . import feedback
 
-class SigninForm(forms.Form):
+
+def refuse_control_characters(value):
+    """NUL and the other control characters (Unicode category Cc: tabs, line breaks,
+    escape …) never belong in a user name, password, code or amount; they come from
+    pasting or from a script, and PostgreSQL refuses NUL outright."""
+    if isinstance(value, str) and any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError(feedback.message(feedback.CONTROL_CHARACTERS), code=feedback.CONTROL_CHARACTERS)
+
+
+class PortalForm(forms.Form):
+    """Every text field refuses control characters with a message that teaches
+    (Django's own NUL check only says "Null characters are not allowed.")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+                field.validators.append(refuse_control_characters)
+
+
+class SigninForm(PortalForm):
     username = forms.CharField(
         label=_("User name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
     )
@@ -15,7 +40,7 @@ class SigninForm(forms.Form):
     )
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(PortalForm):
     """Raw input on purpose (strip=False, no max_length): feedback.check_response_form
     tells the client exactly what is wrong with it."""
 
@@ -31,7 +56,7 @@ class ResponseForm(forms.Form):
     )
 
 
-class TemporaryCodeForm(forms.Form):
+class TemporaryCodeForm(PortalForm):
     """Raw input on purpose: temporary_codes.check_form explains lower case, spaces and length."""
 
     code = forms.CharField(
@@ -45,7 +70,7 @@ class TemporaryCodeForm(forms.Form):
     )
 
 
-class CardValuesForm(forms.Form):
+class CardValuesForm(PortalForm):
     """Card values: the prompt id (hidden) and the two 3-digit values as typed (judged in feedback.py)."""
 
     prompt = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
@@ -60,11 +85,11 @@ class CardValuesForm(forms.Form):
     )
 
 
-class ChangeEmailForm(forms.Form):
+class ChangeEmailForm(PortalForm):
     email = forms.EmailField(label=_("New e-mail address"), max_length=254)
 
 
-class WithdrawalForm(forms.Form):
+class WithdrawalForm(PortalForm):
     CURRENCIES = [("USD", "USD"), ("EUR", "EUR"), ("CHF", "CHF")]
     amount = forms.DecimalField(
         label=_("Amount"), min_value=Decimal("1"), max_value=Decimal("1000000"), max_digits=9, decimal_places=2
@@ -72,7 +97,7 @@ class WithdrawalForm(forms.Form):
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
 
 
-class DeviceInputForm(forms.Form):
+class DeviceInputForm(PortalForm):
     """What is typed on an emulated device."""
 
     challenge = forms.RegexField(
@@ -85,7 +110,7 @@ class DeviceInputForm(forms.Form):
     )
 
 
-class CardPinForm(forms.Form):
+class CardPinForm(PortalForm):
     pin = forms.RegexField(
         label=_("PIN"), regex=r"^[0-9]{4}$", max_length=4,
         error_messages={"invalid": _("The PIN has 4 digits.")},

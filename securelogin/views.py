@@ -43,7 +43,7 @@ def signin(request):
             return redirect("securelogin:verify")
         problem = result.problem
     elif request.method == "POST":
-        problem = feedback.problem(feedback.BAD_CREDENTIALS)
+        problem = feedback.problem_from_form(form, default=feedback.BAD_CREDENTIALS)
     return render(request, "securelogin/signin.html", {"form": form, "problem": problem, "next": next_url},
                   status=200 if problem is None else 400)
 
@@ -81,7 +81,9 @@ def _temporary_code_page(request, *, user, purpose, cancel_url, title, on_succes
         if outcome.locked:
             return None
         problem = outcome.problem
-    elif request.method == "GET":
+    elif request.method == "POST":
+        problem = feedback.problem_from_form(form)
+    else:
         device = services.active_device(user)
         if device is not None and device.is_expired:  # say it before the client types anything
             problem = services.expired_problem(device)
@@ -111,6 +113,8 @@ def _challenge_page(request, *, user, device, nonce, purpose, cancel_url, title,
         problem = outcome.problem
         if outcome.new_challenge:
             services.issue_challenge(user, device, purpose, nonce, request)
+    elif request.method == "POST":
+        problem = feedback.problem_from_form(form)
     challenge = services.current_challenge(nonce, user)
     if challenge is None or challenge.is_expired or challenge.is_withdrawn or challenge.device_id != device.pk:
         challenge = services.issue_challenge(user, device, purpose, nonce, request)
@@ -153,6 +157,7 @@ def verify(request):
         next_url = state.get("next") or ""
         session_state.clear_pending(request.session)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        session_state.mark_signed_in(request.session)
         messages.success(request, _("You are signed in."))
         if lostdevice.has_temporary_access(user):
             return redirect("securelogin:card_offer")  # KB70: next, the card is offered

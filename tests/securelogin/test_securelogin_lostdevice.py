@@ -280,7 +280,9 @@ def test_tampered_prompt_id_and_another_clients_prompt(client, temp_client):
 
 
 @pytest.mark.parametrize("lang, expected", [("en", "Dec"), ("de", "Dezember")])
-def test_activation_shows_expiry_in_the_clients_language(client, temp_client, lang, expected):
+def test_activation_shows_expiry_in_the_clients_language(client, temp_client, lang, expected, settings):
+    # The session starts in the frozen past; the last requests run in today's time.
+    settings.SECURELOGIN_SESSION_IDLE_SECONDS = settings.SECURELOGIN_SESSION_ABSOLUTE_SECONDS = 365 * 86400
     user, temp, code, _ = temp_client
     with time_machine.travel("2026-11-25 10:00:00+00:00", tick=False):
         signed_in_with_code(client, user, code)
