@@ -68,9 +68,14 @@ if not SECRET_KEY:
     # Development only: a fixed, clearly marked key so sessions survive restarts.
     SECRET_KEY = "dev-insecure-" + "x" * 50
 
-# Key that encrypts device secrets and card secrets at rest (Fernet, base64).
-# Derived from SECRET_KEY unless given, so a fresh machine works out of the box.
+# Keys that encrypt device secrets and card secrets at rest (Fernet, base64),
+# comma-separated, newest first (portal/crypto.py). Required in production; in
+# development derived from SECRET_KEY unless given, so a fresh machine works.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+if PRODUCTION:
+    from portal.crypto_settings import check_field_encryption_key
+
+    check_field_encryption_key(FIELD_ENCRYPTION_KEY)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
