@@ -79,6 +79,9 @@ if PRODUCTION:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Staff sign in to the admin with a TOTP code (securelogin/staff_signin.py). Only in
+# development may STAFF_OTP_REQUIRED=0 relax it (make run); production ignores it.
+STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", True)
 # Proxies in front of the site (TLS proxy, load balancer) whose X-Forwarded-For
 # entry is believed: the client address is the entry that many places from the
 # right (portal/client_address.py). 0 (default): only REMOTE_ADDR counts.
@@ -86,7 +89,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 INSTALLED_APPS = [
     "modeltranslation",  # must come before django.contrib.admin
-    "django.contrib.admin",
+    "securelogin.staff_apps.PortalAdminConfig",  # django.contrib.admin, with staff TOTP (securelogin/staff_signin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -96,6 +99,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "articles",
     "securelogin",
@@ -113,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "securelogin.session_timeout.ClientSessionTimeoutMiddleware",  # idle and absolute limits of client sessions
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -44,12 +44,15 @@ def test_lost_device_journey(page, live_server, lang, tmp_path):
     base = live_server.url
     client = get_user_model().objects.create_user(f"lost-{lang}", f"lost-{lang}@example.com", PASSWORD)
     assign_device(client, "ios")
-    get_user_model().objects.create_superuser("agent", "agent@example.com", "agent pass 70")
+    from tests.staff_otp import current_code, enrol
+
+    agent = enrol(get_user_model().objects.create_superuser("agent", "agent@example.com", "agent pass 70"))
 
     # Client services: the admin action on the client shows the code once.
     page.goto(f"{base}/{lang}/admin/login/")
     page.fill("#id_username", "agent")
     page.fill("#id_password", "agent pass 70")
+    page.fill("#id_otp_token", current_code(agent))
     page.locator("input[type=submit]").click()
     page.goto(f"{base}/{lang}/admin/auth/user/?q={client.username}")
     page.locator(f'input[name="_selected_action"][value="{client.pk}"]').check()

@@ -22,10 +22,13 @@ def article(make_article):
 
 
 def admin_visitor(node):
-    get_user_model().objects.create_superuser("editor", "editor@example.com", "editor-pw-2260")
+    from tests.staff_otp import current_code, enrol
+
+    device = enrol(get_user_model().objects.create_superuser("editor", "editor@example.com", "editor-pw-2260"))
     visitor = Visitor()
     visitor.get(node, "/en/admin/login/")
-    response = visitor.post(node, "/en/admin/login/?next=/en/admin/", {"username": "editor", "password": "editor-pw-2260"})
+    response = visitor.post(node, "/en/admin/login/?next=/en/admin/", {"username": "editor", "password": "editor-pw-2260",
+                                                                       "otp_token": current_code(device)})
     assert response.status == 302, response.text[:500]
     return visitor
 
