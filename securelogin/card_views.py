@@ -4,20 +4,19 @@ All need a signed-in client; the card's values are shown only while it waits
 for activation and the client is signed in with a temporary code.
 """
 
-import secrets
 
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from . import codecard, conf, feedback, lostdevice, services
-from .forms import CardValuesForm, SigninForm
+from . import codecard, conf, feedback, lostdevice, services, session_state
+from .forms import CardValuesForm
 from .models import SecurityDevice
-
-ACTIVATION_KEY = "securelogin.card-activation"
+from .second_factor_views import locked_response
 
 
 def _refused(request, problem, status=403):
@@ -42,7 +41,7 @@ def card_offer(request):
 def _card_context(request, card):
     return {
         "card": card,
-        "rows": codecard.rows(card._key()),
+        "rows": codecard.rows(card.secret_key()),
         "serial": card_serial(card),
         "holder": request.user.get_full_name() or request.user.get_username(),
         "card_days": conf.get("CARD_DAYS"),
@@ -74,10 +73,13 @@ def card_pdf(request):
     card = state.card
     size = "Letter" if request.GET.get("size") == "letter" else "A4"
     pdf = codecard.render_pdf(
-        card._key(),
+        card.secret_key(),
         title=_("Online Security Code Card"),
-        subtitle=_("Valid for %(days)d days from activation. Keep it safe and never share it.")
-        % {"days": conf.get("CARD_DAYS")},
+        subtitle=ngettext(
+            "Valid for %(days)d day from activation. Keep it safe and never share it.",
+            "Valid for %(days)d days from activation. Keep it safe and never share it.",
+            conf.get("CARD_DAYS"),
+        ) % {"days": conf.get("CARD_DAYS")},
         holder=_("Card holder: %(name)s") % {"name": request.user.get_full_name() or request.user.get_username()},
         serial=_("Card number: %(serial)s") % {"serial": card_serial(card)},
         expires_note="",
@@ -98,9 +100,7 @@ def card_activate(request):
             return redirect("securelogin:card_offer")
         return _refused(request, state.problem)
     card = state.card
-    nonce = request.session.get(ACTIVATION_KEY)
-    if not nonce:
-        nonce = request.session[ACTIVATION_KEY] = secrets.token_urlsafe(24)
+    nonce = session_state.activation_nonce(request.session)
     try:
         return _activation_page(request, card, nonce)
     except services.PromptLimitReached as refused:
@@ -114,12 +114,11 @@ def _activation_page(request, card, nonce):
         outcome = lostdevice.activate_card(user=request.user, nonce=nonce, prompt_id=form.cleaned_data["prompt"],
                                            raw=form.cleaned_data["values"], request=request)
         if outcome.ok:
-            request.session.pop(ACTIVATION_KEY, None)
+            session_state.clear_activation(request.session)
             return redirect("securelogin:card_activated")
         if outcome.locked:
             logout(request)
-            return render(request, "securelogin/signin.html",
-                          {"form": SigninForm(), "problem": feedback.problem(feedback.LOCKED)}, status=403)
+            return locked_response(request)
         problem = outcome.problem
         if outcome.new_challenge:
             lostdevice.issue_activation_prompt(request.user, card, nonce, request)

@@ -11,6 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -115,7 +116,9 @@ def card_pin(request, pk):
         services.audit(AuditEvent.Kind.CARD_BLOCKED, user=device.user, device=device, request=request)
     if device.card_blocked_at:
         return _card_blocked(request, device)
-    return _error(request, device, _("Wrong PIN. %(count)d tries left before the card blocks.")
+    return _error(request, device, ngettext("Wrong PIN. %(count)d try left before the card blocks.",
+                                           "Wrong PIN. %(count)d tries left before the card blocks.",
+                                           device.card_pin_retries_left)
                   % {"count": device.card_pin_retries_left}, status=403, retries_left=device.card_pin_retries_left)
 
 

@@ -15,7 +15,7 @@ def refuse_control_characters(value):
     escape …) never belong in a user name, password, code or amount; they come from
     pasting or from a script, and PostgreSQL refuses NUL outright."""
     if isinstance(value, str) and any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise ValidationError(feedback.message(feedback.CONTROL_CHARACTERS), code=feedback.CONTROL_CHARACTERS)
+        raise ValidationError(feedback.message(feedback.CONTROL_CHARACTERS), code=feedback.CONTROL_CHARACTERS.code)
 
 
 class PortalForm(forms.Form):

@@ -108,7 +108,8 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
     def needs_pin(self):
         return self.kind in (self.Kind.ANDROID, self.Kind.DSC)
 
-    def _key(self):
+    def secret_key(self):
+        """The decrypted key (OCRA key, or a code card's secret); never stored or logged in clear."""
         return decrypt(self.encrypted_key)
 
     def _pin_hash(self):
@@ -124,12 +125,12 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         if self.kind == self.Kind.CARD:
             from .codecard import response_for_pair
 
-            return response_for_pair(self._key(), challenge)
+            return response_for_pair(self.secret_key(), challenge)
         suite = parse_suite(self.suite)
         inputs = {}
         if suite.pin_hash_name:
             inputs["pin_hash"] = hash_pin(pin, suite.pin_hash_name) if pin is not None else self._pin_hash()
-        return ocra(suite, self._key(), challenge, **inputs)
+        return ocra(suite, self.secret_key(), challenge, **inputs)
 
     def matches(self, challenge, response):
         """Constant-time comparison of a response with the expected one."""

@@ -12,6 +12,7 @@ from . import conf
 
 PENDING_KEY = "securelogin.pending"
 TASK_KEY = "securelogin.task"
+ACTIVATION_KEY = "securelogin.card-activation"
 SIGNED_IN_KEY = "securelogin.signed_in_at"
 SEEN_KEY = "securelogin.seen_at"
 # The last-seen time is written at most this often, so reading pages does not save the session each time.
@@ -57,6 +58,17 @@ def task(session):
 
 def clear_task(session):
     session.pop(TASK_KEY, None)
+
+
+def activation_nonce(session):
+    """The nonce that binds card-activation prompts to this session (made on first use)."""
+    if not session.get(ACTIVATION_KEY):
+        session[ACTIVATION_KEY] = secrets.token_urlsafe(24)
+    return session[ACTIVATION_KEY]
+
+
+def clear_activation(session):
+    session.pop(ACTIVATION_KEY, None)
 
 
 def mark_signed_in(session):

@@ -86,7 +86,7 @@ def test_lost_device_journey(page, live_server, lang, tmp_path):
     if pdftotext:
         text = subprocess.run([pdftotext, "-layout", str(pdf_path), "-"], capture_output=True, text=True,  # noqa: S603
                               check=True).stdout
-        for label, value in codecard.all_values(card._key()):
+        for label, value in codecard.all_values(card.secret_key()):
             assert re.search(rf"\b{label}\s+{value}\b", text), (label, value)
     page.locator("#card-continue").click()
 

@@ -213,10 +213,10 @@ def test_card_page_pdf_and_secret_at_rest(client, temp_client):
     assert card.kind == Kind.CARD and not card.confirmed
     page = client.get("/en/portal/account/security/secure-login/card/")
     html = page.content.decode()
-    for label, value in codecard.all_values(card._key()):
+    for label, value in codecard.all_values(card.secret_key()):
         assert f">{label}<" in html and f">{value}<" in html
     assert 'id="print-card"' in html and "print command" in html
-    raw_key = card._key()
+    raw_key = card.secret_key()
     assert raw_key.hex() not in card.encrypted_key and raw_key not in card.encrypted_key.encode()
     pdf = client.get("/en/portal/account/security/secure-login/card/pdf/")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
