@@ -72,3 +72,39 @@ def test_nul_in_any_url_is_404(client, url):
 def test_nul_404_page_speaks_the_paths_language(client):
     result = client.get("/de/kb/%00/")
     assert result.status_code == 404 and '<html lang="de">' in result.content.decode()
+
+
+def test_sign_in_during_a_database_outage_is_a_translated_503(ios_client, monkeypatch):
+    """Finding 10 (the 503 page is the stateless work's): a sign-in POST while the database is gone."""
+    from django.db import OperationalError
+    from django.test import Client
+
+    from securelogin import services
+
+    def gone(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "authenticate", gone)
+    user, _ = ios_client
+    result = Client(raise_request_exception=False).post("/de/portal/signin/",
+                                                        {"username": user.username, "password": PASSWORD})
+    assert result.status_code == 503 and result["Retry-After"]
+    assert "Vorübergehend nicht erreichbar" in result.content.decode()
+
+
+def test_a_limit_that_cannot_count_refuses_the_sign_in(ios_client, monkeypatch):
+    """The password limits never let a try through uncounted when the shared store is gone."""
+    from django.test import Client
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from securelogin import limits
+
+    def gone(*args, **kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr(limits.counters, "hit", gone)
+    user, _ = ios_client
+    visitor = Client(raise_request_exception=False)
+    result = visitor.post("/en/portal/signin/", {"username": user.username, "password": PASSWORD})
+    assert result.status_code == 503
+    assert "securelogin.pending" not in visitor.session  # the password step did not pass
