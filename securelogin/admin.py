@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import conf, lostdevice, services
+from . import conf, services, temporary_access
 from .models import AuditEvent, SecurityDevice
 
 
@@ -154,7 +154,7 @@ class ClientUserAdmin(_BaseUserAdmin):
         if client.is_staff or not client.is_active:
             self.message_user(request, _("Temporary codes are only for active client accounts."), messages.ERROR)
             return None
-        device, code = lostdevice.issue_temporary_code(client, actor=request.user.get_username(), request=request)
+        device, code = temporary_access.issue_temporary_code(client, actor=request.user.get_username(), request=request)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Temporary code issued"),

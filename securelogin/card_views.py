@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from . import codecard, conf, feedback, lostdevice, services, session_state
+from . import card_activation, codecard, conf, feedback, services, session_state, temporary_access
 from .forms import CardValuesForm
 from .models import SecurityDevice
 from .second_factor_views import locked_response
@@ -27,11 +27,11 @@ def _refused(request, problem, status=403):
 @login_required
 def card_offer(request):
     """KB70 step 4: "No device at hand?" – Continue makes (or shows) the client's card."""
-    if not lostdevice.has_temporary_access(request.user):
-        state = lostdevice.card_to_print(request.user)
+    if not temporary_access.has_temporary_access(request.user):
+        state = card_activation.card_to_print(request.user)
         return _refused(request, state.problem)
     if request.method == "POST":
-        state = lostdevice.card_to_print(request.user, request, create=True)
+        state = card_activation.card_to_print(request.user, request, create=True)
         if state.problem:
             return _refused(request, state.problem)
         return redirect("securelogin:card")
@@ -56,9 +56,9 @@ def card_serial(card):
 @login_required
 def card(request):
     """KB2636 step 6: the card, with Print, a PDF download and Continue."""
-    state = lostdevice.card_to_print(request.user)
+    state = card_activation.card_to_print(request.user)
     if state.problem:
-        if lostdevice.has_temporary_access(request.user):
+        if temporary_access.has_temporary_access(request.user):
             return redirect("securelogin:card_offer")  # no card made yet (or it was replaced)
         return _refused(request, state.problem)
     return render(request, "securelogin/card.html", _card_context(request, state.card))
@@ -67,7 +67,7 @@ def card(request):
 @never_cache
 @login_required
 def card_pdf(request):
-    state = lostdevice.card_to_print(request.user)
+    state = card_activation.card_to_print(request.user)
     if state.problem:
         return _refused(request, state.problem)
     card = state.card
@@ -94,9 +94,9 @@ def card_pdf(request):
 @login_required
 def card_activate(request):
     """KB2636 step 8: two index numbers; the client types both values as 6 digits."""
-    state = lostdevice.card_to_print(request.user)
+    state = card_activation.card_to_print(request.user)
     if state.problem:
-        if lostdevice.has_temporary_access(request.user):
+        if temporary_access.has_temporary_access(request.user):
             return redirect("securelogin:card_offer")
         return _refused(request, state.problem)
     card = state.card
@@ -111,7 +111,7 @@ def _activation_page(request, card, nonce):
     problem = None
     form = CardValuesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        outcome = lostdevice.activate_card(user=request.user, nonce=nonce, prompt_id=form.cleaned_data["prompt"],
+        outcome = card_activation.activate_card(user=request.user, nonce=nonce, prompt_id=form.cleaned_data["prompt"],
                                            raw=form.cleaned_data["values"], request=request)
         if outcome.ok:
             session_state.clear_activation(request.session)
@@ -121,12 +121,12 @@ def _activation_page(request, card, nonce):
             return locked_response(request)
         problem = outcome.problem
         if outcome.new_challenge:
-            lostdevice.issue_activation_prompt(request.user, card, nonce, request)
+            card_activation.issue_activation_prompt(request.user, card, nonce, request)
     elif request.method == "POST":
         problem = feedback.problem_from_form(form)
-    prompt = lostdevice.current_activation_prompt(request.user, card, nonce)
+    prompt = card_activation.current_activation_prompt(request.user, card, nonce)
     if prompt is None:
-        prompt = lostdevice.issue_activation_prompt(request.user, card, nonce, request)
+        prompt = card_activation.issue_activation_prompt(request.user, card, nonce, request)
     return render(request, "securelogin/card_activate.html", {
         "form": CardValuesForm(initial={"prompt": prompt.public_id}),
         "pair": codecard.parse_pair(prompt.code),

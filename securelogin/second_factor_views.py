@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from . import codecard, conf, feedback, lostdevice, services, session_state
+from . import card_activation, codecard, conf, feedback, services, session_state, temporary_access
 from .forms import ResponseForm, SigninForm, TemporaryCodeForm
 from .models import Challenge, SecurityDevice
 
@@ -94,7 +94,7 @@ class SecondFactorView(View):
         problem = None
         form = TemporaryCodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            outcome = lostdevice.verify_temporary_code(user=self.user, raw=form.cleaned_data["code"],
+            outcome = temporary_access.verify_temporary_code(user=self.user, raw=form.cleaned_data["code"],
                                                        purpose=self.purpose, request=request)
             if outcome.ok:
                 return self.succeed()
@@ -108,7 +108,7 @@ class SecondFactorView(View):
             if device is not None and device.is_expired:  # say it before the client types anything
                 problem = services.expired_problem(device)
             elif device is None:
-                problem = lostdevice.revoked_card_notice(self.user)
+                problem = card_activation.revoked_card_notice(self.user)
         return render(request, "securelogin/temporary_code.html",
                       {"title": self.title, "form": TemporaryCodeForm(), "problem": problem,
                        "cancel_url": self.cancel_url()},
@@ -184,7 +184,7 @@ class SigninVerifyView(SecondFactorView):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         session_state.mark_signed_in(request.session)
         messages.success(request, _("You are signed in."))
-        if lostdevice.has_temporary_access(user):
+        if temporary_access.has_temporary_access(user):
             return redirect("securelogin:card_offer")  # KB70: next, the card is offered
         return redirect(safe_next(request, next_url) or "securelogin:home")
 

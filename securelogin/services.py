@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -74,9 +75,11 @@ def account_locked(user, device=None):
 
 @dataclass
 class FirstFactor:
-    user: object = None
-    device: "SecurityDevice | None" = None
-    problem: "feedback.Problem | None" = None
+    """The password step's result: the user (and device) when it passed, else the problem."""
+
+    user: AbstractBaseUser | None = None
+    device: SecurityDevice | None = None
+    problem: feedback.Problem | None = None
 
 
 def check_password(request, username, password):
@@ -180,8 +183,10 @@ def current_challenge(nonce, user):
 
 @dataclass
 class Outcome:
+    """One verification's result; `locked` when the account is (now) locked."""
+
     ok: bool
-    problem: object = None
+    problem: feedback.Problem | None = None
     new_challenge: bool = False  # the caller should show a fresh challenge
     locked: bool = False
 
@@ -271,36 +276,53 @@ def count_failure(device, problem, *, user, purpose, request, reason=Reason.WRON
 
 
 def _judge(device, challenge, response, *, user, purpose, request):
-    kind = device.kind
-    blocked = guard(device, kind, user=user, purpose=purpose, request=request)
-    if blocked:
-        return blocked
-
-    if challenge.is_expired:
-        audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason=Reason.EXPIRED)
-        minutes = max(conf.get("CHALLENGE_SECONDS") // 60, 1)
-        return Outcome(ok=False, problem=feedback.problem(feedback.EXPIRED, kind, minutes=minutes), new_challenge=True)
-
-    if device.matches(challenge.code, response):
-        if not challenge.consume():
-            audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose,
-                  reason=Reason.REPLAYED)
-            return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True)
+    def success():
         device.record_success()
         audit(AuditEvent.Kind.SUCCESS, user=user, device=device, request=request, purpose=purpose)
         return Outcome(ok=True)
 
+    return judge(device, device, challenge, response, user=user, purpose=purpose, request=request,
+                 wrong=feedback.problem(feedback.WRONG, device.kind), on_success=success)
+
+
+def judge(counted, responder, challenge, response, *, user, purpose, request, wrong, on_success):
+    """The one verification step of a prompt: a device's challenge, a card's two index
+    numbers at sign-in, or at activation. `counted` is the account's active credential
+    (its row locked by the caller: back-off, lock, counting); `responder` the device or
+    card whose values answer the prompt (the same row except at card activation).
+
+    Order: lock and back-off, expiry, the comparison; a right answer is accepted once
+    (atomic consume), a wrong one counts (swapped card values get their own message)
+    and withdraws the prompt after MAX_FAILURES_PER_CHALLENGE.
+    """
+    kind = responder.kind
+    blocked = guard(counted, kind, user=user, purpose=purpose, request=request)
+    if blocked:
+        return blocked
+
+    if challenge.is_expired:
+        audit(AuditEvent.Kind.FAILURE, user=user, device=responder, request=request, purpose=purpose,
+              reason=Reason.EXPIRED)
+        minutes = max(conf.get("CHALLENGE_SECONDS") // 60, 1)
+        return Outcome(ok=False, problem=feedback.problem(feedback.EXPIRED, kind, minutes=minutes), new_challenge=True)
+
+    if responder.matches(challenge.code, response):
+        if not challenge.consume():
+            audit(AuditEvent.Kind.FAILURE, user=user, device=responder, request=request, purpose=purpose,
+                  reason=Reason.REPLAYED)
+            return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True)
+        return on_success()
+
     challenge.count_failure()
-    wrong = feedback.problem(feedback.WRONG, kind)
     reason = Reason.WRONG
-    if kind == SecurityDevice.Kind.CARD and device.matches(codecard.swapped(challenge.code), response):
+    if kind == SecurityDevice.Kind.CARD and responder.matches(codecard.swapped(challenge.code), response):
         wrong, reason = feedback.problem(feedback.CARD_SWAPPED), Reason.SWAPPED
-    outcome = count_failure(device, wrong, user=user, purpose=purpose, request=request, reason=reason)
+    outcome = count_failure(counted, wrong, user=user, purpose=purpose, request=request, reason=reason)
     if outcome.locked:
         return outcome
     if challenge.is_withdrawn:
         Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=timezone.now())
-        audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose,
+        audit(AuditEvent.Kind.FAILURE, user=user, device=responder, request=request, purpose=purpose,
               reason=Reason.WITHDRAWN)
         return Outcome(ok=False, problem=feedback.problem(feedback.WITHDRAWN, kind), new_challenge=True)
     return outcome

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import conf, feedback, lostdevice, services, session_state
+from . import conf, feedback, services, session_state, temporary_access
 from .forms import ChangeEmailForm, SigninForm, WithdrawalForm
 from .models import Challenge
 from .second_factor_views import safe_next
@@ -58,7 +58,7 @@ def security_device(request):
     device = services.active_device(request.user)
     return render(request, "securelogin/security_device.html", {
         "device": device,
-        "temporary_access": lostdevice.has_temporary_access(request.user),
+        "temporary_access": temporary_access.has_temporary_access(request.user),
         "card_days": conf.get("CARD_DAYS"),
     })
 

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from securelogin import codecard, lostdevice
+from securelogin import card_activation, codecard
 from securelogin.services import assign_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,7 +75,7 @@ def test_lost_device_journey(page, live_server, lang, tmp_path):
     # Offered the card: Continue shows it with Print.
     page.locator("#card-offer-continue").click()
     expect(page.get_by_role("button", name=words["print"])).to_be_visible()
-    card = lostdevice.pending_card(client)
+    card = card_activation.pending_card(client)
     pdf_path = tmp_path / "card.pdf"
     page.emulate_media(media="print")
     page.pdf(path=str(pdf_path), format="A4")

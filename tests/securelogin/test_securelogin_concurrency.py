@@ -102,22 +102,22 @@ def test_back_off_holds_for_parallel_wrong_responses(settings):
 def test_card_activated_once_and_wrong_codes_all_counted_under_concurrency(settings):
     """Parallel activations with two prompts (two tabs) activate the card once;
     parallel wrong temporary codes are each counted."""
-    from securelogin import lostdevice
+    from securelogin import card_activation, temporary_access
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURELOGIN_THROTTLE_FACTOR = 0
     user, _ = make_client("racer-card", "ios")
-    temp, _ = lostdevice.issue_temporary_code(user, actor="agent")
-    card = lostdevice.card_to_print(user, create=True).card
+    temp, _ = temporary_access.issue_temporary_code(user, actor="agent")
+    card = card_activation.card_to_print(user, create=True).card
     nonces = [secrets.token_urlsafe(16) for _ in range(THREADS)]
-    prompts = [lostdevice.issue_activation_prompt(user, card, nonce) for nonce in nonces]
+    prompts = [card_activation.issue_activation_prompt(user, card, nonce) for nonce in nonces]
     barrier = threading.Barrier(THREADS)
     results = []
 
     def activate(nonce, prompt):
         try:
             barrier.wait()
-            outcome = lostdevice.activate_card(user=user, nonce=nonce, prompt_id=prompt.public_id,
+            outcome = card_activation.activate_card(user=user, nonce=nonce, prompt_id=prompt.public_id,
                                                raw=card.response_for(prompt.code))
             results.append(outcome.ok)
         finally:
@@ -132,13 +132,13 @@ def test_card_activated_once_and_wrong_codes_all_counted_under_concurrency(setti
     assert AuditEvent.objects.filter(kind="card-activated", user=user).count() == 1
 
     other, _ = make_client("racer-code", "ios")
-    temp, _ = lostdevice.issue_temporary_code(other, actor="agent")
+    temp, _ = temporary_access.issue_temporary_code(other, actor="agent")
     barrier = threading.Barrier(THREADS)
 
     def wrong_code():
         try:
             barrier.wait()
-            lostdevice.verify_temporary_code(user=other, raw="K7QM2XRA", purpose="signin")
+            temporary_access.verify_temporary_code(user=other, raw="K7QM2XRA", purpose="signin")
         finally:
             connections.close_all()
 
