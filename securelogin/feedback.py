@@ -321,13 +321,14 @@ def problem(kind, device_kind=None, **params):
     return Problem(code=row.code, message=message(row, **params), help_url=help_url(row, device_kind))
 
 
-def problem_from_form(form, default=None):
-    """The problem of an invalid form whose error code is in the table (e.g. control
-    characters), else `default`."""
+def problem_from_form(form, default=None, device_kind=None):
+    """The problem of an invalid form whose error code is in the table (raised by the
+    form's clean_* methods or the control-character check), else `default`."""
     for errors in form.errors.as_data().values():
         for error in errors:
             if error.code in TABLE:
-                return problem(error.code)
+                return Problem(code=error.code, message=str(error.messages[0]),
+                               help_url=help_url(error.code, device_kind))
     return problem(default) if default else None
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from . import feedback
+from . import feedback, temporary_codes
 
 
 def refuse_control_characters(value):
@@ -16,6 +16,11 @@ def refuse_control_characters(value):
     pasting or from a script, and PostgreSQL refuses NUL outright."""
     if isinstance(value, str) and any(unicodedata.category(ch) == "Cc" for ch in value):
         raise ValidationError(feedback.message(feedback.CONTROL_CHARACTERS), code=feedback.CONTROL_CHARACTERS.code)
+
+
+def refuse(problem):
+    """A teaching problem from feedback.py as the field's error (its code is the problem's)."""
+    raise ValidationError(problem.message, code=problem.code)
 
 
 class PortalForm(forms.Form):
@@ -41,8 +46,9 @@ class SigninForm(PortalForm):
 
 
 class ResponseForm(PortalForm):
-    """Raw input on purpose (strip=False, no max_length): feedback.check_response_form
-    tells the client exactly what is wrong with it."""
+    """Raw input on purpose (strip=False, no max_length): clean_response tells the client
+    exactly what is wrong with its shape (feedback.check_response_form, or
+    check_card_values_form when `kind` is a code card)."""
 
     challenge = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     response = forms.CharField(
@@ -55,9 +61,23 @@ class ResponseForm(PortalForm):
         ),
     )
 
+    def __init__(self, *args, kind=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def clean_response(self):
+        raw = self.cleaned_data["response"]
+        if self.kind == "card":
+            value, problem = feedback.check_card_values_form(raw)
+        else:
+            value, problem = feedback.check_response_form(raw)
+        if problem:
+            refuse(problem)
+        return value
+
 
 class TemporaryCodeForm(PortalForm):
-    """Raw input on purpose: temporary_codes.check_form explains lower case, spaces and length."""
+    """Raw input on purpose: clean_code explains lower case, spaces and length (temporary_codes.check_form)."""
 
     code = forms.CharField(
         label=_("Temporary code"),
@@ -69,9 +89,15 @@ class TemporaryCodeForm(PortalForm):
         ),
     )
 
+    def clean_code(self):
+        code, problem = temporary_codes.check_form(self.cleaned_data["code"])
+        if problem:
+            refuse(problem)
+        return code
+
 
 class CardValuesForm(PortalForm):
-    """Card values: the prompt id (hidden) and the two 3-digit values as typed (judged in feedback.py)."""
+    """Card values: the prompt id (hidden) and the two 3-digit values as typed (their shape judged in clean_values)."""
 
     prompt = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     values = forms.CharField(
@@ -83,6 +109,12 @@ class CardValuesForm(PortalForm):
                    "autocapitalize": "off"}
         ),
     )
+
+    def clean_values(self):
+        value, problem = feedback.check_card_values_form(self.cleaned_data["values"])
+        if problem:
+            refuse(problem)
+        return value
 
 
 class ChangeEmailForm(PortalForm):

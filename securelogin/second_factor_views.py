@@ -118,7 +118,7 @@ class SecondFactorView(View):
         """GET shows the challenge (issuing one if needed); POST verifies a response."""
         request, user, nonce, purpose = self.request, self.user, self.nonce, self.purpose
         problem = None
-        form = ResponseForm(request.POST or None)
+        form = ResponseForm(request.POST or None, kind=device.kind)
         if request.method == "POST" and form.is_valid():
             outcome = services.verify_response(
                 user=user, nonce=nonce, challenge_id=form.cleaned_data["challenge"],
@@ -132,7 +132,7 @@ class SecondFactorView(View):
             if outcome.new_challenge:
                 services.issue_challenge(user, device, purpose, nonce, request)
         elif request.method == "POST":
-            problem = feedback.problem_from_form(form)
+            problem = feedback.problem_from_form(form, device_kind=device.kind)
         challenge = services.current_challenge(nonce, user)
         if challenge is None or challenge.is_expired or challenge.is_withdrawn or challenge.device_id != device.pk:
             challenge = services.issue_challenge(user, device, purpose, nonce, request)

@@ -35,3 +35,32 @@ def test_problem_from_form_prefers_table_codes():
     assert not form.is_valid()
     assert feedback.problem_from_form(form).code == "control-characters"
     assert feedback.problem_from_form(ResponseForm({"response": "123456"})) is None
+
+
+@pytest.mark.parametrize(
+    ("form_name", "data", "kind", "code"),
+    [
+        ("ResponseForm", {"response": "12 34 56"}, "ios", "spaces"),
+        ("ResponseForm", {"response": "12345"}, "dsc", "wrong-length"),
+        ("ResponseForm", {"response": "١٢٣٤٥٦"}, "android", "non-ascii-digits"),
+        ("ResponseForm", {"response": "529 063"}, "card", "card-spaces"),
+        ("TemporaryCodeForm", {"code": "k7qm2xra"}, None, "code-lower-case"),
+        ("TemporaryCodeForm", {"code": "K7QM 2XRA"}, None, "code-spaces"),
+        ("CardValuesForm", {"values": "52906"}, None, "card-length"),
+    ],
+)
+def test_forms_raise_the_problem_codes(form_name, data, kind, code):
+    from securelogin import forms
+
+    form_class = getattr(forms, form_name)
+    form = form_class(data, kind=kind) if kind else form_class(data)
+    assert not form.is_valid()
+    [error] = [e for errors in form.errors.as_data().values() for e in errors]
+    assert error.code == code
+
+
+def test_a_well_formed_response_is_cleaned():
+    from securelogin.forms import ResponseForm
+
+    form = ResponseForm({"challenge": "abc", "response": " 123456 "}, kind="ios")
+    assert form.is_valid() and form.cleaned_data["response"] == "123456"
