@@ -29,6 +29,8 @@ def signin(request):
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = SigninForm(request.POST or None)
     problem = None
+    if request.method == "POST":
+        session_state.clear_pending(request.session)  # a new password step ends any earlier attempt
     if request.method == "POST" and form.is_valid():
         result = services.check_password(request, form.cleaned_data["username"], form.cleaned_data["password"])
         if result.problem is None:

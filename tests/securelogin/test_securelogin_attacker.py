@@ -204,3 +204,11 @@ def test_deviceless_lock_ends_by_itself(db, settings):
         assert signin(client, "nodev", PASSWORD).context["problem"].code == "locked"
         clock.shift(timedelta(seconds=901))
         assert signin(client, "nodev", PASSWORD).status_code == 302
+
+
+def test_a_refused_password_step_ends_the_earlier_pending_attempt(ios_client):
+    user, _ = ios_client
+    client = Client()
+    assert signin(client, user.username, PASSWORD).status_code == 302
+    assert signin(client, user.username, "wrong").status_code == 400
+    assert client.get("/en/portal/signin/verify/")["Location"] == "/en/portal/signin/"
