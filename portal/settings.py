@@ -82,6 +82,13 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Staff sign in to the admin with a TOTP code (securelogin/staff_signin.py). Only in
 # development may STAFF_OTP_REQUIRED=0 relax it (make run); production ignores it.
 STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", True)
+# Sign-in limits and session lengths (securelogin/conf.py has the defaults and why) may also
+# come from the environment, e.g. SECURELOGIN_PASSWORD_FREE_TRIES_PER_SOURCE=500 behind a large NAT.
+for _name in ("PASSWORD_FREE_TRIES_PER_PAIR", "PASSWORD_FREE_TRIES_PER_SOURCE", "PASSWORD_DELAY_SECONDS",
+              "PASSWORD_DELAY_MAX_SECONDS", "PROMPTS_PER_HOUR", "LOCK_SECONDS", "LOCK_MAX_SECONDS",
+              "SESSION_IDLE_SECONDS", "SESSION_ABSOLUTE_SECONDS"):
+    if os.environ.get(f"SECURELOGIN_{_name}"):
+        globals()[f"SECURELOGIN_{_name}"] = env_int(f"SECURELOGIN_{_name}", 0)
 # Proxies in front of the site (TLS proxy, load balancer) whose X-Forwarded-For
 # entry is believed: the client address is the entry that many places from the
 # right (portal/client_address.py). 0 (default): only REMOTE_ADDR counts.
