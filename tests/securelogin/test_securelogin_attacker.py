@@ -212,3 +212,20 @@ def test_a_refused_password_step_ends_the_earlier_pending_attempt(ios_client):
     assert signin(client, user.username, PASSWORD).status_code == 302
     assert signin(client, user.username, "wrong").status_code == 400
     assert client.get("/en/portal/signin/verify/")["Location"] == "/en/portal/signin/"
+
+
+def test_staff_lift_a_deviceless_lock_by_issuing_a_temporary_code(db):
+    """An account without a credential has no device row to unlock: the temporary code
+    staff issue for it becomes the credential, and its sign-in is not locked."""
+    from securelogin.temporary_access import issue_temporary_code
+
+    user = get_user_model().objects.create_user("nodev2", password=PASSWORD)
+    client = Client()
+    signin(client, "nodev2", PASSWORD)
+    for _ in range(10):
+        client.post("/en/portal/signin/verify/", {"code": "K7QM2XRA"})
+    assert signin(client, "nodev2", PASSWORD).context["problem"].code == "locked"
+    _, code = issue_temporary_code(user, actor="agent")
+    assert signin(client, "nodev2", PASSWORD).status_code == 302
+    result = client.post("/en/portal/signin/verify/", {"code": code})
+    assert result.status_code == 302 and client.session[SESSION_KEY] == str(user.pk)
