@@ -66,16 +66,35 @@ if not SECRET_KEY:
     # Development only: a fixed, clearly marked key so sessions survive restarts.
     SECRET_KEY = "dev-insecure-" + "x" * 50
 
-# Key that encrypts device secrets and card secrets at rest (Fernet, base64).
-# Derived from SECRET_KEY unless given, so a fresh machine works out of the box.
+# Keys that encrypt device secrets and card secrets at rest (Fernet, base64),
+# comma-separated, newest first (portal/crypto.py). Required in production; in
+# development derived from SECRET_KEY unless given, so a fresh machine works.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+if PRODUCTION:
+    from portal.crypto_settings import check_field_encryption_key
+
+    check_field_encryption_key(FIELD_ENCRYPTION_KEY)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Staff sign in to the admin with a TOTP code (securelogin/staff_signin.py). Only in
+# development may STAFF_OTP_REQUIRED=0 relax it (make run); production ignores it.
+STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", True)
+# Sign-in limits and session lengths (securelogin/conf.py has the defaults and why) may also
+# come from the environment, e.g. SECURELOGIN_PASSWORD_FREE_TRIES_PER_SOURCE=500 behind a large NAT.
+for _name in ("PASSWORD_FREE_TRIES_PER_PAIR", "PASSWORD_FREE_TRIES_PER_SOURCE", "PASSWORD_DELAY_SECONDS",
+              "PASSWORD_DELAY_MAX_SECONDS", "PROMPTS_PER_HOUR", "LOCK_SECONDS", "LOCK_MAX_SECONDS",
+              "SESSION_IDLE_SECONDS", "SESSION_ABSOLUTE_SECONDS"):
+    if os.environ.get(f"SECURELOGIN_{_name}"):
+        globals()[f"SECURELOGIN_{_name}"] = env_int(f"SECURELOGIN_{_name}", 0)
+# Proxies in front of the site (TLS proxy, load balancer) whose X-Forwarded-For
+# entry is believed: the client address is the entry that many places from the
+# right (portal/client_address.py). 0 (default): only REMOTE_ADDR counts.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 INSTALLED_APPS = [
     "modeltranslation",  # must come before django.contrib.admin
-    "django.contrib.admin",
+    "securelogin.staff_apps.PortalAdminConfig",  # django.contrib.admin, with staff TOTP (securelogin/staff_signin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -85,6 +104,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "articles",
     "securelogin",
@@ -95,13 +115,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.nul_guard.RefuseNulInUrlMiddleware",  # NUL in a URL: 404, never a query (PostgreSQL refuses NUL)
     "articles.middleware.PublicPageCacheMiddleware",  # cached public pages skip the rest
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "securelogin.session_timeout.ClientSessionTimeoutMiddleware",  # idle and absolute limits of client sessions
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]

@@ -350,6 +350,8 @@ class Cluster:
             "SERVE_MEDIA": os.environ.get("SERVE_MEDIA", "1"),  # nodes stream figures from the public bucket
         })
         env.setdefault("DJANGO_CSRF_TRUSTED_ORIGINS", self.s.origins)
+        # nginx in front adds the client's address to X-Forwarded-For: one trusted proxy (audit log, limits)
+        env.setdefault("TRUSTED_PROXY_COUNT", "1")
         env.setdefault("STAGING_ROOT", str(self.dir / "staging"))  # the set-up steps'; nodes get their own
         return env
 

@@ -8,8 +8,9 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from . import conf, lostdevice, services
+from . import conf, services, temporary_access
 from .models import AuditEvent, SecurityDevice
 
 
@@ -92,11 +93,14 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Unlock the selected devices (clear lockout, back-off and card block)"))
     def unlock_devices(self, request, queryset):
+        unlocked = 0
         for device in queryset:
             device.unlock()
+            unlocked += 1
             services.audit(AuditEvent.Kind.UNLOCK, user=device.user, device=device, request=request,
                            actor=request.user.get_username())
-        self.message_user(request, _("%(count)d device(s) unlocked.") % {"count": queryset.count()}, messages.SUCCESS)
+        self.message_user(request, ngettext("%(count)d device unlocked.", "%(count)d devices unlocked.", unlocked)
+                          % {"count": unlocked}, messages.SUCCESS)
 
     @admin.action(description=_("Revoke the selected devices"))
     def revoke_devices(self, request, queryset):
@@ -108,7 +112,8 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
             services.audit(AuditEvent.Kind.DEVICE_REVOKED, user=device.user, device=device, request=request,
                            actor=request.user.get_username())
             count += 1
-        self.message_user(request, _("%(count)d device(s) revoked.") % {"count": count}, messages.SUCCESS)
+        self.message_user(request, ngettext("%(count)d device revoked.", "%(count)d devices revoked.", count)
+                          % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(AuditEvent)
@@ -149,7 +154,7 @@ class ClientUserAdmin(_BaseUserAdmin):
         if client.is_staff or not client.is_active:
             self.message_user(request, _("Temporary codes are only for active client accounts."), messages.ERROR)
             return None
-        device, code = lostdevice.issue_temporary_code(client, actor=request.user.get_username(), request=request)
+        device, code = temporary_access.issue_temporary_code(client, actor=request.user.get_username(), request=request)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Temporary code issued"),

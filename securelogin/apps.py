@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SecureloginConfig(AppConfig):
     name = "securelogin"
     verbose_name = _("Secure sign-in")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

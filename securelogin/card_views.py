@@ -4,20 +4,19 @@ All need a signed-in client; the card's values are shown only while it waits
 for activation and the client is signed in with a temporary code.
 """
 
-import secrets
 
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from . import codecard, conf, feedback, lostdevice, services
-from .forms import CardValuesForm, SigninForm
+from . import card_activation, codecard, conf, feedback, services, session_state, temporary_access
+from .forms import CardValuesForm
 from .models import SecurityDevice
-
-ACTIVATION_KEY = "securelogin.card-activation"
+from .second_factor_views import locked_response
 
 
 def _refused(request, problem, status=403):
@@ -28,11 +27,11 @@ def _refused(request, problem, status=403):
 @login_required
 def card_offer(request):
     """KB70 step 4: "No device at hand?" – Continue makes (or shows) the client's card."""
-    if not lostdevice.has_temporary_access(request.user):
-        state = lostdevice.card_to_print(request.user)
+    if not temporary_access.has_temporary_access(request.user):
+        state = card_activation.card_to_print(request.user)
         return _refused(request, state.problem)
     if request.method == "POST":
-        state = lostdevice.card_to_print(request.user, request, create=True)
+        state = card_activation.card_to_print(request.user, request, create=True)
         if state.problem:
             return _refused(request, state.problem)
         return redirect("securelogin:card")
@@ -42,7 +41,7 @@ def card_offer(request):
 def _card_context(request, card):
     return {
         "card": card,
-        "rows": codecard.rows(card._key()),
+        "rows": codecard.rows(card.secret_key()),
         "serial": card_serial(card),
         "holder": request.user.get_full_name() or request.user.get_username(),
         "card_days": conf.get("CARD_DAYS"),
@@ -57,9 +56,9 @@ def card_serial(card):
 @login_required
 def card(request):
     """KB2636 step 6: the card, with Print, a PDF download and Continue."""
-    state = lostdevice.card_to_print(request.user)
+    state = card_activation.card_to_print(request.user)
     if state.problem:
-        if lostdevice.has_temporary_access(request.user):
+        if temporary_access.has_temporary_access(request.user):
             return redirect("securelogin:card_offer")  # no card made yet (or it was replaced)
         return _refused(request, state.problem)
     return render(request, "securelogin/card.html", _card_context(request, state.card))
@@ -68,16 +67,19 @@ def card(request):
 @never_cache
 @login_required
 def card_pdf(request):
-    state = lostdevice.card_to_print(request.user)
+    state = card_activation.card_to_print(request.user)
     if state.problem:
         return _refused(request, state.problem)
     card = state.card
     size = "Letter" if request.GET.get("size") == "letter" else "A4"
     pdf = codecard.render_pdf(
-        card._key(),
+        card.secret_key(),
         title=_("Online Security Code Card"),
-        subtitle=_("Valid for %(days)d days from activation. Keep it safe and never share it.")
-        % {"days": conf.get("CARD_DAYS")},
+        subtitle=ngettext(
+            "Valid for %(days)d day from activation. Keep it safe and never share it.",
+            "Valid for %(days)d days from activation. Keep it safe and never share it.",
+            conf.get("CARD_DAYS"),
+        ) % {"days": conf.get("CARD_DAYS")},
         holder=_("Card holder: %(name)s") % {"name": request.user.get_full_name() or request.user.get_username()},
         serial=_("Card number: %(serial)s") % {"serial": card_serial(card)},
         expires_note="",
@@ -92,33 +94,39 @@ def card_pdf(request):
 @login_required
 def card_activate(request):
     """KB2636 step 8: two index numbers; the client types both values as 6 digits."""
-    state = lostdevice.card_to_print(request.user)
+    state = card_activation.card_to_print(request.user)
     if state.problem:
-        if lostdevice.has_temporary_access(request.user):
+        if temporary_access.has_temporary_access(request.user):
             return redirect("securelogin:card_offer")
         return _refused(request, state.problem)
     card = state.card
-    nonce = request.session.get(ACTIVATION_KEY)
-    if not nonce:
-        nonce = request.session[ACTIVATION_KEY] = secrets.token_urlsafe(24)
+    nonce = session_state.activation_nonce(request.session)
+    try:
+        return _activation_page(request, card, nonce)
+    except services.PromptLimitReached as refused:
+        return _refused(request, refused.problem, status=429)
+
+
+def _activation_page(request, card, nonce):
     problem = None
     form = CardValuesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        outcome = lostdevice.activate_card(user=request.user, nonce=nonce, prompt_id=form.cleaned_data["prompt"],
+        outcome = card_activation.activate_card(user=request.user, nonce=nonce, prompt_id=form.cleaned_data["prompt"],
                                            raw=form.cleaned_data["values"], request=request)
         if outcome.ok:
-            request.session.pop(ACTIVATION_KEY, None)
+            session_state.clear_activation(request.session)
             return redirect("securelogin:card_activated")
         if outcome.locked:
             logout(request)
-            return render(request, "securelogin/signin.html",
-                          {"form": SigninForm(), "problem": feedback.problem(feedback.LOCKED)}, status=403)
+            return locked_response(request)
         problem = outcome.problem
         if outcome.new_challenge:
-            lostdevice.issue_activation_prompt(request.user, card, nonce, request)
-    prompt = lostdevice.current_activation_prompt(request.user, card, nonce)
+            card_activation.issue_activation_prompt(request.user, card, nonce, request)
+    elif request.method == "POST":
+        problem = feedback.problem_from_form(form)
+    prompt = card_activation.current_activation_prompt(request.user, card, nonce)
     if prompt is None:
-        prompt = lostdevice.issue_activation_prompt(request.user, card, nonce, request)
+        prompt = card_activation.issue_activation_prompt(request.user, card, nonce, request)
     return render(request, "securelogin/card_activate.html", {
         "form": CardValuesForm(initial={"prompt": prompt.public_id}),
         "pair": codecard.parse_pair(prompt.code),

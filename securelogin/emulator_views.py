@@ -11,6 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -106,14 +107,18 @@ def card_pin(request, pk):
     form = CardPinForm(request.POST)
     if not form.is_valid():
         return _error(request, device, _("The PIN has 4 digits."))
-    if device.check_card_pin(form.cleaned_data["pin"]):
+    result = device.check_card_pin(form.cleaned_data["pin"])
+    if result == "right":
         if _wants_json(request):
             return JsonResponse({"ok": True})
         return _page(request, device, "off")
-    if device.card_blocked_at:
+    if result == "blocked":
         services.audit(AuditEvent.Kind.CARD_BLOCKED, user=device.user, device=device, request=request)
+    if device.card_blocked_at:
         return _card_blocked(request, device)
-    return _error(request, device, _("Wrong PIN. %(count)d tries left before the card blocks.")
+    return _error(request, device, ngettext("Wrong PIN. %(count)d try left before the card blocks.",
+                                           "Wrong PIN. %(count)d tries left before the card blocks.",
+                                           device.card_pin_retries_left)
                   % {"count": device.card_pin_retries_left}, status=403, retries_left=device.card_pin_retries_left)
 
 
@@ -133,9 +138,11 @@ def respond(request, pk):
     if device.kind == SecurityDevice.Kind.DSC:
         if device.card_blocked_at:
             return _card_blocked(request, device)
-        if not device.check_card_pin(pin):
-            if device.card_blocked_at:
+        result = device.check_card_pin(pin)
+        if result != "right":
+            if result == "blocked":
                 services.audit(AuditEvent.Kind.CARD_BLOCKED, user=device.user, device=device, request=request)
+            if device.card_blocked_at:
                 return _card_blocked(request, device)
             return _error(request, device, _("Wrong PIN."), status=403, retries_left=device.card_pin_retries_left)
     challenge = form.cleaned_data["challenge"]

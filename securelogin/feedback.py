@@ -1,180 +1,285 @@
-"""Error messages that teach: each problem gets its own text and a link to the help section that explains it."""
+"""Error messages that teach: one table of problems, each with its code (what tests
+and templates use), its translated message and the help section that explains it."""
 
 import re
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 RESPONSE_DIGITS = 6
 MAX_INPUT_LENGTH = 64
 
-# Problems with the form of a response (checked before any secret is touched).
-EMPTY = "empty"
-TOO_LONG = "too-long"
-SPACES = "spaces"
-NOT_DIGITS = "not-digits"
-LOWER_CASE = "lower-case"
-WRONG_LENGTH = "wrong-length"
-# Problems with the challenge or the account.
-WRONG = "wrong"
-EXPIRED = "expired"
-WITHDRAWN = "withdrawn"
-REPLAYED = "replayed"
-TAMPERED = "tampered"
-THROTTLED = "throttled"
-LOCKED = "locked"
-CARD_BLOCKED = "card-blocked"
-NO_DEVICE = "no-device"
-BAD_CREDENTIALS = "bad-credentials"
-NON_ASCII_DIGITS = "non-ascii-digits"
-# Temporary codes from client services.
-CODE_EMPTY = "code-empty"
-CODE_LOWER_CASE = "code-lower-case"
-CODE_SPACES = "code-spaces"
-CODE_LOWER_CASE_AND_SPACES = "code-lower-case-and-spaces"
-CODE_CHARACTERS = "code-characters"
-CODE_LENGTH = "code-length"
-CODE_WRONG = "code-wrong"
-CODE_EXPIRED = "code-expired"
-CODE_REPLACED = "code-replaced"
-# The Online Security Code Card.
-CARD_EMPTY = "card-empty"
-CARD_SPACES = "card-spaces"
-CARD_NOT_DIGITS = "card-not-digits"
-CARD_LENGTH = "card-length"
-CARD_WRONG = "card-wrong"
-CARD_SWAPPED = "card-swapped"
-CARD_EXPIRED = "card-expired"
-CARD_REVOKED = "card-revoked"
-CARD_ALREADY_ACTIVE = "card-already-active"
-CARD_NOT_AVAILABLE = "card-not-available"
+@dataclass(frozen=True)
+class ProblemType:
+    """One row of the table: code, message (a lazy gettext, or ngettext whose count is
+    the parameter it names) and help section: (article slug, anchor). A None anchor
+    in KB2260 ("challenge-response") means the section of the client's device kind."""
 
-_MESSAGES = {
-    EMPTY: _("Please type the response that your security device shows."),
-    TOO_LONG: _("That is far longer than a response. Type only the 6 digits your device shows."),
-    SPACES: _("The response contains spaces. Type it without spaces, as one block of 6 digits."),
-    NOT_DIGITS: _("The response consists of digits only (0–9). Type the 6 digits your device shows."),
-    LOWER_CASE: _(
+    code: str
+    message: Promise
+    help: tuple[str, str | None] | None = None
+
+
+EMPTY = ProblemType(
+    "empty",
+    _("Please type the response that your security device shows."),
+    ("challenge-response", None),
+)
+TOO_LONG = ProblemType(
+    "too-long",
+    _("That is far longer than a response. Type only the 6 digits your device shows."),
+    ("sign-in-troubleshooting", "card-or-device"),
+)
+SPACES = ProblemType(
+    "spaces",
+    _("The response contains spaces. Type it without spaces, as one block of 6 digits."),
+    ("sign-in-troubleshooting", "card-or-device"),
+)
+NOT_DIGITS = ProblemType(
+    "not-digits",
+    _("The response consists of digits only (0–9). Type the 6 digits your device shows."),
+    ("sign-in-troubleshooting", "card-or-device"),
+)
+LOWER_CASE = ProblemType(
+    "lower-case",
+    _(
         "The response consists of digits only. Letters, lower case or upper case, belong to temporary codes, "
         "not to the response of a security device."
     ),
-    WRONG_LENGTH: _("The response has exactly 6 digits; you typed %(count)d. Check that you copied all of them."),
-    WRONG: _("User name, password or response not correct."),
-    EXPIRED: _(
-        "The challenge code expired (it is valid for %(minutes)d minutes). We have shown you a new one: "
-        "type it into your device and enter the new response."
+    ("sign-in-troubleshooting", "temporary-code"),
+)
+WRONG_LENGTH = ProblemType(
+    "wrong-length",
+    _("The response has exactly 6 digits; you typed %(count)d. Check that you copied all of them."),
+    ("challenge-response", None),
+)
+WRONG = ProblemType(
+    "wrong",
+    _("User name, password or response not correct."),
+    ("challenge-response", None),
+)
+EXPIRED = ProblemType(
+    "expired",
+    ngettext_lazy(
+        "The challenge code expired (it is valid for %(minutes)d minute). We have shown you a new one: type it into "
+        "your device and enter the new response.",
+        "The challenge code expired (it is valid for %(minutes)d minutes). We have shown you a new one: type it into "
+        "your device and enter the new response.",
+        "minutes",
     ),
-    WITHDRAWN: _("Too many wrong responses to this challenge. We have shown you a new challenge code."),
-    REPLAYED: _("This challenge has already been answered. Please start again."),
-    TAMPERED: _("This challenge does not belong to your sign-in. We have shown you a new challenge code."),
-    THROTTLED: _("Too many wrong attempts. Please wait %(seconds)d seconds before you try again."),
-    LOCKED: _(
-        "Your account is locked after too many wrong attempts. Please contact client services to unlock it."
+    ("challenge-response", None),
+)
+WITHDRAWN = ProblemType(
+    "withdrawn",
+    _("Too many wrong responses to this challenge. We have shown you a new challenge code."),
+    ("challenge-response", None),
+)
+REPLAYED = ProblemType(
+    "replayed",
+    _("This challenge has already been answered. Please start again."),
+    None,
+)
+TAMPERED = ProblemType(
+    "tampered",
+    _("This challenge does not belong to your sign-in. We have shown you a new challenge code."),
+    None,
+)
+THROTTLED = ProblemType(
+    "throttled",
+    ngettext_lazy(
+        "Too many wrong attempts. Please wait %(seconds)d second before you try again.",
+        "Too many wrong attempts. Please wait %(seconds)d seconds before you try again.",
+        "seconds",
     ),
-    CARD_BLOCKED: _("The card is blocked after too many wrong PINs. Please contact client services."),
-    NO_DEVICE: _("No active security device is linked to your account. Please contact client services."),
-    BAD_CREDENTIALS: _("User name or password not correct."),
-    NON_ASCII_DIGITS: _(
+    ("sign-in-troubleshooting", "card-or-device"),
+)
+PROMPT_LIMIT = ProblemType(
+    "prompt-limit",
+    _(
+        "Too many new security checks were started for this account in the last hour. Please try again later."
+    ),
+    ("sign-in-troubleshooting", "card-or-device"),
+)
+LOCKED = ProblemType(
+    "locked",
+    _(
+        "Your account is locked for a while after too many wrong attempts. Please try again later, or contact "
+        "client services to unlock it now."
+    ),
+    ("sign-in-troubleshooting", "lost-device"),
+)
+CARD_BLOCKED = ProblemType(
+    "card-blocked",
+    _("The card is blocked after too many wrong PINs. Please contact client services."),
+    ("sign-in-troubleshooting", "lost-device"),
+)
+NO_DEVICE = ProblemType(
+    "no-device",
+    _("No active security device is linked to your account. Please contact client services."),
+    ("sign-in-troubleshooting", "lost-device"),
+)
+BAD_CREDENTIALS = ProblemType(
+    "bad-credentials",
+    _("User name or password not correct."),
+    ("sign-in-troubleshooting", None),
+)
+NON_ASCII_DIGITS = ProblemType(
+    "non-ascii-digits",
+    _(
         "Your keyboard typed digits of another script (for example ١٢٣). Please type the digits 0–9 of a Latin "
         "keyboard."
     ),
-    CODE_EMPTY: _("Please type the temporary code that client services gave you."),
-    CODE_LOWER_CASE: _(
+    ("sign-in-troubleshooting", "card-or-device"),
+)
+CONTROL_CHARACTERS = ProblemType(
+    "control-characters",
+    _(
+        "The text contains an invisible control character (for example a line break or a null character from "
+        "copying and pasting). Please type it again by hand."
+    ),
+    ("sign-in-troubleshooting", "card-or-device"),
+)
+CODE_EMPTY = ProblemType(
+    "code-empty",
+    _("Please type the temporary code that client services gave you."),
+    ("temporary-code", "sign-in-with-the-code"),
+)
+CODE_LOWER_CASE = ProblemType(
+    "code-lower-case",
+    _(
         "Temporary codes are case-sensitive and use capital letters only. Type the letters in upper case "
         "(for example K7QM2XRA, not k7qm2xra)."
     ),
-    CODE_SPACES: _("The temporary code contains spaces. Type all its characters in one block, without spaces."),
-    CODE_LOWER_CASE_AND_SPACES: _(
+    ("sign-in-troubleshooting", "temporary-code"),
+)
+CODE_SPACES = ProblemType(
+    "code-spaces",
+    _("The temporary code contains spaces. Type all its characters in one block, without spaces."),
+    ("sign-in-troubleshooting", "temporary-code"),
+)
+CODE_LOWER_CASE_AND_SPACES = ProblemType(
+    "code-lower-case-and-spaces",
+    _(
         "The temporary code contains spaces and lower-case letters. Type it in capital letters, in one block "
         "without spaces (for example K7QM2XRA)."
     ),
-    CODE_CHARACTERS: _(
+    ("sign-in-troubleshooting", "temporary-code"),
+)
+CODE_CHARACTERS = ProblemType(
+    "code-characters",
+    _(
         "A temporary code consists of capital letters and the digits 2–9 only; it never contains O, 0, I, 1 or L, "
         "nor any other sign. Check the character you typed."
     ),
-    CODE_LENGTH: _("A temporary code has exactly %(length)d characters; you typed %(count)d."),
-    CODE_WRONG: _("User name, password or temporary code not correct."),
-    CODE_EXPIRED: _(
+    ("sign-in-troubleshooting", "temporary-code"),
+)
+CODE_LENGTH = ProblemType(
+    "code-length",
+    ngettext_lazy(
+        "A temporary code has exactly %(length)d character; you typed %(count)d.",
+        "A temporary code has exactly %(length)d characters; you typed %(count)d.",
+        "length",
+    ),
+    ("sign-in-troubleshooting", "temporary-code"),
+)
+CODE_WRONG = ProblemType(
+    "code-wrong",
+    _("User name, password or temporary code not correct."),
+    ("sign-in-troubleshooting", "temporary-code"),
+)
+CODE_EXPIRED = ProblemType(
+    "code-expired",
+    _(
         "Your temporary code has expired. Please call client services for a new one."
     ),
-    CODE_REPLACED: _(
+    ("temporary-code", "get-a-code"),
+)
+CODE_REPLACED = ProblemType(
+    "code-replaced",
+    _(
         "This temporary code was replaced by a newer one and no longer works. Type the newest code that client "
         "services gave you."
     ),
-    CARD_EMPTY: _("Please type the card values: the 3-digit values of both index numbers, as 6 digits."),
-    CARD_SPACES: _(
+    ("sign-in-troubleshooting", "temporary-code"),
+)
+CARD_EMPTY = ProblemType(
+    "card-empty",
+    _("Please type the card values: the 3-digit values of both index numbers, as 6 digits."),
+    ("online-security-code-card", "signing-in-with-the-card"),
+)
+CARD_SPACES = ProblemType(
+    "card-spaces",
+    _(
         "The card values contain a space. Type the two 3-digit values one right after the other, as 6 digits "
         "without a space."
     ),
-    CARD_NOT_DIGITS: _(
+    ("sign-in-troubleshooting", "card-or-device"),
+)
+CARD_NOT_DIGITS = ProblemType(
+    "card-not-digits",
+    _(
         "Card values consist of digits only (0–9). Type the two 3-digit values from your printed card as 6 digits."
     ),
-    CARD_LENGTH: _(
+    ("online-security-code-card", "signing-in-with-the-card"),
+)
+CARD_LENGTH = ProblemType(
+    "card-length",
+    _(
         "Type exactly 6 digits: the 3-digit value of the first index number, then that of the second. "
         "You typed %(count)d."
     ),
-    CARD_WRONG: _("The card values are not correct. Check both index numbers on your printed card."),
-    CARD_SWAPPED: _(
+    ("online-security-code-card", "signing-in-with-the-card"),
+)
+CARD_WRONG = ProblemType(
+    "card-wrong",
+    _("The card values are not correct. Check both index numbers on your printed card."),
+    ("online-security-code-card", "signing-in-with-the-card"),
+)
+CARD_SWAPPED = ProblemType(
+    "card-swapped",
+    _(
         "The two values are in the wrong order. Type the value of the first index number first, then the value "
         "of the second."
     ),
-    CARD_EXPIRED: _(
+    ("online-security-code-card", "signing-in-with-the-card"),
+)
+CARD_EXPIRED = ProblemType(
+    "card-expired",
+    _(
         "Your Online Security Code Card expired on %(date)s and can no longer be used. Please call client "
         "services: they can give you a new temporary code."
     ),
-    CARD_REVOKED: _(
+    ("temporary-code", "get-a-code"),
+)
+CARD_REVOKED = ProblemType(
+    "card-revoked",
+    _(
         "This Online Security Code Card is no longer valid: it was replaced or revoked. Please call client "
         "services for a new temporary code."
     ),
-    CARD_ALREADY_ACTIVE: _(
+    ("temporary-code", "get-a-code"),
+)
+CARD_ALREADY_ACTIVE = ProblemType(
+    "card-already-active",
+    _(
         "Your card is already activated, so its values are not shown again: keep using your printout. If you lost "
         "it, call client services for a new temporary code."
     ),
-    CARD_NOT_AVAILABLE: _(
+    ("online-security-code-card", "print-and-activate"),
+)
+CARD_NOT_AVAILABLE = ProblemType(
+    "card-not-available",
+    _(
         "This card cannot be shown or activated: an Online Security Code Card is offered only while you are signed "
         "in with a temporary code from client services."
     ),
-}
+    ("online-security-code-card", "print-and-activate"),
+)
 
-# Which help section explains each problem: (article slug, anchor). A None
-# anchor means "the section for the client's device kind" in KB2260.
-_HELP = {
-    EMPTY: ("challenge-response", None),
-    TOO_LONG: ("sign-in-troubleshooting", "card-or-device"),
-    SPACES: ("sign-in-troubleshooting", "card-or-device"),
-    NOT_DIGITS: ("sign-in-troubleshooting", "card-or-device"),
-    LOWER_CASE: ("sign-in-troubleshooting", "temporary-code"),
-    WRONG_LENGTH: ("challenge-response", None),
-    WRONG: ("challenge-response", None),
-    EXPIRED: ("challenge-response", None),
-    WITHDRAWN: ("challenge-response", None),
-    THROTTLED: ("sign-in-troubleshooting", "card-or-device"),
-    LOCKED: ("sign-in-troubleshooting", "lost-device"),
-    CARD_BLOCKED: ("sign-in-troubleshooting", "lost-device"),
-    NO_DEVICE: ("sign-in-troubleshooting", "lost-device"),
-    BAD_CREDENTIALS: ("sign-in-troubleshooting", None),
-    NON_ASCII_DIGITS: ("sign-in-troubleshooting", "card-or-device"),
-    CODE_EMPTY: ("temporary-code", "sign-in-with-the-code"),
-    CODE_LOWER_CASE: ("sign-in-troubleshooting", "temporary-code"),
-    CODE_SPACES: ("sign-in-troubleshooting", "temporary-code"),
-    CODE_LOWER_CASE_AND_SPACES: ("sign-in-troubleshooting", "temporary-code"),
-    CODE_CHARACTERS: ("sign-in-troubleshooting", "temporary-code"),
-    CODE_LENGTH: ("sign-in-troubleshooting", "temporary-code"),
-    CODE_WRONG: ("sign-in-troubleshooting", "temporary-code"),
-    CODE_EXPIRED: ("temporary-code", "get-a-code"),
-    CODE_REPLACED: ("sign-in-troubleshooting", "temporary-code"),
-    CARD_EMPTY: ("online-security-code-card", "signing-in-with-the-card"),
-    CARD_SPACES: ("sign-in-troubleshooting", "card-or-device"),
-    CARD_NOT_DIGITS: ("online-security-code-card", "signing-in-with-the-card"),
-    CARD_LENGTH: ("online-security-code-card", "signing-in-with-the-card"),
-    CARD_WRONG: ("online-security-code-card", "signing-in-with-the-card"),
-    CARD_SWAPPED: ("online-security-code-card", "signing-in-with-the-card"),
-    CARD_EXPIRED: ("temporary-code", "get-a-code"),
-    CARD_REVOKED: ("temporary-code", "get-a-code"),
-    CARD_ALREADY_ACTIVE: ("online-security-code-card", "print-and-activate"),
-    CARD_NOT_AVAILABLE: ("online-security-code-card", "print-and-activate"),
-}
+TABLE: dict[str, ProblemType] = {row.code: row for row in globals().values() if isinstance(row, ProblemType)}
 
 HELP_LINK_TEXT = _("How to fix this")
 
@@ -186,10 +291,16 @@ class Problem:
     help_url: str = ""
 
 
-def help_url(code, device_kind=None):
-    slug, anchor = _HELP.get(code, (None, None))
-    if slug is None:
+def _row(kind: "ProblemType | str") -> ProblemType:
+    return kind if isinstance(kind, ProblemType) else TABLE[kind]
+
+
+def help_url(kind, device_kind=None):
+    """The help link of a problem (a row or its code), for the client's device kind."""
+    row = _row(kind)
+    if row.help is None:
         return ""
+    slug, anchor = row.help
     if anchor is None and slug == "challenge-response":
         anchor = device_kind or "ios"
     try:
@@ -199,9 +310,26 @@ def help_url(code, device_kind=None):
     return f"{url}#{anchor}" if anchor else url
 
 
-def problem(code, device_kind=None, **params):
-    text = _MESSAGES[code]
-    return Problem(code=code, message=str(text) % params if params else str(text), help_url=help_url(code, device_kind))
+def message(kind, **params):
+    """The problem's message in the active language (plural forms chosen by its count)."""
+    text = _row(kind).message
+    return str(text % params) if params else str(text)
+
+
+def problem(kind, device_kind=None, **params):
+    row = _row(kind)
+    return Problem(code=row.code, message=message(row, **params), help_url=help_url(row, device_kind))
+
+
+def problem_from_form(form, default=None, device_kind=None):
+    """The problem of an invalid form whose error code is in the table (raised by the
+    form's clean_* methods or the control-character check), else `default`."""
+    for errors in form.errors.as_data().values():
+        for error in errors:
+            if error.code in TABLE:
+                return Problem(code=error.code, message=str(error.messages[0]),
+                               help_url=help_url(error.code, device_kind))
+    return problem(default) if default else None
 
 
 _DIGITS = re.compile(r"[0-9]+")

@@ -1,11 +1,41 @@
 """Forms of the emulated Client Portal; the response's form is judged in feedback.py."""
+import unicodedata
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from . import feedback, temporary_codes
 
-class SigninForm(forms.Form):
+
+def refuse_control_characters(value):
+    """NUL and the other control characters (Unicode category Cc: tabs, line breaks,
+    escape …) never belong in a user name, password, code or amount; they come from
+    pasting or from a script, and PostgreSQL refuses NUL outright."""
+    if isinstance(value, str) and any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError(feedback.message(feedback.CONTROL_CHARACTERS), code=feedback.CONTROL_CHARACTERS.code)
+
+
+def refuse(problem):
+    """A teaching problem from feedback.py as the field's error (its code is the problem's)."""
+    raise ValidationError(problem.message, code=problem.code)
+
+
+class PortalForm(forms.Form):
+    """Every text field refuses control characters with a message that teaches
+    (Django's own NUL check only says "Null characters are not allowed.")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+                field.validators.append(refuse_control_characters)
+
+
+class SigninForm(PortalForm):
     username = forms.CharField(
         label=_("User name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
     )
@@ -15,9 +45,10 @@ class SigninForm(forms.Form):
     )
 
 
-class ResponseForm(forms.Form):
-    """Raw input on purpose (strip=False, no max_length): feedback.check_response_form
-    tells the client exactly what is wrong with it."""
+class ResponseForm(PortalForm):
+    """Raw input on purpose (strip=False, no max_length): clean_response tells the client
+    exactly what is wrong with its shape (feedback.check_response_form, or
+    check_card_values_form when `kind` is a code card)."""
 
     challenge = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     response = forms.CharField(
@@ -30,9 +61,23 @@ class ResponseForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, kind=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
 
-class TemporaryCodeForm(forms.Form):
-    """Raw input on purpose: temporary_codes.check_form explains lower case, spaces and length."""
+    def clean_response(self):
+        raw = self.cleaned_data["response"]
+        if self.kind == "card":
+            value, problem = feedback.check_card_values_form(raw)
+        else:
+            value, problem = feedback.check_response_form(raw)
+        if problem:
+            refuse(problem)
+        return value
+
+
+class TemporaryCodeForm(PortalForm):
+    """Raw input on purpose: clean_code explains lower case, spaces and length (temporary_codes.check_form)."""
 
     code = forms.CharField(
         label=_("Temporary code"),
@@ -44,9 +89,15 @@ class TemporaryCodeForm(forms.Form):
         ),
     )
 
+    def clean_code(self):
+        code, problem = temporary_codes.check_form(self.cleaned_data["code"])
+        if problem:
+            refuse(problem)
+        return code
 
-class CardValuesForm(forms.Form):
-    """Card values: the prompt id (hidden) and the two 3-digit values as typed (judged in feedback.py)."""
+
+class CardValuesForm(PortalForm):
+    """Card values: the prompt id (hidden) and the two 3-digit values as typed (their shape judged in clean_values)."""
 
     prompt = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
     values = forms.CharField(
@@ -59,12 +110,18 @@ class CardValuesForm(forms.Form):
         ),
     )
 
+    def clean_values(self):
+        value, problem = feedback.check_card_values_form(self.cleaned_data["values"])
+        if problem:
+            refuse(problem)
+        return value
 
-class ChangeEmailForm(forms.Form):
+
+class ChangeEmailForm(PortalForm):
     email = forms.EmailField(label=_("New e-mail address"), max_length=254)
 
 
-class WithdrawalForm(forms.Form):
+class WithdrawalForm(PortalForm):
     CURRENCIES = [("USD", "USD"), ("EUR", "EUR"), ("CHF", "CHF")]
     amount = forms.DecimalField(
         label=_("Amount"), min_value=Decimal("1"), max_value=Decimal("1000000"), max_digits=9, decimal_places=2
@@ -72,7 +129,7 @@ class WithdrawalForm(forms.Form):
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
 
 
-class DeviceInputForm(forms.Form):
+class DeviceInputForm(PortalForm):
     """What is typed on an emulated device."""
 
     challenge = forms.RegexField(
@@ -85,7 +142,7 @@ class DeviceInputForm(forms.Form):
     )
 
 
-class CardPinForm(forms.Form):
+class CardPinForm(PortalForm):
     pin = forms.RegexField(
         label=_("PIN"), regex=r"^[0-9]{4}$", max_length=4,
         error_messages={"invalid": _("The PIN has 4 digits.")},

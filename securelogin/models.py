@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -64,6 +65,7 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
     card_pin_failures = models.PositiveSmallIntegerField(_("wrong card PINs in a row"), default=0)
     card_blocked_at = models.DateTimeField(_("card blocked at"), null=True, blank=True)
     locked_at = models.DateTimeField(_("account locked at"), null=True, blank=True)
+    lock_count = models.PositiveSmallIntegerField(_("locks in a row"), default=0)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     # Temporary codes and code cards only.
     code_hash = models.CharField(max_length=128, blank=True, editable=False)
@@ -106,7 +108,8 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
     def needs_pin(self):
         return self.kind in (self.Kind.ANDROID, self.Kind.DSC)
 
-    def _key(self):
+    def secret_key(self):
+        """The decrypted key (OCRA key, or a code card's secret); never stored or logged in clear."""
         return decrypt(self.encrypted_key)
 
     def _pin_hash(self):
@@ -122,12 +125,12 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         if self.kind == self.Kind.CARD:
             from .codecard import response_for_pair
 
-            return response_for_pair(self._key(), challenge)
+            return response_for_pair(self.secret_key(), challenge)
         suite = parse_suite(self.suite)
         inputs = {}
         if suite.pin_hash_name:
             inputs["pin_hash"] = hash_pin(pin, suite.pin_hash_name) if pin is not None else self._pin_hash()
-        return ocra(suite, self._key(), challenge, **inputs)
+        return ocra(suite, self.secret_key(), challenge, **inputs)
 
     def matches(self, challenge, response):
         """Constant-time comparison of a response with the expected one."""
@@ -163,23 +166,31 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         return "active" if self.confirmed else "pending"
 
     def check_card_pin(self, pin):
-        """The DSC+'s own PIN check; True when right. Blocks the card after
-        CARD_PIN_RETRIES wrong PINs in a row (counted atomically in the database)."""
-        if self.card_blocked_at:
-            return False
-        right = hmac.compare_digest(hash_pin(pin or "", "SHA1"), self._pin_hash() or b"")
-        if right:
-            if self.card_pin_failures:
-                SecurityDevice.objects.filter(pk=self.pk).update(card_pin_failures=0)
-                self.card_pin_failures = 0
-            return True
-        SecurityDevice.objects.filter(pk=self.pk).update(card_pin_failures=F("card_pin_failures") + 1)
-        self.refresh_from_db(fields=["card_pin_failures"])
-        if self.card_pin_failures >= conf.get("CARD_PIN_RETRIES"):
-            now = timezone.now()
-            SecurityDevice.objects.filter(pk=self.pk, card_blocked_at__isnull=True).update(card_blocked_at=now)
-            self.card_blocked_at = now
-        return False
+        """The DSC+'s own PIN check: "right", "wrong", "blocked" (this wrong PIN
+        blocked the card: only one call gets it, so the block is audited once)
+        or "was-blocked". The row is locked while counting, so
+        parallel PINs are judged one after the other and never more than
+        CARD_PIN_RETRIES wrong ones are compared."""
+        from django.db import transaction
+
+        with transaction.atomic():
+            row = SecurityDevice.objects.select_for_update().get(pk=self.pk)
+            self.card_pin_failures, self.card_blocked_at = row.card_pin_failures, row.card_blocked_at
+            if row.card_blocked_at:
+                return "was-blocked"
+            if hmac.compare_digest(hash_pin(pin or "", "SHA1"), self._pin_hash() or b""):
+                if row.card_pin_failures:
+                    SecurityDevice.objects.filter(pk=self.pk).update(card_pin_failures=0)
+                    self.card_pin_failures = 0
+                return "right"
+            self.card_pin_failures = row.card_pin_failures + 1
+            blocked_now = self.card_pin_failures >= conf.get("CARD_PIN_RETRIES")
+            if blocked_now:
+                self.card_blocked_at = timezone.now()
+            SecurityDevice.objects.filter(pk=self.pk).update(
+                card_pin_failures=self.card_pin_failures, card_blocked_at=self.card_blocked_at
+            )
+            return "blocked" if blocked_now else "wrong"
 
     @property
     def card_pin_retries_left(self):
@@ -191,26 +202,47 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         return conf.get("THROTTLE_FACTOR")
 
     @property
+    def lock_ends_at(self):
+        """When the current lock ends by itself: LOCK_SECONDS, doubled for each
+        lock in a row, capped at LOCK_MAX_SECONDS."""
+        if self.locked_at is None:
+            return None
+        from .limits import lock_seconds
+
+        return self.locked_at + timedelta(seconds=lock_seconds(self.lock_count))
+
+    @property
     def is_locked(self):
-        return self.locked_at is not None
+        return self.locked_at is not None and timezone.now() < self.lock_ends_at
+
+    def end_lock_if_due(self):
+        """A lock that ran out gives a fresh count of tries (call with the row locked);
+        lock_count stays, so the next lock lasts twice as long."""
+        if self.locked_at is not None and not self.is_locked:
+            SecurityDevice.objects.filter(pk=self.pk).update(
+                locked_at=None, throttling_failure_count=0, throttling_failure_timestamp=None
+            )
+            self.locked_at, self.throttling_failure_count, self.throttling_failure_timestamp = None, 0, None
 
     def record_failure(self):
-        """Count one failure atomically (safe with several workers); returns True
-        when this failure locked the account."""
+        """Count one second-factor failure atomically (safe with several workers);
+        returns True when this failure locked the account."""
         now = timezone.now()
         SecurityDevice.objects.filter(pk=self.pk).update(
             throttling_failure_count=F("throttling_failure_count") + 1, throttling_failure_timestamp=now
         )
         self.refresh_from_db(fields=["throttling_failure_count", "throttling_failure_timestamp", "locked_at"])
         if self.locked_at is None and self.throttling_failure_count >= conf.get("LOCK_AFTER_FAILURES"):
-            locked = SecurityDevice.objects.filter(pk=self.pk, locked_at__isnull=True).update(locked_at=now)
-            self.locked_at = now
+            locked = SecurityDevice.objects.filter(pk=self.pk, locked_at__isnull=True).update(
+                locked_at=now, lock_count=F("lock_count") + 1
+            )
+            self.refresh_from_db(fields=["locked_at", "lock_count"])
             return bool(locked)
         return False
 
     def record_success(self):
         SecurityDevice.objects.filter(pk=self.pk).update(
-            throttling_failure_count=0, throttling_failure_timestamp=None, last_used_at=timezone.now()
+            throttling_failure_count=0, throttling_failure_timestamp=None, last_used_at=timezone.now(), lock_count=0
         )
         self.throttling_failure_count = 0
         self.throttling_failure_timestamp = None
@@ -219,6 +251,7 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         """Staff action: clear the lockout, the back-off and a blocked card."""
         SecurityDevice.objects.filter(pk=self.pk).update(
             locked_at=None,
+            lock_count=0,
             throttling_failure_count=0,
             throttling_failure_timestamp=None,
             card_pin_failures=0,
@@ -268,6 +301,9 @@ class Challenge(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     failures = models.PositiveSmallIntegerField(default=0)
+    # Set by the first answer, right or wrong: a prompt replaced while still
+    # unanswered is audited (someone may be drawing prompts).
+    answered = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["expires_at"])]
@@ -286,12 +322,14 @@ class Challenge(models.Model):
     def consume(self):
         """Mark used; True only for the one caller that got there first."""
         now = timezone.now()
-        taken = Challenge.objects.filter(pk=self.pk, used_at__isnull=True, expires_at__gt=now).update(used_at=now)
+        taken = Challenge.objects.filter(pk=self.pk, used_at__isnull=True, expires_at__gt=now).update(
+            used_at=now, answered=True
+        )
         return taken == 1
 
     def count_failure(self):
-        Challenge.objects.filter(pk=self.pk).update(failures=F("failures") + 1)
-        self.refresh_from_db(fields=["failures"])
+        Challenge.objects.filter(pk=self.pk).update(failures=F("failures") + 1, answered=True)
+        self.refresh_from_db(fields=["failures", "answered"])
 
 
 class AuditQuerySet(models.QuerySet):
@@ -318,6 +356,30 @@ class AuditEvent(models.Model):
         TEMP_CODE_USED = "temp-code-used", _("Signed in with a temporary code")
         CARD_ISSUED = "card-issued", _("Code card issued")
         CARD_ACTIVATED = "card-activated", _("Code card activated")
+        REFUSED = "refused", _("Refused before checking")
+        ADMIN_SIGNIN = "admin-signin", _("Staff signed in")
+        ADMIN_FAILURE = "admin-failure", _("Staff sign-in failed")
+
+    class Reason(models.TextChoices):
+        """Why something was refused (or which step passed): one vocabulary for every row."""
+
+        PASSWORD = "password", _("Wrong password")
+        WRONG = "wrong", _("Wrong response or code")
+        SWAPPED = "swapped", _("Card values swapped")
+        REPLACED_CODE = "replaced-code", _("Replaced temporary code")
+        NO_CREDENTIAL = "no-credential", _("No credential")
+        NOT_TEMPORARY = "no-temporary-code", _("No temporary code issued")
+        THROTTLED = "throttled", _("Throttled (wait)")
+        LOCKED = "locked", _("Account locked")
+        TAMPERED = "tampered", _("Challenge of another attempt")
+        REPLAYED = "replayed", _("Challenge already answered")
+        EXPIRED = "expired", _("Challenge expired")
+        WITHDRAWN = "withdrawn", _("Challenge withdrawn")
+        UNANSWERED = "unanswered", _("Prompt replaced unanswered")
+        PROMPT_LIMIT = "prompt-limit", _("Too many new prompts")
+        CARD_ACTIVATED = "card-activated", _("Card activated")
+        OTP = "otp", _("Wrong or missing staff one-time password")
+        ADMIN = "admin", _("Staff sign-in")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True, editable=False)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices, editable=False)
@@ -343,7 +405,7 @@ class AuditEvent(models.Model):
     actor = models.CharField(_("by"), max_length=150, blank=True, editable=False)
     ip = models.GenericIPAddressField(_("IP address"), null=True, editable=False)
     purpose = models.CharField(_("purpose"), max_length=20, blank=True, editable=False)
-    reason = models.CharField(_("reason"), max_length=40, blank=True, editable=False)
+    reason = models.CharField(_("reason"), max_length=40, blank=True, choices=Reason.choices, editable=False)
 
     objects = AuditQuerySet.as_manager()
 

@@ -1,31 +1,32 @@
 """Business rules of the second factor: issue challenges, verify responses, throttle, lock, audit."""
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from portal import counters
+from portal.client_address import client_ip
 
-from . import codecard, conf, feedback
+from . import codecard, conf, feedback, limits
 from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
 
-
-def client_ip(request):
-    """The peer address; a proxy's X-Forwarded-For is not trusted here."""
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+Reason = AuditEvent.Reason
 
 
 def audit(kind, *, user=None, username="", device=None, request=None, purpose="", reason="", actor=""):
     AuditEvent.objects.create(
         kind=kind,
         user=user,
-        username=username or (user.get_username() if user else ""),
+        username=(username or (user.get_username() if user else ""))[:150],
         device=device,
         ip=client_ip(request),
         purpose=purpose,
@@ -38,78 +39,136 @@ def active_device(user):
     return SecurityDevice.objects.filter(user=user, confirmed=True).first()
 
 
+# --- accounts without any credential ------------------------------------------
+# They have no row to count on: their (always wrong) temporary codes are counted
+# in the shared cache, and the lock they earn expires after LOCK_SECONDS like a
+# device's first lock.
+
+
 def _deviceless_key(user):
     return f"securelogin:deviceless-failures:{user.pk}"
 
 
-def _count_deviceless_failure(user):
-    """An account without a device has no throttle row; its wrong passwords are
-    counted in the shared cache (Redis, or the embedded set-up's database cache) so
-    that guessing is bounded there too: the "no device" answer would otherwise confirm a password."""
-    counters.hit(_deviceless_key(user), conf.get("PENDING_SIGNIN_SECONDS"))
+def count_deviceless_failure(user):
+    """Returns True when this failure locked the account. The lock's end is stored as a
+    time (not left to the key's expiry), and its length doubles like a device's."""
+    key = _deviceless_key(user)
+    if counters.hit(key, conf.get("LOCK_SECONDS")) != conf.get("LOCK_AFTER_FAILURES"):
+        return False
+    locks = counters.hit(key + ":locks", 24 * 3600)
+    seconds = limits.lock_seconds(locks)
+    cache.set(key + ":until", time.time() + seconds, timeout=seconds + 60)
+    cache.delete(key)
+    return True
 
 
-def _deviceless_locked(user):
-    return counters.count(_deviceless_key(user)) >= conf.get("LOCK_AFTER_FAILURES")
+def deviceless_locked(user):
+    return (cache.get(_deviceless_key(user) + ":until") or 0) > time.time()
+
+
+def account_locked(user, device=None):
+    """Whether the account is locked (by second-factor failures); locks end by themselves."""
+    if device is not None:
+        return device.is_locked
+    return deviceless_locked(user)
 
 
 @dataclass
 class FirstFactor:
-    user: object = None
-    device: object = None
-    problem: object = None
+    """The password step's result: the user (and device) when it passed, else the problem."""
+
+    user: AbstractBaseUser | None = None
+    device: SecurityDevice | None = None
+    problem: feedback.Problem | None = None
 
 
 def check_password(request, username, password):
-    """First factor. Unknown users cost the same hashing time as a wrong password
-    (Django's ModelBackend hashes anyway) and get the same message."""
+    """First factor, in an order that tells an attacker nothing:
+
+    1. the try is counted for (source, user name) and the source; throttled
+       tries get THROTTLED without the password being looked at;
+    2. a locked account gets LOCKED whatever the password;
+    3. only then the password: unknown users cost the same hashing time as a
+       wrong password (Django's ModelBackend hashes anyway) and get the same
+       message. Wrong passwords never count toward the account's lock.
+    Every refusal is audited with its reason and the client's address.
+    """
     username = (username or "")[:150]
+    ip = client_ip(request)
+    known = get_user_model().objects.filter(username=username, is_staff=False).first()
+    wait = limits.admit_password_try(ip, username)
+    if wait:
+        audit(AuditEvent.Kind.REFUSED, user=known, username=username, request=request, purpose="signin",
+              reason=Reason.THROTTLED)
+        return FirstFactor(problem=feedback.problem(feedback.THROTTLED, seconds=wait))
+    device = active_device(known) if known else None
+    if known is not None and account_locked(known, device):
+        audit(AuditEvent.Kind.REFUSED, user=known, device=device, request=request, purpose="signin",
+              reason=Reason.LOCKED)
+        return FirstFactor(problem=feedback.problem(feedback.LOCKED))
     user = authenticate(request, username=username, password=password or "")
     if user is None or user.is_staff:
-        from django.contrib.auth import get_user_model
-
-        known = get_user_model().objects.filter(username=username, is_staff=False).first()
-        device = active_device(known) if known else None
-        if device and not device.is_locked:
-            if device.record_failure():
-                audit(AuditEvent.Kind.LOCKOUT, user=known, device=device, request=request, reason="password")
-            audit(AuditEvent.Kind.FAILURE, user=known, device=device, request=request, purpose="signin",
-                  reason="password")
-        elif known and device is None:
-            _count_deviceless_failure(known)
-            audit(AuditEvent.Kind.FAILURE, user=known, request=request, purpose="signin", reason="password")
+        audit(AuditEvent.Kind.FAILURE, user=known, username=username, device=device, request=request,
+              purpose="signin", reason=Reason.PASSWORD)
         return FirstFactor(problem=feedback.problem(feedback.BAD_CREDENTIALS))
-    device = active_device(user)
-    if device is None:
-        # No device: the second step asks for a temporary code like for any
-        # client whose device is lost, so this answer does not confirm the
-        # password more than the second step of any other account does. The
-        # deviceless counter is not reset here: it also counts the wrong codes.
-        if _deviceless_locked(user):
-            return FirstFactor(user=user, problem=feedback.problem(feedback.LOCKED))
-        return FirstFactor(user=user)
-    if device.is_locked:
-        return FirstFactor(user=user, device=device, problem=feedback.problem(feedback.LOCKED))
-    return FirstFactor(user=user, device=device)
+    limits.password_accepted(ip, username)
+    # An account without a device gets the temporary-code page like any client whose
+    # device is lost, so the next step does not tell whether a device exists.
+    return FirstFactor(user=user, device=active_device(user))
+
+
+class PromptLimitReached(Exception):
+    """More new challenges or card prompts for this account this hour than PROMPTS_PER_HOUR."""
+
+    def __init__(self, problem):
+        super().__init__(problem.code)
+        self.problem = problem
 
 
 def issue_challenge(user, device, purpose, nonce, request=None):
-    """A fresh challenge bound to `nonce` (kept in the client's session)."""
+    """A challenge bound to `nonce` (kept in the client's session).
+
+    A code card keeps its open prompt (same pair, same expiry) until it is
+    answered or expires, whichever session asks: a fresh sign-in does not draw
+    a new pair. New codes are limited to PROMPTS_PER_HOUR per account
+    (PromptLimitReached); a prompt replaced before anyone answered it is audited.
+    """
+    now = timezone.now()
     with transaction.atomic():
+        SecurityDevice.objects.select_for_update().filter(pk=device.pk).first()  # one issuer at a time per device
         # Housekeeping: this client's challenges older than a day are of no use any more.
-        Challenge.objects.filter(user=user, created_at__lt=timezone.now() - timedelta(days=1)).delete()
+        Challenge.objects.filter(user=user, created_at__lt=now - timedelta(days=1)).delete()
         # Older open challenges of the same attempt are withdrawn: one at a time.
-        Challenge.objects.filter(binding=binding_digest(nonce), used_at__isnull=True).update(used_at=timezone.now())
+        Challenge.objects.filter(binding=binding_digest(nonce), used_at__isnull=True).update(used_at=now)
         previous = Challenge.objects.filter(device=device).order_by("-created_at", "-pk").first()
-        challenge = Challenge.objects.create(
-            user=user,
-            device=device,
-            purpose=purpose,
-            code=device.new_challenge_code(previous.code if previous else ""),
-            binding=binding_digest(nonce),
-            expires_at=timezone.now() + timedelta(seconds=conf.get("CHALLENGE_SECONDS")),
+        keep = (
+            device.kind == SecurityDevice.Kind.CARD and previous is not None and previous.purpose == purpose
+            and not previous.answered and previous.expires_at > now
         )
-        audit(AuditEvent.Kind.CHALLENGE_ISSUED, user=user, device=device, request=request, purpose=purpose)
+        if keep:
+            Challenge.objects.filter(pk=previous.pk).update(used_at=now)
+            code, expires_at = previous.code, previous.expires_at
+        elif counters.hit(f"securelogin:prompts:{user.pk}", 3600) > conf.get("PROMPTS_PER_HOUR"):
+            code = None
+        else:
+            if previous is not None and not previous.answered:
+                audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=previous.purpose,
+                      reason=Reason.UNANSWERED)
+            code = device.new_challenge_code(previous.code if previous else "")
+            expires_at = now + timedelta(seconds=conf.get("CHALLENGE_SECONDS"))
+        if code is None:
+            challenge = None
+            audit(AuditEvent.Kind.REFUSED, user=user, device=device, request=request, purpose=purpose,
+                  reason=Reason.PROMPT_LIMIT)
+        else:
+            challenge = Challenge.objects.create(
+                user=user, device=device, purpose=purpose, code=code, binding=binding_digest(nonce),
+                expires_at=expires_at,
+            )
+        if challenge is not None and not keep:
+            audit(AuditEvent.Kind.CHALLENGE_ISSUED, user=user, device=device, request=request, purpose=purpose)
+    if challenge is None:  # raised outside the transaction, so the refusal's audit row and count are kept
+        raise PromptLimitReached(feedback.problem(feedback.PROMPT_LIMIT, device.kind))
     return challenge
 
 
@@ -124,8 +183,10 @@ def current_challenge(nonce, user):
 
 @dataclass
 class Outcome:
+    """One verification's result; `locked` when the account is (now) locked."""
+
     ok: bool
-    problem: object = None
+    problem: feedback.Problem | None = None
     new_challenge: bool = False  # the caller should show a fresh challenge
     locked: bool = False
 
@@ -151,6 +212,8 @@ def verify_response(*, user, nonce, challenge_id, response, purpose, request=Non
     if device is None:
         return Outcome(ok=False, problem=feedback.problem(feedback.NO_DEVICE))
     if device.is_locked:
+        audit(AuditEvent.Kind.REFUSED, user=user, device=device, request=request, purpose=purpose,
+              reason=Reason.LOCKED)
         return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
     if device.is_expired:
         return Outcome(ok=False, problem=expired_problem(device))
@@ -159,10 +222,10 @@ def verify_response(*, user, nonce, challenge_id, response, purpose, request=Non
         public_id=str(challenge_id or "")[:32], binding=binding_digest(nonce), user=user, purpose=purpose
     ).first()
     if challenge is None or challenge.device_id != device.pk:
-        audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason="tampered")
+        audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason=Reason.TAMPERED)
         return Outcome(ok=False, problem=feedback.problem(feedback.TAMPERED, kind), new_challenge=True)
     if challenge.used_at is not None:
-        audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason="replayed")
+        audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason=Reason.REPLAYED)
         return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True)
 
     # One verification at a time per account: the device row is locked, so the
@@ -184,19 +247,25 @@ def local_date(moment):
     return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
-def guard(device, kind=None):
-    """Lockout and back-off of the account (its one active device); None when a try is allowed.
-    Call with the device row locked (select_for_update)."""
+def guard(device, kind=None, *, user, purpose, request):
+    """Lockout and back-off of the account (its one active device); None when a try
+    is allowed, else the refusal (audited). Call with the device row locked
+    (select_for_update). A lock that ran out is ended here."""
+    device.end_lock_if_due()
     if device.is_locked:
+        audit(AuditEvent.Kind.REFUSED, user=user, device=device, request=request, purpose=purpose,
+              reason=Reason.LOCKED)
         return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED, kind), locked=True)
     allowed, info = device.verify_is_allowed()
     if not allowed:
         wait = math.ceil((info["locked_until"] - timezone.now()).total_seconds())
+        audit(AuditEvent.Kind.REFUSED, user=user, device=device, request=request, purpose=purpose,
+              reason=Reason.THROTTLED)
         return Outcome(ok=False, problem=feedback.problem(feedback.THROTTLED, kind, seconds=max(wait, 1)))
     return None
 
 
-def count_failure(device, problem, *, user, purpose, request, reason="wrong"):
+def count_failure(device, problem, *, user, purpose, request, reason=Reason.WRONG):
     """One wrong answer: counted toward the back-off and the lockout, audited."""
     locked = device.record_failure()
     audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason=reason)
@@ -207,35 +276,54 @@ def count_failure(device, problem, *, user, purpose, request, reason="wrong"):
 
 
 def _judge(device, challenge, response, *, user, purpose, request):
-    kind = device.kind
-    blocked = guard(device, kind)
-    if blocked:
-        return blocked
-
-    if challenge.is_expired:
-        audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason="expired")
-        minutes = max(conf.get("CHALLENGE_SECONDS") // 60, 1)
-        return Outcome(ok=False, problem=feedback.problem(feedback.EXPIRED, kind, minutes=minutes), new_challenge=True)
-
-    if device.matches(challenge.code, response):
-        if not challenge.consume():
-            audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose,
-                  reason="replayed")
-            return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True)
+    def success():
         device.record_success()
         audit(AuditEvent.Kind.SUCCESS, user=user, device=device, request=request, purpose=purpose)
         return Outcome(ok=True)
 
+    return judge(device, device, challenge, response, user=user, purpose=purpose, request=request,
+                 wrong=feedback.problem(feedback.WRONG, device.kind), on_success=success)
+
+
+def judge(counted, responder, challenge, response, *, user, purpose, request, wrong, on_success):
+    """The one verification step of a prompt: a device's challenge, a card's two index
+    numbers at sign-in, or at activation. `counted` is the account's active credential
+    (its row locked by the caller: back-off, lock, counting); `responder` the device or
+    card whose values answer the prompt (the same row except at card activation).
+
+    Order: lock and back-off, expiry, the comparison; a right answer is accepted once
+    (atomic consume), a wrong one counts (swapped card values get their own message)
+    and withdraws the prompt after MAX_FAILURES_PER_CHALLENGE.
+    """
+    kind = responder.kind
+    blocked = guard(counted, kind, user=user, purpose=purpose, request=request)
+    if blocked:
+        return blocked
+
+    if challenge.is_expired:
+        audit(AuditEvent.Kind.FAILURE, user=user, device=responder, request=request, purpose=purpose,
+              reason=Reason.EXPIRED)
+        minutes = max(conf.get("CHALLENGE_SECONDS") // 60, 1)
+        return Outcome(ok=False, problem=feedback.problem(feedback.EXPIRED, kind, minutes=minutes), new_challenge=True)
+
+    if responder.matches(challenge.code, response):
+        if not challenge.consume():
+            audit(AuditEvent.Kind.FAILURE, user=user, device=responder, request=request, purpose=purpose,
+                  reason=Reason.REPLAYED)
+            return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True)
+        return on_success()
+
     challenge.count_failure()
-    wrong = feedback.problem(feedback.WRONG, kind)
-    reason = "wrong"
-    if kind == SecurityDevice.Kind.CARD and device.matches(codecard.swapped(challenge.code), response):
-        wrong, reason = feedback.problem(feedback.CARD_SWAPPED), "swapped"
-    outcome = count_failure(device, wrong, user=user, purpose=purpose, request=request, reason=reason)
+    reason = Reason.WRONG
+    if kind == SecurityDevice.Kind.CARD and responder.matches(codecard.swapped(challenge.code), response):
+        wrong, reason = feedback.problem(feedback.CARD_SWAPPED), Reason.SWAPPED
+    outcome = count_failure(counted, wrong, user=user, purpose=purpose, request=request, reason=reason)
     if outcome.locked:
         return outcome
     if challenge.is_withdrawn:
         Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=timezone.now())
+        audit(AuditEvent.Kind.FAILURE, user=user, device=responder, request=request, purpose=purpose,
+              reason=Reason.WITHDRAWN)
         return Outcome(ok=False, problem=feedback.problem(feedback.WITHDRAWN, kind), new_challenge=True)
     return outcome
 

@@ -12,6 +12,11 @@ from . import conf
 
 PENDING_KEY = "securelogin.pending"
 TASK_KEY = "securelogin.task"
+ACTIVATION_KEY = "securelogin.card-activation"
+SIGNED_IN_KEY = "securelogin.signed_in_at"
+SEEN_KEY = "securelogin.seen_at"
+# The last-seen time is written at most this often, so reading pages does not save the session each time.
+SEEN_RESOLUTION_SECONDS = 30
 
 
 def start_pending(session, user, next_url=""):
@@ -53,3 +58,46 @@ def task(session):
 
 def clear_task(session):
     session.pop(TASK_KEY, None)
+
+
+def activation_nonce(session):
+    """The nonce that binds card-activation prompts to this session (made on first use)."""
+    if not session.get(ACTIVATION_KEY):
+        session[ACTIVATION_KEY] = secrets.token_urlsafe(24)
+    return session[ACTIVATION_KEY]
+
+
+def clear_activation(session):
+    session.pop(ACTIVATION_KEY, None)
+
+
+def mark_signed_in(session):
+    """Call right after login(): the clock of the idle and absolute limits starts.
+    The session itself (cookie and store) ends a little after the absolute limit,
+    so the next request can still say why the client was signed out."""
+    now = time.time()
+    session[SIGNED_IN_KEY] = now
+    session[SEEN_KEY] = now
+    session.set_expiry(conf.get("SESSION_ABSOLUTE_SECONDS") + conf.get("SESSION_IDLE_SECONDS"))
+
+
+def expiry_reason(session, now=None):
+    """"idle" or "absolute" when the client session has run out, else None."""
+    now = time.time() if now is None else now
+    signed_in, seen = session.get(SIGNED_IN_KEY), session.get(SEEN_KEY)
+    if signed_in is None or seen is None:
+        return None
+    if now - signed_in > conf.get("SESSION_ABSOLUTE_SECONDS"):
+        return "absolute"
+    if now - seen > conf.get("SESSION_IDLE_SECONDS"):
+        return "idle"
+    return None
+
+
+def touch(session, now=None):
+    """Note activity; a client session without the clock (made before it existed) starts it now."""
+    now = time.time() if now is None else now
+    if SIGNED_IN_KEY not in session:
+        mark_signed_in(session)
+    elif now - session.get(SEEN_KEY, 0) >= SEEN_RESOLUTION_SECONDS:
+        session[SEEN_KEY] = now

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import card_views, emulator_views, views
+from . import card_views, emulator_views, second_factor_views, views
 
 app_name = "securelogin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("signin/", views.signin, name="signin"),
-    path("signin/verify/", views.verify, name="verify"),
+    path("signin/verify/", second_factor_views.SigninVerifyView.as_view(), name="verify"),
     path("signout/", views.signout, name="signout"),
     path("account/security/secure-login/device/", views.security_device, name="security_device"),
     path("account/security/secure-login/card/offer/", card_views.card_offer, name="card_offer"),
@@ -14,7 +14,7 @@ urlpatterns = [
     path("account/security/secure-login/card/pdf/", card_views.card_pdf, name="card_pdf"),
     path("account/security/secure-login/card/activate/", card_views.card_activate, name="card_activate"),
     path("account/security/secure-login/card/activated/", card_views.card_activated, name="card_activated"),
-    path("tasks/verify/", views.task_verify, name="task_verify"),
+    path("tasks/verify/", second_factor_views.TaskVerifyView.as_view(), name="task_verify"),
     path("tasks/<slug:purpose>/", views.start_task, name="task"),
     path("device/", emulator_views.my_device, name="my_device"),
     path("devices/<int:pk>/", emulator_views.emulator, name="emulator"),

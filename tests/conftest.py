@@ -58,3 +58,33 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def staff_logins_are_otp_verified(monkeypatch):
+    """Tests that log staff in with force_login()/login() get a verified TOTP device in the
+    session, as the admin's real sign-in leaves it (the verified-device fixture). The
+    admin still requires it: tests of the staff sign-in itself post the real login form
+    (tests/securelogin/test_securelogin_staff_signin.py)."""
+    from django.test import Client
+
+    from tests.staff_otp import verify_session
+
+    original_force_login, original_login = Client.force_login, Client.login
+
+    def force_login(self, user, backend=None):
+        original_force_login(self, user, backend)
+        if user.is_staff:
+            verify_session(self, user)
+
+    def login(self, **credentials):
+        from django.contrib.auth import get_user_model
+
+        done = original_login(self, **credentials)
+        user = get_user_model().objects.filter(username=credentials.get("username")).first()
+        if done and user is not None and user.is_staff:
+            verify_session(self, user)
+        return done
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "login", login)

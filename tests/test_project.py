@@ -16,8 +16,11 @@ def catalogues():
 
 
 def production_env(**overrides):
+    from cryptography.fernet import Fernet
+
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set for Playwright
-    return {**env, "DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_ENV": "production", **overrides}
+    return {**env, "DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_ENV": "production",
+            "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(), **overrides}
 
 
 def test_production_settings_pass_the_deploy_check():
@@ -35,6 +38,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     env = production_env(DJANGO_SECRET_KEY="")
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_field_encryption_key():
+    env = production_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(60), FIELD_ENCRYPTION_KEY="")
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode != 0 and "FIELD_ENCRYPTION_KEY must be set" in result.stderr
 
 
 def test_every_german_catalogue_is_complete_and_compiled():

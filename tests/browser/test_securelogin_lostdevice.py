@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from securelogin import codecard, lostdevice
+from securelogin import card_activation, codecard
 from securelogin.services import assign_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,12 +44,15 @@ def test_lost_device_journey(page, live_server, lang, tmp_path):
     base = live_server.url
     client = get_user_model().objects.create_user(f"lost-{lang}", f"lost-{lang}@example.com", PASSWORD)
     assign_device(client, "ios")
-    get_user_model().objects.create_superuser("agent", "agent@example.com", "agent pass 70")
+    from tests.staff_otp import current_code, enrol
+
+    agent = enrol(get_user_model().objects.create_superuser("agent", "agent@example.com", "agent pass 70"))
 
     # Client services: the admin action on the client shows the code once.
     page.goto(f"{base}/{lang}/admin/login/")
     page.fill("#id_username", "agent")
     page.fill("#id_password", "agent pass 70")
+    page.fill("#id_otp_token", current_code(agent))
     page.locator("input[type=submit]").click()
     page.goto(f"{base}/{lang}/admin/auth/user/?q={client.username}")
     page.locator(f'input[name="_selected_action"][value="{client.pk}"]').check()
@@ -72,7 +75,7 @@ def test_lost_device_journey(page, live_server, lang, tmp_path):
     # Offered the card: Continue shows it with Print.
     page.locator("#card-offer-continue").click()
     expect(page.get_by_role("button", name=words["print"])).to_be_visible()
-    card = lostdevice.pending_card(client)
+    card = card_activation.pending_card(client)
     pdf_path = tmp_path / "card.pdf"
     page.emulate_media(media="print")
     page.pdf(path=str(pdf_path), format="A4")
@@ -83,7 +86,7 @@ def test_lost_device_journey(page, live_server, lang, tmp_path):
     if pdftotext:
         text = subprocess.run([pdftotext, "-layout", str(pdf_path), "-"], capture_output=True, text=True,  # noqa: S603
                               check=True).stdout
-        for label, value in codecard.all_values(card._key()):
+        for label, value in codecard.all_values(card.secret_key()):
             assert re.search(rf"\b{label}\s+{value}\b", text), (label, value)
     page.locator("#card-continue").click()
 

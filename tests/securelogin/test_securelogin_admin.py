@@ -34,7 +34,7 @@ def test_staff_assigns_a_device_replacing_the_old_one(staff, android_client):
     old.refresh_from_db()
     assert not old.confirmed
     new = SecurityDevice.objects.get(user=user, confirmed=True)
-    assert new.kind == "dsc" and new.check_card_pin("4321")
+    assert new.kind == "dsc" and new.check_card_pin("4321") == "right"
     assert "4321" not in new.encrypted_pin_hash
 
 
@@ -154,11 +154,11 @@ def test_card_status_in_the_admin_and_revoking_it(staff, ios_client):
 
     from django.utils import timezone
 
-    from securelogin import lostdevice
+    from securelogin import card_activation, temporary_access
 
     user, _ = ios_client
-    temp, _ = lostdevice.issue_temporary_code(user, actor="agent")
-    card = lostdevice.card_to_print(user, create=True).card
+    temp, _ = temporary_access.issue_temporary_code(user, actor="agent")
+    card = card_activation.card_to_print(user, create=True).card
     listing = staff.get("/en/admin/securelogin/securitydevice/?kind=card").content.decode()
     assert "waiting for activation" in listing
     now = timezone.now()

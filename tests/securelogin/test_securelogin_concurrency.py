@@ -102,22 +102,22 @@ def test_back_off_holds_for_parallel_wrong_responses(settings):
 def test_card_activated_once_and_wrong_codes_all_counted_under_concurrency(settings):
     """Parallel activations with two prompts (two tabs) activate the card once;
     parallel wrong temporary codes are each counted."""
-    from securelogin import lostdevice
+    from securelogin import card_activation, temporary_access
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURELOGIN_THROTTLE_FACTOR = 0
     user, _ = make_client("racer-card", "ios")
-    temp, _ = lostdevice.issue_temporary_code(user, actor="agent")
-    card = lostdevice.card_to_print(user, create=True).card
+    temp, _ = temporary_access.issue_temporary_code(user, actor="agent")
+    card = card_activation.card_to_print(user, create=True).card
     nonces = [secrets.token_urlsafe(16) for _ in range(THREADS)]
-    prompts = [lostdevice.issue_activation_prompt(user, card, nonce) for nonce in nonces]
+    prompts = [card_activation.issue_activation_prompt(user, card, nonce) for nonce in nonces]
     barrier = threading.Barrier(THREADS)
     results = []
 
     def activate(nonce, prompt):
         try:
             barrier.wait()
-            outcome = lostdevice.activate_card(user=user, nonce=nonce, prompt_id=prompt.public_id,
+            outcome = card_activation.activate_card(user=user, nonce=nonce, prompt_id=prompt.public_id,
                                                raw=card.response_for(prompt.code))
             results.append(outcome.ok)
         finally:
@@ -132,13 +132,13 @@ def test_card_activated_once_and_wrong_codes_all_counted_under_concurrency(setti
     assert AuditEvent.objects.filter(kind="card-activated", user=user).count() == 1
 
     other, _ = make_client("racer-code", "ios")
-    temp, _ = lostdevice.issue_temporary_code(other, actor="agent")
+    temp, _ = temporary_access.issue_temporary_code(other, actor="agent")
     barrier = threading.Barrier(THREADS)
 
     def wrong_code():
         try:
             barrier.wait()
-            lostdevice.verify_temporary_code(user=other, raw="K7QM2XRA", purpose="signin")
+            temporary_access.verify_temporary_code(user=other, raw="K7QM2XRA", purpose="signin")
         finally:
             connections.close_all()
 
@@ -149,3 +149,90 @@ def test_card_activated_once_and_wrong_codes_all_counted_under_concurrency(setti
         thread.join()
     temp.refresh_from_db()
     assert temp.throttling_failure_count == THREADS
+
+
+def run_parallel(count, work):
+    barrier = threading.Barrier(count)
+    results = []
+
+    def run(n):
+        try:
+            barrier.wait()
+            results.append(work(n))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+def test_dsc_pin_limit_holds_under_parallel_requests(settings):
+    """Finding 6: 8 parallel wrong PINs: exactly 3 compared, the card blocked once, one audit row."""
+    from django.test import Client
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    user, device = make_client("pinracer", "dsc")
+
+    def wrong_pin(n):
+        client = Client()
+        client.force_login(user)
+        result = client.post(f"/en/portal/devices/{device.pk}/pin/", {"pin": "0000"},
+                             HTTP_ACCEPT="application/json")
+        return result.status_code, result.json()
+
+    results = run_parallel(8, wrong_pin)
+    device.refresh_from_db()
+    assert device.card_blocked_at is not None and device.card_pin_failures == 3
+    compared = [body for _, body in results if "retries_left" in body and body["retries_left"] > 0]
+    assert len(compared) == 2  # the third wrong PIN blocked the card; the other five were refused unseen
+    assert AuditEvent.objects.filter(kind="card-blocked", user=user).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+def test_lockout_once_across_parallel_wrong_responses(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURELOGIN_THROTTLE_FACTOR = 0
+    settings.SECURELOGIN_MAX_FAILURES_PER_CHALLENGE = 100
+    user, device = make_client("lockracer", "ios")
+    nonce = secrets.token_urlsafe(16)
+    challenge = services.issue_challenge(user, device, Challenge.Purpose.SIGNIN, nonce)
+    wrong = "000000" if device.response_for(challenge.code) != "000000" else "111111"
+
+    def guess(n):
+        return services.verify_response(user=user, nonce=nonce, challenge_id=challenge.public_id, response=wrong,
+                                        purpose=Challenge.Purpose.SIGNIN).problem.code
+
+    codes = run_parallel(14, guess)
+    device.refresh_from_db()
+    assert device.is_locked and device.throttling_failure_count == 10
+    assert codes.count("locked") == 5 and codes.count("wrong") == 9
+    assert AuditEvent.objects.filter(kind="lockout", user=user).count() == 1
+    assert AuditEvent.objects.filter(kind="refused", reason="locked", user=user).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+def test_parallel_password_guesses_from_one_source_are_bounded(settings):
+    """20 parallel wrong passwords for one user name from one source: the free tries plus one slot are checked."""
+    from django.test import Client
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    user, device = make_client("pwracer", "ios")
+
+    def guess(n):
+        return Client(REMOTE_ADDR="203.0.113.9").post(
+            "/en/portal/signin/", {"username": user.username, "password": f"guess{n}"}).status_code
+
+    run_parallel(20, guess)
+    checked = AuditEvent.objects.filter(kind="failure", reason="password", user=user).count()
+    assert checked == 6
+    assert AuditEvent.objects.filter(kind="refused", reason="throttled", user=user).count() == 14
+    device.refresh_from_db()
+    assert not device.is_locked and device.throttling_failure_count == 0

@@ -44,7 +44,9 @@ def test_unknown_user_and_wrong_password_get_the_same_message(client, ios_client
     assert wrong.context["problem"].message == unknown.context["problem"].message
     assert SESSION_KEY not in client.session
     device.refresh_from_db()
-    assert device.throttling_failure_count == 1  # the known account counts the failure
+    assert device.throttling_failure_count == 0  # wrong passwords never count toward the account's lock
+    assert AuditEvent.objects.filter(kind="failure", reason="password", username=user.username).count() == 1
+    assert AuditEvent.objects.filter(kind="failure", reason="password", username="nobody").count() == 1
 
 
 def test_unknown_user_still_runs_the_password_hasher(client, db, monkeypatch):
@@ -240,13 +242,17 @@ def test_german_pages(client, dsc_client):
     assert "ohne Leerzeichen" in result.content.decode()
 
 
-def test_account_without_device_is_bounded_too(client, db):
+def test_account_without_device_is_bounded_too(client, db, settings):
     """No "no device" answer after the right password: the second step asks for a
-    temporary code like for any client whose device is lost, and both wrong
-    passwords and wrong codes count toward the (cache-held) deviceless lockout."""
+    temporary code like for any client whose device is lost. Its (always wrong)
+    codes lock it like a device's wrong responses, and that lock ends by itself;
+    wrong passwords do not lock it."""
     from django.contrib.auth import get_user_model
 
+    settings.SECURELOGIN_PASSWORD_FREE_TRIES_PER_PAIR = 100
     get_user_model().objects.create_user("nodevice", password=PASSWORD)
+    for _ in range(20):
+        client.post("/en/portal/signin/", {"username": "nodevice", "password": "guess"})
     first = client.post("/en/portal/signin/", {"username": "nodevice", "password": PASSWORD})
     assert first.status_code == 302 and first["Location"] == "/en/portal/signin/verify/"
     page = client.get("/en/portal/signin/verify/")
@@ -255,9 +261,12 @@ def test_account_without_device_is_bounded_too(client, db):
     assert wrong.context["problem"].code == "code-wrong"
     assert SESSION_KEY not in client.session
     for _ in range(9):
-        client.post("/en/portal/signin/", {"username": "nodevice", "password": "guess"})
+        client.post("/en/portal/signin/verify/", {"code": "K7QM2XRA"})
     after = client.post("/en/portal/signin/", {"username": "nodevice", "password": PASSWORD})
-    assert after.context["problem"].code == "locked"  # no longer confirms the password
+    assert after.context["problem"].code == "locked"
+    assert client.post("/en/portal/signin/", {"username": "nodevice", "password": "guess"}).context[
+        "problem"].code == "locked"  # the same answer whatever the password
+    assert AuditEvent.objects.filter(kind="lockout", username="nodevice").count() == 1
 
 
 def test_old_challenges_are_cleaned_up(client, ios_client):

@@ -74,11 +74,14 @@ def wrong_response(right: str) -> str:
 
 
 def staff_visitor(node: Node, username="editor", handlers=()) -> Visitor:
-    """A new superuser, signed in to the admin through `node`."""
-    get_user_model().objects.create_superuser(username, f"{username}@example.com", STAFF_PASSWORD)
+    """A new superuser with an authenticator, signed in to the admin through `node` (password and TOTP code)."""
+    from tests.staff_otp import current_code, enrol
+
+    device = enrol(get_user_model().objects.create_superuser(username, f"{username}@example.com", STAFF_PASSWORD))
     visitor = Visitor(handlers=handlers)
     visitor.get(node, "/en/admin/login/")
-    response = visitor.post(node, "/en/admin/login/?next=/en/admin/", {"username": username, "password": STAFF_PASSWORD})
+    response = visitor.post(node, "/en/admin/login/?next=/en/admin/",
+                            {"username": username, "password": STAFF_PASSWORD, "otp_token": current_code(device)})
     assert response.status == 302, response.text[:500]
     return visitor
 

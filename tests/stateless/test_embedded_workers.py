@@ -10,9 +10,8 @@ import pytest
 from django.core.cache import cache
 
 from documents import throttle
-from securelogin import conf
+from securelogin import conf, limits
 from securelogin.models import AuditEvent, SecurityDevice
-from securelogin.services import _deviceless_key
 from tests.form_data import form_data
 from tests.securelogin.helpers import PASSWORD, make_client
 from tests.stateless.journeys import post_password, problem_code, sign_in_with_device, staff_visitor
@@ -83,22 +82,27 @@ def test_the_document_upload_throttle_counts_on_both_workers(workers, samples):
     assert_served_by_both(workers, first)
 
 
-def test_wrong_passwords_of_an_account_without_a_device_count_on_both_workers(workers, django_user_model):
-    """The deviceless counter lives in the shared cache: ten wrong passwords, half on each
-    worker, make the right password useless too."""
+def test_password_tries_of_one_source_and_user_name_count_once_across_both_workers(workers, django_user_model):
+    """The (source address, user name) counter lives in the shared cache: the free tries are shared by
+    both workers, and the next try is slowed down whichever worker answers, right password or not.
+    (Wrong passwords never lock the account: a stranger could otherwise lock anyone out.)"""
     node = workers.node
-    limit = conf.get("LOCK_AFTER_FAILURES")
+    free = conf.get("PASSWORD_FREE_TRIES_PER_PAIR")
     user = django_user_model.objects.create_user("otto", "otto@example.com", PASSWORD)
+    pair_key = limits._scopes("127.0.0.1", user.username)[0][0]
     guesser = Visitor(handlers=(workers.handler(),))
     guesser.get(node, "/en/portal/signin/")
     first = workers.sent
-    for number in range(limit):
+    checked = free + 1  # the free tries, then the first slowed-down one (it starts the delay)
+    for number in range(checked):
         response = post_password(guesser, node, user, f"guess {number}")
         assert response.status == 400 and problem_code(response.text) == "bad-credentials"
-        assert cache.get(_deviceless_key(user)) == number + 1
+        assert cache.get(pair_key) == number + 1
     assert_served_by_both(workers, first)
-    assert AuditEvent.objects.filter(user=user, kind=AuditEvent.Kind.FAILURE, reason="password").count() == limit
+    assert AuditEvent.objects.filter(user=user, kind=AuditEvent.Kind.FAILURE, reason="password").count() == checked
 
-    for _ in range(2):  # the right password now: refused by either worker
+    for _ in range(2):  # within the delay, the right password too is refused by either worker
         refused = post_password(guesser, node, user, PASSWORD)
-        assert refused.status == 400 and problem_code(refused.text) == "locked"
+        assert refused.status == 400 and problem_code(refused.text) == "throttled"
+    assert cache.get(pair_key) == checked + 2
+    assert AuditEvent.objects.filter(user=user, kind=AuditEvent.Kind.REFUSED, reason="throttled").count() == 2

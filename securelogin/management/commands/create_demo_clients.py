@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from securelogin.lostdevice import issue_temporary_code
 from securelogin.models import SecurityDevice
 from securelogin.services import assign_device
+from securelogin.temporary_access import issue_temporary_code
 
 DEMO_CLIENTS = [
     # user name, password, device kind, PIN

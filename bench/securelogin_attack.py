@@ -1,0 +1,139 @@
+"""The security review's attacks, replayed in-process (issue 10), printing what got through.
+
+1. A stranger sends N wrong passwords (default 100) for a client's user name from one
+   address: how many were checked, how many refused unchecked, is the account locked,
+   and can the client still sign in from another address?
+2. With the password, the attacker starts N fresh sign-ins (default 600) against a
+   code-card account from a second address: how many distinct index pairs are shown,
+   how many new prompts were issued, how many refused?
+3. Parallel wrong passwords (threads; PostgreSQL only): how many were checked.
+Uses a throw-away SQLite database unless DATABASE_URL is set.
+Run: .venv/bin/python bench/securelogin_attack.py [--passwords 100] [--signins 600]
+"""
+import argparse
+import os
+import secrets
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='sl-bench-')}/bench.sqlite3"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import SESSION_KEY, get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from securelogin.models import AuditEvent, SecurityDevice  # noqa: E402
+from securelogin.services import assign_device  # noqa: E402
+
+PASSWORD = "correct horse " + secrets.token_hex(4)
+# One address per scenario, so one scenario's per-source count does not slow the next.
+STRANGER, CARD_ATTACKER, CROWD, CLIENT_HOME = "203.0.113.9", "203.0.113.10", "203.0.113.11", "198.51.100.7"
+
+
+def signin(client, username, password):
+    return client.post("/en/portal/signin/", {"username": username, "password": password})
+
+
+def password_attack(count):
+    user = get_user_model().objects.create_user(f"victim-{secrets.token_hex(3)}", password=PASSWORD)
+    device = assign_device(user, "ios")
+    stranger = Client(REMOTE_ADDR=STRANGER)
+    started = time.perf_counter()
+    codes = [signin(stranger, user.username, f"guess-{n}").context["problem"].code for n in range(count)]
+    elapsed = time.perf_counter() - started
+    device.refresh_from_db()
+    home = Client(REMOTE_ADDR=CLIENT_HOME)
+    signin(home, user.username, PASSWORD)
+    page = home.get("/en/portal/signin/verify/")
+    challenge = page.context["challenge"]
+    home.post("/en/portal/signin/verify/", {"challenge": challenge.public_id,
+                                            "response": device.response_for(challenge.code)})
+    print(f"1. {count} wrong passwords from one address in {elapsed:.1f} s: "
+          f"{codes.count('bad-credentials')} checked, {codes.count('throttled')} refused unchecked; "
+          f"account locked: {device.is_locked}; failures counted on the account: {device.throttling_failure_count}; "
+          f"client signs in from another address: {home.session.get(SESSION_KEY) == str(user.pk)}; "
+          f"audit rows for the stranger: {AuditEvent.objects.filter(ip=STRANGER, user=user).count()}")
+
+
+def card_redraw_attack(count):
+    user = get_user_model().objects.create_user(f"cardholder-{secrets.token_hex(3)}", password=PASSWORD)
+    now = timezone.now()
+    assign_device(user, SecurityDevice.Kind.CARD, activated_at=now, expires_at=now + timedelta(days=21))
+    attacker = Client(REMOTE_ADDR=CARD_ATTACKER)
+    pairs, statuses = set(), []
+    started = time.perf_counter()
+    for _ in range(count):
+        if signin(attacker, user.username, PASSWORD).status_code != 302:
+            statuses.append("slowed")
+            continue
+        page = attacker.get("/en/portal/signin/verify/")
+        statuses.append(page.status_code)
+        if page.status_code == 200:
+            pairs.add(page.context["challenge"].code)
+    elapsed = time.perf_counter() - started
+    issued = AuditEvent.objects.filter(user=user, kind="challenge-issued").count()
+    print(f"2. {count} fresh sign-ins with the password against a card in {elapsed:.1f} s: "
+          f"{statuses.count(200)} reached the card prompt ({statuses.count("slowed")} slowed down at the "
+          f"password step), {len(pairs)} distinct pair(s) shown, {issued} prompt(s) issued, "
+          f"{statuses.count(429)} refused (prompt limit)")
+
+
+def parallel_passwords(threads):
+    if connection.vendor != "postgresql":
+        print("3. parallel wrong passwords: skipped (needs PostgreSQL + a shared cache)")
+        return
+    user = get_user_model().objects.create_user(f"parallel-{secrets.token_hex(3)}", password=PASSWORD)
+    assign_device(user, "ios")
+    barrier = threading.Barrier(threads)
+
+    def guess(n):
+        try:
+            barrier.wait()
+            Client(REMOTE_ADDR=CROWD).post("/en/portal/signin/", {"username": user.username,
+                                                                     "password": f"guess-{n}"})
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=guess, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    checked = AuditEvent.objects.filter(user=user, kind="failure", reason="password").count()
+    print(f"3. {threads} parallel wrong passwords from one address: {checked} checked")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--passwords", type=int, default=100)
+    parser.add_argument("--signins", type=int, default=600)
+    parser.add_argument("--threads", type=int, default=64)
+    options = parser.parse_args()
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call_command("migrate", verbosity=0)
+    cache.clear()
+    print(f"database: {connection.vendor}; cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
+    password_attack(options.passwords)
+    card_redraw_attack(options.signins)
+    parallel_passwords(options.threads)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""The Online Security Code Card (KB2636): offered to a client signed in with a temporary
+code, printed, then activated with two index numbers; it becomes the active credential.
+
+Activation prompts are Challenge rows verified by services.judge, the same step as
+the sign-in's; wrong values count on the temporary code's row.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import conf, feedback, services
+from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
+from .services import Outcome, audit
+from .temporary_access import has_temporary_access
+
+Kind = SecurityDevice.Kind
+Reason = AuditEvent.Reason
+
+
+@dataclass
+class CardState:
+    """The card the client may see or activate, or the problem why not."""
+
+    card: SecurityDevice | None = None
+    problem: feedback.Problem | None = None
+
+
+def revoked_card_notice(user):
+    """The CARD_REVOKED problem when the client's latest credential is a card that
+    staff revoked and nothing replaced it; else None."""
+    latest = SecurityDevice.objects.filter(user=user).order_by("-created_at", "-pk").first()
+    if latest is not None and latest.kind == Kind.CARD and latest.revoked_at is not None:
+        return feedback.problem(feedback.CARD_REVOKED)
+    return None
+
+
+def pending_card(user):
+    return SecurityDevice.objects.filter(
+        user=user, kind=Kind.CARD, confirmed=False, revoked_at__isnull=True
+    ).order_by("-created_at").first()
+
+
+def card_to_print(user, request=None, create=False):
+    """The card whose values may be shown: only a card waiting for activation,
+    only while the client is signed in with a temporary code. With `create`, a
+    new card is made when none is waiting."""
+    active = services.active_device(user)
+    if active is not None and active.kind == Kind.CARD:
+        problem = services.expired_problem(active) if active.is_expired else feedback.problem(
+            feedback.CARD_ALREADY_ACTIVE)
+        return CardState(problem=problem)
+    if not has_temporary_access(user):
+        return CardState(problem=feedback.problem(feedback.CARD_NOT_AVAILABLE))
+    card = pending_card(user)
+    if card is None and create:
+        with transaction.atomic():
+            SecurityDevice.objects.select_for_update().filter(pk=active.pk).first()  # one card at a time
+            card = pending_card(user)
+            if card is None:
+                card = SecurityDevice.build(user, Kind.CARD)
+                card.confirmed = False
+                card.save()
+                audit(AuditEvent.Kind.CARD_ISSUED, user=user, device=card, request=request)
+    if card is None:
+        return CardState(problem=feedback.problem(feedback.CARD_NOT_AVAILABLE))
+    return CardState(card=card)
+
+
+def issue_activation_prompt(user, card, nonce, request=None):
+    return services.issue_challenge(user, card, Challenge.Purpose.CARD_ACTIVATION, nonce, request)
+
+
+def current_activation_prompt(user, card, nonce):
+    prompt = services.current_challenge(nonce, user)
+    if prompt is None or prompt.device_id != card.pk or prompt.is_expired or prompt.is_withdrawn:
+        return None
+    return prompt
+
+
+def activate_card(*, user, nonce, prompt_id, raw, request=None):
+    """Check the two card values of the activation prompt; on success the card
+    becomes the client's active credential for CARD_DAYS and the temporary code
+    is revoked. Wrong values (and swapped ones) count toward the account's lockout
+    on the temporary code's row; malformed input is explained and not counted."""
+    purpose = Challenge.Purpose.CARD_ACTIVATION
+    values, form_problem = feedback.check_card_values_form(raw)
+    if form_problem:
+        return Outcome(ok=False, problem=form_problem)
+    state = card_to_print(user)
+    if state.problem:
+        return Outcome(ok=False, problem=state.problem)
+    card = state.card
+    prompt = Challenge.objects.filter(
+        public_id=str(prompt_id or "")[:32], binding=binding_digest(nonce), user=user, purpose=purpose
+    ).first()
+    if prompt is not None and prompt.device_id != card.pk and prompt.device.revoked_at is not None:
+        # the prompt of a card that was replaced or revoked meanwhile (another tab, staff)
+        return Outcome(ok=False, problem=feedback.problem(feedback.CARD_REVOKED), new_challenge=True)
+    if prompt is None or prompt.device_id != card.pk:
+        audit(AuditEvent.Kind.FAILURE, user=user, device=card, request=request, purpose=purpose, reason=Reason.TAMPERED)
+        return Outcome(ok=False, problem=feedback.problem(feedback.TAMPERED), new_challenge=True)
+    if prompt.used_at is not None:
+        audit(AuditEvent.Kind.FAILURE, user=user, device=card, request=request, purpose=purpose,
+              reason=Reason.REPLAYED)
+        return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED), new_challenge=True)
+
+    with transaction.atomic():
+        access = SecurityDevice.objects.select_for_update().get(pk=services.active_device(user).pk)
+        if access.kind != Kind.TEMPORARY or access.revoked_at is not None:
+            # a parallel submission activated the card (or staff replaced the code) meanwhile
+            return Outcome(ok=False, problem=feedback.problem(feedback.CARD_ALREADY_ACTIVE))
+
+        def activate():
+            now = timezone.now()
+            access.revoke()
+            audit(AuditEvent.Kind.DEVICE_REVOKED, user=user, device=access, request=request,
+                  reason=Reason.CARD_ACTIVATED)
+            SecurityDevice.objects.filter(pk=card.pk).update(
+                confirmed=True, activated_at=now, expires_at=now + timedelta(days=conf.get("CARD_DAYS")),
+                last_used_at=now,
+            )
+            card.refresh_from_db()
+            audit(AuditEvent.Kind.CARD_ACTIVATED, user=user, device=card, request=request, purpose=purpose)
+            return Outcome(ok=True)
+
+        return services.judge(access, card, prompt, values, user=user, purpose=purpose, request=request,
+                              wrong=feedback.problem(feedback.CARD_WRONG), on_success=activate)

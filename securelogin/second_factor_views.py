@@ -1,0 +1,233 @@
+"""The second-factor step, one class for the sign-in and the step-up tasks.
+
+The client's credential decides the page: a temporary code (also the page of an
+account without any credential), an expired card's notice, or a challenge
+(device) / two index numbers (code card). A locked account always gets the
+same `locked_response`.
+"""
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from . import card_activation, codecard, conf, feedback, services, session_state, temporary_access
+from .forms import ResponseForm, SigninForm, TemporaryCodeForm
+from .models import Challenge, SecurityDevice
+
+
+def locked_response(request):
+    """The one answer of a locked account: the sign-in page with the LOCKED problem."""
+    return render(request, "securelogin/signin.html",
+                  {"form": SigninForm(), "problem": feedback.problem(feedback.LOCKED)}, status=403)
+
+
+def safe_next(request, value):
+    if value and url_has_allowed_host_and_scheme(value, {request.get_host()}, require_https=request.is_secure()):
+        return value
+    return ""
+
+
+@method_decorator(never_cache, name="dispatch")
+class SecondFactorView(View):
+    """Subclasses say whose attempt it is (`start`), what success does and what a lock ends."""
+
+    title = ""
+    intro = ""
+
+    def start(self):
+        """Set self.user, self.nonce, self.purpose; or return a response (nothing to verify)."""
+        raise NotImplementedError
+
+    def succeed(self):
+        raise NotImplementedError
+
+    def abandon(self):
+        """The account locked: forget the attempt."""
+        raise NotImplementedError
+
+    def cancel_url(self):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        return self.page()
+
+    def post(self, request, *args, **kwargs):
+        return self.page()
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "POST"):
+            early = self.start()
+            if early is not None:
+                return early
+        return super().dispatch(request, *args, **kwargs)
+
+    def page(self):
+        device = services.active_device(self.user)
+        if device is not None and device.is_locked:
+            return self.locked()
+        if device is None or device.kind == SecurityDevice.Kind.TEMPORARY:
+            return self.temporary_code_page()
+        if device.kind == SecurityDevice.Kind.CARD and device.is_expired:
+            return self.notice(services.expired_problem(device), status=403)
+        try:
+            return self.challenge_page(device)
+        except services.PromptLimitReached as refused:
+            return self.notice(refused.problem, status=429)
+
+    def locked(self):
+        self.abandon()
+        return locked_response(self.request)
+
+    def notice(self, problem, status):
+        return render(self.request, "securelogin/notice.html",
+                      {"title": self.title, "problem": problem, "cancel_url": self.cancel_url()}, status=status)
+
+    def temporary_code_page(self):
+        request = self.request
+        problem = None
+        form = TemporaryCodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            outcome = temporary_access.verify_temporary_code(user=self.user, raw=form.cleaned_data["code"],
+                                                       purpose=self.purpose, request=request)
+            if outcome.ok:
+                return self.succeed()
+            if outcome.locked:
+                return self.locked()
+            problem = outcome.problem
+        elif request.method == "POST":
+            problem = feedback.problem_from_form(form)
+        else:
+            device = services.active_device(self.user)
+            if device is not None and device.is_expired:  # say it before the client types anything
+                problem = services.expired_problem(device)
+            elif device is None:
+                problem = card_activation.revoked_card_notice(self.user)
+        return render(request, "securelogin/temporary_code.html",
+                      {"title": self.title, "form": TemporaryCodeForm(), "problem": problem,
+                       "cancel_url": self.cancel_url()},
+                      status=200 if problem is None else 400)
+
+    def challenge_page(self, device):
+        """GET shows the challenge (issuing one if needed); POST verifies a response."""
+        request, user, nonce, purpose = self.request, self.user, self.nonce, self.purpose
+        problem = None
+        form = ResponseForm(request.POST or None, kind=device.kind)
+        if request.method == "POST" and form.is_valid():
+            outcome = services.verify_response(
+                user=user, nonce=nonce, challenge_id=form.cleaned_data["challenge"],
+                response=form.cleaned_data["response"], purpose=purpose, request=request,
+            )
+            if outcome.ok:
+                return self.succeed()
+            if outcome.locked:
+                return self.locked()
+            problem = outcome.problem
+            if outcome.new_challenge:
+                services.issue_challenge(user, device, purpose, nonce, request)
+        elif request.method == "POST":
+            problem = feedback.problem_from_form(form, device_kind=device.kind)
+        challenge = services.current_challenge(nonce, user)
+        if challenge is None or challenge.is_expired or challenge.is_withdrawn or challenge.device_id != device.pk:
+            challenge = services.issue_challenge(user, device, purpose, nonce, request)
+        is_card = device.kind == SecurityDevice.Kind.CARD
+        form = ResponseForm(initial={"challenge": challenge.public_id})
+        if is_card:
+            form.fields["response"].label = _("Card values")
+        return render(request, "securelogin/challenge.html", {
+            "title": self.title,
+            "intro": _("Find these two index numbers on your printed Online Security Code Card and type their "
+                       "values one after the other, as 6 digits without a space.") if is_card else self.intro,
+            "challenge": challenge,
+            "pair": codecard.parse_pair(challenge.code) if is_card else None,
+            "device": device,
+            "form": form,
+            "problem": problem,
+            "cancel_url": self.cancel_url(),
+            "help_url": feedback.help_url(feedback.CARD_WRONG if is_card else feedback.WRONG, device.kind),
+            "emulator_url": "" if is_card else reverse("securelogin:emulator", kwargs={"pk": device.pk}),
+            "valid_minutes": max(conf.get("CHALLENGE_SECONDS") // 60, 1),
+        }, status=200 if problem is None else 400)
+
+
+class SigninVerifyView(SecondFactorView):
+    """Second factor of the sign-in; login() happens only here, after it passed."""
+
+    def start(self):
+        self.state = session_state.pending(self.request.session)
+        self.user = session_state.pending_user(self.request.session)
+        if self.state is None or self.user is None:
+            session_state.clear_pending(self.request.session)
+            messages.info(self.request, _("Please sign in with your user name and password first."))
+            return redirect("securelogin:signin")
+        self.nonce, self.purpose = self.state["nonce"], Challenge.Purpose.SIGNIN
+        self.title = _("Security check")
+        self.intro = _("Type this challenge code into your security device and enter the response it shows.")
+        return None
+
+    def cancel_url(self):
+        return reverse("securelogin:signin")
+
+    def abandon(self):
+        session_state.clear_pending(self.request.session)
+
+    def succeed(self):
+        request, user = self.request, self.user
+        next_url = self.state.get("next") or ""
+        session_state.clear_pending(request.session)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        session_state.mark_signed_in(request.session)
+        messages.success(request, _("You are signed in."))
+        if temporary_access.has_temporary_access(user):
+            return redirect("securelogin:card_offer")  # KB70: next, the card is offered
+        return redirect(safe_next(request, next_url) or "securelogin:home")
+
+
+class TaskVerifyView(LoginRequiredMixin, SecondFactorView):
+    """Step-up: a task (change e-mail, withdrawal) asks for the second factor again."""
+
+    def start(self):
+        self.state = session_state.task(self.request.session)
+        if self.state is None:
+            messages.info(self.request, _("Please start the task again."))
+            return redirect("securelogin:home")
+        self.user, self.nonce = self.request.user, self.state["nonce"]
+        self.purpose = Challenge.Purpose(self.state["kind"])
+        self.title = _("Confirm it is you")
+        self.intro = _("This task asks you to confirm your identity again: type this new challenge code into your "
+                       "security device and enter the response it shows.")
+        return None
+
+    def cancel_url(self):
+        return reverse("securelogin:home")
+
+    def abandon(self):
+        session_state.clear_task(self.request.session)
+        logout(self.request)
+
+    def succeed(self):
+        session_state.clear_task(self.request.session)
+        apply_task(self.request, self.state)
+        return redirect("securelogin:home")
+
+
+def apply_task(request, state):
+    """Carry out a task after its step-up verification passed."""
+    data = state["data"]
+    if state["kind"] == Challenge.Purpose.CHANGE_EMAIL:
+        with transaction.atomic():
+            request.user.email = data["email"]
+            request.user.save(update_fields=["email"])
+        messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": data["email"]})
+    else:
+        messages.success(
+            request,
+            _("Your withdrawal request of %(amount)s %(currency)s was received (practice only: no money moves).")
+            % data,
+        )
