@@ -1,8 +1,8 @@
-"""NUL in a URL's path is never a page: 404 before any view, cache or database sees it.
+"""NUL anywhere in a URL (path or query string) is never a page: 404 before any view, cache or database sees it.
 
-PostgreSQL refuses NUL in a string literal, so a lookup with it would be a 500.
-Query strings are left to the views' forms: the search copes with NUL (its
-hostile-query tests), the portal's forms refuse control characters with a message.
+PostgreSQL refuses NUL in a string literal, so a lookup with it would be a 500;
+no person can type one into an address or a search box, so only tools send it.
+Form fields sent in a body are judged by the forms (control characters get a message).
 """
 from django.http import Http404
 from django.utils import translation
@@ -13,7 +13,8 @@ class RefuseNulInUrlMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path_info:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path_info or "%00" in query or "\x00" in query:
             # Runs before the page cache and LocaleMiddleware: the 404 page speaks the path's language.
             translation.activate(translation.get_language_from_path(request.path_info) or "en")
             raise Http404("NUL in the URL")

@@ -53,7 +53,7 @@ def test_empty_query_gets_a_message(client, help_content):
         "\" OR 1=1 --",
         "<script>alert(1)</script>",
         "<img src=x onerror=alert(1)>",
-        "\x00\x01\x02 code",
+        "\x01\x02\x1b code",
         "‮evil‬ 🔐 ｃｏｄｅ",
         "e\u0301\u0301\u0301 ß ẞ İ",
         "&amp; &lt; %00 %27",
@@ -66,6 +66,14 @@ def test_hostile_queries_never_fail_and_are_escaped(client, help_content, query)
     html = response.content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "<img src=x" not in html
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", "Page not found"), ("de", "Seite nicht gefunden")])
+def test_nul_in_a_query_string_is_not_a_page(client, lang, text):
+    """No person types NUL; tools that send it get the 404 page in the path's language."""
+    response = client.get(f"/{lang}/search/", {"q": "\x00 code"})
+    assert response.status_code == 404
+    assert text in response.content.decode()
 
 
 def test_long_query_is_cut_with_a_notice(client, help_content):

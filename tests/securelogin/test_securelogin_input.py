@@ -63,17 +63,16 @@ def test_task_form_refuses_nul(client, ios_client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/en/kb/%00/", "/en/portal/signin/%00", "/de/%00", "/en/portal/devices/1%00/", "/en/admin/%00/"]
+    "url", ["/en/kb/%00/", "/en/portal/signin/%00", "/de/%00", "/en/portal/devices/1%00/", "/en/admin/%00/",
+            "/en/portal/signin/?next=%00", "/en/search/?q=a%00b"]
 )
 def test_nul_in_any_url_is_404(client, url):
     assert client.get(url).status_code == 404
 
 
-def test_nul_in_a_query_string_is_no_500(client, ios_client):
+def test_nul_in_a_form_field_is_no_500(client, ios_client):
     user, _ = ios_client
-    assert client.get("/en/portal/signin/?next=%00").status_code == 200
-    result = client.post("/en/portal/signin/?next=%00", {"username": user.username, "password": PASSWORD,
-                                                         "next": "\x00"})
+    result = client.post("/en/portal/signin/", {"username": user.username, "password": PASSWORD, "next": "\x00"})
     assert result.status_code in (302, 400)
 
 
