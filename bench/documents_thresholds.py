@@ -41,7 +41,7 @@ def main():
                      ("glare band 35 %", {"glare": 0.35})]
         for name, options in variants:
             image = jpeg_roundtrip(samples.photo(page, **options))
-            verdict = quality.assess(image)
+            verdict = quality.assess(image, conf.thresholds())
             s = verdict.scores
             flag = verdict.refusal or ",".join(verdict.warnings) or "ok"
             print(f"{name:28} {s['sharpness']:>10.1f} {s['brightness']:>10.1f} {s['glare']:>7.3f}  {flag}")

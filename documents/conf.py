@@ -72,3 +72,25 @@ def faded_ink_level():
 
 def jpeg_quality():
     return get("DOCUMENTS_JPEG_QUALITY", 85)
+
+
+def thresholds():
+    """The quality thresholds, as quality.assess() takes them."""
+    return {
+        "dark": dark_threshold(),
+        "blur": blur_threshold(),
+        "glare": glare_fraction(),
+        "bright": bright_threshold(),
+        "faded_ink": faded_ink_level(),
+    }
+
+
+def max_decoded_bytes():
+    """Decoded pixels may take at most this many bytes (bit depth × channels; default 150 MB: a
+    48 MP 8-bit RGB photo fits, a 7000 × 7000 RGBA image does not)."""
+    return get("DOCUMENTS_MAX_DECODED_BYTES", 150_000_000)
+
+
+def max_scans():
+    """A JPEG with more scans than this is refused before decoding (progressive photos have ≤ 12)."""
+    return get("DOCUMENTS_MAX_JPEG_SCANS", 100)

@@ -32,6 +32,10 @@ REFUSALS = {
         _("The image declares far too many pixels to be processed."),
         _("Send a normal camera photo of the document."),
     ),
+    "too_complex": (
+        _("This image takes too much work to open, so we cannot check it."),
+        _("Send a normal camera photo of the document, or take the photo again."),
+    ),
     "animated": (
         _("Animated images are not accepted."),
         _("Send one still photo of each page."),

@@ -53,8 +53,6 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageFilter, ImageStat
 
-from documents import conf
-
 CHECK_SIDE = 1000
 LAPLACIAN = (0, 1, 0, 1, -4, 1, 0, 1, 0)
 _POSITIVE = ImageFilter.Kernel((3, 3), LAPLACIAN, scale=4, offset=0)
@@ -113,17 +111,20 @@ def percentile(histogram, share):
     return 255
 
 
-def assess(image):
-    """Scores plus the verdict: a refusal code (dark, blurred) and warnings (glare, bright)."""
+def assess(image, thresholds):
+    """Scores plus the verdict: a refusal code (dark, blurred) and warnings (glare, bright).
+
+    `thresholds` is documents.conf.thresholds() (passed in: this runs in the sandboxed child).
+    """
     scores = measure(image)
     result = Assessment(scores=scores)
-    if scores["brightness"] < conf.dark_threshold():
+    if scores["brightness"] < thresholds["dark"]:
         result.refusal = "dark"  # checked first: the advice about light is what helps
-    elif scores["sharpness"] < conf.blur_threshold():
+    elif scores["sharpness"] < thresholds["blur"]:
         result.refusal = "blurred"
-    burnt_out = scores["glare"] > conf.glare_fraction()
-    if burnt_out and scores["lit_paper"] >= conf.glare_fraction():
+    burnt_out = scores["glare"] > thresholds["glare"]
+    if burnt_out and scores["lit_paper"] >= thresholds["glare"]:
         result.warnings.append("glare")  # a washed-out patch beside normally lit paper
-    elif scores["brightness"] > conf.bright_threshold() and scores["ink"] > conf.faded_ink_level():
+    elif scores["brightness"] > thresholds["bright"] and scores["ink"] > thresholds["faded_ink"]:
         result.warnings.append("bright")  # white all over AND the text has faded
     return result
