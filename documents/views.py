@@ -12,11 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents import conf, services, throttle
+from documents import conf, services, throttle, uploads
 from documents.errors import PhotoRefused, warning_dict
 from documents.forms import FILES_FIELD, UploadForm
 from documents.models import Photo, Submission
-from documents.uploads import FileSizeLimitHandler
 from portal import stores
 
 MULTIPART_OVERHEAD = 1024 * 1024
@@ -50,9 +49,18 @@ def _limit_uploads(request, files_allowed):
         length = 0
     if length > files_allowed * conf.max_file_bytes() + MULTIPART_OVERHEAD:
         return None
-    handler = FileSizeLimitHandler(request, conf.max_file_bytes())
-    request.upload_handlers.insert(0, handler)
-    return handler
+    return uploads.install(request, conf.max_file_bytes())
+
+
+def _interrupted(request, form=None):
+    """The body did not arrive whole (connection lost, short Content-Length): nothing is kept."""
+    for upload in request.FILES.getlist(FILES_FIELD):
+        upload.close()
+    message = _("The upload was interrupted before all photos arrived. Nothing was sent; please send the photos again.")
+    if wants_json(request):
+        return JsonResponse({"ok": False, "code": "interrupted", "errors": {"__all__": [message]}, "error": message,
+                             "file_errors": []}, status=400)
+    return render(request, "documents/upload.html", _upload_context(form or UploadForm(), [message], []), status=400)
 
 
 def _throttled(request):
@@ -146,6 +154,8 @@ def _upload(request, handler):
     if request.method == "GET":
         return render(request, "documents/upload.html", _upload_context(UploadForm(), [], []))
     form = UploadForm(request.POST, request.FILES)
+    if not uploads.complete(handler):
+        return _interrupted(request, UploadForm(request.POST))
     valid = form.is_valid()
     skipped = _too_large_errors(handler)
     if valid and skipped and len(form.cleaned_data["photos"]) + len(skipped) > conf.max_files():
@@ -228,21 +238,23 @@ def check(request):
 
 @csrf_protect
 def _check(request, handler):
+    files = request.FILES.getlist(FILES_FIELD)  # reads the whole body
+    if not uploads.complete(handler):
+        return _interrupted(request)
     if handler.too_large:
         refused = PhotoRefused("too_large", limit=conf.max_file_megabytes())
         return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
-    uploads = request.FILES.getlist(FILES_FIELD)
-    if len(uploads) != 1:
+    if len(files) != 1:
         return JsonResponse({"ok": False, "error": {"code": "one_file", "message": _("Send exactly one photo."), "advice": ""}}, status=400)
     try:
-        checked = services.check_photo(uploads[0])
+        checked = services.check_photo(files[0])
     except PhotoRefused as refused:
         return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
     except stores.STORAGE_ERRORS as exc:
         logger.error("document photo check failed: %s", getattr(exc, "strerror", None) or type(exc).__name__)
         return JsonResponse({"ok": False, "error": None}, status=503)
     finally:
-        uploads[0].close()
+        files[0].close()
     return JsonResponse({"ok": True, "width": checked.width, "height": checked.height,
                          "warnings": [warning_dict(code) for code in checked.warnings]})
 
