@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from documents.errors import WARNINGS
 from documents.forms import RejectForm
-from documents.models import Photo, Submission
+from documents.models import Photo, PhotoAccess, Submission
 from documents.pdf import submission_pdf
 from documents.views import private_file_response
 
@@ -126,13 +126,14 @@ class SubmissionAdmin(admin.ModelAdmin):
         return own + super().get_urls()
 
     def _get_viewable(self, request, pk):
-        submission = get_object_or_404(Submission, pk=pk)
+        submission = get_object_or_404(Submission.objects.select_related("owner"), pk=pk)
         if not self.has_view_permission(request, submission):
             raise PermissionDenied
         return submission
 
     def pdf_view(self, request, pk):
         submission = self._get_viewable(request, pk)
+        PhotoAccess.record(request.user, submission, PhotoAccess.Kind.PDF)
         response = HttpResponse(submission_pdf(submission), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{submission.reference}.pdf"'
         response["Cache-Control"] = "private, no-store"
@@ -141,6 +142,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     def photo_view(self, request, pk, position):
         submission = self._get_viewable(request, pk)
         photo = get_object_or_404(Photo, submission=submission, position=position)
+        PhotoAccess.record(request.user, submission, PhotoAccess.Kind.PHOTO, position)
         return private_file_response(photo.image, filename=f"{submission.reference}-{position}.jpg")
 
     @admin.action(description=_("Accept selected submissions"), permissions=["change"])
@@ -182,3 +184,22 @@ class SubmissionAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/documents/reject.html", context)
+
+
+@admin.register(PhotoAccess)
+class PhotoAccessAdmin(admin.ModelAdmin):
+    """Read-only: who looked at which client's photos, and when."""
+
+    list_display = ("created_at", "staff_username", "client_username", "reference", "kind", "position")
+    list_filter = ("kind", "created_at")
+    search_fields = ("staff_username", "client_username", "reference")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,6 +2,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -129,3 +130,65 @@ class Photo(models.Model):
         return reverse(
             "documents:thumbnail", kwargs={"reference": self.submission.reference, "position": self.position}
         )
+
+
+REVIEWERS_GROUP = "Document reviewers"
+
+
+class PhotoAccessQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionDenied("The photo access log is append-only.")
+
+    def update(self, **kwargs):
+        raise PermissionDenied("The photo access log is append-only.")
+
+
+class PhotoAccess(models.Model):
+    """Append-only: a staff member looked at a client's photos (thumbnail, full photo or PDF)."""
+
+    class Kind(models.TextChoices):
+        THUMBNAIL = "thumbnail", _("Thumbnail")
+        PHOTO = "photo", _("Full photo")
+        PDF = "pdf", _("PDF of all pages")
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True, editable=False)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, null=True,
+        related_name="+", editable=False, verbose_name=_("staff member"),
+    )
+    staff_username = models.CharField(_("staff member"), max_length=150, editable=False)
+    client_username = models.CharField(_("client"), max_length=150, editable=False)
+    reference = models.CharField(_("reference"), max_length=16, db_index=True, editable=False)
+    position = models.PositiveSmallIntegerField(_("page"), null=True, editable=False)
+    kind = models.CharField(_("what"), max_length=10, choices=Kind.choices, editable=False)
+
+    objects = PhotoAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("photo access by staff")
+        verbose_name_plural = _("photo accesses by staff")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.staff_username} {self.reference}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("The photo access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("The photo access log is append-only.")
+
+    @classmethod
+    def record(cls, staff_user, submission, kind, position=None):
+        return cls.objects.create(
+            staff=staff_user, staff_username=staff_user.get_username(),
+            client_username=submission.owner.get_username(), reference=submission.reference,
+            position=position, kind=kind,
+        )
+
+
+def can_review(user):
+    """Staff with the reviewers' permission (the "Document reviewers" group, or a superuser)."""
+    return user.is_active and user.is_staff and user.has_perm("documents.view_submission")

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from documents import conf, services, throttle, uploads
 from documents.errors import PhotoRefused, warning_dict
 from documents.forms import FILES_FIELD, UploadForm
-from documents.models import Photo, Submission
+from documents.models import Photo, PhotoAccess, Submission, can_review
 from portal import stores
 
 MULTIPART_OVERHEAD = 1024 * 1024
@@ -141,8 +141,6 @@ def upload(request):
     """The "Send documents" page; POST creates a submission (redirect, or JSON for scripts)."""
     handler = None
     if request.method == "POST":
-        if not throttle.allow("submit", request.user.pk):
-            return _throttled(request)
         handler = _limit_uploads(request, conf.max_files() + 1)
         if handler is None:
             return _too_large_response(request)
@@ -153,6 +151,8 @@ def upload(request):
 def _upload(request, handler):
     if request.method == "GET":
         return render(request, "documents/upload.html", _upload_context(UploadForm(), [], []))
+    if not throttle.allow("submit", request.user.pk):  # counted once CSRF has passed
+        return _throttled(request)
     form = UploadForm(request.POST, request.FILES)
     if not uploads.complete(handler):
         return _interrupted(request, UploadForm(request.POST))
@@ -228,8 +228,6 @@ def submission_json(submission):
 @require_POST
 def check(request):
     """Check one photo at once (the page calls this when a photo is added); stores nothing."""
-    if not throttle.allow("check", request.user.pk):
-        return _throttled(request)
     handler = _limit_uploads(request, 1)
     if handler is None:
         return JsonResponse({"ok": False, "error": PhotoRefused("too_large", limit=conf.max_file_megabytes()).as_dict()}, status=413)
@@ -238,6 +236,8 @@ def check(request):
 
 @csrf_protect
 def _check(request, handler):
+    if not throttle.allow("check", request.user.pk):  # counted once CSRF has passed
+        return _throttled(request)
     files = request.FILES.getlist(FILES_FIELD)  # reads the whole body
     if not uploads.complete(handler):
         return _interrupted(request)
@@ -278,12 +278,16 @@ def submission_detail(request, reference):
 @client_required
 @require_GET
 def thumbnail(request, reference, position):
-    """Owner (or staff) only; anyone else gets 404, as if the submission did not exist."""
-    photo = Photo.objects.select_related("submission").filter(
+    """Owner or a reviewer (audited) only; anyone else gets 404, as if the submission did not exist."""
+    photo = Photo.objects.select_related("submission__owner").filter(
         submission__reference=reference, position=position
     ).first()
-    if photo is None or not (request.user.is_staff or photo.submission.owner_id == request.user.pk):
+    if photo is None:
         raise Http404
+    if photo.submission.owner_id != request.user.pk:
+        if not can_review(request.user):
+            raise Http404
+        PhotoAccess.record(request.user, photo.submission, PhotoAccess.Kind.THUMBNAIL, position)
     return private_file_response(photo.thumbnail)
 
 
