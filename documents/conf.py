@@ -94,3 +94,8 @@ def max_decoded_bytes():
 def max_scans():
     """A JPEG with more scans than this is refused before decoding (progressive photos have ≤ 12)."""
     return get("DOCUMENTS_MAX_JPEG_SCANS", 100)
+
+
+def retention_days():
+    """Photos of a reviewed submission are deleted this many days after the decision (default 90)."""
+    return get("DOCUMENTS_RETENTION_DAYS", 90)

@@ -1,5 +1,6 @@
 """Document submissions: one client sends 1–10 photos of a requested document."""
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -39,6 +40,14 @@ class SubmissionQuerySet(models.QuerySet):
     def owned_by(self, user):
         return self.filter(owner=user)
 
+    def photos_past_retention(self, now, days):
+        """Reviewed (accepted or rejected) more than `days` ago and still holding photos."""
+        return self.filter(
+            status__in=[Submission.Status.ACCEPTED, Submission.Status.REJECTED],
+            reviewed_at__lt=now - timedelta(days=days),
+            photos_deleted_at__isnull=True,
+        )
+
 
 class Submission(models.Model):
     class Status(models.TextChoices):
@@ -70,6 +79,8 @@ class Submission(models.Model):
         editable=False,
         verbose_name=_("reviewed by"),
     )
+
+    photos_deleted_at = models.DateTimeField(_("photos deleted"), null=True, blank=True, editable=False)
 
     objects = SubmissionQuerySet.as_manager()
 
