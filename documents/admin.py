@@ -1,6 +1,7 @@
 """Staff review: the queue of submissions, photos inline, the PDF, accept / reject with a reason."""
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Value, When
 from django.http import HttpResponse
@@ -14,7 +15,7 @@ from django.utils.translation import ngettext
 
 from documents.errors import WARNINGS
 from documents.forms import RejectForm
-from documents.models import Photo, PhotoAccess, Submission
+from documents.models import DocumentRequest, Photo, PhotoAccess, Submission
 from documents.pdf import submission_pdf
 from documents.views import private_file_response
 
@@ -203,3 +204,50 @@ class PhotoAccessAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RequestStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Outstanding")), ("overdue", _("Overdue")), ("fulfilled", _("Fulfilled"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.open()
+        if self.value() == "overdue":
+            return queryset.overdue()
+        if self.value() == "fulfilled":
+            return queryset.filter(fulfilled_by__isnull=False)
+        return queryset
+
+
+@admin.register(DocumentRequest)
+class DocumentRequestAdmin(admin.ModelAdmin):
+    """Staff ask a client for a document; outstanding and overdue requests are one filter away."""
+
+    list_display = ("owner", "document_type", "due_date", "state", "created_by", "fulfilled_by")
+    list_filter = (RequestStateFilter, "document_type", "due_date")
+    search_fields = ("owner__username", "owner__email", "owner__last_name")
+    fields = ("owner", "document_type", "message", "due_date", "created_by", "fulfilled_by")
+    readonly_fields = ("created_by", "fulfilled_by")
+    list_select_related = ("owner", "created_by", "fulfilled_by")
+
+    @admin.display(description=_("state"))
+    def state(self, item):
+        if not item.is_open:
+            return _("Fulfilled")
+        if item.is_overdue:
+            return format_html('<strong class="overdue">{}</strong>', _("Overdue"))
+        return _("Outstanding")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":  # clients only; reviewers need no permission on user accounts for this
+            kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=False).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

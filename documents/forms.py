@@ -4,13 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from documents import conf
-from documents.models import DocumentType, RejectionReason
+from documents.models import DocumentRequest, DocumentType, RejectionReason
 
 FILES_FIELD = "photos"
 
 
 class UploadForm(forms.Form):
-    """Photos come from two inputs with the same name (camera and file picker): read as one list."""
+    """Photos come from two inputs with the same name (camera and file picker): read as one list.
+
+    `request` (hidden) names the client's open document request this submission answers.
+    """
+
+    request = forms.ModelChoiceField(queryset=DocumentRequest.objects.none(), required=False, widget=forms.HiddenInput)
 
     document_type = forms.ChoiceField(
         label=_("What are you sending?"), choices=DocumentType.choices, widget=forms.RadioSelect
@@ -21,6 +26,14 @@ class UploadForm(forms.Form):
         max_length=300,
         help_text=_("Needed for “Other document”, for example “bank statement March”."),
     )
+
+    def __init__(self, *args, owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owner is not None:
+            self.fields["request"].queryset = DocumentRequest.objects.open().filter(owner=owner)
+        self.fields["request"].error_messages["invalid_choice"] = _(
+            "This request has already been answered or is not yours. Choose the document type below."
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -203,3 +203,54 @@ class PhotoAccess(models.Model):
 def can_review(user):
     """Staff with the reviewers' permission (the "Document reviewers" group, or a superuser)."""
     return user.is_active and user.is_staff and user.has_perm("documents.view_submission")
+
+
+class DocumentRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(fulfilled_by__isnull=True)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class DocumentRequest(models.Model):
+    """Staff ask a client for a document; the client's next submission of it fulfils the request."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_requests", verbose_name=_("client")
+    )
+    document_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
+    message = models.TextField(
+        _("message to the client"), blank=True, help_text=_("Shown to the client with the request, e.g. which pages.")
+    )
+    due_date = models.DateField(_("due date"))
+    created_at = models.DateTimeField(_("requested"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False,
+        verbose_name=_("requested by"),
+    )
+    fulfilled_by = models.OneToOneField(
+        Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="fulfils", editable=False,
+        verbose_name=_("fulfilled by"),
+    )
+
+    objects = DocumentRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "created_at"]
+        verbose_name = _("document request")
+        verbose_name_plural = _("document requests")
+
+    def __str__(self):
+        return f"{self.get_document_type_display()} · {self.owner}"
+
+    @property
+    def is_open(self):
+        return self.fulfilled_by_id is None
+
+    @property
+    def is_overdue(self):
+        return self.is_open and self.due_date < timezone.localdate()
+
+    def get_send_url(self):
+        return reverse("documents:upload") + f"?request={self.pk}"

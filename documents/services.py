@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 
 from documents import imaging, storage
 from documents.errors import PhotoRefused
-from documents.models import Photo, Submission
+from documents.models import DocumentRequest, Photo, Submission
 
 logger = logging.getLogger(__name__)
 
@@ -58,17 +58,19 @@ def process_all(uploads):
     return staged, errors
 
 
-def create_submission(owner, document_type, note, uploads):
+def create_submission(owner, document_type, note, uploads, request=None):
+    """`request`: the open DocumentRequest this answers; without one, the oldest open request of
+    the same document type (if any) is fulfilled."""
     staged, errors = process_all(uploads)
     if errors:
         return Outcome(file_errors=errors)
     try:
-        return Outcome(submission=_store(owner, document_type, note, staged))
+        return Outcome(submission=_store(owner, document_type, note, staged, request))
     finally:
         _discard(staged)  # whatever is still in staging (after an error: everything)
 
 
-def _store(owner, document_type, note, staged):
+def _store(owner, document_type, note, staged, request=None):
     store = storage.private_storage()
     stored = []
     try:
@@ -89,6 +91,7 @@ def _store(owner, document_type, note, staged):
                             warnings=photo.warnings,
                             scores=photo.scores,
                         )
+                    _fulfil(owner, document_type, submission, request)
                 return submission
             except IntegrityError:
                 # A reference collision (1 in ~10^11) — start again with a fresh one.
@@ -98,6 +101,15 @@ def _store(owner, document_type, note, staged):
     except BaseException:
         _delete(store, stored)
         raise
+
+
+def _fulfil(owner, document_type, submission, request):
+    """Mark the request answered (in the submission's transaction); a request answered meanwhile is left."""
+    which = {"pk": request.pk} if request is not None else {"document_type": document_type}
+    target = DocumentRequest.objects.open().filter(owner=owner, **which).select_for_update().order_by("due_date", "created_at").first()
+    if target is not None:
+        target.fulfilled_by = submission
+        target.save(update_fields=["fulfilled_by"])
 
 
 def _save(store, path, stored):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from documents import conf, services, throttle, uploads
 from documents.errors import PhotoRefused, warning_dict
 from documents.forms import FILES_FIELD, UploadForm
-from documents.models import Photo, PhotoAccess, Submission, can_review
+from documents.models import DocumentRequest, Photo, PhotoAccess, Submission, can_review
 from portal import stores
 
 MULTIPART_OVERHEAD = 1024 * 1024
@@ -80,9 +80,10 @@ def _too_large_response(request):
     return render(request, "documents/upload.html", _upload_context(UploadForm(), [message], []), status=413)
 
 
-def _upload_context(form, general_errors, file_errors):
+def _upload_context(form, general_errors, file_errors, user=None):
     return {
         "form": form,
+        "open_requests": DocumentRequest.objects.open().filter(owner=user) if user else [],
         "general_errors": general_errors,
         "file_errors": file_errors,
         "max_files": conf.max_files(),
@@ -150,12 +151,12 @@ def upload(request):
 @csrf_protect
 def _upload(request, handler):
     if request.method == "GET":
-        return render(request, "documents/upload.html", _upload_context(UploadForm(), [], []))
+        return render(request, "documents/upload.html", _upload_context(_blank_form(request), [], [], request.user))
     if not throttle.allow("submit", request.user.pk):  # counted once CSRF has passed
         return _throttled(request)
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, owner=request.user)
     if not uploads.complete(handler):
-        return _interrupted(request, UploadForm(request.POST))
+        return _interrupted(request, UploadForm(request.POST, owner=request.user))
     valid = form.is_valid()
     skipped = _too_large_errors(handler)
     if valid and skipped and len(form.cleaned_data["photos"]) + len(skipped) > conf.max_files():
@@ -165,7 +166,9 @@ def _upload(request, handler):
         return _upload_failed(request, form, skipped)
     data = form.cleaned_data
     try:
-        outcome = services.create_submission(request.user, data["document_type"], data["note"].strip(), data["photos"])
+        outcome = services.create_submission(
+            request.user, data["document_type"], data["note"].strip(), data["photos"], request=data["request"]
+        )
     except stores.STORAGE_ERRORS as exc:  # full disk, object store gone…: services removed every file it wrote
         logger.error("document submission could not be stored: %s", getattr(exc, "strerror", None) or type(exc).__name__)
         return _storage_failed(request, form)
@@ -197,7 +200,17 @@ def _upload_failed(request, form, file_errors):
         general.append(_("Nothing was sent. Please choose your photos again, without the ones marked below."))
     elif request.FILES.getlist(FILES_FIELD):  # a browser cannot keep chosen files across a reload: say so
         general.append(_("Nothing was sent. After correcting the form, please choose your photos again."))
-    return render(request, "documents/upload.html", _upload_context(form, general, file_errors), status=400)
+    return render(request, "documents/upload.html", _upload_context(form, general, file_errors, request.user), status=400)
+
+
+def _blank_form(request):
+    """The empty form; ?request=<id> of one of the client's open requests answers that request."""
+    raw = request.GET.get("request", "")
+    chosen = DocumentRequest.objects.open().filter(owner=request.user, pk=raw).first() if raw.isdigit() else None
+    initial = {"request": chosen.pk, "document_type": chosen.document_type} if chosen else {}
+    form = UploadForm(initial=initial, owner=request.user)
+    form.chosen_request = chosen
+    return form
 
 
 def submission_json(submission):

@@ -240,6 +240,8 @@
     var type = form.querySelector("input[name=document_type]:checked");
     if (type) { data.append("document_type", type.value); }
     data.append("note", form.querySelector("[name=note]").value);
+    var answering = form.querySelector("input[name=request]");
+    if (answering && answering.value) { data.append("request", answering.value); }
     items.forEach(function (item) { data.append("photos", item.file, item.file.name); });
     var xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
