@@ -55,11 +55,6 @@ def dark_threshold():
     return get("DOCUMENTS_DARK_THRESHOLD", 60.0)
 
 
-def glare_fraction():
-    """Share of burnt-out pixels (≥ 250) above which the client is warned about glare."""
-    return get("DOCUMENTS_GLARE_FRACTION", 0.25)
-
-
 def bright_threshold():
     """Mean brightness above which the client is warned that the photo is overexposed."""
     return get("DOCUMENTS_BRIGHT_THRESHOLD", 235.0)
@@ -79,7 +74,8 @@ def thresholds():
     return {
         "dark": dark_threshold(),
         "blur": blur_threshold(),
-        "glare": glare_fraction(),
+        "glare_spot": glare_spot_fraction(),
+        "motion": motion_balance(),
         "bright": bright_threshold(),
         "faded_ink": faded_ink_level(),
     }
@@ -99,3 +95,13 @@ def max_scans():
 def retention_days():
     """Photos of a reviewed submission are deleted this many days after the decision (default 90)."""
     return get("DOCUMENTS_RETENTION_DAYS", 90)
+
+
+def glare_spot_fraction():
+    """A washed-out spot covering at least this share of the page gives the glare warning (default 3 %)."""
+    return get("DOCUMENTS_GLARE_SPOT_FRACTION", 0.03)
+
+
+def motion_balance():
+    """Weakest/strongest directional gradient energy under which a photo is refused as motion-blurred."""
+    return get("DOCUMENTS_MOTION_BALANCE", 0.15)

@@ -48,6 +48,10 @@ REFUSALS = {
         _("The photo is blurred, so the text may not be readable."),
         _("Hold the phone still with both hands, tap the document on the screen to focus, and take the photo again."),
     ),
+    "motion_blurred": (
+        _("The photo is smeared because the phone moved, so the text may not be readable."),
+        _("Rest your elbows on the table, hold the phone still with both hands and take the photo again."),
+    ),
     "dark": (
         _("The photo is too dark."),
         _("Use even light without shadow, for example daylight near a window, and take the photo again."),
