@@ -91,6 +91,10 @@ class PhotoRefused(Exception):
         return {"code": self.code, "message": self.message, "advice": self.advice}
 
 
-def warning_dict(code):
+def warning_dict(code, scores=None):
+    """A warning for JSON; glare also carries `box`, the spot as [left, top, right, bottom] page fractions."""
     message, advice = WARNINGS[code]
-    return {"code": code, "message": str(message), "advice": str(advice)}
+    warning = {"code": code, "message": str(message), "advice": str(advice)}
+    if code == "glare" and scores and scores.get("glare_box"):
+        warning["box"] = scores["glare_box"]
+    return warning

@@ -137,6 +137,15 @@ class Photo(models.Model):
     def __str__(self):
         return f"{self.submission.reference} #{self.position}"
 
+    @property
+    def glare_box(self):
+        """The washed-out spot as SVG coordinates in a 0–1 square (x, y, width, height), or None."""
+        box = self.scores.get("glare_box") if "glare" in self.warnings else None
+        if not box:
+            return None
+        left, top, right, bottom = box
+        return {"x": left, "y": top, "width": round(right - left, 3), "height": round(bottom - top, 3)}
+
     def get_thumbnail_url(self):
         return reverse(
             "documents:thumbnail", kwargs={"reference": self.submission.reference, "position": self.position}

@@ -120,6 +120,7 @@ def _js_texts():
         "cancelled": _("Sending was cancelled. Nothing was sent."),
         "serverError": _("Something went wrong. Nothing was sent; please try again."),
         "checkFailed": _("This photo could not be checked now; it will be checked when you send it."),
+        "marked": _("The washed-out area is marked."),
         "count": _("%(count)s of %(max)s photos"),
         "max": conf.max_files(),
     }
@@ -228,7 +229,7 @@ def submission_json(submission):
                 "width": photo.width,
                 "height": photo.height,
                 "thumbnail_url": photo.get_thumbnail_url(),
-                "warnings": [warning_dict(code) for code in photo.warnings],
+                "warnings": [warning_dict(code, photo.scores) for code in photo.warnings],
             }
             for photo in submission.photos.all()
         ],
@@ -269,7 +270,7 @@ def _check(request, handler):
     finally:
         files[0].close()
     return JsonResponse({"ok": True, "width": checked.width, "height": checked.height,
-                         "warnings": [warning_dict(code) for code in checked.warnings]})
+                         "warnings": [warning_dict(code, checked.scores) for code in checked.warnings]})
 
 
 @client_required

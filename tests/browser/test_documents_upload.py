@@ -218,3 +218,30 @@ def test_rejected_submission_fits_a_phone_screen_in_german(browser, live_server,
     assert no_horizontal_scroll(page)
     page.screenshot(path="/tmp/documents-rejected-de.png", full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_glare_spot_is_marked_on_the_preview_and_retaken(browser, live_server, photo_files, lang, tmp_path):
+    """The client sees their photo with the washed-out spot outlined, retakes it, and the mark goes."""
+    glare = tmp_path / "glare.jpg"
+    glare.write_bytes(samples.encode(samples.photo(samples.text_page(1240, 1754, seed=4), spot=0.1)))
+    user = get_user_model().objects.create_user(f"glare-{lang}", password="unused-password-1")
+    context = signed_in_context(browser, live_server, user)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/{lang}/documents/")
+    page.locator("#file-input").set_input_files([str(glare)])
+    item = page.locator("#photo-list > li").first
+    expect(item).to_have_class(re.compile("state-warning"))
+    mark = item.locator("svg.problem-area-preview rect.problem-mark")
+    expect(mark).to_have_count(1)
+    box = mark.bounding_box()
+    preview = item.locator("svg.problem-area-preview").bounding_box()
+    assert box["x"] < preview["x"] + 0.6 * preview["width"] < box["x"] + box["width"]  # the spot is at 60 % across
+    assert no_horizontal_scroll(page)
+    page.screenshot(path=f"/tmp/documents-glare-marked-{lang}.png", full_page=True)
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name=TEXT[lang]["again"].replace("2", "1")).click()
+    chooser.value.set_files(photo_files["page1"])
+    expect(item).to_contain_text(TEXT[lang]["ok"])
+    expect(item.locator("svg.problem-area-preview")).to_have_count(0)
+    context.close()

@@ -205,3 +205,8 @@ def exif_mutations(count, seed=11):
             data[start + 6 + rng.randrange(len(raw) - 6)] = rng.randrange(256)
         mutated.append(bytes(data))
     return mutated
+
+
+def glare_spot_jpeg():
+    """A page with a washed-out spot over 10 % of it (centred 60 % across, 40 % down)."""
+    return jpeg(samples.photo(page(), spot=0.1))

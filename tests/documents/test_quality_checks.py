@@ -51,3 +51,35 @@ def test_sharp_and_slightly_soft_pages_pass(size):
     for image in (page(size), page(size, blur=1)):
         verdict = quality.assess(image, conf.thresholds())
         assert verdict.refusal == "" and verdict.scores["balance"] > 0.3
+
+
+@pytest.mark.django_db
+def test_the_check_tells_where_the_glare_is(signed_in, samples):
+    from django.urls import reverse
+
+    from tests.documents.conftest import upload
+
+    response = signed_in.post(reverse("documents:check"), {"photos": upload(samples.glare_spot_jpeg)},
+                              HTTP_ACCEPT="application/json")
+    warning = response.json()["warnings"][0]
+    assert warning["code"] == "glare"
+    left, top, right, bottom = warning["box"]
+    assert left < 0.6 < right and top < 0.4 < bottom
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "The washed-out area is marked."), ("de", "Der überbelichtete Bereich ist markiert.")])
+@pytest.mark.django_db
+def test_the_submission_page_marks_the_glare_spot_on_the_photo(signed_in, samples, lang, label):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from documents.models import Submission
+    from tests.documents.conftest import upload
+
+    signed_in.post(reverse("documents:upload"), {"document_type": "address", "photos": [upload(samples.glare_spot_jpeg)]})
+    submission = Submission.objects.get()
+    with translation.override(lang):
+        html = signed_in.get(submission.get_absolute_url()).content.decode()
+    assert f'class="problem-area" viewBox="0 0 1 1" preserveAspectRatio="none" role="img" aria-label="{label}"' in html
+    box = submission.photos.get().glare_box
+    assert f'<rect x="{box["x"]}" y="{box["y"]}"' in html

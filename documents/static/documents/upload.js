@@ -61,13 +61,39 @@
     if (noteRow && other) { noteRow.hidden = !other.checked && !noteRow.querySelector(".errorlist"); }
   }
 
+  // The photo with its problem area (a glare spot) outlined: one SVG, so the mark sits exactly on the photo.
+  function markedPreview(item, index) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 " + item.width + " " + item.height);
+    svg.setAttribute("class", "problem-area-preview");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", fmt(texts.photo, {number: index + 1}) + ". " + texts.marked);
+    var image = document.createElementNS(ns, "image");
+    image.setAttribute("href", item.url);
+    image.setAttribute("width", item.width);
+    image.setAttribute("height", item.height);
+    image.setAttribute("preserveAspectRatio", "none");
+    svg.appendChild(image);
+    var rect = document.createElementNS(ns, "rect");
+    rect.setAttribute("x", item.box[0] * item.width);
+    rect.setAttribute("y", item.box[1] * item.height);
+    rect.setAttribute("width", (item.box[2] - item.box[0]) * item.width);
+    rect.setAttribute("height", (item.box[3] - item.box[1]) * item.height);
+    rect.setAttribute("class", "problem-mark");
+    svg.appendChild(rect);
+    return svg;
+  }
+
   function render() {
     list.textContent = "";
     items.forEach(function (item, index) {
       var li = el("li", "photo-item state-" + item.state);
       li.dataset.name = item.file.name;
       var figure = el("div", "photo-preview");
-      if (item.url) {
+      if (item.url && item.box) {
+        figure.appendChild(markedPreview(item, index));
+      } else if (item.url) {
         var img = document.createElement("img");
         img.alt = fmt(texts.photo, {number: index + 1});
         img.src = item.url;
@@ -145,6 +171,10 @@
           item.state = "warning";
           item.message = answer.warnings.map(function (w) { return w.message; }).join(" ");
           item.advice = answer.warnings.map(function (w) { return w.advice; }).join(" ");
+          var marked = answer.warnings.filter(function (w) { return w.box; })[0];
+          item.box = marked ? marked.box : null;
+          item.width = answer.width;
+          item.height = answer.height;
         } else {
           item.state = "ok";
         }
