@@ -32,8 +32,9 @@ def max_pixels():
 
 
 def max_side():
-    """Stored photos are downscaled to at most this many pixels on the long side."""
-    return get("DOCUMENTS_MAX_SIDE", 3000)
+    """Stored photos are downscaled to at most this many pixels on the long side (3508: the long
+    side of an A4 page at 300 dpi, the resolution identity services ask for)."""
+    return get("DOCUMENTS_MAX_SIDE", 3508)
 
 
 def thumbnail_side():
@@ -105,3 +106,8 @@ def glare_spot_fraction():
 def motion_balance():
     """Weakest/strongest directional gradient energy under which a photo is refused as motion-blurred."""
     return get("DOCUMENTS_MOTION_BALANCE", 0.15)
+
+
+def parallel_photos():
+    """Photos of one submission decoded at the same time, each in its own sandboxed child (default 2)."""
+    return get("DOCUMENTS_PARALLEL_PHOTOS", 2)
