@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from documents.errors import WARNINGS
+from documents.errors import REFUSALS, WARNINGS
 from documents.forms import RejectForm
 from documents.models import DocumentRequest, Photo, PhotoAccess, Submission
 from documents.pdf import submission_pdf
@@ -60,9 +60,12 @@ class PhotoInline(admin.TabularInline):
     @admin.display(description=_("quality warnings"))
     def quality_warnings(self, photo):
         """The warnings in the reviewer's language, not their codes."""
-        return format_html_join(
-            "", "<p>{}</p>", ((WARNINGS[code][0] if code in WARNINGS else code,) for code in photo.warnings)
-        ) or "–"
+        lines = format_html_join(
+            "", "<p>{}</p>", ((WARNINGS[code][0] if code in WARNINGS else REFUSALS.get(code, (code,))[0],) for code in photo.warnings)
+        )
+        if photo.sent_anyway:
+            lines += format_html("<p><strong>{}</strong> {}</p>", _("Sent anyway by the client:"), photo.client_note)
+        return lines or "–"
 
     @admin.display(description=_("quality scores"))
     def quality_scores(self, photo):

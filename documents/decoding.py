@@ -121,7 +121,9 @@ def process(data, p):
     kind = p["kind"]
     image = decode(data, kind, p)
     verdict = quality.assess(image, p["thresholds"])
-    if verdict.refusal:
+    if verdict.refusal and p.get("accept_poor") and verdict.refusal in p.get("overridable", ()):
+        verdict.warnings.insert(0, verdict.refusal)  # sent anyway: kept, flagged for staff
+    elif verdict.refusal:
         raise Refused(verdict.refusal, scores=verdict.scores)
     width, height = image.size
     if p["keep"]:

@@ -58,6 +58,9 @@ REFUSALS = {
     ),
 }
 
+# Refusals a client may overrule after two tries with the same page (the photo is poor, not hostile).
+OVERRIDABLE = frozenset({"blurred", "motion_blurred", "dark"})
+
 WARNINGS = {
     "glare": (
         _("Part of the photo is washed out by glare."),
@@ -93,7 +96,7 @@ class PhotoRefused(Exception):
 
 def warning_dict(code, scores=None):
     """A warning for JSON; glare also carries `box`, the spot as [left, top, right, bottom] page fractions."""
-    message, advice = WARNINGS[code]
+    message, advice = WARNINGS[code] if code in WARNINGS else REFUSALS[code]  # a refusal sent anyway
     warning = {"code": code, "message": str(message), "advice": str(advice)}
     if code == "glare" and scores and scores.get("glare_box"):
         warning["box"] = scores["glare_box"]

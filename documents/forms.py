@@ -27,6 +27,14 @@ class UploadForm(forms.Form):
         help_text=_("Needed for “Other document”, for example “bank statement March”."),
     )
 
+    anyway = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, choices=[(str(i), str(i)) for i in range(100)], widget=forms.MultipleHiddenInput
+    )
+    anyway_note = forms.CharField(
+        label=_("Note for our staff"), required=False, max_length=300,
+        help_text=_("Why this photo cannot be taken better, for example “the original is faded”."),
+    )
+
     def __init__(self, *args, owner=None, **kwargs):
         super().__init__(*args, **kwargs)
         if owner is not None:
@@ -39,6 +47,8 @@ class UploadForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("document_type") == DocumentType.OTHER and not cleaned.get("note", "").strip():
             self.add_error("note", _("Tell us which document you are sending."))
+        if cleaned.get("anyway") and not cleaned.get("anyway_note", "").strip():
+            self.add_error("anyway_note", _("Tell our staff why you are sending a photo that did not pass the check."))
         uploads = self.files.getlist(FILES_FIELD) if self.files else []
         uploads = [upload for upload in uploads if upload is not None]
         limit = conf.max_files()

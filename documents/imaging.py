@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from documents import conf
-from documents.errors import PhotoRefused
+from documents.errors import OVERRIDABLE, PhotoRefused
 from portal import sandbox
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,7 @@ class ProcessedPhoto:
     source_format: str
     scores: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+    client_note: str = ""  # the client's note when sent anyway (set by services)
 
     def discard(self):
         for path in (self.image_path, self.thumbnail_path):
@@ -111,10 +112,12 @@ def _detect(upload):
     return kind
 
 
-def _params(kind, image_path, thumbnail_path, keep):
+def _params(kind, image_path, thumbnail_path, keep, accept_poor=False):
     return {
         "kind": kind,
         "keep": keep,
+        "accept_poor": accept_poor,
+        "overridable": sorted(OVERRIDABLE),
         "image_path": str(image_path) if image_path else None,
         "thumbnail_path": str(thumbnail_path) if thumbnail_path else None,
         "max_file_bytes": conf.max_file_bytes(),
@@ -144,10 +147,13 @@ def _staged_file(staging):
     return Path(name)
 
 
-def process_photo(upload, staging: Path, keep=True) -> ProcessedPhoto:
+def process_photo(upload, staging: Path, keep=True, accept_poor=False) -> ProcessedPhoto:
     """Check and convert one upload; raises PhotoRefused with a code for the client.
 
     keep=False only checks (the instant check of the page): nothing is written.
+    accept_poor=True keeps a photo the quality checks would refuse (blurred,
+    motion-blurred, dark: errors.OVERRIDABLE), its refusal code first among its
+    warnings; the client sends it anyway after two tries. Nothing else is waived.
     """
     _check_size(upload)
     kind = _detect(upload)
@@ -155,7 +161,7 @@ def process_photo(upload, staging: Path, keep=True) -> ProcessedPhoto:
     photo = ProcessedPhoto(*paths, width=0, height=0, source_format=kind)
     try:
         with _source(upload) as source:
-            answer = sandbox.run("documents.decoding", _params(kind, *paths, keep), source)
+            answer = sandbox.run("documents.decoding", _params(kind, *paths, keep, accept_poor), source)
         if "write_error" in answer:
             raise OSError(answer["write_error"], os.strerror(answer["write_error"]))
         if not answer["ok"]:

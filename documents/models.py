@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from documents.errors import OVERRIDABLE
 from documents.storage import private_storage
 
 # No 0/O, 1/I/L, U: easy to read out on the phone and to type.
@@ -127,6 +128,10 @@ class Photo(models.Model):
     source_format = models.CharField(_("original format"), max_length=10)
     warnings = models.JSONField(_("quality warnings"), default=list, blank=True)
     scores = models.JSONField(_("quality scores"), default=dict, blank=True)
+    client_note = models.CharField(
+        _("client's note"), max_length=300, blank=True,
+        help_text=_("Why the client sent this photo although a quality check refused it twice."),
+    )
 
     class Meta:
         ordering = ["submission", "position"]
@@ -136,6 +141,11 @@ class Photo(models.Model):
 
     def __str__(self):
         return f"{self.submission.reference} #{self.position}"
+
+    @property
+    def sent_anyway(self):
+        """The refusal the client overruled (blurred, motion_blurred, dark), or ""."""
+        return next((code for code in self.warnings if code in OVERRIDABLE), "")
 
     @property
     def glare_box(self):

@@ -39,7 +39,7 @@ def check_photo(upload):
     return imaging.process_photo(upload, storage.staging_dir(), keep=False)
 
 
-def process_all(uploads):
+def process_all(uploads, anyway=frozenset()):
     """Process every upload to staging; returns (staged, errors). On errors nothing stays staged.
 
     Each photo is decoded in its own sandboxed child process; up to
@@ -55,7 +55,7 @@ def process_all(uploads):
         upload = uploads[index]
         try:
             with translation.override(language):
-                outcomes[index] = imaging.process_photo(upload, staging)
+                outcomes[index] = imaging.process_photo(upload, staging, accept_poor=index in anyway)
         except PhotoRefused as refused:
             with translation.override(language):
                 outcomes[index] = {"index": index, "name": _display_name(upload), **refused.as_dict()}
@@ -77,13 +77,17 @@ def process_all(uploads):
     return staged, errors
 
 
-def create_submission(owner, document_type, note, uploads, request=None):
+def create_submission(owner, document_type, note, uploads, request=None, anyway=frozenset(), anyway_note=""):
     """`request`: the open DocumentRequest this answers; without one, the oldest open request of
-    the same document type (if any) is fulfilled."""
-    staged, errors = process_all(uploads)
+    the same document type (if any) is fulfilled. `anyway`: positions (from 0) of photos the client
+    sends although a quality check refused them, with `anyway_note` for staff."""
+    staged, errors = process_all(uploads, anyway)
     if errors:
         return Outcome(file_errors=errors)
     try:
+        for index in anyway:
+            if index < len(staged):
+                staged[index].client_note = anyway_note
         return Outcome(submission=_store(owner, document_type, note, staged, request))
     finally:
         _discard(staged)  # whatever is still in staging (after an error: everything)
@@ -109,6 +113,7 @@ def _store(owner, document_type, note, staged, request=None):
                             source_format=photo.source_format,
                             warnings=photo.warnings,
                             scores=photo.scores,
+                            client_note=photo.client_note,
                         )
                     _fulfil(owner, document_type, submission, request)
                 return submission

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from documents import conf, services, throttle, uploads
-from documents.errors import PhotoRefused, warning_dict
+from documents.errors import OVERRIDABLE, PhotoRefused, warning_dict
 from documents.forms import FILES_FIELD, UploadForm
 from documents.models import DocumentRequest, Photo, PhotoAccess, Submission, can_review
 from portal import stores
@@ -121,6 +121,11 @@ def _js_texts():
         "serverError": _("Something went wrong. Nothing was sent; please try again."),
         "checkFailed": _("This photo could not be checked now; it will be checked when you send it."),
         "marked": _("The washed-out area is marked."),
+        "anyway": _("Send this photo anyway"),
+        "anywayLabel": _("Send photo %(number)s anyway"),
+        "anywayChosen": _("Will be sent anyway, with your note for our staff."),
+        "anywayNote": _("Tell our staff why you are sending a photo that did not pass the check."),
+        "overridable": sorted(OVERRIDABLE),
         "count": _("%(count)s of %(max)s photos"),
         "max": conf.max_files(),
     }
@@ -168,7 +173,8 @@ def _upload(request, handler):
     data = form.cleaned_data
     try:
         outcome = services.create_submission(
-            request.user, data["document_type"], data["note"].strip(), data["photos"], request=data["request"]
+            request.user, data["document_type"], data["note"].strip(), data["photos"], request=data["request"],
+            anyway=frozenset(data["anyway"]), anyway_note=data["anyway_note"].strip(),
         )
     except stores.STORAGE_ERRORS as exc:  # full disk, object store gone…: services removed every file it wrote
         logger.error("document submission could not be stored: %s", getattr(exc, "strerror", None) or type(exc).__name__)
