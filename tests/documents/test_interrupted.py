@@ -94,9 +94,9 @@ def test_large_uploads_are_written_to_the_staging_folder(signed_in, samples, pri
     seen = []
     real = services.process_all
 
-    def spy(uploads):
+    def spy(uploads, *args):
         seen.extend(os.path.dirname(item.temporary_file_path()) for item in uploads)
-        return real(uploads)
+        return real(uploads, *args)
 
     monkeypatch.setattr(services, "process_all", spy)
     body = body_of(samples)
