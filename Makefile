@@ -28,14 +28,11 @@ setup: install chromium
 	$(PY) manage.py regenerate_kb2260_figures --only-if-drawn
 	$(PY) manage.py documents_clean_staging --older-than 60
 
-## run: serve the portal on http://$(HOST):$(PORT) with SQLite, plus one probe per port (4000, 4001)
-run: setup
-	@echo "Serving on http://$(HOST):$(PORT)/ with connectivity probes on ports 4000 and 4001 (Ctrl-C stops all)"
-	@ORIGINS=http://$(HOST):$(PORT),http://localhost:$(PORT); \
-	$(PY) manage.py run_probe --host $(HOST) --ports 4000 --allowed-origins $$ORIGINS & P1=$$!; \
-	$(PY) manage.py run_probe --host $(HOST) --ports 4001 --allowed-origins $$ORIGINS & P2=$$!; \
-	trap 'kill $$P1 $$P2 2>/dev/null; wait' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn portal.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+## run: serve the portal on http://$(HOST):$(PORT) with SQLite: nginx (buffers request bodies, serves
+## /static/) in front of one gunicorn node (2 sync workers, 127.0.0.1:8001), plus one probe per port
+## (4000, 4001). The same scripts/cluster.py and nginx template as `make cluster`. Ctrl-C stops all.
+run: setup cluster-packages
+	CLUSTER_HOST=$(HOST) CLUSTER_PORT=$(PORT) $(PY) scripts/cluster.py --embedded --skip-setup
 
 ## chromium: Debian's Chromium for the browser tests (never a downloaded browser), fonts for the
 ## drawn figures, poppler-utils to read printed PDFs in tests, gettext for `make messages`
@@ -62,8 +59,8 @@ cluster-packages:
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-## test: the whole suite, browser tests included (SQLite unless DATABASE_URL is set)
-test: install chromium
+## test: the whole suite, browser tests included (SQLite unless DATABASE_URL is set); nginx for the slow-client test
+test: install chromium cluster-packages
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run

@@ -1,29 +1,46 @@
-"""Figure images: upload checks and responsive renditions made with Pillow.
+"""Figure images: upload checks and responsive renditions.
 
-Renditions (several widths, WebP plus a JPEG fallback) are written once per
-source image under a name derived from it; saving a figure again reuses the
-files that already exist, so nothing is resized per request.
+Uploaded figures are decoded only in a sandboxed child process
+(articles/figure_decoding.py through portal/sandbox.py, the same CPU, memory
+and time limits as document photos), for the upload check as for the
+renditions: a hostile image cannot hurt the web worker. Renditions (several
+widths, WebP plus a JPEG fallback) are written once per source image under
+a name derived from it; saving a figure again reuses the files that already
+exist, so nothing is resized per request.
 """
 
 import io
-import warnings
-from pathlib import PurePosixPath
+import tempfile
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
-RENDITION_FORMATS = (
-    ("webp", "WEBP", {"quality": 80, "method": 4}),
-    ("jpeg", "JPEG", {"quality": 82, "optimize": True, "progressive": True}),
-)
+from portal import sandbox
+
+FORMATS = ["PNG", "JPEG", "WEBP"]
+RENDITION_EXTENSIONS = (("webp", "webp"), ("jpeg", "jpg"))  # key in the description, file extension
+
+
+def _decode(source, widths=(), out_dir=None):
+    """Decode in the sandbox (and make renditions); returns the child's answer."""
+    params = {
+        "formats": FORMATS,
+        "max_pixels": settings.FIGURE_MAX_PIXELS,
+        "max_decoded_bytes": getattr(settings, "FIGURE_MAX_DECODED_BYTES", 4 * settings.FIGURE_MAX_PIXELS),
+        "max_scans": getattr(settings, "FIGURE_MAX_JPEG_SCANS", 100),
+        "widths": list(widths),
+        "out_dir": str(out_dir) if out_dir else None,
+    }
+    return sandbox.run("articles.figure_decoding", params, source)
 
 
 def validate_figure_image(upload):
-    """Refuse files that are not images, too large, or decompression bombs."""
+    """Refuse files that are not PNG/JPEG/WebP images, too large, or too costly to decode."""
     if upload is None:
         return
     size = getattr(upload, "size", None)
@@ -32,32 +49,24 @@ def validate_figure_image(upload):
             _("The image is too large (%(size)s MB). Upload a file of at most %(limit)s MB.")
             % {"size": round(size / 1_048_576, 1), "limit": settings.FIGURE_MAX_UPLOAD_BYTES // 1_048_576}
         )
+    upload.seek(0)
+    too_complex = _("This image takes too much work to open. Upload a normal screenshot or photo.")
     try:
-        upload.seek(0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload)
-        with image:
-            width, height = image.size
-            if width * height > settings.FIGURE_MAX_PIXELS:
-                raise ValidationError(
-                    _("The image has too many pixels (%(width)s × %(height)s). Use at most %(limit)s megapixels.")
-                    % {"width": width, "height": height, "limit": settings.FIGURE_MAX_PIXELS // 1_000_000}
-                )
-            if image.format not in {"PNG", "JPEG", "WEBP"}:
-                raise ValidationError(_("Upload a PNG, JPEG or WebP image."))
-            image.verify()
-    except ValidationError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(
-            _("The image has too many pixels. Use at most %(limit)s megapixels.")
-            % {"limit": settings.FIGURE_MAX_PIXELS // 1_000_000}
-        ) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(_("This file is not an image we can read. Upload a PNG, JPEG or WebP image.")) from None
+        answer = _decode(upload.read())
+    except sandbox.LimitExceeded:
+        raise ValidationError(too_complex) from None
     finally:
         upload.seek(0)
+    if answer["ok"]:
+        return
+    if answer["code"] == "too_complex":
+        raise ValidationError(too_complex)
+    if answer["code"] == "too_many_pixels":
+        raise ValidationError(
+            _("The image has too many pixels (%(width)s × %(height)s). Use at most %(limit)s megapixels.")
+            % {"width": answer["width"], "height": answer["height"], "limit": settings.FIGURE_MAX_PIXELS // 1_000_000}
+        )
+    raise ValidationError(_("This file is not an image we can read. Upload a PNG, JPEG or WebP image."))
 
 
 def _rendition_name(source_name, width, extension):
@@ -66,31 +75,30 @@ def _rendition_name(source_name, width, extension):
 
 
 def renditions_for_image(image_field_file):
-    """Make (or reuse) the renditions of one stored image; return their description."""
+    """Make (or reuse) the renditions of one stored image; return their description.
+
+    Only the header is read here (for the size); pixels are decoded in the
+    sandbox, and only when a rendition is missing.
+    """
     name = image_field_file.name
-    with default_storage.open(name, "rb") as handle, Image.open(handle) as source:
-        source.load()
-        original_width, original_height = source.size
-        base = source.convert("RGBA") if source.mode in ("P", "LA", "RGBA") else source.convert("RGB")
+    with default_storage.open(name, "rb") as handle:
+        data = handle.read()
+    with Image.open(io.BytesIO(data)) as header:
+        original_width, original_height = header.size
     widths = sorted({min(width, original_width) for width in settings.FIGURE_RENDITION_WIDTHS})
-    sources = {extension: [] for extension, _fmt, _opts in RENDITION_FORMATS}
-    for width in widths:
-        height = round(original_height * width / original_width)
-        resized = None
-        for extension, pil_format, options in RENDITION_FORMATS:
-            target = _rendition_name(name, width, "jpg" if extension == "jpeg" else extension)
-            if not default_storage.exists(target):
-                if resized is None:
-                    resized = base.resize((width, height), Image.Resampling.LANCZOS) if width != original_width else base.copy()
-                image = resized
-                if pil_format == "JPEG" and image.mode != "RGB":
-                    flattened = Image.new("RGB", image.size, (255, 255, 255))
-                    flattened.paste(image, mask=image.getchannel("A") if "A" in image.getbands() else None)
-                    image = flattened
-                buffer = io.BytesIO()
-                image.save(buffer, pil_format, **options)
-                default_storage.save(target, ContentFile(buffer.getvalue()))
-            sources[extension].append([width, default_storage.url(target)])
+    targets = {(width, extension): _rendition_name(name, width, extension) for width in widths
+               for _key, extension in RENDITION_EXTENSIONS}
+    missing = {key: target for key, target in targets.items() if not default_storage.exists(target)}
+    if missing:
+        with tempfile.TemporaryDirectory(prefix="renditions-", dir=_scratch()) as out_dir:
+            answer = _decode(data, widths, out_dir)
+            if not answer["ok"]:
+                raise ValueError(f"stored figure {name} cannot be decoded: {answer['code']}")
+            made = {(width, extension): path for width, extension, path in answer["files"]}
+            for key, target in missing.items():
+                default_storage.save(target, ContentFile(Path(made[key]).read_bytes()))
+    sources = {key: [[width, default_storage.url(targets[width, extension])] for width in widths]
+               for key, extension in RENDITION_EXTENSIONS}
     largest = widths[-1]
     return {
         "width": largest,
@@ -98,6 +106,12 @@ def renditions_for_image(image_field_file):
         "sources": sources,
         "original": default_storage.url(name),
     }
+
+
+def _scratch():
+    path = Path(settings.STAGING_ROOT) / "renditions"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
 
 
 def build_renditions(figure):

@@ -1,6 +1,7 @@
 """Staff review: the queue of submissions, photos inline, the PDF, accept / reject with a reason."""
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Value, When
 from django.http import HttpResponse
@@ -12,9 +13,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from documents.errors import WARNINGS
+from documents.errors import REFUSALS, WARNINGS
 from documents.forms import RejectForm
-from documents.models import Photo, Submission
+from documents.models import DocumentRequest, Photo, PhotoAccess, Submission
 from documents.pdf import submission_pdf
 from documents.views import private_file_response
 
@@ -59,9 +60,12 @@ class PhotoInline(admin.TabularInline):
     @admin.display(description=_("quality warnings"))
     def quality_warnings(self, photo):
         """The warnings in the reviewer's language, not their codes."""
-        return format_html_join(
-            "", "<p>{}</p>", ((WARNINGS[code][0] if code in WARNINGS else code,) for code in photo.warnings)
-        ) or "–"
+        lines = format_html_join(
+            "", "<p>{}</p>", ((WARNINGS[code][0] if code in WARNINGS else REFUSALS.get(code, (code,))[0],) for code in photo.warnings)
+        )
+        if photo.sent_anyway:
+            lines += format_html("<p><strong>{}</strong> {}</p>", _("Sent anyway by the client:"), photo.client_note)
+        return lines or "–"
 
     @admin.display(description=_("quality scores"))
     def quality_scores(self, photo):
@@ -126,13 +130,14 @@ class SubmissionAdmin(admin.ModelAdmin):
         return own + super().get_urls()
 
     def _get_viewable(self, request, pk):
-        submission = get_object_or_404(Submission, pk=pk)
+        submission = get_object_or_404(Submission.objects.select_related("owner"), pk=pk)
         if not self.has_view_permission(request, submission):
             raise PermissionDenied
         return submission
 
     def pdf_view(self, request, pk):
         submission = self._get_viewable(request, pk)
+        PhotoAccess.record(request.user, submission, PhotoAccess.Kind.PDF)
         response = HttpResponse(submission_pdf(submission), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{submission.reference}.pdf"'
         response["Cache-Control"] = "private, no-store"
@@ -141,6 +146,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     def photo_view(self, request, pk, position):
         submission = self._get_viewable(request, pk)
         photo = get_object_or_404(Photo, submission=submission, position=position)
+        PhotoAccess.record(request.user, submission, PhotoAccess.Kind.PHOTO, position)
         return private_file_response(photo.image, filename=f"{submission.reference}-{position}.jpg")
 
     @admin.action(description=_("Accept selected submissions"), permissions=["change"])
@@ -182,3 +188,69 @@ class SubmissionAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/documents/reject.html", context)
+
+
+@admin.register(PhotoAccess)
+class PhotoAccessAdmin(admin.ModelAdmin):
+    """Read-only: who looked at which client's photos, and when."""
+
+    list_display = ("created_at", "staff_username", "client_username", "reference", "kind", "position")
+    list_filter = ("kind", "created_at")
+    search_fields = ("staff_username", "client_username", "reference")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RequestStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Outstanding")), ("overdue", _("Overdue")), ("fulfilled", _("Fulfilled"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.open()
+        if self.value() == "overdue":
+            return queryset.overdue()
+        if self.value() == "fulfilled":
+            return queryset.filter(fulfilled_by__isnull=False)
+        return queryset
+
+
+@admin.register(DocumentRequest)
+class DocumentRequestAdmin(admin.ModelAdmin):
+    """Staff ask a client for a document; outstanding and overdue requests are one filter away."""
+
+    list_display = ("owner", "document_type", "due_date", "state", "created_by", "fulfilled_by")
+    list_filter = (RequestStateFilter, "document_type", "due_date")
+    search_fields = ("owner__username", "owner__email", "owner__last_name")
+    fields = ("owner", "document_type", "message", "due_date", "created_by", "fulfilled_by")
+    readonly_fields = ("created_by", "fulfilled_by")
+    list_select_related = ("owner", "created_by", "fulfilled_by")
+
+    @admin.display(description=_("state"))
+    def state(self, item):
+        if not item.is_open:
+            return _("Fulfilled")
+        if item.is_overdue:
+            return format_html('<strong class="overdue">{}</strong>', _("Overdue"))
+        return _("Outstanding")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":  # clients only; reviewers need no permission on user accounts for this
+            kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=False).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -32,8 +32,9 @@ def max_pixels():
 
 
 def max_side():
-    """Stored photos are downscaled to at most this many pixels on the long side."""
-    return get("DOCUMENTS_MAX_SIDE", 3000)
+    """Stored photos are downscaled to at most this many pixels on the long side (3508: the long
+    side of an A4 page at 300 dpi, the resolution identity services ask for)."""
+    return get("DOCUMENTS_MAX_SIDE", 3508)
 
 
 def thumbnail_side():
@@ -55,11 +56,6 @@ def dark_threshold():
     return get("DOCUMENTS_DARK_THRESHOLD", 60.0)
 
 
-def glare_fraction():
-    """Share of burnt-out pixels (≥ 250) above which the client is warned about glare."""
-    return get("DOCUMENTS_GLARE_FRACTION", 0.25)
-
-
 def bright_threshold():
     """Mean brightness above which the client is warned that the photo is overexposed."""
     return get("DOCUMENTS_BRIGHT_THRESHOLD", 235.0)
@@ -72,3 +68,46 @@ def faded_ink_level():
 
 def jpeg_quality():
     return get("DOCUMENTS_JPEG_QUALITY", 85)
+
+
+def thresholds():
+    """The quality thresholds, as quality.assess() takes them."""
+    return {
+        "dark": dark_threshold(),
+        "blur": blur_threshold(),
+        "glare_spot": glare_spot_fraction(),
+        "motion": motion_balance(),
+        "bright": bright_threshold(),
+        "faded_ink": faded_ink_level(),
+    }
+
+
+def max_decoded_bytes():
+    """Decoded pixels may take at most this many bytes (bit depth × channels; default 150 MB: a
+    48 MP 8-bit RGB photo fits, a 7000 × 7000 RGBA image does not)."""
+    return get("DOCUMENTS_MAX_DECODED_BYTES", 150_000_000)
+
+
+def max_scans():
+    """A JPEG with more scans than this is refused before decoding (progressive photos have ≤ 12)."""
+    return get("DOCUMENTS_MAX_JPEG_SCANS", 100)
+
+
+def retention_days():
+    """Photos of a reviewed submission are deleted this many days after the decision (default 90)."""
+    return get("DOCUMENTS_RETENTION_DAYS", 90)
+
+
+def glare_spot_fraction():
+    """A washed-out spot covering at least this share of the page gives the glare warning (default 3 %)."""
+    return get("DOCUMENTS_GLARE_SPOT_FRACTION", 0.03)
+
+
+def motion_balance():
+    """Weakest/strongest directional gradient energy under which a photo is refused as motion-blurred."""
+    return get("DOCUMENTS_MOTION_BALANCE", 0.15)
+
+
+def parallel_photos():
+    """Photos of one submission decoded at the same time, each in its own sandboxed child (default 2)."""
+    return get("DOCUMENTS_PARALLEL_PHOTOS", 2)

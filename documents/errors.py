@@ -32,6 +32,10 @@ REFUSALS = {
         _("The image declares far too many pixels to be processed."),
         _("Send a normal camera photo of the document."),
     ),
+    "too_complex": (
+        _("This image takes too much work to open, so we cannot check it."),
+        _("Send a normal camera photo of the document, or take the photo again."),
+    ),
     "animated": (
         _("Animated images are not accepted."),
         _("Send one still photo of each page."),
@@ -44,11 +48,18 @@ REFUSALS = {
         _("The photo is blurred, so the text may not be readable."),
         _("Hold the phone still with both hands, tap the document on the screen to focus, and take the photo again."),
     ),
+    "motion_blurred": (
+        _("The photo is smeared because the phone moved, so the text may not be readable."),
+        _("Rest your elbows on the table, hold the phone still with both hands and take the photo again."),
+    ),
     "dark": (
         _("The photo is too dark."),
         _("Use even light without shadow, for example daylight near a window, and take the photo again."),
     ),
 }
+
+# Refusals a client may overrule after two tries with the same page (the photo is poor, not hostile).
+OVERRIDABLE = frozenset({"blurred", "motion_blurred", "dark"})
 
 WARNINGS = {
     "glare": (
@@ -83,6 +94,10 @@ class PhotoRefused(Exception):
         return {"code": self.code, "message": self.message, "advice": self.advice}
 
 
-def warning_dict(code):
-    message, advice = WARNINGS[code]
-    return {"code": code, "message": str(message), "advice": str(advice)}
+def warning_dict(code, scores=None):
+    """A warning for JSON; glare also carries `box`, the spot as [left, top, right, bottom] page fractions."""
+    message, advice = WARNINGS[code] if code in WARNINGS else REFUSALS[code]  # a refusal sent anyway
+    warning = {"code": code, "message": str(message), "advice": str(advice)}
+    if code == "glare" and scores and scores.get("glare_box"):
+        warning["box"] = scores["glare_box"]
+    return warning

@@ -4,13 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from documents import conf
-from documents.models import DocumentType, RejectionReason
+from documents.models import DocumentRequest, DocumentType, RejectionReason
 
 FILES_FIELD = "photos"
 
 
 class UploadForm(forms.Form):
-    """Photos come from two inputs with the same name (camera and file picker): read as one list."""
+    """Photos come from two inputs with the same name (camera and file picker): read as one list.
+
+    `request` (hidden) names the client's open document request this submission answers.
+    """
+
+    request = forms.ModelChoiceField(queryset=DocumentRequest.objects.none(), required=False, widget=forms.HiddenInput)
 
     document_type = forms.ChoiceField(
         label=_("What are you sending?"), choices=DocumentType.choices, widget=forms.RadioSelect
@@ -22,10 +27,28 @@ class UploadForm(forms.Form):
         help_text=_("Needed for “Other document”, for example “bank statement March”."),
     )
 
+    anyway = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, choices=[(str(i), str(i)) for i in range(100)], widget=forms.MultipleHiddenInput
+    )
+    anyway_note = forms.CharField(
+        label=_("Note for our staff"), required=False, max_length=300,
+        help_text=_("Why this photo cannot be taken better, for example “the original is faded”."),
+    )
+
+    def __init__(self, *args, owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owner is not None:
+            self.fields["request"].queryset = DocumentRequest.objects.open().filter(owner=owner)
+        self.fields["request"].error_messages["invalid_choice"] = _(
+            "This request has already been answered or is not yours. Choose the document type below."
+        )
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("document_type") == DocumentType.OTHER and not cleaned.get("note", "").strip():
             self.add_error("note", _("Tell us which document you are sending."))
+        if cleaned.get("anyway") and not cleaned.get("anyway_note", "").strip():
+            self.add_error("anyway_note", _("Tell our staff why you are sending a photo that did not pass the check."))
         uploads = self.files.getlist(FILES_FIELD) if self.files else []
         uploads = [upload for upload in uploads if upload is not None]
         limit = conf.max_files()

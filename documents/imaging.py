@@ -1,41 +1,30 @@
 """Turn one uploaded file into a safe, upright, metadata-free JPEG plus a thumbnail.
 
-Steps, one file at a time (peak memory is that of one photo):
+Steps, one file at a time:
 1. size limits (empty, over DOCUMENTS_MAX_FILE_BYTES);
 2. real type from the first bytes (JPEG, PNG, WebP, HEIC/HEIF), never the name;
    GIF, SVG, PDF, text and anything else are refused; a file carrying HTML,
    SVG or script markup anywhere (a polyglot) is refused too;
-3. Pillow opens it restricted to the detected format and its detected format
-   must agree; the declared size is checked against the decompression-bomb
-   limit before any pixel is decoded; animations are refused; too small
-   (short side) is refused before decoding;
-4. JPEG: `draft()` lets libjpeg decode at 1/2, 1/4 or 1/8 scale when that is
-   still at least the stored size (saves time and memory on 24 MP+ photos);
-5. full decode (a truncated file fails here), converted to 8-bit RGB or L
-   (CMYK, 16-bit, palette, alpha are converted, transparency flattened on
-   white), downscaled to DOCUMENTS_MAX_SIDE (bicubic), then turned upright
-   from its EXIF orientation (rotating the smaller image is cheaper);
-6. quality checks (quality.py);
-7. re-encoded as a fresh JPEG without EXIF, XMP, ICC or comments, and a
-   thumbnail, written to the private staging directory.
+3. everything that touches pixels (limits checked before decoding, decode,
+   8-bit conversion, downscale, orientation, quality checks, the clean
+   re-encode into the staging folder) runs in documents/decoding.py in a
+   child process under CPU, memory and time limits (portal/sandbox.py): a
+   file that needs more is refused as "too complex" within seconds, and the
+   web worker never holds the decoded pixels.
 """
 import contextlib
 import logging
 import os
 import re
 import tempfile
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pillow_heif
-from PIL import Image, ImageOps, UnidentifiedImageError
-
-from documents import conf, quality
-from documents.errors import PhotoRefused
+from documents import conf
+from documents.errors import OVERRIDABLE, PhotoRefused
+from portal import sandbox
 
 logger = logging.getLogger(__name__)
-pillow_heif.register_heif_opener()
 
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
 ACCEPTED = ("JPEG", "PNG", "WEBP", "HEIF")
@@ -90,6 +79,7 @@ class ProcessedPhoto:
     source_format: str
     scores: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+    client_note: str = ""  # the client's note when sent anyway (set by services)
 
     def discard(self):
         for path in (self.image_path, self.thumbnail_path):
@@ -122,107 +112,69 @@ def _detect(upload):
     return kind
 
 
-def _target_size(width, height, limit):
-    scale = min(1.0, limit / max(width, height))
-    return max(1, round(width * scale)), max(1, round(height * scale))
+def _params(kind, image_path, thumbnail_path, keep, accept_poor=False):
+    return {
+        "kind": kind,
+        "keep": keep,
+        "accept_poor": accept_poor,
+        "overridable": sorted(OVERRIDABLE),
+        "image_path": str(image_path) if image_path else None,
+        "thumbnail_path": str(thumbnail_path) if thumbnail_path else None,
+        "max_file_bytes": conf.max_file_bytes(),
+        "max_pixels": conf.max_pixels(),
+        "max_decoded_bytes": conf.max_decoded_bytes(),
+        "max_scans": conf.max_scans(),
+        "max_side": conf.max_side(),
+        "min_short_side": conf.min_short_side(),
+        "thumbnail_side": conf.thumbnail_side(),
+        "jpeg_quality": conf.jpeg_quality(),
+        "thresholds": conf.thresholds(),
+    }
 
 
-def to_8bit(image):
-    """8-bit RGB or L; 16-bit grey is scaled (not clipped), alpha flattened on white."""
-    mode = image.mode
-    if mode in ("RGB", "L"):
-        return image
-    if mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
-        return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
-    if mode == "1":
-        return image.convert("L")
-    if mode in ("RGBA", "LA", "PA", "RGBa", "La") or (mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, (255, 255, 255))
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        return flat
-    return image.convert("RGB")  # CMYK (Adobe inversion handled by Pillow), P, YCbCr, LAB, HSV
+def _source(upload):
+    """What the child reads on stdin: the upload's temp file itself, or its bytes."""
+    path = getattr(upload, "temporary_file_path", None)
+    if path is not None:
+        return open(path(), "rb")  # noqa: SIM115 — closed by the caller
+    upload.seek(0)
+    return contextlib.nullcontext(upload.read())
 
 
-def _decode(upload, kind):
-    """Open, check declared size, decode (draft for JPEG), orient, convert, downscale."""
-    limit = conf.max_side()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(upload, formats=[kind])
-            if image.format != kind:
-                raise PhotoRefused("not_image")
-            width, height = image.size
-            if width * height > conf.max_pixels():
-                raise PhotoRefused("too_many_pixels", width=width, height=height)
-            if kind != "HEIF" and getattr(image, "is_animated", False):
-                raise PhotoRefused("animated")
-            if min(width, height) < conf.min_short_side():
-                raise PhotoRefused("too_small", width=width, height=height, minimum=conf.min_short_side())
-            if kind == "JPEG":
-                image.draft("RGB" if image.mode in ("RGB", "YCbCr") else None, _target_size(width, height, limit))
-            image.load()
-            image = to_8bit(image)
-            if max(image.size) > limit:  # before orienting: rotating the smaller image is cheaper
-                image.thumbnail((limit, limit), Image.Resampling.BICUBIC)
-            ImageOps.exif_transpose(image, in_place=True)
-        except PhotoRefused:
-            raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise PhotoRefused("too_many_pixels_unknown")
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError) as exc:
-            logger.info("document photo could not be decoded: %s", type(exc).__name__)
-            raise PhotoRefused("damaged")
-    return image
-
-
-def _save_clean(image, directory, suffix, **options):
-    """Write a fresh JPEG with no metadata at all; returns its path."""
-    image.info.clear()  # nothing from the source (EXIF, XMP, ICC, comments) is carried over
-    handle, name = tempfile.mkstemp(prefix="doc-", suffix=suffix, dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            image.save(out, "JPEG", exif=b"", **options)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
-        raise
+def _staged_file(staging):
+    handle, name = tempfile.mkstemp(prefix="doc-", suffix=".jpg", dir=staging)
+    os.close(handle)
     return Path(name)
 
 
-def process_photo(upload, staging: Path, keep=True) -> ProcessedPhoto:
+def process_photo(upload, staging: Path, keep=True, accept_poor=False) -> ProcessedPhoto:
     """Check and convert one upload; raises PhotoRefused with a code for the client.
 
     keep=False only checks (the instant check of the page): nothing is written.
+    accept_poor=True keeps a photo the quality checks would refuse (blurred,
+    motion-blurred, dark: errors.OVERRIDABLE), its refusal code first among its
+    warnings; the client sends it anyway after two tries. Nothing else is waived.
     """
     _check_size(upload)
     kind = _detect(upload)
-    image = _decode(upload, kind)
+    paths = (_staged_file(staging), _staged_file(staging)) if keep else (None, None)
+    photo = ProcessedPhoto(*paths, width=0, height=0, source_format=kind)
     try:
-        verdict = quality.assess(image)
-        if verdict.refusal:
-            raise PhotoRefused(verdict.refusal, scores=verdict.scores)
-        width, height = image.size
-        if not keep:
-            return ProcessedPhoto(None, None, width, height, kind, verdict.scores, verdict.warnings)
-        image_path = _save_clean(image, staging, ".jpg", quality=conf.jpeg_quality())
-        try:
-            image.thumbnail((conf.thumbnail_side(), conf.thumbnail_side()), Image.Resampling.BILINEAR)
-            thumbnail_path = _save_clean(image, staging, ".jpg", quality=75)
-        except BaseException:
-            os.unlink(image_path)
-            raise
-    finally:
-        image.close()
-    return ProcessedPhoto(
-        image_path=image_path,
-        thumbnail_path=thumbnail_path,
-        width=width,
-        height=height,
-        source_format=kind,
-        scores=verdict.scores,
-        warnings=verdict.warnings,
-    )
+        with _source(upload) as source:
+            answer = sandbox.run("documents.decoding", _params(kind, *paths, keep, accept_poor), source)
+        if "write_error" in answer:
+            raise OSError(answer["write_error"], os.strerror(answer["write_error"]))
+        if not answer["ok"]:
+            raise PhotoRefused(answer["code"], scores=answer["scores"], **answer["params"])
+    except sandbox.LimitExceeded as stopped:
+        photo.discard()
+        logger.info("document photo refused by the sandbox: %s", stopped.reason)
+        raise PhotoRefused("too_complex") from None
+    except BaseException:
+        photo.discard()
+        raise
+    photo.width, photo.height = answer["width"], answer["height"]
+    photo.scores, photo.warnings = answer["scores"], answer["warnings"]
+    if not keep:
+        photo.image_path = photo.thumbnail_path = None
+    return photo

@@ -1,12 +1,15 @@
 """Document submissions: one client sends 1–10 photos of a requested document."""
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from documents.errors import OVERRIDABLE
 from documents.storage import private_storage
 
 # No 0/O, 1/I/L, U: easy to read out on the phone and to type.
@@ -37,6 +40,14 @@ class RejectionReason(models.TextChoices):
 class SubmissionQuerySet(models.QuerySet):
     def owned_by(self, user):
         return self.filter(owner=user)
+
+    def photos_past_retention(self, now, days):
+        """Reviewed (accepted or rejected) more than `days` ago and still holding photos."""
+        return self.filter(
+            status__in=[Submission.Status.ACCEPTED, Submission.Status.REJECTED],
+            reviewed_at__lt=now - timedelta(days=days),
+            photos_deleted_at__isnull=True,
+        )
 
 
 class Submission(models.Model):
@@ -69,6 +80,8 @@ class Submission(models.Model):
         editable=False,
         verbose_name=_("reviewed by"),
     )
+
+    photos_deleted_at = models.DateTimeField(_("photos deleted"), null=True, blank=True, editable=False)
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -115,6 +128,10 @@ class Photo(models.Model):
     source_format = models.CharField(_("original format"), max_length=10)
     warnings = models.JSONField(_("quality warnings"), default=list, blank=True)
     scores = models.JSONField(_("quality scores"), default=dict, blank=True)
+    client_note = models.CharField(
+        _("client's note"), max_length=300, blank=True,
+        help_text=_("Why the client sent this photo although a quality check refused it twice."),
+    )
 
     class Meta:
         ordering = ["submission", "position"]
@@ -125,7 +142,134 @@ class Photo(models.Model):
     def __str__(self):
         return f"{self.submission.reference} #{self.position}"
 
+    @property
+    def sent_anyway(self):
+        """The refusal the client overruled (blurred, motion_blurred, dark), or ""."""
+        return next((code for code in self.warnings if code in OVERRIDABLE), "")
+
+    @property
+    def glare_box(self):
+        """The washed-out spot as SVG coordinates in a 0–1 square (x, y, width, height), or None."""
+        box = self.scores.get("glare_box") if "glare" in self.warnings else None
+        if not box:
+            return None
+        left, top, right, bottom = box
+        return {"x": left, "y": top, "width": round(right - left, 3), "height": round(bottom - top, 3)}
+
     def get_thumbnail_url(self):
         return reverse(
             "documents:thumbnail", kwargs={"reference": self.submission.reference, "position": self.position}
         )
+
+
+REVIEWERS_GROUP = "Document reviewers"
+
+
+class PhotoAccessQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionDenied("The photo access log is append-only.")
+
+    def update(self, **kwargs):
+        raise PermissionDenied("The photo access log is append-only.")
+
+
+class PhotoAccess(models.Model):
+    """Append-only: a staff member looked at a client's photos (thumbnail, full photo or PDF)."""
+
+    class Kind(models.TextChoices):
+        THUMBNAIL = "thumbnail", _("Thumbnail")
+        PHOTO = "photo", _("Full photo")
+        PDF = "pdf", _("PDF of all pages")
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True, editable=False)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, null=True,
+        related_name="+", editable=False, verbose_name=_("staff member"),
+    )
+    staff_username = models.CharField(_("staff member"), max_length=150, editable=False)
+    client_username = models.CharField(_("client"), max_length=150, editable=False)
+    reference = models.CharField(_("reference"), max_length=16, db_index=True, editable=False)
+    position = models.PositiveSmallIntegerField(_("page"), null=True, editable=False)
+    kind = models.CharField(_("what"), max_length=10, choices=Kind.choices, editable=False)
+
+    objects = PhotoAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("photo access by staff")
+        verbose_name_plural = _("photo accesses by staff")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.staff_username} {self.reference}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("The photo access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("The photo access log is append-only.")
+
+    @classmethod
+    def record(cls, staff_user, submission, kind, position=None):
+        return cls.objects.create(
+            staff=staff_user, staff_username=staff_user.get_username(),
+            client_username=submission.owner.get_username(), reference=submission.reference,
+            position=position, kind=kind,
+        )
+
+
+def can_review(user):
+    """Staff with the reviewers' permission (the "Document reviewers" group, or a superuser)."""
+    return user.is_active and user.is_staff and user.has_perm("documents.view_submission")
+
+
+class DocumentRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(fulfilled_by__isnull=True)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class DocumentRequest(models.Model):
+    """Staff ask a client for a document; the client's next submission of it fulfils the request."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_requests", verbose_name=_("client")
+    )
+    document_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
+    message = models.TextField(
+        _("message to the client"), blank=True, help_text=_("Shown to the client with the request, e.g. which pages.")
+    )
+    due_date = models.DateField(_("due date"))
+    created_at = models.DateTimeField(_("requested"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False,
+        verbose_name=_("requested by"),
+    )
+    fulfilled_by = models.OneToOneField(
+        Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="fulfils", editable=False,
+        verbose_name=_("fulfilled by"),
+    )
+
+    objects = DocumentRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "created_at"]
+        verbose_name = _("document request")
+        verbose_name_plural = _("document requests")
+
+    def __str__(self):
+        return f"{self.get_document_type_display()} · {self.owner}"
+
+    @property
+    def is_open(self):
+        return self.fulfilled_by_id is None
+
+    @property
+    def is_overdue(self):
+        return self.is_open and self.due_date < timezone.localdate()
+
+    def get_send_url(self):
+        return reverse("documents:upload") + f"?request={self.pk}"

@@ -1,4 +1,4 @@
-"""Photo quality checks: too small, blurred, too dark, too bright / glare.
+"""Photo quality checks: too small, blurred, motion-blurred, too dark, too bright, glare spots.
 
 All measures are taken on a grey copy downscaled to at most 1000 px on the
 long side (a few milliseconds), so the figures do not depend on the camera's
@@ -36,15 +36,23 @@ page measured glare 0.35, one over 20 % measured 0.20, overexposure ×1.15
 measured 0.82, so glare is flagged above 0.25 and overexposure above a mean
 of 235.
 
-A page that is white all over (a scan, a phone's document-scanner mode, a
-clean white sheet, or mild overexposure) burns out most pixels too: 78–86 %
-at ≥ 250, with under 16 % lit paper left, yet its text is crisp (ink at
-55–112). That is not glare, so glare also needs normally lit paper beside
-the burnt-out part (lit_paper ≥ the glare fraction; a glare band of 35 %
-leaves 62 %), and "very bright" needs faded text as well (ink above 128:
-overexposure ×1.5 measured 131, ×1.15 112, sharp pages 55–110).
+Glare (issue 11): a washed-out SPOT, not a washed-out share of pixels. The
+grey copy is cut into 20 px blocks; a block is washed out when 90 % of its
+pixels are ≥ 250; the largest connected group of such blocks is the spot
+(its share of the page and its box are kept in the scores, so the client
+can be shown where it is). A spot of 3 % or more warns: spots of 5–20 %
+measured 0.05–0.20, a 0.5 % reflection stays under. On white paper (median
+pixel ≥ 245: a scan, a phone's document mode, mild overexposure, also with
+grey areas) the burnt-out blocks are the paper itself, so there is no glare
+warning; "very bright" still needs faded text (ink above 128: overexposure
+×1.5 measured 131, ×1.15 112, sharp pages 55–110).
 
-Decision: too small, blurred and too dark REFUSE the photo (the text cannot
+Motion blur: the Laplacian stays high when the phone moved in one direction
+(40 px horizontal blur: sharpness 340–900), so the balance of gradient
+energy over four directions is measured too (directional_balance): sharp
+pages 0.44–0.48, 40 px motion 0.02–0.07; under 0.15 the photo is refused.
+
+Decision: too small, blurred, motion-blurred and too dark REFUSE the photo (the text cannot
 be read reliably, a retake fixes it); glare and overexposure only WARN (a
 white page or a reflection at the edge can still be perfectly legible; the
 client is told and may retake).
@@ -53,12 +61,17 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageFilter, ImageStat
 
-from documents import conf
-
 CHECK_SIDE = 1000
 LAPLACIAN = (0, 1, 0, 1, -4, 1, 0, 1, 0)
 _POSITIVE = ImageFilter.Kernel((3, 3), LAPLACIAN, scale=4, offset=0)
 _NEGATIVE = ImageFilter.Kernel((3, 3), tuple(-v for v in LAPLACIAN), scale=4, offset=0)
+# One-pixel differences in four directions, each split in its two clipped halves like the Laplacian.
+_DIRECTIONS = [
+    (ImageFilter.Kernel((3, 3), kernel, scale=1, offset=0), ImageFilter.Kernel((3, 3), tuple(-v for v in kernel), scale=1, offset=0))
+    for kernel in ((0, 0, 0, -1, 1, 0, 0, 0, 0), (0, -1, 0, 0, 1, 0, 0, 0, 0), (-1, 0, 0, 0, 1, 0, 0, 0, 0), (0, 0, -1, 0, 1, 0, 0, 0, 0))
+]
+BLOCK = 20  # px of the 1000 px grey copy per block of the glare map
+WHITE_PAPER = 245  # median block brightness from which the paper itself is white (a scan)
 
 
 @dataclass
@@ -90,14 +103,71 @@ def laplacian_variance(grey):
     return 16.0 * (mean_square - mean * mean)  # × 4² undoes the kernel scale
 
 
+def directional_balance(grey):
+    """Weakest over strongest gradient energy of four directions (0°, 45°, 90°, 135°).
+
+    Motion blur smears edges along one direction only, so the Laplacian can
+    stay high while one direction's gradients vanish: sharp and defocused
+    pages measure 0.44–0.48, a 40 px motion blur 0.02–0.07, 20 px 0.04–0.12,
+    10 px (still legible) 0.08–0.28 (bench/documents_thresholds.py).
+    """
+    width, height = grey.size
+    if width < 3 or height < 3:
+        return 1.0
+    box = (1, 1, width - 1, height - 1)
+    energies = []
+    for positive, negative in _DIRECTIONS:
+        total = ImageStat.Stat(grey.filter(positive).crop(box)).sum2[0] + ImageStat.Stat(grey.filter(negative).crop(box)).sum2[0]
+        energies.append(total)
+    return min(energies) / max(energies) if max(energies) else 1.0
+
+
+def glare_spot(grey):
+    """(paper level, share of the page in the largest washed-out spot, its box as page fractions).
+
+    The page is cut into blocks of about BLOCK px; a block is washed out when
+    at least 90 % of its pixels are burnt out (≥ 250). The paper level is the
+    median pixel brightness (text covers far less than half a page): on white
+    paper (≥ 245: a scan, a document-mode photo) burnt-out blocks are the
+    paper itself, not glare.
+    """
+    width, height = grey.size
+    columns, rows = max(1, round(width / BLOCK)), max(1, round(height / BLOCK))
+    burnt = grey.point(lambda value: 255 if value >= 250 else 0).resize((columns, rows), Image.Resampling.BOX)
+    paper = percentile(grey.histogram(), 0.5)
+    washed = {(index % columns, index // columns) for index, value in enumerate(burnt.getdata()) if value >= 230}
+    largest = []
+    while washed:  # connected groups of washed-out blocks (4-neighbours); keep the largest
+        stack, group = [washed.pop()], []
+        while stack:
+            x, y = stack.pop()
+            group.append((x, y))
+            for neighbour in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
+                if neighbour in washed:
+                    washed.remove(neighbour)
+                    stack.append(neighbour)
+        if len(group) > len(largest):
+            largest = group
+    if not largest:
+        return paper, 0.0, None
+    xs, ys = [x for x, _ in largest], [y for _, y in largest]
+    box = [round(min(xs) / columns, 3), round(min(ys) / rows, 3), round((max(xs) + 1) / columns, 3), round((max(ys) + 1) / rows, 3)]
+    return paper, len(largest) / (columns * rows), box
+
+
 def measure(image):
     grey = grey_copy(image)
     histogram = grey.histogram()
     pixels = sum(histogram)
+    paper, spot, box = glare_spot(grey)
     return {
         "sharpness": round(laplacian_variance(grey), 1),
+        "balance": round(directional_balance(grey), 3),
         "brightness": round(ImageStat.Stat(grey).mean[0], 1),
         "glare": round(sum(histogram[250:]) / pixels, 3),
+        "glare_spot": round(spot, 3),
+        "glare_box": box,
+        "paper": paper,
         "lit_paper": round(sum(histogram[128:250]) / pixels, 3),
         "ink": percentile(histogram, 0.02),
     }
@@ -113,17 +183,21 @@ def percentile(histogram, share):
     return 255
 
 
-def assess(image):
-    """Scores plus the verdict: a refusal code (dark, blurred) and warnings (glare, bright)."""
+def assess(image, thresholds):
+    """Scores plus the verdict: a refusal code (dark, blurred) and warnings (glare, bright).
+
+    `thresholds` is documents.conf.thresholds() (passed in: this runs in the sandboxed child).
+    """
     scores = measure(image)
     result = Assessment(scores=scores)
-    if scores["brightness"] < conf.dark_threshold():
+    if scores["brightness"] < thresholds["dark"]:
         result.refusal = "dark"  # checked first: the advice about light is what helps
-    elif scores["sharpness"] < conf.blur_threshold():
+    elif scores["sharpness"] < thresholds["blur"]:
         result.refusal = "blurred"
-    burnt_out = scores["glare"] > conf.glare_fraction()
-    if burnt_out and scores["lit_paper"] >= conf.glare_fraction():
-        result.warnings.append("glare")  # a washed-out patch beside normally lit paper
-    elif scores["brightness"] > conf.bright_threshold() and scores["ink"] > conf.faded_ink_level():
+    elif scores["balance"] < thresholds["motion"]:
+        result.refusal = "motion_blurred"  # sharp one way, smeared the other: the phone moved
+    if scores["paper"] < WHITE_PAPER and scores["glare_spot"] >= thresholds["glare_spot"]:
+        result.warnings.append("glare")  # a washed-out spot on normally lit paper
+    elif scores["brightness"] > thresholds["bright"] and scores["ink"] > thresholds["faded_ink"]:
         result.warnings.append("bright")  # white all over AND the text has faded
     return result

@@ -41,9 +41,12 @@ def text_page(width=1240, height=1754, seed=0, paper=225, ink=35):
     return image
 
 
-def photo(page, blur=0.0, noise=3.0, brightness=1.0, glare=0.0, mode="RGB"):
-    """Make a page look photographed: blur, then exposure, glare (a burnt-out band) and noise."""
+def photo(page, blur=0.0, noise=3.0, brightness=1.0, glare=0.0, mode="RGB", spot=0.0, motion=0):
+    """Make a page look photographed: blur or motion blur (`motion` px, horizontal), then exposure,
+    glare (a burnt-out band over `glare` of the height, or a round spot covering `spot` of the page) and noise."""
     image = page.filter(ImageFilter.GaussianBlur(blur)) if blur else page.copy()
+    if motion:
+        image = image.filter(ImageFilter.BoxBlur((motion // 2, 0)))
     if brightness != 1.0:
         image = image.point(lambda v: min(255, int(v * brightness)))
     if glare:
@@ -51,6 +54,13 @@ def photo(page, blur=0.0, noise=3.0, brightness=1.0, glare=0.0, mode="RGB"):
         width, height = image.size
         ImageDraw.Draw(band).rectangle((0, 0, width, int(height * glare)), fill=255)
         image.paste(255, mask=band)
+    if spot:
+        width, height = image.size
+        radius = (spot * width * height / 3.14159) ** 0.5
+        centre = (width * 0.6, height * 0.4)
+        disc = Image.new("L", image.size, 0)
+        ImageDraw.Draw(disc).ellipse((centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius), fill=255)
+        image.paste(255, mask=disc)
     if noise:
         grain = Image.effect_noise(image.size, noise)  # Gaussian, centred on 128
         image = ImageChops.add(image, grain, scale=1.0, offset=-128)

@@ -32,3 +32,10 @@ def random_name(suffix: str) -> str:
     """A storage name that reveals nothing: documents/ab/<32 hex>.jpg"""
     token = secrets.token_hex(16)
     return f"documents/{token[:2]}/{token}{suffix}"
+
+
+def upload_dir() -> Path:
+    """Where uploads over FILE_UPLOAD_MAX_MEMORY_SIZE are written while the request is read."""
+    path = Path(settings.STAGING_ROOT) / "uploads"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path

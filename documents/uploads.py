@@ -1,10 +1,29 @@
-"""An upload handler that stops storing a file as soon as it passes the size limit.
+"""Reading a photo upload: size limit per file, temp files in staging, and all-or-nothing bodies.
 
-Without it a 2 GB "photo" would be streamed to a temp file before the view
-could refuse it. Skipped files are remembered (in order) so the view can
-report them as too large.
+- FileSizeLimitHandler stops storing a file as soon as it passes the size
+  limit (a 2 GB "photo" is never written out); skipped files are remembered
+  in order so the view can report them as too large.
+- StagedFileUploadHandler writes large uploads to STAGING_ROOT/uploads, not
+  the system temp folder, so `documents_clean_staging` also removes what a
+  killed worker left there.
+- BodyGuard counts the bytes Django reads from the request body: a body
+  that ends before its Content-Length, lacks the multipart closing boundary
+  (a short, lying Content-Length) or stops inside a file (Django's
+  `upload_interrupted`) is incomplete, and the view then stores nothing.
 """
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+import os
+import tempfile
+
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
+from django.core.files.uploadhandler import (
+    FileUploadHandler,
+    MemoryFileUploadHandler,
+    SkipFile,
+    TemporaryFileUploadHandler,
+)
+from django.utils.http import parse_header_parameters
+
+from documents import storage
 
 
 class FileSizeLimitHandler(FileUploadHandler):
@@ -13,19 +32,100 @@ class FileSizeLimitHandler(FileUploadHandler):
         self.limit = limit
         self.order = []  # every file name seen, in order
         self.too_large = set()  # positions in `order` that were skipped
+        self.interrupted = False
         self._received = 0
+        self._skipped = False
 
     def new_file(self, field_name, file_name, *args, **kwargs):
         super().new_file(field_name, file_name, *args, **kwargs)
         self.order.append(file_name)
         self._received = 0
+        self._skipped = False
 
     def receive_data_chunk(self, raw_data, start):
         self._received += len(raw_data)
         if self._received > self.limit:
             self.too_large.add(len(self.order) - 1)
+            self._skipped = True
             raise SkipFile
         return raw_data
 
     def file_complete(self, file_size):
         return None  # the next handlers (memory, temp file) build the file
+
+    def upload_interrupted(self):
+        # Django also calls this after a skipped last file; only a file cut short counts.
+        self.interrupted = self.interrupted or not self._skipped
+
+
+class StagedUploadedFile(TemporaryUploadedFile):
+    """A TemporaryUploadedFile in the staging folder (deleted when closed, like Django's)."""
+
+    def __init__(self, name, content_type, size, charset, content_type_extra=None):
+        _, ext = os.path.splitext(name)
+        handle = tempfile.NamedTemporaryFile(suffix=".upload" + ext[:10], dir=storage.upload_dir())  # noqa: SIM115
+        UploadedFile.__init__(self, handle, name, content_type, size, charset, content_type_extra)
+
+
+class StagedFileUploadHandler(TemporaryFileUploadHandler):
+    def new_file(self, *args, **kwargs):
+        FileUploadHandler.new_file(self, *args, **kwargs)
+        self.file = StagedUploadedFile(self.file_name, self.content_type, 0, self.charset, self.content_type_extra)
+
+
+class BodyGuard:
+    """Wraps the request's body stream; `complete()` tells whether the whole body arrived."""
+
+    TAIL = 512
+
+    def __init__(self, stream, content_type, content_length):
+        self.stream = stream
+        self.expected = content_length
+        self.received = 0
+        self.tail = b""
+        _, params = parse_header_parameters(content_type or "")
+        self.boundary = params.get("boundary", "").encode("ascii", "replace")
+
+    def _seen(self, data):
+        self.received += len(data)
+        self.tail = (self.tail + data)[-self.TAIL:]
+        return data
+
+    def read(self, *args):
+        return self._seen(self.stream.read(*args))
+
+    def readline(self, *args):
+        return self._seen(self.stream.readline(*args))
+
+    def seekable(self):
+        return False  # as the LimitedStream it wraps: Django asks before re-reading a body
+
+    def __getattr__(self, name):  # close() and whatever else Django asks of the stream it wraps
+        return getattr(self.stream, name)
+
+    def complete(self):
+        """The whole body arrived; a multipart body also ends with its closing boundary.
+        (A form without a file comes url-encoded: no boundary to look for.)"""
+        if self.received != self.expected:
+            return False
+        if not self.boundary:
+            return True
+        closing = b"--" + self.boundary + b"--"
+        return self.tail.rstrip(b"\r\n").endswith(closing)
+
+
+def install(request, limit):
+    """Set the handlers and the guard before anything reads the body; returns the size handler."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    handler = FileSizeLimitHandler(request, limit)
+    request.upload_handlers = [handler, MemoryFileUploadHandler(request), StagedFileUploadHandler(request)]
+    # Django's WSGIRequest reads the body through `_stream` (a LimitedStream over wsgi.input).
+    handler.body = request._stream = BodyGuard(request._stream, request.META.get("CONTENT_TYPE"), length)
+    return handler
+
+
+def complete(handler):
+    return not handler.interrupted and handler.body.complete()

@@ -12,11 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents import conf, services, throttle
-from documents.errors import PhotoRefused, warning_dict
+from documents import conf, services, throttle, uploads
+from documents.errors import OVERRIDABLE, PhotoRefused, warning_dict
 from documents.forms import FILES_FIELD, UploadForm
-from documents.models import Photo, Submission
-from documents.uploads import FileSizeLimitHandler
+from documents.models import DocumentRequest, Photo, PhotoAccess, Submission, can_review
 from portal import stores
 
 MULTIPART_OVERHEAD = 1024 * 1024
@@ -50,9 +49,18 @@ def _limit_uploads(request, files_allowed):
         length = 0
     if length > files_allowed * conf.max_file_bytes() + MULTIPART_OVERHEAD:
         return None
-    handler = FileSizeLimitHandler(request, conf.max_file_bytes())
-    request.upload_handlers.insert(0, handler)
-    return handler
+    return uploads.install(request, conf.max_file_bytes())
+
+
+def _interrupted(request, form=None):
+    """The body did not arrive whole (connection lost, short Content-Length): nothing is kept."""
+    for upload in request.FILES.getlist(FILES_FIELD):
+        upload.close()
+    message = _("The upload was interrupted before all photos arrived. Nothing was sent; please send the photos again.")
+    if wants_json(request):
+        return JsonResponse({"ok": False, "code": "interrupted", "errors": {"__all__": [message]}, "error": message,
+                             "file_errors": []}, status=400)
+    return render(request, "documents/upload.html", _upload_context(form or UploadForm(), [message], []), status=400)
 
 
 def _throttled(request):
@@ -72,9 +80,10 @@ def _too_large_response(request):
     return render(request, "documents/upload.html", _upload_context(UploadForm(), [message], []), status=413)
 
 
-def _upload_context(form, general_errors, file_errors):
+def _upload_context(form, general_errors, file_errors, user=None):
     return {
         "form": form,
+        "open_requests": DocumentRequest.objects.open().filter(owner=user) if user else [],
         "general_errors": general_errors,
         "file_errors": file_errors,
         "max_files": conf.max_files(),
@@ -111,6 +120,12 @@ def _js_texts():
         "cancelled": _("Sending was cancelled. Nothing was sent."),
         "serverError": _("Something went wrong. Nothing was sent; please try again."),
         "checkFailed": _("This photo could not be checked now; it will be checked when you send it."),
+        "marked": _("The washed-out area is marked."),
+        "anyway": _("Send this photo anyway"),
+        "anywayLabel": _("Send photo %(number)s anyway"),
+        "anywayChosen": _("Will be sent anyway, with your note for our staff."),
+        "anywayNote": _("Tell our staff why you are sending a photo that did not pass the check."),
+        "overridable": sorted(OVERRIDABLE),
         "count": _("%(count)s of %(max)s photos"),
         "max": conf.max_files(),
     }
@@ -133,8 +148,6 @@ def upload(request):
     """The "Send documents" page; POST creates a submission (redirect, or JSON for scripts)."""
     handler = None
     if request.method == "POST":
-        if not throttle.allow("submit", request.user.pk):
-            return _throttled(request)
         handler = _limit_uploads(request, conf.max_files() + 1)
         if handler is None:
             return _too_large_response(request)
@@ -144,8 +157,12 @@ def upload(request):
 @csrf_protect
 def _upload(request, handler):
     if request.method == "GET":
-        return render(request, "documents/upload.html", _upload_context(UploadForm(), [], []))
-    form = UploadForm(request.POST, request.FILES)
+        return render(request, "documents/upload.html", _upload_context(_blank_form(request), [], [], request.user))
+    if not throttle.allow("submit", request.user.pk):  # counted once CSRF has passed
+        return _throttled(request)
+    form = UploadForm(request.POST, request.FILES, owner=request.user)
+    if not uploads.complete(handler):
+        return _interrupted(request, UploadForm(request.POST, owner=request.user))
     valid = form.is_valid()
     skipped = _too_large_errors(handler)
     if valid and skipped and len(form.cleaned_data["photos"]) + len(skipped) > conf.max_files():
@@ -155,7 +172,10 @@ def _upload(request, handler):
         return _upload_failed(request, form, skipped)
     data = form.cleaned_data
     try:
-        outcome = services.create_submission(request.user, data["document_type"], data["note"].strip(), data["photos"])
+        outcome = services.create_submission(
+            request.user, data["document_type"], data["note"].strip(), data["photos"], request=data["request"],
+            anyway=frozenset(data["anyway"]), anyway_note=data["anyway_note"].strip(),
+        )
     except stores.STORAGE_ERRORS as exc:  # full disk, object store gone…: services removed every file it wrote
         logger.error("document submission could not be stored: %s", getattr(exc, "strerror", None) or type(exc).__name__)
         return _storage_failed(request, form)
@@ -187,7 +207,17 @@ def _upload_failed(request, form, file_errors):
         general.append(_("Nothing was sent. Please choose your photos again, without the ones marked below."))
     elif request.FILES.getlist(FILES_FIELD):  # a browser cannot keep chosen files across a reload: say so
         general.append(_("Nothing was sent. After correcting the form, please choose your photos again."))
-    return render(request, "documents/upload.html", _upload_context(form, general, file_errors), status=400)
+    return render(request, "documents/upload.html", _upload_context(form, general, file_errors, request.user), status=400)
+
+
+def _blank_form(request):
+    """The empty form; ?request=<id> of one of the client's open requests answers that request."""
+    raw = request.GET.get("request", "")
+    chosen = DocumentRequest.objects.open().filter(owner=request.user, pk=raw).first() if raw.isdigit() else None
+    initial = {"request": chosen.pk, "document_type": chosen.document_type} if chosen else {}
+    form = UploadForm(initial=initial, owner=request.user)
+    form.chosen_request = chosen
+    return form
 
 
 def submission_json(submission):
@@ -205,7 +235,7 @@ def submission_json(submission):
                 "width": photo.width,
                 "height": photo.height,
                 "thumbnail_url": photo.get_thumbnail_url(),
-                "warnings": [warning_dict(code) for code in photo.warnings],
+                "warnings": [warning_dict(code, photo.scores) for code in photo.warnings],
             }
             for photo in submission.photos.all()
         ],
@@ -218,8 +248,6 @@ def submission_json(submission):
 @require_POST
 def check(request):
     """Check one photo at once (the page calls this when a photo is added); stores nothing."""
-    if not throttle.allow("check", request.user.pk):
-        return _throttled(request)
     handler = _limit_uploads(request, 1)
     if handler is None:
         return JsonResponse({"ok": False, "error": PhotoRefused("too_large", limit=conf.max_file_megabytes()).as_dict()}, status=413)
@@ -228,23 +256,27 @@ def check(request):
 
 @csrf_protect
 def _check(request, handler):
+    if not throttle.allow("check", request.user.pk):  # counted once CSRF has passed
+        return _throttled(request)
+    files = request.FILES.getlist(FILES_FIELD)  # reads the whole body
+    if not uploads.complete(handler):
+        return _interrupted(request)
     if handler.too_large:
         refused = PhotoRefused("too_large", limit=conf.max_file_megabytes())
         return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
-    uploads = request.FILES.getlist(FILES_FIELD)
-    if len(uploads) != 1:
+    if len(files) != 1:
         return JsonResponse({"ok": False, "error": {"code": "one_file", "message": _("Send exactly one photo."), "advice": ""}}, status=400)
     try:
-        checked = services.check_photo(uploads[0])
+        checked = services.check_photo(files[0])
     except PhotoRefused as refused:
         return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
     except stores.STORAGE_ERRORS as exc:
         logger.error("document photo check failed: %s", getattr(exc, "strerror", None) or type(exc).__name__)
         return JsonResponse({"ok": False, "error": None}, status=503)
     finally:
-        uploads[0].close()
+        files[0].close()
     return JsonResponse({"ok": True, "width": checked.width, "height": checked.height,
-                         "warnings": [warning_dict(code) for code in checked.warnings]})
+                         "warnings": [warning_dict(code, checked.scores) for code in checked.warnings]})
 
 
 @client_required
@@ -266,12 +298,16 @@ def submission_detail(request, reference):
 @client_required
 @require_GET
 def thumbnail(request, reference, position):
-    """Owner (or staff) only; anyone else gets 404, as if the submission did not exist."""
-    photo = Photo.objects.select_related("submission").filter(
+    """Owner or a reviewer (audited) only; anyone else gets 404, as if the submission did not exist."""
+    photo = Photo.objects.select_related("submission__owner").filter(
         submission__reference=reference, position=position
     ).first()
-    if photo is None or not (request.user.is_staff or photo.submission.owner_id == request.user.pk):
+    if photo is None:
         raise Http404
+    if photo.submission.owner_id != request.user.pk:
+        if not can_review(request.user):
+            raise Http404
+        PhotoAccess.record(request.user, photo.submission, PhotoAccess.Kind.THUMBNAIL, position)
     return private_file_response(photo.thumbnail)
 
 

@@ -91,6 +91,7 @@ for _name in ("PASSWORD_FREE_TRIES_PER_PAIR", "PASSWORD_FREE_TRIES_PER_SOURCE", 
 # entry is believed: the client address is the entry that many places from the
 # right (portal/client_address.py). 0 (default): only REMOTE_ADDR counts.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"  # JSON for JSON clients
 
 INSTALLED_APPS = [
     "modeltranslation",  # must come before django.contrib.admin

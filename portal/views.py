@@ -5,6 +5,7 @@ import posixpath
 import sys
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.storage import storages
 from django.http import (
     FileResponse,
@@ -20,6 +21,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import csrf, defaults
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
@@ -102,13 +105,52 @@ def serve_public_media(request, path):
     return response
 
 
-def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
-
-
 def _wants_json(request):
     accept = request.META.get("HTTP_ACCEPT", "")
     return "application/json" in accept or request.META.get("HTTP_X_REQUESTED_WITH") == "XMLHttpRequest"
+
+
+def _json_error(request, status, message):
+    """The error shape every JSON endpoint uses, in the language of the request's path."""
+    language = translation.get_language_from_path(request.path) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        text = str(message)
+    response = JsonResponse({"ok": False, "error": text, "errors": {"__all__": [text]}}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def page_not_found(request, exception=None):
+    if _wants_json(request):
+        return _json_error(request, 404, gettext_lazy("Not found."))
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception=None):
+    if _wants_json(request):
+        return _json_error(request, 403, gettext_lazy("You are not allowed to do this."))
+    return defaults.permission_denied(request, exception)
+
+
+def bad_request(request, exception=None):
+    """400, or 413 when the body was over Django's limits (too many fields, too much form data)."""
+    if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        message = gettext_lazy("The request is too large.")
+        if _wants_json(request):
+            return _json_error(request, 413, message)
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+    if _wants_json(request):
+        return _json_error(request, 400, gettext_lazy("The request could not be read."))
+    return defaults.bad_request(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a script gets JSON it can show; a browser gets Django's page."""
+    if _wants_json(request):
+        return _json_error(
+            request, 403, gettext_lazy("This form has expired. Reload the page and try again.")
+        )
+    return csrf.csrf_failure(request, reason)
 
 
 def server_error(request):
@@ -129,6 +171,9 @@ def server_error(request):
                 html = render_to_string("503.html", {"LANGUAGE_CODE": language, "message": message})
                 response = HttpResponse(html, status=503)
             response["Retry-After"] = str(stores.RETRY_AFTER_SECONDS)
+        elif _wants_json(request):
+            message = _("Something went wrong on our side. Please try again.")
+            response = JsonResponse({"ok": False, "error": message, "errors": {"__all__": [message]}}, status=500)
         else:
             html = render_to_string("500.html", {"LANGUAGE_CODE": language})
             response = HttpResponse(html, status=500)

@@ -294,15 +294,17 @@ class Settings:
     s3_addr: str = "127.0.0.1:9100"
     probe_ports: list = field(default_factory=lambda: [4000, 4001])
     nginx: str = "/usr/sbin/nginx"
+    embedded: bool = False  # `make run`: one node on SQLite, the cache table and local folders
 
     @classmethod
-    def from_env(cls):
+    def from_env(cls, embedded=False):
         env = os.environ
-        state_dir = Path(env.get("CLUSTER_DIR") or ROOT / "var" / "cluster")
+        state_dir = Path(env.get("CLUSTER_DIR") or ROOT / "var" / ("run" if embedded else "cluster"))
         return cls(
+            embedded=embedded,
             host=env.get("CLUSTER_HOST", "127.0.0.1"),
             port=int(env.get("CLUSTER_PORT", "8000")),
-            node_ports=[int(p) for p in env_list("CLUSTER_NODE_PORTS", "8001,8002")],
+            node_ports=[int(p) for p in env_list("CLUSTER_NODE_PORTS", "8001" if embedded else "8001,8002")],
             workers=int(env.get("CLUSTER_WORKERS", "2")),
             state_dir=state_dir if state_dir.is_absolute() else ROOT / state_dir,
             database_url=env.get("DATABASE_URL") or cls.database_url,
@@ -328,7 +330,7 @@ class Cluster:
         self.dir = settings.state_dir
         self.nginx_prefix = self.dir / "nginx"
         self.log_dir = self.dir / "logs"
-        self.nodes = [Node(f"node{i}", "127.0.0.1", port, self.dir / f"node{i}" / "staging")  # reached through nginx only
+        self.nodes = [Node(f"node{i}", "127.0.0.1", port, self._staging(i))  # reached through nginx only
                       for i, port in enumerate(settings.node_ports, start=1)]
         self.s3 = None
         self.nginx = None
@@ -337,9 +339,17 @@ class Cluster:
         self.fallback = False
         self.env = self._environment()
 
+    def _staging(self, number):
+        if self.s.embedded:  # the one node uses the set-up's own staging folder (STAGING_ROOT or staging/)
+            return Path(os.environ.get("STAGING_ROOT") or ROOT / "staging")
+        return self.dir / f"node{number}" / "staging"
+
     # environment shared by every node and set-up step
     def _environment(self):
         env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if self.s.embedded:  # whatever the environment says (SQLite and local folders unless set)
+            env.setdefault("DJANGO_CSRF_TRUSTED_ORIGINS", self.s.origins)
+            return env
         env.update({
             "DJANGO_SETTINGS_MODULE": "portal.settings",
             "DATABASE_URL": self.s.database_url,
@@ -360,9 +370,10 @@ class Cluster:
         self.check_prerequisites()
         for folder in [self.log_dir, self.nginx_prefix / "tmp", *(node.staging for node in self.nodes)]:
             folder.mkdir(parents=True, exist_ok=True)
-        self.ensure_database()
-        self.check_redis()
-        self.start_s3()
+        if not self.s.embedded:
+            self.ensure_database()
+            self.check_redis()
+            self.start_s3()
         if setup:
             self.run_setup()
         self.start_nodes()
@@ -376,7 +387,7 @@ class Cluster:
         wanted = [(self.s.host, self.s.port, "nginx", "CLUSTER_PORT")]
         wanted += [(node.host, node.port, node.name, "CLUSTER_NODE_PORTS") for node in self.nodes]
         wanted += [(self.s.host, port, "probe", "CLUSTER_PROBE_PORTS") for port in self.s.probe_ports]
-        if not self.s.s3_endpoint:
+        if not self.s.s3_endpoint and not self.s.embedded:
             wanted.append((*split_addr(self.s.s3_addr), "S3 server", "CLUSTER_S3_ADDR"))
         busy = [f"{host}:{port} ({role}; set {variable})" for host, port, role, variable in wanted if not port_is_free(host, port)]
         if busy:
@@ -516,18 +527,29 @@ class Cluster:
             wait_for_port(probe, *split_addr(probe.address))
 
     def banner(self):
-        rows = [("nginx", self.nginx.address, self.nginx.pid, "balancer: round-robin, no sticky sessions; serves /static/")]
+        nginx_role = ("buffers request bodies and responses; serves /static/" if self.s.embedded
+                      else "balancer: round-robin, no sticky sessions; serves /static/")
+        rows = [("nginx", self.nginx.address, self.nginx.pid, nginx_role)]
         rows += [(n.name, n.address, n.child.pid, f"gunicorn, {self.s.workers} sync workers, STAGING_ROOT {relative(n.staging)}")
                  for n in self.nodes]
         if self.s3:
             rows.append(("s3", self.s3.address, self.s3.pid, f"rclone S3 server, objects in {relative(self.dir / 's3')}/"))
         rows += [(p.name, p.address, p.pid, "connectivity probe") for p in self.probes]
         node = self.nodes[-1]
+        rows_text = [f"  {name:<10} {address:<16} pid {pid:<8} {role}" for name, address, pid, role in rows]
+        if self.s.embedded:
+            lines = [
+                "", f"Serving on {self.s.public_url}/   (Ctrl-C stops everything)", "", *rows_text, "",
+                "  nginx buffers every request body before gunicorn sees it: slow clients never hold a worker.",
+                f"  Logs: {relative(self.log_dir)}/",
+            ]
+            say("run", "\n".join(lines) + "\n")
+            return
         lines = [
             "",
             f"Cluster ready: {self.s.public_url}/   (Ctrl-C stops everything)",
             "",
-            *(f"  {name:<10} {address:<16} pid {pid:<8} {role}" for name, address, pid, role in rows),
+            *rows_text,
             "",
             f"  PostgreSQL {redact(self.s.database_url)}   Redis {redact(self.s.redis_url)}   "
             f"S3 {self.env['S3_ENDPOINT_URL']} (buckets {self.env.get('S3_PUBLIC_BUCKET', 'portal-public')}, "
@@ -624,6 +646,8 @@ class Cluster:
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-setup", action="store_true", help="skip migrate, collectstatic, content and figures")
+    parser.add_argument("--embedded", action="store_true",
+                        help="`make run`: one node on the environment's stores (SQLite, cache table, local folders)")
     options = parser.parse_args()
 
     stopping = False
@@ -636,7 +660,7 @@ def main():
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    cluster = Cluster(Settings.from_env())
+    cluster = Cluster(Settings.from_env(embedded=options.embedded))
     code = 1
     try:
         cluster.start(setup=not options.skip_setup)

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.models import Figure
+from tests.documents import images
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,9 @@ def test_small_images_are_not_upscaled(make_article):
         (SimpleUploadedFile("notes.png", b"this is text, not an image"), "not an image we can read"),
         (SimpleUploadedFile("bomb.png", bomb_png()), "too many pixels"),
         (SimpleUploadedFile("anim.gif", image_bytes(fmt="GIF")), "Upload a PNG, JPEG or WebP image"),
+        # decoded the same bounded way as document photos (issue 11)
+        (SimpleUploadedFile("tiny.webp", images.tiny_huge_webp()), "too many pixels (7000 × 7000)"),
+        (SimpleUploadedFile("scans.jpg", images.scan_bomb_jpeg()), "too much work to open"),
     ],
 )
 def test_admin_refuses_bad_figure_uploads(client, make_article, upload, message):
@@ -95,3 +99,19 @@ def test_admin_accepts_a_good_figure(client, make_article):
     })
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Figure.objects.get(number="9").renditions["en"]["width"] == 960
+
+
+def test_a_figure_over_the_cpu_bound_is_refused_and_the_worker_did_not_decode_it(settings):
+    """With the scan count allowed, the sandbox's CPU limit stops the decode of a scan bomb."""
+    import resource
+
+    from django.core.exceptions import ValidationError
+
+    from articles.figures import validate_figure_image
+
+    settings.FIGURE_MAX_JPEG_SCANS = 10**6
+    settings.SANDBOX_LIMITS = {"cpu_seconds": 1}
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_utime
+    with pytest.raises(ValidationError, match="too much work to open"):
+        validate_figure_image(SimpleUploadedFile("x.jpg", images.scan_bomb_jpeg(100_000)))
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_utime - before < 1

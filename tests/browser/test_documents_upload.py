@@ -218,3 +218,63 @@ def test_rejected_submission_fits_a_phone_screen_in_german(browser, live_server,
     assert no_horizontal_scroll(page)
     page.screenshot(path="/tmp/documents-rejected-de.png", full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_glare_spot_is_marked_on_the_preview_and_retaken(browser, live_server, photo_files, lang, tmp_path):
+    """The client sees their photo with the washed-out spot outlined, retakes it, and the mark goes."""
+    glare = tmp_path / "glare.jpg"
+    glare.write_bytes(samples.encode(samples.photo(samples.text_page(1240, 1754, seed=4), spot=0.1)))
+    user = get_user_model().objects.create_user(f"glare-{lang}", password="unused-password-1")
+    context = signed_in_context(browser, live_server, user)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/{lang}/documents/")
+    page.locator("#file-input").set_input_files([str(glare)])
+    item = page.locator("#photo-list > li").first
+    expect(item).to_have_class(re.compile("state-warning"))
+    mark = item.locator("svg.problem-area-preview rect.problem-mark")
+    expect(mark).to_have_count(1)
+    box = mark.bounding_box()
+    preview = item.locator("svg.problem-area-preview").bounding_box()
+    assert box["x"] < preview["x"] + 0.6 * preview["width"] < box["x"] + box["width"]  # the spot is at 60 % across
+    assert no_horizontal_scroll(page)
+    page.screenshot(path=f"/tmp/documents-glare-marked-{lang}.png", full_page=True)
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name=TEXT[lang]["again"].replace("2", "1")).click()
+    chooser.value.set_files(photo_files["page1"])
+    expect(item).to_contain_text(TEXT[lang]["ok"])
+    expect(item.locator("svg.problem-area-preview")).to_have_count(0)
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_page_refused_twice_can_be_sent_anyway_with_a_note(browser, live_server, photo_files, lang):
+    words = {"en": ("Send photo 1 anyway", "Note for our staff", "Will be sent anyway"),
+             "de": ("Foto 1 trotzdem senden", "Hinweis für unsere Mitarbeitenden", "Wird trotzdem gesendet")}[lang]
+    user = get_user_model().objects.create_user(f"anyway-{lang}", password="unused-password-1")
+    context = signed_in_context(browser, live_server, user)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/{lang}/documents/")
+    page.get_by_label(TEXT[lang]["address"]).check()
+    page.locator("#file-input").set_input_files([photo_files["page2-blurred"]])
+    item = page.locator("#photo-list > li").first
+    expect(item).to_have_class(re.compile("state-refused"))
+    expect(item.get_by_role("button", name=words[0])).to_have_count(0)  # not after the first refusal
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name=TEXT[lang]["again"].replace("2", "1")).click()
+    chooser.value.set_files(photo_files["page2-blurred"])  # the same page, still blurred
+    expect(item).to_have_class(re.compile("state-refused"))
+    item.get_by_role("button", name=words[0]).click()
+    expect(item).to_contain_text(words[2])
+    note = page.get_by_label(words[1])
+    expect(note).to_be_focused()
+    page.get_by_role("button", name=TEXT[lang]["send"]).last.click()  # without a note: asked for one
+    expect(page.locator("#upload-errors")).to_be_visible()
+    note.fill("The original is printed this faintly.")
+    assert no_horizontal_scroll(page)
+    page.screenshot(path=f"/tmp/documents-anyway-{lang}.png", full_page=True)
+    page.get_by_role("button", name=TEXT[lang]["send"]).last.click()
+    expect(page.locator("#reference")).to_be_visible(timeout=20000)
+    photo = Submission.objects.get(owner=user).photos.get()
+    assert (photo.sent_anyway, photo.client_note) == ("blurred", "The original is printed this faintly.")
+    context.close()

@@ -136,3 +136,77 @@ def polyglot_jpeg():
 
 
 TEXT_AS_JPEG = b"Dear client services,\nplease find my passport attached.\n" * 20
+
+
+def scan_bomb_jpeg(scans=12_000):
+    """A progressive JPEG with its smallest AC refinement scan repeated: each scan walks every
+    block of the image again (12,000 scans: 0.9 MB; 100,000 scans decode for about 20 s)."""
+    data = jpeg(samples.photo(page()), progressive=True)
+    starts = [i for i in range(len(data) - 1) if data[i] == 0xFF and data[i + 1] == 0xDA]
+    end = data.rfind(b"\xff\xd9")
+    pieces = [data[a:b] for a, b in zip(starts, starts[1:] + [end], strict=True)]
+
+    def refines_ac(piece):
+        components = piece[4]
+        return piece[5 + 2 * components] > 0 and piece[7 + 2 * components] >> 4 > 0  # Ss > 0, Ah > 0
+
+    smallest = min(filter(refines_ac, pieces), key=len)
+    return data[:end] + smallest * scans + data[end:]
+
+
+def long_scan_bomb_jpeg():
+    return scan_bomb_jpeg(100_000)
+
+
+def tiny_huge_webp():
+    """A lossless WebP of a few dozen bytes declaring 7000 × 7000 RGBA pixels (196 MB decoded)."""
+    return samples.encode(Image.new("RGBA", (7000, 7000), (255, 255, 255, 0)), "WEBP", lossless=True, method=0)
+
+
+def rgba_png_bomb(side=7000):
+    """A valid RGBA PNG, side × side, all transparent: about 200 kB, 196 MB decoded."""
+    row = b"\x00" * (1 + side * 4)
+    compressor = zlib.compressobj(9)
+    body = b"".join(compressor.compress(row * 500) for _ in range(side // 500)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", side, side, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", body) + _png_chunk(b"IEND", b"")
+
+
+def mpo():
+    """A camera JPEG with an MPF second image (MPO): primary = the page with a dark block
+    top-left, second = a small preview of something else."""
+    primary = samples.photo(page())
+    primary.paste((0, 0, 0), (0, 0, 300, 300))
+    second = Image.new("RGB", (640, 480), (255, 0, 0))
+    buffer = io.BytesIO()
+    primary.save(buffer, "MPO", save_all=True, append_images=[second], quality=90)
+    return buffer.getvalue()
+
+
+def exif_mutations(count, seed=11):
+    """`count` copies of a JPEG (a page, 1000 × 1300) whose EXIF block has random bytes changed."""
+    import random
+
+    rng = random.Random(seed)
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x0112] = 1
+    exif[0x0132] = "2026:01:02 03:04:05"
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (47.0, 22.0, 30.5)
+    raw = exif.tobytes()
+    base = jpeg(samples.photo(samples.text_page(1000, 1300)), exif=raw)
+    start = base.index(raw)
+    mutated = []
+    for _ in range(count):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 6)):
+            data[start + 6 + rng.randrange(len(raw) - 6)] = rng.randrange(256)
+        mutated.append(bytes(data))
+    return mutated
+
+
+def glare_spot_jpeg():
+    """A page with a washed-out spot over 10 % of it (centred 60 % across, 40 % down)."""
+    return jpeg(samples.photo(page(), spot=0.1))

@@ -197,11 +197,12 @@ def test_gps_and_all_metadata_are_dropped(samples, staging):
     photo.discard()
 
 
-def test_large_photo_is_downscaled_to_3000_px(staging):
+def test_large_photo_is_downscaled_to_3508_px_300_dpi_of_a4(staging):
+    """3508 px is the long side of an A4 page at 300 dpi (the 3000 px cap allowed at most 257 dpi)."""
     page = sample_pages.text_page(2400, 4000, seed=2)
     data = sample_pages.encode(sample_pages.photo(page, noise=2))
     photo = process(data, staging)
-    assert (photo.width, photo.height) == (1800, 3000)
+    assert (photo.width, photo.height) == (2105, 3508)
     photo.discard()
 
 

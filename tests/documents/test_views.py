@@ -238,21 +238,21 @@ def test_full_disk_while_storing_leaves_nothing(signed_in, samples, private_root
     assert_nothing_stored(private_root)
 
 
-def test_full_disk_while_writing_to_staging_leaves_nothing(signed_in, samples, private_root):
-    import os
+def test_full_disk_while_writing_to_staging_leaves_nothing(signed_in, samples, private_root, settings):
+    """The second photo's child cannot write its files (RLIMIT_FSIZE standing in for a full disk)."""
+    from portal import sandbox
 
-    real_fsync = os.fsync
+    real_run = sandbox.run
     calls = []
 
-    def fsync(fd):
-        calls.append(fd)
-        if len(calls) == 3:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_fsync(fd)
+    def run(module, params, source, file_bytes=None):
+        calls.append(module)
+        return real_run(module, params, source, file_bytes=1000 if len(calls) == 2 else 64 * 1024 * 1024)
 
     files = [upload(samples.sharp_jpeg, "a.jpg"), upload(samples.sharp_jpeg, "b.jpg")]
-    with mock.patch("documents.imaging.os.fsync", side_effect=fsync):
+    with mock.patch("documents.imaging.sandbox.run", side_effect=run):
         response = post_photos(signed_in, files)
+    assert len(calls) == 2
     assert response.status_code == 503
     assert "Nothing was sent" in response.content.decode()
     assert_nothing_stored(private_root)

@@ -17,6 +17,7 @@
   var currentUpload = null;
   var inputs = [document.getElementById("camera-input"), document.getElementById("file-input")];
   var noteRow = document.getElementById("note-row");
+  var anywayRow = document.getElementById("anyway-row");
   var maxFiles = parseInt(form.dataset.maxFiles, 10);
   var maxBytes = parseInt(form.dataset.maxBytes, 10);
   var checkUrl = form.dataset.checkUrl;
@@ -61,13 +62,39 @@
     if (noteRow && other) { noteRow.hidden = !other.checked && !noteRow.querySelector(".errorlist"); }
   }
 
+  // The photo with its problem area (a glare spot) outlined: one SVG, so the mark sits exactly on the photo.
+  function markedPreview(item, index) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 " + item.width + " " + item.height);
+    svg.setAttribute("class", "problem-area-preview");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", fmt(texts.photo, {number: index + 1}) + ". " + texts.marked);
+    var image = document.createElementNS(ns, "image");
+    image.setAttribute("href", item.url);
+    image.setAttribute("width", item.width);
+    image.setAttribute("height", item.height);
+    image.setAttribute("preserveAspectRatio", "none");
+    svg.appendChild(image);
+    var rect = document.createElementNS(ns, "rect");
+    rect.setAttribute("x", item.box[0] * item.width);
+    rect.setAttribute("y", item.box[1] * item.height);
+    rect.setAttribute("width", (item.box[2] - item.box[0]) * item.width);
+    rect.setAttribute("height", (item.box[3] - item.box[1]) * item.height);
+    rect.setAttribute("class", "problem-mark");
+    svg.appendChild(rect);
+    return svg;
+  }
+
   function render() {
     list.textContent = "";
     items.forEach(function (item, index) {
       var li = el("li", "photo-item state-" + item.state);
       li.dataset.name = item.file.name;
       var figure = el("div", "photo-preview");
-      if (item.url) {
+      if (item.url && item.box) {
+        figure.appendChild(markedPreview(item, index));
+      } else if (item.url) {
         var img = document.createElement("img");
         img.alt = fmt(texts.photo, {number: index + 1});
         img.src = item.url;
@@ -83,13 +110,27 @@
       if (item.state === "checking") { state.textContent = texts.checking; }
       if (item.state === "ok") { state.textContent = texts.ok; }
       if (item.state === "unchecked") { state.textContent = texts.checkFailed; }
+      if (item.state === "anyway") { state.textContent = texts.anywayChosen; }
       if (item.state === "refused" || item.state === "warning") {
         state.appendChild(el("strong", "", item.state === "refused" ? texts.refused : texts.warning));
         state.appendChild(document.createTextNode(" " + item.message + " "));
         if (item.advice) { state.appendChild(el("span", "advice", item.advice)); }
       }
       body.appendChild(state);
-      if (item.state === "refused" || item.state === "warning") {
+      if (item.state === "refused" && item.tries >= 2) {
+        // Twice refused for its quality: the client may send it anyway, with a note for staff.
+        var anyway = el("button", "secondary send-anyway", texts.anyway);
+        anyway.type = "button";
+        anyway.setAttribute("aria-label", fmt(texts.anywayLabel, {number: index + 1}));
+        anyway.addEventListener("click", function () {
+          item.state = "anyway";
+          render();
+          anywayRow.hidden = false;
+          anywayRow.querySelector("textarea, input").focus();
+        });
+        body.appendChild(anyway);
+      }
+      if (item.state === "refused" || item.state === "warning" || item.state === "anyway") {
         var again = el("button", "replace-photo", texts.replace);
         again.type = "button";
         again.setAttribute("aria-label", fmt(texts.replaceLabel, {number: index + 1}));
@@ -145,6 +186,10 @@
           item.state = "warning";
           item.message = answer.warnings.map(function (w) { return w.message; }).join(" ");
           item.advice = answer.warnings.map(function (w) { return w.advice; }).join(" ");
+          var marked = answer.warnings.filter(function (w) { return w.box; })[0];
+          item.box = marked ? marked.box : null;
+          item.width = answer.width;
+          item.height = answer.height;
         } else {
           item.state = "ok";
         }
@@ -161,6 +206,7 @@
   }
 
   function refuse(item, error) {
+    if (texts.overridable.indexOf(error.code) >= 0) { item.tries = (item.tries || 0) + 1; }
     item.state = "refused";
     item.message = error.message;
     item.advice = error.advice;
@@ -184,7 +230,7 @@
     var old = items[index];
     if (old.url) { URL.revokeObjectURL(old.url); }
     if (old.xhr) { old.xhr.abort(); }
-    var item = {id: nextId++, file: file, state: "checking", message: "", advice: "", url: null};
+    var item = {id: nextId++, file: file, state: "checking", message: "", advice: "", url: null, tries: old.tries || 0};
     try { item.url = URL.createObjectURL(file); } catch (e) { item.url = null; }
     items[index] = item;
     render();
@@ -234,12 +280,18 @@
     if (!items.length) { return showErrors([texts.none]); }
     if (items.some(function (item) { return item.state === "checking"; })) { return showErrors([texts.stillChecking]); }
     if (items.some(function (item) { return item.state === "refused"; })) { return showErrors([texts.fixRefused]); }
+    var sendingAnyway = items.some(function (item) { return item.state === "anyway"; });
+    if (sendingAnyway && !form.querySelector("[name=anyway_note]").value.trim()) { return showErrors([texts.anywayNote]); }
     showErrors([]);
     var data = new FormData();
     data.append("csrfmiddlewaretoken", csrf);
     var type = form.querySelector("input[name=document_type]:checked");
     if (type) { data.append("document_type", type.value); }
     data.append("note", form.querySelector("[name=note]").value);
+    items.forEach(function (item, position) { if (item.state === "anyway") { data.append("anyway", String(position)); } });
+    data.append("anyway_note", form.querySelector("[name=anyway_note]").value);
+    var answering = form.querySelector("input[name=request]");
+    if (answering && answering.value) { data.append("request", answering.value); }
     items.forEach(function (item) { data.append("photos", item.file, item.file.name); });
     var xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);

@@ -1,0 +1,153 @@
+"""The part of a photo's processing that touches its pixels; runs in a sandboxed child.
+
+`python -m documents.decoding '<params json>' < photo` answers one JSON
+object: {"ok": true, width, height, format, scores, warnings},
+{"ok": false, "code", "params", "scores"} for a refused photo, or
+{"ok": false, "write_error": errno} when staging could not be written. Started by imaging.py through
+portal/sandbox.py (CPU, memory and time limits), so nothing here can hurt
+the web worker. No Django: every setting arrives in the parameters.
+
+Steps: open restricted to the sniffed format (a JPEG with a second MPF
+image, "MPO", counts as JPEG and its primary image is used); refuse, before
+decoding, too many scans, pixels or decoded bytes (portal/image_limits.py),
+animations and too small photos; JPEG draft() decodes at 1/2–1/8 scale when
+that still covers the stored size; decode; convert to 8-bit RGB or L (CMYK,
+16-bit, palette, alpha); downscale; turn upright from the EXIF orientation
+(broken EXIF is ignored: the photo is processed without it); quality checks;
+write a fresh JPEG and a thumbnail without any metadata.
+"""
+import io
+import json
+import os
+import sys
+import warnings
+
+import pillow_heif
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from documents import quality
+from portal import image_limits
+
+pillow_heif.register_heif_opener()
+READ_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, KeyError)
+
+
+class Refused(Exception):
+    def __init__(self, code, scores=None, **params):
+        super().__init__(code)
+        self.code, self.params, self.scores = code, params, scores or {}
+
+
+def target_size(width, height, limit):
+    scale = min(1.0, limit / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def to_8bit(image):
+    """8-bit RGB or L; 16-bit grey is scaled (not clipped), alpha flattened on white."""
+    mode = image.mode
+    if mode in ("RGB", "L"):
+        return image
+    if mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if mode == "1":
+        return image.convert("L")
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La") or (mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return image.convert("RGB")  # CMYK (Adobe inversion handled by Pillow), P, YCbCr, LAB, HSV
+
+
+def upright(image):
+    """Apply the EXIF orientation; a photo whose EXIF cannot be read is kept as it is."""
+    try:
+        ImageOps.exif_transpose(image, in_place=True)
+    except Exception:  # noqa: BLE001 — malformed EXIF (struct.error, bad offsets…): the pixels are fine
+        image.info.pop("exif", None)
+    return image
+
+
+def open_checked(data, kind, p):
+    """Open and check everything the header declares; returns the image, not yet decoded."""
+    if kind == "JPEG" and image_limits.jpeg_scans(data) > p["max_scans"]:
+        raise Refused("too_complex")
+    image = Image.open(io.BytesIO(data), formats=[kind])
+    accepted = ("JPEG", "MPO") if kind == "JPEG" else (kind,)
+    if image.format not in accepted:
+        raise Refused("not_image")
+    width, height = image.size
+    over = image_limits.refusal(image, p["max_pixels"], p["max_decoded_bytes"])
+    if over:
+        raise Refused(over[0], **over[1])
+    if image.format not in ("HEIF", "MPO") and getattr(image, "is_animated", False):
+        raise Refused("animated")
+    if min(width, height) < p["min_short_side"]:
+        raise Refused("too_small", width=width, height=height, minimum=p["min_short_side"])
+    return image
+
+
+def decode(data, kind, p):
+    """Open, check, decode (draft for JPEG), convert, downscale, orient."""
+    limit = p["max_side"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = open_checked(data, kind, p)
+            if image.format in ("JPEG", "MPO"):
+                image.draft("RGB" if image.mode in ("RGB", "YCbCr") else None, target_size(*image.size, limit))
+            image.load()
+            image = to_8bit(image)
+            if max(image.size) > limit:  # before orienting: rotating the smaller image is cheaper
+                image.thumbnail((limit, limit), Image.Resampling.BICUBIC)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise Refused("too_many_pixels_unknown") from None
+        except READ_ERRORS:
+            raise Refused("damaged") from None
+    return upright(image)
+
+
+def save_clean(image, path, **options):
+    """Write a fresh JPEG with no metadata at all (EXIF, XMP, ICC, comments)."""
+    image.info.clear()
+    with open(path, "wb") as out:
+        image.save(out, "JPEG", exif=b"", **options)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def process(data, p):
+    kind = p["kind"]
+    image = decode(data, kind, p)
+    verdict = quality.assess(image, p["thresholds"])
+    if verdict.refusal and p.get("accept_poor") and verdict.refusal in p.get("overridable", ()):
+        verdict.warnings.insert(0, verdict.refusal)  # sent anyway: kept, flagged for staff
+    elif verdict.refusal:
+        raise Refused(verdict.refusal, scores=verdict.scores)
+    width, height = image.size
+    if p["keep"]:
+        try:
+            save_clean(image, p["image_path"], quality=p["jpeg_quality"])
+            image.thumbnail((p["thumbnail_side"], p["thumbnail_side"]), Image.Resampling.BILINEAR)
+            save_clean(image, p["thumbnail_path"], quality=75)
+        except OSError as exc:  # a full disk: the worker answers 503, it is not the photo's fault
+            return {"ok": False, "write_error": exc.errno or 0}
+    return {"ok": True, "width": width, "height": height, "format": kind,
+            "scores": verdict.scores, "warnings": verdict.warnings}
+
+
+def main():
+    params = json.loads(sys.argv[1])
+    data = sys.stdin.buffer.read(params["max_file_bytes"] + 1)
+    try:
+        answer = process(data, params)
+    except Refused as refused:
+        answer = {"ok": False, "code": refused.code, "params": refused.params, "scores": refused.scores}
+    except MemoryError:
+        sys.exit(3)  # portal.sandbox.EXIT_MEMORY
+    sys.stdout.write(json.dumps(answer))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""Delete the photos of submissions reviewed more than DOCUMENTS_RETENTION_DAYS ago (default 90).
+
+Schedule it daily, e.g. `manage.py documents_purge_photos` from cron or a
+systemd timer. The submissions keep their records without the images.
+"""
+from django.core.management.base import BaseCommand
+
+from documents.retention import purge_expired_photos
+
+
+class Command(BaseCommand):
+    help = "Delete the photos of reviewed submissions past the retention period."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=None, help="override DOCUMENTS_RETENTION_DAYS")
+
+    def handle(self, *args, days, **options):
+        submissions, photos = purge_expired_photos(days=days)
+        self.stdout.write(f"{photos} photo(s) of {submissions} submission(s) deleted.")

@@ -1,0 +1,12 @@
+"""{% open_document_requests user %}: the client's open document requests (portal home, documents pages)."""
+from django import template
+
+from documents.models import DocumentRequest
+
+register = template.Library()
+
+
+@register.inclusion_tag("documents/includes/open_requests.html")
+def open_document_requests(user, current=None):
+    requests = DocumentRequest.objects.open().filter(owner=user) if user.is_authenticated else []
+    return {"open_requests": list(requests), "current": current}
