@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from articles.models import Article, Category, Figure, Section, Step
+from articles.models import Article, Category, Figure, Section, Step, Synonym
 from articles.page_cache import bump_content_version
 from articles.search import rebuild_search_entries
 
@@ -60,4 +60,11 @@ def content_changed(sender, **kwargs):
 
 @receiver(m2m_changed, sender=Article.related.through)
 def related_changed(sender, **kwargs):
+    bump_content_version()
+
+
+@receiver(post_save, sender=Synonym)
+@receiver(post_delete, sender=Synonym)
+def synonyms_changed(sender, **kwargs):
+    """A new content version makes every process reload the synonym sets for the next search."""
     bump_content_version()

@@ -1,0 +1,107 @@
+"""What the published articles of a language say: their words, for typo correction and
+compound splitting, and the staff's synonym sets.
+
+Both are kept in this process per content version (articles/page_cache.py), so an
+edit or a synonym saved on any node is used by the very next search everywhere.
+"""
+
+import bisect
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from articles.models import SearchEntry, Synonym
+from articles.page_cache import content_version
+from articles.search_text import GERMAN_PARTS, MIN_PART, split_compound, stem, units, words
+
+_lock = threading.Lock()
+_vocabularies = {}  # language -> (version, Vocabulary)
+_synonyms = {}  # language -> (version, [[member tokens, …], …])
+
+
+@dataclass
+class Vocabulary:
+    language: str
+    counts: Counter
+    stems: set = field(default_factory=set)
+    parts: frozenset = frozenset()
+    ordered: list = field(default_factory=list)
+
+    def knows(self, word):
+        """True when the word, its stem, a longer word it begins, or its parts occur in the articles."""
+        if word in self.counts or stem(word, self.language) in self.stems or word.isdigit():
+            return True
+        if len(word) >= 3:
+            position = bisect.bisect_left(self.ordered, word)
+            if position < len(self.ordered) and self.ordered[position].startswith(word):
+                return True
+        return self.language == "de" and bool(split_compound(word, self.parts))
+
+    def correct(self, word):
+        """The closest known word within 1 (short words) or 2 edits, most frequent first; None if none."""
+        if len(word) < 4 or word.isdigit():
+            return None
+        limit = 1 if len(word) <= 5 else 2
+        matches = process.extract(word, self.counts.keys(), scorer=OSA.distance, score_cutoff=limit, limit=10)
+        if not matches:
+            return None
+        best = min(matches, key=lambda match: (match[1], -self.counts[match[0]], match[0]))
+        return best[0]
+
+
+def build_vocabulary(language):
+    counts = Counter()
+    rows = SearchEntry.objects.filter(language=language, published=True).values_list("title", "summary", "body")
+    for row in rows.iterator(chunk_size=500):
+        for text in row:
+            counts.update(words(text, language))
+    for group in synonym_groups(language, fresh=False):
+        for member in group:
+            counts.update(member)
+    parts = {word for word in counts if len(word) >= MIN_PART}
+    if language == "de":
+        parts.update(GERMAN_PARTS)
+    return Vocabulary(
+        language=language,
+        counts=counts,
+        stems={stem(word, language) for word in counts},
+        parts=frozenset(parts),
+        ordered=sorted(counts),
+    )
+
+
+def vocabulary(language, fresh=True):
+    """The vocabulary of the current content version (fresh=False: any one already built)."""
+    version = content_version() if fresh else None
+    cached = _vocabularies.get(language)
+    if cached and (not fresh or cached[0] == version):
+        return cached[1]
+    with _lock:
+        built = build_vocabulary(language)
+        _vocabularies[language] = (version or (cached[0] if cached else None), built)
+    return built
+
+
+def synonym_groups(language, fresh=True):
+    """The synonym sets of a language, each a list of members, each a list of folded words."""
+    version = content_version() if fresh else None
+    cached = _synonyms.get(language)
+    if cached and (not fresh or cached[0] == version):
+        return cached[1]
+    groups = []
+    for synonym in Synonym.objects.filter(language=language):
+        members = [[word for word, _pieces in units(member, language)] for member in synonym.members()]
+        members = [member for member in members if member]
+        if len(members) > 1:
+            groups.append(members)
+    _synonyms[language] = (version, groups)
+    return groups
+
+
+def forget():
+    """Drop what this process keeps (tests, and after a bulk load)."""
+    _vocabularies.clear()
+    _synonyms.clear()
