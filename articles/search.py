@@ -145,24 +145,37 @@ def _apply_synonyms(units, language, known, as_you_type):
 
 
 def search(raw_query, language, correct=True, as_you_type=False, limit=MAX_RESULTS):
-    """Search the reader's language, then the other one when nothing matched."""
+    """Search the reader's language, or the other one when it knows more of the typed words
+    (an English word typed on /de/) or when nothing matched here."""
     query, _truncated = clean_query(raw_query)
     outcome = SearchOutcome(query=query, language=language)
     if not any(ch.isalnum() for ch in query):
         return outcome
-    parsed = parse_query(query, language, correct, as_you_type)
-    outcome.only_common_words = parsed.only_common_words
-    ranked = _ranked_entries(parsed, language, limit)
-    if not ranked and not as_you_type and not parsed.only_common_words:
-        other = other_language(language)
-        other_parsed = parse_query(query, other, correct)
-        ranked = _ranked_entries(other_parsed, other, limit)
-        if ranked:
-            parsed, outcome.other_language = other_parsed, other
+    other = other_language(language)
+    order = [language, other]
+    if not as_you_type and known_words(query, other) > known_words(query, language):
+        order.reverse()
+    for attempt, code in enumerate(order):
+        parsed = parse_query(query, code, correct, as_you_type)
+        if code == language:
+            outcome.only_common_words = parsed.only_common_words
+        ranked = _ranked_entries(parsed, code, limit)
+        if ranked or as_you_type or parsed.only_common_words or attempt:
+            break
     if ranked:
         outcome.corrected, outcome.synonyms = parsed.corrected, parsed.synonyms
+        outcome.other_language = code if code != language else ""
     outcome.results = _results(ranked, language, parsed)
     return outcome
+
+
+def known_words(query, language):
+    """How many of the typed words (common words aside) the articles of a language use."""
+    known = vocabulary(language)
+    stop = set().union(*STOP_WORDS.values())
+    return sum(
+        1 for word, _pieces in typed_units(query, language) if word not in stop and known.knows(word, prefixes=False)
+    )
 
 
 def search_articles(raw_query, language, **options):

@@ -30,11 +30,11 @@ class Vocabulary:
     parts: frozenset = frozenset()
     ordered: list = field(default_factory=list)
 
-    def knows(self, word):
-        """True when the word, its stem, a longer word it begins, or its parts occur in the articles."""
+    def knows(self, word, prefixes=True):
+        """True when the word, its stem, (prefixes=True) a longer word it begins, or its parts occur in the articles."""
         if word in self.counts or stem(word, self.language) in self.stems or word.isdigit():
             return True
-        if len(word) >= 3:
+        if prefixes and len(word) >= 3:
             position = bisect.bisect_left(self.ordered, word)
             if position < len(self.ordered) and self.ordered[position].startswith(word):
                 return True
