@@ -315,6 +315,7 @@ def reindex_all():
 
     forget()
     parts = {code: vocabulary(code, fresh=False).parts for code, _name in settings.LANGUAGES}
+    search_index.clear()
     for entry in SearchEntry.objects.all():
         index_entry(entry, parts.get(entry.language, frozenset()))
 

@@ -56,6 +56,13 @@ def write_entry(entry, title_tokens, summary_tokens, body_tokens):
             )
 
 
+def clear():
+    """Empty the SQLite index before a full rebuild (rows of entries a test flush removed go too)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 constant name
+
+
 def forget_entries(entry_ids):
     if connection.vendor == "sqlite" and entry_ids:
         with connection.cursor() as cursor:
@@ -79,7 +86,7 @@ def run(groups, language, mode, limit, title_only=False):
             )
             return [(pk, -rank) for pk, rank in cursor.fetchall()]
         cursor.execute(
-            "SELECT e.id, ts_rank(e.vector, q) AS r FROM articles_searchentry e, to_tsquery('simple', %s) q "
+            "SELECT e.id, ts_rank(e.vector, q, 1) AS r FROM articles_searchentry e, to_tsquery('simple', %s) q "
             "WHERE e.language = %s AND e.published AND e.vector @@ q ORDER BY r DESC, e.id LIMIT %s",
             [expression, language, limit],
         )

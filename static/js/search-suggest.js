@@ -50,8 +50,9 @@
     }
   }
 
-  function render(results) {
+  function render(results, query) {
     items = results;
+    list.setAttribute("data-query", query);  // what the shown suggestions are for
     list.textContent = "";
     results.forEach(function (item, index) {
       var option = document.createElement("li");
@@ -89,7 +90,7 @@
     var mine = ++request;
     fetch(url + "?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-      .then(function (data) { if (mine === request) render(data.results || []); })
+      .then(function (data) { if (mine === request) render(data.results || [], query); })
       .catch(function () { if (mine === request) close(); });
   }
 
