@@ -290,6 +290,8 @@ class SearchEntry(models.Model):
     body = models.TextField(blank=True)
     published = models.BooleanField(default=False)
     vector = SearchVectorField(null=True, editable=False)
+    # The distinct folded words of the entry while published, counted in SearchWord.
+    words = models.TextField(blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -354,3 +356,21 @@ class SearchStat(models.Model):
 
     def __str__(self):
         return self.query
+
+
+class SearchWord(models.Model):
+    """A folded word of the published articles of a language and in how many of them it occurs.
+
+    Kept up to date on every re-index, so the vocabulary for spelling correction and
+    compound splitting is read in one query instead of from every article's text.
+    """
+
+    language = models.CharField(max_length=8)
+    word = models.CharField(max_length=100)
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["language", "word"], name="unique_search_word")]
+
+    def __str__(self):
+        return f"{self.language}: {self.word}"

@@ -13,6 +13,7 @@ Snippets are built here, escaped, with the matched words in <mark>.
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,15 +22,17 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles import search_index
-from articles.models import Article, FailedSearch, SearchEntry
-from articles.search_text import STOP_WORDS, WORD, fold, index_tokens, split_compound, stem
+from articles.models import Article, FailedSearch, SearchEntry, SearchWord
+from articles.page_cache import content_version
+from articles.search_text import STOP_WORDS, fold, index_tokens, split_compound, stem, words
 from articles.search_text import units as typed_units
-from articles.search_vocabulary import synonym_groups, vocabulary
+from articles.search_vocabulary import synonym_groups, update_word_counts, vocabulary
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MAX_RESULTS = 20
 SNIPPET_RADIUS = 90
+PLAIN_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass
@@ -60,6 +63,7 @@ class ParsedQuery:
     corrected: str = ""
     synonyms: list = field(default_factory=list)
     only_common_words: bool = False
+    as_you_type: bool = False
 
 
 def clean_query(raw):
@@ -78,10 +82,11 @@ def other_language(language):
     return next((code for code, _name in settings.LANGUAGES if code != language), language)
 
 
-def parse_query(query, language, correct=True, as_you_type=False):
+def parse_query(query, language, correct=True, as_you_type=False, version=None):
     """Turn a cleaned query into index groups, correcting unknown words and applying synonyms."""
-    known = vocabulary(language)
-    elsewhere = vocabulary(other_language(language))
+    version = version or content_version()
+    known = vocabulary(language, version)
+    elsewhere = vocabulary(other_language(language), version)
     corrections = []
     units = [list(unit) for unit in typed_units(query, language)][: MAX_TERMS * 2]
     last = len(units) - 1
@@ -94,20 +99,20 @@ def parse_query(query, language, correct=True, as_you_type=False):
         if replacement:
             corrections.append((word, replacement))
             unit[0], unit[1] = replacement, [replacement]
-    groups, prefixes, fired = _apply_synonyms(units, language, known, as_you_type)
+    groups, prefixes, fired = _apply_synonyms(units, language, known, as_you_type, version)
     only_common = bool(units) and not groups
     stems = {token for group in groups for _kind, tokens in group for token in tokens}
     corrected = ""
     if corrections:
         corrected = " ".join(unit[0] for unit in units)
-    return ParsedQuery(groups[:MAX_TERMS], prefixes[:MAX_TERMS], stems, corrected, fired, only_common)
+    return ParsedQuery(groups[:MAX_TERMS], prefixes[:MAX_TERMS], stems, corrected, fired, only_common, as_you_type)
 
 
-def _apply_synonyms(units, language, known, as_you_type):
+def _apply_synonyms(units, language, known, as_you_type, version):
     stemmed = [stem(unit[0], language) for unit in units]
     synonyms = [
         [[stem(word, language) for word in member] for member in group]
-        for group in synonym_groups(language)
+        for group in synonym_groups(language, version)
     ]
     groups, prefixes, fired = [], [], []
     position, last = 0, len(units) - 1
@@ -152,11 +157,12 @@ def search(raw_query, language, correct=True, as_you_type=False, limit=MAX_RESUL
     if not any(ch.isalnum() for ch in query):
         return outcome
     other = other_language(language)
+    version = content_version()
     order = [language, other]
-    if not as_you_type and known_words(query, other) > known_words(query, language):
+    if not as_you_type and known_words(query, other, version) > known_words(query, language, version):
         order.reverse()
     for attempt, code in enumerate(order):
-        parsed = parse_query(query, code, correct, as_you_type)
+        parsed = parse_query(query, code, correct, as_you_type, version)
         if code == language:
             outcome.only_common_words = parsed.only_common_words
         ranked = _ranked_entries(parsed, code, limit)
@@ -165,13 +171,13 @@ def search(raw_query, language, correct=True, as_you_type=False, limit=MAX_RESUL
     if ranked:
         outcome.corrected, outcome.synonyms = parsed.corrected, parsed.synonyms
         outcome.other_language = code if code != language else ""
-    outcome.results = _results(ranked, language, parsed)
+    outcome.results = _results(ranked, language, parsed, snippets=not as_you_type)
     return outcome
 
 
-def known_words(query, language):
+def known_words(query, language, version=None):
     """How many of the typed words (common words aside) the articles of a language use."""
-    known = vocabulary(language)
+    known = vocabulary(language, version)
     stop = set().union(*STOP_WORDS.values())
     return sum(
         1 for word, _pieces in typed_units(query, language) if word not in stop and known.knows(word, prefixes=False)
@@ -190,6 +196,8 @@ def _ranked_entries(parsed, language, limit):
     so these order the list on both databases alike. Words beginning with a typed
     word only fill the places left.
     """
+    if parsed.as_you_type:
+        return _suggested_entries(parsed, language, limit)
     candidates = dict(search_index.run(parsed.groups, language, "any", limit * 2))
     if candidates:
         top = max(candidates.values()) or 1.0
@@ -210,32 +218,55 @@ def _ranked_entries(parsed, language, limit):
     return ranked
 
 
-def _results(ranked, language, parsed):
-    entries = SearchEntry.objects.in_bulk([entry_id for entry_id, _score in ranked])
+def _suggested_entries(parsed, language, limit):
+    """As you type: articles with every word (the last one may be unfinished), then with any, by engine rank."""
+    ranked, seen = [], set()
+    for mode in ("all", "any"):
+        for entry_id, rank in search_index.run(parsed.groups, language, mode, limit):
+            if entry_id not in seen and len(ranked) < limit:
+                seen.add(entry_id)
+                ranked.append((entry_id, float(rank) + (1000 if mode == "all" else 0)))
+        if len(ranked) >= limit or len(parsed.groups) < 2:
+            break
+    return ranked
+
+
+def _results(ranked, language, parsed, snippets=True):
+    fields = ("article_id", "language", "title", "summary", "body") if snippets else ("article_id", "language")
+    entries = SearchEntry.objects.only(*fields).in_bulk([entry_id for entry_id, _score in ranked])
     article_ids = [entries[entry_id].article_id for entry_id, _score in ranked if entry_id in entries]
     articles = Article.objects.published().in_bulk(article_ids)
-    shown = {entry.article_id: entry for entry in SearchEntry.objects.filter(article_id__in=article_ids, language=language)}
-    prefixes = [tokens[0] for group in parsed.prefixes for _kind, tokens in group]
+    shown = {}
+    if any(entry.language != language for entry in entries.values()):
+        shown = {
+            entry.article_id: entry
+            for entry in SearchEntry.objects.only(*fields).filter(article_id__in=article_ids, language=language)
+        }
     results = []
     for entry_id, score in ranked:
         entry = entries.get(entry_id)
         if entry is None or entry.article_id not in articles:
             continue
         reader_entry = shown.get(entry.article_id, entry)
-        snippet = make_snippet(reader_entry, parsed.stems, prefixes, language)
+        snippet = make_snippet(reader_entry, parsed.stems, language) if snippets else ""
         results.append(SearchResult(article=articles[entry.article_id], score=score, snippet=snippet))
     return results
 
 
-def make_snippet(entry, stems, prefixes, language):
+@lru_cache(maxsize=20000)
+def folded_stem(word, language):
+    folded = fold(word, language)
+    return folded, stem(folded, language)
+
+
+def make_snippet(entry, stems, language):
     """An escaped excerpt around the first matching word, with matching words wrapped in <mark>."""
 
     def matches(word):
-        folded = fold(word, language)
-        return stem(folded, language) in stems or any(folded.startswith(prefix) for prefix in prefixes)
+        return folded_stem(word, language)[1] in stems
 
     source = entry.body or entry.summary
-    first = next((m for m in WORD.finditer(source) if matches(m.group(0))), None)
+    first = next((m for m in PLAIN_WORD.finditer(source) if matches(m.group(0))), None)
     if first is None:
         source, start = entry.summary, 0
     else:
@@ -245,7 +276,7 @@ def make_snippet(entry, stems, prefixes, language):
     end = min(len(source), start + 2 * SNIPPET_RADIUS)
     excerpt = source[start:end]
     pieces, last = [], 0
-    for match in WORD.finditer(excerpt):
+    for match in PLAIN_WORD.finditer(excerpt):
         if matches(match.group(0)):
             pieces.append(escape(excerpt[last : match.start()]))
             pieces.append(f"<mark>{escape(match.group(0))}</mark>")
@@ -298,7 +329,8 @@ def rebuild_search_entries(article):
 
 
 def index_entry(entry, parts=None):
-    """Write one entry's analysed tokens into the database's full-text index."""
+    """Write one entry's analysed tokens into the database's full-text index and count its words."""
+    update_word_counts(entry, [word for text in (entry.title, entry.summary, entry.body) for word in words(text, entry.language)])
     if parts is None:
         parts = vocabulary(entry.language, fresh=False).parts
     search_index.write_entry(
@@ -314,8 +346,13 @@ def reindex_all():
     from articles.search_vocabulary import forget
 
     forget()
-    parts = {code: vocabulary(code, fresh=False).parts for code, _name in settings.LANGUAGES}
     search_index.clear()
+    SearchWord.objects.all().delete()
+    SearchEntry.objects.update(words="")
+    for entry in SearchEntry.objects.all():
+        update_word_counts(entry, [word for text in (entry.title, entry.summary, entry.body) for word in words(text, entry.language)])
+    forget()
+    parts = {code: vocabulary(code, fresh=False).parts for code, _name in settings.LANGUAGES}
     for entry in SearchEntry.objects.all():
         index_entry(entry, parts.get(entry.language, frozenset()))
 

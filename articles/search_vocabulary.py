@@ -1,8 +1,10 @@
 """What the published articles of a language say: their words, for typo correction and
 compound splitting, and the staff's synonym sets.
 
-Both are kept in this process per content version (articles/page_cache.py), so an
-edit or a synonym saved on any node is used by the very next search everywhere.
+The words are counted in SearchWord on every re-index (update_word_counts), so a
+vocabulary is one query. Both are kept in this process per content version
+(articles/page_cache.py), so an edit or a synonym saved on any node is used by
+the very next search everywhere.
 """
 
 import bisect
@@ -10,12 +12,13 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from articles.models import SearchEntry, Synonym
+from articles.models import SearchEntry, SearchWord, Synonym
 from articles.page_cache import content_version
-from articles.search_text import GERMAN_PARTS, MIN_PART, split_compound, stem, units, words
+from articles.search_text import GERMAN_PARTS, MIN_PART, split_compound, stem, units
 
 _lock = threading.Lock()
 _vocabularies = {}  # language -> (version, Vocabulary)
@@ -52,13 +55,9 @@ class Vocabulary:
         return best[0]
 
 
-def build_vocabulary(language):
-    counts = Counter()
-    rows = SearchEntry.objects.filter(language=language, published=True).values_list("title", "summary", "body")
-    for row in rows.iterator(chunk_size=500):
-        for text in row:
-            counts.update(words(text, language))
-    for group in synonym_groups(language, fresh=False):
+def build_vocabulary(language, version=None):
+    counts = Counter(dict(SearchWord.objects.filter(language=language, documents__gt=0).values_list("word", "documents")))
+    for group in synonym_groups(language, version, fresh=version is not None):
         for member in group:
             counts.update(member)
     parts = {word for word in counts if len(word) >= MIN_PART}
@@ -73,21 +72,23 @@ def build_vocabulary(language):
     )
 
 
-def vocabulary(language, fresh=True):
-    """The vocabulary of the current content version (fresh=False: any one already built)."""
-    version = content_version() if fresh else None
+def vocabulary(language, version=None, fresh=True):
+    """The vocabulary of the content version (read when not given; fresh=False: any one already built)."""
+    if fresh and version is None:
+        version = content_version()
     cached = _vocabularies.get(language)
     if cached and (not fresh or cached[0] == version):
         return cached[1]
     with _lock:
-        built = build_vocabulary(language)
-        _vocabularies[language] = (version or (cached[0] if cached else None), built)
+        built = build_vocabulary(language, version if fresh else None)
+        _vocabularies[language] = (version if fresh else None, built)
     return built
 
 
-def synonym_groups(language, fresh=True):
+def synonym_groups(language, version=None, fresh=True):
     """The synonym sets of a language, each a list of members, each a list of folded words."""
-    version = content_version() if fresh else None
+    if fresh and version is None:
+        version = content_version()
     cached = _synonyms.get(language)
     if cached and (not fresh or cached[0] == version):
         return cached[1]
@@ -99,6 +100,31 @@ def synonym_groups(language, fresh=True):
             groups.append(members)
     _synonyms[language] = (version, groups)
     return groups
+
+
+def update_word_counts(entry, text_words):
+    """Count the entry's distinct words (none while it is a draft) in SearchWord; returns them."""
+    new = {word for word in text_words if len(word) <= 100} if entry.published else set()
+    old = set(entry.words.split())
+    added, removed = new - old, old - new
+    language_words = SearchWord.objects.filter(language=entry.language)
+    if added:
+        SearchWord.objects.bulk_create([SearchWord(language=entry.language, word=word) for word in added],
+                                       ignore_conflicts=True)
+        language_words.filter(word__in=added).update(documents=F("documents") + 1)
+    if removed:
+        language_words.filter(word__in=removed).update(documents=F("documents") - 1)
+    if added or removed:
+        entry.words = " ".join(sorted(new))
+        SearchEntry.objects.filter(pk=entry.pk).update(words=entry.words)
+    return new
+
+
+def forget_words(entry):
+    """A deleted entry's words no longer count."""
+    old = set(entry.words.split())
+    if old:
+        SearchWord.objects.filter(language=entry.language, word__in=old).update(documents=F("documents") - 1)
 
 
 def forget():

@@ -9,6 +9,7 @@ from articles import search_index
 from articles.models import Article, Category, Figure, SearchEntry, Section, Step, Synonym
 from articles.page_cache import bump_content_version
 from articles.search import rebuild_search_entries
+from articles.search_vocabulary import forget_words
 
 _state = threading.local()
 
@@ -92,5 +93,7 @@ def synonyms_changed(sender, **kwargs):
 
 @receiver(post_delete, sender=SearchEntry)
 def unindex_entry(sender, instance, **kwargs):
-    """A deleted article leaves nothing in SQLite's FTS5 table (PostgreSQL keeps the vector in the row)."""
+    """A deleted article leaves nothing in SQLite's FTS5 table (PostgreSQL keeps the vector in the row)
+    and its words no longer count."""
     search_index.forget_entries([instance.pk])
+    forget_words(instance)
