@@ -117,14 +117,19 @@ def _apply_synonyms(units, language, known, as_you_type, version):
     groups, prefixes, fired = [], [], []
     position, last = 0, len(units) - 1
     while position < len(units):
-        best = None
-        for number, group in enumerate(synonyms):
-            for member in group:
-                if stemmed[position : position + len(member)] == member and (best is None or len(member) > best[1]):
-                    best = (number, len(member))
-        if best is not None:
-            number, length = best
-            groups.append([("phrase" if len(member) > 1 else "word", member) for member in synonyms[number]])
+        length = max(
+            (len(member) for group in synonyms for member in group
+             if stemmed[position : position + len(member)] == member),
+            default=0,
+        )
+        if length:
+            # every set holding the typed words contributes its members
+            span = stemmed[position : position + length]
+            members = []
+            for group in synonyms:
+                if span in group:
+                    members.extend(member for member in group if member not in members)
+            groups.append([("phrase" if len(member) > 1 else "word", member) for member in members])
             fired.append(" ".join(unit[0] for unit in units[position : position + length]))
             position += length
             continue

@@ -261,3 +261,11 @@ def test_suggestions_and_search_stay_within_a_query_budget(client, help_content,
     client.get("/de/search/", {"q": "Aufwärmen"})
     with django_assert_max_num_queries(20):
         client.get("/de/search/", {"q": "Sicherheitskarte abgelaufen"})
+
+
+def test_a_word_in_two_synonym_sets_finds_both(make_article):
+    make_article(kb="KB910", slug="lynx", title_en="All about the lynx")
+    make_article(kb="KB911", slug="bobcat", title_en="All about the bobcat")
+    Synonym.objects.create(language="en", words="wildcat, lynx")
+    Synonym.objects.create(language="en", words="wildcat, bobcat")
+    assert sorted(kb_numbers(search_articles("wildcat", "en"))) == ["KB910", "KB911"]
