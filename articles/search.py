@@ -330,17 +330,20 @@ def rebuild_search_entries(article):
                 "published": article.status == Article.Status.PUBLISHED,
             },
         )
-        index_entry(entry)
+        index_entry(entry, kb_number=article.kb_number)
 
 
-def index_entry(entry, parts=None):
-    """Write one entry's analysed tokens into the database's full-text index and count its words."""
+def index_entry(entry, parts=None, kb_number=""):
+    """Write one entry's analysed tokens into the database's full-text index and count its words.
+
+    The KB number counts as a title word, so "KB2636" finds its article.
+    """
     update_word_counts(entry, [word for text in (entry.title, entry.summary, entry.body) for word in words(text, entry.language)])
     if parts is None:
         parts = vocabulary(entry.language, fresh=False).parts
     search_index.write_entry(
         entry,
-        index_tokens(entry.title, entry.language, parts),
+        index_tokens(entry.title, entry.language, parts) + index_tokens(kb_number, entry.language),
         index_tokens(entry.summary, entry.language, parts),
         index_tokens(entry.body, entry.language, parts),
     )
@@ -358,8 +361,8 @@ def reindex_all():
         update_word_counts(entry, [word for text in (entry.title, entry.summary, entry.body) for word in words(text, entry.language)])
     forget()
     parts = {code: vocabulary(code, fresh=False).parts for code, _name in settings.LANGUAGES}
-    for entry in SearchEntry.objects.all():
-        index_entry(entry, parts.get(entry.language, frozenset()))
+    for entry in SearchEntry.objects.select_related("article"):
+        index_entry(entry, parts.get(entry.language, frozenset()), entry.article.kb_number)
 
 
 def strip_markdown(text):

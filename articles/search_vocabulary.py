@@ -35,8 +35,8 @@ class Vocabulary:
 
     def knows(self, word, prefixes=True):
         """True when the word, its stem, (prefixes=True) a longer word it begins, or its parts occur in the articles."""
-        if word in self.counts or stem(word, self.language) in self.stems or word.isdigit():
-            return True
+        if word in self.counts or stem(word, self.language) in self.stems or any(ch.isdigit() for ch in word):
+            return True  # numbers and codes (4000, KB70, 2FA) are never "corrected"
         if prefixes and len(word) >= 3:
             position = bisect.bisect_left(self.ordered, word)
             if position < len(self.ordered) and self.ordered[position].startswith(word):
@@ -45,7 +45,7 @@ class Vocabulary:
 
     def correct(self, word):
         """The closest known word within 1 (short words) or 2 edits, most frequent first; None if none."""
-        if len(word) < 4 or word.isdigit():
+        if len(word) < 4 or any(ch.isdigit() for ch in word):
             return None
         limit = 1 if len(word) <= 5 else 2
         matches = process.extract(word, self.counts.keys(), scorer=OSA.distance, score_cutoff=limit, limit=10)

@@ -269,3 +269,8 @@ def test_a_word_in_two_synonym_sets_finds_both(make_article):
     Synonym.objects.create(language="en", words="wildcat, lynx")
     Synonym.objects.create(language="en", words="wildcat, bobcat")
     assert sorted(kb_numbers(search_articles("wildcat", "en"))) == ["KB910", "KB911"]
+
+
+@pytest.mark.parametrize(("query", "language"), [("KB2636", "en"), ("kb2636", "de")])
+def test_a_kb_number_finds_its_article(help_content, query, language):
+    assert kb_numbers(search_articles(query, language))[0] == "KB2636"
