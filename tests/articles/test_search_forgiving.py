@@ -136,7 +136,7 @@ def test_other_language_is_searched_when_nothing_matches(help_content, query, la
 
 def test_other_language_note_shows_articles_in_the_readers_language(client, help_content):
     html = client.get("/en/search/", {"q": "Sicherheitscodekarte drucken"}).content.decode()
-    assert "matched your words in German" in html
+    assert "These articles matched your words in German" in html
     assert "Online Security Code Card" in html
     html = client.get("/de/search/", {"q": "temporary code"}).content.decode()
     assert "auf Englisch" in html
