@@ -203,18 +203,7 @@ def _ranked_entries(parsed, language, limit):
     """
     if parsed.as_you_type:
         return _suggested_entries(parsed, language, limit)
-    candidates = dict(search_index.run(parsed.groups, language, "any", limit * 2))
-    if candidates:
-        top = max(candidates.values()) or 1.0
-        scores = {entry_id: rank / top for entry_id, rank in candidates.items()}
-        for mode, title_only, bonus in (("phrase", False, 1.5), ("any", True, 1.5), ("all", False, 1.0)):
-            if mode == "all" and len(parsed.groups) < 2:
-                continue
-            for entry_id, _rank in search_index.run(parsed.groups, language, mode, limit * 2, title_only):
-                scores[entry_id] = scores.get(entry_id, 0.0) + bonus
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    else:
-        ranked = []
+    ranked = [(entry_id, float(score)) for entry_id, score in search_index.ranked(parsed.groups, language, limit)]
     if len(ranked) < limit and parsed.prefixes:
         seen = {entry_id for entry_id, _score in ranked}
         for entry_id, rank in search_index.run(parsed.prefixes, language, "any", limit):

@@ -69,15 +69,13 @@ def forget_entries(entry_ids):
             cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [[pk] for pk in entry_ids])  # noqa: S608
 
 
-def run(groups, language, mode, limit, title_only=False):
-    """Entry ids with their rank (higher is better) for "all" groups, "any" group or the "phrase"."""
-    expression = _compile(groups, mode, connection.vendor, title_only)
+def run(groups, language, mode, limit):
+    """Entry ids with their rank (higher is better) for "all" groups or "any" group, by engine rank alone."""
+    expression = _compile(groups, mode, connection.vendor)
     if not expression:
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            if title_only:
-                expression = f"title : ({expression})"
             cursor.execute(
                 # constant names only; the match expression is a parameter
                 f"SELECT rowid, bm25({FTS_TABLE}, {BM25_WEIGHTS}) AS r FROM {FTS_TABLE} "  # noqa: S608
@@ -91,6 +89,57 @@ def run(groups, language, mode, limit, title_only=False):
             [expression, language, limit],
         )
         return list(cursor.fetchall())
+
+
+BONUSES = (("phrase", False, 1.5), ("any", True, 1.5), ("all", False, 1.0))  # (mode, title only, bonus)
+
+
+def ranked(groups, language, limit):
+    """Entry ids matching any group with their score, best first, in one query.
+
+    Score: the engine's rank (bm25 / ts_rank) scaled to 0–1 over the matches, plus a
+    bonus for the typed phrase, for a title match and for matching every group.
+    """
+    vendor = connection.vendor
+    expression = _compile(groups, "any", vendor)
+    if not expression:
+        return []
+    bonuses = []
+    for mode, title_only, bonus in BONUSES:
+        compiled = _compile(groups, mode, vendor, title_only) if mode != "all" or len(groups) > 1 else ""
+        bonuses.append((compiled, bonus, title_only))
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
+            terms, params = [], [f'lang : "{language}" AND ({expression})']
+            for compiled, bonus, title_only in bonuses:
+                if compiled:
+                    compiled = f"title : ({compiled})" if title_only else compiled
+                    terms.append(f"{bonus} * (id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s))")  # noqa: S608
+                    params.append(f'lang : "{language}" AND ({compiled})')
+            bonus_sql = " + ".join(terms) or "0"
+            cursor.execute(
+                # constant names only; every match expression is a parameter
+                f"WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25({FTS_TABLE}, {BM25_WEIGHTS}) AS r "  # noqa: S608
+                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
+                f"SELECT id, coalesce(r / (SELECT max(r) FROM m), 0) + {bonus_sql} AS score FROM m "
+                "ORDER BY score DESC, id LIMIT %s",
+                [*params, limit],
+            )
+            return cursor.fetchall()
+        terms, params = [], [expression]
+        for compiled, bonus, _title_only in bonuses:  # the title test is in the :A weight labels
+            if compiled:
+                terms.append(f"{bonus} * (e.vector @@ to_tsquery('simple', %s))::int")
+                params.append(compiled)
+        bonus_sql = " + ".join(terms) or "0"
+        cursor.execute(  # constant SQL pieces only; every query text is a parameter
+            "SELECT id, score FROM (SELECT e.id, "  # noqa: S608
+            "coalesce(ts_rank(e.vector, q, 1) / NULLIF(max(ts_rank(e.vector, q, 1)) OVER (), 0), 0) "
+            f"+ {bonus_sql} AS score FROM articles_searchentry e, to_tsquery('simple', %s) q "
+            "WHERE e.language = %s AND e.published AND e.vector @@ q) s ORDER BY score DESC, id LIMIT %s",
+            [*params[1:], params[0], language, limit],
+        )
+        return [(pk, float(score or 0)) for pk, score in cursor.fetchall()]
 
 
 def _compile(groups, mode, vendor, title_only=False):
