@@ -226,24 +226,27 @@ def _suggested_entries(parsed, language, limit):
 
 
 def _results(ranked, language, parsed, snippets=True):
-    fields = ("article_id", "language", "title", "summary", "body") if snippets else ("article_id", "language")
-    entries = SearchEntry.objects.only(*fields).in_bulk([entry_id for entry_id, _score in ranked])
-    article_ids = [entries[entry_id].article_id for entry_id, _score in ranked if entry_id in entries]
-    articles = Article.objects.published().in_bulk(article_ids)
+    """SearchResults in rank order: the entries with their published articles in one query."""
+    skipped = ("vector", "words") if snippets else ("vector", "words", "title", "summary", "body")
+    entries = (
+        SearchEntry.objects.select_related("article").defer(*skipped)
+        .filter(article__status=Article.Status.PUBLISHED).in_bulk([entry_id for entry_id, _score in ranked])
+    )
     shown = {}
-    if any(entry.language != language for entry in entries.values()):
+    if snippets and any(entry.language != language for entry in entries.values()):
         shown = {
             entry.article_id: entry
-            for entry in SearchEntry.objects.only(*fields).filter(article_id__in=article_ids, language=language)
+            for entry in SearchEntry.objects.defer(*skipped).filter(
+                article_id__in=[entry.article_id for entry in entries.values()], language=language
+            )
         }
     results = []
     for entry_id, score in ranked:
         entry = entries.get(entry_id)
-        if entry is None or entry.article_id not in articles:
+        if entry is None:
             continue
-        reader_entry = shown.get(entry.article_id, entry)
-        snippet = make_snippet(reader_entry, parsed.stems, language) if snippets else ""
-        results.append(SearchResult(article=articles[entry.article_id], score=score, snippet=snippet))
+        snippet = make_snippet(shown.get(entry.article_id, entry), parsed.stems, language) if snippets else ""
+        results.append(SearchResult(article=entry.article, score=score, snippet=snippet))
     return results
 
 
