@@ -97,7 +97,7 @@ BONUSES = (("phrase", False, 1.5), ("any", True, 1.5), ("all", False, 1.0))  # (
 def ranked(groups, language, limit):
     """Entry ids matching any group with their score, best first, in one query.
 
-    Score: the engine's rank (bm25 / ts_rank) scaled to 0–1 over the matches, plus a
+    Score: the engine's rank scaled to 0–1 (bm25 over the best match; ts_rank as r/(r+1)), plus a
     bonus for the typed phrase, for a title match and for matching every group.
     """
     vendor = connection.vendor
@@ -126,18 +126,19 @@ def ranked(groups, language, limit):
                 [*params, limit],
             )
             return cursor.fetchall()
-        terms, params = [], [expression]
-        for compiled, bonus, _title_only in bonuses:  # the title test is in the :A weight labels
+        terms, sources, params = [], [], [expression]
+        for number, (compiled, bonus, _title_only) in enumerate(bonuses):  # title: the :A weight labels
             if compiled:
-                terms.append(f"{bonus} * (e.vector @@ to_tsquery('simple', %s))::int")
+                terms.append(f"{bonus} * (e.vector @@ b{number})::int")
+                sources.append(f", to_tsquery('simple', %s) b{number}")  # parsed once, not per row
                 params.append(compiled)
         bonus_sql = " + ".join(terms) or "0"
         cursor.execute(  # constant SQL pieces only; every query text is a parameter
-            "SELECT id, score FROM (SELECT e.id, "  # noqa: S608
-            "coalesce(ts_rank(e.vector, q, 1) / NULLIF(max(ts_rank(e.vector, q, 1)) OVER (), 0), 0) "
-            f"+ {bonus_sql} AS score FROM articles_searchentry e, to_tsquery('simple', %s) q "
-            "WHERE e.language = %s AND e.published AND e.vector @@ q) s ORDER BY score DESC, id LIMIT %s",
-            [*params[1:], params[0], language, limit],
+            # normalisation 1|32: divided by 1 + log(length), then scaled into 0–1 as rank / (rank + 1)
+            f"SELECT e.id, ts_rank(e.vector, q, 33) + {bonus_sql} AS score "  # noqa: S608
+            f"FROM articles_searchentry e, to_tsquery('simple', %s) q{''.join(sources)} "
+            "WHERE e.language = %s AND e.published AND e.vector @@ q ORDER BY score DESC, e.id LIMIT %s",
+            [*params, language, limit],
         )
         return [(pk, float(score or 0)) for pk, score in cursor.fetchall()]
 
