@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from articles.figures import validate_figure_image
-from articles.models import Article, Category, FailedSearch, Feedback, Figure, Section, Step
+from articles.models import Article, Category, FailedSearch, Feedback, Figure, SearchStat, Section, Step, Synonym
 
 
 class FigureImageField(forms.FileField):
@@ -201,4 +201,58 @@ class FeedbackAdmin(ReadOnlyAdmin):
 class FailedSearchAdmin(ReadOnlyAdmin):
     list_display = ("query", "language", "count", "last_seen")
     list_filter = ("language",)
+    search_fields = ("query",)
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Staff keep the synonym sets here; a save is used by the very next search (signals.py)."""
+
+    list_display = ("words", "language", "updated_at")
+    list_filter = ("language",)
+    search_fields = ("words",)
+
+
+class UnopenedFilter(admin.SimpleListFilter):
+    """Searches that showed results of which nobody opened one."""
+
+    title = _("results opened")
+    parameter_name = "opened"
+
+    def lookups(self, request, model_admin):
+        return [("none", _("Results, none opened")), ("some", _("At least one opened"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(results__gt=0, opened=0)
+        if self.value() == "some":
+            return queryset.filter(opened__gt=0)
+        return queryset
+
+
+class FiredFilter(admin.SimpleListFilter):
+    title = _("help the search gave")
+    parameter_name = "fired"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("correction", _("Spelling corrected")),
+            ("synonyms", _("Synonyms used")),
+            ("other", _("Found in the other language")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "correction":
+            return queryset.exclude(correction="")
+        if self.value() == "synonyms":
+            return queryset.exclude(synonyms="")
+        if self.value() == "other":
+            return queryset.filter(other_language=True)
+        return queryset
+
+
+@admin.register(SearchStat)
+class SearchStatAdmin(ReadOnlyAdmin):
+    list_display = ("query", "language", "searches", "results", "opened", "correction", "synonyms", "other_language", "last_seen")
+    list_filter = ("language", UnopenedFilter, FiredFilter)
     search_fields = ("query",)

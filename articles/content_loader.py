@@ -20,10 +20,11 @@ from django.db import transaction
 
 from articles import signals
 from articles.illustrations import DRAWING_VERSION, draw_figure
-from articles.models import Article, Category, Figure, Section, Step
-from articles.search import rebuild_search_entries
+from articles.models import Article, Category, Figure, Section, Step, Synonym
+from articles.search import rebuild_search_entries, reindex_all
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
+SYNONYMS_FILE = "synonyms.toml"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
@@ -176,7 +177,7 @@ def load_help_content(content_dir=CONTENT_DIR, force=False):
         categories = load_categories(content_dir)
     related = {}
     for path in sorted(content_dir.glob("*.toml")):
-        if path.name == "categories.toml":
+        if path.name in ("categories.toml", SYNONYMS_FILE):
             continue
         status, article, related_kbs = load_article(path, categories, force=force)
         {"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
@@ -185,4 +186,20 @@ def load_help_content(content_dir=CONTENT_DIR, force=False):
             related[article] = related_kbs
     for article, kbs in related.items():
         article.related.set(Article.objects.filter(kb_number__in=kbs))
+    seed_synonyms(content_dir / SYNONYMS_FILE)
+    reindex_all()
     return report
+
+
+def seed_synonyms(path):
+    """Create the seed synonym sets of a language whose table is still empty (staff own them afterwards)."""
+    if not path.exists():
+        return
+    data, _digest = read_file(path)
+    for code in LANGUAGES:
+        sets = data.get(code, [])
+        if not isinstance(sets, list) or not all(isinstance(words, str) for words in sets):
+            raise ContentError(f"{path.name}: '{code}' must be a list of comma-separated word sets.")
+        if sets and not Synonym.objects.filter(language=code).exists():
+            Synonym.objects.bulk_create([Synonym(language=code, words=words) for words in sets])
+            signals.content_changed(sender=Synonym)

@@ -290,6 +290,8 @@ class SearchEntry(models.Model):
     body = models.TextField(blank=True)
     published = models.BooleanField(default=False)
     vector = SearchVectorField(null=True, editable=False)
+    # The distinct folded words of the entry while published, counted in SearchWord.
+    words = models.TextField(blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -298,3 +300,77 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.language}: {self.title}"
+
+
+class Synonym(models.Model):
+    """Words that mean the same in the help, in one language; a search for one finds the others.
+
+    One row is one set, e.g. "fingerprint, Touch ID". Members may be several words.
+    """
+
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    words = models.TextField(
+        _("words"), help_text=_("Words or phrases that mean the same here, separated by commas.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["language", "words"]
+        verbose_name = _("synonym set")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self):
+        return self.words
+
+    def members(self):
+        return [member.strip() for member in self.words.split(",") if member.strip()]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if len(self.members()) < 2:
+            raise ValidationError({"words": _("Give at least two words or phrases, separated by commas.")})
+
+
+class SearchStat(models.Model):
+    """How often a query was searched in a language and how often one of its results was opened.
+
+    No IP address, user or time of a single search is kept: only counts per query.
+    """
+
+    query = models.CharField(_("query"), max_length=200)
+    language = models.CharField(_("language"), max_length=8)
+    searches = models.PositiveIntegerField(_("searches"), default=0)
+    results = models.PositiveIntegerField(_("results last time"), default=0)
+    opened = models.PositiveIntegerField(_("results opened"), default=0)
+    correction = models.CharField(_("corrected to"), max_length=200, blank=True)
+    synonyms = models.CharField(_("synonyms used"), max_length=300, blank=True)
+    other_language = models.BooleanField(_("found in the other language"), default=False)
+    last_seen = models.DateTimeField(_("last seen"), auto_now=True)
+
+    class Meta:
+        ordering = ["-searches", "-last_seen"]
+        constraints = [models.UniqueConstraint(fields=["query", "language"], name="unique_search_stat")]
+        verbose_name = _("search")
+        verbose_name_plural = _("searches")
+
+    def __str__(self):
+        return self.query
+
+
+class SearchWord(models.Model):
+    """A folded word of the published articles of a language and in how many of them it occurs.
+
+    Kept up to date on every re-index, so the vocabulary for spelling correction and
+    compound splitting is read in one query instead of from every article's text.
+    """
+
+    language = models.CharField(max_length=8)
+    word = models.CharField(max_length=100)
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["language", "word"], name="unique_search_word")]
+
+    def __str__(self):
+        return f"{self.language}: {self.word}"

@@ -2,12 +2,14 @@
 import threading
 from contextlib import contextmanager
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from articles.models import Article, Category, Figure, Section, Step
+from articles import search_index
+from articles.models import Article, Category, Figure, SearchEntry, Section, Step, Synonym
 from articles.page_cache import bump_content_version
 from articles.search import rebuild_search_entries
+from articles.search_vocabulary import forget_words
 
 _state = threading.local()
 
@@ -42,11 +44,30 @@ def reindex_article(sender, instance, raw=False, **kwargs):
         return
     try:
         article = _article_of(instance)
+        if article is not None and article.pk in _deleting():
+            return
         if article is not None and Article.objects.filter(pk=article.pk).exists():
             rebuild_search_entries(article)
     except (Article.DoesNotExist, Section.DoesNotExist):
         pass  # the parent is being deleted as well
     bump_content_version()
+
+
+def _deleting():
+    if not hasattr(_state, "deleting"):
+        _state.deleting = set()
+    return _state.deleting
+
+
+@receiver(pre_delete, sender=Article)
+def article_deleting(sender, instance, **kwargs):
+    """Its sections go first: re-indexing them then would bring back the entries being deleted."""
+    _deleting().add(instance.pk)
+
+
+@receiver(post_delete, sender=Article)
+def article_deleted(sender, instance, **kwargs):
+    _deleting().discard(instance.pk)
 
 
 @receiver(post_save, sender=Figure)
@@ -61,3 +82,18 @@ def content_changed(sender, **kwargs):
 @receiver(m2m_changed, sender=Article.related.through)
 def related_changed(sender, **kwargs):
     bump_content_version()
+
+
+@receiver(post_save, sender=Synonym)
+@receiver(post_delete, sender=Synonym)
+def synonyms_changed(sender, **kwargs):
+    """A new content version makes every process reload the synonym sets for the next search."""
+    bump_content_version()
+
+
+@receiver(post_delete, sender=SearchEntry)
+def unindex_entry(sender, instance, **kwargs):
+    """A deleted article leaves nothing in SQLite's FTS5 table (PostgreSQL keeps the vector in the row)
+    and its words no longer count."""
+    search_index.forget_entries([instance.pk])
+    forget_words(instance)

@@ -1,14 +1,15 @@
 """Public pages of the knowledge base: home, category, article, search, feedback, troubleshooter."""
 import hashlib
 import secrets
+from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,9 +17,13 @@ from articles.display import article_queryset, categories_with_articles, prepare
 from articles.forms import FeedbackForm
 from articles.middleware import mark_public
 from articles.models import Article, Feedback
-from articles.search import clean_query, record_failed_search, search_articles
+from articles.search import MAX_QUERY_LENGTH, clean_query, record_failed_search
+from articles.search import search as run_search
+from articles.search_log import record_open, record_search
 
 VISITOR_COOKIE = "kb_visitor"
+SUGGEST_MIN_CHARS = 2
+SUGGEST_LIMIT = 5
 
 
 def public_page(build):
@@ -85,18 +90,52 @@ def kb_redirect(request, kb_number):
 def search(request):
     raw = request.GET.get("q", "")
     query, truncated = clean_query(raw)
-    context = {"search_query": query, "truncated": truncated, "max_length": 200}
+    exact = request.GET.get("exact") == "1"
+    context = {
+        "search_query": query, "query_param": quote_plus(query), "truncated": truncated,
+        "max_length": MAX_QUERY_LENGTH, "exact": exact,
+    }
+    results = []
     if not query:
         context["empty_query"] = "q" in request.GET
-        results = []
     else:
-        results = search_articles(query, get_language())
+        outcome = run_search(query, get_language(), correct=not exact)
+        results = outcome.results
+        context["outcome"] = outcome
+        context["other_language_name"] = get_language_info(outcome.other_language)["name_translated"] if outcome.other_language else ""
+        context["stat_id"] = record_search(outcome)
         if not results:
             record_failed_search(query, get_language())
     context["results"] = results
     if not results:
         context["suggestions"] = list(Article.objects.published().select_related("category")[:5])
-    return render(request, "articles/search.html", context)
+    response = render(request, "articles/search.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def search_open(request, stat_id, slug):
+    """A result link: count that this search's result was opened, then show the article."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    record_open(stat_id)
+    return redirect(article)
+
+
+@require_GET
+def search_suggest(request):
+    """Up to five articles for what is typed so far, as JSON, for the header search box."""
+    query, _truncated = clean_query(request.GET.get("q", ""))
+    items = []
+    if len(query) >= SUGGEST_MIN_CHARS:
+        outcome = run_search(query, get_language(), as_you_type=True, limit=SUGGEST_LIMIT)
+        items = [
+            {"kb": result.article.kb_number, "title": result.article.title, "url": result.article.get_absolute_url()}
+            for result in outcome.results
+        ]
+    response = JsonResponse({"query": query, "results": items})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def visitor_id(request):

@@ -43,3 +43,13 @@ def make_article(category):
         return article
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_search_vocabulary():
+    """No test sees the vocabulary or synonyms another test's articles left in this process."""
+    from articles.search_vocabulary import forget
+
+    forget()
+    yield
+    forget()

@@ -63,7 +63,7 @@ def test_language_switch_keeps_the_reader_on_the_article(page, live_server, live
 
 def test_search_in_german_from_the_header(page, live_server, live_help_content):
     page.goto(f"{live_server.url}/de/")
-    page.get_by_role("searchbox", name="Hilfeartikel durchsuchen").fill("Ports 4001")
+    page.get_by_role("combobox", name="Hilfeartikel durchsuchen").fill("Ports 4001")
     page.keyboard.press("Enter")
     expect(page.locator(".search-results")).to_contain_text("KB1131")
     expect(page.locator(".search-results mark").first).to_be_visible()

@@ -19,7 +19,7 @@ def database_gone(monkeypatch):
     def search(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(article_views, "search_articles", search)
+    monkeypatch.setattr(article_views, "run_search", search)
 
 
 @pytest.mark.parametrize(("lang", "heading", "message"), [
@@ -62,7 +62,7 @@ def test_other_errors_stay_500_with_the_translated_page(visitor, monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError
 
-    monkeypatch.setattr(article_views, "search_articles", broken)
+    monkeypatch.setattr(article_views, "run_search", broken)
     response = visitor.get("/de/search/?q=card")
     assert response.status_code == 500
     assert "Etwas ist schiefgelaufen" in response.content.decode()
