@@ -18,6 +18,7 @@ from documents.forms import RejectForm
 from documents.models import DocumentRequest, Photo, PhotoAccess, Submission
 from documents.pdf import submission_pdf
 from documents.views import private_file_response
+from portal.append_only import ReadOnlyAdminMixin
 
 
 class SubmissionAdminForm(forms.ModelForm):
@@ -191,22 +192,13 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PhotoAccess)
-class PhotoAccessAdmin(admin.ModelAdmin):
+class PhotoAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: who looked at which client's photos, and when."""
 
     list_display = ("created_at", "staff_username", "client_username", "reference", "kind", "position")
     list_filter = ("kind", "created_at")
     search_fields = ("staff_username", "client_username", "reference")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RequestStateFilter(admin.SimpleListFilter):

@@ -3,7 +3,6 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.errors import OVERRIDABLE
 from documents.storage import private_storage
+from portal.append_only import AppendOnlyModel
 
 # No 0/O, 1/I/L, U: easy to read out on the phone and to type.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -165,15 +165,7 @@ class Photo(models.Model):
 REVIEWERS_GROUP = "Document reviewers"
 
 
-class PhotoAccessQuerySet(models.QuerySet):
-    def delete(self):
-        raise PermissionDenied("The photo access log is append-only.")
-
-    def update(self, **kwargs):
-        raise PermissionDenied("The photo access log is append-only.")
-
-
-class PhotoAccess(models.Model):
+class PhotoAccess(AppendOnlyModel):
     """Append-only: a staff member looked at a client's photos (thumbnail, full photo or PDF)."""
 
     class Kind(models.TextChoices):
@@ -192,7 +184,7 @@ class PhotoAccess(models.Model):
     position = models.PositiveSmallIntegerField(_("page"), null=True, editable=False)
     kind = models.CharField(_("what"), max_length=10, choices=Kind.choices, editable=False)
 
-    objects = PhotoAccessQuerySet.as_manager()
+    append_only_message = "The photo access log is append-only."
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -201,14 +193,6 @@ class PhotoAccess(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.staff_username} {self.reference}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("The photo access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("The photo access log is append-only.")
 
     @classmethod
     def record(cls, staff_user, submission, kind, position=None):

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.append_only import ReadOnlyAdminMixin
+
 from . import conf, services, temporary_access
 from .models import AuditEvent, SecurityDevice
 
@@ -117,21 +119,12 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "username", "device", "purpose", "reason", "ip", "actor"]
     list_filter = ["kind", "purpose"]
     search_fields = ["username", "ip", "actor"]
     date_hierarchy = "created_at"
     readonly_fields = list_display
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Temporary codes: an action on the client, where staff look a client up -----

@@ -6,13 +6,13 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
+from portal.append_only import AppendOnlyModel
 from portal.crypto import decrypt, encrypt
 
 from . import conf
@@ -332,15 +332,7 @@ class Challenge(models.Model):
         self.refresh_from_db(fields=["failures", "answered"])
 
 
-class AuditQuerySet(models.QuerySet):
-    def delete(self):
-        raise PermissionDenied("The audit log is append-only.")
-
-    def update(self, **kwargs):
-        raise PermissionDenied("The audit log is append-only.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Append-only record of security events; never holds a secret, PIN or response."""
 
     class Kind(models.TextChoices):
@@ -407,7 +399,7 @@ class AuditEvent(models.Model):
     purpose = models.CharField(_("purpose"), max_length=20, blank=True, editable=False)
     reason = models.CharField(_("reason"), max_length=40, blank=True, choices=Reason.choices, editable=False)
 
-    objects = AuditQuerySet.as_manager()
+    append_only_message = "The audit log is append-only."
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -416,11 +408,3 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("The audit log is append-only.")

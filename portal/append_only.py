@@ -1,0 +1,49 @@
+"""Logs that may only grow (the sign-in audit log, staff views of clients' photos).
+
+A row can be written once and never changed or deleted: not by `save()` on an
+existing row, not by `delete()`, not by a queryset's `update()` or `delete()`,
+and not in the admin, which shows them read-only.
+"""
+from django.core.exceptions import PermissionDenied
+from django.db import models
+
+
+def _refuse(model):
+    raise PermissionDenied(model.append_only_message)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def delete(self):
+        _refuse(self.model)
+
+    def update(self, **kwargs):
+        _refuse(self.model)
+
+
+class AppendOnlyModel(models.Model):
+    append_only_message = "This log is append-only."
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            _refuse(type(self))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse(type(self))
+
+
+class ReadOnlyAdminMixin:
+    """An admin that lists and shows rows but never adds, changes or deletes them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
