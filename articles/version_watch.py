@@ -141,14 +141,17 @@ _lock = threading.Lock()
 
 
 def watcher():
-    """This process's watcher (made on first use, again after a fork or a change of database), or None."""
+    """This process's watcher (made on first use, again after a fork or a change of database), or None.
+
+    Called on every cacheable request: the check that the watcher still fits is a tuple comparison.
+    """
     global _watcher, _watcher_key
     if settings.PAGE_CACHE_VERSION_RECHECK_SECONDS <= 0:
         return None
     if settings.REDIS_URL:
-        key = (os.getpid(), "redis", settings.REDIS_URL)
+        key = (os.getpid(), settings.REDIS_URL)
     elif connection.vendor == "sqlite":
-        key = (os.getpid(), "sqlite", str(stamp_path()))
+        key = (os.getpid(), connection.settings_dict["NAME"])
     else:
         return None
     if _watcher_key != key:
@@ -156,7 +159,7 @@ def watcher():
             if _watcher_key != key:
                 if isinstance(_watcher, RedisVersionWatcher) and _watcher_key[0] == os.getpid():
                     _watcher.stop()
-                _watcher = RedisVersionWatcher(settings.REDIS_URL) if key[1] == "redis" else StampFileVersionWatcher(stamp_path())
+                _watcher = RedisVersionWatcher(settings.REDIS_URL) if settings.REDIS_URL else StampFileVersionWatcher(stamp_path())
                 _watcher_key = key
     return _watcher
 

@@ -7,6 +7,7 @@ from django.db import connection, connections
 
 from securelogin import services
 from securelogin.models import AuditEvent, Challenge
+from tests.parallel import run_parallel
 from tests.securelogin.helpers import make_client
 
 THREADS = 8
@@ -149,25 +150,6 @@ def test_card_activated_once_and_wrong_codes_all_counted_under_concurrency(setti
         thread.join()
     temp.refresh_from_db()
     assert temp.throttling_failure_count == THREADS
-
-
-def run_parallel(count, work):
-    barrier = threading.Barrier(count)
-    results = []
-
-    def run(n):
-        try:
-            barrier.wait()
-            results.append(work(n))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
