@@ -2,6 +2,7 @@
 import logging
 from functools import wraps
 
+from botocore.exceptions import ClientError
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
@@ -16,6 +17,7 @@ from documents import conf, services, throttle, uploads
 from documents.errors import OVERRIDABLE, PhotoRefused, warning_dict
 from documents.forms import FILES_FIELD, UploadForm
 from documents.models import DocumentRequest, Photo, PhotoAccess, Submission, can_review
+from documents.pdf import is_missing_object
 from portal import stores
 
 MULTIPART_OVERHEAD = 1024 * 1024
@@ -316,6 +318,10 @@ def private_file_response(field_file, filename=None, attachment=False, content_t
         handle = field_file.storage.open(field_file.name, "rb")
     except FileNotFoundError:
         raise Http404
+    except ClientError as exc:  # S3: a missing key is a 404; any other error an outage (503)
+        if is_missing_object(exc):
+            raise Http404
+        raise
     response = FileResponse(handle, content_type=content_type, as_attachment=attachment, filename=filename)
     response["Cache-Control"] = "private, no-store"
     return response
