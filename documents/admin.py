@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from documents.errors import REFUSALS, WARNINGS
 from documents.forms import RejectForm
-from documents.models import DocumentRequest, Photo, PhotoAccess, Submission
+from documents.models import DocumentRequest, HandoffEvent, Photo, PhotoAccess, Submission
 from documents.pdf import submission_pdf
 from documents.views import private_file_response
 from portal.append_only import ReadOnlyAdminMixin
@@ -198,6 +198,16 @@ class PhotoAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "staff_username", "client_username", "reference", "kind", "position")
     list_filter = ("kind", "created_at")
     search_fields = ("staff_username", "client_username", "reference")
+    date_hierarchy = "created_at"
+
+
+@admin.register(HandoffEvent)
+class HandoffEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: every phone hand-off link made, opened, used and refused (never the token)."""
+
+    list_display = ("created_at", "kind", "client_username", "handoff_id", "detail", "reference", "ip")
+    list_filter = ("kind", "created_at")
+    search_fields = ("client_username", "reference", "ip")
     date_hierarchy = "created_at"
 
 
