@@ -91,7 +91,8 @@ class SentAnywayFilter(admin.SimpleListFilter):
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = (
-        "reference", "owner", "document_type", "status", "photo_count", "sent_anyway", "created_at", "reviewed_by"
+        "reference", "owner", "document_type", "status", "photo_count", "sent_anyway", "created_at",
+        "reviewed_by",
     )
     list_filter = ("status", SentAnywayFilter, "document_type", "created_at")
     search_fields = ("reference", "owner__username", "owner__email", "owner__last_name")
@@ -109,7 +110,8 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
-            photo_total=Count("photos"), anyway_total=Count("photos", filter=~Q(photos__client_note=""))
+            photo_total=Count("photos"),
+            anyway_total=Count("photos", filter=~Q(photos__client_note="")),
         )
 
     def get_ordering(self, request):
@@ -229,7 +231,9 @@ class PhotoAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class HandoffEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: every phone hand-off link made, opened, used and refused (never the token)."""
 
-    list_display = ("created_at", "kind", "client_username", "handoff_id", "detail", "reference", "ip")
+    list_display = (
+        "created_at", "kind", "client_username", "handoff_id", "detail", "reference", "ip"
+    )
     list_filter = ("kind", "created_at")
     search_fields = ("client_username", "reference", "ip")
     date_hierarchy = "created_at"

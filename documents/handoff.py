@@ -2,12 +2,13 @@
 
 - The link carries a token of 32 random bytes (256 bits, `secrets`); only its SHA-256 is stored.
 - It is valid for `conf.handoff_minutes()` (15) minutes after it was made.
-- Single use: the first device that opens it is bound to it by a cookie holding a second
-  secret (also stored only as a hash), and the link itself cannot be opened again. That
-  phone may add photos (1 to `conf.max_files()` in all) until it says it is done or the
-  15 minutes are over. A second device, a used, expired or finished link, and an unknown
-  token each get their own refusal (`LinkRefused.code`); unknown tokens are counted per
-  address (`portal/counters.py`) and a burst of them is refused before any look-up.
+- Single use: the link's page only shows a "Start" button (a link preview or mail scanner that
+  fetches it uses nothing up); the first device that presses it is bound to the hand-off by a
+  cookie holding a second secret (also stored only as a hash), and no other device can open
+  the link again. That phone may add photos (1 to `conf.max_files()` in all) until it says
+  it is done or the 15 minutes are over. A second device, a used, expired or finished link,
+  and an unknown token each get their own refusal (`LinkRefused.code`); unknown tokens are
+  counted per address (`portal/counters.py`) and a burst of them is refused before any look-up.
 - The link grants nothing else: no session, no sign-in, no other page or submission.
 - The client finishes the submission on the desktop (signed in), also after the link expired.
 - Every step is written to the append-only HandoffEvent log, without the token.
@@ -100,11 +101,13 @@ def _guess_key(ip: str | None) -> str:
     return f"documents:handoff-guess:{ip or 'unknown'}"
 
 
-def open_link(token: str, ip: str | None = None) -> tuple[PhoneHandoff, str]:
-    """The phone opened the link: returns the hand-off and the cookie value that binds the phone.
+def find_link(token: str, ip: str | None = None, bound_to: int | None = None) -> PhoneHandoff:
+    """The hand-off of a link that may still be opened (looking changes nothing, so a link
+    preview or a mail scanner cannot use it up). `bound_to`: the hand-off this device's cookie
+    is bound to, which may look at its own link again.
 
-    Raises LinkRefused (audited) for a burst of guesses, an unknown, expired, used or finished link,
-    or a link another device has opened already.
+    Raises LinkRefused (audited) for a burst of guesses, an unknown, expired, used or finished
+    link, or a link another device has opened already.
     """
     if counters.count(_guess_key(ip)) >= conf.handoff_guesses():
         audit(HandoffEvent.Kind.REFUSED, ip=ip, detail="throttled")
@@ -119,20 +122,28 @@ def open_link(token: str, ip: str | None = None) -> tuple[PhoneHandoff, str]:
         audit(HandoffEvent.Kind.REFUSED, ip=ip, detail="unknown")
         raise LinkRefused("unknown")
     closed = closed_reason(handoff)
-    if closed is None and handoff.opened_at is not None:
+    if closed is None and handoff.opened_at is not None and handoff.pk != bound_to:
         closed = "other_device"
-    if closed is None:
-        secret = secrets.token_urlsafe(TOKEN_BYTES)
-        won = PhoneHandoff.objects.filter(pk=handoff.pk, opened_at__isnull=True).update(
-            opened_at=timezone.now(), phone_key_hash=digest(secret)
-        )
-        if won:
-            handoff.refresh_from_db()
-            audit(HandoffEvent.Kind.OPENED, handoff, ip=ip)
-            return handoff, f"{handoff.pk}.{secret}"
-        closed = "other_device"  # another device opened it at the same moment
-    audit(HandoffEvent.Kind.REFUSED, handoff, ip=ip, detail=closed)
-    raise LinkRefused(closed, handoff)
+    if closed is not None:
+        audit(HandoffEvent.Kind.REFUSED, handoff, ip=ip, detail=closed)
+        raise LinkRefused(closed, handoff)
+    return handoff
+
+
+def open_link(token: str, ip: str | None = None) -> tuple[PhoneHandoff, str]:
+    """This device opens the link (the phone pressed "Start"): returns the hand-off and the
+    cookie value that binds the phone to it. Refused like find_link; only one device wins."""
+    handoff = find_link(token, ip)
+    secret = secrets.token_urlsafe(TOKEN_BYTES)
+    won = PhoneHandoff.objects.filter(pk=handoff.pk, opened_at__isnull=True).update(
+        opened_at=timezone.now(), phone_key_hash=digest(secret)
+    )
+    if not won:  # another device opened it a moment ago
+        audit(HandoffEvent.Kind.REFUSED, handoff, ip=ip, detail="other_device")
+        raise LinkRefused("other_device", handoff)
+    handoff.refresh_from_db()
+    audit(HandoffEvent.Kind.OPENED, handoff, ip=ip)
+    return handoff, f"{handoff.pk}.{secret}"
 
 
 def closed_reason(handoff: PhoneHandoff) -> str | None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from documents import conf, handoff, throttle, uploads
 from documents.errors import warning_dict
@@ -87,11 +87,20 @@ def refused(request, code: str):
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def open_link(request, token):
-    """The QR code's link: binds this phone to the hand-off (a cookie), then shows its page."""
+    """The QR code's link. GET shows a "Start" button and changes nothing (link previews and
+    mail scanners fetch links); POST binds this phone to the hand-off with a cookie and goes on
+    to the phone's page, whose address carries no token."""
+    ip = client_ip(request)
+    bound = _bound_handoff_id(request)
     try:
-        item, cookie = handoff.open_link(token, ip=client_ip(request))
+        item = handoff.find_link(token, ip=ip, bound_to=bound)
+        if item.pk == bound:  # this phone opened it already
+            return redirect("documents:phone")
+        if request.method == "GET":
+            return render(request, "documents/phone_start.html", {"handoff": item})
+        item, cookie = handoff.open_link(token, ip=ip)
     except handoff.LinkRefused as refusal:
         return refused(request, refusal.code)
     response = redirect("documents:phone")
@@ -106,6 +115,14 @@ def open_link(request, token):
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
+
+
+def _bound_handoff_id(request) -> int | None:
+    """The hand-off this device's cookie is bound to, if the cookie is genuine."""
+    try:
+        return _current(request).pk
+    except handoff.LinkRefused:
+        return None
 
 
 def _current(request):

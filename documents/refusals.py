@@ -7,6 +7,7 @@ motion-blurred, dark: errors.OVERRIDABLE). From the second refusal of the same
 slot the form offers to send that photo anyway, with a note for staff. A slot
 that passed, or was refused for another reason, starts again from zero.
 """
+
 from documents.errors import OVERRIDABLE
 
 SESSION_KEY = "documents_refusals"

@@ -182,7 +182,8 @@ def _upload(request, handler):
         logger.error("document submission could not be stored: %s", getattr(exc, "strerror", None) or type(exc).__name__)
         return _storage_failed(request, form)
     if not outcome.ok:
-        return _upload_failed(request, form, outcome.file_errors, refusals.record(request.session, outcome.file_errors))
+        offered = refusals.record(request.session, outcome.file_errors)
+        return _upload_failed(request, form, outcome.file_errors, offered)
     refusals.clear(request.session)
     submission = outcome.submission
     # Shown on the submission page, which the script opens next as well.
@@ -210,14 +211,18 @@ def _upload_failed(request, form, file_errors, anyway_slots=()):
         return JsonResponse({"ok": False, "errors": errors, "file_errors": file_errors,
                              "anyway_slots": list(anyway_slots)}, status=400)
     if anyway_slots:
-        general.append(_("Nothing was sent. Choose your photos again: take the ones marked below again, or tick "
-                         "“Send anyway” for them and write a note for our staff."))
+        general.append(_(
+            "Nothing was sent. Choose your photos again: take the ones marked below again, or tick "
+            "“Send anyway” for them and write a note for our staff."
+        ))
     elif file_errors:
         general.append(_("Nothing was sent. Please choose your photos again, without the ones marked below."))
     elif request.FILES.getlist(FILES_FIELD):  # a browser cannot keep chosen files across a reload: say so
         general.append(_("Nothing was sent. After correcting the form, please choose your photos again."))
     context = _upload_context(form, general, file_errors, request.user)
-    context["anyway_slots"] = [{"index": slot, "value": str(slot), "number": slot + 1} for slot in anyway_slots]
+    context["anyway_slots"] = [
+        {"index": slot, "value": str(slot), "number": slot + 1} for slot in anyway_slots
+    ]
     return render(request, "documents/upload.html", context, status=400)
 
 

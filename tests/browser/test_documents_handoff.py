@@ -86,6 +86,9 @@ def test_phone_sends_a_photo_and_the_desktop_shows_it_and_finishes(
 
         phone = phone_ctx.new_page()
         phone.goto(link)
+        phone.screenshot(path=f"/tmp/handoff-phone-start-{lang}.png", full_page=True)
+        phone.locator("#phone-start").click()  # looking at the link binds nothing; Start does
+        expect(phone.locator("#phone-form")).to_be_visible()
         expect(phone.locator("h1")).to_have_text(t["phone_title"])
         assert not [c for c in phone_ctx.cookies() if c["name"] == "sessionid"]  # never signed in
         phone.locator("#file-input").set_input_files(page_photo)

@@ -33,9 +33,12 @@ def start(desktop, lang="en", **data):
     return PhoneHandoff.objects.latest("created_at"), link.removeprefix("http://testserver")
 
 
-def open_on_phone(link):
-    phone = Client()
-    response = phone.get(link)
+def open_on_phone(link, phone=None):
+    """The phone opens the link (a page with a Start button) and presses Start."""
+    phone = phone or Client()
+    page = phone.get(link)
+    assert page.status_code == 200 and b'id="phone-start"' in page.content, page.content
+    response = phone.post(link)
     assert response.status_code == 302, response.content
     return phone, response
 
@@ -327,13 +330,45 @@ def test_no_photo_and_too_many_photos(desktop, samples, settings, private_root):
     assert HandoffPhoto.objects.count() == 1
 
 
-def test_phone_upload_needs_csrf(desktop, samples):
+def test_phone_forms_need_csrf(desktop, samples):
     _item, link = start(desktop)
     phone = Client(enforce_csrf_checks=True)
     phone.get(link)
+    assert phone.post(link).status_code == 403  # Start without the form's token
+    token = phone.cookies["csrftoken"].value
+    assert phone.post(link, {"csrfmiddlewaretoken": token}).status_code == 302
     response = phone.post("/en/documents/from-phone/", {"photos": [upload(samples.sharp_jpeg)]})
     assert response.status_code == 403
     assert HandoffPhoto.objects.count() == 0
+
+
+def test_looking_at_the_link_uses_nothing_up(desktop):
+    """Link previews and mail scanners fetch links: only pressing Start binds a device."""
+    item, link = start(desktop)
+    for _ in range(3):
+        assert Client().get(link).status_code == 200
+    item.refresh_from_db()
+    assert item.opened_at is None and not events("opened")
+    open_on_phone(link)
+
+
+def test_the_phone_that_opened_the_link_may_open_it_again(desktop):
+    _item, link = start(desktop)
+    phone, _ = open_on_phone(link)
+    again = phone.get(link)
+    assert again.status_code == 302 and again["Location"] == "/en/documents/from-phone/"
+    assert phone.post(link).status_code == 302
+
+
+def test_two_devices_pressing_start_one_wins(desktop):
+    _item, link = start(desktop)
+    first, second = Client(), Client()
+    first.get(link)
+    second.get(link)
+    assert first.post(link).status_code == 302
+    refused = second.post(link)
+    assert refused.status_code == 409 and b"already open on another device" in refused.content
+    assert len(events("opened")) == 1
 
 
 # --- finishing on the desktop ---

@@ -1,5 +1,6 @@
 """Send anyway without JavaScript: the server counts refusals per page slot, and the plain form
 offers "send anyway with a note" after the second refusal of the same page."""
+
 import pytest
 from django.urls import reverse
 
@@ -13,10 +14,14 @@ OFFER = 'id="anyway-choices"'
 
 def send(client, photos, lang="en", **data):
     """The plain multipart form, as a browser without JavaScript sends it."""
-    return client.post(f"/{lang}/documents/", {"document_type": "address", "photos": photos, **data})
+    return client.post(
+        f"/{lang}/documents/", {"document_type": "address", "photos": photos, **data}
+    )
 
 
-def test_the_offer_comes_after_the_second_refusal_of_the_same_page(signed_in, samples, private_root):
+def test_the_offer_comes_after_the_second_refusal_of_the_same_page(
+    signed_in, samples, private_root
+):
     first = send(signed_in, [upload(samples.sharp_jpeg), upload(samples.blurred_jpeg)])
     assert first.status_code == 400
     html = first.content.decode()
@@ -36,19 +41,28 @@ def test_sending_anyway_with_a_note_keeps_the_photo_flagged_for_staff(
 ):
     for _ in range(2):
         send(signed_in, [upload(samples.sharp_jpeg), upload(samples.blurred_jpeg)])
-    response = send(signed_in, [upload(samples.sharp_jpeg), upload(samples.blurred_jpeg)],
-                    anyway=["1"], anyway_note="The original is printed this faintly.")
+    response = send(
+        signed_in,
+        [upload(samples.sharp_jpeg), upload(samples.blurred_jpeg)],
+        anyway=["1"],
+        anyway_note="The original is printed this faintly.",
+    )
     submission = Submission.objects.get()
     assert response.status_code == 302 and response["Location"] == submission.get_absolute_url()
     photo = Photo.objects.get(position=2)
-    assert photo.sent_anyway == "blurred" and photo.client_note == "The original is printed this faintly."
+    assert (
+        photo.sent_anyway == "blurred"
+        and photo.client_note == "The original is printed this faintly."
+    )
     assert SESSION_KEY not in signed_in.session
     signed_in.force_login(staff_user)
     changelist = reverse("admin:documents_submission_changelist")
     listed = signed_in.get(changelist + "?anyway=yes").content.decode()
     assert submission.reference in listed and 'alt="True"' in listed
     assert submission.reference not in signed_in.get(changelist + "?anyway=no").content.decode()
-    change = signed_in.get(reverse("admin:documents_submission_change", args=[submission.pk])).content.decode()
+    change = signed_in.get(
+        reverse("admin:documents_submission_change", args=[submission.pk])
+    ).content.decode()
     assert "Sent anyway by the client:" in change and "printed this faintly" in change
 
 
@@ -84,7 +98,9 @@ def test_hostile_or_too_small_photos_are_never_offered(signed_in, samples):
 
 def test_json_clients_learn_which_pages_may_be_sent_anyway(signed_in, samples):
     for _ in range(2):
-        response = signed_in.post("/en/documents/", {"document_type": "address",
-                                                     "photos": [upload(samples.dark_jpeg)]},
-                                  HTTP_ACCEPT="application/json")
+        response = signed_in.post(
+            "/en/documents/",
+            {"document_type": "address", "photos": [upload(samples.dark_jpeg)]},
+            HTTP_ACCEPT="application/json",
+        )
     assert response.status_code == 400 and response.json()["anyway_slots"] == [0]

@@ -1,5 +1,6 @@
 """JSON clients get JSON for every error through the real nginx, including nginx's own 413 for a
 body over client_max_body_size; browsers get the translated page (issue 11)."""
+
 import http.client
 import json
 import time
@@ -43,12 +44,17 @@ def request(port, method, path, accept, length=None, body=b""):
     return response.status, response.getheader("Content-Type", ""), response.read().decode()
 
 
-@pytest.mark.parametrize(("lang", "text"), [
-    ("en", "What you sent is too large to receive."),
-    ("de", "Was Sie gesendet haben, ist zu groß"),
-])
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "What you sent is too large to receive."),
+        ("de", "Was Sie gesendet haben, ist zu groß"),
+    ],
+)
 def test_nginx_413_is_json_for_json_clients(nginx, lang, text):
-    status, content_type, body = request(nginx.port, "POST", f"/{lang}/documents/", JSON, OVER_LIMIT)
+    status, content_type, body = request(
+        nginx.port, "POST", f"/{lang}/documents/", JSON, OVER_LIMIT
+    )
     assert status == 413
     assert content_type.startswith(JSON)
     answer = json.loads(body)
@@ -57,14 +63,20 @@ def test_nginx_413_is_json_for_json_clients(nginx, lang, text):
 
 @pytest.mark.parametrize(("lang", "title"), [("en", "Too large to receive"), ("de", "Zu groß")])
 def test_nginx_413_is_the_translated_page_for_browsers(nginx, lang, title):
-    status, content_type, body = request(nginx.port, "POST", f"/{lang}/documents/", HTML, OVER_LIMIT)
+    status, content_type, body = request(
+        nginx.port, "POST", f"/{lang}/documents/", HTML, OVER_LIMIT
+    )
     assert status == 413 and content_type.startswith("text/html")
     assert f'<html lang="{lang}">' in body and title in body
 
 
 def test_a_body_within_the_limit_reaches_the_site(nginx):
-    status, content_type, body = request(nginx.port, "POST", "/en/documents/", JSON, body=b"--x--\r\n")
-    assert status in (401, 403) and content_type.startswith(JSON)  # not signed in / no CSRF token: JSON
+    status, content_type, body = request(
+        nginx.port, "POST", "/en/documents/", JSON, body=b"--x--\r\n"
+    )
+    assert status in (401, 403) and content_type.startswith(
+        JSON
+    )  # not signed in / no CSRF token: JSON
 
 
 def test_404_and_403_through_nginx_are_json_for_json_clients(nginx):
