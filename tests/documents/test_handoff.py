@@ -449,3 +449,23 @@ def test_the_audit_log_is_append_only(desktop):
         event.save()
     with pytest.raises(Exception, match="append-only"):
         HandoffEvent.objects.all().delete()
+
+
+def test_the_status_poll_costs_a_fixed_number_of_queries(
+    desktop, samples, django_assert_max_num_queries
+):
+    item, link = start(desktop)
+    phone, _ = open_on_phone(link)
+    photos = [upload(samples.sharp_jpeg, f"{number}.jpg") for number in range(3)]
+    assert phone.post("/en/documents/from-phone/", {"photos": photos}).status_code == 302
+    url = reverse("documents:handoff_status", args=[item.pk])
+    with django_assert_max_num_queries(4):  # session, user, hand-off, its photos
+        assert len(desktop.get(url).json()["photos"]) == 3
+
+
+def test_staff_read_the_hand_off_log_in_the_admin_but_cannot_change_it(client, staff_user, desktop):
+    start(desktop)
+    client.force_login(staff_user)
+    listing = client.get(reverse("admin:documents_handoffevent_changelist"))
+    assert listing.status_code == 200 and b"Link created" in listing.content
+    assert client.get(reverse("admin:documents_handoffevent_add")).status_code == 403
