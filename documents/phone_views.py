@@ -68,7 +68,9 @@ REFUSAL_STATUS = {
 }
 
 
-def refused(request, code: str):
+def refused(request, code: str, forget_cookie: bool = True):
+    """The refusal page (or JSON); `forget_cookie` drops the phone's cookie, which is not done
+    when another link was refused (the cookie may belong to a hand-off still in use)."""
     message, advice = refusal_texts(code)
     status = REFUSAL_STATUS[code]
     if wants_json(request):
@@ -82,7 +84,8 @@ def refused(request, code: str):
         {"message": message, "advice": advice, "code": code},
         status=status,
     )
-    response.delete_cookie(handoff.COOKIE_NAME, path="/")
+    if forget_cookie:
+        response.delete_cookie(handoff.COOKIE_NAME, path="/")
     return response
 
 
@@ -102,7 +105,7 @@ def open_link(request, token):
             return render(request, "documents/phone_start.html", {"handoff": item})
         item, cookie = handoff.open_link(token, ip=ip)
     except handoff.LinkRefused as refusal:
-        return refused(request, refusal.code)
+        return refused(request, refusal.code, forget_cookie=False)
     response = redirect("documents:phone")
     seconds = max(1, int((item.expires_at - timezone.now()).total_seconds()))
     response.set_cookie(

@@ -469,3 +469,10 @@ def test_staff_read_the_hand_off_log_in_the_admin_but_cannot_change_it(client, s
     listing = client.get(reverse("admin:documents_handoffevent_changelist"))
     assert listing.status_code == 200 and b"Link created" in listing.content
     assert client.get(reverse("admin:documents_handoffevent_add")).status_code == 403
+
+
+def test_a_refused_other_link_leaves_the_phones_own_hand_off_working(desktop):
+    _item, link = start(desktop)
+    phone, _ = open_on_phone(link)
+    assert phone.get("/en/documents/p/" + "z" * 43 + "/").status_code == 404
+    assert phone.get("/en/documents/from-phone/").status_code == 200
