@@ -246,6 +246,10 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "priva
 # `documents_clean_staging`. Never read by another request, so it may be local to the node.
 STAGING_ROOT = Path(os.environ.get("STAGING_ROOT", BASE_DIR / "staging"))
 
+# The address in the "Use your phone" QR code: the site as a phone reaches it (e.g. the machine's
+# LAN address while trying `make run`); default: the address the desktop used.
+DOCUMENTS_HANDOFF_BASE_URL = os.environ.get("DOCUMENTS_HANDOFF_BASE_URL", "")
+
 # Object storage: S3_ENDPOINT_URL switches both file stores (public figures, private
 # document photos) to an S3-compatible service, each in its own bucket.
 S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
