@@ -1,11 +1,13 @@
 """Delete the photos of submissions reviewed more than DOCUMENTS_RETENTION_DAYS ago (default 90).
 
 Schedule it daily, e.g. `manage.py documents_purge_photos` from cron or a
-systemd timer. The submissions keep their records without the images.
+systemd timer. The submissions keep their records without the images. It also
+deletes practice accounts' submissions (records and photos) older than a day.
 """
 from django.core.management.base import BaseCommand
 
 from documents.retention import purge_expired_photos
+from securelogin.practice_uploads import purge_practice_submissions
 
 
 class Command(BaseCommand):
@@ -17,3 +19,5 @@ class Command(BaseCommand):
     def handle(self, *args, days, **options):
         submissions, photos = purge_expired_photos(days=days)
         self.stdout.write(f"{photos} photo(s) of {submissions} submission(s) deleted.")
+        practice = purge_practice_submissions()
+        self.stdout.write(f"{practice} practice submission(s) deleted.")
