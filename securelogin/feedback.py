@@ -332,7 +332,9 @@ def help_url(kind, device_kind=None):
         return ""
     slug, anchor = row.help
     if anchor is None and slug == "challenge-response":
-        anchor = device_kind if device_kind in ("ios", "android", "dsc") else "ios"
+        # an emulated kind has its own section; a hardware token the article as a whole
+        anchor = device_kind if device_kind in ("ios", "android", "dsc") else (
+            "" if device_kind == "token" else "ios")
     try:
         url = reverse("articles:article", kwargs={"slug": slug})
     except NoReverseMatch:
