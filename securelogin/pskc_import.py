@@ -167,11 +167,18 @@ def _secret(key, serial: str) -> bytes:
     return bytes(secret)
 
 
-def _pin_hash(key, suite: Suite, serial: str) -> bytes | None:
+def _pin_hash(key, suite: Suite, serial: str, pin_keys: dict) -> bytes | None:
+    """The hash of the PIN the file carries for `key` (its PINPolicy's PINKeyId), when the
+    suite feeds the PIN into the response. `pin_keys`: the file's PIN keys by id (looked up
+    once, not per token, so a large file costs linear time)."""
     if not suite.pin_hash_name:
         return None
+    pin_key = pin_keys.get(key.policy.pin_key_id)
     try:
-        pin = key.policy.pin
+        secret = pin_key.secret if pin_key is not None else None
+        pin = secret.decode() if secret else ""
+    except UnicodeDecodeError:
+        pin = ""
     except DecryptionError:
         raise ImportRefused(
             _("The key or passphrase is wrong: the PIN of token %(serial)s cannot be decrypted.")
@@ -193,7 +200,9 @@ def read_tokens(
 ) -> list[TokenData]:
     """Every token of the file, checked; ImportRefused at the first problem."""
     container = _open_container(data, key, passphrase)
-    keys = [k for k in container.keys if (k.algorithm or "") != PIN_ALGORITHM]
+    all_keys = container.keys
+    keys = [k for k in all_keys if (k.algorithm or "") != PIN_ALGORITHM]
+    pin_keys = {k.id: k for k in all_keys if (k.algorithm or "") == PIN_ALGORITHM and k.id}
     if not keys:
         raise ImportRefused(_("The file holds no token."))
     if len(keys) > MAX_TOKENS:
@@ -243,7 +252,7 @@ def read_tokens(
                 manufacturer=(pskc_key.manufacturer or "")[:100],
                 suite=suite.text,
                 secret=secret,
-                pin_hash=_pin_hash(pskc_key, suite, serial),
+                pin_hash=_pin_hash(pskc_key, suite, serial, pin_keys),
                 pin_usage=(policy.pin_usage or "")[:20],
                 pin_min_length=policy.pin_min_length,
                 pin_max_length=policy.pin_max_length,
