@@ -151,7 +151,8 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "kind", "username", "device", "purpose", "reason", "ip", "actor"]
+    list_display = ["created_at", "kind", "username", "device", "purpose", "reason", "count", "ip",
+                    "actor"]
     list_filter = ["kind", "purpose"]
     search_fields = ["username", "ip", "actor"]
     date_hierarchy = "created_at"

@@ -40,6 +40,11 @@ def live_device(token: HardwareToken) -> SecurityDevice | None:
     return token.devices.filter(revoked_at__isnull=True).select_related("user").first()
 
 
+def latest_device(token: HardwareToken) -> SecurityDevice | None:
+    """The device of the token's latest assignment, revoked or not."""
+    return token.devices.select_related("user").order_by("-created_at", "-pk").first()
+
+
 def pending_token(user: AbstractBaseUser) -> SecurityDevice | None:
     """The client's token that waits for activation, if any."""
     return (
@@ -76,7 +81,7 @@ def assign_token(
                 % {"serial": token.serial}
             )
         if token.status == Status.ASSIGNED:
-            holder = live_device(token)
+            holder = latest_device(token)
             raise AssignmentRefused(
                 _("Token %(serial)s is assigned to %(user)s; revoke it first.")
                 % {"serial": token.serial, "user": holder.user.get_username() if holder else "?"}
@@ -114,13 +119,25 @@ def assign_token(
 
 
 def revoke_token(token: HardwareToken, *, actor: str = "", request=None) -> bool:
-    """End the token's assignment (pending or active); it becomes available to assign again.
-    The client then has no device: staff issue a temporary code or another token."""
+    """End the token's assignment (pending or active) and put it back in stock: the only way
+    a token becomes assignable again. (A token whose device was replaced meanwhile, e.g. by
+    a temporary code, stays assigned until staff revoke it here or mark it lost.) A client
+    left without a device needs a temporary code or another token."""
     with transaction.atomic():
         token = HardwareToken.objects.select_for_update().get(pk=token.pk)
+        if token.status != Status.ASSIGNED:
+            return False
+        HardwareToken.objects.filter(pk=token.pk).update(status=Status.AVAILABLE)
         device = live_device(token)
         if device is None:
-            return False
+            audit(
+                AuditEvent.Kind.DEVICE_REVOKED,
+                device=latest_device(token),
+                actor=actor,
+                request=request,
+                count=1,
+            )
+            return True
         device.revoke()
         audit(
             AuditEvent.Kind.DEVICE_REVOKED,

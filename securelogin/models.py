@@ -351,13 +351,9 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         self.refresh_from_db()
 
     def revoke(self):
-        """End this credential; a hardware token it used becomes available again
-        (unless it was marked lost)."""
+        """End this credential. A hardware token it used stays assigned (it may be lost):
+        only staff put it back in stock (device_assignment.revoke_token) or mark it lost."""
         SecurityDevice.objects.filter(pk=self.pk).update(confirmed=False, revoked_at=timezone.now())
-        if self.hardware_token_id:
-            HardwareToken.objects.filter(
-                pk=self.hardware_token_id, status=HardwareToken.Status.ASSIGNED
-            ).update(status=HardwareToken.Status.AVAILABLE)
         self.refresh_from_db()
 
 

@@ -41,10 +41,19 @@ class HardwareTokenAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("client"))
     def holder(self, obj):
-        device = device_assignment.live_device(obj)
+        """Who holds the token: the client of its latest assignment while it is assigned
+        (or lost), with that assignment's state."""
+        device = (
+            device_assignment.latest_device(obj) if obj.status != obj.Status.AVAILABLE else None
+        )
         if device is None:
             return "–"
-        state = _("active") if device.confirmed else _("waiting for activation")
+        states = {
+            "revoked": _("revoked"),
+            "active": _("active"),
+            "pending": _("waiting for activation"),
+        }
+        state = states.get(device.status, device.status)
         return f"{device.user.get_username()} ({state})"
 
     def has_add_permission(self, request):

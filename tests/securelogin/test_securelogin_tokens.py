@@ -247,12 +247,23 @@ def test_assignment_refusals(stock, client_account, admin_user):
     assert not SecurityDevice.objects.filter(kind="token").exists()
 
 
-def test_a_second_assignment_returns_the_first_pending_token_to_stock(stock, client_account):
+def test_a_replaced_or_superseded_token_stays_assigned_until_staff_decide(stock, client_account):
+    """A token whose device was replaced (another token, a temporary code) may be lost or in
+    the post: it returns to stock only by "Revoke the assignment", or is marked lost."""
     user, _ = client_account
     device_assignment.assign_token(user, "TK-6")
     device_assignment.assign_token(user, "TK-8")
     assert device_assignment.pending_token(user).hardware_token.serial == "TK-8"
-    assert HardwareToken.objects.get(serial="TK-6").status == HardwareToken.Status.AVAILABLE
+    first = HardwareToken.objects.get(serial="TK-6")
+    assert first.status == HardwareToken.Status.ASSIGNED
+    with pytest.raises(device_assignment.AssignmentRefused, match="assigned to klara"):
+        device_assignment.assign_token(user, "TK-6")
+    temporary_access.issue_temporary_code(user, actor="agent")  # e.g. "I lost my token"
+    assert HardwareToken.objects.get(serial="TK-8").status == HardwareToken.Status.ASSIGNED
+    assert device_assignment.revoke_token(first, actor="staff")
+    first.refresh_from_db()
+    assert first.status == HardwareToken.Status.AVAILABLE
+    assert not device_assignment.revoke_token(first, actor="staff")  # nothing more to revoke
 
 
 def test_nobody_gets_a_client_accounts_response_from_the_site(client, stock, client_account):
