@@ -236,7 +236,7 @@ def activate_token(
         active = services.active_device(user)
         counted = SecurityDevice.objects.select_for_update().get(pk=(active or device).pk)
         token_device = (
-            SecurityDevice.objects.select_for_update()
+            SecurityDevice.objects.select_for_update(of=("self",))
             .select_related("hardware_token")
             .get(pk=device.pk)
         )
@@ -247,7 +247,7 @@ def activate_token(
         def activate():
             now = timezone.now()
             old_rows = (
-                SecurityDevice.objects.select_for_update()
+                SecurityDevice.objects.select_for_update(of=("self",))
                 .filter(user=user, revoked_at__isnull=True)
                 .filter(Q(confirmed=True) | Q(kind=Kind.CARD))
                 .exclude(pk=token_device.pk)
