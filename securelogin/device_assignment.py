@@ -129,20 +129,13 @@ def revoke_token(token: HardwareToken, *, actor: str = "", request=None) -> bool
             return False
         HardwareToken.objects.filter(pk=token.pk).update(status=Status.AVAILABLE)
         device = live_device(token)
-        if device is None:
-            audit(
-                AuditEvent.Kind.DEVICE_REVOKED,
-                device=latest_device(token),
-                actor=actor,
-                request=request,
-                count=1,
-            )
-            return True
-        device.revoke()
+        if device is not None:
+            device.revoke()
+        last = device or latest_device(token)
         audit(
             AuditEvent.Kind.DEVICE_REVOKED,
-            user=device.user,
-            device=device,
+            user=last.user if last else None,
+            device=last,
             actor=actor,
             request=request,
             count=1,
