@@ -19,6 +19,7 @@ from documents.models import DocumentRequest, HandoffEvent, Photo, PhotoAccess, 
 from documents.pdf import submission_pdf
 from documents.views import private_file_response
 from portal.append_only import ReadOnlyAdminMixin
+from securelogin.practice_uploads import PracticeSubmissionFilter
 
 
 class SubmissionAdminForm(forms.ModelForm):
@@ -91,10 +92,10 @@ class SentAnywayFilter(admin.SimpleListFilter):
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = (
-        "reference", "owner", "document_type", "status", "photo_count", "sent_anyway", "created_at",
-        "reviewed_by",
+        "reference", "owner", "practice", "document_type", "status", "photo_count", "sent_anyway",
+        "created_at", "reviewed_by",
     )
-    list_filter = ("status", SentAnywayFilter, "document_type", "created_at")
+    list_filter = ("status", SentAnywayFilter, "document_type", "created_at", PracticeSubmissionFilter)
     search_fields = ("reference", "owner__username", "owner__email", "owner__last_name")
     date_hierarchy = "created_at"
     form = SubmissionAdminForm
@@ -106,7 +107,12 @@ class SubmissionAdmin(admin.ModelAdmin):
         (None, {"fields": ("reference", "owner", "document_type", "note", "created_at", "pdf_link")}),
         (_("Review"), {"fields": ("status", "rejection_reason", "staff_message", "reviewed_at", "reviewed_by")}),
     )
-    list_select_related = ("owner", "reviewed_by")
+    list_select_related = ("owner", "owner__practice_account", "reviewed_by")
+
+    @admin.display(description=_("practice"), boolean=True)
+    def practice(self, obj):
+        """A practice account's submission (purged a day after it was sent)."""
+        return hasattr(obj.owner, "practice_account")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(

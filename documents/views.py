@@ -19,6 +19,7 @@ from documents.forms import FILES_FIELD, UploadForm
 from documents.models import DocumentRequest, Photo, PhotoAccess, Submission, can_review
 from documents.pdf import is_missing_object
 from portal import stores
+from securelogin.practice_uploads import uploads_for_client_accounts
 
 MULTIPART_OVERHEAD = 1024 * 1024
 logger = logging.getLogger(__name__)
@@ -142,6 +143,7 @@ def _too_large_errors(handler):
 
 
 @client_required
+@uploads_for_client_accounts  # practice accounts only where the setting allows (development)
 @csrf_exempt  # upload handlers must be set before the CSRF check reads the body; csrf_protect below
 @transaction.non_atomic_requests  # services.create_submission commits its own durable transaction
 @never_cache
@@ -259,6 +261,7 @@ def submission_json(submission):
 
 
 @client_required
+@uploads_for_client_accounts
 @csrf_exempt
 @never_cache
 @require_POST

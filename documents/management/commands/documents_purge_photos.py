@@ -2,12 +2,14 @@
 and those of phone hand-offs never finished, DOCUMENTS_HANDOFF_KEEP_HOURS after they began (24).
 
 Schedule it daily, e.g. `manage.py documents_purge_photos` from cron or a
-systemd timer. The submissions keep their records without the images.
+systemd timer. The submissions keep their records without the images. It also
+deletes practice accounts' submissions (records and photos) older than a day.
 """
 from django.core.management.base import BaseCommand
 
 from documents.handoff import purge_abandoned
 from documents.retention import purge_expired_photos
+from securelogin.practice_uploads import purge_practice_submissions
 
 
 class Command(BaseCommand):
@@ -21,3 +23,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{photos} photo(s) of {submissions} submission(s) deleted.")
         abandoned = purge_abandoned()
         self.stdout.write(f"{abandoned} photo(s) of unfinished phone hand-offs deleted.")
+        practice = purge_practice_submissions()
+        self.stdout.write(f"{practice} practice submission(s) deleted.")
