@@ -111,3 +111,15 @@ def motion_balance():
 def parallel_photos():
     """Photos of one submission decoded at the same time, each in its own sandboxed child (default 2)."""
     return get("DOCUMENTS_PARALLEL_PHOTOS", 2)
+
+
+def min_dpi():
+    """A document whose effective dpi (outline.py: pixels per inch of the detected document, for its
+    format) is under this is refused as too small in the photo (default 200)."""
+    return get("DOCUMENTS_MIN_DPI", 200)
+
+
+def recommended_dpi():
+    """Under this effective dpi the client is warned that fine print may be hard to read (default
+    300, what identity services ask for)."""
+    return get("DOCUMENTS_RECOMMENDED_DPI", 300)
