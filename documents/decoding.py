@@ -1,6 +1,7 @@
 """The part of a photo's processing that touches its pixels; runs in a sandboxed child.
 
-`python -m documents.decoding '<params json>' < photo` answers one JSON
+`python -m documents.decoding` reads a line of JSON parameters and the photo
+on stdin (portal/sandbox_job.py) and answers one JSON
 object: {"ok": true, width, height, format, scores, warnings},
 {"ok": false, "code", "params", "scores"} for a refused photo, or
 {"ok": false, "write_error": errno} when staging could not be written. Started by imaging.py through
@@ -33,7 +34,7 @@ import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from documents import outline, quality
-from portal import image_limits
+from portal import image_limits, sandbox_job
 
 pillow_heif.register_heif_opener()
 cv2.setNumThreads(1)  # the CPU-time limit counts every thread; one core per photo is the budget
@@ -216,8 +217,7 @@ def process(data, p):
 
 
 def main():
-    params = json.loads(sys.argv[1])
-    data = sys.stdin.buffer.read(params["max_file_bytes"] + 1)
+    params, data = sandbox_job.read_job()
     try:
         answer = process(data, params)
     except Refused as refused:
