@@ -132,3 +132,15 @@ def handoff_base_url():
     """Scheme and host the QR code's link uses, e.g. "https://portal.example.com" (default: the
     address the desktop used, which a phone cannot reach when it is 127.0.0.1)."""
     return get("DOCUMENTS_HANDOFF_BASE_URL", "")
+
+
+def min_dpi():
+    """A document whose effective dpi (outline.py: pixels per inch of the detected document, for its
+    format) is under this is refused as too small in the photo (default 200)."""
+    return get("DOCUMENTS_MIN_DPI", 200)
+
+
+def recommended_dpi():
+    """Under this effective dpi the client is warned that fine print may be hard to read (default
+    300, what identity services ask for)."""
+    return get("DOCUMENTS_RECOMMENDED_DPI", 300)

@@ -28,6 +28,7 @@ from documents.models import (
     DocumentRequest,
     HandoffEvent,
     HandoffPhoto,
+    PageFormat,
     PhoneHandoff,
     Photo,
     Submission,
@@ -192,7 +193,7 @@ def add_photos(handoff: PhoneHandoff, uploads: list, ip: str | None = None) -> A
             upload.close()
         audit(HandoffEvent.Kind.PHOTO_REFUSED, handoff, ip=ip, detail="too_many")
         return Added(error="too_many")
-    staged, errors = services.process_all(uploads)
+    staged, errors = services.process_all(uploads, page_format=page_format_of(handoff))
     if errors:
         for error in errors:
             audit(HandoffEvent.Kind.PHOTO_REFUSED, handoff, ip=ip, detail=error["code"])
@@ -200,7 +201,7 @@ def add_photos(handoff: PhoneHandoff, uploads: list, ip: str | None = None) -> A
     stored = []
     try:
         names = services.store_staged(staged)
-        stored = [name for pair in names for name in pair]
+        stored = [name for names_of_photo in names for name in names_of_photo if name]
         with transaction.atomic():
             locked = PhoneHandoff.objects.select_for_update().get(pk=handoff.pk)
             if not locked.phone_may_add():
@@ -214,13 +215,14 @@ def add_photos(handoff: PhoneHandoff, uploads: list, ip: str | None = None) -> A
                     position=count + number,
                     image=image,
                     thumbnail=thumbnail,
+                    document=document,
                     width=photo.width,
                     height=photo.height,
                     source_format=photo.source_format,
                     warnings=photo.warnings,
                     scores=photo.scores,
                 )
-                for number, (photo, (image, thumbnail)) in enumerate(
+                for number, (photo, (image, thumbnail, document)) in enumerate(
                     zip(staged, names, strict=True), 1
                 )
             ]
@@ -237,6 +239,11 @@ def add_photos(handoff: PhoneHandoff, uploads: list, ip: str | None = None) -> A
         for photo in staged:
             photo.discard()
     return Added(photos=added)
+
+
+def page_format_of(handoff: PhoneHandoff) -> str:
+    """The document's size the phone's photos are judged for: the staff request's, else a page."""
+    return handoff.request.page_format if handoff.request_id else PageFormat.PAGE
 
 
 def mark_done(handoff: PhoneHandoff, ip: str | None = None) -> None:
@@ -272,7 +279,8 @@ def finish(
                 if not photos:
                     raise HandoffClosed("empty")
                 submission = Submission.objects.create(
-                    owner=locked.owner, document_type=document_type, note=note
+                    owner=locked.owner, document_type=document_type, note=note,
+                    page_format=page_format_of(locked),
                 )
                 for position, photo in enumerate(photos, 1):
                     Photo.objects.create(
@@ -280,6 +288,7 @@ def finish(
                         position=position,
                         image=photo.image.name,
                         thumbnail=photo.thumbnail.name,
+                        document=photo.document.name,
                         width=photo.width,
                         height=photo.height,
                         source_format=photo.source_format,
@@ -308,7 +317,7 @@ def purge_abandoned(now=None) -> int:
     for photo in HandoffPhoto.objects.filter(
         handoff__finished_at__isnull=True, handoff__created_at__lt=cutoff
     ):
-        names = [photo.image.name, photo.thumbnail.name]
+        names = [photo.image.name, photo.thumbnail.name, photo.document.name]
         photo.delete()
         services.delete_stored(
             names

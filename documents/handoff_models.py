@@ -80,6 +80,9 @@ class HandoffPhoto(models.Model):
     position = models.PositiveSmallIntegerField(_("page"))
     image = models.FileField(_("photo"), storage=private_storage, max_length=200)
     thumbnail = models.FileField(_("thumbnail"), storage=private_storage, max_length=200)
+    document = models.FileField(
+        _("straightened document"), storage=private_storage, max_length=200, blank=True
+    )
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
     source_format = models.CharField(_("original format"), max_length=10)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from documents import conf, refusals, services, throttle, uploads
 from documents.errors import OVERRIDABLE, PhotoRefused, warning_dict
 from documents.forms import FILES_FIELD, UploadForm
-from documents.models import DocumentRequest, Photo, PhotoAccess, Submission, can_review
+from documents.models import DocumentRequest, PageFormat, Photo, PhotoAccess, Submission, can_review
 from documents.pdf import is_missing_object
 from portal import stores
 from securelogin.practice_uploads import uploads_for_client_accounts
@@ -179,6 +179,7 @@ def _upload(request, handler):
         outcome = services.create_submission(
             request.user, data["document_type"], data["note"].strip(), data["photos"], request=data["request"],
             anyway=frozenset(data["anyway"]), anyway_note=data["anyway_note"].strip(),
+            page_format=data["page_format"],
         )
     except stores.STORAGE_ERRORS as exc:  # full disk, object store gone…: services removed every file it wrote
         logger.error("document submission could not be stored: %s", getattr(exc, "strerror", None) or type(exc).__name__)
@@ -232,7 +233,8 @@ def _blank_form(request):
     """The empty form; ?request=<id> of one of the client's open requests answers that request."""
     raw = request.GET.get("request", "")
     chosen = DocumentRequest.objects.open().filter(owner=request.user, pk=raw).first() if raw.isdigit() else None
-    initial = {"request": chosen.pk, "document_type": chosen.document_type} if chosen else {}
+    initial = ({"request": chosen.pk, "document_type": chosen.document_type, "page_format": chosen.page_format}
+               if chosen else {})
     form = UploadForm(initial=initial, owner=request.user)
     form.chosen_request = chosen
     return form
@@ -285,8 +287,13 @@ def _check(request, handler):
         return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
     if len(files) != 1:
         return JsonResponse({"ok": False, "error": {"code": "one_file", "message": _("Send exactly one photo."), "advice": ""}}, status=400)
+    page_format = request.POST.get("page_format") or PageFormat.PAGE
+    if page_format not in PageFormat.values:
+        message = _("Choose the size of the document again.")
+        return JsonResponse({"ok": False, "error": {"code": "page_format", "message": message, "advice": ""}},
+                            status=400)
     try:
-        checked = services.check_photo(files[0])
+        checked = services.check_photo(files[0], page_format)
     except PhotoRefused as refused:
         return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
     except stores.STORAGE_ERRORS as exc:
