@@ -14,7 +14,7 @@ from portal.append_only import ReadOnlyAdminMixin
 
 from . import conf, services, temporary_access
 from .models import AuditEvent, SecurityDevice
-from .otp_admin import LABELS, column
+from .otp_admin import LABELS, column, labelled_filter
 
 
 class AssignDeviceForm(forms.ModelForm):
@@ -51,7 +51,7 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
     list_display = [column("user"), "kind", "status_display", "expires_at", "locked_at",
                     column("throttling_failure_count"), "card_blocked_at", column("last_used_at"), "revoked_at",
                     "issued_by"]
-    list_filter = ["kind", "confirmed", ("locked_at", admin.EmptyFieldListFilter)]
+    list_filter = ["kind", labelled_filter("confirmed"), ("locked_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "user__email"]
     actions = ["unlock_devices", "revoke_devices"]
     readonly_fields = [column("user"), "kind", column("name"), column("confirmed"), "suite", "locked_at",

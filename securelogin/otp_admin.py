@@ -5,7 +5,10 @@ so the German admin showed "User", "Last used at", "Throttling failure count". T
 admins of both device models use these labelled columns instead of the bare names
 (a column here is a callable: its description is translated, its ordering the field).
 """
+import dataclasses
+
 from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -38,6 +41,21 @@ def column(name: str):
     return admin.display(description=LABELS[name], ordering=name, boolean=name == "confirmed")(value)
 
 
+class LabelledFieldFilter(admin.FieldListFilter):
+    """A list filter on a django-otp field, titled with the translated label: Django's own
+    filter for the field (boolean, date …), made the way an unlabelled entry would be."""
+
+    def __new__(cls, field, request, params, model, model_admin, field_path):
+        chosen = admin.FieldListFilter.create(field, request, params, model, model_admin, field_path)
+        chosen.title = LABELS.get(field_path, chosen.title)
+        return chosen  # not a LabelledFieldFilter, so __init__ is not run again
+
+
+def labelled_filter(name: str) -> tuple[str, type]:
+    """list_filter entry for the django-otp field `name` with a translated title."""
+    return (name, LabelledFieldFilter)
+
+
 def label_form_fields(form_class) -> None:
     """Translated labels on a model form's fields that django-otp left unlabelled."""
     for name, field in form_class.base_fields.items():
@@ -49,6 +67,7 @@ class LabelledTOTPDeviceAdmin(TOTPDeviceAdmin):
     list_display = [column("user"), column("name"), column("created_at"), column("last_used_at"),
                     column("confirmed")]
     readonly_fields = [column("created_at"), column("last_used_at"), "qrcode_link"]
+    list_filter = [labelled_filter("created_at"), labelled_filter("last_used_at"), labelled_filter("confirmed")]
 
     def get_fieldsets(self, request, obj=None):
         swap = {"created_at": column("created_at"), "last_used_at": column("last_used_at")}
@@ -60,11 +79,12 @@ class LabelledTOTPDeviceAdmin(TOTPDeviceAdmin):
         label_form_fields(form)
         return form
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         if "delete_selected" in actions:
-            function, name, _description = actions["delete_selected"]
-            actions["delete_selected"] = (function, name, _("Delete selected authenticator apps (TOTP)"))
+            text = _("Delete selected authenticator apps (TOTP)")
+            actions["delete_selected"] = dataclasses.replace(actions["delete_selected"], description=text,
+                                                             plural_description=text)
         return actions
 
     @admin.display(description=_("QR code"))

@@ -236,3 +236,18 @@ def test_card_status_in_the_admin_and_revoking_it(staff, ios_client):
     card.refresh_from_db()
     assert card.status == "revoked"
     assert "revoked" in staff.get("/en/admin/securelogin/securitydevice/?kind=card").content.decode()
+
+
+def test_german_admin_has_no_english_column_or_filter_of_django_otp(staff, ios_client, admin_user):
+    """django-otp names its fields without gettext; both device admins label them."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.get_or_create(user=admin_user, defaults={"name": "app", "confirmed": True})
+    devices = staff.get("/de/admin/securelogin/securitydevice/").content.decode()
+    apps = staff.get("/de/admin/otp_totp/totpdevice/").content.decode()
+    for english in ("Throttling failure count", "Last used at", ">User<", "By confirmed", "Created at",
+                    "QR Code", "TOTP devices löschen"):
+        assert english not in devices and english not in apps, english
+    assert "Fehlversuche in Folge" in devices and "Zuletzt verwendet am" in devices and "Nach bestätigt" in devices
+    assert "Erstellt am" in apps and "Ausgewählte Authenticator-Apps (TOTP) löschen" in apps
+    assert staff.get(f"/de/admin/securelogin/securitydevice/{ios_client[1].pk}/change/").status_code == 200
