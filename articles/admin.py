@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from articles.figures import validate_figure_image
@@ -70,7 +71,9 @@ class SectionInline(TranslationStackedInline):
         if not section.pk:
             return _("Save first, then edit the steps.")
         url = reverse("admin:articles_section_change", args=[section.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Edit the %(count)s steps") % {"count": section.steps.count()})
+        count = section.steps.count()
+        text = ngettext("Edit its %(count)d step", "Edit its %(count)d steps", count) % {"count": count}
+        return format_html('<a href="{}">{}</a>', url, text)
 
 
 class FigureInline(TranslationTabularInline):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -74,7 +75,9 @@ def _throttled(request):
 
 
 def _too_large_response(request):
-    message = _("The upload is too large. Send at most %(count)d photos of at most %(limit)s MB each.") % {
+    message = ngettext("The upload is too large. Send at most %(count)d photo of at most %(limit)s MB.",
+                       "The upload is too large. Send at most %(count)d photos of at most %(limit)s MB each.",
+                       conf.max_files()) % {
         "count": conf.max_files(),
         "limit": conf.max_file_megabytes(),
     }

@@ -14,6 +14,7 @@ from portal.append_only import ReadOnlyAdminMixin
 
 from . import account_kinds, conf, services, temporary_access
 from .models import AuditEvent, SecurityDevice
+from .otp_admin import LABELS, column, labelled_filter
 
 
 class AssignDeviceForm(forms.ModelForm):
@@ -77,15 +78,17 @@ class DeviceAccountKindFilter(AccountKindFilter):
 
 @admin.register(SecurityDevice)
 class SecurityDeviceAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "status_display", "expires_at", "locked_at", "throttling_failure_count",
-                    "card_blocked_at", "last_used_at", "revoked_at", "issued_by"]
-    list_filter = ["kind", "confirmed", ("locked_at", admin.EmptyFieldListFilter),
+    list_display = [column("user"), "kind", "status_display", "expires_at", "locked_at",
+                    column("throttling_failure_count"), "card_blocked_at", column("last_used_at"), "revoked_at",
+                    "issued_by"]
+    list_filter = ["kind", labelled_filter("confirmed"), ("locked_at", admin.EmptyFieldListFilter),
                    DeviceAccountKindFilter]
     search_fields = ["user__username", "user__email"]
     actions = ["unlock_devices", "revoke_devices"]
-    readonly_fields = ["user", "kind", "name", "confirmed", "suite", "locked_at", "throttling_failure_count",
-                       "throttling_failure_timestamp", "card_pin_failures", "card_blocked_at", "created_at",
-                       "last_used_at", "revoked_at", "issued_by", "activated_at", "expires_at"]
+    readonly_fields = [column("user"), "kind", column("name"), column("confirmed"), "suite", "locked_at",
+                       column("throttling_failure_count"), column("throttling_failure_timestamp"),
+                       "card_pin_failures", "card_blocked_at", column("created_at"), column("last_used_at"),
+                       "revoked_at", "issued_by", "activated_at", "expires_at"]
     exclude = ["encrypted_key", "encrypted_pin_hash", "code_hash"]
 
     @admin.display(description=_("status"))
@@ -101,6 +104,7 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = AssignDeviceForm
+            AssignDeviceForm.base_fields["user"].label = LABELS["user"]
             kwargs["fields"] = ["user", "kind", "pin"]
         return super().get_form(request, obj, **kwargs)
 
@@ -208,6 +212,8 @@ class ClientUserAdmin(_BaseUserAdmin):
         if client.is_staff or not client.is_active:
             self.message_user(request, _("Temporary codes are only for active client accounts."), messages.ERROR)
             return None
+        if request.POST.get("post") != "yes":
+            return self.confirm_temporary_code(request, client)
         device, code = temporary_access.issue_temporary_code(client, actor=request.user.get_username(), request=request)
         context = {
             **self.admin_site.each_context(request),
@@ -221,6 +227,19 @@ class ClientUserAdmin(_BaseUserAdmin):
         response = TemplateResponse(request, "admin/securelogin/temporary_code_issued.html", context)
         response["Cache-Control"] = "no-store"
         return response
+
+    def confirm_temporary_code(self, request, client):
+        """The question before the code: it names the client and what stops working now."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Issue a temporary code?"),
+            "client": client,
+            "device": services.active_device(client),
+            "hours": conf.get("TEMPORARY_CODE_HOURS"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/securelogin/temporary_code_confirm.html", context)
 
 
 if admin.site.is_registered(User):

@@ -127,8 +127,11 @@ def _activation_page(request, card, nonce):
     prompt = card_activation.current_activation_prompt(request.user, card, nonce)
     if prompt is None:
         prompt = card_activation.issue_activation_prompt(request.user, card, nonce, request)
+    blank = CardValuesForm(initial={"prompt": prompt.public_id})
+    if request.method == "POST":
+        feedback.point_at(blank, problem)
     return render(request, "securelogin/card_activate.html", {
-        "form": CardValuesForm(initial={"prompt": prompt.public_id}),
+        "form": blank,
         "pair": codecard.parse_pair(prompt.code),
         "prompt": prompt,
         "problem": problem,

@@ -1,8 +1,9 @@
 """Error messages that teach: one table of problems, each with its code (what tests
 and templates use), its translated message and the help section that explains it."""
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -90,11 +91,23 @@ TAMPERED = ProblemType(
 THROTTLED = ProblemType(
     "throttled",
     ngettext_lazy(
-        "Too many wrong attempts. Please wait %(seconds)d second before you try again.",
-        "Too many wrong attempts. Please wait %(seconds)d seconds before you try again.",
+        "Please wait %(seconds)d second before you try again.",
+        "Please wait %(seconds)d seconds before you try again.",
         "seconds",
     ),
     ("sign-in-troubleshooting", "card-or-device"),
+)
+# A wait of a minute or more follows many wrong tries in a row: then, and only then, say so.
+THROTTLED_LONG_MESSAGE = ngettext_lazy(
+    "Too many wrong attempts. Please wait %(minutes)d minute before you try again.",
+    "Too many wrong attempts. Please wait %(minutes)d minutes before you try again.",
+    "minutes",
+)
+SHORT_WAIT_SECONDS = 60
+CREDENTIALS_EMPTY = ProblemType(
+    "credentials-empty",
+    _("Enter your user name and password."),
+    None,
 )
 PROMPT_LIMIT = ProblemType(
     "prompt-limit",
@@ -150,8 +163,8 @@ CODE_EMPTY = ProblemType(
 CODE_LOWER_CASE = ProblemType(
     "code-lower-case",
     _(
-        "Temporary codes are case-sensitive and use capital letters only. Type the letters in upper case "
-        "(for example K7QM2XRA, not k7qm2xra)."
+        "Temporary codes are case-sensitive: every letter in them is a capital (the others are digits). "
+        "Type the letters in upper case (for example K7QM2XRA, not k7qm2xra)."
     ),
     ("sign-in-troubleshooting", "temporary-code"),
 )
@@ -319,6 +332,20 @@ class Problem:
     code: str
     message: str
     help_url: str = ""
+    fields: list[tuple[str, str]] = field(default_factory=list)  # (input id, label) the problem is about
+
+
+def point_at(form, problem: "Problem | None", names: list[str] | None = None) -> None:
+    """Tie the problem to the inputs it is about (all visible fields unless `names`):
+    aria-invalid and aria-describedby on each, and (id, label) pairs for the error
+    box's links to them (the way to the field without JavaScript)."""
+    if problem is None:
+        return
+    for bound in form.visible_fields():
+        if names is not None and bound.name not in names:
+            continue
+        bound.field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": "problem"})
+        problem.fields.append((bound.id_for_label, str(bound.label)))
 
 
 def _row(kind: "ProblemType | str") -> ProblemType:
@@ -351,6 +378,17 @@ def message(kind, **params):
 def problem(kind, device_kind=None, **params):
     row = _row(kind)
     return Problem(code=row.code, message=message(row, **params), help_url=help_url(row, device_kind))
+
+
+def throttled(seconds: int, device_kind: str | None = None) -> Problem:
+    """The THROTTLED problem for a wait of `seconds`: calm for a short wait (the first
+    slow-down comes after only a few tries), "too many wrong attempts" in minutes for a
+    long one. The code is "throttled" either way."""
+    seconds = max(int(seconds), 1)
+    if seconds < SHORT_WAIT_SECONDS:
+        return problem(THROTTLED, device_kind, seconds=seconds)
+    text = str(THROTTLED_LONG_MESSAGE % {"minutes": math.ceil(seconds / 60)})
+    return Problem(code=THROTTLED.code, message=text, help_url=help_url(THROTTLED, device_kind))
 
 
 def problem_from_form(form, default=None, device_kind=None):

@@ -125,8 +125,11 @@ class SecondFactorView(View):
                 problem = services.expired_problem(device)
             elif device is None:
                 problem = card_activation.revoked_card_notice(self.user)
+        blank = TemporaryCodeForm()
+        if request.method == "POST":
+            feedback.point_at(blank, problem)
         return render(request, "securelogin/temporary_code.html",
-                      {"title": self.title, "form": TemporaryCodeForm(), "problem": problem,
+                      {"title": self.title, "form": blank, "problem": problem,
                        "cancel_url": self.cancel_url()},
                       status=200 if problem is None else 400)
 
@@ -156,6 +159,8 @@ class SecondFactorView(View):
         form = ResponseForm(initial={"challenge": challenge.public_id})
         if is_card:
             form.fields["response"].label = _("Card values")
+        if request.method == "POST":
+            feedback.point_at(form, problem)
         return render(request, "securelogin/challenge.html", {
             "title": self.title,
             "intro": _("Find these two index numbers on your printed Online Security Code Card and type their "

@@ -102,7 +102,7 @@ def check_password(request, username, password):
     if wait:
         audit(AuditEvent.Kind.REFUSED, user=known, username=username, request=request, purpose="signin",
               reason=Reason.THROTTLED)
-        return FirstFactor(problem=feedback.problem(feedback.THROTTLED, seconds=wait))
+        return FirstFactor(problem=feedback.throttled(wait))
     device = active_device(known) if known else None
     if known is not None and account_locked(known, device):
         audit(AuditEvent.Kind.REFUSED, user=known, device=device, request=request, purpose="signin",
@@ -264,7 +264,7 @@ def guard(device, kind=None, *, user, purpose, request):
         wait = math.ceil((info["locked_until"] - timezone.now()).total_seconds())
         audit(AuditEvent.Kind.REFUSED, user=user, device=device, request=request, purpose=purpose,
               reason=Reason.THROTTLED)
-        return Outcome(ok=False, problem=feedback.problem(feedback.THROTTLED, kind, seconds=max(wait, 1)))
+        return Outcome(ok=False, problem=feedback.throttled(wait, kind))
     return None
 
 

@@ -36,7 +36,7 @@ class ThrottledAuditedLogin:
         if wait:
             services.audit(AuditEvent.Kind.REFUSED, username=username, request=self.request, purpose="admin",
                            reason=Reason.THROTTLED)
-            raise ValidationError(feedback.problem(feedback.THROTTLED, seconds=wait).message, code="throttled")
+            raise ValidationError(feedback.throttled(wait).message, code="throttled")
         try:
             cleaned = super().clean()
         except ValidationError as error:

@@ -27,7 +27,7 @@ def signin(request):
     if request.user.is_authenticated and not request.user.is_staff:
         return redirect("securelogin:home")
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    form = SigninForm(request.POST or None)
+    form = SigninForm(request.POST if request.method == "POST" else None)
     problem = None
     if request.method == "POST":
         session_state.clear_pending(request.session)  # a new password step ends any earlier attempt
@@ -39,6 +39,12 @@ def signin(request):
         problem = result.problem
     elif request.method == "POST":
         problem = feedback.problem_from_form(form, default=feedback.BAD_CREDENTIALS)
+        empty = [name for name in ("username", "password") if form.has_error(name, "required")]
+        if empty and problem.code == feedback.BAD_CREDENTIALS.code:
+            problem = feedback.problem(feedback.CREDENTIALS_EMPTY)
+            feedback.point_at(form, problem, empty)
+    if problem is not None and not problem.fields:
+        feedback.point_at(form, problem)
     return render(request, "securelogin/signin.html", {"form": form, "problem": problem, "next": next_url},
                   status=200 if problem is None else 400)
 

@@ -1,6 +1,8 @@
 """Template helpers for articles: sanitised rich text and responsive figures."""
 from django import template
+from django.conf import settings
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -20,7 +22,8 @@ def rich_text(html):
 
 
 @register.inclusion_tag("articles/includes/figure.html")
-def figure_picture(figure, sizes="(min-width: 48rem) 16rem, 90vw"):
+def figure_picture(figure, sizes="(min-width: 48rem) 16rem, 90vw", anchor=True):
+    """A figure's <picture>; `anchor` gives it the page-wide id figure-N (only once per page)."""
     language = get_language()
     rendition = figure.rendition_for(language)
     sources = rendition.get("sources", {})
@@ -36,4 +39,19 @@ def figure_picture(figure, sizes="(min-width: 48rem) 16rem, 90vw"):
         "width": rendition.get("width"),
         "height": rendition.get("height"),
         "sizes": sizes,
+        "anchor": anchor,
     }
+
+
+@register.simple_tag
+def fallback_lang(obj, field: str) -> str:
+    """` lang="xx"` when `obj.field` has no text in the active language and
+    django-modeltranslation shows another language's text instead (screen readers then
+    read it with the right voice); empty when the text is in the page's language."""
+    language = get_language()
+    if getattr(obj, f"{field}_{language}", None):
+        return ""
+    for fallback in settings.MODELTRANSLATION_FALLBACK_LANGUAGES:
+        if fallback != language and getattr(obj, f"{field}_{fallback}", None):
+            return format_html(' lang="{}"', fallback)
+    return ""

@@ -11,6 +11,9 @@
       window.print();
     });
   }
+  // The gallery repeats the figures beside the steps: folded on phones, open on wider screens.
+  var gallerySection = document.querySelector("[data-gallery-section]");
+  if (gallerySection && window.matchMedia("(min-width: 48rem)").matches) gallerySection.open = true;
   if (!box) return;
   var links = Array.prototype.slice.call(document.querySelectorAll("[data-gallery] .figure-link"));
   if (!links.length) return;

@@ -25,7 +25,8 @@ def test_every_article_renders_in_both_languages(client, help_content, language)
 
 def test_language_switcher_keeps_the_article_and_alternates_are_listed(client, help_content):
     html = client.get("/de/articles/challenge-response/").content.decode()
-    assert 'href="/en/articles/challenge-response/" hreflang="en" lang="en" aria-label="English"' in html
+    assert ('href="/en/articles/challenge-response/" hreflang="en" lang="en" title="English">'
+            'EN<span class="visually-hidden"> English</span></a>') in html
     assert '<link rel="alternate" hreflang="en" href="http://testserver/en/articles/challenge-response/">' in html
     assert '<link rel="alternate" hreflang="de" href="http://testserver/de/articles/challenge-response/">' in html
     assert '<link rel="canonical" href="http://testserver/de/articles/challenge-response/">' in html

@@ -120,7 +120,7 @@ def test_without_javascript_the_page_explains_the_command_line_check(new_page, l
     expect(notice).to_contain_text(TEXT[lang]["no_js"])
     # The server-rendered status, which the script would replace, points to the command-line check too.
     expect(page.locator("#probe-summary").get_by_role("link")).to_have_attribute("href", "#cli-check")
-    expect(page.locator("#cli-check")).to_contain_text(f"check_ports localhost {probes.ports[0]} {probes.ports[1]}")
+    expect(page.locator("#cli-check")).to_contain_text(f"Test-NetConnection localhost -Port {probes.ports[1]}")
     expect(page.locator("#probe-summary")).to_contain_text("JavaScript")
     expect(page.locator(".probe-status").first).to_have_attribute("data-state", "untested")
     expect(page.locator("#probe-remedy")).to_be_visible()  # the advice is there even without a test

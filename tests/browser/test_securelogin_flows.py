@@ -100,7 +100,7 @@ def test_step_up_task_asks_again_and_wrong_response_is_refused(page, live_server
 
     answer(page, "12 34 56")
     expect(page.locator("#problem")).to_contain_text("without spaces")
-    expect(page.locator("#problem a")).to_have_attribute("href", re.compile("#card-or-device$"))
+    expect(page.locator("#problem .error-help a")).to_have_attribute("href", re.compile("#card-or-device$"))
 
     wrong = "000000" if step_up != "000000" else "111111"
     emulator.reload()

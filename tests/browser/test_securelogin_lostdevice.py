@@ -58,6 +58,8 @@ def test_lost_device_journey(page, live_server, lang, tmp_path):
     page.locator(f'input[name="_selected_action"][value="{client.pk}"]').check()
     page.select_option('select[name="action"]', "issue_temporary_code")
     page.locator('button[name="index"]').click()
+    expect(page.locator("#temporary-code-confirm")).to_contain_text(client.username)
+    page.locator("#confirm-temporary-code").click()
     code = page.locator("#temporary-code").text_content().strip()
     assert re.fullmatch(r"[A-Z2-9]{8}", code)
     page.context.clear_cookies()
@@ -68,7 +70,7 @@ def test_lost_device_journey(page, live_server, lang, tmp_path):
     page.locator("main button[type=submit]").click()
     problem = page.locator("#problem")
     expect(problem).to_have_attribute("data-problem", "code-lower-case")
-    expect(problem.locator("a")).to_have_attribute("href", f"/{lang}/articles/sign-in-troubleshooting/#temporary-code")
+    expect(problem.locator(".error-help a")).to_have_attribute("href", f"/{lang}/articles/sign-in-troubleshooting/#temporary-code")
     page.fill("#id_code", code)
     page.get_by_role("button", name=words["continue"]).click()
 
@@ -126,4 +128,4 @@ def test_lost_device_journey(page, live_server, lang, tmp_path):
         problem = page.locator("#problem")
         expect(problem).to_have_attribute("data-problem", "card-expired")
         expect(problem).to_contain_text(words["expired"])
-        expect(problem.locator("a")).to_have_attribute("href", f"/{lang}/articles/temporary-code/#get-a-code")
+        expect(problem.locator(".error-help a")).to_have_attribute("href", f"/{lang}/articles/temporary-code/#get-a-code")

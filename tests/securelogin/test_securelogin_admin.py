@@ -1,7 +1,10 @@
 """Staff: assign, revoke and unlock devices; the audit log is append-only; demo clients."""
+import re
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from securelogin.models import AuditEvent, SecurityDevice
 
@@ -89,10 +92,51 @@ def test_demo_clients_are_idempotent(capsys):
     # the lost-device client gets a new temporary code each run; the latest one is printed
     temp = SecurityDevice.objects.get(user__username="demo-lost", confirmed=True)
     assert temp.kind == "temporary"
-    code = out.strip().splitlines()[-1].split("temporary code ")[1].split()[0]
+    code = [line for line in out.splitlines() if "temporary code " in line][-1].split("temporary code ")[1].split()[0]
     from securelogin.temporary_codes import code_matches
 
     assert code_matches(code, temp.code_hash)
+
+
+def test_demo_staff_account_signs_in_to_the_admin_with_its_printed_key(client, capsys, settings):
+    """The demo staff account printed with the demo clients gets into the admin with the code of
+    the key it printed; a second run keeps that key (an app enrolled once keeps working)."""
+    import base64
+
+    from django_otp.oath import TOTP
+
+    settings.STAFF_OTP_REQUIRED = True
+    call_command("create_demo_clients")
+    first = capsys.readouterr().out
+    call_command("create_demo_clients")
+    out = capsys.readouterr().out
+    assert "demo-staff" in out and "practise-staff-2260" in out
+    secret = out.split("authenticator app: ")[1].split()[0]
+    assert secret == first.split("authenticator app: ")[1].split()[0] and "otpauth://totp/" in out
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    code = f"{TOTP(key).token():06d}"
+    page = client.post("/en/admin/login/?next=/en/admin/",
+                       {"username": "demo-staff", "password": "practise-staff-2260", "otp_token": code})
+    assert page.status_code == 302 and client.get("/en/admin/").status_code == 200
+    call_command("demo_staff_code")
+    assert re.fullmatch(r"[0-9]{6}", capsys.readouterr().out.split()[0])
+
+
+def test_demo_accounts_are_refused_in_production(settings):
+    settings.PRODUCTION = True
+    for command in ("create_demo_clients", "demo_staff_code"):
+        with pytest.raises(CommandError, match="development only"):
+            call_command(command)
+    assert not get_user_model().objects.filter(username__startswith="demo-").exists()
+
+
+def test_running_it_again_restores_a_demo_client_given_a_temporary_code(staff, capsys):
+    call_command("create_demo_clients")
+    user = get_user_model().objects.get(username="demo-ios")
+    assert issue(staff, user).status_code == 200
+    assert SecurityDevice.objects.get(user=user, confirmed=True).kind == "temporary"
+    call_command("create_demo_clients")
+    assert SecurityDevice.objects.get(user=user, confirmed=True).kind == "ios"
 
 
 def test_admin_pages_render_without_secrets(staff, dsc_client):
@@ -110,9 +154,28 @@ def test_admin_pages_render_without_secrets(staff, dsc_client):
 # --- temporary codes and code cards -------------------------------------------------
 
 
-def issue(staff, *users):
-    return staff.post("/en/admin/auth/user/", {"action": "issue_temporary_code",
-                                                "_selected_action": [u.pk for u in users]})
+def issue(staff, *users, confirmed=True):
+    data = {"action": "issue_temporary_code", "_selected_action": [u.pk for u in users]}
+    return staff.post("/en/admin/auth/user/", {**data, "post": "yes"} if confirmed else data)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_issuing_a_code_asks_first_naming_the_client_and_the_device_that_stops(staff, ios_client, lang):
+    user, device = ios_client
+    page = staff.post(f"/{lang}/admin/auth/user/", {"action": "issue_temporary_code", "_selected_action": [user.pk]})
+    html = page.content.decode()
+    assert page.status_code == 200 and user.username in html
+    assert ("stops working now" if lang == "en" else "funktioniert ab sofort nicht mehr") in html
+    assert 'name="post" value="yes"' in html and "csrfmiddlewaretoken" in html
+    assert not SecurityDevice.objects.filter(kind="temporary").exists()  # nothing issued yet
+    device.refresh_from_db()
+    assert device.revoked_at is None and device.confirmed
+
+
+def test_a_staff_account_is_refused_even_when_confirmed(staff, admin_user):
+    for confirmed in (False, True):
+        assert issue(staff, admin_user, confirmed=confirmed).status_code == 302
+    assert not SecurityDevice.objects.filter(kind="temporary").exists()
 
 
 def test_staff_issue_a_temporary_code_shown_once(staff, dsc_client, admin_user):
@@ -173,3 +236,18 @@ def test_card_status_in_the_admin_and_revoking_it(staff, ios_client):
     card.refresh_from_db()
     assert card.status == "revoked"
     assert "revoked" in staff.get("/en/admin/securelogin/securitydevice/?kind=card").content.decode()
+
+
+def test_german_admin_has_no_english_column_or_filter_of_django_otp(staff, ios_client, admin_user):
+    """django-otp names its fields without gettext; both device admins label them."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.get_or_create(user=admin_user, defaults={"name": "app", "confirmed": True})
+    devices = staff.get("/de/admin/securelogin/securitydevice/").content.decode()
+    apps = staff.get("/de/admin/otp_totp/totpdevice/").content.decode()
+    for english in ("Throttling failure count", "Last used at", ">User<", "By confirmed", "Created at",
+                    "QR Code", "TOTP devices löschen"):
+        assert english not in devices and english not in apps, english
+    assert "Fehlversuche in Folge" in devices and "Zuletzt verwendet am" in devices and "Nach bestätigt" in devices
+    assert "Erstellt am" in apps and "Ausgewählte Authenticator-Apps (TOTP) löschen" in apps
+    assert staff.get(f"/de/admin/securelogin/securitydevice/{ios_client[1].pk}/change/").status_code == 200

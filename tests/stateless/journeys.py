@@ -87,8 +87,10 @@ def staff_visitor(node: Node, username="editor", handlers=()) -> Visitor:
 
 
 def admin_action(staff: Visitor, node: Node, changelist: str, action: str, *pks) -> Response:
-    """Select rows on an admin change list and run one of its actions."""
-    return staff.post(node, changelist, {"action": action, "_selected_action": [str(pk) for pk in pks]})
+    """Select rows on an admin change list and run one of its actions, confirming it when the
+    action asks first (as "Issue a temporary code" does)."""
+    return staff.post(node, changelist, {"action": action, "_selected_action": [str(pk) for pk in pks],
+                                         "post": "yes"})
 
 
 def post_password(visitor: Visitor, node: Node, user, password=PASSWORD) -> Response:
