@@ -22,6 +22,7 @@ class FirstTokenActivationMixin:
             return super().page()
         if services.account_locked(self.user, services.active_device(self.user)):
             return self.locked()
+        self.title = _("Activate your new security token")
         try:
             return self.first_token_page(device)
         except services.PromptLimitReached as refused:
@@ -63,7 +64,7 @@ class FirstTokenActivationMixin:
             request,
             "securelogin/challenge.html",
             {
-                "title": _("Activate your new security token"),
+                "title": self.title,
                 "intro": _(
                     "This is your first sign-in with the security token %(serial)s that client "
                     "services sent you (the serial number is printed on its back). Switch it on, "

@@ -11,7 +11,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from securelogin import conf, device_assignment, pskc_import, temporary_access
+from securelogin import conf, device_assignment, pskc_import, services, temporary_access
 from securelogin.models import AuditEvent, Challenge, HardwareToken, SecurityDevice
 from tests.securelogin.helpers import PASSWORD
 from tests.securelogin.token_helpers import pskc_file, reference_ocra, token
@@ -227,3 +227,26 @@ def test_a_token_revoked_during_the_sign_in_leads_back_to_the_usual_step(client,
     page = client.get(VERIFY)
     assert page.templates[0].name == "securelogin/temporary_code.html"
     assert not SecurityDevice.objects.filter(user=new_client, confirmed=True).exists()
+
+
+def test_new_challenges_are_limited_per_hour_with_a_translated_notice(
+    client, new_client, settings
+):
+    settings.SECURELOGIN_PROMPTS_PER_HOUR = 2
+    for _ in range(2):
+        password_step(client, new_client)
+        assert client.get(VERIFY).status_code == 200
+    password_step(client, new_client, lang="de")
+    refused = client.get("/de/portal/signin/verify/")
+    assert refused.status_code == 429 and refused.context["problem"].code == "prompt-limit"
+    assert refused.context["title"] == "Ihren neuen Sicherheitstoken aktivieren"
+    assert AuditEvent.objects.filter(kind="refused", reason="prompt-limit", user=new_client).exists()
+    assert not token_row(new_client).confirmed
+
+
+def test_a_deviceless_lock_from_before_the_assignment_still_holds(client, new_client):
+    for _ in range(10):
+        services.count_deviceless_failure(new_client)
+    refused = password_step(client, new_client)
+    assert refused.status_code == 400 and refused.context["problem"].code == "locked"
+    assert not Challenge.objects.filter(user=new_client).exists()
