@@ -8,6 +8,11 @@ services.judge, the same step (limits, audit, teaching errors) as every sign-in,
 and wrong answers count on the client's active credential. Then the token
 becomes the active credential and the previous one is revoked.
 
+A new client whose only credential is the waiting token (or whose temporary code
+or card ran out) activates it while signing in instead (`token_to_activate_at_signin`,
+`sign_in_with_new_token`): same challenge, same judge; wrong answers count on the
+token's own row, so the password step sees that lock like any other.
+
 Revoking a token's device puts the token back in stock (reassignable); a token
 marked lost is revoked and never assigned again.
 """
@@ -278,3 +283,35 @@ def activate_token(
             wrong=feedback.problem(feedback.WRONG, Kind.TOKEN),
             on_success=activate,
         )
+
+
+# --- activation while signing in (a new client without a usable credential) -----
+
+
+def token_to_activate_at_signin(user: AbstractBaseUser) -> SecurityDevice | None:
+    """The token the sign-in's second step asks for: only when the client has no usable
+    credential (none, or an expired temporary code or card) and a token waits. A client
+    with a working credential activates from Security device, as before."""
+    active = services.active_device(user)
+    if active is not None and not active.is_expired:
+        return None
+    return pending_token(user)
+
+
+def sign_in_with_new_token(
+    *, user: AbstractBaseUser, nonce: str, prompt_id: str, raw: str, request=None
+) -> Outcome:
+    """`activate_token` with the sign-in's nonce; a right answer also counts as the
+    sign-in's success (the token's failures reset, a `success` row for the sign-in)."""
+    outcome = activate_token(user=user, nonce=nonce, prompt_id=prompt_id, raw=raw, request=request)
+    if outcome.ok:
+        device = services.active_device(user)
+        device.record_success()
+        audit(
+            AuditEvent.Kind.SUCCESS,
+            user=user,
+            device=device,
+            request=request,
+            purpose=Challenge.Purpose.SIGNIN,
+        )
+    return outcome

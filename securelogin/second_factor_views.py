@@ -27,6 +27,7 @@ from . import (
     session_state,
     temporary_access,
 )
+from .first_token_views import FirstTokenActivationMixin
 from .forms import ResponseForm, SigninForm, TemporaryCodeForm
 from .models import Challenge, SecurityDevice
 
@@ -178,8 +179,9 @@ class SecondFactorView(View):
         }, status=200 if problem is None else 400)
 
 
-class SigninVerifyView(SecondFactorView):
-    """Second factor of the sign-in; login() happens only here, after it passed."""
+class SigninVerifyView(FirstTokenActivationMixin, SecondFactorView):
+    """Second factor of the sign-in; login() happens only here, after it passed. A new
+    client's waiting token is activated here (first_token_views.py)."""
 
     def start(self):
         self.state = session_state.pending(self.request.session)

@@ -69,10 +69,18 @@ def deviceless_locked(user):
 
 
 def account_locked(user, device=None):
-    """Whether the account is locked (by second-factor failures); locks end by themselves."""
+    """Whether the account is locked (by second-factor failures); locks end by themselves.
+    Without an active `device`: the shared cache's lock, or the lock on the row of a token
+    waiting for activation (a new client's wrong answers at sign-in count there)."""
     if device is not None:
         return device.is_locked
-    return deviceless_locked(user)
+    return deviceless_locked(user) or any(
+        token.is_locked
+        for token in SecurityDevice.objects.filter(
+            user=user, kind=SecurityDevice.Kind.TOKEN, confirmed=False, revoked_at__isnull=True,
+            locked_at__isnull=False,
+        )
+    )
 
 
 @dataclass

@@ -106,3 +106,42 @@ def test_practice_account_banner_and_refused_upload_without_javascript(phone, li
     expect(phone.locator("#problem")).to_have_attribute("data-problem", "practice-upload")
     no_sideways_scroll(phone)
     phone.screenshot(path=f"/tmp/securelogin-practice-upload-{lang}.png", full_page=True)
+
+
+@pytest.mark.parametrize("lang, javascript", [("en", True), ("de", True), ("de", False)])
+def test_new_client_activates_the_token_while_signing_in(browser, live_server, lang, javascript):
+    """The client's only credential is the assigned token: the sign-in activates it."""
+    spec = token(f"NEW-{lang}-{javascript:d}", "OCRA-1:HOTP-SHA256-8:QN08-PSHA1", pin="3690")
+    pskc_import.import_tokens(pskc_file([spec]))
+    user = get_user_model().objects.create_user(f"new-{lang}-{javascript:d}", password=PASSWORD)
+    device_assignment.assign_token(user, spec["serial"], actor="agent")
+    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    base = f"{live_server.url}/{lang}/portal"
+    heading = {"en": "Activate your new security token",
+               "de": "Ihren neuen Sicherheitstoken aktivieren"}[lang]
+
+    page.goto(f"{base}/signin/")
+    page.locator("#id_username").focus()
+    page.keyboard.type(user.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(heading)
+    expect(page.locator("main")).to_contain_text(spec["serial"])
+    assert len(page.locator("#challenge-code").inner_text()) == 8
+    type_by_keyboard(page, "#id_response", "1234 5678")  # a space: explained, not counted
+    expect(page.locator("#problem")).to_have_attribute("data-problem", "token-spaces")
+    expect(page.locator("h1")).to_have_text(heading)
+    no_sideways_scroll(page)
+    page.screenshot(path=f"/tmp/securelogin-first-token-{lang}-js{javascript:d}.png",
+                    full_page=True)
+    challenge = page.locator("#challenge-code").inner_text()
+    type_by_keyboard(page, "#id_response", reference_ocra(spec["suite"], spec["secret"], challenge,
+                                                          pin="3690"))
+    expect(page).to_have_url(f"{base}/")
+    expect(page.locator("main")).to_contain_text(spec["serial"])  # "… is active" message
+    no_sideways_scroll(page)
+    page.screenshot(path=f"/tmp/securelogin-first-token-done-{lang}-js{javascript:d}.png",
+                    full_page=True)
+    context.close()

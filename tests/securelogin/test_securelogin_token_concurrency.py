@@ -69,3 +69,24 @@ def test_parallel_imports_of_one_file_import_it_once():
     assert sorted(run_parallel(3, run)) == [0, 0, 2]
     assert HardwareToken.objects.count() == 2
     assert AuditEvent.objects.filter(kind="tokens-imported").count() == 1
+
+
+def test_a_new_clients_parallel_right_sign_in_answers_activate_once():
+    """No other credential: the token's own row is the one locked and counted."""
+    pskc_import.import_tokens(pskc_file([SPEC]))
+    user = get_user_model().objects.create_user("parallel-new-client")
+    device = device_assignment.assign_token(user, SPEC["serial"])
+    assert device_assignment.token_to_activate_at_signin(user) == device
+    nonce = secrets.token_urlsafe(16)
+    prompt = device_assignment.activation_prompt(user, device, nonce)
+    response = reference_ocra(SPEC["suite"], SPEC["secret"], prompt.code)
+
+    def sign_in(_):
+        return device_assignment.sign_in_with_new_token(
+            user=user, nonce=nonce, prompt_id=prompt.public_id, raw=response
+        ).ok
+
+    assert sorted(run_parallel(6, sign_in)) == [False] * 5 + [True]
+    assert AuditEvent.objects.filter(kind="token-activated", user=user).count() == 1
+    assert AuditEvent.objects.filter(kind="success", purpose="signin", user=user).count() == 1
+    assert SecurityDevice.objects.get(user=user, confirmed=True).pk == device.pk

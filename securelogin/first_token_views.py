@@ -1,0 +1,86 @@
+"""The sign-in's second step for a new client whose only credential is a token staff
+assigned and the client has not activated yet (device_assignment.token_to_activate_at_signin).
+
+The page asks for the token's response to a challenge; a right answer activates the
+token and completes the sign-in. Every other client gets SecondFactorView's own page.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import conf, device_assignment, feedback, services
+from .forms import ResponseForm
+
+
+class FirstTokenActivationMixin:
+    """For SigninVerifyView: put the token's activation before the usual second factor."""
+
+    def page(self):
+        device = device_assignment.token_to_activate_at_signin(self.user)
+        if device is None:
+            return super().page()
+        if services.account_locked(self.user, services.active_device(self.user)):
+            return self.locked()
+        self.title = _("Activate your new security token")
+        try:
+            return self.first_token_page(device)
+        except services.PromptLimitReached as refused:
+            return self.notice(refused.problem, status=429)
+
+    def first_token_page(self, device):
+        """GET shows the activation challenge; POST checks the token's response."""
+        request, user, nonce = self.request, self.user, self.nonce
+        serial = device.hardware_token.serial
+        problem = None
+        form = ResponseForm(request.POST or None, kind=device.kind, digits=device.response_digits)
+        if request.method == "POST" and form.is_valid():
+            outcome = device_assignment.sign_in_with_new_token(
+                user=user,
+                nonce=nonce,
+                prompt_id=form.cleaned_data["challenge"],
+                raw=form.cleaned_data["response"],
+                request=request,
+            )
+            if outcome.ok:
+                messages.success(
+                    request,
+                    _("Your security token %(serial)s is active. From now on, sign in with it.")
+                    % {"serial": serial},
+                )
+                return self.succeed()
+            if outcome.locked:
+                return self.locked()
+            if device_assignment.pending_token(user) is None:  # staff revoked it meanwhile
+                messages.info(request, outcome.problem.message)
+                return redirect("securelogin:verify")
+            problem = outcome.problem
+            if outcome.new_challenge:
+                services.issue_challenge(user, device, device_assignment.PURPOSE, nonce, request)
+        elif request.method == "POST":
+            problem = feedback.problem_from_form(form, device_kind=device.kind)
+        prompt = device_assignment.activation_prompt(user, device, nonce, request)
+        return render(
+            request,
+            "securelogin/challenge.html",
+            {
+                "title": self.title,
+                "intro": _(
+                    "This is your first sign-in with the security token %(serial)s that client "
+                    "services sent you (the serial number is printed on its back). Switch it on, "
+                    "type this challenge code into it (with your PIN if it asks for one) and "
+                    "enter the response it shows: this activates the token and signs you in."
+                )
+                % {"serial": serial},
+                "challenge": prompt,
+                "device": device,
+                "form": ResponseForm(initial={"challenge": prompt.public_id}),
+                "problem": problem,
+                "cancel_url": self.cancel_url(),
+                "help_url": feedback.help_url(feedback.WRONG, device.kind),
+                "emulator_url": "",
+                "response_digits": device.response_digits,
+                "valid_minutes": max(conf.get("CHALLENGE_SECONDS") // 60, 1),
+            },
+            status=200 if problem is None else 400,
+        )
