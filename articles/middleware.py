@@ -10,7 +10,7 @@ no worker on any node serves a stale page (page_cache.py).
 """
 from django.http import HttpResponse
 
-from articles import page_cache
+from articles import page_cache, view_counts
 
 HOP_HEADERS = {"content-length", "set-cookie"}
 # Paths whose views never answer with a public page: they skip the content-version read.
@@ -48,10 +48,16 @@ class PublicPageCacheMiddleware:
                 response = HttpResponse(b"" if request.method == "HEAD" else content)
                 for name, value in headers:
                     response[name] = value
+                if request.method == "GET":
+                    view_counts.count_view(request.path, request.META.get("HTTP_REFERER", ""),
+                                           request.get_host())
                 return response
         response = self.get_response(request)
         if (version is not None and getattr(response, "public_page", False) and response.status_code == 200
                 and not response.cookies and not response.streaming):
             headers = [(name, value) for name, value in response.items() if name.lower() not in HOP_HEADERS]
             page_cache.store_page(version, key, (response.content, headers))
+        if cacheable_request and request.method == "GET" and getattr(response, "public_page", False) \
+                and response.status_code == 200:
+            view_counts.count_view(request.path, request.META.get("HTTP_REFERER", ""), request.get_host())
         return response
