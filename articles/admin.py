@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
@@ -316,6 +316,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         return format_html(" · ".join(["{}"] * len(links)), *links)
 
     def _move(self, request, queryset, status, done_message):
+        """Move each article with workflow.move; done_message(count) says what was done."""
         moved = 0
         for article in queryset:
             try:
@@ -325,19 +326,22 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
                 continue
             moved += 1
         if moved:
-            messages.success(request, done_message % {"count": moved})
+            messages.success(request, done_message(moved) % {"count": moved})
 
     @admin.action(description=_("Send the selected articles to review"), permissions=["change"])
     def send_to_review(self, request, queryset):
-        self._move(request, queryset, Article.Status.REVIEW, gettext("%(count)s article(s) sent to review."))
+        self._move(request, queryset, Article.Status.REVIEW, lambda n: ngettext(
+            "%(count)s article sent to review.", "%(count)s articles sent to review.", n))
 
     @admin.action(description=_("Publish the selected articles now"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._move(request, queryset, Article.Status.PUBLISHED, gettext("%(count)s article(s) published."))
+        self._move(request, queryset, Article.Status.PUBLISHED, lambda n: ngettext(
+            "%(count)s article published.", "%(count)s articles published.", n))
 
     @admin.action(description=_("Turn the selected articles back into drafts"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._move(request, queryset, Article.Status.DRAFT, gettext("%(count)s article(s) are drafts again."))
+        self._move(request, queryset, Article.Status.DRAFT, lambda n: ngettext(
+            "%(count)s article is a draft again.", "%(count)s articles are drafts again.", n))
 
     @admin.action(description=_("Translation checked: both languages match"), permissions=["change"])
     def translation_checked(self, request, queryset):
@@ -347,7 +351,9 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             drift.check_translations(article)
             history.save_version(article, request.user, history.CHECKED)
         bump_content_version()
-        messages.success(request, gettext("%(count)s article(s) marked as checked.") % {"count": queryset.count()})
+        count = queryset.count()
+        messages.success(request, ngettext("%(count)s article marked as checked.",
+                                           "%(count)s articles marked as checked.", count) % {"count": count})
 
 
 def _drift_label(item):

@@ -7,7 +7,7 @@ and how often readers left from it (views − moved on). A fixed number of group
 however many articles and days.
 """
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
@@ -100,11 +100,19 @@ class Dashboard:
         return sum(row.no for row in self.rows)
 
 
+def period_bounds(filters: Filters) -> tuple[datetime, datetime]:
+    """The period as [start, end) moments in the site's time zone (an index range, no per-row cast)."""
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(filters.start, time.min, tzinfo=zone)
+    return start, datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=zone)
+
+
 def _scoped(queryset, filters, day_field="day", language_field="language", article_field="article_id"):
     if day_field == "day":
         queryset = queryset.filter(day__range=(filters.start, filters.end))
     else:
-        queryset = queryset.filter(**{f"{day_field}__date__range": (filters.start, filters.end)})
+        start, end = period_bounds(filters)
+        queryset = queryset.filter(**{f"{day_field}__gte": start, f"{day_field}__lt": end})
     if filters.language:
         queryset = queryset.filter(**{language_field: filters.language})
     if filters.article_id and article_field:
@@ -138,19 +146,18 @@ def build_dashboard(filters: Filters) -> Dashboard:
                              for n in range(filters.days)]
 
     feedback = _scoped(Feedback.objects.all(), filters, day_field="created_at")
-    reason_totals = {}
-    grouped = feedback.values_list("article_id", "language", "helpful", "reason").annotate(
-        total=Count("id"), with_comment=Count("id", filter=~Q(comment="")))
-    for article_id, language, helpful, reason, total, with_comment in grouped:
-        item = row(article_id, language)
-        if helpful:
-            item.yes += total
-        else:
-            item.no += total
-        if reason:
-            item.reasons[reason] = item.reasons.get(reason, 0) + total
-            reason_totals[reason] = reason_totals.get(reason, 0) + total
-        item.comments += with_comment
+    reason_values = [value for value, _label in Feedback.Reason.choices]
+    counts = {"yes": Count("id", filter=Q(helpful=True)), "no": Count("id", filter=Q(helpful=False)),
+              "with_comment": Count("id", filter=~Q(comment=""))}
+    counts.update({f"reason_{n}": Count("id", filter=Q(reason=value)) for n, value in enumerate(reason_values)})
+    reason_totals = dict.fromkeys(reason_values, 0)
+    for values in feedback.values("article_id", "language").annotate(**counts).order_by():
+        item = row(values["article_id"], values["language"])
+        item.yes, item.no, item.comments = values["yes"], values["no"], values["with_comment"]
+        for n, value in enumerate(reason_values):
+            if values[f"reason_{n}"]:
+                item.reasons[value] = values[f"reason_{n}"]
+                reason_totals[value] += values[f"reason_{n}"]
     dashboard.reasons = [(value, label, reason_totals.get(value, 0)) for value, label in Feedback.Reason.choices]
     dashboard.comments = list(
         feedback.exclude(comment="").select_related("article", "figure").order_by("-created_at")[:20])
@@ -160,13 +167,14 @@ def build_dashboard(filters: Filters) -> Dashboard:
     leads = _scoped(SearchLeadDay.objects.all(), filters)
     dashboard.searches = list(leads.values_list("query", "language").annotate(total=Sum("opened"))
                               .order_by("-total", "query")[:TOP])
-    failed = FailedSearch.objects.filter(last_seen__date__range=(filters.start, filters.end))
+    start, end = period_bounds(filters)
+    failed = FailedSearch.objects.filter(last_seen__gte=start, last_seen__lt=end)
     if filters.language:
         failed = failed.filter(language=filters.language)
     dashboard.failed_searches = list(failed.values_list("query", "language", "count")
                                      .order_by("-count", "query")[:TOP])
 
-    situations = _scoped(PageViewDay.objects.exclude(anchor=""), filters, article_field=None)
+    situations = _scoped(PageViewDay.objects.filter(anchor__gt=""), filters, article_field=None)
     dashboard.situations = [
         (anchor, total, moved, max(total - moved, 0))
         for anchor, total, moved in situations.values_list("anchor").annotate(

@@ -8,8 +8,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 640
+BAR_WIDTH = 420  # narrower, so labels stay legible when the chart shrinks to a phone screen
 BAR_HEIGHT = 22
-LABEL_WIDTH = 220
+LABEL_WIDTH = 210
 
 
 def column_chart(points: list[tuple[str, int]], title: str, height: int = 160) -> SafeString:
@@ -31,7 +32,7 @@ def column_chart(points: list[tuple[str, int]], title: str, height: int = 160) -
 def bar_chart(items: list[tuple[str, int]], title: str) -> SafeString:
     """Horizontal bars with their labels and numbers (e.g. reasons, situations)."""
     top = max((value for _label, value in items), default=0) or 1
-    room = WIDTH - LABEL_WIDTH - 60
+    room = BAR_WIDTH - LABEL_WIDTH - 40
     parts = []
     for index, (label, value) in enumerate(items):
         y = index * (BAR_HEIGHT + 6)
@@ -42,7 +43,7 @@ def bar_chart(items: list[tuple[str, int]], title: str) -> SafeString:
             f"<title>{escape(label)}: {value}</title></rect>"
             f'<text class="chart-value" x="{LABEL_WIDTH + length + 6}" y="{y + 16}">{value}</text>')
     height = max(len(items), 1) * (BAR_HEIGHT + 6)
-    return _svg(title, WIDTH, height, "".join(parts))
+    return _svg(title, BAR_WIDTH, height, "".join(parts))
 
 
 def _max_label(top: int) -> str:
