@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import receiver
 
 from portal import counters
 from portal.stores import CACHE_ERRORS
@@ -42,6 +44,26 @@ def page_of(path: str):
     return None
 
 
+class _Config:
+    """The two settings read on every view, kept as plain attributes (LazySettings costs more)."""
+
+    def __init__(self):
+        self.load()
+
+    def load(self):
+        self.counting = settings.VIEW_COUNTING
+        self.push_seconds = settings.VIEW_COUNT_PUSH_SECONDS
+
+
+config = _Config()
+
+
+@receiver(setting_changed)
+def _reload(setting, **kwargs):
+    if setting in ("VIEW_COUNTING", "VIEW_COUNT_PUSH_SECONDS"):
+        config.load()
+
+
 class Tally:
     """This process's counts since it last added them to the shared cache."""
 
@@ -50,11 +72,13 @@ class Tally:
         self._counts = Counter()
         self._pushed_at = time.monotonic()
 
-    def add(self, key: tuple) -> bool:
-        """Count one; True when the tally is due to go to the shared cache."""
+    def add(self, key: tuple, also: tuple | None = None) -> bool:
+        """Count one (and `also`, if given); True when the tally is due to go to the shared cache."""
         with self._lock:
             self._counts[key] += 1
-            return time.monotonic() - self._pushed_at >= settings.VIEW_COUNT_PUSH_SECONDS
+            if also is not None:
+                self._counts[also] += 1
+            return time.monotonic() - self._pushed_at >= config.push_seconds
 
     def take(self) -> Counter:
         with self._lock:
@@ -66,21 +90,44 @@ class Tally:
 tally = Tally()
 
 
+class _Today:
+    """Today's date in TIME_ZONE as text, recomputed once a minute (a view must stay cheap)."""
+
+    def __init__(self):
+        self._text, self._until = "", 0.0
+
+    def __call__(self) -> str:
+        now = time.time()
+        if now >= self._until:
+            self._text = time.strftime("%Y-%m-%d", time.localtime(now))
+            self._until = min(now + 60, _next_midnight(now))
+        return self._text
+
+
+def _next_midnight(now: float) -> float:
+    local = time.localtime(now)
+    return now + 86400 - (local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec)
+
+
+today = _Today()
+SITUATION_MARK = "/help/cannot-sign-in/"
+
+
 def count_view(path: str, referer: str = "", host: str = "") -> None:
     """Count a view of a public page with status 200 (any other page is ignored)."""
-    if not settings.VIEW_COUNTING:
+    if not config.counting:
         return
     page = page_of(path)
     if page is None:
         return
-    day = time.strftime("%Y-%m-%d", time.localtime())
-    due = tally.add(("views", day, *page))
-    if referer:
+    day = today()
+    moved = None
+    if referer and SITUATION_MARK in referer:
         parts = urlsplit(referer)
         came_from = page_of(parts.path) if parts.netloc == host and parts.path != path else None
         if came_from is not None and came_from[0] == "situation":
-            due = tally.add(("moved", day, *came_from))
-    if due:
+            moved = ("moved", day, *came_from)
+    if tally.add(("views", day, *page), moved):
         push()
 
 
