@@ -30,7 +30,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from articles import version_watch
 from portal.stores import CACHE_ERRORS
@@ -38,6 +38,7 @@ from portal.stores import CACHE_ERRORS
 logger = logging.getLogger(__name__)
 VERSION_KEY = "kb:content-version"
 ROLL_KEY = "kb:publish-roll:{moment}"
+UNKNOWN_SCHEDULE_SECONDS = 60
 
 
 class LocalPages:
@@ -106,8 +107,13 @@ def draw_version():
     from articles.workflow import next_scheduled_publish
 
     token = secrets.token_hex(8)
-    moment = next_scheduled_publish()
-    return f"{token}@{int(moment.timestamp())}" if moment else token
+    try:
+        moment = next_scheduled_publish()
+        moment = int(moment.timestamp()) if moment else None
+    except DatabaseError:
+        # The schedule cannot be read: the version lasts a minute, then the next request asks again.
+        moment = int(time.time()) + UNKNOWN_SCHEDULE_SECONDS
+    return f"{token}@{moment}" if moment else token
 
 
 def scheduled_moment(version):

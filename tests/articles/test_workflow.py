@@ -101,3 +101,18 @@ def test_a_publisher_without_a_date_publishes_at_once_and_drafts_forget_the_date
     assert article.is_scheduled
     workflow.move(article, Article.Status.DRAFT, publisher, publish_at=later)
     assert article.publish_at is None and not article.is_published
+
+
+def test_a_version_drawn_while_the_schedule_cannot_be_read_lasts_a_minute(monkeypatch):
+    import time
+
+    from django.db import DatabaseError
+
+    from articles import page_cache
+
+    def unreadable(now=None):
+        raise DatabaseError("relation does not exist")
+
+    monkeypatch.setattr(workflow, "next_scheduled_publish", unreadable)
+    moment = page_cache.scheduled_moment(page_cache.draw_version())
+    assert time.time() + 55 < moment <= time.time() + 60
