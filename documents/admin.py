@@ -3,7 +3,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,10 +15,11 @@ from django.utils.translation import ngettext
 
 from documents.errors import REFUSALS, WARNINGS
 from documents.forms import RejectForm
-from documents.models import DocumentRequest, Photo, PhotoAccess, Submission
+from documents.models import DocumentRequest, HandoffEvent, Photo, PhotoAccess, Submission
 from documents.pdf import submission_pdf
 from documents.views import private_file_response
 from portal.append_only import ReadOnlyAdminMixin
+from securelogin.practice_uploads import PracticeSubmissionFilter
 
 
 class SubmissionAdminForm(forms.ModelForm):
@@ -73,10 +74,28 @@ class PhotoInline(admin.TabularInline):
         return ", ".join(f"{name} {value}" for name, value in photo.scores.items()) or "–"
 
 
+class SentAnywayFilter(admin.SimpleListFilter):
+    title = _("sent anyway")
+    parameter_name = "anyway"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("With a photo sent anyway")), ("no", _("Every photo passed the checks"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(anyway_total__gt=0)
+        if self.value() == "no":
+            return queryset.filter(anyway_total=0)
+        return queryset
+
+
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ("reference", "owner", "document_type", "status", "photo_count", "created_at", "reviewed_by")
-    list_filter = ("status", "document_type", "created_at")
+    list_display = (
+        "reference", "owner", "practice", "document_type", "status", "photo_count", "sent_anyway",
+        "created_at", "reviewed_by",
+    )
+    list_filter = ("status", SentAnywayFilter, "document_type", "created_at", PracticeSubmissionFilter)
     search_fields = ("reference", "owner__username", "owner__email", "owner__last_name")
     date_hierarchy = "created_at"
     form = SubmissionAdminForm
@@ -88,10 +107,18 @@ class SubmissionAdmin(admin.ModelAdmin):
         (None, {"fields": ("reference", "owner", "document_type", "note", "created_at", "pdf_link")}),
         (_("Review"), {"fields": ("status", "rejection_reason", "staff_message", "reviewed_at", "reviewed_by")}),
     )
-    list_select_related = ("owner", "reviewed_by")
+    list_select_related = ("owner", "owner__practice_account", "reviewed_by")
+
+    @admin.display(description=_("practice"), boolean=True)
+    def practice(self, obj):
+        """A practice account's submission (purged a day after it was sent)."""
+        return hasattr(obj.owner, "practice_account")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(photo_total=Count("photos"))
+        return super().get_queryset(request).annotate(
+            photo_total=Count("photos"),
+            anyway_total=Count("photos", filter=~Q(photos__client_note="")),
+        )
 
     def get_ordering(self, request):
         """The queue: submissions waiting for review first, oldest first."""
@@ -104,6 +131,11 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.display(description=_("photos"), ordering="photo_total")
     def photo_count(self, submission):
         return submission.photo_total
+
+    @admin.display(description=_("sent anyway"), boolean=True, ordering="anyway_total")
+    def sent_anyway(self, submission):
+        """A photo the client sent although a quality check refused it twice (with a note)."""
+        return submission.anyway_total > 0
 
     @admin.display(description=_("PDF of all pages"))
     def pdf_link(self, submission):
@@ -198,6 +230,18 @@ class PhotoAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "staff_username", "client_username", "reference", "kind", "position")
     list_filter = ("kind", "created_at")
     search_fields = ("staff_username", "client_username", "reference")
+    date_hierarchy = "created_at"
+
+
+@admin.register(HandoffEvent)
+class HandoffEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: every phone hand-off link made, opened, used and refused (never the token)."""
+
+    list_display = (
+        "created_at", "kind", "client_username", "handoff_id", "detail", "reference", "ip"
+    )
+    list_filter = ("kind", "created_at")
+    search_fields = ("client_username", "reference", "ip")
     date_hierarchy = "created_at"
 
 

@@ -68,6 +68,24 @@ class UploadForm(forms.Form):
         return cleaned
 
 
+class HandoffFinishForm(forms.Form):
+    """The desktop finishes a phone hand-off: what the photos show (the photos came from the phone)."""
+
+    document_type = forms.ChoiceField(
+        label=_("What are you sending?"), choices=DocumentType.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Which document is it?"), required=False, max_length=300,
+        help_text=_("Needed for “Other document”, for example “bank statement March”."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("document_type") == DocumentType.OTHER and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Tell us which document you are sending."))
+        return cleaned
+
+
 class RejectForm(forms.Form):
     """Intermediate page of the admin's reject action."""
 

@@ -257,3 +257,6 @@ class DocumentRequest(models.Model):
 
     def get_send_url(self):
         return reverse("documents:upload") + f"?request={self.pk}"
+
+
+from documents.handoff_models import HandoffEvent, HandoffPhoto, PhoneHandoff  # noqa: E402, F401

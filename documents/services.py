@@ -93,11 +93,29 @@ def create_submission(owner, document_type, note, uploads, request=None, anyway=
         _discard(staged)  # whatever is still in staging (after an error: everything)
 
 
+def store_staged(staged) -> list[tuple[str, str]]:
+    """Copy staged photos into the private store: [(image name, thumbnail name)]; all or none."""
+    store = storage.private_storage()
+    stored = []
+    try:
+        return [(_save(store, photo.image_path, stored), _save(store, photo.thumbnail_path, stored))
+                for photo in staged]
+    except BaseException:
+        _delete(store, stored)
+        raise
+
+
+def delete_stored(names) -> None:
+    """Remove files from the private store (after a failed transaction); errors are logged."""
+    _delete(storage.private_storage(), names)
+
+
 def _store(owner, document_type, note, staged, request=None):
     store = storage.private_storage()
     stored = []
     try:
-        names = [(_save(store, photo.image_path, stored), _save(store, photo.thumbnail_path, stored)) for photo in staged]
+        names = store_staged(staged)
+        stored = [name for pair in names for name in pair]
         for attempt in range(5):
             try:
                 with transaction.atomic(durable=True):
@@ -115,7 +133,7 @@ def _store(owner, document_type, note, staged, request=None):
                             scores=photo.scores,
                             client_note=photo.client_note,
                         )
-                    _fulfil(owner, document_type, submission, request)
+                    fulfil(owner, document_type, submission, request)
                 return submission
             except IntegrityError:
                 # A reference collision (1 in ~10^11) — start again with a fresh one.
@@ -127,7 +145,7 @@ def _store(owner, document_type, note, staged, request=None):
         raise
 
 
-def _fulfil(owner, document_type, submission, request):
+def fulfil(owner, document_type, submission, request) -> None:
     """Mark the request answered (in the submission's transaction); a request answered meanwhile is left."""
     which = {"pk": request.pk} if request is not None else {"document_type": document_type}
     target = DocumentRequest.objects.open().filter(owner=owner, **which).select_for_update().order_by("due_date", "created_at").first()

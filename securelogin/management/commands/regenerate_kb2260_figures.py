@@ -20,6 +20,7 @@ from django.test.testcases import LiveServerThread
 
 from articles.models import Article
 from securelogin import figures
+from securelogin.account_kinds import mark_practice
 from securelogin.services import assign_device
 
 KB = "KB2260"
@@ -65,6 +66,7 @@ class Command(BaseCommand):
                 password = secrets.token_urlsafe(16)
                 user = get_user_model().objects.create_user(f"figures-{kind}-{secrets.token_hex(3)}",
                                                             password=password)
+                mark_practice(user, actor="regenerate_kb2260_figures")  # emulators are practice-only
                 assign_device(user, kind, PINS[kind], actor="regenerate_kb2260_figures")
                 users.append(user)
                 accounts.append({"kind": kind, "username": user.username, "password": password, "pin": PINS[kind]})
