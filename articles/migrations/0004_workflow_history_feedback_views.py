@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0002_search_synonyms_stats'),
+        ('articles', '0003_search_vectors_inline'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -29,7 +29,7 @@ def remove_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0003_workflow_history_feedback_views"),
+        ("articles", "0004_workflow_history_feedback_views"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
