@@ -23,7 +23,7 @@ WORDS = {
 def staff_member(group, username):
     """Groups come from a data migration; a transactional test may run after the tables were emptied."""
     if not Group.objects.filter(name=group).exists():
-        importlib.import_module("articles.migrations.0004_editor_publisher_groups").create_groups(apps, None)
+        importlib.import_module("articles.migrations.0005_editor_publisher_groups").create_groups(apps, None)
     user = User.objects.create_user(username, password=f"{username} pass 15", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     return enrol(user)
