@@ -1,18 +1,34 @@
 """Staff editing of the knowledge base: both languages side by side in tabs."""
 
+import reversion
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils import translation
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from articles import admin_dashboard, admin_history, drift, history, workflow
 from articles.figures import validate_figure_image
-from articles.models import Article, Category, FailedSearch, Feedback, Figure, SearchStat, Section, Step, Synonym
+from articles.models import (
+    Article,
+    Category,
+    EditConflict,
+    FailedSearch,
+    Feedback,
+    Figure,
+    SearchStat,
+    Section,
+    Step,
+    Synonym,
+)
+from articles.text_diff import word_diff
 
 
 class FigureImageField(forms.FileField):
@@ -48,6 +64,44 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset.filter(
             empty("title") | empty("summary") | Q(pk__in=missing_step) | Q(pk__in=missing_section)
         ).distinct()
+
+
+class OutOfDateFilter(admin.SimpleListFilter):
+    """Articles with a text whose other language changed since it was last translated (drift.py)."""
+
+    title = _("translation up to date")
+    parameter_name = "outdated"
+
+    def lookups(self, request, model_admin):
+        return [("de", _("German out of date")), ("en", _("English out of date"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"de", "en"}:
+            return queryset.filter(stale_translations__has_key=self.value())
+        return queryset
+
+
+class ArticleRevisionMixin:
+    """Every save through this admin page keeps a version of the whole article (history.py)."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with reversion.create_revision(manage_manually=True):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            # Saved by someone else between this form's check and its save: showing the form
+            # again runs the check once more, which now tells the user (nothing is saved).
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def article_of(self, obj):
+        return obj.article
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        history.record(self.article_of(form.instance), request.user, getattr(request, "_revision_comment",
+                                                                             history.EDITED))
 
 
 def thumbnail(figure, language=None):
@@ -95,17 +149,147 @@ class FigureInline(TranslationTabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """Refuses a save that started before someone else's (optimistic locking on edit_version)."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user = None  # set by ArticleAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["lock_version"].initial = self.instance.edit_version
+        if "status" in self.fields:
+            allowed = workflow.allowed_statuses(self.user, self.instance if self.instance.pk else None)
+            self.fields["status"].choices = [(value, label) for value, label in Article.Status.choices
+                                             if value in allowed]
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk:
+            return data
+        submitted = data.get("lock_version")
+        current = Article.objects.filter(pk=self.instance.pk).values_list("edit_version", flat=True).first()
+        if submitted != current:
+            latest = history.versions_of(self.instance).first()
+            who = (latest.revision.user.get_username() if latest and latest.revision.user else gettext("someone"))
+            when = date_format(timezone.localtime(latest.revision.date_created), "DATETIME_FORMAT") if latest else ""
+            # A second press of Save now replaces their changes knowingly.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("lock_version")] = current
+            raise forms.ValidationError(
+                _("%(who)s saved this article (%(when)s) after you opened it, so your changes are not saved "
+                  "yet. They are still in this form: open the history in a new tab to see what changed, then "
+                  "press Save again to replace that version with yours."),
+                params={"who": who, "when": when}, code="edit_conflict")
+        self.instance.expected_edit_version = submitted
+        return data
+
+
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
-    list_display = ("kb_number", "title", "category", "status", "translation_state", "updated_at", "helpful_votes")
-    list_filter = ("status", "category", MissingTranslationFilter)
+class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
+    form = ArticleAdminForm
+    list_display = ("kb_number", "title", "category", "status_display", "translation_state", "updated_at",
+                    "helpful_votes")
+    list_filter = ("status", "category", MissingTranslationFilter, OutOfDateFilter)
     search_fields = ("kb_number", "title_en", "title_de", "slug")
     prepopulated_fields = {"slug": ("title_en",)}
     filter_horizontal = ("related",)
-    readonly_fields = ("preview_link", "updated_at")
-    fields = ("kb_number", "slug", "category", "status", "order", "title", "summary", "related", "preview_link", "updated_at")
+    readonly_fields = ("preview_link", "updated_at", "status_changed", "translation_drift")
+    fields = ("kb_number", "slug", "category", "status", "publish_at", "status_changed", "order", "title",
+              "summary", "related", "translation_drift", "preview_link", "updated_at", "lock_version")
     inlines = [SectionInline, FigureInline]
-    actions = ["publish", "unpublish"]
+    actions = ["send_to_review", "publish", "unpublish", "translation_checked"]
+
+    class Media:
+        css = {"all": ["css/staff.css"]}
+
+    def article_of(self, obj):
+        return obj
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not workflow.can_publish(request.user):
+            fields.append("publish_at")
+            if obj is not None and obj.status == Article.Status.PUBLISHED:
+                fields.append("status")
+        return fields
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if {"status", "publish_at"} & set(form.changed_data) or not change:
+            if obj.status != Article.Status.PUBLISHED:
+                obj.publish_at = None
+            obj.status_changed_by = request.user
+            obj.status_changed_at = timezone.now()
+            request._revision_comment = workflow.status_comment(obj.status, obj.publish_at) if change \
+                else history.EDITED
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+
+        def bound(view):
+            return wrap(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
+
+        return [
+            path("dashboard/", bound(admin_dashboard.dashboard_view), name="articles_article_dashboard"),
+            path("<int:object_id>/history/compare/", bound(admin_history.compare_view),
+                 name="articles_article_compare"),
+            path("<int:object_id>/history/<int:version_id>/restore/", bound(admin_history.restore_view),
+                 name="articles_article_restore"),
+            path("<int:object_id>/history/<int:version_id>/preview/", bound(admin_history.version_preview_view),
+                 name="articles_article_version_preview"),
+        ] + super().get_urls()
+
+    def history_view(self, request, object_id, extra_context=None):
+        return admin_history.versions_view(self, request, object_id)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "dashboard_url": reverse("admin:articles_article_dashboard")}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, article):
+        if article.is_scheduled:
+            return _("Scheduled for %(date)s") % {
+                "date": date_format(timezone.localtime(article.publish_at), "DATETIME_FORMAT")}
+        return article.get_status_display()
+
+    @admin.display(description=_("status changed"))
+    def status_changed(self, article):
+        if not article.status_changed_at:
+            return "—"
+        who = article.status_changed_by.get_username() if article.status_changed_by else gettext("someone")
+        return _("%(when)s by %(who)s") % {
+            "when": date_format(timezone.localtime(article.status_changed_at), "DATETIME_FORMAT"), "who": who}
+
+    @admin.display(description=_("out-of-date translations"))
+    def translation_drift(self, article):
+        if not article.pk:
+            return "—"
+        stale = drift.article_stale_texts(article)
+        if not stale:
+            return _("Both languages are up to date.")
+        names = {"en": gettext("English"), "de": gettext("German")}
+        rows = []
+        for item in stale:
+            label = _drift_label(item)
+            when = date_format(timezone.localtime(item.since), "DATE_FORMAT") if item.since else ""
+            rows.append((
+                _("%(language)s out of date: %(field)s") % {"language": names[item.language], "field": label},
+                _("%(source)s changed %(when)s:") % {"source": names[item.source_language], "when": when},
+                word_diff(item.old_source, item.new_source),
+            ))
+        return format_html('<ul class="drift-list">{}</ul>', format_html_join(
+            "", '<li><strong>{}</strong> {} <span class="drift-diff">{}</span></li>', rows))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category").annotate(
@@ -133,17 +317,55 @@ class ArticleAdmin(TabbedTranslationAdmin):
             links.append(format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label))
         return format_html(" · ".join(["{}"] * len(links)), *links)
 
-    @admin.action(description=_("Publish the selected articles"))
-    def publish(self, request, queryset):
+    def _move(self, request, queryset, status, done_message):
+        """Move each article with workflow.move; done_message(count) says what was done."""
+        moved = 0
         for article in queryset:
-            article.status = Article.Status.PUBLISHED
-            article.save()
+            try:
+                workflow.move(article, status, request.user)
+            except PermissionDenied as refusal:
+                messages.error(request, f"{article.kb_number}: {refusal}")
+                continue
+            moved += 1
+        if moved:
+            messages.success(request, done_message(moved) % {"count": moved})
 
-    @admin.action(description=_("Turn the selected articles back into drafts"))
+    @admin.action(description=_("Send the selected articles to review"), permissions=["change"])
+    def send_to_review(self, request, queryset):
+        self._move(request, queryset, Article.Status.REVIEW, lambda n: ngettext(
+            "%(count)s article sent to review.", "%(count)s articles sent to review.", n))
+
+    @admin.action(description=_("Publish the selected articles now"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._move(request, queryset, Article.Status.PUBLISHED, lambda n: ngettext(
+            "%(count)s article published.", "%(count)s articles published.", n))
+
+    @admin.action(description=_("Turn the selected articles back into drafts"), permissions=["publish"])
     def unpublish(self, request, queryset):
+        self._move(request, queryset, Article.Status.DRAFT, lambda n: ngettext(
+            "%(count)s article is a draft again.", "%(count)s articles are drafts again.", n))
+
+    @admin.action(description=_("Translation checked: both languages match"), permissions=["change"])
+    def translation_checked(self, request, queryset):
+        from articles.page_cache import bump_content_version
+
         for article in queryset:
-            article.status = Article.Status.DRAFT
-            article.save()
+            drift.check_translations(article)
+            history.save_version(article, request.user, history.CHECKED)
+        bump_content_version()
+        count = queryset.count()
+        messages.success(request, ngettext("%(count)s article marked as checked.",
+                                           "%(count)s articles marked as checked.", count) % {"count": count})
+
+
+def _drift_label(item):
+    if isinstance(item.instance, Article):
+        return {"title": gettext("title"), "summary": gettext("summary")}[item.field]
+    if isinstance(item.instance, Section):
+        field = gettext("title") if item.field == "title" else gettext("introduction")
+        return gettext("section “%(anchor)s”, %(field)s") % {"anchor": item.instance.anchor, "field": field}
+    return gettext("section “%(anchor)s”, step %(number)s") % {
+        "anchor": item.instance.section.anchor, "number": item.instance.label or item.instance.order}
 
 
 class StepInline(TranslationStackedInline):
@@ -154,7 +376,7 @@ class StepInline(TranslationStackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(TabbedTranslationAdmin):
+class SectionAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     list_display = ("title", "article", "anchor", "order")
     list_select_related = ("article",)
     search_fields = ("title_en", "title_de", "article__kb_number")
@@ -169,7 +391,7 @@ class CategoryAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(TabbedTranslationAdmin):
+class FigureAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     formfield_overrides = FIGURE_FORMFIELDS
     list_display = ("article", "number", "preview", "caption")
     list_select_related = ("article",)
@@ -192,8 +414,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Feedback)
 class FeedbackAdmin(ReadOnlyAdmin):
-    list_display = ("article", "helpful", "language", "comment", "created_at")
-    list_filter = ("helpful", "language", "article")
+    list_display = ("article", "helpful", "reason", "figure", "language", "comment", "created_at")
+    list_filter = ("helpful", "reason", "language", "article")
     list_select_related = ("article",)
     search_fields = ("comment",)
     date_hierarchy = "created_at"

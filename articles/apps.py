@@ -7,4 +7,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Help articles")
 
     def ready(self):
-        from articles import signals  # noqa: F401
+        from articles import history, signals  # noqa: F401

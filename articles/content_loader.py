@@ -13,12 +13,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import reversion
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from articles import signals
+from articles import drift, history, signals
 from articles.illustrations import DRAWING_VERSION, draw_figure
 from articles.models import Article, Category, Figure, Section, Step, Synonym
 from articles.search import rebuild_search_entries, reindex_all
@@ -129,7 +130,7 @@ def load_article(path, categories, force=False):
         if not force and article.loaded_content_hash and article.content_hash() != article.loaded_content_hash:
             return "kept", article, None
     status = "created" if article is None else "updated"
-    with transaction.atomic(), signals.suspended():
+    with transaction.atomic(), signals.suspended(), reversion.create_revision(manage_manually=True):
         article = article or Article(kb_number=kb)
         article.slug = data["slug"]
         article.category = categories[data["category"]]
@@ -164,8 +165,10 @@ def load_article(path, categories, force=False):
                 setattr(figure, f"image_{code}", ensure_drawn(figure_data, code, path))
             figure.save()
         rebuild_search_entries(article)
+        drift.refresh_article(article.pk)
         article = Article.objects.prefetch_related("sections__steps", "figures").get(pk=article.pk)
         Article.objects.filter(pk=article.pk).update(source_hash=digest, loaded_content_hash=article.content_hash())
+        history.record(article, comment=history.LOADED)
     signals.content_changed(sender=Article)
     return status, article, data.get("related", [])
 

@@ -10,7 +10,7 @@ no worker on any node serves a stale page (page_cache.py).
 """
 from django.http import HttpResponse
 
-from articles import page_cache
+from articles import page_cache, view_counts
 
 HOP_HEADERS = {"content-length", "set-cookie"}
 # Paths whose views never answer with a public page: they skip the content-version read.
@@ -40,18 +40,24 @@ class PublicPageCacheMiddleware:
         cacheable_request = (request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING")
                              and may_be_public(request.path))
         version = page_cache.content_version() if cacheable_request else None
+        host = request.get_host() if version is not None else ""
         if version is not None:
-            key = page_cache.page_key(version, request.get_host(), request.path)
+            key = page_cache.page_key(version, host, request.path)
             cached = page_cache.get_page(version, key)
             if cached is not None:
                 content, headers = cached
                 response = HttpResponse(b"" if request.method == "HEAD" else content)
                 for name, value in headers:
                     response[name] = value
+                if request.method == "GET":
+                    view_counts.count_view(request.path, request.META.get("HTTP_REFERER", ""), host)
                 return response
         response = self.get_response(request)
         if (version is not None and getattr(response, "public_page", False) and response.status_code == 200
                 and not response.cookies and not response.streaming):
             headers = [(name, value) for name, value in response.items() if name.lower() not in HOP_HEADERS]
             page_cache.store_page(version, key, (response.content, headers))
+        if cacheable_request and request.method == "GET" and getattr(response, "public_page", False) \
+                and response.status_code == 200:
+            view_counts.count_view(request.path, request.META.get("HTTP_REFERER", ""), host or request.get_host())
         return response

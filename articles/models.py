@@ -10,7 +10,9 @@ import secrets
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.figures import build_renditions, validate_figure_image
@@ -35,14 +37,26 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
+def published_q(prefix: str = "") -> Q:
+    """Published and past its "publish at" moment (if any): what readers may see now."""
+    return Q(**{f"{prefix}status": Article.Status.PUBLISHED}) & (
+        Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": timezone.now()})
+    )
+
+
+class EditConflict(Exception):
+    """Someone else saved the article after this edit was started (optimistic locking)."""
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Article.Status.PUBLISHED)
+        return self.filter(published_q())
 
 
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
 
     kb_number = models.CharField(
@@ -61,7 +75,23 @@ class Article(models.Model):
     related = models.ManyToManyField(
         "self", blank=True, symmetrical=False, verbose_name=_("related articles")
     )
+    publish_at = models.DateTimeField(
+        _("publish at"), null=True, blank=True,
+        help_text=_("Leave empty to publish at once; readers see a published article from this moment."),
+    )
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="+", verbose_name=_("status changed by"),
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Optimistic locking: every save raises it by one; a save that started from an older
+    # number is refused (EditConflict) instead of silently overwriting the other edit.
+    edit_version = models.PositiveIntegerField(default=0, editable=False)
+    # drift.py: per translated field and language, the source text it was last translated from.
+    translation_sources = models.JSONField(default=dict, blank=True, editable=False)
+    # drift.py: languages out of date anywhere in the article, with the date the other changed.
+    stale_translations = models.JSONField(default=dict, blank=True, editable=False)
     # Bookkeeping for load_help_content: the hash of the source file last
     # loaded and of the article's content right after that load, so a later
     # load can tell a staff edit from an untouched article.
@@ -74,16 +104,40 @@ class Article(models.Model):
         ordering = ["category__order", "order", "kb_number"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [("publish_article", _("Can publish articles"))]
 
     def __str__(self):
         return f"{self.kb_number}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        from articles.drift import record_translation_sources
+
+        record_translation_sources(self)
+        expected = getattr(self, "expected_edit_version", None)
+        if self.pk and expected is not None:
+            claimed = Article.objects.filter(pk=self.pk, edit_version=expected).update(
+                edit_version=expected + 1)
+            if not claimed:
+                raise EditConflict(self.pk)
+            self.edit_version = expected + 1
+            self.expected_edit_version = None
+        elif self.pk:
+            self.edit_version = (self.edit_version or 0) + 1
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"slug": self.slug})
 
     @property
     def is_published(self):
-        return self.status == self.Status.PUBLISHED
+        """Readers see it now (published, and its "publish at" moment has come)."""
+        return self.status == self.Status.PUBLISHED and (
+            self.publish_at is None or self.publish_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_published
 
     def content_hash(self):
         """A digest of every translated text of the article, its sections and steps."""
@@ -128,6 +182,7 @@ class Section(models.Model):
     )
     action_label = models.CharField(_("action label"), max_length=120, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    translation_sources = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["order", "id"]
@@ -141,7 +196,10 @@ class Section(models.Model):
         return self.title or self.anchor
 
     def save(self, *args, **kwargs):
+        from articles.drift import record_translation_sources
+
         render_translated_markdown(self, "intro")
+        record_translation_sources(self)
         super().save(*args, **kwargs)
 
     def action_href(self):
@@ -164,6 +222,7 @@ class Step(models.Model):
     text = models.TextField(_("text"), help_text=_("Markdown. Write KB70 to link another article."))
     text_html = models.TextField(blank=True, editable=False)
     order = models.PositiveIntegerField(_("order"), default=0)
+    translation_sources = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["order", "id"]
@@ -174,7 +233,10 @@ class Step(models.Model):
         return f"{self.section} · {self.label or self.order}"
 
     def save(self, *args, **kwargs):
+        from articles.drift import record_translation_sources
+
         render_translated_markdown(self, "text")
+        record_translation_sources(self)
         super().save(*args, **kwargs)
 
 
@@ -228,11 +290,23 @@ class Figure(models.Model):
 class Feedback(models.Model):
     """One "Was this article helpful?" vote, at most one per visitor and article."""
 
+    class Reason(models.TextChoices):
+        UNCLEAR = "unclear", _("It is unclear")
+        OUT_OF_DATE = "out-of-date", _("It is out of date")
+        NOT_SOLVED = "not-solved", _("It did not solve my problem")
+        SCREEN_DIFFERS = "screen-differs", _("My screen looks different")
+        OTHER = "other", _("Something else")
+
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("article")
     )
     language = models.CharField(_("language"), max_length=8)
     helpful = models.BooleanField(_("helpful"))
+    reason = models.CharField(_("reason"), max_length=20, blank=True, choices=Reason.choices)
+    figure = models.ForeignKey(
+        "Figure", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("figure that looks different"),
+    )
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     visitor = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -374,3 +448,51 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return f"{self.language}: {self.word}"
+
+
+class PageViewDay(models.Model):
+    """Views of an article page (anchor "") or a troubleshooter situation, per language and day.
+
+    Counted in the shared cache and added here in batches (view_counts.py). `moved_on` counts
+    readers who went from this page to another help page (from the Referer of the next page),
+    so views − moved_on is where readers left. No IP address, user or single visit is kept.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_days")
+    anchor = models.CharField(max_length=60, blank=True)
+    language = models.CharField(max_length=8)
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    moved_on = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "anchor", "language", "day"], name="unique_page_view_day")
+        ]
+        # The dashboard's sums over a period come from these indexes alone, already in group order.
+        indexes = [
+            models.Index(fields=["anchor", "article", "language", "day", "views", "moved_on"],
+                         name="page_view_day_by_page"),
+            models.Index(fields=["anchor", "day", "views"], name="page_view_day_by_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id}#{self.anchor} {self.language} {self.day}: {self.views}"
+
+
+class SearchLeadDay(models.Model):
+    """How often a search's result opened this article, per query, language and day."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="search_lead_days")
+    language = models.CharField(max_length=8)
+    query = models.CharField(max_length=200)
+    day = models.DateField()
+    opened = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language", "query", "day"], name="unique_search_lead_day")
+        ]
+
+    def __str__(self):
+        return f"{self.query} → {self.article_id} ({self.language}, {self.day})"

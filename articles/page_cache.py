@@ -12,6 +12,12 @@ round trip and the unpickling of a large page) and in the shared cache (so
 one worker's rendering serves all the others). Local copies belong to one
 version only and are dropped as soon as a newer version is seen.
 
+A version also names the next moment a scheduled article becomes visible
+("token@epoch-seconds"). From that moment on the version is treated as gone:
+the first request to notice draws a new one (which names the moment after),
+and until every process has it pages are rendered, never served stale. So a
+scheduled article appears at its moment with no extra process running.
+
 When the shared cache is unreachable, pages are simply not cached: reading
 articles keeps working, uncached, and resumes caching when it is back.
 """
@@ -19,17 +25,20 @@ import contextlib
 import logging
 import secrets
 import threading
+import time
 from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from articles import version_watch
 from portal.stores import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "kb:content-version"
+ROLL_KEY = "kb:publish-roll:{moment}"
+UNKNOWN_SCHEDULE_SECONDS = 60
 
 
 class LocalPages:
@@ -84,7 +93,7 @@ def read_content_version():
     try:
         version = cache.get(VERSION_KEY)
         if version is None:
-            version = secrets.token_hex(8)
+            version = draw_version()
             if not cache.add(VERSION_KEY, version, timeout=None):
                 version = cache.get(VERSION_KEY, version)
         return version
@@ -93,12 +102,55 @@ def read_content_version():
         return None
 
 
+def draw_version():
+    """A new random version naming the next scheduled publishing moment, if there is one."""
+    from articles.workflow import next_scheduled_publish
+
+    token = secrets.token_hex(8)
+    try:
+        moment = next_scheduled_publish()
+        moment = int(moment.timestamp()) if moment else None
+    except DatabaseError:
+        # The schedule cannot be read: the version lasts a minute, then the next request asks again.
+        moment = int(time.time()) + UNKNOWN_SCHEDULE_SECONDS
+    return f"{token}@{moment}" if moment else token
+
+
+def scheduled_moment(version):
+    """The epoch second a version stops being current (a scheduled article appears), or None."""
+    _token, _at, moment = version.partition("@")
+    return int(moment) if moment else None
+
+
+def has_expired(version, now=None):
+    moment = scheduled_moment(version)
+    return moment is not None and (now or time.time()) >= moment
+
+
 def content_version():
-    """The version for this request: from the watcher with Redis, else read from the shared cache."""
+    """The version for this request: from the watcher with Redis, else read from the shared cache.
+
+    None (render, do not cache) while a version whose scheduled moment has passed is replaced.
+    """
     watcher = version_watch.watcher()
-    if watcher is None:
-        return read_content_version()
-    return watcher.current(read_content_version)
+    version = read_content_version() if watcher is None else watcher.current(read_content_version)
+    if version is None or not has_expired(version):
+        return version
+    return _roll_scheduled(version)
+
+
+def _roll_scheduled(version):
+    """A scheduled article just became visible: one process draws the next version for all."""
+    fresh = read_content_version()
+    if fresh is None or not has_expired(fresh):
+        return fresh
+    try:
+        if cache.add(ROLL_KEY.format(moment=scheduled_moment(fresh)), 1, timeout=60):
+            _new_version()
+            fresh = read_content_version()
+    except CACHE_ERRORS:
+        return None
+    return fresh if fresh is not None and not has_expired(fresh) else None
 
 
 def bump_content_version():
@@ -113,7 +165,7 @@ def bump_content_version():
 
 def _new_version():
     try:
-        cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        cache.set(VERSION_KEY, draw_version(), timeout=None)
         version_watch.announce_change()
     except CACHE_ERRORS as exc:
         # The shared cache is gone, and the pages cached there with it. When it comes back

@@ -22,7 +22,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles import search_index
-from articles.models import Article, FailedSearch, SearchEntry, SearchWord
+from articles.models import Article, FailedSearch, SearchEntry, SearchWord, published_q
 from articles.page_cache import content_version
 from articles.search_text import STOP_WORDS, fold, index_tokens, split_compound, stem, words
 from articles.search_text import units as typed_units
@@ -230,7 +230,7 @@ def _results(ranked, language, parsed, snippets=True):
     skipped = ("vector", "words") if snippets else ("vector", "words", "title", "summary", "body")
     entries = (
         SearchEntry.objects.select_related("article").defer(*skipped)
-        .filter(article__status=Article.Status.PUBLISHED).in_bulk([entry_id for entry_id, _score in ranked])
+        .filter(published_q("article__")).in_bulk([entry_id for entry_id, _score in ranked])
     )
     shown = {}
     if snippets and any(entry.language != language for entry in entries.values()):

@@ -3,8 +3,9 @@ and which corrections and synonyms fired. No IP address, user or single search i
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
-from articles.models import SearchStat
+from articles.models import SearchLeadDay, SearchStat
 
 FIELD_LIMITS = {"correction": 200, "synonyms": 300}
 
@@ -32,6 +33,19 @@ def record_search(outcome):
     return None
 
 
-def record_open(stat_id):
-    """Count that a result of this search was opened (unknown ids are ignored)."""
+def record_open(stat_id, article=None, language=""):
+    """Count that a result of this search was opened (unknown ids are ignored), and that this
+    query led to the article today (for the staff dashboard)."""
     SearchStat.objects.filter(pk=stat_id).update(opened=F("opened") + 1)
+    query = SearchStat.objects.filter(pk=stat_id).values_list("query", flat=True).first()
+    if article is None or query is None:
+        return
+    where = {"article": article, "language": language, "query": query, "day": timezone.now().date()}
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                if not SearchLeadDay.objects.filter(**where).update(opened=F("opened") + 1):
+                    SearchLeadDay.objects.create(**where, opened=1)
+                return
+        except IntegrityError:
+            continue  # created by another request at the same moment: count again

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from articles import search_index
+from articles import drift, search_index
 from articles.models import Article, Category, Figure, SearchEntry, Section, Step, Synonym
 from articles.page_cache import bump_content_version
 from articles.search import rebuild_search_entries
@@ -48,6 +48,7 @@ def reindex_article(sender, instance, raw=False, **kwargs):
             return
         if article is not None and Article.objects.filter(pk=article.pk).exists():
             rebuild_search_entries(article)
+            drift.refresh_article(article.pk)
     except (Article.DoesNotExist, Section.DoesNotExist):
         pass  # the parent is being deleted as well
     bump_content_version()

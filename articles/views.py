@@ -9,10 +9,12 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from articles import drift
 from articles.display import article_queryset, categories_with_articles, prepare_article
 from articles.forms import FeedbackForm
 from articles.middleware import mark_public
@@ -76,7 +78,11 @@ def article_preview(request, slug):
 
 
 def render_article(request, article, preview=False, extra=None):
-    context = {**(extra or {}), "article": article, "preview": preview}
+    notice = drift.reader_notice(article, get_language())
+    if notice:
+        with translation.override(notice["language"]):
+            notice["url"] = article.get_absolute_url() if article.pk else ""
+    context = {**(extra or {}), "article": article, "preview": preview, "translation_notice": notice}
     return render_to_string("articles/article.html", context, request=request)
 
 
@@ -118,7 +124,7 @@ def search(request):
 def search_open(request, stat_id, slug):
     """A result link: count that this search's result was opened, then show the article."""
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    record_open(stat_id)
+    record_open(stat_id, article, get_language())
     return redirect(article)
 
 
@@ -151,10 +157,12 @@ def feedback(request, slug):
     visitor_hash = hashlib.sha256(f"{settings.SECRET_KEY}:{visitor}".encode()).hexdigest()
     existing = Feedback.objects.filter(article=article, visitor=visitor_hash).first()
     if request.method == "POST":
-        form = FeedbackForm(request.POST)
+        form = FeedbackForm(request.POST, article=article)
         if form.is_valid():
             values = {
                 "helpful": form.cleaned_data["helpful"],
+                "reason": form.cleaned_data["reason"],
+                "figure": form.cleaned_data.get("figure"),
                 "comment": form.cleaned_data["comment"],
                 "language": get_language(),
             }
@@ -173,8 +181,8 @@ def feedback(request, slug):
         initial = {"helpful": request.GET.get("helpful")} if request.GET.get("helpful") in {"yes", "no"} else {}
         if existing:
             initial.setdefault("helpful", "yes" if existing.helpful else "no")
-            initial["comment"] = existing.comment
-        form = FeedbackForm(initial=initial)
+            initial.update(comment=existing.comment, reason=existing.reason, figure=existing.figure_id)
+        form = FeedbackForm(initial=initial, article=article)
     context = {"article": article, "form": form, "existing": existing, "sent": request.GET.get("sent") == "1"}
     return render(request, "articles/feedback.html", context)
 

@@ -4,6 +4,8 @@ One helper for every limit (document uploads, password guessing), so each
 counts the same way on every worker and every node, and a store that has gone
 away raises instead of letting the limit be skipped.
 """
+import contextlib
+
 from django.core.cache import cache
 
 
@@ -19,3 +21,22 @@ def hit(key: str, window_seconds: int) -> int:
 
 def count(key: str) -> int:
     return cache.get(key) or 0
+
+
+def add(key: str, amount: int, timeout_seconds: int) -> bool:
+    """Add `amount` to the counter `key` (kept `timeout_seconds` from its first use).
+
+    Returns True when this call created the counter (so the caller can list it once)."""
+    created = cache.add(key, 0, timeout=timeout_seconds)
+    try:
+        cache.incr(key, amount)
+    except ValueError:  # expired between add and incr
+        cache.set(key, amount, timeout=timeout_seconds)
+        created = True
+    return created
+
+
+def take(key: str, amount: int) -> None:
+    """Subtract what was moved elsewhere; counts added meanwhile stay."""
+    with contextlib.suppress(ValueError):  # the counter expired: nothing left to subtract from
+        cache.decr(key, amount)

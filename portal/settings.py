@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "reversion",
     "portal",
     "articles",
     "securelogin",
@@ -362,3 +363,9 @@ FIGURE_RENDITION_WIDTHS = (480, 960)
 FIGURE_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 FIGURE_MAX_PIXELS = 40_000_000
 TROUBLESHOOTING_ARTICLE_KB = "KB1131"
+# View counting (articles/view_counts.py): a process adds its counts to the shared cache at most
+# this often (0: on every view), and the counts move from the shared cache to the database at
+# most this often, by whichever request comes first (no extra process).
+VIEW_COUNTING = env_bool("VIEW_COUNTING", True)
+VIEW_COUNT_PUSH_SECONDS = env_float("VIEW_COUNT_PUSH_SECONDS", 1.0)
+VIEW_COUNT_FLUSH_SECONDS = env_int("VIEW_COUNT_FLUSH_SECONDS", 60)

@@ -7,6 +7,9 @@ os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="portal-priv
 os.environ.setdefault("STAGING_ROOT", tempfile.mkdtemp(prefix="portal-staging-"))
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
 os.environ.setdefault("CACHE_KEY_PREFIX", "portal-test")
+# Views stay in the process's tally during a test (no flush in the middle of a measured
+# request); tests of counting flush explicitly (view_counts.flush_now) or lower this.
+os.environ.setdefault("VIEW_COUNT_PUSH_SECONDS", "3600")
 
 from portal.settings import *  # noqa: E402, F403
 

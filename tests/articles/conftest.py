@@ -53,3 +53,37 @@ def fresh_search_vocabulary():
     forget()
     yield
     forget()
+
+
+def member_of(group_name, username):
+    """A staff user whose only permissions come from the named group (created by a migration)."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, password="pw-" + username, is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return member_of("Editor", "eddie")
+
+
+@pytest.fixture
+def publisher(db):
+    return member_of("Publisher", "paula")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(publisher)
+    return client

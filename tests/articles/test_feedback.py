@@ -12,7 +12,8 @@ def test_feedback_flow_stores_one_vote_per_visitor(client, help_content):
     page = client.get("/en/articles/temporary-code/feedback/?helpful=no")
     assert page.status_code == 200
     assert re.search(r'<input[^>]*value="no"[^>]*checked', page.content.decode())
-    response = client.post("/en/articles/temporary-code/feedback/", {"helpful": "no", "comment": "Missing the phone number."})
+    response = client.post("/en/articles/temporary-code/feedback/",
+                           {"helpful": "no", "reason": "not-solved", "comment": "Missing the phone number."})
     assert response.status_code == 302 and response["Location"].endswith("?sent=1")
     assert "Thank you for your feedback" in client.get(response["Location"]).content.decode()
     client.post("/en/articles/temporary-code/feedback/", {"helpful": "yes", "comment": ""})

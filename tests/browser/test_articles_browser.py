@@ -92,6 +92,10 @@ def test_without_javascript_figures_are_links_and_feedback_works(browser, live_s
     page.get_by_role("link", name="No", exact=True).click()
     page.get_by_label("What can we improve? (optional)").fill("Please add the phone number.")
     page.get_by_role("button", name="Send feedback").click()
+    expect(page.locator("#reason-error")).to_contain_text("Please tell us what was wrong")  # "No" asks why
+    expect(page.get_by_label("What can we improve? (optional)")).to_have_value("Please add the phone number.")
+    page.get_by_label("It did not solve my problem").check()
+    page.get_by_role("button", name="Send feedback").click()
     expect(page.locator(".message.success")).to_contain_text("Thank you for your feedback")
     context.close()
 

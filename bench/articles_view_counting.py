@@ -1,0 +1,104 @@
+#!/usr/bin/env python
+"""Cached article page with view counting on vs. off, side by side in one run.
+
+Run: .venv/bin/python bench/articles_view_counting.py [--rounds 6] [--requests 3000]
+Calls the site's WSGI application in this process (no network, so the cost of counting is
+as visible as it can be), alternating rounds with VIEW_COUNTING on and off, and prints the
+requests per second of each and their ratio (target: counting on >= 90% of off). Uses a
+throw-away SQLite database and the database cache unless DATABASE_URL / REDIS_URL are set.
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PATH = "/de/articles/online-security-code-card/"
+
+
+def environ(path):
+    return {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr, "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_REFERER": "http://127.0.0.1/de/help/cannot-sign-in/lost-device/",
+    }
+
+
+def rate(application, requests):
+    statuses = []
+
+    def start_response(status, headers):
+        statuses.append(status)
+
+    started = time.perf_counter()
+    for _ in range(requests):
+        b"".join(application(environ(PATH), start_response))
+    elapsed = time.perf_counter() - started
+    assert all(status.startswith("200") for status in statuses), statuses[:3]
+    return requests / elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=20, help="pairs of rounds (on, off), order alternating")
+    parser.add_argument("--requests", type=int, default=1000, help="requests per round")
+    options = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="bench-views-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ["MEDIA_ROOT"] = work
+    os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")  # no collectstatic needed
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work}/views.sqlite3")
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connection
+    from django.test import override_settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        call_command("createcachetable", verbosity=0)
+        cache.clear()
+        call_command("load_help_content", verbosity=0)
+        from articles import view_counts
+        from articles.models import PageViewDay
+
+        application = get_wsgi_application()
+        rate(application, 200)  # warm: rendered once, then served from the page cache
+        results = {True: [], False: []}
+        for round_number in range(options.rounds):
+            for counting in ((True, False) if round_number % 2 == 0 else (False, True)):
+                with override_settings(VIEW_COUNTING=counting):
+                    results[counting].append(rate(application, options.requests))
+        view_counts.flush_now()
+        on, off = statistics.median(results[True]), statistics.median(results[False])
+        # Each pair ran back to back, so the machine's load drifts little within one: compare pairwise too.
+        pairs = sorted(a / b for a, b in zip(results[True], results[False], strict=True))
+        print(f"cached page {PATH} on {connection.vendor}, cache {settings.CACHES['default']['BACKEND']}")
+        print(f"  counting off  median {off:8.0f} req/s  (min {min(results[False]):.0f}, max {max(results[False]):.0f})")
+        print(f"  counting on   median {on:8.0f} req/s  (min {min(results[True]):.0f}, max {max(results[True]):.0f})")
+        print(f"  on / off      {on / off:6.1%} of the medians; median of the {len(pairs)} pairs "
+              f"{statistics.median(pairs):6.1%}   (target >= 90%; load average {os.getloadavg()[0]:.1f})")
+        counted = sum(PageViewDay.objects.values_list("views", flat=True))
+        expected = 200 + options.requests * options.rounds  # the warm-up counts too
+        print(f"  views counted in the database: {counted} of {expected}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
