@@ -111,5 +111,7 @@ def test_staff_cannot_give_a_client_account_an_emulated_device(admin_client):
 
 def test_the_demo_clients_are_practice_accounts():
     call_command("create_demo_clients", stdout=io.StringIO())
-    users = get_user_model().objects.filter(username__startswith="demo-")
+    users = get_user_model().objects.filter(username__startswith="demo-", is_staff=False)
     assert users.count() == 4 and all(account_kinds.is_practice(user) for user in users)
+    staff = get_user_model().objects.get(username="demo-staff")  # the demo staff account is not one
+    assert not account_kinds.is_practice(staff)
