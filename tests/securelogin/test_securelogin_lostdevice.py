@@ -440,7 +440,7 @@ def test_pdf_download_letter_size(client, temp_client):
     new_card(client)
     pdf = client.get("/en/portal/account/security/secure-login/card/pdf/?size=letter")
     assert "attachment" in pdf["Content-Disposition"]
-    assert re.search(rb"/MediaBox \[ ?0 0 612(\.0)? 792(\.0)? ?\]", pdf.content)
+    assert re.search(rb"/MediaBox \[ ?0 0 612(\.0+)? 792(\.0+)? ?\]", pdf.content)
 
 
 def test_card_revoked_by_staff_is_explained_at_sign_in(client, temp_client):
