@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/security/secure-login/card/pdf/", card_views.card_pdf, name="card_pdf"),
     path("account/security/secure-login/card/activate/", card_views.card_activate, name="card_activate"),
     path("account/security/secure-login/card/activated/", card_views.card_activated, name="card_activated"),
+    path("tasks/sign-in-again/", views.task_password, name="task_password"),
     path("tasks/verify/", second_factor_views.TaskVerifyView.as_view(), name="task_verify"),
     path("tasks/<slug:purpose>/", views.start_task, name="task"),
     path("device/", emulator_views.my_device, name="my_device"),

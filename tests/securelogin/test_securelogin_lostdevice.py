@@ -424,6 +424,7 @@ def test_step_up_task_with_the_card(client, temp_client):
     signed_in_with_code(client, user, code)
     card = activate(client, user)
     client.post("/en/portal/tasks/change-email/", {"email": "new@example.com"})
+    client.post("/en/portal/tasks/sign-in-again/", {"username": user.username, "password": PASSWORD})
     page = client.get("/en/portal/tasks/verify/")
     challenge = page.context["challenge"]
     assert codecard.parse_pair(challenge.code)
