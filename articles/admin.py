@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from articles.figure_recapture import recapture_action as figure_recapture_action
 from articles.figures import validate_figure_image
 from articles.models import Article, Category, FailedSearch, Feedback, Figure, SearchStat, Section, Step, Synonym
 
@@ -102,7 +103,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
     readonly_fields = ("preview_link", "updated_at")
     fields = ("kb_number", "slug", "category", "status", "order", "title", "summary", "related", "preview_link", "updated_at")
     inlines = [SectionInline, FigureInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "capture_figures"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category").annotate(
@@ -141,6 +142,10 @@ class ArticleAdmin(TabbedTranslationAdmin):
         for article in queryset:
             article.status = Article.Status.DRAFT
             article.save()
+
+    @admin.action(description=_("Re-capture the figures from the practice portal"), permissions=["change"])
+    def capture_figures(self, request, queryset):
+        figure_recapture_action(self, request, queryset)
 
 
 class StepInline(TranslationStackedInline):
