@@ -29,7 +29,7 @@ EXAMPLE_EMAIL = "j.smith@example.com"
 PHONE_SCREENS = [("start", "#sl-authenticate"), ("login", "#sl-services"), ("account", "#sl-more"),
                  ("more", "#sl-twofa"), ("twofa", "#sl-generate-code")]
 DEVICE_KINDS = ("ios", "android", "dsc")
-VIEWPORT = {"width": 900, "height": 1000}
+VIEWPORT = {"width": 520, "height": 1000}  # narrow: forms fill the figure, text stays readable
 
 
 @dataclass
@@ -190,9 +190,11 @@ def _dsc_screens(page, base, lang, account, challenge, shots):
 def lost_device_journey(context, base: str, lang: str, account: Account, hooks: Hooks) -> Shots:
     shots = Shots()
     page = context.new_page()
+    page.set_viewport_size({"width": 1024, "height": 800})  # the whole menu on one line
     page.goto(f"{base}/{lang}/")
     portal_link = f'.main-nav a[href="/{lang}/portal/"]'
     shots.images["site-header"] = shot(page, "header.site-header", portal_link)
+    page.set_viewport_size(VIEWPORT)
     page.locator(portal_link).click()
     page.locator("#id_username").wait_for()
     _sign_in_form(page, shots, account)
