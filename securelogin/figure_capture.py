@@ -12,6 +12,7 @@ renditions) and deletes the practice clients again. Figures without a scene
 """
 
 import os
+import re
 import secrets
 import tomllib
 from dataclasses import dataclass, field
@@ -24,7 +25,6 @@ from django.core.files.base import ContentFile
 from django.db import connections, transaction
 from django.test import Client
 from django.test.testcases import LiveServerThread
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from . import figure_scenes, figures
@@ -126,12 +126,7 @@ def _run(journeys, languages, chromium):
     overrides = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
     for conn in overrides.values():
         conn.inc_thread_sharing()
-    local = override_settings(  # the loopback server speaks plain HTTP, also under production settings
-        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False,
-        LANGUAGE_COOKIE_SECURE=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "127.0.0.1"],
-    )
-    local.enable()
-    server = LiveServerThread("127.0.0.1", _handler_for(_capture_address()),
+    server = LiveServerThread("127.0.0.1", _handler_for(_capture_address(), _site_host()),
                               connections_override=overrides or None, port=0)
     server.daemon = True
     async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -147,7 +142,6 @@ def _run(journeys, languages, chromium):
         if async_unsafe is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         server.terminate()
-        local.disable()
         for conn in overrides.values():
             conn.dec_thread_sharing()
         for user in users:
@@ -160,12 +154,34 @@ def _capture_address() -> str:
     return f"192.0.2.{secrets.randbelow(254) + 1}"
 
 
-def _handler_for(address: str):
+def _site_host() -> str:
+    """The host name the loopback requests carry: one the settings allow (production too)."""
+    allowed = [h for h in settings.ALLOWED_HOSTS if h and h != "*" and not h.startswith(".")]
+    for host in ("127.0.0.1", "localhost"):
+        if host in allowed or "*" in settings.ALLOWED_HOSTS or not allowed:
+            return host
+    return allowed[0]
+
+
+def _handler_for(address: str, host: str):
+    """WSGI wrapper of the loopback server: its requests look like the site's own HTTPS requests
+    (scheme, host, Origin and Referer), so no setting is changed for the rest of the process:
+    under production settings the HTTPS redirect, secure cookies and CSRF checks stay on
+    (Chromium keeps Secure cookies of http://127.0.0.1). The client address is the capture's own."""
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    origin = re.compile(r"^http://[^/]+")
+
     def handler(app):  # whitenoise (in the middleware) serves static files
-        def with_address(environ, start_response):
-            environ["REMOTE_ADDR"] = address
+        def as_the_site(environ, start_response):
+            environ.update({"REMOTE_ADDR": address, "wsgi.url_scheme": "https", "HTTP_HOST": host})
+            environ.pop("HTTP_X_FORWARDED_FOR", None)
+            if proxy_header:
+                environ[proxy_header[0]] = proxy_header[1]
+            for key in ("HTTP_ORIGIN", "HTTP_REFERER"):
+                if key in environ:
+                    environ[key] = origin.sub(f"https://{host}", environ[key])
             return app(environ, start_response)
-        return with_address
+        return as_the_site
     return handler
 
 
