@@ -41,7 +41,6 @@ def _pdf(size: str) -> FPDF:
     pdf.set_creator("Secure sign-in help portal")
     pdf.add_font("DejaVu", "", _font_path("DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", _font_path("DejaVuSans-Bold.ttf"))
-    pdf.add_font("DejaVuMono", "B", _font_path("DejaVuSansMono-Bold.ttf"))
     return pdf
 
 
@@ -74,7 +73,7 @@ def render(grid: list[list[tuple[str, str]]], text: CardText, *, size: str = "A4
             pdf.set_text_color(80)
             pdf.cell(cell_width / 2 - 3, ROW_HEIGHT, label, align="L")
             pdf.set_xy(x + cell_width / 2, y)
-            pdf.set_font("DejaVuMono", "B", 16)
+            pdf.set_font("DejaVu", "B", 16)  # DejaVu digits all have one width
             pdf.set_text_color(0)
             pdf.cell(cell_width / 2 - 3, ROW_HEIGHT, value, align="R")
     bottom = top + len(grid) * ROW_HEIGHT + PADDING
