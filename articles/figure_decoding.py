@@ -1,6 +1,7 @@
 """Decode a figure image and make its renditions; runs in a sandboxed child (portal/sandbox.py).
 
-`python -m articles.figure_decoding '<params json>' < image` answers one JSON
+`python -m articles.figure_decoding` reads a line of JSON parameters and the image on
+stdin (portal/sandbox_job.py) and answers one JSON
 object: {"ok": true, "width", "height", "files": [[width, extension, path]]}
 or {"ok": false, "code": "not_image" | "too_many_pixels" | "too_complex", ...}. Limits of
 portal/image_limits.py are checked before decoding; with no widths the image
@@ -14,7 +15,7 @@ import warnings
 
 from PIL import Image, UnidentifiedImageError
 
-from portal import image_limits
+from portal import image_limits, sandbox_job
 
 READ_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, KeyError)
 RENDITION_FORMATS = (
@@ -61,8 +62,7 @@ def renditions(image, widths, out_dir):
 
 
 def main():
-    params = json.loads(sys.argv[1])
-    data = sys.stdin.buffer.read()
+    params, data = sandbox_job.read_job()
     try:
         image = decode(data, params)
         if isinstance(image, dict):

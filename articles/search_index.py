@@ -27,6 +27,18 @@ def create_fts_table(schema_editor):
         schema_editor.execute(
             "CREATE INDEX IF NOT EXISTS articles_searchentry_vector_gin ON articles_searchentry USING gin (vector)"
         )
+        keep_vectors_inline(schema_editor)
+
+
+def keep_vectors_inline(schema_editor):
+    """PostgreSQL: keep each tsvector in its row (compressed) rather than in the TOAST table.
+
+    A search reads the vector of every candidate four or five times (match, rank, bonuses); out of
+    line, each read fetches its TOAST chunks again: 15,700 buffer reads and 15 ms for 1,000
+    entries, against 500 and 1.8 ms inline. Bodies and word lists leave the row first instead.
+    """
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE articles_searchentry ALTER COLUMN vector SET STORAGE MAIN")
 
 
 def drop_fts_table(schema_editor):

@@ -3,8 +3,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Value, When
-from django.http import HttpResponse
+from django.db.models import Case, Count, Q, Value, When
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,12 +13,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from documents.errors import REFUSALS, WARNINGS
+from documents.errors import REFUSALS, WARNINGS, warning_dict
 from documents.forms import RejectForm
-from documents.models import DocumentRequest, Photo, PhotoAccess, Submission
+from documents.models import DocumentRequest, HandoffEvent, Photo, PhotoAccess, Submission
 from documents.pdf import submission_pdf
 from documents.views import private_file_response
 from portal.append_only import ReadOnlyAdminMixin
+from securelogin.practice_uploads import PracticeSubmissionFilter
 
 
 class SubmissionAdminForm(forms.ModelForm):
@@ -48,21 +49,35 @@ class PhotoInline(admin.TabularInline):
 
     @admin.display(description=_("photo"))
     def preview(self, photo):
+        """The straightened document (viewing it is audited), with the original photo a click away;
+        when no outline was found, the photo itself and a note saying so."""
         if not photo.pk:
             return "–"
-        full = reverse("admin:documents_submission_photo", args=[photo.submission_id, photo.position])
+        args = [photo.submission_id, photo.position]
+        original = reverse("admin:documents_submission_photo", args=args)
+        label = _("Page %(position)s") % {"position": photo.position}
+        if not photo.outline_found:
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="160" loading="lazy"></a>'
+                "<p>{}</p>",
+                original, photo.get_thumbnail_url(), label,
+                _("No outline of the document was found: the whole photo is shown as the document."),
+            )
+        document = reverse("admin:documents_submission_document", args=args)
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="160" loading="lazy"></a>',
-            full,
-            photo.get_thumbnail_url(),
-            _("Page %(position)s") % {"position": photo.position},
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="240" loading="lazy"></a>'
+            '<p><a href="{}" target="_blank" rel="noopener">{}</a></p>',
+            document, document, _("Page %(position)s, straightened") % {"position": photo.position},
+            original, _("Original photo"),
         )
 
     @admin.display(description=_("quality warnings"))
     def quality_warnings(self, photo):
         """The warnings in the reviewer's language, not their codes."""
         lines = format_html_join(
-            "", "<p>{}</p>", ((WARNINGS[code][0] if code in WARNINGS else REFUSALS.get(code, (code,))[0],) for code in photo.warnings)
+            "", "<p>{}</p>",
+            ((warning_dict(code, photo.scores)["message"] if code in WARNINGS or code in REFUSALS else code,)
+             for code in photo.warnings),
         )
         if photo.sent_anyway:
             lines += format_html("<p><strong>{}</strong> {}</p>", _("Sent anyway by the client:"), photo.client_note)
@@ -73,25 +88,54 @@ class PhotoInline(admin.TabularInline):
         return ", ".join(f"{name} {value}" for name, value in photo.scores.items()) or "–"
 
 
+class SentAnywayFilter(admin.SimpleListFilter):
+    title = _("sent anyway")
+    parameter_name = "anyway"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("With a photo sent anyway")), ("no", _("Every photo passed the checks"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(anyway_total__gt=0)
+        if self.value() == "no":
+            return queryset.filter(anyway_total=0)
+        return queryset
+
+
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ("reference", "owner", "document_type", "status", "photo_count", "created_at", "reviewed_by")
-    list_filter = ("status", "document_type", "created_at")
+    list_display = (
+        "reference", "owner", "practice", "document_type", "status", "photo_count", "sent_anyway",
+        "created_at", "reviewed_by",
+    )
+    list_filter = ("status", SentAnywayFilter, "document_type", "created_at", PracticeSubmissionFilter)
     search_fields = ("reference", "owner__username", "owner__email", "owner__last_name")
     date_hierarchy = "created_at"
     form = SubmissionAdminForm
     view_on_site = False  # the client page is the owner's only; staff review here
     inlines = [PhotoInline]
     actions = ["accept_selected", "reject_selected"]
-    readonly_fields = ("reference", "owner", "document_type", "note", "created_at", "reviewed_at", "reviewed_by", "pdf_link")
+    readonly_fields = (
+        "reference", "owner", "document_type", "page_format", "note", "created_at", "reviewed_at", "reviewed_by",
+        "pdf_link",
+    )
     fieldsets = (
-        (None, {"fields": ("reference", "owner", "document_type", "note", "created_at", "pdf_link")}),
+        (None, {"fields": ("reference", "owner", "document_type", "page_format", "note", "created_at", "pdf_link")}),
         (_("Review"), {"fields": ("status", "rejection_reason", "staff_message", "reviewed_at", "reviewed_by")}),
     )
-    list_select_related = ("owner", "reviewed_by")
+    list_select_related = ("owner", "owner__practice_account", "reviewed_by")
+
+    @admin.display(description=_("practice"), boolean=True)
+    def practice(self, obj):
+        """A practice account's submission (purged a day after it was sent)."""
+        return hasattr(obj.owner, "practice_account")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(photo_total=Count("photos"))
+        return super().get_queryset(request).annotate(
+            photo_total=Count("photos"),
+            anyway_total=Count("photos", filter=~Q(photos__client_note="")),
+        )
 
     def get_ordering(self, request):
         """The queue: submissions waiting for review first, oldest first."""
@@ -104,6 +148,11 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.display(description=_("photos"), ordering="photo_total")
     def photo_count(self, submission):
         return submission.photo_total
+
+    @admin.display(description=_("sent anyway"), boolean=True, ordering="anyway_total")
+    def sent_anyway(self, submission):
+        """A photo the client sent although a quality check refused it twice (with a note)."""
+        return submission.anyway_total > 0
 
     @admin.display(description=_("PDF of all pages"))
     def pdf_link(self, submission):
@@ -127,6 +176,11 @@ class SubmissionAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.photo_view),
                 name="documents_submission_photo",
             ),
+            path(
+                "<int:pk>/photos/<int:position>/document/",
+                self.admin_site.admin_view(self.document_view),
+                name="documents_submission_document",
+            ),
         ]
         return own + super().get_urls()
 
@@ -149,6 +203,15 @@ class SubmissionAdmin(admin.ModelAdmin):
         photo = get_object_or_404(Photo, submission=submission, position=position)
         PhotoAccess.record(request.user, submission, PhotoAccess.Kind.PHOTO, position)
         return private_file_response(photo.image, filename=f"{submission.reference}-{position}.jpg")
+
+    def document_view(self, request, pk, position):
+        """The straightened document of one photo (404 when no outline was found); audited."""
+        submission = self._get_viewable(request, pk)
+        photo = get_object_or_404(Photo, submission=submission, position=position)
+        if not photo.document:
+            raise Http404
+        PhotoAccess.record(request.user, submission, PhotoAccess.Kind.DOCUMENT, position)
+        return private_file_response(photo.document, filename=f"{submission.reference}-{position}-document.jpg")
 
     @admin.action(description=_("Accept selected submissions"), permissions=["change"])
     def accept_selected(self, request, queryset):
@@ -201,6 +264,18 @@ class PhotoAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
+@admin.register(HandoffEvent)
+class HandoffEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: every phone hand-off link made, opened, used and refused (never the token)."""
+
+    list_display = (
+        "created_at", "kind", "client_username", "handoff_id", "detail", "reference", "ip"
+    )
+    list_filter = ("kind", "created_at")
+    search_fields = ("client_username", "reference", "ip")
+    date_hierarchy = "created_at"
+
+
 class RequestStateFilter(admin.SimpleListFilter):
     title = _("state")
     parameter_name = "state"
@@ -225,7 +300,7 @@ class DocumentRequestAdmin(admin.ModelAdmin):
     list_display = ("owner", "document_type", "due_date", "state", "created_by", "fulfilled_by")
     list_filter = (RequestStateFilter, "document_type", "due_date")
     search_fields = ("owner__username", "owner__email", "owner__last_name")
-    fields = ("owner", "document_type", "message", "due_date", "created_by", "fulfilled_by")
+    fields = ("owner", "document_type", "page_format", "message", "due_date", "created_by", "fulfilled_by")
     readonly_fields = ("created_by", "fulfilled_by")
     list_select_related = ("owner", "created_by", "fulfilled_by")
 

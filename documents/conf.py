@@ -111,3 +111,36 @@ def motion_balance():
 def parallel_photos():
     """Photos of one submission decoded at the same time, each in its own sandboxed child (default 2)."""
     return get("DOCUMENTS_PARALLEL_PHOTOS", 2)
+
+
+def handoff_minutes():
+    """How long the "Use your phone" link may be opened and used (default 15 minutes)."""
+    return get("DOCUMENTS_HANDOFF_MINUTES", 15)
+
+
+def handoff_guesses():
+    """Unknown hand-off links from one address within 10 minutes before every link is refused."""
+    return get("DOCUMENTS_HANDOFF_GUESSES", 20)
+
+
+def handoff_keep_hours():
+    """Photos of a hand-off the client never finished are deleted this many hours after it began."""
+    return get("DOCUMENTS_HANDOFF_KEEP_HOURS", 24)
+
+
+def handoff_base_url():
+    """Scheme and host the QR code's link uses, e.g. "https://portal.example.com" (default: the
+    address the desktop used, which a phone cannot reach when it is 127.0.0.1)."""
+    return get("DOCUMENTS_HANDOFF_BASE_URL", "")
+
+
+def min_dpi():
+    """A document whose effective dpi (outline.py: pixels per inch of the detected document, for its
+    format) is under this is refused as too small in the photo (default 200)."""
+    return get("DOCUMENTS_MIN_DPI", 200)
+
+
+def recommended_dpi():
+    """Under this effective dpi the client is warned that fine print may be hard to read (default
+    300, what identity services ask for)."""
+    return get("DOCUMENTS_RECOMMENDED_DPI", 300)

@@ -52,6 +52,11 @@ REFUSALS = {
         _("The photo is smeared because the phone moved, so the text may not be readable."),
         _("Rest your elbows on the table, hold the phone still with both hands and take the photo again."),
     ),
+    "too_low_resolution": (
+        _("The document is too small in the photo: about %(dpi)s dpi, and we need at least %(minimum)s dpi "
+          "to read it."),
+        _("Move closer, so that the document fills most of the picture, and use your camera’s full resolution."),
+    ),
     "dark": (
         _("The photo is too dark."),
         _("Use even light without shadow, for example daylight near a window, and take the photo again."),
@@ -59,12 +64,18 @@ REFUSALS = {
 }
 
 # Refusals a client may overrule after two tries with the same page (the photo is poor, not hostile).
-OVERRIDABLE = frozenset({"blurred", "motion_blurred", "dark"})
+OVERRIDABLE = frozenset({"blurred", "motion_blurred", "dark", "too_low_resolution"})
+# Codes whose message and mark come from the document found in the photo (its dpi, its box).
+DOCUMENT_CODES = frozenset({"too_low_resolution", "low_resolution"})
 
 WARNINGS = {
     "glare": (
         _("Part of the photo is washed out by glare."),
         _("Use even light without shadow and avoid reflections on glossy paper. Retake the photo if text is hidden."),
+    ),
+    "low_resolution": (
+        _("The document is rather small in the photo (about %(dpi)s dpi), so fine print may be hard to read."),
+        _("If you can, move closer so that the document fills most of the picture, and take the photo again."),
     ),
     "bright": (
         _("The photo is very bright."),
@@ -91,13 +102,24 @@ class PhotoRefused(Exception):
         return str(REFUSALS[self.code][1])
 
     def as_dict(self):
-        return {"code": self.code, "message": self.message, "advice": self.advice}
+        """For JSON; a refusal about the document's size also carries `box` (the document as
+        [left, top, right, bottom] photo fractions) and the photo's `width` and `height`."""
+        refusal = {"code": self.code, "message": self.message, "advice": self.advice}
+        if self.code in DOCUMENT_CODES and self.scores.get("document_box"):
+            refusal.update(box=self.scores["document_box"], width=self.scores.get("width"),
+                           height=self.scores.get("height"))
+        return refusal
 
 
 def warning_dict(code, scores=None):
     """A warning for JSON; glare also carries `box`, the spot as [left, top, right, bottom] page fractions."""
     message, advice = WARNINGS[code] if code in WARNINGS else REFUSALS[code]  # a refusal sent anyway
+    scores = scores or {}
+    if code in DOCUMENT_CODES:
+        message = str(message) % {"dpi": scores.get("dpi", "?"), "minimum": scores.get("min_dpi", "?")}
     warning = {"code": code, "message": str(message), "advice": str(advice)}
-    if code == "glare" and scores and scores.get("glare_box"):
+    if code == "glare" and scores.get("glare_box"):
         warning["box"] = scores["glare_box"]
+    elif code in DOCUMENT_CODES and scores.get("document_box"):
+        warning["box"] = scores["document_box"]
     return warning

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from documents import conf
-from documents.models import DocumentRequest, DocumentType, RejectionReason
+from documents.models import DocumentRequest, DocumentType, PageFormat, RejectionReason
 
 FILES_FIELD = "photos"
 
@@ -19,6 +19,11 @@ class UploadForm(forms.Form):
 
     document_type = forms.ChoiceField(
         label=_("What are you sending?"), choices=DocumentType.choices, widget=forms.RadioSelect
+    )
+    page_format = forms.ChoiceField(
+        label=_("What size is the document?"), choices=PageFormat.choices, required=False,
+        initial=PageFormat.PAGE, widget=forms.RadioSelect,
+        help_text=_("We check that the document is large enough in the photo to be read."),
     )
     note = forms.CharField(
         label=_("Which document is it?"),
@@ -45,6 +50,9 @@ class UploadForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        answering = cleaned.get("request")
+        # A staff request sets the size; a client (or script) that chose none sends a page.
+        cleaned["page_format"] = answering.page_format if answering else cleaned.get("page_format") or PageFormat.PAGE
         if cleaned.get("document_type") == DocumentType.OTHER and not cleaned.get("note", "").strip():
             self.add_error("note", _("Tell us which document you are sending."))
         if cleaned.get("anyway") and not cleaned.get("anyway_note", "").strip():
@@ -65,6 +73,24 @@ class UploadForm(forms.Form):
                 % {"limit": limit, "count": len(uploads)},
             )
         cleaned["photos"] = uploads
+        return cleaned
+
+
+class HandoffFinishForm(forms.Form):
+    """The desktop finishes a phone hand-off: what the photos show (the photos came from the phone)."""
+
+    document_type = forms.ChoiceField(
+        label=_("What are you sending?"), choices=DocumentType.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Which document is it?"), required=False, max_length=300,
+        help_text=_("Needed for “Other document”, for example “bank statement March”."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("document_type") == DocumentType.OTHER and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Tell us which document you are sending."))
         return cleaned
 
 

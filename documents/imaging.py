@@ -74,6 +74,7 @@ class ProcessedPhoto:
 
     image_path: Path | None
     thumbnail_path: Path | None
+    document_path: Path | None  # the straightened document; None when no outline was found
     width: int
     height: int
     source_format: str
@@ -81,8 +82,15 @@ class ProcessedPhoto:
     warnings: list = field(default_factory=list)
     client_note: str = ""  # the client's note when sent anyway (set by services)
 
+    def discard_document(self):
+        """No outline was found: the whole photo stands for the document, there is no crop."""
+        if self.document_path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.document_path)
+            self.document_path = None
+
     def discard(self):
-        for path in (self.image_path, self.thumbnail_path):
+        for path in (self.image_path, self.thumbnail_path, self.document_path):
             if path is None:
                 continue
             with contextlib.suppress(FileNotFoundError):
@@ -112,14 +120,17 @@ def _detect(upload):
     return kind
 
 
-def _params(kind, image_path, thumbnail_path, keep, accept_poor=False):
+def _params(kind, image_path, thumbnail_path, document_path, keep, accept_poor=False, page_format="page"):
     return {
         "kind": kind,
         "keep": keep,
         "accept_poor": accept_poor,
+        "page_format": page_format,
+        "dpi": {"refuse": conf.min_dpi(), "warn": conf.recommended_dpi()},
         "overridable": sorted(OVERRIDABLE),
         "image_path": str(image_path) if image_path else None,
         "thumbnail_path": str(thumbnail_path) if thumbnail_path else None,
+        "document_path": str(document_path) if document_path else None,
         "max_file_bytes": conf.max_file_bytes(),
         "max_pixels": conf.max_pixels(),
         "max_decoded_bytes": conf.max_decoded_bytes(),
@@ -147,21 +158,24 @@ def _staged_file(staging):
     return Path(name)
 
 
-def process_photo(upload, staging: Path, keep=True, accept_poor=False) -> ProcessedPhoto:
+def process_photo(upload, staging: Path, keep=True, accept_poor=False, page_format="page") -> ProcessedPhoto:
     """Check and convert one upload; raises PhotoRefused with a code for the client.
 
     keep=False only checks (the instant check of the page): nothing is written.
     accept_poor=True keeps a photo the quality checks would refuse (blurred,
     motion-blurred, dark: errors.OVERRIDABLE), its refusal code first among its
     warnings; the client sends it anyway after two tries. Nothing else is waived.
+    page_format (models.PageFormat: page, id_card, passport) sets the size the effective dpi is
+    judged for.
     """
     _check_size(upload)
     kind = _detect(upload)
-    paths = (_staged_file(staging), _staged_file(staging)) if keep else (None, None)
+    paths = tuple(_staged_file(staging) for _ in range(3)) if keep else (None, None, None)
     photo = ProcessedPhoto(*paths, width=0, height=0, source_format=kind)
+    params = _params(kind, *paths, keep, accept_poor, page_format)
     try:
         with _source(upload) as source:
-            answer = sandbox.run("documents.decoding", _params(kind, *paths, keep, accept_poor), source)
+            answer = sandbox.run("documents.decoding", params, source)
         if "write_error" in answer:
             raise OSError(answer["write_error"], os.strerror(answer["write_error"]))
         if not answer["ok"]:
@@ -176,5 +190,7 @@ def process_photo(upload, staging: Path, keep=True, accept_poor=False) -> Proces
     photo.width, photo.height = answer["width"], answer["height"]
     photo.scores, photo.warnings = answer["scores"], answer["warnings"]
     if not keep:
-        photo.image_path = photo.thumbnail_path = None
+        photo.image_path = photo.thumbnail_path = photo.document_path = None
+    elif not photo.scores.get("outline_found"):
+        photo.discard_document()
     return photo

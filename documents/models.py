@@ -29,6 +29,14 @@ class DocumentType(models.TextChoices):
     OTHER = "other", _("Other document")
 
 
+class PageFormat(models.TextChoices):
+    """The physical size of the document: its effective dpi is judged for it (outline.SIZES)."""
+
+    PAGE = "page", _("A4 or Letter page")
+    ID_CARD = "id_card", _("ID card (credit card size)")
+    PASSPORT = "passport", _("Passport page")
+
+
 class RejectionReason(models.TextChoices):
     ILLEGIBLE = "illegible", _("The photos are not legible enough.")
     INCOMPLETE = "incomplete", _("A page or part of the document is missing.")
@@ -61,6 +69,9 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_submissions", verbose_name=_("client")
     )
     document_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
+    page_format = models.CharField(
+        _("document size"), max_length=10, choices=PageFormat.choices, default=PageFormat.PAGE
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
     rejection_reason = models.CharField(
@@ -123,6 +134,10 @@ class Photo(models.Model):
     position = models.PositiveSmallIntegerField(_("page"))
     image = models.FileField(_("photo"), storage=private_storage, max_length=200)
     thumbnail = models.FileField(_("thumbnail"), storage=private_storage, max_length=200)
+    document = models.FileField(
+        _("straightened document"), storage=private_storage, max_length=200, blank=True,
+        help_text=_("The document cut out of the photo and straightened; empty when no outline was found."),
+    )
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
     source_format = models.CharField(_("original format"), max_length=10)
@@ -156,6 +171,10 @@ class Photo(models.Model):
         left, top, right, bottom = box
         return {"x": left, "y": top, "width": round(right - left, 3), "height": round(bottom - top, 3)}
 
+    @property
+    def outline_found(self):
+        return bool(self.document)
+
     def get_thumbnail_url(self):
         return reverse(
             "documents:thumbnail", kwargs={"reference": self.submission.reference, "position": self.position}
@@ -171,6 +190,7 @@ class PhotoAccess(AppendOnlyModel):
     class Kind(models.TextChoices):
         THUMBNAIL = "thumbnail", _("Thumbnail")
         PHOTO = "photo", _("Full photo")
+        DOCUMENT = "document", _("Straightened document")
         PDF = "pdf", _("PDF of all pages")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True, editable=False)
@@ -223,6 +243,10 @@ class DocumentRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_requests", verbose_name=_("client")
     )
     document_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
+    page_format = models.CharField(
+        _("document size"), max_length=10, choices=PageFormat.choices, default=PageFormat.PAGE,
+        help_text=_("The photos are judged for this size: an ID card needs fewer pixels than a page."),
+    )
     message = models.TextField(
         _("message to the client"), blank=True, help_text=_("Shown to the client with the request, e.g. which pages.")
     )
@@ -257,3 +281,6 @@ class DocumentRequest(models.Model):
 
     def get_send_url(self):
         return reverse("documents:upload") + f"?request={self.pk}"
+
+
+from documents.handoff_models import HandoffEvent, HandoffPhoto, PhoneHandoff  # noqa: E402, F401

@@ -1,23 +1,38 @@
-"""One multi-page PDF of a whole submission, for staff review (Pillow, page by page from disk)."""
-import io
+"""One multi-page PDF of a whole submission, for staff review (Pillow, page by page from disk).
 
-from PIL import Image
+A photo whose file has gone from the store (lost, or deleted by retention)
+becomes a page that says so, in the reviewer's language, so the PDF of the
+other pages can still be read.
+"""
+
+import io
+from functools import cache
+from pathlib import Path
+
+from botocore.exceptions import ClientError
+from django.utils.translation import gettext as _
+from PIL import Image, ImageDraw, ImageFont
 
 PDF_RESOLUTION = 300.0  # a stored 3508 px page is an A4 page; viewers fit it to the window
+PLACEHOLDER_SIZE = (2480, 3508)  # an A4 page at PDF_RESOLUTION
+FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",)
 
 
-def submission_pdf(submission):
-    """Returns PDF bytes: one page per photo, in order."""
+def submission_pdf(submission) -> bytes:
+    """Returns PDF bytes: one page per photo, in order (a placeholder page for a missing file)."""
     photos = list(submission.photos.all())
-    if not photos:
-        raise ValueError("a submission without photos")
     images = []
     try:
         for photo in photos:
-            with photo.image.storage.open(photo.image.name, "rb") as handle:
-                image = Image.open(handle)
-                image.load()
+            image = _open_photo(photo)
+            if image is None:
+                image = placeholder_page(
+                    _("Page %(position)s: the photo is missing from the file store.")
+                    % {"position": photo.position}
+                )
             images.append(image if image.mode in ("RGB", "L") else image.convert("RGB"))
+        if not images:
+            images.append(placeholder_page(_("This submission has no photos (any more).")))
         buffer = io.BytesIO()
         first, rest = images[0], images[1:]
         first.save(
@@ -34,3 +49,41 @@ def submission_pdf(submission):
     finally:
         for image in images:
             image.close()
+
+
+def _open_photo(photo) -> Image.Image | None:
+    """The photo's decoded image, or None when its file is not in the store."""
+    if not photo.image.name:
+        return None
+    try:
+        with photo.image.storage.open(photo.image.name, "rb") as handle:
+            image = Image.open(handle)
+            image.load()
+            return image
+    except FileNotFoundError:
+        return None
+    except ClientError as exc:  # S3: a missing key; any other S3 error is an outage (503)
+        if is_missing_object(exc):
+            return None
+        raise
+
+
+def is_missing_object(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey")
+
+
+def placeholder_page(text: str) -> Image.Image:
+    """A white A4 page with one line of text near the top."""
+    page = Image.new("L", PLACEHOLDER_SIZE, 255)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((150, 150, PLACEHOLDER_SIZE[0] - 150, 450), outline=0, width=6)
+    draw.text((220, 300), text, fill=0, font=_font(56), anchor="lm")
+    return page
+
+
+@cache
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    for name in FONT_FILES:
+        if Path(name).exists():
+            return ImageFont.truetype(name, size)
+    return ImageFont.load_default(size=size)

@@ -19,7 +19,7 @@ from django.utils import translation
 
 from documents import conf, imaging, storage
 from documents.errors import PhotoRefused
-from documents.models import DocumentRequest, Photo, Submission
+from documents.models import DocumentRequest, PageFormat, Photo, Submission
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +34,12 @@ class Outcome:
         return self.submission is not None
 
 
-def check_photo(upload):
+def check_photo(upload, page_format=PageFormat.PAGE):
     """Check one photo without keeping it (the page checks each photo as soon as it is added)."""
-    return imaging.process_photo(upload, storage.staging_dir(), keep=False)
+    return imaging.process_photo(upload, storage.staging_dir(), keep=False, page_format=page_format)
 
 
-def process_all(uploads, anyway=frozenset()):
+def process_all(uploads, anyway=frozenset(), page_format=PageFormat.PAGE):
     """Process every upload to staging; returns (staged, errors). On errors nothing stays staged.
 
     Each photo is decoded in its own sandboxed child process; up to
@@ -55,7 +55,9 @@ def process_all(uploads, anyway=frozenset()):
         upload = uploads[index]
         try:
             with translation.override(language):
-                outcomes[index] = imaging.process_photo(upload, staging, accept_poor=index in anyway)
+                outcomes[index] = imaging.process_photo(
+                    upload, staging, accept_poor=index in anyway, page_format=page_format
+                )
         except PhotoRefused as refused:
             with translation.override(language):
                 outcomes[index] = {"index": index, "name": _display_name(upload), **refused.as_dict()}
@@ -77,37 +79,66 @@ def process_all(uploads, anyway=frozenset()):
     return staged, errors
 
 
-def create_submission(owner, document_type, note, uploads, request=None, anyway=frozenset(), anyway_note=""):
+def create_submission(owner, document_type, note, uploads, request=None, anyway=frozenset(), anyway_note="",
+                      page_format=PageFormat.PAGE):
     """`request`: the open DocumentRequest this answers; without one, the oldest open request of
     the same document type (if any) is fulfilled. `anyway`: positions (from 0) of photos the client
-    sends although a quality check refused them, with `anyway_note` for staff."""
-    staged, errors = process_all(uploads, anyway)
+    sends although a quality check refused them, with `anyway_note` for staff. `page_format`: the
+    document's size, for which the photos' effective dpi is judged."""
+    staged, errors = process_all(uploads, anyway, page_format)
     if errors:
         return Outcome(file_errors=errors)
     try:
         for index in anyway:
             if index < len(staged):
                 staged[index].client_note = anyway_note
-        return Outcome(submission=_store(owner, document_type, note, staged, request))
+        return Outcome(submission=_store(owner, document_type, note, staged, request, page_format))
     finally:
         _discard(staged)  # whatever is still in staging (after an error: everything)
 
 
-def _store(owner, document_type, note, staged, request=None):
+def store_staged(staged) -> list[tuple[str, str, str]]:
+    """Copy staged photos into the private store: [(image, thumbnail, straightened document or "")];
+    all or none."""
     store = storage.private_storage()
     stored = []
     try:
-        names = [(_save(store, photo.image_path, stored), _save(store, photo.thumbnail_path, stored)) for photo in staged]
+        return [
+            (_save(store, photo.image_path, stored), _save(store, photo.thumbnail_path, stored),
+             _save(store, photo.document_path, stored) if photo.document_path else "")
+            for photo in staged
+        ]
+    except BaseException:
+        _delete(store, stored)
+        raise
+
+
+def delete_stored(names) -> None:
+    """Remove files from the private store (after a failed transaction); errors are logged."""
+    _delete(storage.private_storage(), [name for name in names if name])
+
+
+def _store(owner, document_type, note, staged, request=None, page_format=PageFormat.PAGE):
+    store = storage.private_storage()
+    stored = []
+    try:
+        names = store_staged(staged)
+        stored = [name for names_of_photo in names for name in names_of_photo if name]
         for attempt in range(5):
             try:
                 with transaction.atomic(durable=True):
-                    submission = Submission.objects.create(owner=owner, document_type=document_type, note=note)
-                    for position, (photo, (image_name, thumbnail_name)) in enumerate(zip(staged, names, strict=True), 1):
+                    submission = Submission.objects.create(
+                        owner=owner, document_type=document_type, note=note, page_format=page_format
+                    )
+                    for position, (photo, (image_name, thumbnail_name, document_name)) in enumerate(
+                        zip(staged, names, strict=True), 1
+                    ):
                         Photo.objects.create(
                             submission=submission,
                             position=position,
                             image=image_name,
                             thumbnail=thumbnail_name,
+                            document=document_name,
                             width=photo.width,
                             height=photo.height,
                             source_format=photo.source_format,
@@ -115,7 +146,7 @@ def _store(owner, document_type, note, staged, request=None):
                             scores=photo.scores,
                             client_note=photo.client_note,
                         )
-                    _fulfil(owner, document_type, submission, request)
+                    fulfil(owner, document_type, submission, request)
                 return submission
             except IntegrityError:
                 # A reference collision (1 in ~10^11) — start again with a fresh one.
@@ -127,7 +158,7 @@ def _store(owner, document_type, note, staged, request=None):
         raise
 
 
-def _fulfil(owner, document_type, submission, request):
+def fulfil(owner, document_type, submission, request) -> None:
     """Mark the request answered (in the submission's transaction); a request answered meanwhile is left."""
     which = {"pk": request.pk} if request is not None else {"document_type": document_type}
     target = DocumentRequest.objects.open().filter(owner=owner, **which).select_for_update().order_by("due_date", "created_at").first()

@@ -10,7 +10,7 @@ from documents.models import Photo
 
 @receiver(post_delete, sender=Photo)
 def delete_photo_files(sender, instance, **kwargs):
-    names = [(f.storage, f.name) for f in (instance.image, instance.thumbnail) if f.name]
+    names = [(f.storage, f.name) for f in (instance.image, instance.thumbnail, instance.document) if f.name]
 
     def remove():
         for storage, name in names:

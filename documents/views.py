@@ -2,6 +2,7 @@
 import logging
 from functools import wraps
 
+from botocore.exceptions import ClientError
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
@@ -12,11 +13,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents import conf, services, throttle, uploads
+from documents import conf, refusals, services, throttle, uploads
 from documents.errors import OVERRIDABLE, PhotoRefused, warning_dict
 from documents.forms import FILES_FIELD, UploadForm
-from documents.models import DocumentRequest, Photo, PhotoAccess, Submission, can_review
+from documents.models import DocumentRequest, PageFormat, Photo, PhotoAccess, Submission, can_review
+from documents.pdf import is_missing_object
 from portal import stores
+from securelogin.practice_uploads import uploads_for_client_accounts
 
 MULTIPART_OVERHEAD = 1024 * 1024
 logger = logging.getLogger(__name__)
@@ -140,6 +143,7 @@ def _too_large_errors(handler):
 
 
 @client_required
+@uploads_for_client_accounts  # practice accounts only where the setting allows (development)
 @csrf_exempt  # upload handlers must be set before the CSRF check reads the body; csrf_protect below
 @transaction.non_atomic_requests  # services.create_submission commits its own durable transaction
 @never_cache
@@ -169,18 +173,21 @@ def _upload(request, handler):
         form.add_error(None, _("You can send at most %(limit)d photos in one submission.") % {"limit": conf.max_files()})
         valid = False
     if not valid or skipped:
-        return _upload_failed(request, form, skipped)
+        return _upload_failed(request, form, skipped, refusals.offered(request.session))
     data = form.cleaned_data
     try:
         outcome = services.create_submission(
             request.user, data["document_type"], data["note"].strip(), data["photos"], request=data["request"],
             anyway=frozenset(data["anyway"]), anyway_note=data["anyway_note"].strip(),
+            page_format=data["page_format"],
         )
     except stores.STORAGE_ERRORS as exc:  # full disk, object store gone…: services removed every file it wrote
         logger.error("document submission could not be stored: %s", getattr(exc, "strerror", None) or type(exc).__name__)
         return _storage_failed(request, form)
     if not outcome.ok:
-        return _upload_failed(request, form, outcome.file_errors)
+        offered = refusals.record(request.session, outcome.file_errors)
+        return _upload_failed(request, form, outcome.file_errors, offered)
+    refusals.clear(request.session)
     submission = outcome.submission
     # Shown on the submission page, which the script opens next as well.
     messages.success(request, _("Thank you. Your photos were received. Your reference is %(reference)s.") % {
@@ -198,23 +205,36 @@ def _storage_failed(request, form):
     return render(request, "documents/upload.html", _upload_context(form, [message], []), status=503)
 
 
-def _upload_failed(request, form, file_errors):
+def _upload_failed(request, form, file_errors, anyway_slots=()):
+    """`anyway_slots`: photos refused twice in a row for their quality, which the plain form now
+    offers to send anyway (documents/refusals.py)."""
     general = list(form.non_field_errors())
     if wants_json(request):
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-        return JsonResponse({"ok": False, "errors": errors, "file_errors": file_errors}, status=400)
-    if file_errors:
+        return JsonResponse({"ok": False, "errors": errors, "file_errors": file_errors,
+                             "anyway_slots": list(anyway_slots)}, status=400)
+    if anyway_slots:
+        general.append(_(
+            "Nothing was sent. Choose your photos again: take the ones marked below again, or tick "
+            "“Send anyway” for them and write a note for our staff."
+        ))
+    elif file_errors:
         general.append(_("Nothing was sent. Please choose your photos again, without the ones marked below."))
     elif request.FILES.getlist(FILES_FIELD):  # a browser cannot keep chosen files across a reload: say so
         general.append(_("Nothing was sent. After correcting the form, please choose your photos again."))
-    return render(request, "documents/upload.html", _upload_context(form, general, file_errors, request.user), status=400)
+    context = _upload_context(form, general, file_errors, request.user)
+    context["anyway_slots"] = [
+        {"index": slot, "value": str(slot), "number": slot + 1} for slot in anyway_slots
+    ]
+    return render(request, "documents/upload.html", context, status=400)
 
 
 def _blank_form(request):
     """The empty form; ?request=<id> of one of the client's open requests answers that request."""
     raw = request.GET.get("request", "")
     chosen = DocumentRequest.objects.open().filter(owner=request.user, pk=raw).first() if raw.isdigit() else None
-    initial = {"request": chosen.pk, "document_type": chosen.document_type} if chosen else {}
+    initial = ({"request": chosen.pk, "document_type": chosen.document_type, "page_format": chosen.page_format}
+               if chosen else {})
     form = UploadForm(initial=initial, owner=request.user)
     form.chosen_request = chosen
     return form
@@ -243,6 +263,7 @@ def submission_json(submission):
 
 
 @client_required
+@uploads_for_client_accounts
 @csrf_exempt
 @never_cache
 @require_POST
@@ -266,8 +287,13 @@ def _check(request, handler):
         return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
     if len(files) != 1:
         return JsonResponse({"ok": False, "error": {"code": "one_file", "message": _("Send exactly one photo."), "advice": ""}}, status=400)
+    page_format = request.POST.get("page_format") or PageFormat.PAGE
+    if page_format not in PageFormat.values:
+        message = _("Choose the size of the document again.")
+        return JsonResponse({"ok": False, "error": {"code": "page_format", "message": message, "advice": ""}},
+                            status=400)
     try:
-        checked = services.check_photo(files[0])
+        checked = services.check_photo(files[0], page_format)
     except PhotoRefused as refused:
         return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
     except stores.STORAGE_ERRORS as exc:
@@ -316,6 +342,10 @@ def private_file_response(field_file, filename=None, attachment=False, content_t
         handle = field_file.storage.open(field_file.name, "rb")
     except FileNotFoundError:
         raise Http404
+    except ClientError as exc:  # S3: a missing key is a 404; any other error an outage (503)
+        if is_missing_object(exc):
+            raise Http404
+        raise
     response = FileResponse(handle, content_type=content_type, as_attachment=attachment, filename=filename)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -80,6 +80,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Staff sign in to the admin with a TOTP code (securelogin/staff_signin.py). Only in
 # development may STAFF_OTP_REQUIRED=0 relax it (make run); production ignores it.
 STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", True)
+# Practice accounts (demo clients) may send documents only in development; their
+# submissions are marked and purged after a day (securelogin/account_kinds.py).
+PRACTICE_ACCOUNTS_MAY_UPLOAD = env_bool("PRACTICE_ACCOUNTS_MAY_UPLOAD", True) and not PRODUCTION
 # Sign-in limits and session lengths (securelogin/conf.py has the defaults and why) may also
 # come from the environment, e.g. SECURELOGIN_PASSWORD_FREE_TRIES_PER_SOURCE=500 behind a large NAT.
 for _name in ("PASSWORD_FREE_TRIES_PER_PAIR", "PASSWORD_FREE_TRIES_PER_SOURCE", "PASSWORD_DELAY_SECONDS",
@@ -245,6 +248,10 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "priva
 # Scratch space of one request (photos being checked before they are stored); emptied by
 # `documents_clean_staging`. Never read by another request, so it may be local to the node.
 STAGING_ROOT = Path(os.environ.get("STAGING_ROOT", BASE_DIR / "staging"))
+
+# The address in the "Use your phone" QR code: the site as a phone reaches it (e.g. the machine's
+# LAN address while trying `make run`); default: the address the desktop used.
+DOCUMENTS_HANDOFF_BASE_URL = os.environ.get("DOCUMENTS_HANDOFF_BASE_URL", "")
 
 # Object storage: S3_ENDPOINT_URL switches both file stores (public figures, private
 # document photos) to an S3-compatible service, each in its own bucket.

@@ -16,3 +16,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not :memory:: live_server threads then get their own connections instead of
     # sharing one, which made parallel requests (three thumbnails at once) flaky.
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.mkdtemp(prefix="portal-db-"), "test.sqlite3")}  # noqa: F405
+
+# The generated pages of most document tests are A4 at about 146 dpi (1240 × 1754 px: quick to
+# process), some photos have the 1000 px minimum (117 dpi). The effective-dpi rule itself is
+# tested with its real thresholds (200 and 300) in tests/documents/test_outline.py.
+DOCUMENTS_MIN_DPI = 100
+DOCUMENTS_RECOMMENDED_DPI = 110

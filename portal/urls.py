@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("errors/request-too-large", views.request_too_large, name="request_too_large"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import csrf, defaults
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from portal import stores
@@ -110,9 +111,9 @@ def _wants_json(request):
     return "application/json" in accept or request.META.get("HTTP_X_REQUESTED_WITH") == "XMLHttpRequest"
 
 
-def _json_error(request, status, message):
+def _json_error(request, status, message, language=None):
     """The error shape every JSON endpoint uses, in the language of the request's path."""
-    language = translation.get_language_from_path(request.path) or settings.LANGUAGE_CODE
+    language = language or translation.get_language_from_path(request.path) or settings.LANGUAGE_CODE
     with translation.override(language):
         text = str(message)
     response = JsonResponse({"ok": False, "error": text, "errors": {"__all__": [text]}}, status=status)
@@ -135,13 +136,31 @@ def permission_denied(request, exception=None):
 def bad_request(request, exception=None):
     """400, or 413 when the body was over Django's limits (too many fields, too much form data)."""
     if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
-        message = gettext_lazy("The request is too large.")
-        if _wants_json(request):
-            return _json_error(request, 413, message)
-        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return _too_large(request, request.path)
     if _wants_json(request):
         return _json_error(request, 400, gettext_lazy("The request could not be read."))
     return defaults.bad_request(request, exception)
+
+
+@csrf_exempt  # changes nothing; nginx sends the refused request here as a GET
+@never_cache
+def request_too_large(request):
+    """nginx's own 413 (a body over client_max_body_size, scripts/nginx.conf.template): the
+    translated page for browsers, JSON for JSON clients, in the language of the refused address
+    (X-Original-URI, set by nginx)."""
+    return _too_large(request, request.headers.get("X-Original-URI", "") or request.path)
+
+
+def _too_large(request, path):
+    language = translation.get_language_from_path(path.split("?", 1)[0]) or settings.LANGUAGE_CODE
+    message = gettext_lazy("What you sent is too large to receive. Send fewer or smaller files.")
+    if _wants_json(request):
+        return _json_error(request, 413, message, language)
+    with translation.override(language):
+        html = render_to_string("413.html", {"LANGUAGE_CODE": language, "message": message})
+    response = HttpResponse(html, status=413)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def csrf_failure(request, reason=""):

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from portal.append_only import ReadOnlyAdminMixin
 
-from . import conf, services, temporary_access
+from . import account_kinds, conf, services, temporary_access
 from .models import AuditEvent, SecurityDevice
 
 
@@ -42,14 +42,45 @@ class AssignDeviceForm(forms.ModelForm):
         kind = data.get("kind")
         if kind in (SecurityDevice.Kind.ANDROID, SecurityDevice.Kind.DSC) and not data.get("pin"):
             self.add_error("pin", _("This device needs a 4-digit PIN."))
+        user = data.get("user")
+        emulated = kind in SecurityDevice.EMULATED_KINDS
+        if user is not None and emulated and not account_kinds.is_practice(user):
+            self.add_error("user", _(
+                "Emulated devices are only for practice accounts. Give a client account a security "
+                "token (Security tokens › Assign a security token)."
+            ))
         return data
+
+
+class AccountKindFilter(admin.SimpleListFilter):
+    """Practice accounts (emulated devices, demo clients) or client accounts."""
+
+    title = _("account kind")
+    parameter_name = "account_kind"
+    user_path = ""
+
+    def lookups(self, request, model_admin):
+        return [("practice", _("practice accounts")), ("client", _("client accounts"))]
+
+    def queryset(self, request, queryset):
+        field = f"{self.user_path}practice_account__isnull"
+        if self.value() == "practice":
+            return queryset.filter(**{field: False})
+        if self.value() == "client":
+            return queryset.filter(**{field: True})
+        return queryset
+
+
+class DeviceAccountKindFilter(AccountKindFilter):
+    user_path = "user__"
 
 
 @admin.register(SecurityDevice)
 class SecurityDeviceAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "status_display", "expires_at", "locked_at", "throttling_failure_count",
                     "card_blocked_at", "last_used_at", "revoked_at", "issued_by"]
-    list_filter = ["kind", "confirmed", ("locked_at", admin.EmptyFieldListFilter)]
+    list_filter = ["kind", "confirmed", ("locked_at", admin.EmptyFieldListFilter),
+                   DeviceAccountKindFilter]
     search_fields = ["user__username", "user__email"]
     actions = ["unlock_devices", "revoke_devices"]
     readonly_fields = ["user", "kind", "name", "confirmed", "suite", "locked_at", "throttling_failure_count",
@@ -120,7 +151,8 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "kind", "username", "device", "purpose", "reason", "ip", "actor"]
+    list_display = ["created_at", "kind", "username", "device", "purpose", "reason", "count", "ip",
+                    "actor"]
     list_filter = ["kind", "purpose"]
     search_fields = ["username", "ip", "actor"]
     date_hierarchy = "created_at"
@@ -134,7 +166,36 @@ _BaseUserAdmin = type(admin.site._registry[User]) if admin.site.is_registered(Us
 
 
 class ClientUserAdmin(_BaseUserAdmin):
-    actions = [*(getattr(_BaseUserAdmin, "actions", None) or []), "issue_temporary_code"]
+    actions = [*(getattr(_BaseUserAdmin, "actions", None) or []), "issue_temporary_code",
+               "make_practice_accounts", "make_client_accounts"]
+    list_display = [*(getattr(_BaseUserAdmin, "list_display", None) or ["username"]),
+                    "practice_account_display"]
+    list_filter = [AccountKindFilter, *(getattr(_BaseUserAdmin, "list_filter", None) or [])]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("practice_account")
+
+    @admin.display(description=_("practice account"), boolean=True)
+    def practice_account_display(self, obj):
+        return hasattr(obj, "practice_account")
+
+    @admin.action(description=_("Make practice accounts (emulated devices; no real documents)"))
+    def make_practice_accounts(self, request, queryset):
+        actor = request.user.get_username()
+        count = sum(account_kinds.mark_practice(user, actor=actor, request=request)
+                    for user in queryset.filter(is_staff=False))
+        self.message_user(request, ngettext("%(count)d account is now a practice account.",
+                                            "%(count)d accounts are now practice accounts.", count)
+                          % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Make client accounts (emulators closed)"))
+    def make_client_accounts(self, request, queryset):
+        actor = request.user.get_username()
+        count = sum(account_kinds.mark_client(user, actor=actor, request=request)
+                    for user in queryset)
+        self.message_user(request, ngettext("%(count)d account is now a client account.",
+                                            "%(count)d accounts are now client accounts.", count)
+                          % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Issue a temporary code (replaces the client's device, code or card)"))
     def issue_temporary_code(self, request, queryset):
@@ -165,3 +226,5 @@ class ClientUserAdmin(_BaseUserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, ClientUserAdmin)
+
+from . import token_admin  # noqa: E402,F401  (registers the security tokens' admin)

@@ -1,7 +1,8 @@
 """The device emulators: a phone with IB Key (iOS, Android) and the DSC+ card.
 
 Each page is bound to the device of the client whose sign-in is in progress
-(first factor passed) or who is signed in; any other device is a 404. The
+(first factor passed) or who is signed in; any other device is a 404, and so is
+every page for a client account (only practice accounts have emulators). The
 response is computed on the server (POST with CSRF) so the device's secret
 never reaches the browser: JSON for the page's script, an HTML page when
 JavaScript is off.
@@ -16,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import feedback, services, session_state
+from . import account_kinds, feedback, services, session_state
 from .forms import CardPinForm, DeviceInputForm, PhonePasscodeForm
 from .models import AuditEvent, SecurityDevice
 
@@ -40,8 +41,8 @@ def _holder(request):
 
 def _device(request, pk):
     holder = _holder(request)
-    if holder is None:
-        raise Http404
+    if holder is None or not account_kinds.is_practice(holder):
+        raise Http404  # a client account's device is never emulated
     return get_object_or_404(SecurityDevice, pk=pk, user=holder, confirmed=True, kind__in=TEMPLATES)
 
 
@@ -52,6 +53,8 @@ def _wants_json(request):
 @never_cache
 def my_device(request):
     holder = _holder(request)
+    if holder is not None and not account_kinds.is_practice(holder):
+        raise Http404  # a client account's device is never emulated
     device = services.active_device(holder) if holder else None
     if device is None:
         return redirect("securelogin:signin")

@@ -278,6 +278,36 @@ CARD_NOT_AVAILABLE = ProblemType(
     ),
     ("online-security-code-card", "print-and-activate"),
 )
+# Hardware tokens: their suite may ask for 6, 7 or 8 digits, so these messages say how many.
+TOKEN_TOO_LONG = ProblemType(
+    "token-too-long",
+    _("That is far longer than a response. Type only the %(digits)d digits your security token "
+      "shows."),
+    ("sign-in-troubleshooting", "card-or-device"),
+)
+TOKEN_SPACES = ProblemType(
+    "token-spaces",
+    _("The response contains spaces. Type it without spaces, as one block of %(digits)d digits."),
+    ("sign-in-troubleshooting", "card-or-device"),
+)
+TOKEN_NOT_DIGITS = ProblemType(
+    "token-not-digits",
+    _("The response consists of digits only (0–9). Type the %(digits)d digits your security "
+      "token shows."),
+    ("sign-in-troubleshooting", "card-or-device"),
+)
+TOKEN_WRONG_LENGTH = ProblemType(
+    "token-wrong-length",
+    _("The response of your security token has exactly %(digits)d digits; you typed %(count)d. "
+      "Check that you copied all of them."),
+    ("challenge-response", None),
+)
+TOKEN_NOT_PENDING = ProblemType(
+    "token-not-pending",
+    _("No security token waits for activation on your account: it was activated or withdrawn "
+      "meanwhile. Please call client services if you hold one."),
+    ("sign-in-troubleshooting", "card-or-device"),
+)
 
 TABLE: dict[str, ProblemType] = {row.code: row for row in globals().values() if isinstance(row, ProblemType)}
 
@@ -302,7 +332,9 @@ def help_url(kind, device_kind=None):
         return ""
     slug, anchor = row.help
     if anchor is None and slug == "challenge-response":
-        anchor = device_kind or "ios"
+        # an emulated kind has its own section; a hardware token the article as a whole
+        anchor = device_kind if device_kind in ("ios", "android", "dsc") else (
+            "" if device_kind == "token" else "ios")
     try:
         url = reverse("articles:article", kwargs={"slug": slug})
     except NoReverseMatch:
@@ -335,26 +367,30 @@ def problem_from_form(form, default=None, device_kind=None):
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def check_response_form(raw):
-    """Return (clean response, None) or (None, Problem) for the form of the input only."""
+def check_response_form(raw, digits=RESPONSE_DIGITS):
+    """Return (clean response, None) or (None, Problem) for the form of the input only;
+    `digits` is the response length of the client's device (a token's suite may say 8)."""
+    token = digits != RESPONSE_DIGITS
+    sized = {"digits": digits} if token else {}
     value = raw if isinstance(raw, str) else ""
     if len(value) > MAX_INPUT_LENGTH:
-        return None, problem(TOO_LONG)
+        return None, problem(TOKEN_TOO_LONG if token else TOO_LONG, **sized)
     value = value.strip()
     if not value:
         return None, problem(EMPTY)
     if re.search(r"\s", value):
         joined = re.sub(r"\s+", "", value)
         if _DIGITS.fullmatch(joined):
-            return None, problem(SPACES)
+            return None, problem(TOKEN_SPACES if token else SPACES, **sized)
     if not _DIGITS.fullmatch(value):
         if _foreign_digits(value):
             return None, problem(NON_ASCII_DIGITS)
         if any(ch.isascii() and ch.isalpha() for ch in value):
             return None, problem(LOWER_CASE)
-        return None, problem(NOT_DIGITS)
-    if len(value) != RESPONSE_DIGITS:
-        return None, problem(WRONG_LENGTH, count=len(value))
+        return None, problem(TOKEN_NOT_DIGITS if token else NOT_DIGITS, **sized)
+    if len(value) != digits:
+        row = TOKEN_WRONG_LENGTH if token else WRONG_LENGTH
+        return None, problem(row, count=len(value), **sized)
     return value, None
 
 

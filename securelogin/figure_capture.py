@@ -28,6 +28,7 @@ from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from . import figure_scenes, figures
+from .account_kinds import mark_practice
 from .figure_scenes import Account, Hooks
 from .services import assign_device
 from .temporary_access import issue_temporary_code
@@ -195,6 +196,7 @@ def _accounts(journeys, languages):
             user = get_user_model().objects.create_user(f"figures-{kind}-{secrets.token_hex(4)}",
                                                         password=password, **HOLDER.get(lang, HOLDER["en"]))
             users.append(user)
+            mark_practice(user, actor=ACTOR)  # the emulators serve practice accounts only
             assign_device(user, kind, PINS[kind], actor=ACTOR)
             account = Account(kind=kind, username=user.username, password=password, pin=PINS[kind])
             if journey == "lost-device":

@@ -61,16 +61,17 @@ class ResponseForm(PortalForm):
         ),
     )
 
-    def __init__(self, *args, kind=None, **kwargs):
+    def __init__(self, *args, kind=None, digits=feedback.RESPONSE_DIGITS, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.digits = digits
 
     def clean_response(self):
         raw = self.cleaned_data["response"]
         if self.kind == "card":
             value, problem = feedback.check_card_values_form(raw)
         else:
-            value, problem = feedback.check_response_form(raw)
+            value, problem = feedback.check_response_form(raw, digits=self.digits)
         if problem:
             refuse(problem)
         return value

@@ -19,6 +19,76 @@ from . import conf
 from .ocra import hash_pin, ocra, parse_suite
 
 
+class PracticeAccount(models.Model):
+    """Marks a client account as a practice account (the demo clients, or one staff
+    made as such). Only practice accounts' devices have emulators; every other
+    non-staff account is a client account (account_kinds.py holds the rules)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+        related_name="practice_account", verbose_name=_("account"),
+    )
+    created_at = models.DateTimeField(_("marked on"), default=timezone.now, editable=False)
+    created_by = models.CharField(_("marked by"), max_length=150, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("practice account")
+        verbose_name_plural = _("practice accounts")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class HardwareToken(models.Model):
+    """A real OCRA token imported from a vendor's PSKC file (pskc_import.py).
+
+    The secret (and, for suites with a PIN input, the PIN's hash) are encrypted at
+    rest. Assigning the token creates a SecurityDevice of kind `token` that points
+    here (device_assignment.py); the client's answer to one challenge activates it.
+    A revoked token is available again; a lost one never is.
+    """
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available", _("unassigned")
+        ASSIGNED = "assigned", _("assigned")
+        LOST = "lost", _("lost")
+
+    serial = models.CharField(_("serial number"), max_length=64, unique=True)
+    manufacturer = models.CharField(_("manufacturer"), max_length=100, blank=True)
+    suite = models.CharField(_("OCRA suite"), max_length=64)
+    encrypted_key = models.TextField(editable=False)
+    encrypted_pin_hash = models.TextField(blank=True, editable=False)
+    pin_usage = models.CharField(_("PIN usage"), max_length=20, blank=True)
+    pin_min_length = models.PositiveSmallIntegerField(_("shortest PIN"), null=True, blank=True)
+    pin_max_length = models.PositiveSmallIntegerField(_("longest PIN"), null=True, blank=True)
+    pin_max_failed_attempts = models.PositiveSmallIntegerField(
+        _("wrong PINs before the token blocks"), null=True, blank=True
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.AVAILABLE)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now, editable=False)
+    imported_by = models.CharField(_("imported by"), max_length=150, blank=True, editable=False)
+    lost_at = models.DateTimeField(_("marked lost"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["serial"]
+        verbose_name = _("security token")
+        verbose_name_plural = _("security tokens")
+
+    def __str__(self):
+        return self.serial
+
+    def secret_key(self) -> bytes:
+        return decrypt(self.encrypted_key)
+
+    def pin_hash(self) -> bytes | None:
+        return decrypt(self.encrypted_pin_hash) if self.encrypted_pin_hash else None
+
+    @property
+    def response_digits(self) -> int:
+        return parse_suite(self.suite).digits
+
+
 class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
     """A client's challenge/response device: IB Key on iOS or Android, or a DSC+ card.
 
@@ -45,6 +115,7 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         DSC = "dsc", _("Digital Security Card (DSC+)")
         TEMPORARY = "temporary", _("Temporary code")
         CARD = "card", _("Online Security Code Card")
+        TOKEN = "token", _("Security token")
 
     # Kinds staff assign from the device admin; temporary codes and code cards
     # have their own flows (temporary_codes.py, codecard.py).
@@ -56,7 +127,11 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         Kind.DSC: "OCRA-1:HOTP-SHA256-6:QN06-PSHA1",
         Kind.TEMPORARY: "",
         Kind.CARD: "",
+        Kind.TOKEN: "",  # the imported token's own suite
     }
+
+    # Kinds whose device the portal emulates (for practice accounts only).
+    EMULATED_KINDS = (Kind.IOS, Kind.ANDROID, Kind.DSC)
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     suite = models.CharField(_("OCRA suite"), max_length=64, editable=False)
@@ -72,6 +147,11 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
     issued_by = models.CharField(_("issued by"), max_length=150, blank=True, editable=False)
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # Hardware tokens only: the imported token whose key and PIN hash this device uses.
+    hardware_token = models.ForeignKey(
+        HardwareToken, on_delete=models.PROTECT, null=True, blank=True, related_name="devices",
+        verbose_name=_("security token"), editable=False,
+    )
 
     class Meta:
         verbose_name = _("security device")
@@ -110,10 +190,19 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
 
     def secret_key(self):
         """The decrypted key (OCRA key, or a code card's secret); never stored or logged in clear."""
+        if self.hardware_token_id:
+            return self.hardware_token.secret_key()
         return decrypt(self.encrypted_key)
 
     def _pin_hash(self):
+        if self.hardware_token_id:
+            return self.hardware_token.pin_hash()
         return decrypt(self.encrypted_pin_hash) if self.encrypted_pin_hash else None
+
+    @property
+    def response_digits(self) -> int:
+        """Digits of a response: the suite's (6 for the emulated devices, 6 or 8 for tokens)."""
+        return parse_suite(self.suite).digits if self.suite else 6
 
     # --- responses ------------------------------------------------------------
 
@@ -148,6 +237,8 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
             from .codecard import new_pair
 
             return new_pair(previous)
+        if self.kind == self.Kind.TOKEN:
+            return new_challenge_code(parse_suite(self.suite).question_length)
         return new_challenge_code()
 
     # --- validity (temporary codes and code cards) ------------------------------
@@ -260,12 +351,16 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         self.refresh_from_db()
 
     def revoke(self):
+        """End this credential. A hardware token it used stays assigned (it may be lost):
+        only staff put it back in stock (device_assignment.revoke_token) or mark it lost."""
         SecurityDevice.objects.filter(pk=self.pk).update(confirmed=False, revoked_at=timezone.now())
         self.refresh_from_db()
 
 
-def new_challenge_code():
-    return f"{secrets.randbelow(10**6):06d}"
+def new_challenge_code(digits: int = 6) -> str:
+    """A random numeric challenge of `digits` digits (6 for the emulated devices,
+    the question length of a token's suite)."""
+    return f"{secrets.randbelow(10**digits):0{digits}d}"
 
 
 def new_public_id():
@@ -290,13 +385,14 @@ class Challenge(models.Model):
         CHANGE_EMAIL = "change-email", _("Change e-mail address")
         WITHDRAWAL = "withdrawal", _("Request a withdrawal")
         CARD_ACTIVATION = "card-activation", _("Card activation")
+        TOKEN_ACTIVATION = "token-activation", _("Security token activation")
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     device = models.ForeignKey(SecurityDevice, on_delete=models.CASCADE, related_name="challenges")
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     binding = models.CharField(max_length=64)
-    code = models.CharField(max_length=6, default=new_challenge_code)
+    code = models.CharField(max_length=10, default=new_challenge_code)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -351,6 +447,10 @@ class AuditEvent(AppendOnlyModel):
         REFUSED = "refused", _("Refused before checking")
         ADMIN_SIGNIN = "admin-signin", _("Staff signed in")
         ADMIN_FAILURE = "admin-failure", _("Staff sign-in failed")
+        TOKENS_IMPORTED = "tokens-imported", _("Security tokens imported")
+        TOKEN_ACTIVATED = "token-activated", _("Security token activated")
+        TOKEN_LOST = "token-lost", _("Security token marked lost")
+        PRACTICE_MARKED = "practice-marked", _("Account kind changed")
 
     class Reason(models.TextChoices):
         """Why something was refused (or which step passed): one vocabulary for every row."""
@@ -398,6 +498,8 @@ class AuditEvent(AppendOnlyModel):
     ip = models.GenericIPAddressField(_("IP address"), null=True, editable=False)
     purpose = models.CharField(_("purpose"), max_length=20, blank=True, editable=False)
     reason = models.CharField(_("reason"), max_length=40, blank=True, choices=Reason.choices, editable=False)
+    # How many items one event concerns (e.g. tokens in one import); never a secret.
+    count = models.PositiveIntegerField(_("count"), null=True, blank=True, editable=False)
 
     append_only_message = "The audit log is append-only."
 

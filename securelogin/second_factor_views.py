@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from . import card_activation, codecard, conf, feedback, services, session_state, temporary_access
+from . import (
+    account_kinds,
+    card_activation,
+    codecard,
+    conf,
+    feedback,
+    services,
+    session_state,
+    temporary_access,
+)
 from .forms import ResponseForm, SigninForm, TemporaryCodeForm
 from .models import Challenge, SecurityDevice
 
@@ -26,6 +35,13 @@ def locked_response(request):
     """The one answer of a locked account: the sign-in page with the LOCKED problem."""
     return render(request, "securelogin/signin.html",
                   {"form": SigninForm(), "problem": feedback.problem(feedback.LOCKED)}, status=403)
+
+
+def emulator_url(user, device):
+    """The link to the device's emulator: only for a practice account's emulated device."""
+    if not account_kinds.may_use_emulator(user, device):
+        return ""
+    return reverse("securelogin:emulator", kwargs={"pk": device.pk})
 
 
 def safe_next(request, value):
@@ -118,7 +134,7 @@ class SecondFactorView(View):
         """GET shows the challenge (issuing one if needed); POST verifies a response."""
         request, user, nonce, purpose = self.request, self.user, self.nonce, self.purpose
         problem = None
-        form = ResponseForm(request.POST or None, kind=device.kind)
+        form = ResponseForm(request.POST or None, kind=device.kind, digits=device.response_digits)
         if request.method == "POST" and form.is_valid():
             outcome = services.verify_response(
                 user=user, nonce=nonce, challenge_id=form.cleaned_data["challenge"],
@@ -151,7 +167,8 @@ class SecondFactorView(View):
             "problem": problem,
             "cancel_url": self.cancel_url(),
             "help_url": feedback.help_url(feedback.CARD_WRONG if is_card else feedback.WRONG, device.kind),
-            "emulator_url": "" if is_card else reverse("securelogin:emulator", kwargs={"pk": device.pk}),
+            "emulator_url": emulator_url(user, device),
+            "response_digits": device.response_digits,
             "valid_minutes": max(conf.get("CHALLENGE_SECONDS") // 60, 1),
         }, status=200 if problem is None else 400)
 

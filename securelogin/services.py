@@ -22,8 +22,10 @@ from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
 Reason = AuditEvent.Reason
 
 
-def audit(kind, *, user=None, username="", device=None, request=None, purpose="", reason="", actor=""):
+def audit(kind, *, user=None, username="", device=None, request=None, purpose="", reason="",
+          actor="", count=None):
     AuditEvent.objects.create(
+        count=count,
         kind=kind,
         user=user,
         username=(username or (user.get_username() if user else ""))[:150],
@@ -204,7 +206,8 @@ def verify_response(*, user, nonce, challenge_id, response, purpose, request=Non
     if kind == SecurityDevice.Kind.CARD:
         response, form_problem = feedback.check_card_values_form(response)
     else:
-        response, form_problem = feedback.check_response_form(response)
+        digits = device.response_digits if device else feedback.RESPONSE_DIGITS
+        response, form_problem = feedback.check_response_form(response, digits=digits)
         if form_problem:
             form_problem.help_url = feedback.help_url(form_problem.code, kind)
     if form_problem:

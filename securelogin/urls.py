@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import card_views, emulator_views, second_factor_views, views
+from . import card_views, emulator_views, second_factor_views, token_views, views
 
 app_name = "securelogin"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("account/security/secure-login/card/pdf/", card_views.card_pdf, name="card_pdf"),
     path("account/security/secure-login/card/activate/", card_views.card_activate, name="card_activate"),
     path("account/security/secure-login/card/activated/", card_views.card_activated, name="card_activated"),
+    path("account/security/secure-login/token/activate/", token_views.token_activate,
+         name="token_activate"),
     path("tasks/sign-in-again/", views.task_password, name="task_password"),
     path("tasks/verify/", second_factor_views.TaskVerifyView.as_view(), name="task_verify"),
     path("tasks/<slug:purpose>/", views.start_task, name="task"),

@@ -10,10 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import conf, feedback, services, session_state, temporary_access
+from . import conf, device_assignment, feedback, services, session_state, temporary_access
 from .forms import ChangeEmailForm, SigninForm, WithdrawalForm
 from .models import Challenge
-from .second_factor_views import safe_next
+from .second_factor_views import emulator_url, safe_next
 from .task_signin import confirm_task_password
 
 TASKS = {
@@ -61,6 +61,8 @@ def security_device(request):
     device = services.active_device(request.user)
     return render(request, "securelogin/security_device.html", {
         "device": device,
+        "emulator_url": emulator_url(request.user, device),
+        "pending_token": device_assignment.pending_token(request.user),
         "temporary_access": temporary_access.has_temporary_access(request.user),
         "card_days": conf.get("CARD_DAYS"),
     })

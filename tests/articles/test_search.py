@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -97,3 +98,15 @@ def test_any_text_query_is_handled(help_content_once, query):
 @pytest.fixture
 def help_content_once(help_content):
     return None
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TOAST storage is PostgreSQL's")
+def test_search_vectors_stay_in_their_rows_on_postgresql():
+    """Out of line, each of a search's four or five reads of a vector fetched its TOAST chunks again."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'articles_searchentry'::regclass AND attname = 'vector'"
+        )
+        assert cursor.fetchone() == ("m",)

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from articles import figure_recapture
 from articles.models import Article, Figure
 from securelogin import figures
+from securelogin.account_kinds import mark_practice
 from securelogin.figure_capture import CaptureError, capture_article_figures, capture_plan
 from securelogin.models import SecurityDevice
 from securelogin.services import assign_device
@@ -114,6 +115,7 @@ def test_device_figures_follow_the_task_and_name_the_numbers_they_show(tmp_path)
 def test_practice_only_controls_are_not_in_the_figures(browser, live_server):
     page = browser.new_context(bypass_csp=True).new_page()  # as the capture's context
     user = get_user_model().objects.create_user("face", "face@example.com", "practice 2260")
+    mark_practice(user)
     assign_device(user, "ios", "")
     page.goto(f"{live_server.url}/en/portal/signin/")
     page.fill("#id_username", "face")

@@ -278,3 +278,38 @@ def test_a_page_refused_twice_can_be_sent_anyway_with_a_note(browser, live_serve
     photo = Submission.objects.get(owner=user).photos.get()
     assert (photo.sent_anyway, photo.client_note) == ("blurred", "The original is printed this faintly.")
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_an_id_card_too_small_in_the_photo_is_refused_with_the_card_marked(browser, live_server, lang, tmp_path,
+                                                                           settings):
+    """The client chose "ID card"; a card at about 150 dpi is refused with the card outlined on
+    their photo; the same card closer up (400 dpi) passes."""
+    from tests.documents import images
+
+    settings.DOCUMENTS_MIN_DPI, settings.DOCUMENTS_RECOMMENDED_DPI = 200, 300  # the product's rule
+    far, near = tmp_path / "far.jpg", tmp_path / "near.jpg"
+    far.write_bytes(images.document_photo((1600, 1200), dpi=150, page_format="id_card", angle=6)[0])
+    near.write_bytes(images.document_photo((1600, 1200), dpi=400, page_format="id_card", angle=6)[0])
+    words = {"en": ("ID card (credit card size)", "too small in the photo", "Look"),
+             "de": ("Ausweiskarte (Scheckkartenformat)", "auf dem Foto zu klein", "Sieht")}[lang]
+    user = get_user_model().objects.create_user(f"card-{lang}", password="unused-password-1")
+    context = signed_in_context(browser, live_server, user)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/{lang}/documents/")
+    page.get_by_label(words[0]).check()
+    page.locator("#file-input").set_input_files([str(far)])
+    item = page.locator("#photo-list > li").first
+    expect(item).to_have_class(re.compile("state-refused"))
+    expect(item).to_contain_text(words[1])
+    mark = item.locator("svg.problem-area-preview rect.problem-mark")
+    expect(mark).to_have_count(1)
+    box, preview = mark.bounding_box(), item.locator("svg.problem-area-preview").bounding_box()
+    assert box["width"] < 0.5 * preview["width"]  # the card, not the whole photo
+    assert no_horizontal_scroll(page)
+    page.screenshot(path=f"/tmp/documents-card-too-small-{lang}.png", full_page=True)
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name=TEXT[lang]["again"].replace("2", "1")).click()
+    chooser.value.set_files(str(near))
+    expect(item).to_contain_text(words[2])
+    context.close()

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from securelogin.account_kinds import mark_practice
 from securelogin.services import assign_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,6 +21,7 @@ def quick(settings):
 
 def make(kind):
     user = get_user_model().objects.create_user(f"web-{kind}", f"web-{kind}@example.com", PASSWORD)
+    mark_practice(user)  # emulated devices are for practice accounts
     assign_device(user, kind, PINS[kind])
     return user
 

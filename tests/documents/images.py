@@ -210,3 +210,70 @@ def exif_mutations(count, seed=11):
 def glare_spot_jpeg():
     """A page with a washed-out spot over 10 % of it (centred 60 % across, 40 % down)."""
     return jpeg(samples.photo(page(), spot=0.1))
+
+
+# Physical sizes in mm (width, height) of the generated documents, portrait pages, landscape cards.
+DOCUMENT_MM = {"page": (210.0, 297.0), "id_card": (85.6, 53.98), "passport": (125.0, 88.0)}
+
+
+def textured_background(size, seed=3, level=55):
+    """A dark (`level` ≈ its mean grey), grainy, uneven table top (wood-like stripes plus noise)."""
+    import numpy as np
+
+    width, height = size
+    rng = np.random.default_rng(seed)
+    ys = np.linspace(0, 1, height)[:, None]
+    xs = np.linspace(0, 1, width)[None, :]
+    stripes = 18 * np.sin(40 * ys + 6 * np.sin(5 * xs)) + 25 * xs + rng.normal(0, 8, (height, width))
+    grey = np.clip(level + stripes, 0, 255).astype(np.uint8)
+    return np.stack([grey, (grey * 0.8).astype(np.uint8), (grey * 0.6).astype(np.uint8)], axis=-1)
+
+
+def document_corners(photo_size, dpi, page_format="page", angle=8.0, tilt=0.08, centre=(0.5, 0.5)):
+    """Where a document of `page_format` at `dpi` lies in the photo: rotated by `angle` degrees and
+    perspective-tilted (the far edge `tilt` shorter); top-left, top-right, bottom-right, bottom-left."""
+    import math
+
+    import numpy as np
+
+    width_mm, height_mm = DOCUMENT_MM[page_format]
+    w, h = width_mm / 25.4 * dpi, height_mm / 25.4 * dpi
+    # The near (bottom) edge keeps the document's scale; the far (top) edge is `tilt` shorter.
+    local = np.array([[-w / 2 * (1 - tilt), -h / 2], [w / 2 * (1 - tilt), -h / 2], [w / 2, h / 2], [-w / 2, h / 2]])
+    turn = math.radians(angle)
+    rotation = np.array([[math.cos(turn), -math.sin(turn)], [math.sin(turn), math.cos(turn)]])
+    return local @ rotation.T + np.array([photo_size[0] * centre[0], photo_size[1] * centre[1]])
+
+
+def document_photo(photo_size=(3024, 4032), dpi=300, page_format="page", angle=8.0, tilt=0.08, seed=1,
+                   fmt="JPEG"):
+    """A phone photo of a white document with text lying on a dark textured table: (bytes, corners).
+
+    The document (its text drawn at its own `dpi`) is rotated and perspective-warped; `corners`
+    are where its corners really are in the photo (see document_corners)."""
+    import cv2
+    import numpy as np
+
+    corners = document_corners(photo_size, dpi, page_format, angle, tilt)
+    width_mm, height_mm = DOCUMENT_MM[page_format]
+    flat_w, flat_h = round(width_mm / 25.4 * dpi), round(height_mm / 25.4 * dpi)
+    flat = samples.text_page(flat_w, flat_h, seed=seed, paper=235, ink=30)
+    flat_rgb = np.asarray(flat.convert("RGB"))
+    source = np.array([[0, 0], [flat_w - 1, 0], [flat_w - 1, flat_h - 1], [0, flat_h - 1]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(source, corners.astype(np.float32))
+    warped = cv2.warpPerspective(flat_rgb, matrix, photo_size, flags=cv2.INTER_LINEAR)
+    mask = cv2.warpPerspective(np.full((flat_h, flat_w), 255, np.uint8), matrix, photo_size)
+    scene = textured_background(photo_size, seed)
+    scene[mask > 127] = warped[mask > 127]
+    image = Image.fromarray(scene)
+    return samples.encode(image, fmt, **({"quality": 90} if fmt == "JPEG" else {})), corners
+
+
+def page_filling_photo(size=(1240, 1754)):
+    """A page that fills the whole photo, no table around it: no outline to find."""
+    return jpeg(samples.photo(samples.text_page(*size, seed=4)))
+
+
+def plain_scene_jpeg(size=(1600, 1200)):
+    """Only a textured table (lit well enough not to be refused as dark), no document on it."""
+    return jpeg(Image.fromarray(textured_background(size, level=120)))

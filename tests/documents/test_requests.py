@@ -38,11 +38,12 @@ def test_a_reviewer_asks_for_a_document_in_the_admin(reviewer, client_user):
     assert f'value="{client_user.pk}"' in page.content.decode()
     assert f'value="{reviewer.user.pk}"' not in page.content.decode()  # staff are not clients
     due = (timezone.localdate() + timedelta(days=14)).isoformat()
-    response = reviewer.post(add, {"owner": client_user.pk, "document_type": "identity",
+    response = reviewer.post(add, {"owner": client_user.pk, "document_type": "identity", "page_format": "id_card",
                                    "message": "Both sides of your ID card.", "due_date": due})
     assert response.status_code == 302
     request = DocumentRequest.objects.get()
     assert (request.owner, request.created_by, request.is_open) == (client_user, reviewer.user, True)
+    assert request.page_format == "id_card"  # the client's photos are judged for an ID card
 
 
 def test_staff_see_outstanding_and_overdue(reviewer, client_user, other_user):

@@ -180,7 +180,7 @@ def test_eleven_files_are_refused(signed_in, samples, private_root):
     process.assert_not_called()
     assert response.status_code == 400
     assert response.json()["errors"]["__all__"] == [
-        "Sie können höchstens 10 Fotos in einer Sendung schicken; Sie haben 11 hinzugefügt."
+        "Sie können höchstens 10 Fotos in einer Einreichung schicken; Sie haben 11 hinzugefügt."
     ]
     assert_nothing_stored(private_root)
 

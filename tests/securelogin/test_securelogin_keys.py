@@ -72,3 +72,19 @@ def test_production_needs_a_valid_key():
 def test_encrypt_uses_the_newest_key(settings):
     settings.FIELD_ENCRYPTION_KEY = f"{NEW},{OLD}"
     assert Fernet(NEW.encode()).decrypt(crypto.encrypt(b"secret").encode()) == b"secret"
+
+
+def test_rotation_re_encrypts_imported_token_secrets(settings):
+    from securelogin import pskc_import
+    from tests.securelogin.token_helpers import pskc_file, token
+
+    settings.FIELD_ENCRYPTION_KEY = OLD
+    spec = token("ROT-1", "OCRA-1:HOTP-SHA1-6:QN06-PSHA1", pin="1111")
+    (row,) = pskc_import.import_tokens(pskc_file([spec]))
+    settings.FIELD_ENCRYPTION_KEY = f"{NEW},{OLD}"
+    out = io.StringIO()
+    call_command("rotate_field_encryption", stdout=out)
+    assert "secrets of 1 security token(s)" in out.getvalue()
+    settings.FIELD_ENCRYPTION_KEY = NEW
+    row.refresh_from_db()
+    assert row.secret_key() == spec["secret"] and row.pin_hash() is not None

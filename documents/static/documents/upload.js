@@ -171,6 +171,8 @@
     var data = new FormData();
     data.append("csrfmiddlewaretoken", csrf);
     data.append("photos", item.file, item.file.name);
+    var size = form.querySelector("input[name=page_format]:checked");
+    if (size) { data.append("page_format", size.value); }
     var xhr = new XMLHttpRequest();
     item.xhr = xhr;
     xhr.open("POST", checkUrl);
@@ -210,6 +212,8 @@
     item.state = "refused";
     item.message = error.message;
     item.advice = error.advice;
+    item.box = error.box || null;  // a document too small in the photo: it is marked
+    if (error.box) { item.width = error.width; item.height = error.height; }
     render();
     announce(item);
   }
@@ -273,6 +277,16 @@
     radio.addEventListener("change", updateNote);
   });
   updateNote();
+  // The dpi a photo needs depends on the document's size: check every photo again for the new one.
+  form.querySelectorAll("input[name=page_format]").forEach(function (radio) {
+    radio.addEventListener("change", function () {
+      items.forEach(function (item) {
+        if (item.xhr) { item.xhr.abort(); }
+        if (item.state !== "anyway") { item.state = "checking"; item.box = null; check(item); }
+      });
+      render();
+    });
+  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -287,6 +301,8 @@
     data.append("csrfmiddlewaretoken", csrf);
     var type = form.querySelector("input[name=document_type]:checked");
     if (type) { data.append("document_type", type.value); }
+    var pageFormat = form.querySelector("input[name=page_format]:checked");
+    if (pageFormat) { data.append("page_format", pageFormat.value); }
     data.append("note", form.querySelector("[name=note]").value);
     items.forEach(function (item, position) { if (item.state === "anyway") { data.append("anyway", String(position)); } });
     data.append("anyway_note", form.querySelector("[name=anyway_note]").value);

@@ -1,5 +1,6 @@
 """Create (or refresh) one demo client per device kind, plus one who lost their
-device and has a fresh temporary code, and print how to sign in.
+device and has a fresh temporary code, and print how to sign in. All of them
+are practice accounts (account_kinds.py): only they have emulated devices.
 
 DEMO ONLY: the passwords and PINs are fixed and printed on purpose so that
 anyone can practise the sign-in on a local copy. Never run it on a real system.
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from securelogin.account_kinds import mark_practice
 from securelogin.models import SecurityDevice
 from securelogin.services import assign_device
 from securelogin.temporary_access import issue_temporary_code
@@ -37,6 +39,7 @@ class Command(BaseCommand):
                 user.is_active = True
                 user.set_password(password)
                 user.save()
+                mark_practice(user, actor="create_demo_clients")
                 device = SecurityDevice.objects.filter(user=user, confirmed=True, kind=kind).first()
                 if device is None:
                     device = assign_device(user, kind, pin, actor="create_demo_clients")
@@ -52,6 +55,7 @@ class Command(BaseCommand):
             lost.is_active = True
             lost.set_password(LOST_CLIENT[1])
             lost.save()
+            mark_practice(lost, actor="create_demo_clients")
             _, code = issue_temporary_code(lost, actor="create_demo_clients")
         self.stdout.write(self.style.WARNING("Demo clients (DEMO ONLY – known passwords, never use on a real system):"))
         for username, password, kind, pin in lines:

@@ -1,0 +1,280 @@
+"""Hardware tokens and their clients: assign, activate, revoke, mark lost.
+
+Staff assign an unassigned token to a client by serial: the client gets a
+SecurityDevice of kind `token` that waits for activation (confirmed=False), and
+the client's previous credential stays valid. Signed in, the client activates
+the token by answering one challenge with it; the answer is judged by
+services.judge, the same step (limits, audit, teaching errors) as every sign-in,
+and wrong answers count on the client's active credential. Then the token
+becomes the active credential and the previous one is revoked.
+
+Revoking a token's device puts the token back in stock (reassignable); a token
+marked lost is revoked and never assigned again.
+"""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import feedback, services
+from .models import AuditEvent, Challenge, HardwareToken, SecurityDevice, binding_digest
+from .services import Outcome, audit
+
+Kind = SecurityDevice.Kind
+Status = HardwareToken.Status
+PURPOSE = Challenge.Purpose.TOKEN_ACTIVATION
+
+
+class AssignmentRefused(Exception):
+    """Staff asked for something the rules do not allow; `message` says why (translated)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def live_device(token: HardwareToken) -> SecurityDevice | None:
+    """The device (pending or active) that currently uses `token`."""
+    return token.devices.filter(revoked_at__isnull=True).select_related("user").first()
+
+
+def latest_device(token: HardwareToken) -> SecurityDevice | None:
+    """The device of the token's latest assignment, revoked or not."""
+    return token.devices.select_related("user").order_by("-created_at", "-pk").first()
+
+
+def pending_token(user: AbstractBaseUser) -> SecurityDevice | None:
+    """The client's token that waits for activation, if any."""
+    return (
+        SecurityDevice.objects.filter(
+            user=user, kind=Kind.TOKEN, confirmed=False, revoked_at__isnull=True
+        )
+        .select_related("hardware_token")
+        .first()
+    )
+
+
+def find_token(serial: str) -> HardwareToken:
+    token = HardwareToken.objects.filter(serial=(serial or "").strip()).first()
+    if token is None:
+        raise AssignmentRefused(
+            _("No security token has the serial number %(serial)s.") % {"serial": serial}
+        )
+    return token
+
+
+def assign_token(
+    user: AbstractBaseUser, serial: str, *, actor: str = "", request=None
+) -> SecurityDevice:
+    """Give the unassigned token `serial` to the client `user`; it waits for the client's
+    activation. A token the client was still to activate goes back into stock."""
+    if user.is_staff or not user.is_active:
+        raise AssignmentRefused(_("Security tokens are only for active client accounts."))
+    with transaction.atomic():
+        token = find_token(serial)
+        token = HardwareToken.objects.select_for_update().get(pk=token.pk)
+        if token.status == Status.LOST:
+            raise AssignmentRefused(
+                _("Token %(serial)s was marked lost and is never assigned again.")
+                % {"serial": token.serial}
+            )
+        if token.status == Status.ASSIGNED:
+            holder = latest_device(token)
+            raise AssignmentRefused(
+                _("Token %(serial)s is assigned to %(user)s; revoke it first.")
+                % {"serial": token.serial, "user": holder.user.get_username() if holder else "?"}
+            )
+        previous = pending_token(user)
+        if previous is not None:
+            previous.revoke()
+            audit(
+                AuditEvent.Kind.DEVICE_REVOKED,
+                user=user,
+                device=previous,
+                actor=actor,
+                request=request,
+            )
+        device = SecurityDevice(
+            user=user,
+            kind=Kind.TOKEN,
+            name=token.serial[:64],
+            confirmed=False,
+            suite=token.suite,
+            encrypted_key="",
+            hardware_token=token,
+        )
+        device.save()
+        HardwareToken.objects.filter(pk=token.pk).update(status=Status.ASSIGNED)
+        audit(
+            AuditEvent.Kind.DEVICE_ASSIGNED,
+            user=user,
+            device=device,
+            actor=actor,
+            request=request,
+            count=1,
+        )
+    return device
+
+
+def revoke_token(token: HardwareToken, *, actor: str = "", request=None) -> bool:
+    """End the token's assignment (pending or active) and put it back in stock: the only way
+    a token becomes assignable again. (A token whose device was replaced meanwhile, e.g. by
+    a temporary code, stays assigned until staff revoke it here or mark it lost.) A client
+    left without a device needs a temporary code or another token."""
+    with transaction.atomic():
+        token = HardwareToken.objects.select_for_update().get(pk=token.pk)
+        if token.status != Status.ASSIGNED:
+            return False
+        HardwareToken.objects.filter(pk=token.pk).update(status=Status.AVAILABLE)
+        device = live_device(token)
+        if device is not None:
+            device.revoke()
+        last = device or latest_device(token)
+        audit(
+            AuditEvent.Kind.DEVICE_REVOKED,
+            user=last.user if last else None,
+            device=last,
+            actor=actor,
+            request=request,
+            count=1,
+        )
+    return True
+
+
+def mark_lost(token: HardwareToken, *, actor: str = "", request=None) -> bool:
+    """The token is lost or stolen: its assignment ends and it is never assigned again."""
+    with transaction.atomic():
+        token = HardwareToken.objects.select_for_update().get(pk=token.pk)
+        if token.status == Status.LOST:
+            return False
+        HardwareToken.objects.filter(pk=token.pk).update(status=Status.LOST, lost_at=timezone.now())
+        device = live_device(token)
+        if device is not None:
+            device.revoke()
+            audit(
+                AuditEvent.Kind.DEVICE_REVOKED,
+                user=device.user,
+                device=device,
+                actor=actor,
+                request=request,
+            )
+        audit(
+            AuditEvent.Kind.TOKEN_LOST,
+            user=device.user if device else None,
+            device=device,
+            actor=actor,
+            request=request,
+            count=1,
+        )
+    return True
+
+
+# --- activation by the client ---------------------------------------------------
+
+
+def activation_prompt(
+    user: AbstractBaseUser, device: SecurityDevice, nonce: str, request=None
+) -> Challenge:
+    """The open activation challenge of this attempt, or a new one (PromptLimitReached
+    when the account drew too many this hour)."""
+    prompt = services.current_challenge(nonce, user)
+    if prompt is None or prompt.device_id != device.pk or prompt.is_expired or prompt.is_withdrawn:
+        prompt = services.issue_challenge(user, device, PURPOSE, nonce, request)
+    return prompt
+
+
+def activate_token(
+    *, user: AbstractBaseUser, nonce: str, prompt_id: str, raw: str, request=None
+) -> Outcome:
+    """Check the token's response to the activation challenge. On success the token
+    becomes the active credential and the previous one is revoked. Wrong responses
+    count toward the lockout on the active credential (on the token's own row when
+    the client has none); malformed input is explained and not counted."""
+    device = pending_token(user)
+    if device is None:
+        return Outcome(ok=False, problem=feedback.problem(feedback.TOKEN_NOT_PENDING))
+    response, form_problem = feedback.check_response_form(raw, digits=device.response_digits)
+    if form_problem:
+        return Outcome(ok=False, problem=form_problem)
+    prompt = Challenge.objects.filter(
+        public_id=str(prompt_id or "")[:32],
+        binding=binding_digest(nonce),
+        user=user,
+        purpose=PURPOSE,
+    ).first()
+    if prompt is None or prompt.device_id != device.pk:
+        audit(
+            AuditEvent.Kind.FAILURE,
+            user=user,
+            device=device,
+            request=request,
+            purpose=PURPOSE,
+            reason=AuditEvent.Reason.TAMPERED,
+        )
+        return Outcome(ok=False, problem=feedback.problem(feedback.TAMPERED), new_challenge=True)
+    if prompt.used_at is not None:
+        audit(
+            AuditEvent.Kind.FAILURE,
+            user=user,
+            device=device,
+            request=request,
+            purpose=PURPOSE,
+            reason=AuditEvent.Reason.REPLAYED,
+        )
+        return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED), new_challenge=True)
+
+    with transaction.atomic():
+        active = services.active_device(user)
+        counted = SecurityDevice.objects.select_for_update().get(pk=(active or device).pk)
+        token_device = (
+            SecurityDevice.objects.select_for_update(of=("self",))
+            .select_related("hardware_token")
+            .get(pk=device.pk)
+        )
+        if token_device.confirmed or token_device.revoked_at is not None:
+            # activated by a parallel submission, or staff revoked it meanwhile
+            return Outcome(ok=False, problem=feedback.problem(feedback.TOKEN_NOT_PENDING))
+
+        def activate():
+            now = timezone.now()
+            old_rows = (
+                SecurityDevice.objects.select_for_update(of=("self",))
+                .filter(user=user, revoked_at__isnull=True)
+                .filter(Q(confirmed=True) | Q(kind=Kind.CARD))
+                .exclude(pk=token_device.pk)
+            )
+            for old in old_rows:
+                old.revoke()
+                audit(
+                    AuditEvent.Kind.DEVICE_REVOKED,
+                    user=user,
+                    device=old,
+                    request=request,
+                    purpose=PURPOSE,
+                )
+            SecurityDevice.objects.filter(pk=token_device.pk).update(
+                confirmed=True, activated_at=now, last_used_at=now
+            )
+            token_device.refresh_from_db()
+            audit(
+                AuditEvent.Kind.TOKEN_ACTIVATED,
+                user=user,
+                device=token_device,
+                request=request,
+                purpose=PURPOSE,
+            )
+            return Outcome(ok=True)
+
+        return services.judge(
+            counted,
+            token_device,
+            prompt,
+            response,
+            user=user,
+            purpose=PURPOSE,
+            request=request,
+            wrong=feedback.problem(feedback.WRONG, Kind.TOKEN),
+            on_success=activate,
+        )

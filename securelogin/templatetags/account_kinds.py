@@ -1,0 +1,12 @@
+"""{% load account_kinds %}: `user|is_practice_account` for the portal banner."""
+
+from django import template
+
+from securelogin import account_kinds
+
+register = template.Library()
+
+
+@register.filter
+def is_practice_account(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and account_kinds.is_practice(user)

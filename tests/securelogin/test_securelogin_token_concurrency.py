@@ -1,0 +1,71 @@
+"""Parallel activations and assignments of hardware tokens (real threads, PostgreSQL)."""
+import secrets
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from securelogin import device_assignment, pskc_import, temporary_access
+from securelogin.models import AuditEvent, HardwareToken, SecurityDevice
+from tests.parallel import run_parallel
+from tests.securelogin.token_helpers import pskc_file, reference_ocra, token
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="needs PostgreSQL (row locking across connections)"),
+]
+SPEC = token("PAR-1", "OCRA-1:HOTP-SHA1-8:QN08")
+
+
+def client(name):
+    user = get_user_model().objects.create_user(name)
+    temporary_access.issue_temporary_code(user, actor="agent")
+    return user
+
+
+def test_one_right_activation_response_activates_once():
+    pskc_import.import_tokens(pskc_file([SPEC]))
+    user = client("parallel-activation")
+    device = device_assignment.assign_token(user, SPEC["serial"])
+    nonce = secrets.token_urlsafe(16)
+    prompt = device_assignment.activation_prompt(user, device, nonce)
+    response = reference_ocra(SPEC["suite"], SPEC["secret"], prompt.code)
+
+    def activate(_):
+        return device_assignment.activate_token(user=user, nonce=nonce, prompt_id=prompt.public_id,
+                                                raw=response).ok
+
+    assert sorted(run_parallel(6, activate)) == [False] * 5 + [True]
+    assert AuditEvent.objects.filter(kind="token-activated", user=user).count() == 1
+    assert SecurityDevice.objects.get(user=user, confirmed=True).pk == device.pk
+
+
+def test_one_token_is_assigned_to_one_client_only():
+    pskc_import.import_tokens(pskc_file([SPEC]))
+    users = [client(f"parallel-{n}") for n in range(4)]
+
+    def assign(n):
+        try:
+            device_assignment.assign_token(users[n], SPEC["serial"])
+            return True
+        except device_assignment.AssignmentRefused:
+            return False
+
+    assert sorted(run_parallel(4, assign)) == [False] * 3 + [True]
+    assert SecurityDevice.objects.filter(hardware_token__serial=SPEC["serial"]).count() == 1
+    assert HardwareToken.objects.get().status == HardwareToken.Status.ASSIGNED
+
+
+def test_parallel_imports_of_one_file_import_it_once():
+    data = pskc_file([SPEC, token("PAR-2")])
+
+    def run(_):
+        try:
+            return len(pskc_import.import_tokens(data))
+        except pskc_import.ImportRefused:
+            return 0
+
+    assert sorted(run_parallel(3, run)) == [0, 0, 2]
+    assert HardwareToken.objects.count() == 2
+    assert AuditEvent.objects.filter(kind="tokens-imported").count() == 1
