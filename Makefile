@@ -19,13 +19,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-## setup: install, migrate, collect static files, load help content, demo accounts and the KB2260 screenshots
+## setup: install, migrate, collect static files, load help content, demo accounts and the figure screenshots
 setup: install chromium
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_help_content
 	$(PY) manage.py create_demo_clients
-	$(PY) manage.py regenerate_kb2260_figures --only-if-drawn
+	$(PY) manage.py capture_article_figures --only-if-drawn
 	$(PY) manage.py documents_clean_staging --older-than 60
 
 ## run: serve the portal on http://$(HOST):$(PORT) with SQLite: nginx (buffers request bodies, serves
@@ -34,9 +34,10 @@ setup: install chromium
 run: setup cluster-packages
 	CLUSTER_HOST=$(HOST) CLUSTER_PORT=$(PORT) $(PY) scripts/cluster.py --embedded --skip-setup
 
-## chromium: Debian's Chromium for the browser tests (never a downloaded browser), fonts for the
+## chromium: Debian's Chromium for the browser tests (never a downloaded browser) and its German
+## controls for the German figures (chromium-l10n), fonts for the
 ## drawn figures, poppler-utils to read printed PDFs in tests, gettext for `make messages`
-DEBIAN_PACKAGES := chromium fonts-dejavu-core poppler-utils gettext
+DEBIAN_PACKAGES := chromium chromium-l10n fonts-dejavu-core poppler-utils gettext
 chromium:
 	@missing=""; for pkg in $(DEBIAN_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from articles import admin_dashboard, admin_history, drift, history, workflow
+from articles.figure_recapture import recapture_action as figure_recapture_action
 from articles.figures import validate_figure_image
 from articles.models import (
     Article,
@@ -199,7 +200,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     fields = ("kb_number", "slug", "category", "status", "publish_at", "status_changed", "order", "title",
               "summary", "related", "translation_drift", "preview_link", "updated_at", "lock_version")
     inlines = [SectionInline, FigureInline]
-    actions = ["send_to_review", "publish", "unpublish", "translation_checked"]
+    actions = ["send_to_review", "publish", "unpublish", "translation_checked", "capture_figures"]
 
     class Media:
         css = {"all": ["css/staff.css"]}
@@ -366,6 +367,10 @@ def _drift_label(item):
         return gettext("section “%(anchor)s”, %(field)s") % {"anchor": item.instance.anchor, "field": field}
     return gettext("section “%(anchor)s”, step %(number)s") % {
         "anchor": item.instance.section.anchor, "number": item.instance.label or item.instance.order}
+
+    @admin.action(description=_("Re-capture the figures from the practice portal"), permissions=["change"])
+    def capture_figures(self, request, queryset):
+        figure_recapture_action(self, request, queryset)
 
 
 class StepInline(TranslationStackedInline):

@@ -93,7 +93,7 @@ def start_cluster(url, log_path):
     log = open(log_path, "wb")  # noqa: SIM115 — stays open for the cluster's lifetime
     process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "cluster.py")], cwd=ROOT,
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 900  # the first start screenshots the KB2260 figures with Chromium
+    deadline = time.monotonic() + 900  # the first start captures the article figures with Chromium
     while not ready(url):
         if process.poll() is not None or time.monotonic() > deadline:
             stop_cluster(process)

@@ -70,7 +70,7 @@ SETUP_STEPS = [
     ["collectstatic", "--noinput", "--verbosity", "0"],
     ["load_help_content"],
     ["create_demo_clients"],
-    ["regenerate_kb2260_figures", "--only-if-drawn"],
+    ["capture_article_figures", "--only-if-drawn"],
 ]
 
 # No proxy for loopback requests, whatever http_proxy says.

@@ -9,8 +9,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from . import card_activation, codecard, conf, feedback, services, session_state, temporary_access
@@ -84,6 +84,7 @@ def card_pdf(request):
         serial=_("Card number: %(serial)s") % {"serial": card_serial(card)},
         expires_note="",
         size=size,
+        lang=get_language() or "en",
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="security-code-card-{card_serial(card)}.pdf"'

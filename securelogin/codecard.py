@@ -9,7 +9,6 @@ card is still waiting for activation.
 
 import hashlib
 import hmac
-import io
 import secrets
 
 INDEX_COUNT = 48  # 01 … 48, like the printed card: 4 columns of 12
@@ -73,48 +72,11 @@ def swapped(code):
     return f"{pair[1]:02d}{pair[0]:02d}" if pair else ""
 
 
-def render_pdf(secret, *, title, subtitle, holder, serial, expires_note, size="A4"):
-    """The card as a one-page PDF: drawn at 300 dpi with Pillow (no extra dependency)."""
-    from PIL import Image, ImageDraw, ImageFont
+def render_pdf(secret: bytes, *, title: str, subtitle: str, holder: str, serial: str,
+               expires_note: str = "", size: str = "A4", lang: str = "en") -> bytes:
+    """The card as a one-page PDF of real text and vector lines (see `card_pdf`)."""
+    from .card_pdf import CardText, render
 
-    dpi = 300
-    width_in, height_in = (8.27, 11.69) if size == "A4" else (8.5, 11.0)
-    width, height = int(width_in * dpi), int(height_in * dpi)
-    image = Image.new("L", (width, height), 255)
-    draw = ImageDraw.Draw(image)
-
-    def font(points, bold=False):
-        names = ["DejaVuSans-Bold.ttf", "DejaVuSansMono-Bold.ttf"] if bold else ["DejaVuSans.ttf"]
-        for name in names + ["/usr/share/fonts/truetype/dejavu/" + n for n in names]:
-            try:
-                return ImageFont.truetype(name, int(points * dpi / 72))
-            except OSError:
-                continue
-        return ImageFont.load_default(size=int(points * dpi / 72))
-
-    margin = int(0.6 * dpi)
-    top = margin
-    margin += int(0.2 * dpi)  # inside the card's frame
-    y = margin
-    draw.text((margin, y), title, font=font(22, bold=True), fill=0)
-    y += int(0.45 * dpi)
-    for line in (subtitle, holder, serial, expires_note):
-        if line:
-            draw.text((margin, y), line, font=font(12), fill=0)
-            y += int(0.25 * dpi)
-    y += int(0.15 * dpi)
-    grid = rows(secret)
-    cell_w = (width - 2 * margin) // COLUMNS
-    cell_h = int(0.6 * dpi)
-    label_font, value_font = font(16), font(24, bold=True)
-    for r, row in enumerate(grid):
-        for c, (label, val) in enumerate(row):
-            x0, y0 = margin + c * cell_w, y + r * cell_h
-            draw.rectangle([x0, y0, x0 + cell_w, y0 + cell_h], outline=0, width=4)
-            draw.text((x0 + int(0.15 * dpi), y0 + cell_h // 2), label, font=label_font, fill=90, anchor="lm")
-            draw.text((x0 + cell_w - int(0.2 * dpi), y0 + cell_h // 2), val, font=value_font, fill=0, anchor="rm")
-    frame = int(0.6 * dpi)
-    draw.rectangle([frame, top, width - frame, y + len(grid) * cell_h + int(0.2 * dpi)], outline=0, width=6)
-    out = io.BytesIO()
-    image.save(out, "PDF", resolution=dpi)
-    return out.getvalue()
+    return render(rows(secret), CardText(title=title, lines=(subtitle, holder, serial, expires_note),
+                                           lang=lang),
+                  size=size)

@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from . import account_kinds, feedback, services, session_state
-from .forms import CardPinForm, DeviceInputForm
+from .forms import CardPinForm, DeviceInputForm, PhonePasscodeForm
 from .models import AuditEvent, SecurityDevice
 
 TEMPLATES = {
@@ -28,7 +28,8 @@ TEMPLATES = {
 }
 # Screens reachable by a plain link or GET button (so the phone works without JavaScript).
 PHONE_SCREENS = ("start", "login", "account", "more", "twofa", "challenge")
-BIOMETRICS = ("face", "touch")
+# How the iPhone confirms: Face ID, Touch ID, or only its passcode (neither is set up).
+BIOMETRICS = ("face", "touch", "passcode")
 
 
 def _holder(request):
@@ -127,7 +128,7 @@ def card_pin(request, pk):
 
 @require_POST
 @never_cache
-@sensitive_post_parameters("pin")
+@sensitive_post_parameters("pin", "passcode")
 def respond(request, pk):
     """Generate Passcode: the device turns the challenge (and PIN) into the response."""
     device = _device(request, pk)
@@ -149,13 +150,33 @@ def respond(request, pk):
                 return _card_blocked(request, device)
             return _error(request, device, _("Wrong PIN."), status=403, retries_left=device.card_pin_retries_left)
     challenge = form.cleaned_data["challenge"]
-    if device.kind == SecurityDevice.Kind.IOS and request.POST.get("confirmed") != "1":
-        # IB Key on iOS asks for Face ID / Touch ID before it shows the response.
-        if _wants_json(request):
-            return JsonResponse({"ok": False, "error": _("Confirm with Face ID or Touch ID first.")}, status=400)
-        return _page(request, device, "biometric", challenge=challenge)
+    if device.kind == SecurityDevice.Kind.IOS:
+        refused = _ios_confirmation(request, device, challenge)
+        if refused is not None:
+            return refused
     response = device.response_for(challenge, pin=pin if device.needs_pin else None)
     if _wants_json(request):
         return JsonResponse({"ok": True, "response": response})
     screen = "challenge" if device.kind == SecurityDevice.Kind.ANDROID else "response"
     return _page(request, device, screen, response=response, challenge=challenge)
+
+
+def _ios_confirmation(request, device, challenge):
+    """IB Key on iOS shows the response only after Face ID / Touch ID or, failing that, the
+    phone's passcode (KB2260 step 5). None when confirmed; else the screen (or JSON) to show."""
+    confirmed = request.POST.get("confirmed")
+    if confirmed == "1":
+        return None
+    if confirmed == "passcode":
+        passcode = PhonePasscodeForm(request.POST)
+        if passcode.is_valid():
+            return None
+        message = next(iter(passcode.errors.values()))[0]
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "error": message, "screen": "passcode"}, status=400)
+        return _page(request, device, "passcode", status=400, challenge=challenge, passcode_error=message)
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "error": _("Confirm with Face ID, Touch ID or your passcode first.")},
+                            status=400)
+    screen = "passcode" if request.POST.get("biometric") == "passcode" else "biometric"
+    return _page(request, device, screen, challenge=challenge)

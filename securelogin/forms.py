@@ -143,6 +143,19 @@ class DeviceInputForm(PortalForm):
     )
 
 
+class PhonePasscodeForm(PortalForm):
+    """The phone's own passcode, IB Key's fallback when Face ID / Touch ID fails or is off.
+
+    It belongs to the (emulated) phone, not to the portal: any 4 or 6 digits unlock it.
+    """
+
+    passcode = forms.RegexField(
+        label=_("Passcode"), regex=r"^([0-9]{4}|[0-9]{6})$", strip=True,
+        error_messages={"invalid": _("Enter your iPhone passcode: 4 or 6 digits."),
+                        "required": _("Enter your iPhone passcode: 4 or 6 digits.")},
+    )
+
+
 class CardPinForm(PortalForm):
     pin = forms.RegexField(
         label=_("PIN"), regex=r"^[0-9]{4}$", max_length=4,

@@ -221,6 +221,8 @@ class TaskVerifyView(LoginRequiredMixin, SecondFactorView):
         if self.state is None:
             messages.info(self.request, _("Please start the task again."))
             return redirect("securelogin:home")
+        if not session_state.task_password_confirmed(self.state):
+            return redirect("securelogin:task_password")  # the source's step 1 comes first
         self.user, self.nonce = self.request.user, self.state["nonce"]
         self.purpose = Challenge.Purpose(self.state["kind"])
         self.title = _("Confirm it is you")

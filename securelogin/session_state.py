@@ -49,6 +49,17 @@ def start_task(session, kind, data):
     return session[TASK_KEY]
 
 
+def confirm_task_password(session):
+    """The task's first step (user name and password again) passed: the device comes next."""
+    state = session.get(TASK_KEY)
+    if state:
+        session[TASK_KEY] = {**state, "password_confirmed": True}
+
+
+def task_password_confirmed(state):
+    return bool(state and state.get("password_confirmed"))
+
+
 def task(session):
     state = session.get(TASK_KEY)
     if not state or time.time() - state.get("since", 0) > conf.get("PENDING_SIGNIN_SECONDS"):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/security/secure-login/card/activated/", card_views.card_activated, name="card_activated"),
     path("account/security/secure-login/token/activate/", token_views.token_activate,
          name="token_activate"),
+    path("tasks/sign-in-again/", views.task_password, name="task_password"),
     path("tasks/verify/", second_factor_views.TaskVerifyView.as_view(), name="task_verify"),
     path("tasks/<slug:purpose>/", views.start_task, name="task"),
     path("device/", emulator_views.my_device, name="my_device"),

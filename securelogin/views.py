@@ -14,6 +14,7 @@ from . import conf, device_assignment, feedback, services, session_state, tempor
 from .forms import ChangeEmailForm, SigninForm, WithdrawalForm
 from .models import Challenge
 from .second_factor_views import emulator_url, safe_next
+from .task_signin import confirm_task_password
 
 TASKS = {
     Challenge.Purpose.CHANGE_EMAIL: ChangeEmailForm,
@@ -83,5 +84,30 @@ def start_task(request, purpose):
     if request.method == "POST" and form.is_valid():
         data = {key: str(value) for key, value in form.cleaned_data.items()}
         session_state.start_task(request.session, purpose, data)
-        return redirect("securelogin:task_verify")
+        return redirect("securelogin:task_password")
     return render(request, "securelogin/task_form.html", {"form": form, "purpose": Challenge.Purpose(purpose)})
+
+
+@never_cache
+@login_required
+@sensitive_post_parameters("password")
+def task_password(request):
+    """Step 1 of a step-up task (KB2260): user name and password again, then the device."""
+    state = session_state.task(request.session)
+    if state is None:
+        messages.info(request, _("Please start the task again."))
+        return redirect("securelogin:home")
+    form = SigninForm(request.POST or None)
+    problem = None
+    if request.method == "POST":
+        if form.is_valid():
+            problem = confirm_task_password(request, form.cleaned_data["username"],
+                                            form.cleaned_data["password"])
+            if problem is None:
+                return redirect("securelogin:task_verify")
+        else:
+            problem = feedback.problem_from_form(form, default=feedback.BAD_CREDENTIALS)
+    return render(request, "securelogin/task_password.html",
+                  {"form": SigninForm() if problem else form, "problem": problem,
+                   "purpose": Challenge.Purpose(state["kind"])},
+                  status=200 if problem is None else 400)

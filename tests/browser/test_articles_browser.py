@@ -19,12 +19,12 @@ def test_gallery_lightbox_works_with_the_keyboard(page, live_server, live_help_c
     box = page.locator("[data-lightbox]")
     expect(box).to_be_visible()
     expect(box.locator(".lightbox-caption")).to_contain_text("Figure 1")
-    expect(box.locator(".lightbox-caption")).to_contain_text("(1/30)")
+    expect(box.locator(".lightbox-caption")).to_contain_text("(1/31)")
     page.keyboard.press("ArrowRight")
-    expect(box.locator(".lightbox-caption")).to_contain_text("(2/30)")
+    expect(box.locator(".lightbox-caption")).to_contain_text("(2/31)")
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")
-    expect(box.locator(".lightbox-caption")).to_contain_text("(30/30)")
+    expect(box.locator(".lightbox-caption")).to_contain_text("(31/31)")
     expect(page.locator("[data-lightbox] img")).to_have_js_property("naturalWidth", 960)  # the image really loads
     page.keyboard.press("Escape")
     expect(box).to_be_hidden()
@@ -50,7 +50,7 @@ def test_swiping_in_the_lightbox_moves_between_figures(phone_page, live_server, 
         box.dispatchEvent(new TouchEvent('touchstart', {changedTouches: [new Touch(touch(300))], bubbles: true}));
         box.dispatchEvent(new TouchEvent('touchend', {changedTouches: [new Touch(touch(100))], bubbles: true}));
     }""")
-    expect(page.locator(".lightbox-caption")).to_contain_text("(2/30)")
+    expect(page.locator(".lightbox-caption")).to_contain_text("(2/31)")
 
 
 def test_language_switch_keeps_the_reader_on_the_article(page, live_server, live_help_content):

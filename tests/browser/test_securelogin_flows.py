@@ -95,6 +95,18 @@ def test_step_up_task_asks_again_and_wrong_response_is_refused(page, live_server
     page.goto(f"{base}/en/portal/tasks/change-email/")
     page.fill("#id_email", "renewed@example.com")
     page.locator("#id_email").press("Enter")
+    # The source's step 1: user name and password again, then the device.
+    expect(page).to_have_url(f"{base}/en/portal/tasks/sign-in-again/")
+    expect(page.locator("h1")).to_have_text("Confirm it is you")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "wrong password")
+    page.locator("#id_password").press("Enter")
+    expect(page.locator("#problem")).to_be_visible()
+    expect(page.locator("#challenge-code")).to_have_count(0)
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("#id_password").press("Enter")
+    expect(page).to_have_url(f"{base}/en/portal/tasks/verify/")
     expect(page.locator("h1")).to_have_text("Confirm it is you")
     step_up = page.locator("#challenge-code").text_content()
 
@@ -134,3 +146,52 @@ def test_phone_layout_fits_a_small_screen(browser, live_server):
     box = emulator.locator("#sl-device").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_ios_sign_in_with_the_phone_passcode_instead_of_face_id(browser, live_server, javascript):
+    """KB2260 step 5: Face ID fails or is off, so IB Key asks for the iPhone's passcode."""
+    user = make("ios")
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    challenge = password_step(page, live_server.url, user, "en") if javascript else None
+    if not javascript:
+        page.goto(f"{live_server.url}/en/portal/signin/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", PASSWORD)
+        page.locator("main button[type=submit]").click()
+        challenge = page.locator("#challenge-code").text_content()
+    emulator = context.new_page()
+    emulator.goto(f"{live_server.url}/en/portal/device/?screen=challenge")
+    emulator.fill("#sl-challenge", challenge)
+    emulator.locator("#sl-generate").click()
+    expect(emulator.locator('section[data-screen="biometric"]')).to_be_visible()
+    emulator.locator("#sl-use-passcode").click()
+    expect(emulator.locator('section[data-screen="passcode"]')).to_be_visible()
+    expect(emulator.locator("#sl-passcode")).to_be_visible()
+    emulator.fill("#sl-passcode", "12")
+    emulator.locator("#sl-passcode-ok").click()
+    expect(emulator.locator("#sl-passcode-error")).to_contain_text("4 or 6 digits")
+    expect(emulator.locator("#sl-response")).not_to_be_visible()
+    emulator.fill("#sl-passcode", "246810")
+    emulator.locator("#sl-passcode-ok").click()
+    expect(emulator.locator("#sl-response")).to_have_text(re.compile(r"^[0-9]{6}$"))
+    answer(page, emulator.locator("#sl-response").text_content())
+    expect(page).to_have_url(f"{live_server.url}/en/portal/")
+    context.close()
+
+
+def test_ios_without_face_id_asks_for_the_passcode_at_once(page, live_server):
+    user = make("ios")
+    challenge = password_step(page, live_server.url, user, "de")
+    emulator = page.context.new_page()
+    emulator.goto(f"{live_server.url}/de/portal/device/?screen=challenge&biometric=passcode")
+    emulator.fill("#sl-challenge", challenge)
+    emulator.locator("#sl-challenge").press("Enter")
+    expect(emulator.locator('section[data-screen="passcode"]')).to_be_visible()
+    expect(emulator.locator('section[data-screen="biometric"]')).to_be_hidden()
+    emulator.locator("#sl-passcode").fill("2580")
+    emulator.locator("#sl-passcode").press("Enter")
+    expect(emulator.locator("#sl-response")).to_have_text(re.compile(r"^[0-9]{6}$"))
+    answer(page, emulator.locator("#sl-response").text_content())
+    expect(page).to_have_url(f"{live_server.url}/de/portal/")

@@ -123,3 +123,43 @@ def test_full_round_trip_through_the_emulator(client, android_client):
     assert result.status_code == 302
     assert client.get("/en/portal/").context["user"] == user
     assert PASSWORD not in str(client.session.items())
+
+
+def test_ios_falls_back_to_the_phone_passcode(client, ios_client):
+    """KB2260 step 5: without Face ID / Touch ID, IB Key asks for the iPhone's passcode."""
+    user, device = ios_client
+    client.force_login(user)
+    asked = client.post(url(device, "respond/"), {"challenge": "482913", "biometric": "passcode"})
+    assert asked.status_code == 200 and asked.context["screen"] == "passcode"
+    html = asked.content.decode()
+    assert 'id="sl-passcode"' in html and device.response_for("482913") not in html
+    done = client.post(url(device, "respond/"),
+                       {"challenge": "482913", "confirmed": "passcode", "passcode": "123456"}, **JSON)
+    assert done.json() == {"ok": True, "response": device.response_for("482913")}
+    four = client.post(url(device, "respond/"),
+                       {"challenge": "482913", "confirmed": "passcode", "passcode": "2580"})
+    assert four.context["screen"] == "response" and device.response_for("482913") in four.content.decode()
+
+
+@pytest.mark.parametrize("passcode", ["", "12", "12345", "1234567", "12a456", "١٢٣٤٥٦"])
+def test_ios_passcode_must_be_4_or_6_digits(client, ios_client, passcode):
+    user, device = ios_client
+    client.force_login(user)
+    fields = {"challenge": "482913", "confirmed": "passcode", "passcode": passcode}
+    page = client.post(url(device, "respond/"), fields)
+    assert page.status_code == 400 and page.context["screen"] == "passcode"
+    assert "4 or 6 digits" in page.context["passcode_error"]
+    assert device.response_for("482913") not in page.content.decode()
+    data = client.post(url(device, "respond/"), fields, **JSON)
+    assert data.status_code == 400 and data.json()["screen"] == "passcode"
+    german = client.post(url(device, "respond/").replace("/en/", "/de/"), fields)
+    assert "4 oder 6 Ziffern" in german.context["passcode_error"]
+
+
+@pytest.mark.parametrize("lang, label", [("en", "Enter Passcode"), ("de", "Code eingeben")])
+def test_face_id_screen_offers_the_passcode(client, ios_client, lang, label):
+    user, device = ios_client
+    client.force_login(user)
+    page = client.post(url(device, "respond/").replace("/en/", f"/{lang}/"), {"challenge": "482913"})
+    assert page.context["screen"] == "biometric"
+    assert f'id="sl-use-passcode">{label}<' in page.content.decode()

@@ -424,6 +424,7 @@ def test_step_up_task_with_the_card(client, temp_client):
     signed_in_with_code(client, user, code)
     card = activate(client, user)
     client.post("/en/portal/tasks/change-email/", {"email": "new@example.com"})
+    client.post("/en/portal/tasks/sign-in-again/", {"username": user.username, "password": PASSWORD})
     page = client.get("/en/portal/tasks/verify/")
     challenge = page.context["challenge"]
     assert codecard.parse_pair(challenge.code)
@@ -440,7 +441,7 @@ def test_pdf_download_letter_size(client, temp_client):
     new_card(client)
     pdf = client.get("/en/portal/account/security/secure-login/card/pdf/?size=letter")
     assert "attachment" in pdf["Content-Disposition"]
-    assert re.search(rb"/MediaBox \[ ?0 0 612(\.0)? 792(\.0)? ?\]", pdf.content)
+    assert re.search(rb"/MediaBox \[ ?0 0 612(\.0+)? 792(\.0+)? ?\]", pdf.content)
 
 
 def test_card_revoked_by_staff_is_explained_at_sign_in(client, temp_client):

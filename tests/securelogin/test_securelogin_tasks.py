@@ -2,14 +2,21 @@
 import pytest
 from django.test import Client
 
-from securelogin.models import Challenge
-from tests.securelogin.helpers import current
+from securelogin.models import AuditEvent, Challenge
+from tests.securelogin.helpers import PASSWORD, current, make_client
 
 pytestmark = pytest.mark.django_db
 
 
-def start(client, purpose, data):
-    assert client.post(f"/en/portal/tasks/{purpose}/", data)["Location"] == "/en/portal/tasks/verify/"
+TASK_PASSWORD = "/en/portal/tasks/sign-in-again/"
+
+
+def start(client, purpose, data, user=None):
+    """The task's form, then user name and password again (the source's step 1), then the challenge."""
+    assert client.post(f"/en/portal/tasks/{purpose}/", data)["Location"] == TASK_PASSWORD
+    user = user or client.get("/en/portal/").context["user"]
+    again = client.post(TASK_PASSWORD, {"username": user.username, "password": PASSWORD})
+    assert again["Location"] == "/en/portal/tasks/verify/"
     return client.get("/en/portal/tasks/verify/")
 
 
@@ -90,3 +97,58 @@ def test_portal_pages_render(client, any_client, lang):
     client.force_login(user)
     for path in ["", "account/security/secure-login/device/", "tasks/change-email/", "tasks/withdrawal/"]:
         assert client.get(f"/{lang}/portal/{path}").status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_task_asks_for_user_name_and_password_before_the_device(client, ios_client, lang):
+    user, _device = ios_client
+    client.force_login(user)
+    started = client.post(f"/{lang}/portal/tasks/change-email/", {"email": "new@example.com"})
+    assert started["Location"] == f"/{lang}/portal/tasks/sign-in-again/"
+    # The device step cannot be reached before the password step.
+    assert client.get(f"/{lang}/portal/tasks/verify/")["Location"] == f"/{lang}/portal/tasks/sign-in-again/"
+    page = client.get(f"/{lang}/portal/tasks/sign-in-again/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'name="username"' in html and 'name="password"' in html
+    assert "csrfmiddlewaretoken" in html
+    intro = {"en": "enter your user name and password again",
+             "de": "geben Sie Ihren Benutzernamen und Ihr Passwort erneut ein"}
+    assert intro[lang] in html
+    assert not Challenge.objects.filter(user=user, purpose="change-email").exists()
+
+
+@pytest.mark.parametrize("fields", [
+    {"username": "", "password": ""},
+    {"username": "ios-user", "password": "wrong password"},
+    {"username": "someone-else", "password": PASSWORD},
+])
+def test_task_password_step_refuses_wrong_credentials_and_keeps_the_task(client, ios_client, fields):
+    user, _device = ios_client
+    make_client("someone-else", "android")
+    fields = {**fields, "username": user.username if fields["username"] == "ios-user" else fields["username"]}
+    client.force_login(user)
+    client.post("/en/portal/tasks/change-email/", {"email": "new@example.com"})
+    refused = client.post(TASK_PASSWORD, fields)
+    assert refused.status_code == 400
+    assert refused.context["problem"].message and 'id="problem"' in refused.content.decode()
+    assert client.get("/en/portal/tasks/verify/")["Location"] == TASK_PASSWORD
+    assert not Challenge.objects.filter(user=user, purpose="change-email").exists()
+    user.refresh_from_db()
+    assert user.email != "new@example.com"
+    # The task is still there: the right credentials lead on to the device.
+    right = client.post(TASK_PASSWORD, {"username": user.username, "password": PASSWORD})
+    assert right["Location"] == "/en/portal/tasks/verify/"
+
+
+def test_task_password_step_goes_through_the_sign_in_limits(client, ios_client):
+    user, _device = ios_client
+    client.force_login(user)
+    client.post("/en/portal/tasks/change-email/", {"email": "new@example.com"})
+    client.post(TASK_PASSWORD, {"username": user.username, "password": "wrong"})
+    assert AuditEvent.objects.filter(user=user, kind=AuditEvent.Kind.FAILURE).exists()
+
+
+def test_task_password_step_without_a_task_asks_to_start_again(client, ios_client):
+    user, _device = ios_client
+    client.force_login(user)
+    assert client.get(TASK_PASSWORD)["Location"] == "/en/portal/"

@@ -62,12 +62,22 @@
     digitsOnly(challengeInput, 6);
     digitsOnly(pinInput, 4);
 
-    function generate(confirmed) {
+    var passcodeInput = root.querySelector("#sl-passcode");
+    var passcodeError = root.querySelector("#sl-passcode-error");
+
+    function generate(confirmed, extra) {
       var fields = { challenge: pendingChallenge };
       if (pinInput) { fields.pin = pinInput.value; }
-      if (confirmed) { fields.confirmed = "1"; }
+      if (confirmed) { fields.confirmed = confirmed; }
+      Object.keys(extra || {}).forEach(function (key) { fields[key] = extra[key]; });
       return post(root.dataset.respondUrl, fields).then(function (data) {
         if (!data.ok) {
+          if (data.screen === "passcode" && passcodeError) {
+            passcodeError.textContent = data.error || "";
+            passcodeInput.value = "";
+            show("passcode");
+            return;
+          }
           if (error) { error.textContent = data.error || ""; }
           show("challenge");
           return;
@@ -88,23 +98,49 @@
       if (error) { error.textContent = ""; }
       pendingChallenge = challengeInput.value;
       if (kind === "ios") {
-        var confirmInput = root.querySelector("#sl-confirm-challenge");
-        if (confirmInput) { confirmInput.value = pendingChallenge; }
-        if (!/^[0-9]{6}$/.test(pendingChallenge)) { generate(true); return; }
-        show("biometric");
+        root.querySelectorAll(".sl-pending-challenge").forEach(function (input) {
+          input.value = pendingChallenge;
+        });
+        if (!/^[0-9]{6}$/.test(pendingChallenge)) { generate("1"); return; }
+        showPasscodeOr(root.dataset.biometric === "passcode" ? "passcode" : "biometric");
       } else {
-        generate(false);
+        generate("");
       }
     });
+
+    function showPasscodeOr(name) {
+      if (name === "passcode" && passcodeInput) {
+        passcodeInput.value = "";
+        if (passcodeError) { passcodeError.textContent = ""; }
+      }
+      show(name);
+    }
 
     var confirmForm = root.querySelector("#sl-confirm-form");
     if (confirmForm) {
       confirmForm.addEventListener("submit", function (event) {
         event.preventDefault();
         pendingChallenge = pendingChallenge || root.querySelector("#sl-confirm-challenge").value;
-        generate(true);
+        generate("1");
       });
     }
+    /* Face ID / Touch ID failed or is not wanted: the phone's passcode instead (KB2260 step 5). */
+    var usePasscode = root.querySelector("#sl-use-passcode-form");
+    if (usePasscode) {
+      usePasscode.addEventListener("submit", function (event) {
+        event.preventDefault();
+        showPasscodeOr("passcode");
+      });
+    }
+    var passcodeForm = root.querySelector("#sl-passcode-form");
+    if (passcodeForm) {
+      passcodeForm.addEventListener("submit", function (event) {
+        event.preventDefault();
+        pendingChallenge = pendingChallenge || passcodeForm.querySelector(".sl-pending-challenge").value;
+        generate("passcode", { passcode: passcodeInput.value });
+      });
+    }
+    digitsOnly(passcodeInput, 6);
     var home = root.querySelector("#sl-home");
     if (home) {
       home.addEventListener("click", function () {
