@@ -358,6 +358,10 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         messages.success(request, ngettext("%(count)s article marked as checked.",
                                            "%(count)s articles marked as checked.", count) % {"count": count})
 
+    @admin.action(description=_("Re-capture the figures from the practice portal"), permissions=["change"])
+    def capture_figures(self, request, queryset):
+        figure_recapture_action(self, request, queryset)
+
 
 def _drift_label(item):
     if isinstance(item.instance, Article):
@@ -367,10 +371,6 @@ def _drift_label(item):
         return gettext("section “%(anchor)s”, %(field)s") % {"anchor": item.instance.anchor, "field": field}
     return gettext("section “%(anchor)s”, step %(number)s") % {
         "anchor": item.instance.section.anchor, "number": item.instance.label or item.instance.order}
-
-    @admin.action(description=_("Re-capture the figures from the practice portal"), permissions=["change"])
-    def capture_figures(self, request, queryset):
-        figure_recapture_action(self, request, queryset)
 
 
 class StepInline(TranslationStackedInline):

@@ -113,7 +113,8 @@ def test_device_figures_follow_the_task_and_name_the_numbers_they_show(tmp_path)
 
 
 def test_practice_only_controls_are_not_in_the_figures(browser, live_server):
-    page = browser.new_context(bypass_csp=True).new_page()  # as the capture's context
+    context = browser.new_context(bypass_csp=True)  # as the capture's context
+    page = context.new_page()
     user = get_user_model().objects.create_user("face", "face@example.com", "practice 2260")
     mark_practice(user)
     assign_device(user, "ios", "")
@@ -131,6 +132,7 @@ def test_practice_only_controls_are_not_in_the_figures(browser, live_server):
     expect(page.locator("#sl-confirm")).to_be_hidden()  # the figure does not
     expect(page.locator("#sl-use-passcode")).to_be_visible()  # the phone's own button stays
     expect(page.locator(".sl-emulator-controls")).not_to_be_visible()
+    context.close()  # an open context keeps its connections to the live server alive
 
 
 def test_staff_recapture_an_article_from_the_admin(client, tmp_path):
