@@ -17,8 +17,10 @@ Correctness never rests on the notice alone:
 - the version is re-read at least every PAGE_CACHE_VERSION_RECHECK_SECONDS,
   which bounds staleness even if a notice were lost.
 """
+import hashlib
 import logging
 import os
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -132,6 +134,11 @@ class StampFileVersionWatcher:
 
 
 def stamp_path():
+    """Beside the database file; for an in-memory database (the tests) in the temporary folder,
+    never in the working directory."""
+    if connection.is_in_memory_db():
+        name = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"portal-{os.getpid()}-{name}.kb-version"
     return Path(f"{connection.settings_dict['NAME']}.kb-version")
 
 
