@@ -119,22 +119,17 @@ class ArticleRevisionMixin:
         if refusal:
             request._save_refusal = refusal
             return super().changeform_view(request, object_id, form_url, extra_context)
-        base_edit_version = article.edit_version
-        rows = None
         try:
-            with transaction.atomic():
-                with reversion.create_revision(manage_manually=True):
-                    response = super().changeform_view(request, object_id, form_url, extra_context)
-                if getattr(request, "_article_recorded", False):
-                    rows = pending.capture(article)
-                    transaction.set_rollback(True)
+            response, rows = self._save_rolled_back(request, article, object_id, form_url, extra_context)
         except EditConflict:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            # As in changeform_view: the form shown again now tells about the other save.
+            response, rows = self._save_rolled_back(request, article, object_id, form_url, extra_context)
         if rows is None:  # the form was shown again with its errors: nothing was saved
             return response
         for _message in messages.get_messages(request):
             pass  # drops the admin's "changed successfully": the live article did not change
         try:
+            base_edit_version = Article.objects.values_list("edit_version", flat=True).get(pk=article.pk)
             pending.store(article, rows, request.user, base_edit_version)
         except pending.PendingError as error:
             messages.error(request, str(error))
@@ -143,6 +138,18 @@ class ArticleRevisionMixin:
             "Your change waits for a publisher: readers see the published article as it was "
             "until a publisher publishes your change."))
         return response
+
+    def _save_rolled_back(self, request, article, object_id, form_url, extra_context):
+        """The admin's response and, if the form was saved, the rows of the version it kept;
+        nothing of the save stays in the database."""
+        rows = None
+        with transaction.atomic():
+            with reversion.create_revision(manage_manually=True):
+                response = super().changeform_view(request, object_id, form_url, extra_context)
+            if getattr(request, "_article_recorded", False):
+                rows = pending.capture(article)
+            transaction.set_rollback(True)
+        return response, rows
 
     def target_article(self, request, object_id):
         """The article a save on this page changes (for an added row: the one chosen)."""

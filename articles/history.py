@@ -22,6 +22,7 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 LOADED = "loaded"
 EDITED = "edited"
 CHECKED = "checked"
+PROPOSED = "proposed"  # a change waiting for a publisher (pending.py), not a version of the article
 COMMENTS = {
     LOADED: gettext_lazy("loaded from articles/content"),
     EDITED: gettext_lazy("edited"),
@@ -71,7 +72,7 @@ def save_version(article: Article, user=None, comment: str = EDITED) -> None:
 
 def versions_of(article: Article):
     """The article's versions, without a change waiting for a publisher (pending.py)."""
-    return (Version.objects.get_for_object(article).exclude(revision__comment="proposed")
+    return (Version.objects.get_for_object(article).exclude(revision__comment=PROPOSED)
             .select_related("revision__user")
             .order_by("-revision__date_created", "-pk"))
 

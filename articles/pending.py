@@ -21,7 +21,7 @@ from reversion.models import Revision, Version
 from articles import history, workflow
 from articles.models import Article, Figure, PendingChange, Section, Step
 
-PROPOSED = "proposed"
+PROPOSED = history.PROPOSED
 
 
 class PendingError(Exception):

@@ -248,3 +248,10 @@ def test_the_pending_pages_speak_german(editor_client, publisher_client, make_ar
     assert "Diese Änderung veröffentlichen" in review and "Diese Änderung verwerfen" in review
     listing = publisher_client.get(ADMIN.format(language="de")).content.decode()
     assert "vorgeschlagen von eddie" in listing
+
+
+def test_deleting_the_article_leaves_no_waiting_revision(editor_client, make_article):
+    article = make_article()
+    propose(editor_client, article)
+    article.delete()
+    assert not PendingChange.objects.exists() and not Revision.objects.filter(comment="proposed").exists()
