@@ -3,9 +3,11 @@
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -14,7 +16,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
-from articles import admin_dashboard, admin_history, drift, history, workflow
+from articles import admin_dashboard, admin_history, admin_pending, drift, history, pending, workflow
 from articles.figure_recapture import recapture_action as figure_recapture_action
 from articles.figures import validate_figure_image
 from articles.models import (
@@ -82,12 +84,28 @@ class OutOfDateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RefusedSaveForm(forms.BaseForm):
+    """Shows the form again with `refusal` as its error, so nothing typed is lost."""
+
+    refusal = ""
+
+    def clean(self):
+        data = super().clean()
+        if data is not None or self.refusal:
+            raise forms.ValidationError(self.refusal, code="pending_change")
+
+
 class ArticleRevisionMixin:
-    """Every save through this admin page keeps a version of the whole article (history.py)."""
+    """Every save through this admin page keeps a version of the whole article (history.py);
+    a save of a published article by staff without the publish permission becomes a change
+    waiting for a publisher instead (pending.py)."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
+        article = self.target_article(request, object_id)
+        if pending.must_propose(request.user, article):
+            return self._propose(request, article, object_id, form_url, extra_context)
         try:
             with reversion.create_revision(manage_manually=True):
                 return super().changeform_view(request, object_id, form_url, extra_context)
@@ -96,6 +114,64 @@ class ArticleRevisionMixin:
             # again runs the check once more, which now tells the user (nothing is saved).
             return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def _propose(self, request, article, object_id, form_url, extra_context):
+        """Run the save, keep what it saved as the pending change, and roll it all back."""
+        refusal = pending.refusal(article, has_uploads=any(f.size for f in request.FILES.values()))
+        if refusal:
+            request._save_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            response, rows = self._save_rolled_back(request, article, object_id, form_url, extra_context)
+        except EditConflict:
+            # As in changeform_view: the form shown again now tells about the other save.
+            response, rows = self._save_rolled_back(request, article, object_id, form_url, extra_context)
+        if rows is None:  # the form was shown again with its errors: nothing was saved
+            return response
+        for _message in messages.get_messages(request):
+            pass  # drops the admin's "changed successfully": the live article did not change
+        try:
+            base_edit_version = Article.objects.values_list("edit_version", flat=True).get(pk=article.pk)
+            pending.store(article, rows, request.user, base_edit_version)
+        except pending.PendingError as error:
+            messages.error(request, str(error))
+            return redirect("admin:articles_article_change", article.pk)
+        messages.success(request, gettext(
+            "Your change waits for a publisher: readers see the published article as it was "
+            "until a publisher publishes your change."))
+        return response
+
+    def _save_rolled_back(self, request, article, object_id, form_url, extra_context):
+        """The admin's response and, if the form was saved, the rows of the version it kept;
+        nothing of the save stays in the database."""
+        rows = None
+        with transaction.atomic():
+            with reversion.create_revision(manage_manually=True):
+                response = super().changeform_view(request, object_id, form_url, extra_context)
+            if getattr(request, "_article_recorded", False):
+                rows = pending.capture(article)
+            transaction.set_rollback(True)
+        return response, rows
+
+    def target_article(self, request, object_id):
+        """The article a save on this page changes (for an added row: the one chosen)."""
+        if object_id:
+            obj = self.get_object(request, unquote(object_id))
+            return self.article_of(obj) if obj is not None else None
+        chosen = request.POST.get("article", "")
+        return Article.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        refusal = getattr(request, "_save_refusal", None)
+        if refusal:
+            form = type(form.__name__, (RefusedSaveForm, form), {"refusal": refusal})
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and pending.must_propose(request.user, self.article_of(obj)):
+            return False  # deleting from a published article needs a publisher
+        return super().has_delete_permission(request, obj)
+
     def article_of(self, obj):
         return obj.article
 
@@ -103,6 +179,7 @@ class ArticleRevisionMixin:
         super().save_related(request, form, formsets, change)
         history.record(self.article_of(form.instance), request.user, getattr(request, "_revision_comment",
                                                                              history.EDITED))
+        request._article_recorded = True
 
 
 def thumbnail(figure, language=None):
@@ -150,6 +227,23 @@ class FigureInline(TranslationTabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class PendingChangeFilter(admin.SimpleListFilter):
+    """Published articles with a change waiting for a publisher (pending.py)."""
+
+    title = _("change waiting for a publisher")
+    parameter_name = "pending"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Waiting")), ("no", _("None waiting"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pending_change__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(pending_change__isnull=True)
+        return queryset
+
+
 class ArticleAdminForm(forms.ModelForm):
     """Refuses a save that started before someone else's (optimistic locking on edit_version)."""
 
@@ -190,9 +284,9 @@ class ArticleAdminForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     form = ArticleAdminForm
-    list_display = ("kb_number", "title", "category", "status_display", "translation_state", "updated_at",
-                    "helpful_votes")
-    list_filter = ("status", "category", MissingTranslationFilter, OutOfDateFilter)
+    list_display = ("kb_number", "title", "category", "status_display", "pending_display",
+                    "translation_state", "updated_at", "helpful_votes")
+    list_filter = ("status", PendingChangeFilter, "category", MissingTranslationFilter, OutOfDateFilter)
     search_fields = ("kb_number", "title_en", "title_de", "slug")
     prepopulated_fields = {"slug": ("title_en",)}
     filter_horizontal = ("related",)
@@ -242,6 +336,10 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
 
         return [
             path("dashboard/", bound(admin_dashboard.dashboard_view), name="articles_article_dashboard"),
+            path("<int:object_id>/pending/", bound(admin_pending.review_view),
+                 name="articles_article_pending"),
+            path("<int:object_id>/pending/preview/", bound(admin_pending.preview_view),
+                 name="articles_article_pending_preview"),
             path("<int:object_id>/history/compare/", bound(admin_history.compare_view),
                  name="articles_article_compare"),
             path("<int:object_id>/history/<int:version_id>/restore/", bound(admin_history.restore_view),
@@ -249,6 +347,15 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             path("<int:object_id>/history/<int:version_id>/preview/", bound(admin_history.version_preview_view),
                  name="articles_article_version_preview"),
         ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        waiting = pending.pending_for(article) if article is not None else None
+        extra_context = {**(extra_context or {}), "pending_change": waiting}
+        if waiting is not None:
+            extra_context["pending_notice"] = admin_pending.notice(waiting)
+            extra_context["pending_url"] = reverse("admin:articles_article_pending", args=[article.pk])
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
         return admin_history.versions_view(self, request, object_id)
@@ -263,6 +370,14 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             return _("Scheduled for %(date)s") % {
                 "date": date_format(timezone.localtime(article.publish_at), "DATETIME_FORMAT")}
         return article.get_status_display()
+
+    @admin.display(description=_("waiting change"))
+    def pending_display(self, article):
+        waiting = getattr(article, "pending_change", None) if article.pk else None
+        if waiting is None:
+            return "—"
+        url = reverse("admin:articles_article_pending", args=[article.pk])
+        return format_html('<a href="{}">{}</a>', url, _("proposed by %(who)s") % {"who": pending.who(waiting)})
 
     @admin.display(description=_("status changed"))
     def status_changed(self, article):
@@ -293,7 +408,8 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             "", '<li><strong>{}</strong> {} <span class="drift-diff">{}</span></li>', rows))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("category").annotate(
+        return super().get_queryset(request).select_related(
+            "category", "pending_change__proposed_by").annotate(
             yes_votes=Count("feedback", filter=Q(feedback__helpful=True), distinct=True),
             no_votes=Count("feedback", filter=Q(feedback__helpful=False), distinct=True),
         )

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from articles import history
+from articles import history, pending
 from articles.models import Article
 from articles.text_diff import side_by_side
 from articles.views import render_article
@@ -80,6 +80,9 @@ def restore_view(model_admin, request, object_id, version_id):
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     article, version = _article_and_version(model_admin, request, object_id, version_id, change=True)
+    if pending.must_propose(request.user, article):
+        messages.error(request, _("Only a publisher can restore a version of a published article."))
+        return redirect("admin:articles_article_history", article.pk)
     if request.method == "POST":
         try:
             expected = int(request.POST.get("edit_version", ""))

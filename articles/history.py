@@ -22,6 +22,7 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 LOADED = "loaded"
 EDITED = "edited"
 CHECKED = "checked"
+PROPOSED = "proposed"  # a change waiting for a publisher (pending.py), not a version of the article
 COMMENTS = {
     LOADED: gettext_lazy("loaded from articles/content"),
     EDITED: gettext_lazy("edited"),
@@ -46,6 +47,10 @@ def describe(comment: str) -> str:
     """The revision comment in the staff member's language."""
     if comment.startswith("restored:"):
         return _("restored version %(number)s") % {"number": comment.split(":", 1)[1]}
+    if comment.startswith("proposal:"):
+        return _("published the change proposed by %(who)s") % {"who": comment.split(":", 1)[1]}
+    if comment.startswith("discarded:"):
+        return _("discarded the change proposed by %(who)s") % {"who": comment.split(":", 1)[1]}
     return str(COMMENTS.get(comment, comment))
 
 
@@ -66,7 +71,9 @@ def save_version(article: Article, user=None, comment: str = EDITED) -> None:
 
 
 def versions_of(article: Article):
-    return (Version.objects.get_for_object(article).select_related("revision__user")
+    """The article's versions, without a change waiting for a publisher (pending.py)."""
+    return (Version.objects.get_for_object(article).exclude(revision__comment=PROPOSED)
+            .select_related("revision__user")
             .order_by("-revision__date_created", "-pk"))
 
 
@@ -197,7 +204,7 @@ def missing_figures(version: Version) -> list[str]:
     return missing
 
 
-def restore(version: Version, user, expected_edit_version: int) -> Article:
+def restore(version: Version, user, expected_edit_version: int, comment: str = "") -> Article:
     """Bring back the article's texts, sections, steps and figures of `version`, as a new version.
 
     Refused (RestoreError, nothing changed) when the article was saved by someone else after
@@ -229,7 +236,7 @@ def restore(version: Version, user, expected_edit_version: int) -> Article:
             restored = Article.objects.get(pk=article.pk)
             rebuild_search_entries(restored)
             drift.refresh_article(restored.pk)
-            record(restored, user, f"restored:{version.pk}")
+            record(restored, user, comment or f"restored:{version.pk}")
     except RevertError as error:
         raise RestoreError(_("This version cannot be restored: %(reason)s") % {"reason": error}) from None
     bump_content_version()

@@ -496,3 +496,28 @@ class SearchLeadDay(models.Model):
 
     def __str__(self):
         return f"{self.query} → {self.article_id} ({self.language}, {self.day})"
+
+
+class PendingChange(models.Model):
+    """A change to a published article by staff without the publish permission: the whole
+    article as they saved it, kept as a reversion revision until a publisher publishes or
+    discards it (articles/pending.py). Readers keep seeing the live article meanwhile."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, related_name="pending_change", verbose_name=_("article"))
+    revision = models.OneToOneField(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="+", verbose_name=_("version"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("proposed by"))
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    # The live article's edit_version the change was made from: publishing it over a newer
+    # live version would silently undo that version, so it is refused instead.
+    base_edit_version = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("pending change")
+        verbose_name_plural = _("pending changes")
+
+    def __str__(self):
+        return f"{self.article.kb_number} ({self.proposed_at:%Y-%m-%d %H:%M})"

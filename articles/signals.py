@@ -4,9 +4,19 @@ from contextlib import contextmanager
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from reversion.models import Revision
 
 from articles import drift, search_index
-from articles.models import Article, Category, Figure, SearchEntry, Section, Step, Synonym
+from articles.models import (
+    Article,
+    Category,
+    Figure,
+    PendingChange,
+    SearchEntry,
+    Section,
+    Step,
+    Synonym,
+)
 from articles.page_cache import bump_content_version
 from articles.search import rebuild_search_entries
 from articles.search_vocabulary import forget_words
@@ -98,3 +108,9 @@ def unindex_entry(sender, instance, **kwargs):
     and its words no longer count."""
     search_index.forget_entries([instance.pk])
     forget_words(instance)
+
+
+@receiver(post_delete, sender=PendingChange)
+def pending_change_deleted(sender, instance, **kwargs):
+    """A waiting change that goes with its article leaves no proposal revision behind."""
+    Revision.objects.filter(pk=instance.revision_id).delete()

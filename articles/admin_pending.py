@@ -1,0 +1,96 @@
+"""Staff page of a change waiting for a publisher: what it alters side by side with the live
+article, previews in both languages, and publishing or discarding it (admin views wired in
+admin.py; the rules are in pending.py)."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from articles import pending, workflow
+from articles.models import Article, PendingChange
+from articles.text_diff import side_by_side
+from articles.views import render_article
+
+
+def notice(change: PendingChange) -> str:
+    return _("%(who)s proposed a change to this published article (%(when)s). It waits for a "
+             "publisher; readers see the published article as it is below.") % {
+        "who": pending.who(change), "when": pending.when(change)}
+
+
+def _article_and_change(model_admin, request, object_id):
+    article = get_object_or_404(Article, pk=object_id)
+    if not model_admin.has_view_permission(request, article):
+        raise PermissionDenied
+    change = pending.pending_for(article)
+    if change is None:
+        raise Http404(_("No change of this article waits for a publisher."))
+    return article, change
+
+
+def preview_links(article: Article) -> list[tuple[str, str]]:
+    links = []
+    for code, label in (("en", _("English")), ("de", _("German"))):
+        with translation.override(code):
+            links.append((label, reverse("admin:articles_article_pending_preview", args=[article.pk])))
+    return links
+
+
+def review_view(model_admin, request, object_id):
+    """GET: the change beside the live article; POST action=publish|discard."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    article = get_object_or_404(Article, pk=object_id)
+    if request.method == "POST":
+        return _decide(model_admin, request, article)
+    article, change = _article_and_change(model_admin, request, object_id)
+    rows = [{"change": item, "sides": side_by_side(item.old, item.new)} for item in pending.changes(change)]
+    title = _("Change waiting for %(article)s") % {"article": article.kb_number}
+    return TemplateResponse(request, "admin/articles/article/pending.html", {
+        **model_admin.admin_site.each_context(request), "opts": model_admin.model._meta,
+        "original": article, "article": article, "title": title, "pending_change": change,
+        "notice": notice(change), "rows": rows, "previews": preview_links(article),
+        "can_publish": workflow.can_publish(request.user),
+        "can_discard": pending.may_discard(request.user, change),
+    })
+
+
+def _decide(model_admin, request, article):
+    if not model_admin.has_change_permission(request, article):
+        raise PermissionDenied
+    change = pending.pending_for(article)
+    action = request.POST.get("action", "")
+    if change is None or str(change.pk) != request.POST.get("change", ""):
+        messages.error(request, _("This change was already published or discarded."))
+        return redirect("admin:articles_article_change", article.pk)
+    try:
+        if action == "publish":
+            pending.publish(change, request.user)
+            messages.success(request, _("The change is published: readers see it now."))
+        elif action == "discard":
+            pending.discard(change, request.user)
+            messages.success(request, _("The change was discarded; the published article is unchanged."))
+        else:
+            messages.error(request, _("Choose to publish or to discard the change."))
+            return redirect("admin:articles_article_pending", article.pk)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+        return redirect("admin:articles_article_pending", article.pk)
+    except pending.PendingError as error:
+        messages.error(request, str(error))
+        return redirect("admin:articles_article_pending", article.pk)
+    return redirect("admin:articles_article_change", article.pk)
+
+
+def preview_view(model_admin, request, object_id):
+    from articles import history
+
+    article, change = _article_and_change(model_admin, request, object_id)
+    shown = history.version_article(pending.article_version(change))
+    response = HttpResponse(render_article(request, shown, preview=True))
+    response["Cache-Control"] = "private, no-store"
+    return response
