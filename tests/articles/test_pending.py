@@ -1,6 +1,5 @@
 """Editors' changes to a published article wait for a publisher (articles/pending.py)."""
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from reversion.models import Revision
@@ -10,6 +9,7 @@ from articles.models import Article, PendingChange, SearchEntry
 from tests.articles.conftest import member_of
 from tests.articles.test_figures import image_bytes
 from tests.form_data import form_data
+from tests.stores import isolated_file_stores
 
 pytestmark = pytest.mark.django_db
 ADMIN = "/{language}/admin/articles/article/"
@@ -218,9 +218,11 @@ def test_the_sections_page_proposes_too(editor_client, reader, make_article):
     assert PendingChange.objects.get(article=article).proposed_by.username == "eddie"
 
 
-def test_figure_uploads_on_a_published_article_are_refused_for_editors(editor_client, make_article):
+def test_figure_uploads_on_a_published_article_are_refused_for_editors(
+    editor_client, make_article, settings, tmp_path, monkeypatch,
+):
     article = make_article()
-    files_before = default_storage.listdir("")[1:] if default_storage.exists("") else None
+    stores = isolated_file_stores(settings, tmp_path, monkeypatch)
     response = editor_client.post("/en/admin/articles/figure/add/", {
         "article": article.pk, "number": "9", "order": 1, "alt_text_en": "x", "alt_text_de": "x",
         "image_en": SimpleUploadedFile("good.png", image_bytes()),
@@ -228,8 +230,7 @@ def test_figure_uploads_on_a_published_article_are_refused_for_editors(editor_cl
     assert response.status_code == 200
     assert "Images of a published article can only be changed by a publisher" in response.content.decode()
     assert not article.figures.exists() and not PendingChange.objects.exists()
-    if files_before is not None:
-        assert default_storage.listdir("")[1:] == files_before
+    assert stores.public_names() == []
 
 
 def test_publishers_still_edit_live(publisher_client, reader, make_article):
