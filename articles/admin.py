@@ -14,9 +14,21 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
-from articles import admin_dashboard, admin_history, admin_pending, drift, history, pending, workflow
+from articles import (
+    admin_dashboard,
+    admin_history,
+    admin_pending,
+    drift,
+    history,
+    pending,
+    workflow,
+)
 from articles.figure_recapture import recapture_action as figure_recapture_action
 from articles.figures import validate_figure_image
 from articles.models import (
@@ -45,7 +57,9 @@ class FigureImageField(forms.FileField):
         self.widget.attrs.setdefault("accept", "image/png,image/jpeg,image/webp")
 
 
-FIGURE_FORMFIELDS = {models.ImageField: {"form_class": FigureImageField, "widget": forms.ClearableFileInput}}
+FIGURE_FORMFIELDS = {
+    models.ImageField: {"form_class": FigureImageField, "widget": forms.ClearableFileInput}
+}
 
 
 class MissingTranslationFilter(admin.SimpleListFilter):
@@ -61,7 +75,10 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         language = self.value()
         if language not in {"de", "en"}:
             return queryset
-        empty = lambda field: Q(**{f"{field}_{language}__isnull": True}) | Q(**{f"{field}_{language}": ""})  # noqa: E731
+
+        def empty(field):
+            return Q(**{f"{field}_{language}__isnull": True}) | Q(**{f"{field}_{language}": ""})
+
         missing_step = Step.objects.filter(empty("text")).values("section__article")
         missing_section = Section.objects.filter(empty("title")).values("article")
         return queryset.filter(
@@ -121,23 +138,33 @@ class ArticleRevisionMixin:
             request._save_refusal = refusal
             return super().changeform_view(request, object_id, form_url, extra_context)
         try:
-            response, rows = self._save_rolled_back(request, article, object_id, form_url, extra_context)
+            response, rows = self._save_rolled_back(
+                request, article, object_id, form_url, extra_context
+            )
         except EditConflict:
             # As in changeform_view: the form shown again now tells about the other save.
-            response, rows = self._save_rolled_back(request, article, object_id, form_url, extra_context)
+            response, rows = self._save_rolled_back(
+                request, article, object_id, form_url, extra_context
+            )
         if rows is None:  # the form was shown again with its errors: nothing was saved
             return response
         for _message in messages.get_messages(request):
             pass  # drops the admin's "changed successfully": the live article did not change
         try:
-            base_edit_version = Article.objects.values_list("edit_version", flat=True).get(pk=article.pk)
+            base_edit_version = Article.objects.values_list("edit_version", flat=True).get(
+                pk=article.pk
+            )
             pending.store(article, rows, request.user, base_edit_version)
         except pending.PendingError as error:
             messages.error(request, str(error))
             return redirect("admin:articles_article_change", article.pk)
-        messages.success(request, gettext(
-            "Your change waits for a publisher: readers see the published article as it was "
-            "until a publisher publishes your change."))
+        messages.success(
+            request,
+            gettext(
+                "Your change waits for a publisher: readers see the published article as it was "
+                "until a publisher publishes your change."
+            ),
+        )
         return response
 
     def _save_rolled_back(self, request, article, object_id, form_url, extra_context):
@@ -177,8 +204,11 @@ class ArticleRevisionMixin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        history.record(self.article_of(form.instance), request.user, getattr(request, "_revision_comment",
-                                                                             history.EDITED))
+        history.record(
+            self.article_of(form.instance),
+            request.user,
+            getattr(request, "_revision_comment", history.EDITED),
+        )
         request._article_recorded = True
 
 
@@ -204,7 +234,9 @@ class SectionInline(TranslationStackedInline):
             return _("Save first, then edit the steps.")
         url = reverse("admin:articles_section_change", args=[section.pk])
         count = section.steps.count()
-        text = ngettext("Edit its %(count)d step", "Edit its %(count)d steps", count) % {"count": count}
+        text = ngettext("Edit its %(count)d step", "Edit its %(count)d steps", count) % {
+            "count": count
+        }
         return format_html('<a href="{}">{}</a>', url, text)
 
 
@@ -223,7 +255,9 @@ class FigureInline(TranslationTabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "step":
             article_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Step.objects.filter(section__article_id=article_id).select_related("section")
+            kwargs["queryset"] = Step.objects.filter(section__article_id=article_id).select_related(
+                "section"
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -255,28 +289,47 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["lock_version"].initial = self.instance.edit_version
         if "status" in self.fields:
-            allowed = workflow.allowed_statuses(self.user, self.instance if self.instance.pk else None)
-            self.fields["status"].choices = [(value, label) for value, label in Article.Status.choices
-                                             if value in allowed]
+            allowed = workflow.allowed_statuses(
+                self.user, self.instance if self.instance.pk else None
+            )
+            self.fields["status"].choices = [
+                (value, label) for value, label in Article.Status.choices if value in allowed
+            ]
 
     def clean(self):
         data = super().clean()
         if not self.instance.pk:
             return data
         submitted = data.get("lock_version")
-        current = Article.objects.filter(pk=self.instance.pk).values_list("edit_version", flat=True).first()
+        current = (
+            Article.objects.filter(pk=self.instance.pk)
+            .values_list("edit_version", flat=True)
+            .first()
+        )
         if submitted != current:
             latest = history.versions_of(self.instance).first()
-            who = (latest.revision.user.get_username() if latest and latest.revision.user else gettext("someone"))
-            when = date_format(timezone.localtime(latest.revision.date_created), "DATETIME_FORMAT") if latest else ""
+            who = (
+                latest.revision.user.get_username()
+                if latest and latest.revision.user
+                else gettext("someone")
+            )
+            when = (
+                date_format(timezone.localtime(latest.revision.date_created), "DATETIME_FORMAT")
+                if latest
+                else ""
+            )
             # A second press of Save now replaces their changes knowingly.
             self.data = self.data.copy()
             self.data[self.add_prefix("lock_version")] = current
             raise forms.ValidationError(
-                _("%(who)s saved this article (%(when)s) after you opened it, so your changes are not saved "
-                  "yet. They are still in this form: open the history in a new tab to see what changed, then "
-                  "press Save again to replace that version with yours."),
-                params={"who": who, "when": when}, code="edit_conflict")
+                _(
+                    "%(who)s saved this article (%(when)s) after you opened it, so your changes are not saved "
+                    "yet. They are still in this form: open the history in a new tab to see what changed, then "
+                    "press Save again to replace that version with yours."
+                ),
+                params={"who": who, "when": when},
+                code="edit_conflict",
+            )
         self.instance.expected_edit_version = submitted
         return data
 
@@ -284,15 +337,43 @@ class ArticleAdminForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     form = ArticleAdminForm
-    list_display = ("kb_number", "title", "category", "status_display", "pending_display",
-                    "translation_state", "updated_at", "helpful_votes")
-    list_filter = ("status", PendingChangeFilter, "category", MissingTranslationFilter, OutOfDateFilter)
+    list_display = (
+        "kb_number",
+        "title",
+        "category",
+        "status_display",
+        "pending_display",
+        "translation_state",
+        "updated_at",
+        "helpful_votes",
+    )
+    list_filter = (
+        "status",
+        PendingChangeFilter,
+        "category",
+        MissingTranslationFilter,
+        OutOfDateFilter,
+    )
     search_fields = ("kb_number", "title_en", "title_de", "slug")
     prepopulated_fields = {"slug": ("title_en",)}
     filter_horizontal = ("related",)
     readonly_fields = ("preview_link", "updated_at", "status_changed", "translation_drift")
-    fields = ("kb_number", "slug", "category", "status", "publish_at", "status_changed", "order", "title",
-              "summary", "related", "translation_drift", "preview_link", "updated_at", "lock_version")
+    fields = (
+        "kb_number",
+        "slug",
+        "category",
+        "status",
+        "publish_at",
+        "status_changed",
+        "order",
+        "title",
+        "summary",
+        "related",
+        "translation_drift",
+        "preview_link",
+        "updated_at",
+        "lock_version",
+    )
     inlines = [SectionInline, FigureInline]
     actions = ["send_to_review", "publish", "unpublish", "translation_checked", "capture_figures"]
 
@@ -324,8 +405,9 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
                 obj.publish_at = None
             obj.status_changed_by = request.user
             obj.status_changed_at = timezone.now()
-            request._revision_comment = workflow.status_comment(obj.status, obj.publish_at) if change \
-                else history.EDITED
+            request._revision_comment = (
+                workflow.status_comment(obj.status, obj.publish_at) if change else history.EDITED
+            )
         super().save_model(request, obj, form, change)
 
     def get_urls(self):
@@ -335,17 +417,36 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             return wrap(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
 
         return [
-            path("dashboard/", bound(admin_dashboard.dashboard_view), name="articles_article_dashboard"),
-            path("<int:object_id>/pending/", bound(admin_pending.review_view),
-                 name="articles_article_pending"),
-            path("<int:object_id>/pending/preview/", bound(admin_pending.preview_view),
-                 name="articles_article_pending_preview"),
-            path("<int:object_id>/history/compare/", bound(admin_history.compare_view),
-                 name="articles_article_compare"),
-            path("<int:object_id>/history/<int:version_id>/restore/", bound(admin_history.restore_view),
-                 name="articles_article_restore"),
-            path("<int:object_id>/history/<int:version_id>/preview/", bound(admin_history.version_preview_view),
-                 name="articles_article_version_preview"),
+            path(
+                "dashboard/",
+                bound(admin_dashboard.dashboard_view),
+                name="articles_article_dashboard",
+            ),
+            path(
+                "<int:object_id>/pending/",
+                bound(admin_pending.review_view),
+                name="articles_article_pending",
+            ),
+            path(
+                "<int:object_id>/pending/preview/",
+                bound(admin_pending.preview_view),
+                name="articles_article_pending_preview",
+            ),
+            path(
+                "<int:object_id>/history/compare/",
+                bound(admin_history.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<int:object_id>/history/<int:version_id>/restore/",
+                bound(admin_history.restore_view),
+                name="articles_article_restore",
+            ),
+            path(
+                "<int:object_id>/history/<int:version_id>/preview/",
+                bound(admin_history.version_preview_view),
+                name="articles_article_version_preview",
+            ),
         ] + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -354,21 +455,27 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         extra_context = {**(extra_context or {}), "pending_change": waiting}
         if waiting is not None:
             extra_context["pending_notice"] = admin_pending.notice(waiting)
-            extra_context["pending_url"] = reverse("admin:articles_article_pending", args=[article.pk])
+            extra_context["pending_url"] = reverse(
+                "admin:articles_article_pending", args=[article.pk]
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
         return admin_history.versions_view(self, request, object_id)
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "dashboard_url": reverse("admin:articles_article_dashboard")}
+        extra_context = {
+            **(extra_context or {}),
+            "dashboard_url": reverse("admin:articles_article_dashboard"),
+        }
         return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, article):
         if article.is_scheduled:
             return _("Scheduled for %(date)s") % {
-                "date": date_format(timezone.localtime(article.publish_at), "DATETIME_FORMAT")}
+                "date": date_format(timezone.localtime(article.publish_at), "DATETIME_FORMAT")
+            }
         return article.get_status_display()
 
     @admin.display(description=_("waiting change"))
@@ -377,15 +484,23 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         if waiting is None:
             return "—"
         url = reverse("admin:articles_article_pending", args=[article.pk])
-        return format_html('<a href="{}">{}</a>', url, _("proposed by %(who)s") % {"who": pending.who(waiting)})
+        return format_html(
+            '<a href="{}">{}</a>', url, _("proposed by %(who)s") % {"who": pending.who(waiting)}
+        )
 
     @admin.display(description=_("status changed"))
     def status_changed(self, article):
         if not article.status_changed_at:
             return "—"
-        who = article.status_changed_by.get_username() if article.status_changed_by else gettext("someone")
+        who = (
+            article.status_changed_by.get_username()
+            if article.status_changed_by
+            else gettext("someone")
+        )
         return _("%(when)s by %(who)s") % {
-            "when": date_format(timezone.localtime(article.status_changed_at), "DATETIME_FORMAT"), "who": who}
+            "when": date_format(timezone.localtime(article.status_changed_at), "DATETIME_FORMAT"),
+            "who": who,
+        }
 
     @admin.display(description=_("out-of-date translations"))
     def translation_drift(self, article):
@@ -399,19 +514,31 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         for item in stale:
             label = _drift_label(item)
             when = date_format(timezone.localtime(item.since), "DATE_FORMAT") if item.since else ""
-            rows.append((
-                _("%(language)s out of date: %(field)s") % {"language": names[item.language], "field": label},
-                _("%(source)s changed %(when)s:") % {"source": names[item.source_language], "when": when},
-                word_diff(item.old_source, item.new_source),
-            ))
-        return format_html('<ul class="drift-list">{}</ul>', format_html_join(
-            "", '<li><strong>{}</strong> {} <span class="drift-diff">{}</span></li>', rows))
+            rows.append(
+                (
+                    _("%(language)s out of date: %(field)s")
+                    % {"language": names[item.language], "field": label},
+                    _("%(source)s changed %(when)s:")
+                    % {"source": names[item.source_language], "when": when},
+                    word_diff(item.old_source, item.new_source),
+                )
+            )
+        return format_html(
+            '<ul class="drift-list">{}</ul>',
+            format_html_join(
+                "", '<li><strong>{}</strong> {} <span class="drift-diff">{}</span></li>', rows
+            ),
+        )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(
-            "category", "pending_change__proposed_by").annotate(
-            yes_votes=Count("feedback", filter=Q(feedback__helpful=True), distinct=True),
-            no_votes=Count("feedback", filter=Q(feedback__helpful=False), distinct=True),
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("category", "pending_change__proposed_by")
+            .annotate(
+                yes_votes=Count("feedback", filter=Q(feedback__helpful=True), distinct=True),
+                no_votes=Count("feedback", filter=Q(feedback__helpful=False), distinct=True),
+            )
         )
 
     @admin.display(description=_("helpful (yes / no)"))
@@ -431,7 +558,9 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         for code, label in (("en", _("Preview in English")), ("de", _("Preview in German"))):
             with translation.override(code):
                 url = reverse("articles:article_preview", kwargs={"slug": article.slug})
-            links.append(format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label))
+            links.append(
+                format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label)
+            )
         return format_html(" · ".join(["{}"] * len(links)), *links)
 
     def _move(self, request, queryset, status, done_message):
@@ -449,20 +578,40 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
 
     @admin.action(description=_("Send the selected articles to review"), permissions=["change"])
     def send_to_review(self, request, queryset):
-        self._move(request, queryset, Article.Status.REVIEW, lambda n: ngettext(
-            "%(count)s article sent to review.", "%(count)s articles sent to review.", n))
+        self._move(
+            request,
+            queryset,
+            Article.Status.REVIEW,
+            lambda n: ngettext(
+                "%(count)s article sent to review.", "%(count)s articles sent to review.", n
+            ),
+        )
 
     @admin.action(description=_("Publish the selected articles now"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._move(request, queryset, Article.Status.PUBLISHED, lambda n: ngettext(
-            "%(count)s article published.", "%(count)s articles published.", n))
+        self._move(
+            request,
+            queryset,
+            Article.Status.PUBLISHED,
+            lambda n: ngettext("%(count)s article published.", "%(count)s articles published.", n),
+        )
 
-    @admin.action(description=_("Turn the selected articles back into drafts"), permissions=["publish"])
+    @admin.action(
+        description=_("Turn the selected articles back into drafts"), permissions=["publish"]
+    )
     def unpublish(self, request, queryset):
-        self._move(request, queryset, Article.Status.DRAFT, lambda n: ngettext(
-            "%(count)s article is a draft again.", "%(count)s articles are drafts again.", n))
+        self._move(
+            request,
+            queryset,
+            Article.Status.DRAFT,
+            lambda n: ngettext(
+                "%(count)s article is a draft again.", "%(count)s articles are drafts again.", n
+            ),
+        )
 
-    @admin.action(description=_("Translation checked: both languages match"), permissions=["change"])
+    @admin.action(
+        description=_("Translation checked: both languages match"), permissions=["change"]
+    )
     def translation_checked(self, request, queryset):
         from articles.page_cache import bump_content_version
 
@@ -471,10 +620,19 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             history.save_version(article, request.user, history.CHECKED)
         bump_content_version()
         count = queryset.count()
-        messages.success(request, ngettext("%(count)s article marked as checked.",
-                                           "%(count)s articles marked as checked.", count) % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s article marked as checked.",
+                "%(count)s articles marked as checked.",
+                count,
+            )
+            % {"count": count},
+        )
 
-    @admin.action(description=_("Re-capture the figures from the practice portal"), permissions=["change"])
+    @admin.action(
+        description=_("Re-capture the figures from the practice portal"), permissions=["change"]
+    )
     def capture_figures(self, request, queryset):
         figure_recapture_action(self, request, queryset)
 
@@ -484,9 +642,14 @@ def _drift_label(item):
         return {"title": gettext("title"), "summary": gettext("summary")}[item.field]
     if isinstance(item.instance, Section):
         field = gettext("title") if item.field == "title" else gettext("introduction")
-        return gettext("section “%(anchor)s”, %(field)s") % {"anchor": item.instance.anchor, "field": field}
+        return gettext("section “%(anchor)s”, %(field)s") % {
+            "anchor": item.instance.anchor,
+            "field": field,
+        }
     return gettext("section “%(anchor)s”, step %(number)s") % {
-        "anchor": item.instance.section.anchor, "number": item.instance.label or item.instance.order}
+        "anchor": item.instance.section.anchor,
+        "number": item.instance.label or item.instance.order,
+    }
 
 
 class StepInline(TranslationStackedInline):
@@ -599,6 +762,16 @@ class FiredFilter(admin.SimpleListFilter):
 
 @admin.register(SearchStat)
 class SearchStatAdmin(ReadOnlyAdmin):
-    list_display = ("query", "language", "searches", "results", "opened", "correction", "synonyms", "other_language", "last_seen")
+    list_display = (
+        "query",
+        "language",
+        "searches",
+        "results",
+        "opened",
+        "correction",
+        "synonyms",
+        "other_language",
+        "last_seen",
+    )
     list_filter = ("language", UnopenedFilter, FiredFilter)
     search_fields = ("query",)

@@ -1,4 +1,5 @@
 """The staff dashboard page in the admin and its CSV export (numbers from dashboard.py)."""
+
 import csv
 
 from django.contrib import messages
@@ -36,16 +37,27 @@ def dashboard_view(model_admin, request):
     reason_labels = dict(Feedback.Reason.choices)
     context = {
         **model_admin.admin_site.each_context(request),
-        "opts": Article._meta, "title": _("Dashboard"), "data": data, "filters": filters,
-        "periods": numbers.PERIODS, "articles": Article.objects.order_by("kb_number").only("pk", "kb_number"),
-        "rows": data.rows[:TABLE_ROWS], "more_rows": max(len(data.rows) - TABLE_ROWS, 0),
+        "opts": Article._meta,
+        "title": _("Dashboard"),
+        "data": data,
+        "filters": filters,
+        "periods": numbers.PERIODS,
+        "articles": Article.objects.order_by("kb_number").only("pk", "kb_number"),
+        "rows": data.rows[:TABLE_ROWS],
+        "more_rows": max(len(data.rows) - TABLE_ROWS, 0),
         "reason_labels": reason_labels,
-        "views_chart": column_chart([(date_format(day, "SHORT_DATE_FORMAT"), views)
-                                     for day, views in data.daily_views], _("Views per day")),
-        "reasons_chart": bar_chart([(str(label), count) for _value, label, count in data.reasons],
-                                   _("Reasons given for “not helpful”")),
-        "situations_chart": bar_chart([(anchor, views) for anchor, views, _moved, _left in data.situations],
-                                      _("Troubleshooter situations chosen")),
+        "views_chart": column_chart(
+            [(date_format(day, "SHORT_DATE_FORMAT"), views) for day, views in data.daily_views],
+            _("Views per day"),
+        ),
+        "reasons_chart": bar_chart(
+            [(str(label), count) for _value, label, count in data.reasons],
+            _("Reasons given for “not helpful”"),
+        ),
+        "situations_chart": bar_chart(
+            [(anchor, views) for anchor, views, _moved, _left in data.situations],
+            _("Troubleshooter situations chosen"),
+        ),
         "csv_query": _with_csv(request.GET),
     }
     return TemplateResponse(request, "admin/articles/dashboard.html", context)
@@ -60,14 +72,37 @@ def _with_csv(params):
 def csv_export(data):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
-        f'attachment; filename="help-dashboard-{data.filters.start}-{data.filters.end}.csv"')
+        f'attachment; filename="help-dashboard-{data.filters.start}-{data.filters.end}.csv"'
+    )
     response["Cache-Control"] = "private, no-store"
     writer = csv.writer(response)
     reasons = list(Feedback.Reason.choices)
-    writer.writerow([_("KB number"), _("title"), _("language"), _("views"), _("helpful"), _("not helpful"),
-                     _("helpful ratio"), *[str(label) for _value, label in reasons], _("comments")])
+    writer.writerow(
+        [
+            _("KB number"),
+            _("title"),
+            _("language"),
+            _("views"),
+            _("helpful"),
+            _("not helpful"),
+            _("helpful ratio"),
+            *[str(label) for _value, label in reasons],
+            _("comments"),
+        ]
+    )
     for row in data.rows:
         ratio = "" if row.helpful_ratio is None else f"{row.helpful_ratio:.3f}"
-        writer.writerow([csv_cell(row.kb_number), csv_cell(row.title), row.language, row.views, row.yes, row.no,
-                         ratio, *[row.reasons.get(value, 0) for value, _label in reasons], row.comments])
+        writer.writerow(
+            [
+                csv_cell(row.kb_number),
+                csv_cell(row.title),
+                row.language,
+                row.views,
+                row.yes,
+                row.no,
+                ratio,
+                *[row.reasons.get(value, 0) for value, _label in reasons],
+                row.comments,
+            ]
+        )
     return response

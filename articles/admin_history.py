@@ -1,5 +1,6 @@
 """Staff pages of an article's history: the versions, two versions side by side, a version's
 preview in either language, and restoring one (admin views wired in admin.py)."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -19,8 +20,11 @@ from articles.views import render_article
 
 def _article_and_version(model_admin, request, object_id, version_id=None, change=False):
     article = get_object_or_404(Article, pk=object_id)
-    allowed = model_admin.has_change_permission(request, article) if change \
+    allowed = (
+        model_admin.has_change_permission(request, article)
+        if change
         else model_admin.has_view_permission(request, article)
+    )
     if not allowed:
         raise PermissionDenied
     if version_id is None:
@@ -34,8 +38,12 @@ def _article_and_version(model_admin, request, object_id, version_id=None, chang
 def _context(model_admin, request, article, title, **extra):
     return {
         **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta, "original": article, "article": article, "title": title,
-        "has_change_permission": model_admin.has_change_permission(request, article), **extra,
+        "opts": model_admin.model._meta,
+        "original": article,
+        "article": article,
+        "title": title,
+        "has_change_permission": model_admin.has_change_permission(request, article),
+        **extra,
     }
 
 
@@ -43,8 +51,14 @@ def preview_links(article, version):
     links = []
     for code, label in (("en", _("English")), ("de", _("German"))):
         with translation.override(code):
-            links.append((label, reverse("admin:articles_article_version_preview",
-                                         args=[article.pk, version.pk])))
+            links.append(
+                (
+                    label,
+                    reverse(
+                        "admin:articles_article_version_preview", args=[article.pk, version.pk]
+                    ),
+                )
+            )
     return links
 
 
@@ -54,15 +68,22 @@ def versions_view(model_admin, request, object_id):
     for row in rows:
         row["previews"] = preview_links(article, row["version"])
     title = _("History of %(article)s") % {"article": article.kb_number}
-    return TemplateResponse(request, "admin/articles/article/versions.html",
-                            _context(model_admin, request, article, title, rows=rows))
+    return TemplateResponse(
+        request,
+        "admin/articles/article/versions.html",
+        _context(model_admin, request, article, title, rows=rows),
+    )
 
 
 def compare_view(model_admin, request, object_id):
     article, _version = _article_and_version(model_admin, request, object_id)
     chosen = [request.GET.get("older", ""), request.GET.get("newer", "")]
-    versions = {str(v.pk): v for v in history.versions_of(article).filter(
-        pk__in=[value for value in chosen if value.isdigit()])}
+    versions = {
+        str(v.pk): v
+        for v in history.versions_of(article).filter(
+            pk__in=[value for value in chosen if value.isdigit()]
+        )
+    }
     if len(versions) != 2 or chosen[0] == chosen[1]:
         messages.error(request, _("Choose two different versions of this article to compare."))
         return redirect("admin:articles_article_history", article.pk)
@@ -70,16 +91,29 @@ def compare_view(model_admin, request, object_id):
     changes = history.compare(history.snapshot(older), history.snapshot(newer))
     rows = [{"change": change, "sides": side_by_side(change.old, change.new)} for change in changes]
     title = _("Changes in %(article)s") % {"article": article.kb_number}
-    return TemplateResponse(request, "admin/articles/article/compare.html", _context(
-        model_admin, request, article, title, older=older, newer=newer, rows=rows,
-        older_comment=history.describe(older.revision.comment),
-        newer_comment=history.describe(newer.revision.comment)))
+    return TemplateResponse(
+        request,
+        "admin/articles/article/compare.html",
+        _context(
+            model_admin,
+            request,
+            article,
+            title,
+            older=older,
+            newer=newer,
+            rows=rows,
+            older_comment=history.describe(older.revision.comment),
+            newer_comment=history.describe(newer.revision.comment),
+        ),
+    )
 
 
 def restore_view(model_admin, request, object_id, version_id):
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    article, version = _article_and_version(model_admin, request, object_id, version_id, change=True)
+    article, version = _article_and_version(
+        model_admin, request, object_id, version_id, change=True
+    )
     if pending.must_propose(request.user, article):
         messages.error(request, _("Only a publisher can restore a version of a published article."))
         return redirect("admin:articles_article_history", article.pk)
@@ -94,14 +128,26 @@ def restore_view(model_admin, request, object_id, version_id):
             messages.error(request, str(error))
             return redirect("admin:articles_article_history", article.pk)
         when = date_format(localtime(version.revision.date_created), "DATETIME_FORMAT")
-        messages.success(request, _("The version of %(date)s was restored as a new version.") % {"date": when})
+        messages.success(
+            request, _("The version of %(date)s was restored as a new version.") % {"date": when}
+        )
         return redirect("admin:articles_article_change", article.pk)
     missing = history.missing_figures(version)
     title = _("Restore a version of %(article)s") % {"article": article.kb_number}
-    return TemplateResponse(request, "admin/articles/article/restore.html", _context(
-        model_admin, request, article, title, version=version, missing=missing,
-        comment=history.describe(version.revision.comment),
-        previews=preview_links(article, version)))
+    return TemplateResponse(
+        request,
+        "admin/articles/article/restore.html",
+        _context(
+            model_admin,
+            request,
+            article,
+            title,
+            version=version,
+            missing=missing,
+            comment=history.describe(version.revision.comment),
+            previews=preview_links(article, version),
+        ),
+    )
 
 
 def version_preview_view(model_admin, request, object_id, version_id):

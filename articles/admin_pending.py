@@ -1,6 +1,7 @@
 """Staff page of a change waiting for a publisher: what it alters side by side with the live
 article, previews in both languages, and publishing or discarding it (admin views wired in
 admin.py; the rules are in pending.py)."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -17,9 +18,10 @@ from articles.views import render_article
 
 
 def notice(change: PendingChange) -> str:
-    return _("%(who)s proposed a change to this published article (%(when)s). It waits for a "
-             "publisher; readers see the published article as it is below.") % {
-        "who": pending.who(change), "when": pending.when(change)}
+    return _(
+        "%(who)s proposed a change to this published article (%(when)s). It waits for a "
+        "publisher; readers see the published article as it is below."
+    ) % {"who": pending.who(change), "when": pending.when(change)}
 
 
 def _article_and_change(model_admin, request, object_id):
@@ -36,7 +38,9 @@ def preview_links(article: Article) -> list[tuple[str, str]]:
     links = []
     for code, label in (("en", _("English")), ("de", _("German"))):
         with translation.override(code):
-            links.append((label, reverse("admin:articles_article_pending_preview", args=[article.pk])))
+            links.append(
+                (label, reverse("admin:articles_article_pending_preview", args=[article.pk]))
+            )
     return links
 
 
@@ -48,15 +52,28 @@ def review_view(model_admin, request, object_id):
     if request.method == "POST":
         return _decide(model_admin, request, article)
     article, change = _article_and_change(model_admin, request, object_id)
-    rows = [{"change": item, "sides": side_by_side(item.old, item.new)} for item in pending.changes(change)]
+    rows = [
+        {"change": item, "sides": side_by_side(item.old, item.new)}
+        for item in pending.changes(change)
+    ]
     title = _("Change waiting for %(article)s") % {"article": article.kb_number}
-    return TemplateResponse(request, "admin/articles/article/pending.html", {
-        **model_admin.admin_site.each_context(request), "opts": model_admin.model._meta,
-        "original": article, "article": article, "title": title, "pending_change": change,
-        "notice": notice(change), "rows": rows, "previews": preview_links(article),
-        "can_publish": workflow.can_publish(request.user),
-        "can_discard": pending.may_discard(request.user, change),
-    })
+    return TemplateResponse(
+        request,
+        "admin/articles/article/pending.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.model._meta,
+            "original": article,
+            "article": article,
+            "title": title,
+            "pending_change": change,
+            "notice": notice(change),
+            "rows": rows,
+            "previews": preview_links(article),
+            "can_publish": workflow.can_publish(request.user),
+            "can_discard": pending.may_discard(request.user, change),
+        },
+    )
 
 
 def _decide(model_admin, request, article):
@@ -73,7 +90,9 @@ def _decide(model_admin, request, article):
             messages.success(request, _("The change is published: readers see it now."))
         elif action == "discard":
             pending.discard(change, request.user)
-            messages.success(request, _("The change was discarded; the published article is unchanged."))
+            messages.success(
+                request, _("The change was discarded; the published article is unchanged.")
+            )
         else:
             messages.error(request, _("Choose to publish or to discard the change."))
             return redirect("admin:articles_article_pending", article.pk)

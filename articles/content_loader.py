@@ -45,8 +45,12 @@ def translated(table, key, path, required=True):
     value = table.get(key)
     if value is None and not required:
         return {code: "" for code in LANGUAGES}
-    if not isinstance(value, dict) or any(not isinstance(value.get(code), str) for code in LANGUAGES):
-        raise ContentError(f"{path.name}: '{key}' needs text for every language ({', '.join(LANGUAGES)}).")
+    if not isinstance(value, dict) or any(
+        not isinstance(value.get(code), str) for code in LANGUAGES
+    ):
+        raise ContentError(
+            f"{path.name}: '{key}' needs text for every language ({', '.join(LANGUAGES)})."
+        )
     return {code: value[code] for code in LANGUAGES}
 
 
@@ -68,7 +72,11 @@ def read_file(path):
 
 
 def _category_state(category):
-    texts = tuple(getattr(category, f"{name}_{code}", None) for name in ("name", "description") for code in LANGUAGES)
+    texts = tuple(
+        getattr(category, f"{name}_{code}", None)
+        for name in ("name", "description")
+        for code in LANGUAGES
+    )
     return (category.pk, *texts, category.order)
 
 
@@ -77,10 +85,14 @@ def load_categories(content_dir):
     data, _digest = read_file(path)
     categories = {}
     for entry in data.get("categories", []):
-        category = Category.objects.filter(slug=entry["slug"]).first() or Category(slug=entry["slug"])
+        category = Category.objects.filter(slug=entry["slug"]).first() or Category(
+            slug=entry["slug"]
+        )
         before = _category_state(category)
         set_translated(category, "name", translated(entry, "name", path))
-        set_translated(category, "description", translated(entry, "description", path, required=False))
+        set_translated(
+            category, "description", translated(entry, "description", path, required=False)
+        )
         category.order = entry.get("order", 0)
         if _category_state(category) != before:
             category.save()
@@ -89,7 +101,9 @@ def load_categories(content_dir):
 
 
 def drawn_image_name(spec):
-    digest = hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:24]
+    digest = hashlib.sha256(
+        json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()[:24]
     return f"figures/drawn-{digest}.png"
 
 
@@ -97,12 +111,21 @@ def ensure_drawn(figure_data, language, path):
     lines = figure_data.get("screen", {}).get(language)
     title = figure_data.get("title", {}).get(language, "")
     if not isinstance(lines, list):
-        raise ContentError(f"{path.name}: figure {figure_data.get('number')} needs screen lines in '{language}'.")
-    spec = {"v": DRAWING_VERSION, "device": figure_data.get("device", "browser"), "title": title,
-            "lines": lines, "arrow": figure_data.get("arrow")}
+        raise ContentError(
+            f"{path.name}: figure {figure_data.get('number')} needs screen lines in '{language}'."
+        )
+    spec = {
+        "v": DRAWING_VERSION,
+        "device": figure_data.get("device", "browser"),
+        "title": title,
+        "lines": lines,
+        "arrow": figure_data.get("arrow"),
+    }
     name = drawn_image_name(spec)
     if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(draw_figure(spec["device"], title, lines, spec["arrow"])))
+        default_storage.save(
+            name, ContentFile(draw_figure(spec["device"], title, lines, spec["arrow"]))
+        )
     return name
 
 
@@ -127,7 +150,11 @@ def load_article(path, categories, force=False):
     if article is not None:
         if article.source_hash == digest and not force and figure_files_present(article):
             return "unchanged", article, None
-        if not force and article.loaded_content_hash and article.content_hash() != article.loaded_content_hash:
+        if (
+            not force
+            and article.loaded_content_hash
+            and article.content_hash() != article.loaded_content_hash
+        ):
             return "kept", article, None
     status = "created" if article is None else "updated"
     with transaction.atomic(), signals.suspended(), reversion.create_revision(manage_manually=True):
@@ -143,12 +170,21 @@ def load_article(path, categories, force=False):
         article.figures.all().delete()
         step_for_figure = {}
         for section_order, section_data in enumerate(data.get("sections", []), start=1):
-            section = Section(article=article, anchor=section_data["anchor"], order=section_order,
-                              action_url=section_data.get("action", {}).get("url", ""))
+            section = Section(
+                article=article,
+                anchor=section_data["anchor"],
+                order=section_order,
+                action_url=section_data.get("action", {}).get("url", ""),
+            )
             set_translated(section, "title", translated(section_data, "title", path))
-            set_translated(section, "intro", translated(section_data, "intro", path, required=False))
-            set_translated(section, "action_label",
-                           translated(section_data.get("action", {}), "label", path, required=False))
+            set_translated(
+                section, "intro", translated(section_data, "intro", path, required=False)
+            )
+            set_translated(
+                section,
+                "action_label",
+                translated(section_data.get("action", {}), "label", path, required=False),
+            )
             section.save()
             for step_order, step_data in enumerate(section_data.get("steps", []), start=1):
                 step = Step(section=section, label=step_data.get("label", ""), order=step_order)
@@ -158,8 +194,12 @@ def load_article(path, categories, force=False):
                     step_for_figure.setdefault(str(number), step)
         for figure_order, figure_data in enumerate(data.get("figures", []), start=1):
             number = str(figure_data["number"])
-            figure = Figure(article=article, number=number, order=figure_order, step=step_for_figure.get(number))
-            set_translated(figure, "caption", translated(figure_data, "caption", path, required=False))
+            figure = Figure(
+                article=article, number=number, order=figure_order, step=step_for_figure.get(number)
+            )
+            set_translated(
+                figure, "caption", translated(figure_data, "caption", path, required=False)
+            )
             set_translated(figure, "alt_text", translated(figure_data, "alt", path))
             for code in LANGUAGES:
                 setattr(figure, f"image_{code}", ensure_drawn(figure_data, code, path))
@@ -167,7 +207,9 @@ def load_article(path, categories, force=False):
         rebuild_search_entries(article)
         drift.refresh_article(article.pk)
         article = Article.objects.prefetch_related("sections__steps", "figures").get(pk=article.pk)
-        Article.objects.filter(pk=article.pk).update(source_hash=digest, loaded_content_hash=article.content_hash())
+        Article.objects.filter(pk=article.pk).update(
+            source_hash=digest, loaded_content_hash=article.content_hash()
+        )
         history.record(article, comment=history.LOADED)
     signals.content_changed(sender=Article)
     return status, article, data.get("related", [])
@@ -183,8 +225,12 @@ def load_help_content(content_dir=CONTENT_DIR, force=False):
         if path.name in ("categories.toml", SYNONYMS_FILE):
             continue
         status, article, related_kbs = load_article(path, categories, force=force)
-        {"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
-         "kept": report.kept_staff_edits}[status].append(article.kb_number)
+        {
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "kept": report.kept_staff_edits,
+        }[status].append(article.kb_number)
         if related_kbs is not None:
             related[article] = related_kbs
     for article, kbs in related.items():
@@ -202,7 +248,9 @@ def seed_synonyms(path):
     for code in LANGUAGES:
         sets = data.get(code, [])
         if not isinstance(sets, list) or not all(isinstance(words, str) for words in sets):
-            raise ContentError(f"{path.name}: '{code}' must be a list of comma-separated word sets.")
+            raise ContentError(
+                f"{path.name}: '{code}' must be a list of comma-separated word sets."
+            )
         if sets and not Synonym.objects.filter(language=code).exists():
             Synonym.objects.bulk_create([Synonym(language=code, words=words) for words in sets])
             signals.content_changed(sender=Synonym)

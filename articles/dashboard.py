@@ -6,6 +6,7 @@ the day they were last seen) and the troubleshooter's situations: how often each
 and how often readers left from it (views − moved on). A fixed number of grouped queries,
 however many articles and days.
 """
+
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -43,7 +44,9 @@ def parse_filters(params) -> tuple[Filters, list[str]]:
         if days.isdigit() and int(days) in PERIODS:
             filters.days = int(days)
         else:
-            errors.append(_("Unknown period; showing the last %(days)s days.") % {"days": DEFAULT_PERIOD})
+            errors.append(
+                _("Unknown period; showing the last %(days)s days.") % {"days": DEFAULT_PERIOD}
+            )
     language = params.get("language", "")
     if language in LANGUAGES:
         filters.language = language
@@ -107,7 +110,9 @@ def period_bounds(filters: Filters) -> tuple[datetime, datetime]:
     return start, datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=zone)
 
 
-def _scoped(queryset, filters, day_field="day", language_field="language", article_field="article_id"):
+def _scoped(
+    queryset, filters, day_field="day", language_field="language", article_field="article_id"
+):
     if day_field == "day":
         queryset = queryset.filter(day__range=(filters.start, filters.end))
     else:
@@ -129,27 +134,43 @@ def build_dashboard(filters: Filters) -> Dashboard:
         key = (article_id, language)
         if key not in rows:
             kb, title_en, title_de = titles.get(article_id, ("?", "", ""))
-            rows[key] = ArticleRow(article_id, kb, (title_de if language == "de" else title_en) or title_en,
-                                   language)
+            rows[key] = ArticleRow(
+                article_id, kb, (title_de if language == "de" else title_en) or title_en, language
+            )
         return rows[key]
 
     articles = Article.objects.all()
     if filters.article_id:
         articles = articles.filter(pk=filters.article_id)
-    titles = {pk: (kb, en, de) for pk, kb, en, de in articles.values_list("pk", "kb_number", "title_en", "title_de")}
+    titles = {
+        pk: (kb, en, de)
+        for pk, kb, en, de in articles.values_list("pk", "kb_number", "title_en", "title_de")
+    }
 
     views = _scoped(PageViewDay.objects.filter(anchor=""), filters)
-    for article_id, language, total in views.values_list("article_id", "language").annotate(total=Sum("views")):
+    for article_id, language, total in views.values_list("article_id", "language").annotate(
+        total=Sum("views")
+    ):
         row(article_id, language).views = total
     per_day = dict(views.values_list("day").annotate(total=Sum("views")))
-    dashboard.daily_views = [(filters.start + timedelta(days=n), per_day.get(filters.start + timedelta(days=n), 0))
-                             for n in range(filters.days)]
+    dashboard.daily_views = [
+        (filters.start + timedelta(days=n), per_day.get(filters.start + timedelta(days=n), 0))
+        for n in range(filters.days)
+    ]
 
     feedback = _scoped(Feedback.objects.all(), filters, day_field="created_at")
     reason_values = [value for value, _label in Feedback.Reason.choices]
-    counts = {"yes": Count("id", filter=Q(helpful=True)), "no": Count("id", filter=Q(helpful=False)),
-              "with_comment": Count("id", filter=~Q(comment=""))}
-    counts.update({f"reason_{n}": Count("id", filter=Q(reason=value)) for n, value in enumerate(reason_values)})
+    counts = {
+        "yes": Count("id", filter=Q(helpful=True)),
+        "no": Count("id", filter=Q(helpful=False)),
+        "with_comment": Count("id", filter=~Q(comment="")),
+    }
+    counts.update(
+        {
+            f"reason_{n}": Count("id", filter=Q(reason=value))
+            for n, value in enumerate(reason_values)
+        }
+    )
     reason_totals = dict.fromkeys(reason_values, 0)
     for values in feedback.values("article_id", "language").annotate(**counts).order_by():
         item = row(values["article_id"], values["language"])
@@ -158,26 +179,38 @@ def build_dashboard(filters: Filters) -> Dashboard:
             if values[f"reason_{n}"]:
                 item.reasons[value] = values[f"reason_{n}"]
                 reason_totals[value] += values[f"reason_{n}"]
-    dashboard.reasons = [(value, label, reason_totals.get(value, 0)) for value, label in Feedback.Reason.choices]
+    dashboard.reasons = [
+        (value, label, reason_totals.get(value, 0)) for value, label in Feedback.Reason.choices
+    ]
     dashboard.comments = list(
-        feedback.exclude(comment="").select_related("article", "figure").order_by("-created_at")[:20])
-    dashboard.rows = sorted((r for r in rows.values() if r.article_id in titles),
-                            key=lambda r: (-r.views, r.kb_number, r.language))
+        feedback.exclude(comment="")
+        .select_related("article", "figure")
+        .order_by("-created_at")[:20]
+    )
+    dashboard.rows = sorted(
+        (r for r in rows.values() if r.article_id in titles),
+        key=lambda r: (-r.views, r.kb_number, r.language),
+    )
 
     leads = _scoped(SearchLeadDay.objects.all(), filters)
-    dashboard.searches = list(leads.values_list("query", "language").annotate(total=Sum("opened"))
-                              .order_by("-total", "query")[:TOP])
+    dashboard.searches = list(
+        leads.values_list("query", "language")
+        .annotate(total=Sum("opened"))
+        .order_by("-total", "query")[:TOP]
+    )
     start, end = period_bounds(filters)
     failed = FailedSearch.objects.filter(last_seen__gte=start, last_seen__lt=end)
     if filters.language:
         failed = failed.filter(language=filters.language)
-    dashboard.failed_searches = list(failed.values_list("query", "language", "count")
-                                     .order_by("-count", "query")[:TOP])
+    dashboard.failed_searches = list(
+        failed.values_list("query", "language", "count").order_by("-count", "query")[:TOP]
+    )
 
     situations = _scoped(PageViewDay.objects.filter(anchor__gt=""), filters, article_field=None)
     dashboard.situations = [
         (anchor, total, moved, max(total - moved, 0))
-        for anchor, total, moved in situations.values_list("anchor").annotate(
-            total=Sum("views"), moved=Sum("moved_on")).order_by("-total", "anchor")
+        for anchor, total, moved in situations.values_list("anchor")
+        .annotate(total=Sum("views"), moved=Sum("moved_on"))
+        .order_by("-total", "anchor")
     ]
     return dashboard

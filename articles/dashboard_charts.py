@@ -4,6 +4,7 @@ No script and no style attribute (the CSP allows neither inline): geometry and c
 SVG presentation attributes and classes. Each chart has a title for screen readers; its
 numbers are always in a table next to it as well.
 """
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -25,7 +26,8 @@ def column_chart(points: list[tuple[str, int]], title: str, height: int = 160) -
         bars.append(
             f'<rect class="chart-bar" x="{x}" y="{round(height - bar_height, 1)}" '
             f'width="{max(round(step - 1, 1), 0.5)}" height="{bar_height}">'
-            f"<title>{escape(label)}: {value}</title></rect>")
+            f"<title>{escape(label)}: {value}</title></rect>"
+        )
     return _svg(title, WIDTH, height, "".join(bars) + _max_label(top))
 
 
@@ -41,7 +43,8 @@ def bar_chart(items: list[tuple[str, int]], title: str) -> SafeString:
             f'<text class="chart-label" x="0" y="{y + 16}">{escape(label)}</text>'
             f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}">'
             f"<title>{escape(label)}: {value}</title></rect>"
-            f'<text class="chart-value" x="{LABEL_WIDTH + length + 6}" y="{y + 16}">{value}</text>')
+            f'<text class="chart-value" x="{LABEL_WIDTH + length + 6}" y="{y + 16}">{value}</text>'
+        )
     height = max(len(items), 1) * (BAR_HEIGHT + 6)
     return _svg(title, BAR_WIDTH, height, "".join(parts))
 
@@ -54,4 +57,5 @@ def _svg(title: str, width: int, height: int, body: str) -> SafeString:
     return mark_safe(  # noqa: S308 - every label and title is escaped above
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
-        f"<title>{escape(title)}</title>{body}</svg>")
+        f"<title>{escape(title)}</title>{body}</svg>"
+    )

@@ -1,4 +1,5 @@
 """Loading articles for display with a fixed number of queries."""
+
 from collections import defaultdict
 
 from django.db.models import Prefetch

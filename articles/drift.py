@@ -10,6 +10,7 @@ Writing a language's text counts as translating it from the other language as it
 "translation checked" does the same without changing the text. `since` is when the other
 language changed, shown to readers ("The English version … was updated on …").
 """
+
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -120,7 +121,9 @@ def stale_texts(instance) -> list[StaleText]:
             source = getattr(instance, f"{field}_{other_language(language)}", "") or ""
             if text and source and record.get("hash") != text_hash(source):
                 since = datetime.fromisoformat(record["since"]) if record.get("since") else None
-                found.append(StaleText(instance, field, language, record.get("source", ""), source, since))
+                found.append(
+                    StaleText(instance, field, language, record.get("source", ""), source, since)
+                )
     return found
 
 
@@ -160,8 +163,11 @@ def check_translations(article) -> None:
     """Staff say both languages of the whole article match: nothing is out of date any more."""
     from articles.models import Article, Section, Step
 
-    for model, rows in ((Article, [article]), (Section, article.sections.all()),
-                        (Step, Step.objects.filter(section__article=article))):
+    for model, rows in (
+        (Article, [article]),
+        (Section, article.sections.all()),
+        (Step, Step.objects.filter(section__article=article)),
+    ):
         for row in rows:
             mark_checked(row)
             model.objects.filter(pk=row.pk).update(translation_sources=row.translation_sources)

@@ -7,6 +7,7 @@ or {"ok": false, "code": "not_image" | "too_many_pixels" | "too_complex", ...}. 
 portal/image_limits.py are checked before decoding; with no widths the image
 is only decoded completely (the upload check). No Django here.
 """
+
 import io
 import json
 import os
@@ -17,7 +18,16 @@ from PIL import Image, UnidentifiedImageError
 
 from portal import image_limits, sandbox_job
 
-READ_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, KeyError)
+READ_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    TypeError,
+    IndexError,
+    KeyError,
+)
 RENDITION_FORMATS = (
     ("webp", "WEBP", {"quality": 80, "method": 4}),
     ("jpg", "JPEG", {"quality": 82, "optimize": True, "progressive": True}),
@@ -46,10 +56,16 @@ def decode(data, p):
 def renditions(image, widths, out_dir):
     """Each width (never upscaled) as WebP and as JPEG (transparency flattened on white)."""
     width, height = image.size
-    base = image.convert("RGBA") if image.mode in ("P", "LA", "RGBA", "PA") else image.convert("RGB")
+    base = (
+        image.convert("RGBA") if image.mode in ("P", "LA", "RGBA", "PA") else image.convert("RGB")
+    )
     files = []
     for target in sorted({min(w, width) for w in widths}):
-        resized = base.resize((target, round(height * target / width)), Image.Resampling.LANCZOS) if target != width else base
+        resized = (
+            base.resize((target, round(height * target / width)), Image.Resampling.LANCZOS)
+            if target != width
+            else base
+        )
         for extension, pil_format, options in RENDITION_FORMATS:
             out = resized
             if pil_format == "JPEG" and out.mode != "RGB":
@@ -68,7 +84,9 @@ def main():
         if isinstance(image, dict):
             answer = image
         else:
-            files = renditions(image, params["widths"], params["out_dir"]) if params["widths"] else []
+            files = (
+                renditions(image, params["widths"], params["out_dir"]) if params["widths"] else []
+            )
             answer = {"ok": True, "width": image.width, "height": image.height, "files": files}
     except MemoryError:
         sys.exit(3)  # portal.sandbox.EXIT_MEMORY

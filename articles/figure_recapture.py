@@ -31,19 +31,34 @@ def recapture_action(modeladmin, request, queryset) -> None:
     """Admin action (POST with CSRF, staff with the change permission): start the capture and say so."""
     capturable, without = articles_with_scenes(sorted(queryset.values_list("kb_number", flat=True)))
     if without:
-        modeladmin.message_user(request, _("%(articles)s: no figure shows a screen of the practice portal, "
-                                           "so there is nothing to capture.") % {"articles": ", ".join(without)},
-                                messages.WARNING)
+        modeladmin.message_user(
+            request,
+            _(
+                "%(articles)s: no figure shows a screen of the practice portal, "
+                "so there is nothing to capture."
+            )
+            % {"articles": ", ".join(without)},
+            messages.WARNING,
+        )
     if not capturable:
         return
     if start(capturable) is None:
-        modeladmin.message_user(request, _("Figures are already being captured. Try again when that is "
-                                           "finished."), messages.ERROR)
+        modeladmin.message_user(
+            request,
+            _("Figures are already being captured. Try again when that is finished."),
+            messages.ERROR,
+        )
         return
-    modeladmin.message_user(request, _("Capturing the figures of %(articles)s from the practice portal in "
-                                       "both languages. This takes a few minutes; reload the article "
-                                       "afterwards to see them.") % {"articles": ", ".join(capturable)},
-                            messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        _(
+            "Capturing the figures of %(articles)s from the practice portal in "
+            "both languages. This takes a few minutes; reload the article "
+            "afterwards to see them."
+        )
+        % {"articles": ", ".join(capturable)},
+        messages.SUCCESS,
+    )
 
 
 def start(kb_numbers: list[str]) -> threading.Thread | None:
@@ -52,7 +67,9 @@ def start(kb_numbers: list[str]) -> threading.Thread | None:
     with _lock:
         if _running is not None and _running.is_alive():
             return None
-        _running = threading.Thread(target=_capture, args=(list(kb_numbers),), name="figure-capture")
+        _running = threading.Thread(
+            target=_capture, args=(list(kb_numbers),), name="figure-capture"
+        )
         _running.start()
         return _running
 
@@ -67,8 +84,13 @@ def _capture(kb_numbers: list[str]) -> None:
     close_old_connections()
     try:
         report = capture_article_figures(kb_numbers)
-        logger.info("Figures captured: %s", ", ".join(f"{kb} ({n})" for kb, n in sorted(report.stored.items())))
+        logger.info(
+            "Figures captured: %s",
+            ", ".join(f"{kb} ({n})" for kb, n in sorted(report.stored.items())),
+        )
     except Exception:
-        logger.exception("Figure capture of %s failed; the figures are unchanged", ", ".join(kb_numbers))
+        logger.exception(
+            "Figure capture of %s failed; the figures are unchanged", ", ".join(kb_numbers)
+        )
     finally:
         connections.close_all()

@@ -31,7 +31,9 @@ def _decode(source, widths=(), out_dir=None):
     params = {
         "formats": FORMATS,
         "max_pixels": settings.FIGURE_MAX_PIXELS,
-        "max_decoded_bytes": getattr(settings, "FIGURE_MAX_DECODED_BYTES", 4 * settings.FIGURE_MAX_PIXELS),
+        "max_decoded_bytes": getattr(
+            settings, "FIGURE_MAX_DECODED_BYTES", 4 * settings.FIGURE_MAX_PIXELS
+        ),
         "max_scans": getattr(settings, "FIGURE_MAX_JPEG_SCANS", 100),
         "widths": list(widths),
         "out_dir": str(out_dir) if out_dir else None,
@@ -47,7 +49,10 @@ def validate_figure_image(upload):
     if size is not None and size > settings.FIGURE_MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The image is too large (%(size)s MB). Upload a file of at most %(limit)s MB.")
-            % {"size": round(size / 1_048_576, 1), "limit": settings.FIGURE_MAX_UPLOAD_BYTES // 1_048_576}
+            % {
+                "size": round(size / 1_048_576, 1),
+                "limit": settings.FIGURE_MAX_UPLOAD_BYTES // 1_048_576,
+            }
         )
     upload.seek(0)
     too_complex = _("This image takes too much work to open. Upload a normal screenshot or photo.")
@@ -63,10 +68,18 @@ def validate_figure_image(upload):
         raise ValidationError(too_complex)
     if answer["code"] == "too_many_pixels":
         raise ValidationError(
-            _("The image has too many pixels (%(width)s × %(height)s). Use at most %(limit)s megapixels.")
-            % {"width": answer["width"], "height": answer["height"], "limit": settings.FIGURE_MAX_PIXELS // 1_000_000}
+            _(
+                "The image has too many pixels (%(width)s × %(height)s). Use at most %(limit)s megapixels."
+            )
+            % {
+                "width": answer["width"],
+                "height": answer["height"],
+                "limit": settings.FIGURE_MAX_PIXELS // 1_000_000,
+            }
         )
-    raise ValidationError(_("This file is not an image we can read. Upload a PNG, JPEG or WebP image."))
+    raise ValidationError(
+        _("This file is not an image we can read. Upload a PNG, JPEG or WebP image.")
+    )
 
 
 def _rendition_name(source_name, width, extension):
@@ -86,8 +99,11 @@ def renditions_for_image(image_field_file):
     with Image.open(io.BytesIO(data)) as header:
         original_width, original_height = header.size
     widths = sorted({min(width, original_width) for width in settings.FIGURE_RENDITION_WIDTHS})
-    targets = {(width, extension): _rendition_name(name, width, extension) for width in widths
-               for _key, extension in RENDITION_EXTENSIONS}
+    targets = {
+        (width, extension): _rendition_name(name, width, extension)
+        for width in widths
+        for _key, extension in RENDITION_EXTENSIONS
+    }
     missing = {key: target for key, target in targets.items() if not default_storage.exists(target)}
     if missing:
         with tempfile.TemporaryDirectory(prefix="renditions-", dir=_scratch()) as out_dir:
@@ -97,8 +113,10 @@ def renditions_for_image(image_field_file):
             made = {(width, extension): path for width, extension, path in answer["files"]}
             for key, target in missing.items():
                 default_storage.save(target, ContentFile(Path(made[key]).read_bytes()))
-    sources = {key: [[width, default_storage.url(targets[width, extension])] for width in widths]
-               for key, extension in RENDITION_EXTENSIONS}
+    sources = {
+        key: [[width, default_storage.url(targets[width, extension])] for width in widths]
+        for key, extension in RENDITION_EXTENSIONS
+    }
     largest = widths[-1]
     return {
         "width": largest,

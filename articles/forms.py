@@ -15,7 +15,11 @@ def clean_comment_text(text: str) -> str:
 
     HTML is kept as typed and escaped wherever it is shown (templates, admin, CSV)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
-    kept = "".join(char for char in text if char in "\n\t" or unicodedata.category(char) not in _DROPPED_CATEGORIES)
+    kept = "".join(
+        char
+        for char in text
+        if char in "\n\t" or unicodedata.category(char) not in _DROPPED_CATEGORIES
+    )
     return kept.strip()
 
 
@@ -54,7 +58,8 @@ class FeedbackForm(forms.Form):
         self.fields["figure"].queryset = article.figures.all()
         self.fields["figure"].label_from_instance = lambda figure: (
             _("Figure %(number)s") % {"number": figure.number}
-            + (f": {figure.caption}" if figure.caption else ""))
+            + (f": {figure.caption}" if figure.caption else "")
+        )
         if not self.fields["figure"].queryset.exists():
             del self.fields["figure"]
 
@@ -62,15 +67,21 @@ class FeedbackForm(forms.Form):
         comment = clean_comment_text(self.cleaned_data.get("comment", ""))
         if len(comment) > COMMENT_MAX_LENGTH:
             raise forms.ValidationError(
-                _("Please keep your comment to %(limit)s characters (it has %(count)s); nothing was sent yet."),
-                params={"limit": COMMENT_MAX_LENGTH, "count": len(comment)}, code="too_long")
+                _(
+                    "Please keep your comment to %(limit)s characters (it has %(count)s); nothing was sent yet."
+                ),
+                params={"limit": COMMENT_MAX_LENGTH, "count": len(comment)},
+                code="too_long",
+            )
         return comment
 
     def clean(self):
         data = super().clean()
         if data.get("helpful") is True:
             data["reason"], data["figure"] = "", None
-        elif data.get("helpful") is False and not data.get("reason") and "reason" not in self.errors:
+        elif (
+            data.get("helpful") is False and not data.get("reason") and "reason" not in self.errors
+        ):
             self.add_error("reason", _("Please tell us what was wrong, so we can fix it."))
         if data.get("reason") != Feedback.Reason.SCREEN_DIFFERS:
             data["figure"] = None

@@ -5,6 +5,7 @@ Every revision is created by hand (`manage_manually`) and holds the whole articl
 once everything is saved, so a version never keeps a section deleted in the same save.
 Revision comments are short keys (see COMMENTS) shown in the reader's language.
 """
+
 from dataclasses import dataclass, field
 
 import reversion
@@ -72,9 +73,12 @@ def save_version(article: Article, user=None, comment: str = EDITED) -> None:
 
 def versions_of(article: Article):
     """The article's versions, without a change waiting for a publisher (pending.py)."""
-    return (Version.objects.get_for_object(article).exclude(revision__comment=PROPOSED)
-            .select_related("revision__user")
-            .order_by("-revision__date_created", "-pk"))
+    return (
+        Version.objects.get_for_object(article)
+        .exclude(revision__comment=PROPOSED)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
 
 
 @dataclass
@@ -104,18 +108,39 @@ class Snapshot:
         add("summary", _("Summary"), self.article, "summary")
         for section, steps in self.sections:
             anchor = section.get("anchor", "")
-            add(f"s:{anchor}:title", _("Section “%(anchor)s”: title") % {"anchor": anchor}, section, "title")
-            add(f"s:{anchor}:intro", _("Section “%(anchor)s”: introduction") % {"anchor": anchor},
-                section, "intro")
+            add(
+                f"s:{anchor}:title",
+                _("Section “%(anchor)s”: title") % {"anchor": anchor},
+                section,
+                "title",
+            )
+            add(
+                f"s:{anchor}:intro",
+                _("Section “%(anchor)s”: introduction") % {"anchor": anchor},
+                section,
+                "intro",
+            )
             for position, step in enumerate(steps, start=1):
                 number = step.get("label") or str(position)
-                label = _("Section “%(anchor)s”: step %(number)s") % {"anchor": anchor, "number": number}
+                label = _("Section “%(anchor)s”: step %(number)s") % {
+                    "anchor": anchor,
+                    "number": number,
+                }
                 add(f"s:{anchor}:step:{position}", label, step, "text")
         for figure in self.figures:
             number = figure.get("number", "")
-            add(f"f:{number}:caption", _("Figure %(number)s: caption") % {"number": number}, figure, "caption")
-            add(f"f:{number}:alt", _("Figure %(number)s: alternative text") % {"number": number},
-                figure, "alt_text")
+            add(
+                f"f:{number}:caption",
+                _("Figure %(number)s: caption") % {"number": number},
+                figure,
+                "caption",
+            )
+            add(
+                f"f:{number}:alt",
+                _("Figure %(number)s: alternative text") % {"number": number},
+                figure,
+                "alt_text",
+            )
         return rows
 
 
@@ -136,9 +161,12 @@ def snapshot(version: Version) -> Snapshot:
         steps_by_section.setdefault(step["section_id"], []).append(step)
     sections = [
         (section, sorted(steps_by_section.get(section["id"], []), key=_order))
-        for section in sorted(by_model[Section], key=_order) if section["article_id"] == article.get("id")
+        for section in sorted(by_model[Section], key=_order)
+        if section["article_id"] == article.get("id")
     ]
-    figures = sorted((f for f in by_model[Figure] if f["article_id"] == article.get("id")), key=_order)
+    figures = sorted(
+        (f for f in by_model[Figure] if f["article_id"] == article.get("id")), key=_order
+    )
     return Snapshot(article=article, sections=sections, figures=figures)
 
 
@@ -183,12 +211,16 @@ def history_rows(article: Article, limit: int = 50) -> list[dict]:
     rows = []
     for index, version in enumerate(versions[:limit]):
         first = index + 1 >= len(snapshots)
-        rows.append({
-            "version": version,
-            "comment": describe(version.revision.comment),
-            "first": first,
-            "changes": {} if first else changed_languages(compare(snapshots[index + 1], snapshots[index])),
-        })
+        rows.append(
+            {
+                "version": version,
+                "comment": describe(version.revision.comment),
+                "first": first,
+                "changes": {}
+                if first
+                else changed_languages(compare(snapshots[index + 1], snapshots[index])),
+            }
+        )
     return rows
 
 
@@ -218,27 +250,43 @@ def restore(version: Version, user, expected_edit_version: int, comment: str = "
     if article is None:
         raise RestoreError(_("The article no longer exists."))
     if article.edit_version != expected_edit_version:
-        raise RestoreError(_("Someone else saved this article after you opened this page. "
-                             "Nothing was restored: look at the history again and choose anew."))
+        raise RestoreError(
+            _(
+                "Someone else saved this article after you opened this page. "
+                "Nothing was restored: look at the history again and choose anew."
+            )
+        )
     missing = missing_figures(version)
     if missing:
-        raise RestoreError(_("This version cannot be restored: the images of figures %(numbers)s were "
-                             "deleted since. Upload them again or choose a newer version.")
-                           % {"numbers": ", ".join(missing)})
-    kept = {"status": article.status, "publish_at": article.publish_at,
-            "status_changed_by_id": article.status_changed_by_id, "status_changed_at": article.status_changed_at}
+        raise RestoreError(
+            _(
+                "This version cannot be restored: the images of figures %(numbers)s were "
+                "deleted since. Upload them again or choose a newer version."
+            )
+            % {"numbers": ", ".join(missing)}
+        )
+    kept = {
+        "status": article.status,
+        "publish_at": article.publish_at,
+        "status_changed_by_id": article.status_changed_by_id,
+        "status_changed_at": article.status_changed_at,
+    }
     # The workflow fields stay as they are: restoring text must not publish, unpublish or
     # reschedule an article (that needs the publish permission).
     try:
         with transaction.atomic(), reversion.create_revision(manage_manually=True):
             version.revision.revert(delete=True)
-            Article.objects.filter(pk=article.pk).update(edit_version=article.edit_version + 1, **kept)
+            Article.objects.filter(pk=article.pk).update(
+                edit_version=article.edit_version + 1, **kept
+            )
             restored = Article.objects.get(pk=article.pk)
             rebuild_search_entries(restored)
             drift.refresh_article(restored.pk)
             record(restored, user, comment or f"restored:{version.pk}")
     except RevertError as error:
-        raise RestoreError(_("This version cannot be restored: %(reason)s") % {"reason": error}) from None
+        raise RestoreError(
+            _("This version cannot be restored: %(reason)s") % {"reason": error}
+        ) from None
     bump_content_version()
     return Article.objects.get(pk=article.pk)
 
@@ -250,14 +298,20 @@ def version_article(version: Version) -> Article:
         if item._model in objects:
             objects[item._model].append(item._object_version.object)
     article = next(a for a in objects[Article] if str(a.pk) == str(version.object_id))
-    figures = sorted((f for f in objects[Figure] if f.article_id == article.pk), key=lambda f: (f.order, f.pk))
+    figures = sorted(
+        (f for f in objects[Figure] if f.article_id == article.pk), key=lambda f: (f.order, f.pk)
+    )
     by_step = {}
     for figure in figures:
         if figure.step_id:
             by_step.setdefault(figure.step_id, []).append(figure)
-    sections = sorted((s for s in objects[Section] if s.article_id == article.pk), key=lambda s: (s.order, s.pk))
+    sections = sorted(
+        (s for s in objects[Section] if s.article_id == article.pk), key=lambda s: (s.order, s.pk)
+    )
     for section in sections:
-        steps = sorted((s for s in objects[Step] if s.section_id == section.pk), key=lambda s: (s.order, s.pk))
+        steps = sorted(
+            (s for s in objects[Step] if s.section_id == section.pk), key=lambda s: (s.order, s.pk)
+        )
         for position, step in enumerate(steps, start=1):
             step.display_number = step.label or str(position)
             step.beside_figures = by_step.get(step.pk, [])

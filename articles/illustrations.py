@@ -35,7 +35,11 @@ LCD_INK = (30, 42, 20)
 
 @cache
 def font(size, kind="regular"):
-    candidates = {"regular": FONT_CANDIDATES, "bold": BOLD_CANDIDATES, "mono": MONO_CANDIDATES + BOLD_CANDIDATES}[kind]
+    candidates = {
+        "regular": FONT_CANDIDATES,
+        "bold": BOLD_CANDIDATES,
+        "mono": MONO_CANDIDATES + BOLD_CANDIDATES,
+    }[kind]
     for path in candidates:
         if Path(path).exists():
             return ImageFont.truetype(path, size)
@@ -44,7 +48,9 @@ def font(size, kind="regular"):
 
 def draw_figure(device, title, lines, arrow=None):
     """Return PNG bytes of the illustration."""
-    drawer = {"phone": _phone, "card": _card, "browser": _browser, "paper": _paper}.get(device, _browser)
+    drawer = {"phone": _phone, "card": _card, "browser": _browser, "paper": _paper}.get(
+        device, _browser
+    )
     image = drawer(title, list(lines), arrow)
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)
@@ -67,7 +73,9 @@ def _draw_lines(draw, box, lines, arrow, size=30, centre=False):
             draw.rounded_rectangle((left, y, right, y + height), radius=12, fill=BRAND)
             text_font = font(size - 2, "bold")
             width = draw.textlength(label, font=text_font)
-            draw.text(((left + right - width) / 2, y + 12), label, font=text_font, fill=(255, 255, 255))
+            draw.text(
+                ((left + right - width) / 2, y + 12), label, font=text_font, fill=(255, 255, 255)
+            )
             centres.append((y + height / 2, right))
             y += height + 16
         else:
@@ -124,7 +132,12 @@ def _card(title, lines, arrow):
         fill = (200, 40, 40) if key == "press" else (232, 236, 242)
         draw.rounded_rectangle((x0, y0, x0 + 112, y0 + 100), radius=16, fill=fill)
         width = draw.textlength(key, font=key_font)
-        draw.text((x0 + (112 - width) / 2, y0 + 34), key, font=key_font, fill=INK if key != "press" else (255, 255, 255))
+        draw.text(
+            (x0 + (112 - width) / 2, y0 + 34),
+            key,
+            font=key_font,
+            fill=INK if key != "press" else (255, 255, 255),
+        )
     extra = lines[3:]
     if extra:
         draw.text((100, 560), " · ".join(extra), font=font(22), fill=(220, 228, 240))
@@ -141,7 +154,9 @@ def _browser(title, lines, arrow):
     height = max(480, 250 + _content_height(lines, 32) + 40)
     image = Image.new("RGB", (1200, height), (236, 240, 245))
     draw = ImageDraw.Draw(image)
-    draw.rounded_rectangle((40, 30, 1160, height - 30), radius=16, fill=SCREEN, outline=LINE, width=3)
+    draw.rounded_rectangle(
+        (40, 30, 1160, height - 30), radius=16, fill=SCREEN, outline=LINE, width=3
+    )
     draw.rounded_rectangle((40, 30, 1160, 100), radius=16, fill=(226, 231, 238))
     draw.rectangle((40, 80, 1160, 100), fill=(226, 231, 238))
     for index, colour in enumerate([(237, 106, 94), (245, 191, 79), (97, 197, 84)]):

@@ -8,6 +8,7 @@ sessions, CSRF, URL resolving or templates. Any edit of the content sets a
 new version in the shared cache once it is committed (articles.signals), so
 no worker on any node serves a stale page (page_cache.py).
 """
+
 from django.http import HttpResponse
 
 from articles import page_cache, view_counts
@@ -30,15 +31,16 @@ def mark_public(response):
     return response
 
 
-
-
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        cacheable_request = (request.method in ("GET", "HEAD") and not request.META.get("QUERY_STRING")
-                             and may_be_public(request.path))
+        cacheable_request = (
+            request.method in ("GET", "HEAD")
+            and not request.META.get("QUERY_STRING")
+            and may_be_public(request.path)
+        )
         version = page_cache.content_version() if cacheable_request else None
         host = request.get_host() if version is not None else ""
         if version is not None:
@@ -53,11 +55,24 @@ class PublicPageCacheMiddleware:
                     view_counts.count_view(request.path, request.META.get("HTTP_REFERER", ""), host)
                 return response
         response = self.get_response(request)
-        if (version is not None and getattr(response, "public_page", False) and response.status_code == 200
-                and not response.cookies and not response.streaming):
-            headers = [(name, value) for name, value in response.items() if name.lower() not in HOP_HEADERS]
+        if (
+            version is not None
+            and getattr(response, "public_page", False)
+            and response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+        ):
+            headers = [
+                (name, value) for name, value in response.items() if name.lower() not in HOP_HEADERS
+            ]
             page_cache.store_page(version, key, (response.content, headers))
-        if cacheable_request and request.method == "GET" and getattr(response, "public_page", False) \
-                and response.status_code == 200:
-            view_counts.count_view(request.path, request.META.get("HTTP_REFERER", ""), host or request.get_host())
+        if (
+            cacheable_request
+            and request.method == "GET"
+            and getattr(response, "public_page", False)
+            and response.status_code == 200
+        ):
+            view_counts.count_view(
+                request.path, request.META.get("HTTP_REFERER", ""), host or request.get_host()
+            )
         return response

@@ -40,7 +40,8 @@ class Category(models.Model):
 def published_q(prefix: str = "") -> Q:
     """Published and past its "publish at" moment (if any): what readers may see now."""
     return Q(**{f"{prefix}status": Article.Status.PUBLISHED}) & (
-        Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": timezone.now()})
+        Q(**{f"{prefix}publish_at__isnull": True})
+        | Q(**{f"{prefix}publish_at__lte": timezone.now()})
     )
 
 
@@ -76,14 +77,25 @@ class Article(models.Model):
         "self", blank=True, symmetrical=False, verbose_name=_("related articles")
     )
     publish_at = models.DateTimeField(
-        _("publish at"), null=True, blank=True,
-        help_text=_("Leave empty to publish at once; readers see a published article from this moment."),
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to publish at once; readers see a published article from this moment."
+        ),
     )
     status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
-        related_name="+", verbose_name=_("status changed by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("status changed by"),
     )
-    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True, editable=False)
+    status_changed_at = models.DateTimeField(
+        _("status changed"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic locking: every save raises it by one; a save that started from an older
     # number is refused (EditConflict) instead of silently overwriting the other edit.
@@ -116,7 +128,8 @@ class Article(models.Model):
         expected = getattr(self, "expected_edit_version", None)
         if self.pk and expected is not None:
             claimed = Article.objects.filter(pk=self.pk, edit_version=expected).update(
-                edit_version=expected + 1)
+                edit_version=expected + 1
+            )
             if not claimed:
                 raise EditConflict(self.pk)
             self.edit_version = expected + 1
@@ -170,7 +183,9 @@ class Section(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="sections", verbose_name=_("article")
     )
-    anchor = models.SlugField(_("anchor"), max_length=60, help_text=_("Used in the page address, e.g. #ios."))
+    anchor = models.SlugField(
+        _("anchor"), max_length=60, help_text=_("Used in the page address, e.g. #ios.")
+    )
     title = models.CharField(_("title"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
     intro_html = models.TextField(blank=True, editable=False)
@@ -217,7 +232,10 @@ class Step(models.Model):
         Section, on_delete=models.CASCADE, related_name="steps", verbose_name=_("section")
     )
     label = models.CharField(
-        _("label"), max_length=10, blank=True, help_text=_("Optional, e.g. 3.a. Leave empty to number automatically.")
+        _("label"),
+        max_length=10,
+        blank=True,
+        help_text=_("Optional, e.g. 3.a. Leave empty to number automatically."),
     )
     text = models.TextField(_("text"), help_text=_("Markdown. Write KB70 to link another article."))
     text_html = models.TextField(blank=True, editable=False)
@@ -260,10 +278,18 @@ class Figure(models.Model):
         blank=True,
         verbose_name=_("shown beside step"),
     )
-    number = models.CharField(_("number"), max_length=10, help_text=_("For example 3A; shown as “Figure 3A”."))
+    number = models.CharField(
+        _("number"), max_length=10, help_text=_("For example 3A; shown as “Figure 3A”.")
+    )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
-    alt_text = models.CharField(_("alternative text"), max_length=300, help_text=_("What the picture shows, for screen readers."))
-    image = models.ImageField(_("image"), upload_to=figure_upload_to, validators=[validate_figure_image])
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        help_text=_("What the picture shows, for screen readers."),
+    )
+    image = models.ImageField(
+        _("image"), upload_to=figure_upload_to, validators=[validate_figure_image]
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     # {"en": {"width": 960, "height": 720, "sources": {"webp": [[480, "url"], …], "jpeg": […]}}, "de": …}
     renditions = models.JSONField(default=dict, blank=True, editable=False)
@@ -304,7 +330,11 @@ class Feedback(models.Model):
     helpful = models.BooleanField(_("helpful"))
     reason = models.CharField(_("reason"), max_length=20, blank=True, choices=Reason.choices)
     figure = models.ForeignKey(
-        "Figure", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "Figure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("figure that looks different"),
     )
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
@@ -403,7 +433,9 @@ class Synonym(models.Model):
         from django.core.exceptions import ValidationError
 
         if len(self.members()) < 2:
-            raise ValidationError({"words": _("Give at least two words or phrases, separated by commas.")})
+            raise ValidationError(
+                {"words": _("Give at least two words or phrases, separated by commas.")}
+            )
 
 
 class SearchStat(models.Model):
@@ -424,7 +456,9 @@ class SearchStat(models.Model):
 
     class Meta:
         ordering = ["-searches", "-last_seen"]
-        constraints = [models.UniqueConstraint(fields=["query", "language"], name="unique_search_stat")]
+        constraints = [
+            models.UniqueConstraint(fields=["query", "language"], name="unique_search_stat")
+        ]
         verbose_name = _("search")
         verbose_name_plural = _("searches")
 
@@ -444,7 +478,9 @@ class SearchWord(models.Model):
     documents = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["language", "word"], name="unique_search_word")]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "word"], name="unique_search_word")
+        ]
 
     def __str__(self):
         return f"{self.language}: {self.word}"
@@ -467,12 +503,16 @@ class PageViewDay(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["article", "anchor", "language", "day"], name="unique_page_view_day")
+            models.UniqueConstraint(
+                fields=["article", "anchor", "language", "day"], name="unique_page_view_day"
+            )
         ]
         # The dashboard's sums over a period come from these indexes alone, already in group order.
         indexes = [
-            models.Index(fields=["anchor", "article", "language", "day", "views", "moved_on"],
-                         name="page_view_day_by_page"),
+            models.Index(
+                fields=["anchor", "article", "language", "day", "views", "moved_on"],
+                name="page_view_day_by_page",
+            ),
             models.Index(fields=["anchor", "day", "views"], name="page_view_day_by_day"),
         ]
 
@@ -491,7 +531,9 @@ class SearchLeadDay(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["article", "language", "query", "day"], name="unique_search_lead_day")
+            models.UniqueConstraint(
+                fields=["article", "language", "query", "day"], name="unique_search_lead_day"
+            )
         ]
 
     def __str__(self):
@@ -504,12 +546,18 @@ class PendingChange(models.Model):
     discards it (articles/pending.py). Readers keep seeing the live article meanwhile."""
 
     article = models.OneToOneField(
-        Article, on_delete=models.CASCADE, related_name="pending_change", verbose_name=_("article"))
+        Article, on_delete=models.CASCADE, related_name="pending_change", verbose_name=_("article")
+    )
     revision = models.OneToOneField(
-        "reversion.Revision", on_delete=models.CASCADE, related_name="+", verbose_name=_("version"))
+        "reversion.Revision", on_delete=models.CASCADE, related_name="+", verbose_name=_("version")
+    )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-        verbose_name=_("proposed by"))
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
     proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
     # The live article's edit_version the change was made from: publishing it over a newer
     # live version would silently undo that version, so it is refused instead.

@@ -21,6 +21,7 @@ scheduled article appears at its moment with no extra process running.
 When the shared cache is unreachable, pages are simply not cached: reading
 articles keeps working, uncached, and resumes caching when it is back.
 """
+
 import contextlib
 import logging
 import secrets
@@ -170,7 +171,9 @@ def _new_version():
     except CACHE_ERRORS as exc:
         # The shared cache is gone, and the pages cached there with it. When it comes back
         # empty a fresh version is drawn, so nothing stale survives either way.
-        logger.warning("could not record a content change in the page cache: %s", type(exc).__name__)
+        logger.warning(
+            "could not record a content change in the page cache: %s", type(exc).__name__
+        )
 
 
 def page_key(version, host, path):

@@ -11,6 +11,7 @@ discarding it deletes it. One change may wait per article: a second one is refus
 message until the first is published or discarded. Figure uploads are refused while proposing,
 since a rolled-back transaction cannot take back a file written to storage.
 """
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,13 +31,20 @@ class PendingError(Exception):
 
 def must_propose(user, article: Article | None) -> bool:
     """Whether this user's save of this article has to wait for a publisher."""
-    return (article is not None and article.pk is not None and not workflow.can_publish(user)
-            and Article.objects.filter(pk=article.pk, status=Article.Status.PUBLISHED).exists())
+    return (
+        article is not None
+        and article.pk is not None
+        and not workflow.can_publish(user)
+        and Article.objects.filter(pk=article.pk, status=Article.Status.PUBLISHED).exists()
+    )
 
 
 def pending_for(article: Article) -> PendingChange | None:
-    return (PendingChange.objects.select_related("proposed_by", "revision")
-            .filter(article_id=article.pk).first())
+    return (
+        PendingChange.objects.select_related("proposed_by", "revision")
+        .filter(article_id=article.pk)
+        .first()
+    )
 
 
 def who(change: PendingChange) -> str:
@@ -51,22 +59,30 @@ def refusal(article: Article, has_uploads: bool) -> str | None:
     """Why a proposed change to this published article cannot be kept now, if it cannot."""
     waiting = pending_for(article)
     if waiting is not None:
-        return _("%(who)s proposed a change to this published article (%(when)s) that waits for a "
-                 "publisher. Your changes are not saved: they are still in this form. Ask a publisher "
-                 "to publish or discard the waiting change, then press Save again.") % {
-            "who": who(waiting), "when": when(waiting)}
+        return _(
+            "%(who)s proposed a change to this published article (%(when)s) that waits for a "
+            "publisher. Your changes are not saved: they are still in this form. Ask a publisher "
+            "to publish or discard the waiting change, then press Save again."
+        ) % {"who": who(waiting), "when": when(waiting)}
     if has_uploads:
-        return _("Images of a published article can only be changed by a publisher. Your changes are "
-                 "not saved: remove the chosen image files, press Save again and ask a publisher "
-                 "for the new images.")
+        return _(
+            "Images of a published article can only be changed by a publisher. Your changes are "
+            "not saved: remove the chosen image files, press Save again and ask a publisher "
+            "for the new images."
+        )
     return None
 
 
 def capture(article: Article) -> list[dict]:
     """The rows of the revision just saved for the article (call before rolling back)."""
-    latest = Version.objects.get_for_object(article).order_by("-revision__date_created", "-pk").first()
-    return list(latest.revision.version_set.values(
-        "content_type_id", "object_id", "db", "format", "serialized_data", "object_repr"))
+    latest = (
+        Version.objects.get_for_object(article).order_by("-revision__date_created", "-pk").first()
+    )
+    return list(
+        latest.revision.version_set.values(
+            "content_type_id", "object_id", "db", "format", "serialized_data", "object_repr"
+        )
+    )
 
 
 def store(article: Article, rows: list[dict], user, base_edit_version: int) -> PendingChange:
@@ -74,25 +90,38 @@ def store(article: Article, rows: list[dict], user, base_edit_version: int) -> P
     try:
         with transaction.atomic():
             revision = Revision.objects.create(
-                date_created=timezone.now(), user=user if user.is_authenticated else None,
-                comment=PROPOSED)
+                date_created=timezone.now(),
+                user=user if user.is_authenticated else None,
+                comment=PROPOSED,
+            )
             Version.objects.bulk_create([Version(revision=revision, **row) for row in rows])
             return PendingChange.objects.create(
-                article=article, revision=revision, proposed_by=user,
-                base_edit_version=base_edit_version)
+                article=article,
+                revision=revision,
+                proposed_by=user,
+                base_edit_version=base_edit_version,
+            )
     except IntegrityError:
-        raise PendingError(_("Someone else proposed a change to this article at the same moment. "
-                             "Yours was not kept: open the article again and repeat it.")) from None
+        raise PendingError(
+            _(
+                "Someone else proposed a change to this article at the same moment. "
+                "Yours was not kept: open the article again and repeat it."
+            )
+        ) from None
 
 
 def article_version(change: PendingChange) -> Version:
     return change.revision.version_set.get(
-        content_type__app_label="articles", content_type__model="article",
-        object_id=str(change.article_id))
+        content_type__app_label="articles",
+        content_type__model="article",
+        object_id=str(change.article_id),
+    )
 
 
 def may_discard(user, change: PendingChange) -> bool:
-    return workflow.can_publish(user) or (user.is_authenticated and change.proposed_by_id == user.pk)
+    return workflow.can_publish(user) or (
+        user.is_authenticated and change.proposed_by_id == user.pk
+    )
 
 
 def _foreign_rows(change: PendingChange) -> bool:
@@ -106,8 +135,11 @@ def _foreign_rows(change: PendingChange) -> bool:
     }
     for version in change.revision.version_set.select_related("content_type"):
         model = version.content_type.model_class()
-        if model in mine and model.objects.filter(pk=version.object_id).exists() \
-                and not mine[model].filter(pk=version.object_id).exists():
+        if (
+            model in mine
+            and model.objects.filter(pk=version.object_id).exists()
+            and not mine[model].filter(pk=version.object_id).exists()
+        ):
             return True
     return False
 
@@ -118,13 +150,20 @@ def publish(change: PendingChange, user) -> Article:
         raise PermissionDenied(_("Only publishers may publish a waiting change."))
     article = Article.objects.get(pk=change.article_id)
     if article.edit_version != change.base_edit_version:
-        raise PendingError(_("The published article was changed after this change was proposed, so "
-                             "publishing it would undo that. Discard it and ask for it again."))
+        raise PendingError(
+            _(
+                "The published article was changed after this change was proposed, so "
+                "publishing it would undo that. Discard it and ask for it again."
+            )
+        )
     if _foreign_rows(change):
-        raise PendingError(_("This change can no longer be published. Discard it and ask for it again."))
+        raise PendingError(
+            _("This change can no longer be published. Discard it and ask for it again.")
+        )
     try:
-        article = history.restore(article_version(change), user, article.edit_version,
-                                  comment=f"proposal:{who(change)}")
+        article = history.restore(
+            article_version(change), user, article.edit_version, comment=f"proposal:{who(change)}"
+        )
     except history.RestoreError as error:
         raise PendingError(str(error)) from None
     change.revision.delete()  # its content is the new version now; deletes the PendingChange too
@@ -144,11 +183,14 @@ def discard(change: PendingChange, user) -> None:
 
 def live_snapshot(article: Article) -> history.Snapshot:
     """The live article's texts, lined up like a version's (history.snapshot)."""
+
     def values(obj):
         return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
 
-    sections = [(values(section), [values(step) for step in section.steps.order_by("order", "pk")])
-                for section in article.sections.order_by("order", "pk")]
+    sections = [
+        (values(section), [values(step) for step in section.steps.order_by("order", "pk")])
+        for section in article.sections.order_by("order", "pk")
+    ]
     figures = [values(figure) for figure in article.figures.order_by("order", "pk")]
     return history.Snapshot(article=values(article), sections=sections, figures=figures)
 

@@ -1,4 +1,5 @@
 """Staff-written rich text: Markdown rendered to HTML, then sanitised with nh3."""
+
 import re
 
 import markdown
@@ -6,8 +7,23 @@ import nh3
 from django.utils.html import escape
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "code", "kbd", "ul", "ol", "li", "a",
-    "blockquote", "h3", "h4", "span", "mark",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "kbd",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "h3",
+    "h4",
+    "span",
+    "mark",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}}
 KB_REFERENCE = re.compile(r"(?<![\w/])(KB\d{1,6})\b")
@@ -37,6 +53,8 @@ def link_kb_references(text):
 def render_markdown(source):
     # Raw HTML typed by staff is escaped rather than interpreted.
     escaped = escape(source).replace("&gt;", ">")  # keep Markdown quotes and "PIN>" readable
-    html = markdown.markdown(link_kb_references(escaped), extensions=["sane_lists"], output_format="html")
+    html = markdown.markdown(
+        link_kb_references(escaped), extensions=["sane_lists"], output_format="html"
+    )
     html = html.replace('href="kb:', 'href="/__kb__/')
     return sanitise_html(html)

@@ -93,7 +93,13 @@ def parse_query(query, language, correct=True, as_you_type=False, version=None):
     for position, unit in enumerate(units):
         word = unit[0]
         typing = as_you_type and position == last
-        if not correct or typing or word in STOP_WORDS.get(language, ()) or known.knows(word) or elsewhere.knows(word):
+        if (
+            not correct
+            or typing
+            or word in STOP_WORDS.get(language, ())
+            or known.knows(word)
+            or elsewhere.knows(word)
+        ):
             continue
         replacement = known.correct(word)
         if replacement:
@@ -105,7 +111,9 @@ def parse_query(query, language, correct=True, as_you_type=False, version=None):
     corrected = ""
     if corrections:
         corrected = " ".join(unit[0] for unit in units)
-    return ParsedQuery(groups[:MAX_TERMS], prefixes[:MAX_TERMS], stems, corrected, fired, only_common, as_you_type)
+    return ParsedQuery(
+        groups[:MAX_TERMS], prefixes[:MAX_TERMS], stems, corrected, fired, only_common, as_you_type
+    )
 
 
 def _apply_synonyms(units, language, known, as_you_type, version):
@@ -118,8 +126,12 @@ def _apply_synonyms(units, language, known, as_you_type, version):
     position, last = 0, len(units) - 1
     while position < len(units):
         length = max(
-            (len(member) for group in synonyms for member in group
-             if stemmed[position : position + len(member)] == member),
+            (
+                len(member)
+                for group in synonyms
+                for member in group
+                if stemmed[position : position + len(member)] == member
+            ),
             default=0,
         )
         if length:
@@ -164,7 +176,9 @@ def search(raw_query, language, correct=True, as_you_type=False, limit=MAX_RESUL
     other = other_language(language)
     version = content_version()
     order = [language, other]
-    if not as_you_type and known_words(query, other, version) > known_words(query, language, version):
+    if not as_you_type and known_words(query, other, version) > known_words(
+        query, language, version
+    ):
         order.reverse()
     for attempt, code in enumerate(order):
         parsed = parse_query(query, code, correct, as_you_type, version)
@@ -185,7 +199,9 @@ def known_words(query, language, version=None):
     known = vocabulary(language, version)
     stop = set().union(*STOP_WORDS.values())
     return sum(
-        1 for word, _pieces in typed_units(query, language) if word not in stop and known.knows(word, prefixes=False)
+        1
+        for word, _pieces in typed_units(query, language)
+        if word not in stop and known.knows(word, prefixes=False)
     )
 
 
@@ -203,7 +219,10 @@ def _ranked_entries(parsed, language, limit):
     """
     if parsed.as_you_type:
         return _suggested_entries(parsed, language, limit)
-    ranked = [(entry_id, float(score)) for entry_id, score in search_index.ranked(parsed.groups, language, limit)]
+    ranked = [
+        (entry_id, float(score))
+        for entry_id, score in search_index.ranked(parsed.groups, language, limit)
+    ]
     if len(ranked) < limit and parsed.prefixes:
         seen = {entry_id for entry_id, _score in ranked}
         for entry_id, rank in search_index.run(parsed.prefixes, language, "any", limit):
@@ -229,8 +248,10 @@ def _results(ranked, language, parsed, snippets=True):
     """SearchResults in rank order: the entries with their published articles in one query."""
     skipped = ("vector", "words") if snippets else ("vector", "words", "title", "summary", "body")
     entries = (
-        SearchEntry.objects.select_related("article").defer(*skipped)
-        .filter(published_q("article__")).in_bulk([entry_id for entry_id, _score in ranked])
+        SearchEntry.objects.select_related("article")
+        .defer(*skipped)
+        .filter(published_q("article__"))
+        .in_bulk([entry_id for entry_id, _score in ranked])
     )
     shown = {}
     if snippets and any(entry.language != language for entry in entries.values()):
@@ -245,7 +266,11 @@ def _results(ranked, language, parsed, snippets=True):
         entry = entries.get(entry_id)
         if entry is None:
             continue
-        snippet = make_snippet(shown.get(entry.article_id, entry), parsed.stems, language) if snippets else ""
+        snippet = (
+            make_snippet(shown.get(entry.article_id, entry), parsed.stems, language)
+            if snippets
+            else ""
+        )
         results.append(SearchResult(article=entry.article, score=score, snippet=snippet))
     return results
 
@@ -292,7 +317,9 @@ def record_failed_search(raw_query, language):
     for _attempt in range(2):
         try:
             with transaction.atomic():
-                updated = FailedSearch.objects.filter(query=normalised, language=language).update(count=F("count") + 1)
+                updated = FailedSearch.objects.filter(query=normalised, language=language).update(
+                    count=F("count") + 1
+                )
                 if not updated:
                     FailedSearch.objects.create(query=normalised, language=language)
             return
@@ -304,6 +331,7 @@ def rebuild_search_entries(article):
     """Rewrite the article's search text and index tokens for every language (called on each edit)."""
     sections = list(article.sections.prefetch_related("steps"))
     for code, _name in settings.LANGUAGES:
+
         def text(obj, field, code=code):
             return getattr(obj, f"{field}_{code}", None) or getattr(obj, f"{field}_en", None) or ""
 
@@ -330,7 +358,14 @@ def index_entry(entry, parts=None, kb_number=""):
 
     The KB number counts as a title word, so "KB2636" finds its article.
     """
-    update_word_counts(entry, [word for text in (entry.title, entry.summary, entry.body) for word in words(text, entry.language)])
+    update_word_counts(
+        entry,
+        [
+            word
+            for text in (entry.title, entry.summary, entry.body)
+            for word in words(text, entry.language)
+        ],
+    )
     if parts is None:
         parts = vocabulary(entry.language, fresh=False).parts
     search_index.write_entry(
@@ -350,7 +385,14 @@ def reindex_all():
     SearchWord.objects.all().delete()
     SearchEntry.objects.update(words="")
     for entry in SearchEntry.objects.all():
-        update_word_counts(entry, [word for text in (entry.title, entry.summary, entry.body) for word in words(text, entry.language)])
+        update_word_counts(
+            entry,
+            [
+                word
+                for text in (entry.title, entry.summary, entry.body)
+                for word in words(text, entry.language)
+            ],
+        )
     forget()
     parts = {code: vocabulary(code, fresh=False).parts for code, _name in settings.LANGUAGES}
     for entry in SearchEntry.objects.select_related("article"):

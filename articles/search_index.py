@@ -38,7 +38,9 @@ def keep_vectors_inline(schema_editor):
     entries, against 500 and 1.8 ms inline. Bodies and word lists leave the row first instead.
     """
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE articles_searchentry ALTER COLUMN vector SET STORAGE MAIN")
+        schema_editor.execute(
+            "ALTER TABLE articles_searchentry ALTER COLUMN vector SET STORAGE MAIN"
+        )
 
 
 def drop_fts_table(schema_editor):
@@ -50,7 +52,9 @@ def drop_fts_table(schema_editor):
 
 def write_entry(entry, title_tokens, summary_tokens, body_tokens):
     """Put one entry's tokens into the index (drafts are taken out)."""
-    title, summary, body = (" ".join(tokens) for tokens in (title_tokens, summary_tokens, body_tokens))
+    title, summary, body = (
+        " ".join(tokens) for tokens in (title_tokens, summary_tokens, body_tokens)
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [entry.pk])  # noqa: S608 constant name
@@ -78,7 +82,8 @@ def clear():
 def forget_entries(entry_ids):
     if connection.vendor == "sqlite" and entry_ids:
         with connection.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [[pk] for pk in entry_ids])  # noqa: S608
+            delete = f"DELETE FROM {FTS_TABLE} WHERE rowid = %s"  # noqa: S608
+            cursor.executemany(delete, [[pk] for pk in entry_ids])
 
 
 def run(groups, language, mode, limit):
@@ -103,7 +108,11 @@ def run(groups, language, mode, limit):
         return list(cursor.fetchall())
 
 
-BONUSES = (("phrase", False, 1.5), ("any", True, 1.5), ("all", False, 1.0))  # (mode, title only, bonus)
+BONUSES = (
+    ("phrase", False, 1.5),
+    ("any", True, 1.5),
+    ("all", False, 1.0),
+)  # (mode, title only, bonus)
 
 
 def ranked(groups, language, limit):
@@ -118,7 +127,9 @@ def ranked(groups, language, limit):
         return []
     bonuses = []
     for mode, title_only, bonus in BONUSES:
-        compiled = _compile(groups, mode, vendor, title_only) if mode != "all" or len(groups) > 1 else ""
+        compiled = (
+            _compile(groups, mode, vendor, title_only) if mode != "all" or len(groups) > 1 else ""
+        )
         bonuses.append((compiled, bonus, title_only))
     with connection.cursor() as cursor:
         if vendor == "sqlite":
@@ -126,7 +137,8 @@ def ranked(groups, language, limit):
             for compiled, bonus, title_only in bonuses:
                 if compiled:
                     compiled = f"title : ({compiled})" if title_only else compiled
-                    terms.append(f"{bonus} * (id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s))")  # noqa: S608
+                    subquery = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+                    terms.append(f"{bonus} * (id IN ({subquery}))")
                     params.append(f'lang : "{language}" AND ({compiled})')
             bonus_sql = " + ".join(terms) or "0"
             cursor.execute(
@@ -139,7 +151,9 @@ def ranked(groups, language, limit):
             )
             return cursor.fetchall()
         terms, sources, params = [], [], [expression]
-        for number, (compiled, bonus, _title_only) in enumerate(bonuses):  # title: the :A weight labels
+        for number, (compiled, bonus, _title_only) in enumerate(
+            bonuses
+        ):  # title: the :A weight labels
             if compiled:
                 terms.append(f"{bonus} * (e.vector @@ b{number})::int")
                 sources.append(f", to_tsquery('simple', %s) b{number}")  # parsed once, not per row

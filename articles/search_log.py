@@ -27,7 +27,9 @@ def record_search(outcome):
                 stats = SearchStat.objects.filter(query=query, language=outcome.language)
                 if stats.update(searches=F("searches") + 1, **values):
                     return stats.values_list("pk", flat=True).first()
-                return SearchStat.objects.create(query=query, language=outcome.language, searches=1, **values).pk
+                return SearchStat.objects.create(
+                    query=query, language=outcome.language, searches=1, **values
+                ).pk
         except IntegrityError:
             continue  # created by another request at the same moment: count again
     return None

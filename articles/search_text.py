@@ -111,7 +111,7 @@ def _split(word, parts, depth):
         for link in LINKING:
             if link and not rest.startswith(link):
                 continue
-            tail = rest[len(link):]
+            tail = rest[len(link) :]
             if len(tail) < MIN_PART:
                 continue
             found = _split(tail, parts, depth + 1)

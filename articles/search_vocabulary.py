@@ -35,7 +35,11 @@ class Vocabulary:
 
     def knows(self, word, prefixes=True):
         """True when the word, its stem, (prefixes=True) a longer word it begins, or its parts occur in the articles."""
-        if word in self.counts or stem(word, self.language) in self.stems or any(ch.isdigit() for ch in word):
+        if (
+            word in self.counts
+            or stem(word, self.language) in self.stems
+            or any(ch.isdigit() for ch in word)
+        ):
             return True  # numbers and codes (4000, KB70, 2FA) are never "corrected"
         if prefixes and len(word) >= 3:
             position = bisect.bisect_left(self.ordered, word)
@@ -48,7 +52,9 @@ class Vocabulary:
         if len(word) < 4 or any(ch.isdigit() for ch in word):
             return None
         limit = 1 if len(word) <= 5 else 2
-        matches = process.extract(word, self.counts.keys(), scorer=OSA.distance, score_cutoff=limit, limit=10)
+        matches = process.extract(
+            word, self.counts.keys(), scorer=OSA.distance, score_cutoff=limit, limit=10
+        )
         if not matches:
             return None
         best = min(matches, key=lambda match: (match[1], -self.counts[match[0]], match[0]))
@@ -56,7 +62,13 @@ class Vocabulary:
 
 
 def build_vocabulary(language, version=None):
-    counts = Counter(dict(SearchWord.objects.filter(language=language, documents__gt=0).values_list("word", "documents")))
+    counts = Counter(
+        dict(
+            SearchWord.objects.filter(language=language, documents__gt=0).values_list(
+                "word", "documents"
+            )
+        )
+    )
     for group in synonym_groups(language, version, fresh=version is not None):
         for member in group:
             counts.update(member)
@@ -94,7 +106,9 @@ def synonym_groups(language, version=None, fresh=True):
         return cached[1]
     groups = []
     for synonym in Synonym.objects.filter(language=language):
-        members = [[word for word, _pieces in units(member, language)] for member in synonym.members()]
+        members = [
+            [word for word, _pieces in units(member, language)] for member in synonym.members()
+        ]
         members = [member for member in members if member]
         if len(members) > 1:
             groups.append(members)
@@ -109,8 +123,10 @@ def update_word_counts(entry, text_words):
     added, removed = new - old, old - new
     language_words = SearchWord.objects.filter(language=entry.language)
     if added:
-        SearchWord.objects.bulk_create([SearchWord(language=entry.language, word=word) for word in added],
-                                       ignore_conflicts=True)
+        SearchWord.objects.bulk_create(
+            [SearchWord(language=entry.language, word=word) for word in added],
+            ignore_conflicts=True,
+        )
         language_words.filter(word__in=added).update(documents=F("documents") + 1)
     if removed:
         language_words.filter(word__in=removed).update(documents=F("documents") - 1)
@@ -124,7 +140,9 @@ def forget_words(entry):
     """A deleted entry's words no longer count."""
     old = set(entry.words.split())
     if old:
-        SearchWord.objects.filter(language=entry.language, word__in=old).update(documents=F("documents") - 1)
+        SearchWord.objects.filter(language=entry.language, word__in=old).update(
+            documents=F("documents") - 1
+        )
 
 
 def forget():

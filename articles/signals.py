@@ -1,4 +1,5 @@
 """Keep search text and cached pages in step with every edit."""
+
 import threading
 from contextlib import contextmanager
 

@@ -1,4 +1,5 @@
 """sitemap.xml: every published article and the main pages, in both languages."""
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 

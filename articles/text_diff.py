@@ -1,4 +1,5 @@
 """Readable word-level differences between two texts, as escaped HTML with <del> and <ins>."""
+
 import difflib
 import re
 

@@ -1,4 +1,5 @@
 """Fields translated by django-modeltranslation (one column per language)."""
+
 from modeltranslation.translator import TranslationOptions, register
 
 from articles.models import Article, Category, Figure, Section, Step

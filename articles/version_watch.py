@@ -17,6 +17,7 @@ Correctness never rests on the notice alone:
 - the version is re-read at least every PAGE_CACHE_VERSION_RECHECK_SECONDS,
   which bounds staleness even if a notice were lost.
 """
+
 import hashlib
 import logging
 import os
@@ -44,15 +45,23 @@ class RedisVersionWatcher:
         self.generation = 0  # increases with every change notice and every (re)subscription
         self._known = None  # (version, generation it was read in, monotonic time it was read)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._listen, name="content-version-watch", daemon=True)
+        self._thread = threading.Thread(
+            target=self._listen, name="content-version-watch", daemon=True
+        )
         self._thread.start()
 
     def current(self, read_version):
         known = self._known
-        if (self.subscribed and known is not None and known[1] == self.generation
-                and time.monotonic() - known[2] < settings.PAGE_CACHE_VERSION_RECHECK_SECONDS):
+        if (
+            self.subscribed
+            and known is not None
+            and known[1] == self.generation
+            and time.monotonic() - known[2] < settings.PAGE_CACHE_VERSION_RECHECK_SECONDS
+        ):
             return known[0]
-        generation = self.generation  # taken before reading: a notice during the read makes it stale
+        generation = (
+            self.generation
+        )  # taken before reading: a notice during the read makes it stale
         version = read_version()
         self._known = (version, generation, time.monotonic()) if version is not None else None
         return version
@@ -62,8 +71,11 @@ class RedisVersionWatcher:
         self.generation += 1
 
     def announce(self):
-        client = redis.Redis.from_url(self.redis_url, socket_connect_timeout=settings.STORE_TIMEOUT_SECONDS,
-                                      socket_timeout=settings.STORE_TIMEOUT_SECONDS)
+        client = redis.Redis.from_url(
+            self.redis_url,
+            socket_connect_timeout=settings.STORE_TIMEOUT_SECONDS,
+            socket_timeout=settings.STORE_TIMEOUT_SECONDS,
+        )
         try:
             client.publish(channel(), b"1")
         finally:
@@ -75,8 +87,12 @@ class RedisVersionWatcher:
     def _listen(self):
         while not self._stop.is_set():
             try:
-                client = redis.Redis.from_url(self.redis_url, socket_connect_timeout=settings.STORE_TIMEOUT_SECONDS,
-                                              socket_keepalive=True, health_check_interval=10)
+                client = redis.Redis.from_url(
+                    self.redis_url,
+                    socket_connect_timeout=settings.STORE_TIMEOUT_SECONDS,
+                    socket_keepalive=True,
+                    health_check_interval=10,
+                )
                 pubsub = client.pubsub()
                 pubsub.subscribe(channel())
                 while not self._stop.is_set():
@@ -89,7 +105,10 @@ class RedisVersionWatcher:
                     self.generation += 1
             except Exception as exc:  # noqa: BLE001 — any failure: fall back to reading every time, then retry
                 if self.subscribed:
-                    logger.warning("content change notices paused (%s); reading the version on every request", type(exc).__name__)
+                    logger.warning(
+                        "content change notices paused (%s); reading the version on every request",
+                        type(exc).__name__,
+                    )
                 self.subscribed = False
                 self.generation += 1
                 self._stop.wait(RECONNECT_SECONDS)
@@ -112,16 +131,26 @@ class StampFileVersionWatcher:
         return info.st_ino, info.st_mtime_ns
 
     def current(self, read_version):
-        stamp = self._stamp()  # taken before reading: a change during the read shows in the next stat
+        stamp = (
+            self._stamp()
+        )  # taken before reading: a change during the read shows in the next stat
         if stamp is None:  # the first request since the database was made
             self.announce()
             stamp = self._stamp()
         known = self._known
-        if (known is not None and stamp is not None and known[1] == stamp
-                and time.monotonic() - known[2] < settings.PAGE_CACHE_VERSION_RECHECK_SECONDS):
+        if (
+            known is not None
+            and stamp is not None
+            and known[1] == stamp
+            and time.monotonic() - known[2] < settings.PAGE_CACHE_VERSION_RECHECK_SECONDS
+        ):
             return known[0]
         version = read_version()
-        self._known = (version, stamp, time.monotonic()) if version is not None and stamp is not None else None
+        self._known = (
+            (version, stamp, time.monotonic())
+            if version is not None and stamp is not None
+            else None
+        )
         return version
 
     def forget(self):
@@ -166,7 +195,11 @@ def watcher():
             if _watcher_key != key:
                 if isinstance(_watcher, RedisVersionWatcher) and _watcher_key[0] == os.getpid():
                     _watcher.stop()
-                _watcher = RedisVersionWatcher(settings.REDIS_URL) if settings.REDIS_URL else StampFileVersionWatcher(stamp_path())
+                _watcher = (
+                    RedisVersionWatcher(settings.REDIS_URL)
+                    if settings.REDIS_URL
+                    else StampFileVersionWatcher(stamp_path())
+                )
                 _watcher_key = key
     return _watcher
 

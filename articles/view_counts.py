@@ -8,6 +8,7 @@ PageViewDay rows in one transaction. No IP address, user, cookie or time of a si
 is stored: only counts per page, language and day (in TIME_ZONE). A situation page opened from another
 situation page counts as "moved on" for the one the reader came from (its Referer path).
 """
+
 import logging
 import re
 import threading
@@ -163,13 +164,15 @@ def flush_to_database(today: date | None = None) -> int:
     for offset in range(DAYS_FLUSHED):
         index = _index_key((today - timedelta(days=offset)).isoformat())
         listed = cache.get(index) or 0
-        names += [name for name in cache.get_many([f"{index}:{n}" for n in range(1, listed + 1)]).values()]
+        names += [
+            name for name in cache.get_many([f"{index}:{n}" for n in range(1, listed + 1)]).values()
+        ]
     values = {name: value for name, value in cache.get_many(names).items() if value}
     if not values:
         return 0
     rows = Counter()
     for name, value in values.items():
-        what, day, kind, page, language = name[len(PREFIX) + 1:].split("|")
+        what, day, kind, page, language = name[len(PREFIX) + 1 :].split("|")
         rows[(kind, page, language, day, what)] += value
     _write_rows(rows)
     for name, value in values.items():
@@ -182,7 +185,9 @@ def _write_rows(rows: Counter) -> None:
 
     slugs = {page for kind, page, *_rest in rows if kind == "article"}
     article_ids = dict(Article.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-    guide = Article.objects.filter(kb_number=settings.TROUBLESHOOTING_ARTICLE_KB).values_list("pk", flat=True)
+    guide = Article.objects.filter(kb_number=settings.TROUBLESHOOTING_ARTICLE_KB).values_list(
+        "pk", flat=True
+    )
     guide_id = guide.first()
     with transaction.atomic():
         for (kind, page, language, day, what), amount in rows.items():

@@ -1,4 +1,5 @@
 """Public pages of the knowledge base: home, category, article, search, feedback, troubleshooter."""
+
 import hashlib
 import secrets
 from urllib.parse import quote_plus
@@ -44,7 +45,9 @@ def public_page(build):
 def home(request):
     def build(base):
         categories = [c for c in categories_with_articles() if c.articles.all()]
-        return render_to_string("articles/home.html", {**base, "categories": categories}, request=request)
+        return render_to_string(
+            "articles/home.html", {**base, "categories": categories}, request=request
+        )
 
     return public_page(build)
 
@@ -53,7 +56,9 @@ def home(request):
 def category_detail(request, slug):
     def build(base):
         category = get_object_or_404(categories_with_articles(), slug=slug)
-        return render_to_string("articles/category.html", {**base, "category": category}, request=request)
+        return render_to_string(
+            "articles/category.html", {**base, "category": category}, request=request
+        )
 
     return public_page(build)
 
@@ -82,7 +87,12 @@ def render_article(request, article, preview=False, extra=None):
     if notice:
         with translation.override(notice["language"]):
             notice["url"] = article.get_absolute_url() if article.pk else ""
-    context = {**(extra or {}), "article": article, "preview": preview, "translation_notice": notice}
+    context = {
+        **(extra or {}),
+        "article": article,
+        "preview": preview,
+        "translation_notice": notice,
+    }
     return render_to_string("articles/article.html", context, request=request)
 
 
@@ -98,8 +108,11 @@ def search(request):
     query, truncated = clean_query(raw)
     exact = request.GET.get("exact") == "1"
     context = {
-        "search_query": query, "query_param": quote_plus(query), "truncated": truncated,
-        "max_length": MAX_QUERY_LENGTH, "exact": exact,
+        "search_query": query,
+        "query_param": quote_plus(query),
+        "truncated": truncated,
+        "max_length": MAX_QUERY_LENGTH,
+        "exact": exact,
     }
     results = []
     if not query:
@@ -108,7 +121,11 @@ def search(request):
         outcome = run_search(query, get_language(), correct=not exact)
         results = outcome.results
         context["outcome"] = outcome
-        context["other_language_name"] = get_language_info(outcome.other_language)["name_translated"] if outcome.other_language else ""
+        context["other_language_name"] = (
+            get_language_info(outcome.other_language)["name_translated"]
+            if outcome.other_language
+            else ""
+        )
         context["stat_id"] = record_search(outcome)
         if not results:
             record_failed_search(query, get_language())
@@ -136,7 +153,11 @@ def search_suggest(request):
     if len(query) >= SUGGEST_MIN_CHARS:
         outcome = run_search(query, get_language(), as_you_type=True, limit=SUGGEST_LIMIT)
         items = [
-            {"kb": result.article.kb_number, "title": result.article.title, "url": result.article.get_absolute_url()}
+            {
+                "kb": result.article.kb_number,
+                "title": result.article.title,
+                "url": result.article.get_absolute_url(),
+            }
             for result in outcome.results
         ]
     response = JsonResponse({"query": query, "results": items})
@@ -168,22 +189,40 @@ def feedback(request, slug):
             }
             try:
                 with transaction.atomic():
-                    Feedback.objects.update_or_create(article=article, visitor=visitor_hash, defaults=values)
+                    Feedback.objects.update_or_create(
+                        article=article, visitor=visitor_hash, defaults=values
+                    )
             except IntegrityError:
                 Feedback.objects.filter(article=article, visitor=visitor_hash).update(**values)
             response = redirect(f"{request.path}?sent=1")
             response.set_signed_cookie(
-                VISITOR_COOKIE, visitor, salt="kb-visitor", max_age=365 * 86400,
-                httponly=True, samesite="Lax", secure=request.is_secure(),
+                VISITOR_COOKIE,
+                visitor,
+                salt="kb-visitor",
+                max_age=365 * 86400,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
             )
             return response
     else:
-        initial = {"helpful": request.GET.get("helpful")} if request.GET.get("helpful") in {"yes", "no"} else {}
+        initial = (
+            {"helpful": request.GET.get("helpful")}
+            if request.GET.get("helpful") in {"yes", "no"}
+            else {}
+        )
         if existing:
             initial.setdefault("helpful", "yes" if existing.helpful else "no")
-            initial.update(comment=existing.comment, reason=existing.reason, figure=existing.figure_id)
+            initial.update(
+                comment=existing.comment, reason=existing.reason, figure=existing.figure_id
+            )
         form = FeedbackForm(initial=initial, article=article)
-    context = {"article": article, "form": form, "existing": existing, "sent": request.GET.get("sent") == "1"}
+    context = {
+        "article": article,
+        "form": form,
+        "existing": existing,
+        "sent": request.GET.get("sent") == "1",
+    }
     return render(request, "articles/feedback.html", context)
 
 
@@ -200,7 +239,9 @@ def troubleshooting_article():
 def troubleshooter(request):
     def build(base):
         article = troubleshooting_article()
-        return render_to_string("articles/troubleshooter.html", {**base, "article": article}, request=request)
+        return render_to_string(
+            "articles/troubleshooter.html", {**base, "article": article}, request=request
+        )
 
     return public_page(build)
 
@@ -220,5 +261,3 @@ def situation(request, anchor):
         )
 
     return public_page(build)
-
-

@@ -7,6 +7,7 @@ A scheduled article is published at once in the database; readers see it from it
 "publish at" moment on because every public query asks for `publish_at <= now`, and the
 page cache's version carries the next such moment (page_cache.py).
 """
+
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -60,5 +61,9 @@ def move(article: Article, status: str, user, publish_at: datetime | None = None
 def next_scheduled_publish(now: datetime | None = None) -> datetime | None:
     """The next moment a scheduled article becomes visible, if any."""
     now = now or timezone.now()
-    return (Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=now)
-            .order_by("publish_at").values_list("publish_at", flat=True).first())
+    return (
+        Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=now)
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )

@@ -30,26 +30,78 @@ def generate(articles, days):
 
     rng = random.Random(15)
     category = Category.objects.create(slug="bench", name_en="Bench", name_de="Bench")
-    Article.objects.bulk_create([
-        Article(kb_number=f"KB{9000 + n}", slug=f"bench-{n}", category=category, status="published",
-                title_en=f"Bench article {n}", title_de=f"Testartikel {n}") for n in range(articles)])
+    Article.objects.bulk_create(
+        [
+            Article(
+                kb_number=f"KB{9000 + n}",
+                slug=f"bench-{n}",
+                category=category,
+                status="published",
+                title_en=f"Bench article {n}",
+                title_de=f"Testartikel {n}",
+            )
+            for n in range(articles)
+        ]
+    )
     ids = list(Article.objects.values_list("pk", flat=True))
     today = timezone.localdate()
-    PageViewDay.objects.bulk_create((
-        PageViewDay(article_id=pk, language=language, day=today - timedelta(days=offset), views=rng.randrange(1, 500))
-        for pk in ids for language in ("en", "de") for offset in range(days)), batch_size=5000)
-    PageViewDay.objects.bulk_create([
-        PageViewDay(article_id=ids[0], anchor=f"situation-{n}", language="en", day=today - timedelta(days=offset),
-                    views=50, moved_on=rng.randrange(0, 50)) for n in range(8) for offset in range(days)])
+    PageViewDay.objects.bulk_create(
+        (
+            PageViewDay(
+                article_id=pk,
+                language=language,
+                day=today - timedelta(days=offset),
+                views=rng.randrange(1, 500),
+            )
+            for pk in ids
+            for language in ("en", "de")
+            for offset in range(days)
+        ),
+        batch_size=5000,
+    )
+    PageViewDay.objects.bulk_create(
+        [
+            PageViewDay(
+                article_id=ids[0],
+                anchor=f"situation-{n}",
+                language="en",
+                day=today - timedelta(days=offset),
+                views=50,
+                moved_on=rng.randrange(0, 50),
+            )
+            for n in range(8)
+            for offset in range(days)
+        ]
+    )
     reasons = ["unclear", "out-of-date", "not-solved", "screen-differs", "other"]
-    Feedback.objects.bulk_create((
-        Feedback(article_id=rng.choice(ids), language=rng.choice(["en", "de"]), helpful=rng.random() < 0.6,
-                 reason=rng.choice(reasons), comment="It could say more." if rng.random() < 0.2 else "",
-                 visitor=f"v{n}") for n in range(articles * 20)), batch_size=5000)
-    SearchLeadDay.objects.bulk_create((
-        SearchLeadDay(article_id=rng.choice(ids), language="en", query=f"query {n % 400}",
-                      day=today - timedelta(days=n % days), opened=rng.randrange(1, 20)) for n in range(articles * 5)),
-        batch_size=5000, ignore_conflicts=True)
+    Feedback.objects.bulk_create(
+        (
+            Feedback(
+                article_id=rng.choice(ids),
+                language=rng.choice(["en", "de"]),
+                helpful=rng.random() < 0.6,
+                reason=rng.choice(reasons),
+                comment="It could say more." if rng.random() < 0.2 else "",
+                visitor=f"v{n}",
+            )
+            for n in range(articles * 20)
+        ),
+        batch_size=5000,
+    )
+    SearchLeadDay.objects.bulk_create(
+        (
+            SearchLeadDay(
+                article_id=rng.choice(ids),
+                language="en",
+                query=f"query {n % 400}",
+                day=today - timedelta(days=n % days),
+                opened=rng.randrange(1, 20),
+            )
+            for n in range(articles * 5)
+        ),
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
     return PageViewDay.objects.count()
 
 
@@ -99,11 +151,19 @@ def main():
             dashboard.build_dashboard(dashboard.Filters(days=90))
             numbers.append((time.perf_counter() - started) * 1000)
         load = os.getloadavg()[0]
-        print(f"dashboard: {options.articles} articles × {options.days} days ({rows} view rows) on {connection.vendor}"
-              f" (load average {load:.1f} on {os.cpu_count()} CPUs)")
-        for label, values in (("page (wall)", timings), ("page (CPU)", cpu), ("numbers only", numbers)):
+        print(
+            f"dashboard: {options.articles} articles × {options.days} days ({rows} view rows) on {connection.vendor}"
+            f" (load average {load:.1f} on {os.cpu_count()} CPUs)"
+        )
+        for label, values in (
+            ("page (wall)", timings),
+            ("page (CPU)", cpu),
+            ("numbers only", numbers),
+        ):
             values.sort()
-            print(f"  {label:<13} median {statistics.median(values):7.1f} ms   p95 {values[int(len(values) * 0.95)]:7.1f} ms")
+            print(
+                f"  {label:<13} median {statistics.median(values):7.1f} ms   p95 {values[int(len(values) * 0.95)]:7.1f} ms"
+            )
         print(f"  page size {len(response.content) // 1024} KB; target: median <= 300 ms")
         started = time.perf_counter()
         csv = client.get(url + "&format=csv")

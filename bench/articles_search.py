@@ -24,11 +24,11 @@ sys.path.insert(0, str(ROOT))
 
 WORDS = {
     "en": "sign in password device phone card challenge response code temporary access client portal security "
-          "print activate expire index values digits spaces upper case ports network router hotel blocked app "
-          "authenticate generate passcode touch face fingerprint android iphone document photo upload blurred".split(),
+    "print activate expire index values digits spaces upper case ports network router hotel blocked app "
+    "authenticate generate passcode touch face fingerprint android iphone document photo upload blurred".split(),
     "de": "anmelden passwort gerät telefon karte challenge antwort code temporär zugang kundenportal sicherheit "
-          "drucken aktivieren ablaufen index werte ziffern leerzeichen großbuchstaben ports netzwerk router hotel "
-          "blockiert app authentifizieren generieren passcode gesicht fingerabdruck android iphone dokument foto".split(),
+    "drucken aktivieren ablaufen index werte ziffern leerzeichen großbuchstaben ports netzwerk router hotel "
+    "blockiert app authentifizieren generieren passcode gesicht fingerabdruck android iphone dokument foto".split(),
 }
 
 
@@ -40,7 +40,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--profile", action="store_true", help="Print where the English searches spend their time.")
+    parser.add_argument(
+        "--profile", action="store_true", help="Print where the English searches spend their time."
+    )
     options = parser.parse_args()
     work = tempfile.mkdtemp(prefix="bench-search-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -69,15 +71,18 @@ def timed(function, *args, **kwargs):
 
 def figures(label, timings, extra=""):
     timings = sorted(timings)
-    print(f"  {label:<28} median {statistics.median(timings):7.2f} ms   p95 {timings[int(len(timings) * 0.95)]:7.2f} ms   "
-          f"max {timings[-1]:7.2f} ms {extra}", flush=True)
+    print(
+        f"  {label:<28} median {statistics.median(timings):7.2f} ms   p95 {timings[int(len(timings) * 0.95)]:7.2f} ms   "
+        f"max {timings[-1]:7.2f} ms {extra}",
+        flush=True,
+    )
 
 
 def typo(rng, word):
     if len(word) < 5:
         return word
     position = rng.randrange(1, len(word) - 1)
-    return word[:position] + word[position + 1:]
+    return word[:position] + word[position + 1 :]
 
 
 def run(options, vendor):
@@ -90,21 +95,49 @@ def run(options, vendor):
     print(f"Generating {options.articles} articles per language ({vendor}) …", flush=True)
     started = time.perf_counter()
     with signals.suspended():
-        articles = Article.objects.bulk_create([
-            Article(kb_number=f"KB{10000 + number}", slug=f"bench-{number}", category=category, status="published",
-                    title_en=sentence(rng, "en", 6), title_de=sentence(rng, "de", 6),
-                    summary_en=sentence(rng, "en", 20), summary_de=sentence(rng, "de", 20))
-            for number in range(options.articles)
-        ], batch_size=500)
-        sections = Section.objects.bulk_create([
-            Section(article=article, anchor=f"s{number}", order=number,
-                    title_en=sentence(rng, "en", 3), title_de=sentence(rng, "de", 3))
-            for article in articles for number in range(3)
-        ], batch_size=500)
-        Step.objects.bulk_create([
-            Step(section=section, order=i, text_en=sentence(rng, "en", 25), text_de=sentence(rng, "de", 25))
-            for section in sections for i in range(5)
-        ], batch_size=1000)
+        articles = Article.objects.bulk_create(
+            [
+                Article(
+                    kb_number=f"KB{10000 + number}",
+                    slug=f"bench-{number}",
+                    category=category,
+                    status="published",
+                    title_en=sentence(rng, "en", 6),
+                    title_de=sentence(rng, "de", 6),
+                    summary_en=sentence(rng, "en", 20),
+                    summary_de=sentence(rng, "de", 20),
+                )
+                for number in range(options.articles)
+            ],
+            batch_size=500,
+        )
+        sections = Section.objects.bulk_create(
+            [
+                Section(
+                    article=article,
+                    anchor=f"s{number}",
+                    order=number,
+                    title_en=sentence(rng, "en", 3),
+                    title_de=sentence(rng, "de", 3),
+                )
+                for article in articles
+                for number in range(3)
+            ],
+            batch_size=500,
+        )
+        Step.objects.bulk_create(
+            [
+                Step(
+                    section=section,
+                    order=i,
+                    text_en=sentence(rng, "en", 25),
+                    text_de=sentence(rng, "de", 25),
+                )
+                for section in sections
+                for i in range(5)
+            ],
+            batch_size=1000,
+        )
         for article in Article.objects.prefetch_related("sections__steps"):
             rebuild_search_entries(article)
     print(f"  generated and indexed in {time.perf_counter() - started:.1f} s", flush=True)
@@ -129,7 +162,11 @@ def run(options, vendor):
             elapsed, outcome = timed(search, " ".join(words), language)
             timings.append(elapsed)
             hits.append(len(outcome.results))
-        figures(f"{language}: search", timings, f"({options.queries} queries, median {statistics.median(hits):.0f} results)")
+        figures(
+            f"{language}: search",
+            timings,
+            f"({options.queries} queries, median {statistics.median(hits):.0f} results)",
+        )
         timings = []
         for _ in range(options.queries):
             word = rng.choice(WORDS[language])

@@ -39,8 +39,12 @@ def run(args, env):
 
 
 def wrk(url, seconds, connections):
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -80,13 +84,22 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2",
-                        help="Redis for the second set-up (default: REDIS_URL, else db 2 on this machine); '' skips it")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2",
+        help="Redis for the second set-up (default: REDIS_URL, else db 2 on this machine); '' skips it",
+    )
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-articles-"))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_DEBUG": "0",
-           "MEDIA_ROOT": str(work / "media"), "DJANGO_STATIC_MANIFEST": "1", "CACHE_KEY_PREFIX": "bench"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_DEBUG": "0",
+        "MEDIA_ROOT": str(work / "media"),
+        "DJANGO_STATIC_MANIFEST": "1",
+        "CACHE_KEY_PREFIX": "bench",
+    }
     env.setdefault("DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.pop("REDIS_URL", None)
@@ -103,9 +116,12 @@ def main():
     try:
         page = static_twin(env, port, base)
         load = wrk if shutil.which("wrk") else python_load
-        print(f"Load generator: {'wrk' if load is wrk else 'python threads'}; {options.connections} connections, "
-              f"{options.seconds} s each; gunicorn {options.workers} sync workers; page {len(page):,} bytes; "
-              f"database {env['DATABASE_URL'].split(':', 1)[0]}", flush=True)
+        print(
+            f"Load generator: {'wrk' if load is wrk else 'python threads'}; {options.connections} connections, "
+            f"{options.seconds} s each; gunicorn {options.workers} sync workers; page {len(page):,} bytes; "
+            f"database {env['DATABASE_URL'].split(':', 1)[0]}",
+            flush=True,
+        )
         for name, setup_env, target in setups:
             measure_setup(name, setup_env, target, port, base, load, options)
     finally:
@@ -115,8 +131,20 @@ def main():
 
 def static_twin(env, port, base):
     """Write a static file of the article page's size (whitenoise indexes files when it starts)."""
-    probe = subprocess.Popen([str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
-                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    probe = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "portal.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         page = wait_and_fetch(base + ARTICLE_PATH)
     finally:
@@ -131,9 +159,22 @@ def static_twin(env, port, base):
 def measure_setup(name, env, target, port, base, load, options):
     """Static file and cached article alternately, twice each, on one gunicorn: the ratio of the medians."""
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{port}",
-         "-w", str(options.workers), "--worker-class", "sync", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "portal.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(options.workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_and_fetch(base + "/static/bench/same-size.html")
@@ -142,12 +183,23 @@ def measure_setup(name, env, target, port, base, load, options):
         print(f"== {name}")
         rates = {"article page": [], "static file, same size": []}
         for _ in range(2):
-            for label, url in [("static file, same size", base + "/static/bench/same-size.html"), ("article page", base + ARTICLE_PATH)]:
+            for label, url in [
+                ("static file, same size", base + "/static/bench/same-size.html"),
+                ("article page", base + ARTICLE_PATH),
+            ]:
                 rate, p99, errors = load(url, options.seconds, options.connections)
                 rates[label].append(rate)
-                print(f"{label:>24}: {rate:8.0f} requests/s   p99 {p99:>8}   errors {errors}", flush=True)
-        ratio = statistics.median(rates["article page"]) / statistics.median(rates["static file, same size"])
-        print(f"{'ratio':>24}: {ratio:.0%} of the static file's rate (target ≥ {target:.0%})", flush=True)
+                print(
+                    f"{label:>24}: {rate:8.0f} requests/s   p99 {p99:>8}   errors {errors}",
+                    flush=True,
+                )
+        ratio = statistics.median(rates["article page"]) / statistics.median(
+            rates["static file, same size"]
+        )
+        print(
+            f"{'ratio':>24}: {ratio:.0%} of the static file's rate (target ≥ {target:.0%})",
+            flush=True,
+        )
     finally:
         server.terminate()
         server.wait()

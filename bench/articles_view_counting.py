@@ -24,9 +24,17 @@ PATH = "/de/articles/online-security-code-card/"
 
 def environ(path):
     return {
-        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
-        "wsgi.errors": sys.stderr, "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
         "HTTP_REFERER": "http://127.0.0.1/de/help/cannot-sign-in/lost-device/",
     }
 
@@ -47,7 +55,9 @@ def rate(application, requests):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=20, help="pairs of rounds (on, off), order alternating")
+    parser.add_argument(
+        "--rounds", type=int, default=20, help="pairs of rounds (on, off), order alternating"
+    )
     parser.add_argument("--requests", type=int, default=1000, help="requests per round")
     options = parser.parse_args()
     work = tempfile.mkdtemp(prefix="bench-views-")
@@ -81,18 +91,26 @@ def main():
         rate(application, 200)  # warm: rendered once, then served from the page cache
         results = {True: [], False: []}
         for round_number in range(options.rounds):
-            for counting in ((True, False) if round_number % 2 == 0 else (False, True)):
+            for counting in (True, False) if round_number % 2 == 0 else (False, True):
                 with override_settings(VIEW_COUNTING=counting):
                     results[counting].append(rate(application, options.requests))
         view_counts.flush_now()
         on, off = statistics.median(results[True]), statistics.median(results[False])
         # Each pair ran back to back, so the machine's load drifts little within one: compare pairwise too.
         pairs = sorted(a / b for a, b in zip(results[True], results[False], strict=True))
-        print(f"cached page {PATH} on {connection.vendor}, cache {settings.CACHES['default']['BACKEND']}")
-        print(f"  counting off  median {off:8.0f} req/s  (min {min(results[False]):.0f}, max {max(results[False]):.0f})")
-        print(f"  counting on   median {on:8.0f} req/s  (min {min(results[True]):.0f}, max {max(results[True]):.0f})")
-        print(f"  on / off      {on / off:6.1%} of the medians; median of the {len(pairs)} pairs "
-              f"{statistics.median(pairs):6.1%}   (target >= 90%; load average {os.getloadavg()[0]:.1f})")
+        print(
+            f"cached page {PATH} on {connection.vendor}, cache {settings.CACHES['default']['BACKEND']}"
+        )
+        print(
+            f"  counting off  median {off:8.0f} req/s  (min {min(results[False]):.0f}, max {max(results[False]):.0f})"
+        )
+        print(
+            f"  counting on   median {on:8.0f} req/s  (min {min(results[True]):.0f}, max {max(results[True]):.0f})"
+        )
+        print(
+            f"  on / off      {on / off:6.1%} of the medians; median of the {len(pairs)} pairs "
+            f"{statistics.median(pairs):6.1%}   (target >= 90%; load average {os.getloadavg()[0]:.1f})"
+        )
         counted = sum(PageViewDay.objects.values_list("views", flat=True))
         expected = 200 + options.requests * options.rounds  # the warm-up counts too
         print(f"  views counted in the database: {counted} of {expected}")

@@ -33,9 +33,17 @@ from urllib.parse import quote_plus
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "http://127.0.0.1:8000"
-ACCESS_LOG = Path(os.environ.get("CLUSTER_DIR") or ROOT / "var" / "cluster") / "logs" / "nginx-access.log"
+ACCESS_LOG = (
+    Path(os.environ.get("CLUSTER_DIR") or ROOT / "var" / "cluster") / "logs" / "nginx-access.log"
+)
 
-SLUGS = ["challenge-response", "sign-in-troubleshooting", "temporary-code", "online-security-code-card", "photograph-documents"]
+SLUGS = [
+    "challenge-response",
+    "sign-in-troubleshooting",
+    "temporary-code",
+    "online-security-code-card",
+    "photograph-documents",
+]
 QUERIES = {
     "en": ["challenge", "temporary code", "security code card", "photograph", "password"],
     "de": ["Antwort", "temporären Code", "Sicherheitscodekarte", "fotografieren", "Passwort"],
@@ -89,15 +97,26 @@ def ready(url):
 
 def start_cluster(url, log_path):
     """scripts/cluster.py in its own process group; returns once the balancer's /readyz says 200."""
-    print(f"No cluster answers at {url}: starting one (scripts/cluster.py; output in {log_path}) …", flush=True)
+    print(
+        f"No cluster answers at {url}: starting one (scripts/cluster.py; output in {log_path}) …",
+        flush=True,
+    )
     log = open(log_path, "wb")  # noqa: SIM115 — stays open for the cluster's lifetime
-    process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "cluster.py")], cwd=ROOT,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "cluster.py")],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 900  # the first start captures the article figures with Chromium
     while not ready(url):
         if process.poll() is not None or time.monotonic() > deadline:
             stop_cluster(process)
-            sys.exit(f"The cluster did not start; last lines of {log_path}:\n" + "".join(Path(log_path).read_text().splitlines(True)[-15:]))
+            sys.exit(
+                f"The cluster did not start; last lines of {log_path}:\n"
+                + "".join(Path(log_path).read_text().splitlines(True)[-15:])
+            )
         time.sleep(1)
     return process
 
@@ -114,15 +133,21 @@ def stop_cluster(process):
 
 def build_mix(url):
     """The request paths, each checked once: 200, and search results for every query."""
-    kinds = {"article": [f"/{lang}/" for lang in ("en", "de")] + [f"/{lang}/articles/{slug}/" for slug in SLUGS for lang in ("en", "de")],
-             "search": [], "signin": ["/en/portal/signin/", "/de/portal/signin/"]}
+    kinds = {
+        "article": [f"/{lang}/" for lang in ("en", "de")]
+        + [f"/{lang}/articles/{slug}/" for slug in SLUGS for lang in ("en", "de")],
+        "search": [],
+        "signin": ["/en/portal/signin/", "/de/portal/signin/"],
+    }
     for lang, queries in QUERIES.items():
         for query in queries:
             status, body = get(f"{url}/{lang}/search/?q={quote_plus(query)}")
             if status == 200 and 'class="search-results"' in body:
                 kinds["search"].append(f"/{lang}/search/?q={quote_plus(query)}")
             else:
-                print(f"  (left out: search {lang} {query!r}: {'no results' if status == 200 else status})")
+                print(
+                    f"  (left out: search {lang} {query!r}: {'no results' if status == 200 else status})"
+                )
     for path in kinds["article"] + kinds["signin"]:
         status, _body = get(url + path)
         if status != 200:
@@ -153,7 +178,9 @@ def node_shares(offset):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", default=DEFAULT_URL, help="the balancer (default %(default)s)")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=64)
@@ -168,15 +195,19 @@ def main():
     try:
         if not ready(url):
             if url != DEFAULT_URL:
-                sys.exit(f"Nothing ready at {url}/readyz: start the cluster (`make cluster`) first.")
+                sys.exit(
+                    f"Nothing ready at {url}/readyz: start the cluster (`make cluster`) first."
+                )
             cluster = start_cluster(url, work / "cluster.log")
         kinds, mix = build_mix(url)
         counts = Counter(kind for kind, _path in mix)
         share = {kind: counts[kind] / len(mix) for kind in counts}
         print(f"Cluster at {url} ({'started by this script' if cluster else 'already running'})")
-        print(f"Mix: {share['article']:.0%} article pages ({len(kinds['article'])} paths, en+de), "
-              f"{share.get('search', 0):.0%} search ({len(kinds['search'])} queries, en+de), "
-              f"{share['signin']:.0%} sign-in page (en, de)")
+        print(
+            f"Mix: {share['article']:.0%} article pages ({len(kinds['article'])} paths, en+de), "
+            f"{share.get('search', 0):.0%} search ({len(kinds['search'])} queries, en+de), "
+            f"{share['signin']:.0%} sign-in page (en, de)"
+        )
         for _ in range(2):  # warm each node's page cache and workers
             for _kind, path in mix[:: max(1, len(mix) // 40)]:
                 get(url + path)
@@ -185,11 +216,27 @@ def main():
         script.write_text(LUA % {"paths": ", ".join(json.dumps(path) for _kind, path in mix)})
         local_log = url.startswith(("http://127.0.0.1", "http://localhost")) and ACCESS_LOG.exists()
         offset = ACCESS_LOG.stat().st_size if local_log else None
-        print(f"Load generator: wrk, {options.threads} threads, {options.connections} connections, {options.seconds} s, "
-              "Accept-Encoding: gzip", flush=True)
-        out = subprocess.run(["wrk", f"-t{options.threads}", f"-c{options.connections}", f"-d{options.seconds}s",
-                              "--timeout", "10s", "-s", str(script), url + "/"],
-                             capture_output=True, text=True, check=True).stdout
+        print(
+            f"Load generator: wrk, {options.threads} threads, {options.connections} connections, {options.seconds} s, "
+            "Accept-Encoding: gzip",
+            flush=True,
+        )
+        out = subprocess.run(
+            [
+                "wrk",
+                f"-t{options.threads}",
+                f"-c{options.connections}",
+                f"-d{options.seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(script),
+                url + "/",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         result = json.loads(re.search(r"^RESULT (\{.*\})$", out, re.MULTILINE).group(1))
         seconds = result["duration_us"] / 1e6
         socket_errors = sum(result[name] for name in ("connect", "read", "write", "timeout"))
@@ -197,15 +244,22 @@ def main():
         for name in ("p50", "p90", "p99"):
             print(f"{'latency ' + name:>16}: {result[name] / 1000:8.1f} ms")
         print(f"{'latency max':>16}: {result['max'] / 1000:8.1f} ms")
-        print(f"{'requests':>16}: {result['requests']:8d} in {seconds:.1f} s, {result['bytes'] / 1e6:.0f} MB received")
+        print(
+            f"{'requests':>16}: {result['requests']:8d} in {seconds:.1f} s, {result['bytes'] / 1e6:.0f} MB received"
+        )
         print(f"{'non-2xx/3xx':>16}: {result['status']:8d}")
-        print(f"{'socket errors':>16}: {socket_errors:8d}   (connect {result['connect']}, read {result['read']}, "
-              f"write {result['write']}, timeout {result['timeout']})")
+        print(
+            f"{'socket errors':>16}: {socket_errors:8d}   (connect {result['connect']}, read {result['read']}, "
+            f"write {result['write']}, timeout {result['timeout']})"
+        )
         nodes, retried = node_shares(offset)
         if nodes:
             total = sum(nodes.values())
-            print(f"{'by node':>16}: " + ", ".join(f"{node} {count / total:.1%}" for node, count in sorted(nodes.items()))
-                  + f"   (nginx tried a second node for {retried})")
+            print(
+                f"{'by node':>16}: "
+                + ", ".join(f"{node} {count / total:.1%}" for node, count in sorted(nodes.items()))
+                + f"   (nginx tried a second node for {retried})"
+            )
     finally:
         if cluster:
             print("Stopping the cluster this script started …", flush=True)

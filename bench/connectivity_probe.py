@@ -6,6 +6,7 @@ new TCP connection (as the test page's first fetch is): sequential latency
 open and a closed port.
 Run: .venv/bin/python bench/connectivity_probe.py
 """
+
 import http.client
 import os
 import statistics
@@ -52,16 +53,20 @@ def main():
         for _ in range(50):
             one_request(port)
         times = [one_request(port)[0] for _ in range(SEQUENTIAL)]
-        print(f"sequential, {SEQUENTIAL} requests: p50 {statistics.median(times):.2f} ms, "
-              f"p95 {percentile(times, .95):.2f} ms, max {max(times):.2f} ms")
+        print(
+            f"sequential, {SEQUENTIAL} requests: p50 {statistics.median(times):.2f} ms, "
+            f"p95 {percentile(times, 0.95):.2f} ms, max {max(times):.2f} ms"
+        )
 
         started = time.perf_counter()
         with ThreadPoolExecutor(CLIENTS) as pool:
             results = list(pool.map(lambda _i: one_request(port), range(CONCURRENT)))
         elapsed = time.perf_counter() - started
         ok = sum(1 for _ms, status in results if status == 200)
-        print(f"{CLIENTS} concurrent clients, {CONCURRENT} requests: {CONCURRENT / elapsed:.0f} req/s, "
-              f"{ok} answered 200, p95 {percentile([ms for ms, _s in results], .95):.2f} ms")
+        print(
+            f"{CLIENTS} concurrent clients, {CONCURRENT} requests: {CONCURRENT / elapsed:.0f} req/s, "
+            f"{ok} answered 200, p95 {percentile([ms for ms, _s in results], 0.95):.2f} ms"
+        )
 
         refused = [one_request(port, "http://evil.example")[1] for _ in range(100)]
         print(f"foreign origin: {refused.count(403)}/100 refused with 403")
@@ -73,8 +78,10 @@ def main():
     started = time.perf_counter()
     for _ in range(200):
         result = check_port("127.0.0.1", port, 3)
-    print(f"check_port closed port: {(time.perf_counter() - started) / 200 * 1000:.3f} ms per verdict "
-          f"({result.reason})")
+    print(
+        f"check_port closed port: {(time.perf_counter() - started) / 200 * 1000:.3f} ms per verdict "
+        f"({result.reason})"
+    )
 
 
 if __name__ == "__main__":

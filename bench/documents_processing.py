@@ -31,6 +31,7 @@ machine wall-clock times stretch, CPU times do not.
 
 Run: .venv/bin/python bench/documents_processing.py   (needs no database)
 """
+
 import json
 import os
 import statistics
@@ -87,14 +88,25 @@ def child(path, count):
         photo.discard()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"baseline_kb": baseline, "peak_kb": peak, "children_kb": children, "seconds": elapsed,
-                      "refused": sorted({error["code"] for error in errors})}))
+    print(
+        json.dumps(
+            {
+                "baseline_kb": baseline,
+                "peak_kb": peak,
+                "children_kb": children,
+                "seconds": elapsed,
+                "refused": sorted({error["code"] for error in errors}),
+            }
+        )
+    )
 
 
 def run_child(*args):
     # The parent stays small: Linux carries ru_maxrss over fork + exec, so a
     # parent that had decoded big images would raise every child's figure.
-    output = subprocess.run([sys.executable, __file__, *map(str, args)], check=True, capture_output=True, text=True).stdout
+    output = subprocess.run(
+        [sys.executable, __file__, *map(str, args)], check=True, capture_output=True, text=True
+    ).stdout
     return output.strip().splitlines()[-1] if output.strip() else ""
 
 
@@ -111,7 +123,9 @@ def make_photos(folder):
     (Path(folder) / "IMG_12MP_table.jpg").write_bytes(data)  # an A4 page on a table: outline found
     make_photo(Path(folder) / "IMG_24MP.jpg", 6048, 4032)
     make_photo(Path(folder) / "IMG_48MP.jpg", 8000, 6000)
-    with Image.open(Path(folder) / "IMG_12MP.jpg") as jpeg:  # an iPhone-style HEIC (x265 takes ~10 s)
+    with Image.open(
+        Path(folder) / "IMG_12MP.jpg"
+    ) as jpeg:  # an iPhone-style HEIC (x265 takes ~10 s)
         jpeg.save(Path(folder) / "IMG_12MP.heic", "HEIF", quality=80)
     with Image.open(Path(folder) / "IMG_48MP.jpg") as jpeg:  # a 48 MP phone's full-resolution HEIC
         jpeg.save(Path(folder) / "IMG_48MP.heic", "HEIF", quality=80)
@@ -132,13 +146,26 @@ def main():
             f"(JPEG q 92), 12 MP HEIC {heic12.stat().st_size / 1e6:.1f} MB"
         )
 
-        print("\npeak RSS of a fresh process per measurement, photos of one submission processed one after another:")
+        print(
+            "\npeak RSS of a fresh process per measurement, photos of one submission processed one after another:"
+        )
         heic48 = Path(folder) / "IMG_48MP.heic"
-        hostile = [(name, Path(folder) / name, 1) for name in ("scan-bomb.jpg", "tiny-huge.webp", "rgba-7000.png")]
+        hostile = [
+            (name, Path(folder) / name, 1)
+            for name in ("scan-bomb.jpg", "tiny-huge.webp", "rgba-7000.png")
+        ]
         table = Path(folder) / "IMG_12MP_table.jpg"
-        cases = (("12 MP", photo12, 1), ("12 MP", photo12, 3), ("12 MP", photo12, 10), ("12 MP table", table, 10),
-                 ("24 MP", photo24, 1),
-                 ("12 MP HEIC", heic12, 1), ("12 MP HEIC", heic12, 3), ("48 MP HEIC", heic48, 1), *hostile)
+        cases = (
+            ("12 MP", photo12, 1),
+            ("12 MP", photo12, 3),
+            ("12 MP", photo12, 10),
+            ("12 MP table", table, 10),
+            ("24 MP", photo24, 1),
+            ("12 MP HEIC", heic12, 1),
+            ("12 MP HEIC", heic12, 3),
+            ("48 MP HEIC", heic48, 1),
+            *hostile,
+        )
         for label, path, count in cases:
             figures = json.loads(run_child("--child", path, count))
             outcome = f" refused: {', '.join(figures['refused'])}" if figures["refused"] else ""
@@ -154,14 +181,21 @@ def main():
         from documents import imaging, storage
 
         staging = storage.staging_dir()
-        print(f"\ntime to process one photo (median of {RUNS} after a warm-up; CPU = the child's CPU time):")
+        print(
+            f"\ntime to process one photo (median of {RUNS} after a warm-up; CPU = the child's CPU time):"
+        )
         import pillow_heif
         from PIL import Image
 
         pillow_heif.register_heif_opener()
         table = Path(folder) / "IMG_12MP_table.jpg"
-        for label, path in (("12 MP", photo12), ("12 MP table", table), ("24 MP", photo24), ("12 MP HEIC", heic12),
-                            ("48 MP HEIC", heic48)):
+        for label, path in (
+            ("12 MP", photo12),
+            ("12 MP table", table),
+            ("24 MP", photo24),
+            ("12 MP HEIC", heic12),
+            ("48 MP HEIC", heic48),
+        ):
             floor = []
             for _ in range(RUNS):
                 started = time.perf_counter()
@@ -177,8 +211,11 @@ def main():
             if result is None:
                 print(f"  {label:11} → every run refused (see above)")
                 continue
-            found = f"outline found, {result.scores['dpi']} dpi" if result.scores.get("outline_found") else (
-                f"no outline, {result.scores['dpi']} dpi as a page")
+            found = (
+                f"outline found, {result.scores['dpi']} dpi"
+                if result.scores.get("outline_found")
+                else (f"no outline, {result.scores['dpi']} dpi as a page")
+            )
             print(
                 f"  {label:11} → {result.width}×{result.height} ({found}): "
                 f"median {median_ms(times)} ms (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}), "
@@ -208,7 +245,9 @@ def time_photo(imaging, path, staging):
         try:
             outcome = imaging.process_photo(upload, staging)
         except PhotoRefused as refused:  # e.g. the 10 s wall clock on an overloaded machine: say so
-            print(f"    run {run}: refused ({refused.code}) after {time.perf_counter() - started:.1f} s")
+            print(
+                f"    run {run}: refused ({refused.code}) after {time.perf_counter() - started:.1f} s"
+            )
             outcome = None
         elapsed = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)

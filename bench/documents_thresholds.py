@@ -4,6 +4,7 @@ Prints sharpness / brightness / glare of generated pages (documents/samples.py)
 photographed with increasing blur, noise, exposure and glare, at three sizes.
 Run: .venv/bin/python bench/documents_thresholds.py
 """
+
 import io
 import os
 import sys
@@ -29,17 +30,28 @@ def jpeg_roundtrip(image):
 
 
 def main():
-    print(f"thresholds: blur < {conf.blur_threshold()}, dark < {conf.dark_threshold()}, "
-          f"motion balance < {conf.motion_balance()}, glare spot ≥ {conf.glare_spot_fraction()}, "
-          f"bright > {conf.bright_threshold()}")
+    print(
+        f"thresholds: blur < {conf.blur_threshold()}, dark < {conf.dark_threshold()}, "
+        f"motion balance < {conf.motion_balance()}, glare spot ≥ {conf.glare_spot_fraction()}, "
+        f"bright > {conf.bright_threshold()}"
+    )
     for label, (width, height) in SIZES.items():
         page = samples.text_page(width, height, seed=1)
         print(f"\n{label} ({width}×{height})")
-        print(f"{'variant':28} {'sharpness':>10} {'balance':>8} {'brightness':>10} {'spot':>6}  verdict")
-        variants = [(f"blur r={r}, noise σ={n}", {"blur": r, "noise": n}) for n in (3, 6) for r in (0, 0.8, 1.5, 2, 3, 4, 6)]
+        print(
+            f"{'variant':28} {'sharpness':>10} {'balance':>8} {'brightness':>10} {'spot':>6}  verdict"
+        )
+        variants = [
+            (f"blur r={r}, noise σ={n}", {"blur": r, "noise": n})
+            for n in (3, 6)
+            for r in (0, 0.8, 1.5, 2, 3, 4, 6)
+        ]
         variants += [(f"exposure {b:.0%}", {"brightness": b}) for b in (0.25, 0.4, 0.6)]
-        variants += [("overexposed ×1.15", {"brightness": 1.15}), ("glare band 20 %", {"glare": 0.2}),
-                     ("glare band 35 %", {"glare": 0.35})]
+        variants += [
+            ("overexposed ×1.15", {"brightness": 1.15}),
+            ("glare band 20 %", {"glare": 0.2}),
+            ("glare band 35 %", {"glare": 0.35}),
+        ]
         variants += [(f"glare spot {p:.0%}", {"spot": p}) for p in (0.005, 0.05, 0.1, 0.2)]
         variants += [(f"motion blur {m} px", {"motion": m}) for m in (6, 10, 20, 40)]
         for name, options in variants:
@@ -47,8 +59,10 @@ def main():
             verdict = quality.assess(image, conf.thresholds())
             s = verdict.scores
             flag = verdict.refusal or ",".join(verdict.warnings) or "ok"
-            print(f"{name:28} {s['sharpness']:>10.1f} {s['balance']:>8.3f} {s['brightness']:>10.1f} "
-                  f"{s['glare_spot']:>6.3f}  {flag}")
+            print(
+                f"{name:28} {s['sharpness']:>10.1f} {s['balance']:>8.3f} {s['brightness']:>10.1f} "
+                f"{s['glare_spot']:>6.3f}  {flag}"
+            )
 
 
 if __name__ == "__main__":

@@ -27,8 +27,12 @@ def main() -> None:
     parser.add_argument("--article", action="append", help="only these KB numbers (repeatable)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="bench-figures-"))
-    os.environ.update(DATABASE_URL=f"sqlite:///{scratch / 'db.sqlite3'}", MEDIA_ROOT=str(scratch / "media"),
-                      STAGING_ROOT=str(scratch / "staging"), DJANGO_SETTINGS_MODULE="portal.settings")
+    os.environ.update(
+        DATABASE_URL=f"sqlite:///{scratch / 'db.sqlite3'}",
+        MEDIA_ROOT=str(scratch / "media"),
+        STAGING_ROOT=str(scratch / "staging"),
+        DJANGO_SETTINGS_MODULE="portal.settings",
+    )
     os.environ.pop("REDIS_URL", None)
     os.environ.pop("S3_ENDPOINT_URL", None)
     import django
@@ -46,19 +50,31 @@ def main() -> None:
     report = capture_article_figures(args.article, only_if_drawn=True)
     first = time.perf_counter() - start
     images = sum(report.stored.values())
-    print(f"capture, first run ({images} screenshots: {', '.join(sorted(report.stored))})   {first:7.1f} s")
+    print(
+        f"capture, first run ({images} screenshots: {', '.join(sorted(report.stored))})   {first:7.1f} s"
+    )
     start = time.perf_counter()
     capture_article_figures(args.article, only_if_drawn=True)
-    print(f"capture --only-if-drawn, nothing left to capture                  {time.perf_counter() - start:7.2f} s")
+    print(
+        f"capture --only-if-drawn, nothing left to capture                  {time.perf_counter() - start:7.2f} s"
+    )
     for size in ("A4", "Letter"):
         samples = []
         for _ in range(20):
             start = time.perf_counter()
-            pdf = codecard.render_pdf(os.urandom(32), title="Online-Sicherheitscodekarte",
-                                      subtitle="Gültig für 21 Tage ab der Aktivierung.", holder="Erika Muster",
-                                      serial="OSC-000001", size=size, lang="de")
+            pdf = codecard.render_pdf(
+                os.urandom(32),
+                title="Online-Sicherheitscodekarte",
+                subtitle="Gültig für 21 Tage ab der Aktivierung.",
+                holder="Erika Muster",
+                serial="OSC-000001",
+                size=size,
+                lang="de",
+            )
             samples.append((time.perf_counter() - start) * 1000)
-        print(f"card PDF {size:<6} median {statistics.median(samples):6.1f} ms, {len(pdf) / 1024:5.1f} KiB")
+        print(
+            f"card PDF {size:<6} median {statistics.median(samples):6.1f} ms, {len(pdf) / 1024:5.1f} KiB"
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 Uses a throw-away SQLite database unless DATABASE_URL is set.
 Run: .venv/bin/python bench/securelogin_attack.py [--passwords 100] [--signins 600]
 """
+
 import argparse
 import os
 import secrets
@@ -43,7 +44,12 @@ from securelogin.services import assign_device  # noqa: E402
 
 PASSWORD = "correct horse " + secrets.token_hex(4)
 # One address per scenario, so one scenario's per-source count does not slow the next.
-STRANGER, CARD_ATTACKER, CROWD, CLIENT_HOME = "203.0.113.9", "203.0.113.10", "203.0.113.11", "198.51.100.7"
+STRANGER, CARD_ATTACKER, CROWD, CLIENT_HOME = (
+    "203.0.113.9",
+    "203.0.113.10",
+    "203.0.113.11",
+    "198.51.100.7",
+)
 
 
 def signin(client, username, password):
@@ -55,26 +61,36 @@ def password_attack(count):
     device = assign_device(user, "ios")
     stranger = Client(REMOTE_ADDR=STRANGER)
     started = time.perf_counter()
-    codes = [signin(stranger, user.username, f"guess-{n}").context["problem"].code for n in range(count)]
+    codes = [
+        signin(stranger, user.username, f"guess-{n}").context["problem"].code for n in range(count)
+    ]
     elapsed = time.perf_counter() - started
     device.refresh_from_db()
     home = Client(REMOTE_ADDR=CLIENT_HOME)
     signin(home, user.username, PASSWORD)
     page = home.get("/en/portal/signin/verify/")
     challenge = page.context["challenge"]
-    home.post("/en/portal/signin/verify/", {"challenge": challenge.public_id,
-                                            "response": device.response_for(challenge.code)})
-    print(f"1. {count} wrong passwords from one address in {elapsed:.1f} s: "
-          f"{codes.count('bad-credentials')} checked, {codes.count('throttled')} refused unchecked; "
-          f"account locked: {device.is_locked}; failures counted on the account: {device.throttling_failure_count}; "
-          f"client signs in from another address: {home.session.get(SESSION_KEY) == str(user.pk)}; "
-          f"audit rows for the stranger: {AuditEvent.objects.filter(ip=STRANGER, user=user).count()}")
+    home.post(
+        "/en/portal/signin/verify/",
+        {"challenge": challenge.public_id, "response": device.response_for(challenge.code)},
+    )
+    print(
+        f"1. {count} wrong passwords from one address in {elapsed:.1f} s: "
+        f"{codes.count('bad-credentials')} checked, {codes.count('throttled')} refused unchecked; "
+        f"account locked: {device.is_locked}; failures counted on the account: {device.throttling_failure_count}; "
+        f"client signs in from another address: {home.session.get(SESSION_KEY) == str(user.pk)}; "
+        f"audit rows for the stranger: {AuditEvent.objects.filter(ip=STRANGER, user=user).count()}"
+    )
 
 
 def card_redraw_attack(count):
-    user = get_user_model().objects.create_user(f"cardholder-{secrets.token_hex(3)}", password=PASSWORD)
+    user = get_user_model().objects.create_user(
+        f"cardholder-{secrets.token_hex(3)}", password=PASSWORD
+    )
     now = timezone.now()
-    assign_device(user, SecurityDevice.Kind.CARD, activated_at=now, expires_at=now + timedelta(days=21))
+    assign_device(
+        user, SecurityDevice.Kind.CARD, activated_at=now, expires_at=now + timedelta(days=21)
+    )
     attacker = Client(REMOTE_ADDR=CARD_ATTACKER)
     pairs, statuses = set(), []
     started = time.perf_counter()
@@ -88,25 +104,30 @@ def card_redraw_attack(count):
             pairs.add(page.context["challenge"].code)
     elapsed = time.perf_counter() - started
     issued = AuditEvent.objects.filter(user=user, kind="challenge-issued").count()
-    print(f"2. {count} fresh sign-ins with the password against a card in {elapsed:.1f} s: "
-          f"{statuses.count(200)} reached the card prompt ({statuses.count("slowed")} slowed down at the "
-          f"password step), {len(pairs)} distinct pair(s) shown, {issued} prompt(s) issued, "
-          f"{statuses.count(429)} refused (prompt limit)")
+    print(
+        f"2. {count} fresh sign-ins with the password against a card in {elapsed:.1f} s: "
+        f"{statuses.count(200)} reached the card prompt ({statuses.count('slowed')} slowed down at the "
+        f"password step), {len(pairs)} distinct pair(s) shown, {issued} prompt(s) issued, "
+        f"{statuses.count(429)} refused (prompt limit)"
+    )
 
 
 def parallel_passwords(threads):
     if connection.vendor != "postgresql":
         print("3. parallel wrong passwords: skipped (needs PostgreSQL + a shared cache)")
         return
-    user = get_user_model().objects.create_user(f"parallel-{secrets.token_hex(3)}", password=PASSWORD)
+    user = get_user_model().objects.create_user(
+        f"parallel-{secrets.token_hex(3)}", password=PASSWORD
+    )
     assign_device(user, "ios")
     barrier = threading.Barrier(threads)
 
     def guess(n):
         try:
             barrier.wait()
-            Client(REMOTE_ADDR=CROWD).post("/en/portal/signin/", {"username": user.username,
-                                                                     "password": f"guess-{n}"})
+            Client(REMOTE_ADDR=CROWD).post(
+                "/en/portal/signin/", {"username": user.username, "password": f"guess-{n}"}
+            )
         finally:
             connections.close_all()
 
@@ -129,7 +150,9 @@ def main():
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("migrate", verbosity=0)
     cache.clear()
-    print(f"database: {connection.vendor}; cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
+    print(
+        f"database: {connection.vendor}; cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
+    )
     password_attack(options.passwords)
     card_redraw_attack(options.signins)
     parallel_passwords(options.threads)

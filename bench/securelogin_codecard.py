@@ -10,6 +10,7 @@ Times (median / p95 of N runs):
 - codecard.render_pdf (A4 at 300 dpi with Pillow) and its size.
 Run: .venv/bin/python bench/securelogin_codecard.py [runs]
 """
+
 import os
 import statistics
 import sys
@@ -45,7 +46,9 @@ def timed(label, func, runs=RUNS):
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
     p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-    print(f"{label:<48} median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms   (n={runs})")
+    print(
+        f"{label:<48} median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms   (n={runs})"
+    )
 
 
 def main():
@@ -53,15 +56,22 @@ def main():
     call_command("migrate", verbosity=0)
     User = get_user_model()
     user = User.objects.create_user(f"bench-{time.time_ns()}", password="bench pw")  # noqa: S106
-    with override_settings(SECURELOGIN_LOCK_AFTER_FAILURES=10**6, SECURELOGIN_THROTTLE_FACTOR=0,
-                           SECURELOGIN_PROMPTS_PER_HOUR=10**9):
+    with override_settings(
+        SECURELOGIN_LOCK_AFTER_FAILURES=10**6,
+        SECURELOGIN_THROTTLE_FACTOR=0,
+        SECURELOGIN_PROMPTS_PER_HOUR=10**9,
+    ):
         _, code = temporary_access.issue_temporary_code(user, actor="bench")
         timed("check_form (form only)", lambda: temporary_codes.check_form(code))
-        timed("verify_temporary_code, right code",
-              lambda: temporary_access.verify_temporary_code(user=user, raw=code, purpose="signin"))
+        timed(
+            "verify_temporary_code, right code",
+            lambda: temporary_access.verify_temporary_code(user=user, raw=code, purpose="signin"),
+        )
         wrong = "K7QM2XRA" if code != "K7QM2XRA" else "K7QM2XRB"
-        timed("verify_temporary_code, wrong code",
-              lambda: temporary_access.verify_temporary_code(user=user, raw=wrong, purpose="signin"))
+        timed(
+            "verify_temporary_code, wrong code",
+            lambda: temporary_access.verify_temporary_code(user=user, raw=wrong, purpose="signin"),
+        )
 
         card = card_activation.card_to_print(user, create=True).card
         SecurityDevice.objects.filter(user=user, kind="temporary").update(confirmed=False)
@@ -71,19 +81,35 @@ def main():
         def card_signin():
             nonce = os.urandom(8).hex()
             prompt = services.issue_challenge(user, card, "signin", nonce)
-            outcome = services.verify_response(user=user, nonce=nonce, challenge_id=prompt.public_id,
-                                               response=card.response_for(prompt.code), purpose="signin")
+            outcome = services.verify_response(
+                user=user,
+                nonce=nonce,
+                challenge_id=prompt.public_id,
+                response=card.response_for(prompt.code),
+                purpose="signin",
+            )
             assert outcome.ok, outcome
 
         timed("card sign-in: issue prompt + verify values", card_signin)
         key = card.secret_key()
-        timed("card values for one prompt (2 HMACs)", lambda: codecard.response_for_pair(key, "0713"))
+        timed(
+            "card values for one prompt (2 HMACs)", lambda: codecard.response_for_pair(key, "0713")
+        )
         sizes = []
 
         def pdf():
-            sizes.append(len(codecard.render_pdf(key, title="Online Security Code Card", subtitle="Valid 21 days",
-                                                 holder="Card holder: bench", serial="OSC-000001",
-                                                 expires_note="")))
+            sizes.append(
+                len(
+                    codecard.render_pdf(
+                        key,
+                        title="Online Security Code Card",
+                        subtitle="Valid 21 days",
+                        holder="Card holder: bench",
+                        serial="OSC-000001",
+                        expires_note="",
+                    )
+                )
+            )
 
         timed("card PDF, A4 at 300 dpi (Pillow)", pdf, runs=max(RUNS // 10, 3))
         print(f"card PDF size: {statistics.median(sizes) / 1024:.0f} KiB")

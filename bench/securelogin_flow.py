@@ -10,6 +10,7 @@ stops the server. Passwords use Django's default hasher (PBKDF2), as in
 production, so the password step dominates the cost.
 Run: .venv/bin/python bench/securelogin_flow.py [--workers 4] [--duration 20]
 """
+
 import argparse
 import http.client
 import os
@@ -79,8 +80,11 @@ def journey(port, username, timings):
     status, _, _ = b.request("GET", "/en/portal/signin/")
     if status != 200:
         return f"signin page {status}"
-    status, location, _ = b.request("POST", "/en/portal/signin/",
-                                    {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": b.csrf()})
+    status, location, _ = b.request(
+        "POST",
+        "/en/portal/signin/",
+        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": b.csrf()},
+    )
     if status != 302 or not location.endswith("/signin/verify/"):
         return f"password step {status}"
     status, _, html = b.request("GET", "/en/portal/signin/verify/")
@@ -89,15 +93,24 @@ def journey(port, username, timings):
     device = re.search(r'href="(/en/portal/devices/[0-9]+/)"', html)
     if status != 200 or not (code and public_id and device):
         return f"challenge page {status}"
-    status, _, body = b.request("POST", device.group(1) + "respond/",
-                                {"challenge": code.group(1), "confirmed": "1"},
-                                {"Accept": "application/json", "X-CSRFToken": b.csrf()})
+    status, _, body = b.request(
+        "POST",
+        device.group(1) + "respond/",
+        {"challenge": code.group(1), "confirmed": "1"},
+        {"Accept": "application/json", "X-CSRFToken": b.csrf()},
+    )
     response = re.search(r'"response": "([0-9]{6})"', body)
     if status != 200 or not response:
         return f"emulator {status}"
-    status, location, _ = b.request("POST", "/en/portal/signin/verify/",
-                                    {"challenge": public_id.group(1), "response": response.group(1),
-                                     "csrfmiddlewaretoken": b.csrf()})
+    status, location, _ = b.request(
+        "POST",
+        "/en/portal/signin/verify/",
+        {
+            "challenge": public_id.group(1),
+            "response": response.group(1),
+            "csrfmiddlewaretoken": b.csrf(),
+        },
+    )
     if status != 302 or location != "/en/portal/":
         return f"verify {status}"
     status, _, _ = b.request("GET", "/en/portal/")
@@ -111,18 +124,31 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--duration", type=float, default=20)
-    parser.add_argument("--fast-hasher", action="store_true",
-                        help="MD5 instead of PBKDF2 (bench only) to see the flow's cost apart from hashing")
+    parser.add_argument(
+        "--fast-hasher",
+        action="store_true",
+        help="MD5 instead of PBKDF2 (bench only) to see the flow's cost apart from hashing",
+    )
     args = parser.parse_args()
 
     env = dict(os.environ)
-    env.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='sl-bench-')}/bench.sqlite3")
-    env.update({"DJANGO_STATIC_MANIFEST": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "ERROR",
-                "SECURELOGIN_BENCH": "1"})
+    env.setdefault(
+        "DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='sl-bench-')}/bench.sqlite3"
+    )
+    env.update(
+        {
+            "DJANGO_STATIC_MANIFEST": "0",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "LOG_LEVEL": "ERROR",
+            "SECURELOGIN_BENCH": "1",
+        }
+    )
     # Every bench client signs in from 127.0.0.1 again and again: the per-source limits are
     # lifted for the bench (bench/securelogin_settings.py); securelogin_attack.py measures them.
     env["DJANGO_SETTINGS_MODULE"] = "securelogin_settings"
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "bench"), str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT / "bench"), str(ROOT), env.get("PYTHONPATH")])
+    )
     if args.fast_hasher:
         env["BENCH_FAST_HASHER"] = "1"
     py = str(ROOT / ".venv" / "bin" / "python")
@@ -143,9 +169,19 @@ def main():
 
     port = free_port()
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "portal.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     try:
         for _ in range(100):
@@ -181,13 +217,19 @@ def main():
             thread.join()
         elapsed = time.perf_counter() - started
         hasher = "MD5 (bench only)" if args.fast_hasher else "PBKDF2 (default)"
-        print(f"database: {env['DATABASE_URL'].split(':', 1)[0]}, gunicorn sync workers: {args.workers}, "
-              f"clients: {CLIENTS}, password hasher: {hasher}, {elapsed:.1f} s")
-        print(f"requests: {len(timings)} ({len(timings) / elapsed:.1f}/s), journeys: {journeys[0]} "
-              f"({journeys[0] / elapsed:.2f}/s, 7 requests each)")
+        print(
+            f"database: {env['DATABASE_URL'].split(':', 1)[0]}, gunicorn sync workers: {args.workers}, "
+            f"clients: {CLIENTS}, password hasher: {hasher}, {elapsed:.1f} s"
+        )
+        print(
+            f"requests: {len(timings)} ({len(timings) / elapsed:.1f}/s), journeys: {journeys[0]} "
+            f"({journeys[0] / elapsed:.2f}/s, 7 requests each)"
+        )
         if timings:
-            print(f"latency per request: p50 {statistics.median(timings):.1f} ms, "
-                  f"p99 {percentile(timings, .99):.1f} ms, max {max(timings):.1f} ms")
+            print(
+                f"latency per request: p50 {statistics.median(timings):.1f} ms, "
+                f"p99 {percentile(timings, 0.99):.1f} ms, max {max(timings):.1f} ms"
+            )
         print(f"errors: {len(errors)}" + (f" e.g. {sorted(set(errors))[:5]}" if errors else ""))
     finally:
         os.killpg(server.pid, signal.SIGTERM)

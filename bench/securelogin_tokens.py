@@ -8,6 +8,7 @@ Uses a throw-away SQLite database (or DATABASE_URL if set). Prints:
 - services.verify_response for an 8-digit token with a PIN hash: median / p95.
 Run: .venv/bin/python bench/securelogin_tokens.py [tokens] [runs]
 """
+
 import hashlib
 import io
 import os
@@ -45,10 +46,19 @@ def make_file(prefix: str, protection: str) -> bytes:
     container = pskc.PSKC()
     for number in range(TOKENS):
         serial = f"{prefix}-{number:06d}"
-        key = container.add_key(id=serial, serial=serial, algorithm="urn:ietf:params:xml:ns:keyprov:pskc:ocra",
-                                algorithm_suite=SUITE, secret=hashlib.sha256(serial.encode()).digest())
-        container.add_key(id=f"pin-{serial}", serial=serial, secret=b"1234",
-                          algorithm="urn:ietf:params:xml:ns:keyprov:pskc:pin")
+        key = container.add_key(
+            id=serial,
+            serial=serial,
+            algorithm="urn:ietf:params:xml:ns:keyprov:pskc:ocra",
+            algorithm_suite=SUITE,
+            secret=hashlib.sha256(serial.encode()).digest(),
+        )
+        container.add_key(
+            id=f"pin-{serial}",
+            serial=serial,
+            secret=b"1234",
+            algorithm="urn:ietf:params:xml:ns:keyprov:pskc:pin",
+        )
         key.policy.pin_key_id = f"pin-{serial}"
     if protection == "preshared":
         container.encryption.setup_preshared_key(key=KEY)
@@ -70,15 +80,20 @@ def bench_import(protection: str, secrets: dict) -> None:
     pskc_import.import_tokens(data, actor="bench", **secrets)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    print(f"import {TOKENS} tokens, {protection:<9} {len(data) / 1e6:5.2f} MB file: {seconds:6.2f} s "
-          f"({TOKENS / seconds:7.0f} tokens/s), peak Python memory {peak / 1e6:6.1f} MB")
+    print(
+        f"import {TOKENS} tokens, {protection:<9} {len(data) / 1e6:5.2f} MB file: {seconds:6.2f} s "
+        f"({TOKENS / seconds:7.0f} tokens/s), peak Python memory {peak / 1e6:6.1f} MB"
+    )
 
 
 def bench_hostile() -> None:
-    laughs = (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
-              + b"".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode()
-                         for i in range(9))
-              + b']><KeyContainer xmlns="urn:ietf:params:xml:ns:keyprov:pskc">&j;</KeyContainer>')
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(
+            f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(9)
+        )
+        + b']><KeyContainer xmlns="urn:ietf:params:xml:ns:keyprov:pskc">&j;</KeyContainer>'
+    )
     started = time.perf_counter()
     refused = False
     try:
@@ -101,14 +116,21 @@ def bench_verify() -> None:
         challenge = services.issue_challenge(user, device, Challenge.Purpose.SIGNIN, nonce)
         response = ocra(SUITE, secret, challenge.code, pin="1234")
         started = time.perf_counter()
-        outcome = services.verify_response(user=user, nonce=nonce, challenge_id=challenge.public_id,
-                                           response=response, purpose=Challenge.Purpose.SIGNIN)
+        outcome = services.verify_response(
+            user=user,
+            nonce=nonce,
+            challenge_id=challenge.public_id,
+            response=response,
+            purpose=Challenge.Purpose.SIGNIN,
+        )
         times.append((time.perf_counter() - started) * 1000)
         assert outcome.ok, outcome.problem
         Challenge.objects.all().delete()
     times.sort()
-    print(f"verify_response, 8-digit token with PIN hash, {RUNS} runs: median "
-          f"{statistics.median(times):.2f} ms, p95 {times[int(len(times) * 0.95) - 1]:.2f} ms")
+    print(
+        f"verify_response, 8-digit token with PIN hash, {RUNS} runs: median "
+        f"{statistics.median(times):.2f} ms, p95 {times[int(len(times) * 0.95) - 1]:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

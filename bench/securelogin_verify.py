@@ -6,6 +6,7 @@ throttle check, OCRA with the decrypted key, the atomic single-use UPDATE and
 the audit row. Also times OCRA alone and a wrong response.
 Run: .venv/bin/python bench/securelogin_verify.py
 """
+
 import os
 import secrets
 import statistics
@@ -40,8 +41,10 @@ def percentile(values, fraction):
 
 
 def report(label, times):
-    print(f"{label:<42} median {statistics.median(times):6.3f} ms   p95 {percentile(times, .95):6.3f} ms   "
-          f"max {max(times):6.3f} ms   (n={len(times)})")
+    print(
+        f"{label:<42} median {statistics.median(times):6.3f} ms   p95 {percentile(times, 0.95):6.3f} ms   "
+        f"max {max(times):6.3f} ms   (n={len(times)})"
+    )
 
 
 def main():
@@ -69,15 +72,25 @@ def main():
         if round_number % 2:
             bad = "000000" if response != "000000" else "111111"
             started = time.perf_counter()
-            outcome = services.verify_response(user=user, nonce=nonce, challenge_id=challenge.public_id,
-                                               response=bad, purpose=Challenge.Purpose.SIGNIN)
+            outcome = services.verify_response(
+                user=user,
+                nonce=nonce,
+                challenge_id=challenge.public_id,
+                response=bad,
+                purpose=Challenge.Purpose.SIGNIN,
+            )
             wrong.append((time.perf_counter() - started) * 1000)
             assert not outcome.ok
             device.record_success()  # keep the account unlocked between rounds
         else:
             started = time.perf_counter()
-            outcome = services.verify_response(user=user, nonce=nonce, challenge_id=challenge.public_id,
-                                               response=response, purpose=Challenge.Purpose.SIGNIN)
+            outcome = services.verify_response(
+                user=user,
+                nonce=nonce,
+                challenge_id=challenge.public_id,
+                response=response,
+                purpose=Challenge.Purpose.SIGNIN,
+            )
             right.append((time.perf_counter() - started) * 1000)
             assert outcome.ok
     report("verify_response, right response", right)

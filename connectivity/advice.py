@@ -1,4 +1,5 @@
 """What to tell a client whose ports are blocked: one wording for the test page and check_ports."""
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,8 +35,11 @@ def remedies(ports):
             "If a router connects your computer to the internet, open ports %(ports)s on the router "
             "for inbound and outbound TCP connections (or ask whoever runs the network).",
             len(ports),
-        ) % {"ports": join_ports(ports)},
-        _("A firewall or security program on your computer may block them too: allow these ports there."),
+        )
+        % {"ports": join_ports(ports)},
+        _(
+            "A firewall or security program on your computer may block them too: allow these ports there."
+        ),
     ]
 
 

@@ -9,6 +9,7 @@ CONNECTIVITY_PROBE_TIMEOUT          seconds the page and check_ports wait per po
 CONNECTIVITY_PORTAL_URL             public address of this portal, for links printed by check_ports
 Environment variables of the same names take comma-separated lists.
 """
+
 import os
 
 from django.conf import settings

@@ -1,4 +1,5 @@
 """Which endpoints the test page probes, and the Content-Security-Policy that lets it reach them."""
+
 import copy
 from dataclasses import dataclass
 from functools import wraps

@@ -1,4 +1,5 @@
 """Parsing and checking TCP ports: shared by the check_ports and run_probe commands."""
+
 import socket
 import time
 from dataclasses import dataclass
@@ -19,10 +20,16 @@ def parse_ports(values):
             if not item:
                 continue
             if not item.isdecimal():
-                raise PortInputError(_("“%(value)s” is not a port number. Use whole numbers such as 4000.") % {"value": item})
+                raise PortInputError(
+                    _("“%(value)s” is not a port number. Use whole numbers such as 4000.")
+                    % {"value": item}
+                )
             port = int(item)
             if not 1 <= port <= 65535:
-                raise PortInputError(_("Port %(port)s is out of range: use a number from 1 to 65535.") % {"port": port})
+                raise PortInputError(
+                    _("Port %(port)s is out of range: use a number from 1 to 65535.")
+                    % {"port": port}
+                )
             if port not in ports:
                 ports.append(port)
     if not ports:
@@ -39,7 +46,10 @@ def resolve_host(host):
         infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, ValueError):
         raise PortInputError(
-            _("The host “%(host)s” cannot be found. Check the spelling and your internet connection.") % {"host": host}
+            _(
+                "The host “%(host)s” cannot be found. Check the spelling and your internet connection."
+            )
+            % {"host": host}
         )
     return host, infos
 

@@ -5,6 +5,7 @@ Browsers cannot open raw TCP connections, so the test page fetches
 open end to end. Only pages from allowed origins may read the answer (CORS);
 a request carrying any other Origin is refused with 403 and no CORS header.
 """
+
 import errno
 import json
 import logging
@@ -19,7 +20,9 @@ from urllib.parse import urlsplit
 logger = logging.getLogger(__name__)
 
 PROBE_PATH = "/probe"
-MAX_CONCURRENT_REQUESTS = 64  # per port; further connections are closed at once rather than queued in threads
+MAX_CONCURRENT_REQUESTS = (
+    64  # per port; further connections are closed at once rather than queued in threads
+)
 DEFAULT_SCHEME_PORTS = {"http": 80, "https": 443}
 
 
@@ -88,7 +91,11 @@ class ProbeHandler(BaseHTTPRequestHandler):
             return self.send_plain(403, "Origin not allowed", with_body)
         now = datetime.now(UTC)
         body = json.dumps(
-            {"ok": True, "port": self.server.server_address[1], "time": now.isoformat(timespec="milliseconds")}
+            {
+                "ok": True,
+                "port": self.server.server_address[1],
+                "time": now.isoformat(timespec="milliseconds"),
+            }
         ).encode()
         self.send_response(200)
         if origin is not None:
@@ -144,7 +151,9 @@ class ProbeServer(ThreadingHTTPServer):
             super().__init__((host, port), ProbeHandler)
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
-                raise PortBusyError(port, exc.strerror or str(exc), in_use=exc.errno == errno.EADDRINUSE) from exc
+                raise PortBusyError(
+                    port, exc.strerror or str(exc), in_use=exc.errno == errno.EADDRINUSE
+                ) from exc
             raise
 
     def origin_allowed(self, origin):
@@ -169,12 +178,18 @@ class ProbeServer(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address):
         """A client that hangs up or speaks bad TLS is not worth a traceback."""
-        logger.info("probe: request from %s failed", client_address[0], exc_info=logger.isEnabledFor(logging.DEBUG))
+        logger.info(
+            "probe: request from %s failed",
+            client_address[0],
+            exc_info=logger.isEnabledFor(logging.DEBUG),
+        )
 
     def get_request(self):
         sock, address = super().get_request()
         if self.ssl_context is not None:
-            sock = self.ssl_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+            sock = self.ssl_context.wrap_socket(
+                sock, server_side=True, do_handshake_on_connect=False
+            )
         return sock, address
 
 
@@ -202,8 +217,10 @@ class ProbeGroup:
     def start(self):
         for server in self.servers:
             thread = threading.Thread(
-                target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                name=f"probe-{server.server_address[1]}", daemon=True,
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.2},
+                name=f"probe-{server.server_address[1]}",
+                daemon=True,
             )
             thread.start()
             self.threads[server] = thread

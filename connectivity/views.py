@@ -1,4 +1,5 @@
 """The connectivity test page (runs in the browser) and the portal's own ping endpoint."""
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone

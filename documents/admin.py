@@ -1,4 +1,5 @@
 """Staff review: the queue of submissions, photos inline, the PDF, accept / reject with a reason."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -41,7 +42,15 @@ class PhotoInline(admin.TabularInline):
     model = Photo
     extra = 0
     can_delete = False
-    fields = ("preview", "position", "width", "height", "source_format", "quality_warnings", "quality_scores")
+    fields = (
+        "preview",
+        "position",
+        "width",
+        "height",
+        "source_format",
+        "quality_warnings",
+        "quality_scores",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -60,27 +69,43 @@ class PhotoInline(admin.TabularInline):
             return format_html(
                 '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="160" loading="lazy"></a>'
                 "<p>{}</p>",
-                original, photo.get_thumbnail_url(), label,
-                _("No outline of the document was found: the whole photo is shown as the document."),
+                original,
+                photo.get_thumbnail_url(),
+                label,
+                _(
+                    "No outline of the document was found: the whole photo is shown as the document."
+                ),
             )
         document = reverse("admin:documents_submission_document", args=args)
         return format_html(
             '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="240" loading="lazy"></a>'
             '<p><a href="{}" target="_blank" rel="noopener">{}</a></p>',
-            document, document, _("Page %(position)s, straightened") % {"position": photo.position},
-            original, _("Original photo"),
+            document,
+            document,
+            _("Page %(position)s, straightened") % {"position": photo.position},
+            original,
+            _("Original photo"),
         )
 
     @admin.display(description=_("quality warnings"))
     def quality_warnings(self, photo):
         """The warnings in the reviewer's language, not their codes."""
         lines = format_html_join(
-            "", "<p>{}</p>",
-            ((warning_dict(code, photo.scores)["message"] if code in WARNINGS or code in REFUSALS else code,)
-             for code in photo.warnings),
+            "",
+            "<p>{}</p>",
+            (
+                (
+                    warning_dict(code, photo.scores)["message"]
+                    if code in WARNINGS or code in REFUSALS
+                    else code,
+                )
+                for code in photo.warnings
+            ),
         )
         if photo.sent_anyway:
-            lines += format_html("<p><strong>{}</strong> {}</p>", _("Sent anyway by the client:"), photo.client_note)
+            lines += format_html(
+                "<p><strong>{}</strong> {}</p>", _("Sent anyway by the client:"), photo.client_note
+            )
         return lines or "–"
 
     @admin.display(description=_("quality scores"))
@@ -106,10 +131,23 @@ class SentAnywayFilter(admin.SimpleListFilter):
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = (
-        "reference", "owner", "practice", "document_type", "status", "photo_count", "sent_anyway",
-        "created_at", "reviewed_by",
+        "reference",
+        "owner",
+        "practice",
+        "document_type",
+        "status",
+        "photo_count",
+        "sent_anyway",
+        "created_at",
+        "reviewed_by",
     )
-    list_filter = ("status", SentAnywayFilter, "document_type", "created_at", PracticeSubmissionFilter)
+    list_filter = (
+        "status",
+        SentAnywayFilter,
+        "document_type",
+        "created_at",
+        PracticeSubmissionFilter,
+    )
     search_fields = ("reference", "owner__username", "owner__email", "owner__last_name")
     date_hierarchy = "created_at"
     form = SubmissionAdminForm
@@ -117,12 +155,43 @@ class SubmissionAdmin(admin.ModelAdmin):
     inlines = [PhotoInline]
     actions = ["accept_selected", "reject_selected"]
     readonly_fields = (
-        "reference", "owner", "document_type", "page_format", "note", "created_at", "reviewed_at", "reviewed_by",
+        "reference",
+        "owner",
+        "document_type",
+        "page_format",
+        "note",
+        "created_at",
+        "reviewed_at",
+        "reviewed_by",
         "pdf_link",
     )
     fieldsets = (
-        (None, {"fields": ("reference", "owner", "document_type", "page_format", "note", "created_at", "pdf_link")}),
-        (_("Review"), {"fields": ("status", "rejection_reason", "staff_message", "reviewed_at", "reviewed_by")}),
+        (
+            None,
+            {
+                "fields": (
+                    "reference",
+                    "owner",
+                    "document_type",
+                    "page_format",
+                    "note",
+                    "created_at",
+                    "pdf_link",
+                )
+            },
+        ),
+        (
+            _("Review"),
+            {
+                "fields": (
+                    "status",
+                    "rejection_reason",
+                    "staff_message",
+                    "reviewed_at",
+                    "reviewed_by",
+                )
+            },
+        ),
     )
     list_select_related = ("owner", "owner__practice_account", "reviewed_by")
 
@@ -132,14 +201,20 @@ class SubmissionAdmin(admin.ModelAdmin):
         return hasattr(obj.owner, "practice_account")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            photo_total=Count("photos"),
-            anyway_total=Count("photos", filter=~Q(photos__client_note="")),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                photo_total=Count("photos"),
+                anyway_total=Count("photos", filter=~Q(photos__client_note="")),
+            )
         )
 
     def get_ordering(self, request):
         """The queue: submissions waiting for review first, oldest first."""
-        waiting_first = Case(When(status=Submission.Status.RECEIVED, then=Value(0)), default=Value(1))
+        waiting_first = Case(
+            When(status=Submission.Status.RECEIVED, then=Value(0)), default=Value(1)
+        )
         return [waiting_first.asc(), "created_at"]
 
     def has_add_permission(self, request):
@@ -170,7 +245,11 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         own = [
-            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="documents_submission_pdf"),
+            path(
+                "<int:pk>/pdf/",
+                self.admin_site.admin_view(self.pdf_view),
+                name="documents_submission_pdf",
+            ),
             path(
                 "<int:pk>/photos/<int:position>/",
                 self.admin_site.admin_view(self.photo_view),
@@ -211,7 +290,9 @@ class SubmissionAdmin(admin.ModelAdmin):
         if not photo.document:
             raise Http404
         PhotoAccess.record(request.user, submission, PhotoAccess.Kind.DOCUMENT, position)
-        return private_file_response(photo.document, filename=f"{submission.reference}-{position}-document.jpg")
+        return private_file_response(
+            photo.document, filename=f"{submission.reference}-{position}-document.jpg"
+        )
 
     @admin.action(description=_("Accept selected submissions"), permissions=["change"])
     def accept_selected(self, request, queryset):
@@ -221,7 +302,8 @@ class SubmissionAdmin(admin.ModelAdmin):
             count += 1
         self.message_user(
             request,
-            ngettext("%(count)d submission accepted.", "%(count)d submissions accepted.", count) % {"count": count},
+            ngettext("%(count)d submission accepted.", "%(count)d submissions accepted.", count)
+            % {"count": count},
             messages.SUCCESS,
         )
 
@@ -232,11 +314,15 @@ class SubmissionAdmin(admin.ModelAdmin):
             if form.is_valid():
                 count = 0
                 for submission in queryset:
-                    submission.reject(request.user, form.cleaned_data["reason"], form.cleaned_data["message"])
+                    submission.reject(
+                        request.user, form.cleaned_data["reason"], form.cleaned_data["message"]
+                    )
                     count += 1
                 self.message_user(
                     request,
-                    ngettext("%(count)d submission rejected.", "%(count)d submissions rejected.", count)
+                    ngettext(
+                        "%(count)d submission rejected.", "%(count)d submissions rejected.", count
+                    )
                     % {"count": count},
                     messages.SUCCESS,
                 )
@@ -258,7 +344,14 @@ class SubmissionAdmin(admin.ModelAdmin):
 class PhotoAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: who looked at which client's photos, and when."""
 
-    list_display = ("created_at", "staff_username", "client_username", "reference", "kind", "position")
+    list_display = (
+        "created_at",
+        "staff_username",
+        "client_username",
+        "reference",
+        "kind",
+        "position",
+    )
     list_filter = ("kind", "created_at")
     search_fields = ("staff_username", "client_username", "reference")
     date_hierarchy = "created_at"
@@ -269,7 +362,13 @@ class HandoffEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: every phone hand-off link made, opened, used and refused (never the token)."""
 
     list_display = (
-        "created_at", "kind", "client_username", "handoff_id", "detail", "reference", "ip"
+        "created_at",
+        "kind",
+        "client_username",
+        "handoff_id",
+        "detail",
+        "reference",
+        "ip",
     )
     list_filter = ("kind", "created_at")
     search_fields = ("client_username", "reference", "ip")
@@ -281,7 +380,11 @@ class RequestStateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("open", _("Outstanding")), ("overdue", _("Overdue")), ("fulfilled", _("Fulfilled"))]
+        return [
+            ("open", _("Outstanding")),
+            ("overdue", _("Overdue")),
+            ("fulfilled", _("Fulfilled")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "open":
@@ -300,7 +403,15 @@ class DocumentRequestAdmin(admin.ModelAdmin):
     list_display = ("owner", "document_type", "due_date", "state", "created_by", "fulfilled_by")
     list_filter = (RequestStateFilter, "document_type", "due_date")
     search_fields = ("owner__username", "owner__email", "owner__last_name")
-    fields = ("owner", "document_type", "page_format", "message", "due_date", "created_by", "fulfilled_by")
+    fields = (
+        "owner",
+        "document_type",
+        "page_format",
+        "message",
+        "due_date",
+        "created_by",
+        "fulfilled_by",
+    )
     readonly_fields = ("created_by", "fulfilled_by")
     list_select_related = ("owner", "created_by", "fulfilled_by")
 
@@ -313,8 +424,12 @@ class DocumentRequestAdmin(admin.ModelAdmin):
         return _("Outstanding")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "owner":  # clients only; reviewers need no permission on user accounts for this
-            kwargs["queryset"] = get_user_model().objects.filter(is_active=True, is_staff=False).order_by("username")
+        if (
+            db_field.name == "owner"
+        ):  # clients only; reviewers need no permission on user accounts for this
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(is_active=True, is_staff=False).order_by("username")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

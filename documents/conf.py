@@ -3,6 +3,7 @@
 The quality thresholds were measured on generated pages (see quality.py and
 bench/documents_thresholds.py for how).
 """
+
 from django.conf import settings
 
 

@@ -22,6 +22,7 @@ averaging); quality checks on it; write a fresh JPEG, a thumbnail and, when
 an outline was found, the straightened document (cut from the working image,
 so it keeps more than the stored photo's resolution), all without metadata.
 """
+
 import io
 import json
 import os
@@ -38,7 +39,16 @@ from portal import image_limits, sandbox_job
 
 pillow_heif.register_heif_opener()
 cv2.setNumThreads(1)  # the CPU-time limit counts every thread; one core per photo is the budget
-READ_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, KeyError)
+READ_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    TypeError,
+    IndexError,
+    KeyError,
+)
 
 
 class Refused(Exception):
@@ -110,7 +120,10 @@ def decode(data, kind, p):
             image = open_checked(data, kind, p)
             original = max(image.size)
             if image.format in ("JPEG", "MPO"):
-                image.draft("RGB" if image.mode in ("RGB", "YCbCr") else None, target_size(*image.size, limit))
+                image.draft(
+                    "RGB" if image.mode in ("RGB", "YCbCr") else None,
+                    target_size(*image.size, limit),
+                )
             image.load()
             image = to_8bit(image)
             factor = int(max(image.size) / limit)
@@ -159,7 +172,11 @@ def judge_document(grey, scale, p):
     corners = outline.find_outline(grey)
     measured = outline.edge_lengths(corners) if corners is not None else (width, height)
     dpi = outline.effective_dpi(measured[0] * scale, measured[1] * scale, p["page_format"])
-    box = outline.bounding_box(corners, width, height) if corners is not None else [0.0, 0.0, 1.0, 1.0]
+    box = (
+        outline.bounding_box(corners, width, height)
+        if corners is not None
+        else [0.0, 0.0, 1.0, 1.0]
+    )
     scores = {
         "page_format": p["page_format"],
         "dpi": round(dpi),
@@ -167,7 +184,8 @@ def judge_document(grey, scale, p):
         "outline_found": corners is not None,
         "document_box": box,
         "outline": [[round(float(x) / width, 4), round(float(y) / height, 4)] for x, y in corners]
-        if corners is not None else None,
+        if corners is not None
+        else None,
     }
     return corners, scores
 
@@ -196,24 +214,37 @@ def process(data, p):
         verdict.warnings.insert(0, verdict.refusal)  # sent anyway: kept, flagged for staff
     elif verdict.refusal == "too_low_resolution":  # the photo is shown with the document marked
         verdict.scores.update(width=stored.width, height=stored.height)
-        raise Refused(verdict.refusal, scores=verdict.scores, dpi=document["dpi"], minimum=p["dpi"]["refuse"])
+        raise Refused(
+            verdict.refusal, scores=verdict.scores, dpi=document["dpi"], minimum=p["dpi"]["refuse"]
+        )
     elif verdict.refusal:
         raise Refused(verdict.refusal, scores=verdict.scores)
     width, height = stored.size
     if p["keep"]:
         try:
             if corners is not None:
-                size = outline.straightened_size(*outline.edge_lengths(corners), p["page_format"], p["max_side"])
+                size = outline.straightened_size(
+                    *outline.edge_lengths(corners), p["page_format"], p["max_side"]
+                )
                 verdict.scores["straightened"] = list(size)
-                save_clean(from_planes(outline.straighten(layers, corners, size)), p["document_path"],
-                           quality=p["jpeg_quality"])
+                save_clean(
+                    from_planes(outline.straighten(layers, corners, size)),
+                    p["document_path"],
+                    quality=p["jpeg_quality"],
+                )
             save_clean(stored, p["image_path"], quality=p["jpeg_quality"])
             stored.thumbnail((p["thumbnail_side"], p["thumbnail_side"]), Image.Resampling.BILINEAR)
             save_clean(stored, p["thumbnail_path"], quality=75)
         except OSError as exc:  # a full disk: the worker answers 503, it is not the photo's fault
             return {"ok": False, "write_error": exc.errno or 0}
-    return {"ok": True, "width": width, "height": height, "format": kind,
-            "scores": verdict.scores, "warnings": verdict.warnings}
+    return {
+        "ok": True,
+        "width": width,
+        "height": height,
+        "format": kind,
+        "scores": verdict.scores,
+        "warnings": verdict.warnings,
+    }
 
 
 def main():
@@ -221,7 +252,12 @@ def main():
     try:
         answer = process(data, params)
     except Refused as refused:
-        answer = {"ok": False, "code": refused.code, "params": refused.params, "scores": refused.scores}
+        answer = {
+            "ok": False,
+            "code": refused.code,
+            "params": refused.params,
+            "scores": refused.scores,
+        }
     except MemoryError:
         sys.exit(3)  # portal.sandbox.EXIT_MEMORY
     sys.stdout.write(json.dumps(answer))

@@ -1,4 +1,5 @@
 """Why a photo was refused or flagged, in words the client understands (translated)."""
+
 from django.utils.translation import gettext_lazy as _
 
 # code: (what is wrong, what to change)
@@ -41,25 +42,39 @@ REFUSALS = {
         _("Send one still photo of each page."),
     ),
     "too_small": (
-        _("The photo is too small (%(width)s × %(height)s pixels); we need at least %(minimum)s pixels on the short side."),
-        _("Move closer, so that the page fills the picture, and use your camera’s full resolution."),
+        _(
+            "The photo is too small (%(width)s × %(height)s pixels); we need at least %(minimum)s pixels on the short side."
+        ),
+        _(
+            "Move closer, so that the page fills the picture, and use your camera’s full resolution."
+        ),
     ),
     "blurred": (
         _("The photo is blurred, so the text may not be readable."),
-        _("Hold the phone still with both hands, tap the document on the screen to focus, and take the photo again."),
+        _(
+            "Hold the phone still with both hands, tap the document on the screen to focus, and take the photo again."
+        ),
     ),
     "motion_blurred": (
         _("The photo is smeared because the phone moved, so the text may not be readable."),
-        _("Rest your elbows on the table, hold the phone still with both hands and take the photo again."),
+        _(
+            "Rest your elbows on the table, hold the phone still with both hands and take the photo again."
+        ),
     ),
     "too_low_resolution": (
-        _("The document is too small in the photo: about %(dpi)s dpi, and we need at least %(minimum)s dpi "
-          "to read it."),
-        _("Move closer, so that the document fills most of the picture, and use your camera’s full resolution."),
+        _(
+            "The document is too small in the photo: about %(dpi)s dpi, and we need at least %(minimum)s dpi "
+            "to read it."
+        ),
+        _(
+            "Move closer, so that the document fills most of the picture, and use your camera’s full resolution."
+        ),
     ),
     "dark": (
         _("The photo is too dark."),
-        _("Use even light without shadow, for example daylight near a window, and take the photo again."),
+        _(
+            "Use even light without shadow, for example daylight near a window, and take the photo again."
+        ),
     ),
 }
 
@@ -71,15 +86,23 @@ DOCUMENT_CODES = frozenset({"too_low_resolution", "low_resolution"})
 WARNINGS = {
     "glare": (
         _("Part of the photo is washed out by glare."),
-        _("Use even light without shadow and avoid reflections on glossy paper. Retake the photo if text is hidden."),
+        _(
+            "Use even light without shadow and avoid reflections on glossy paper. Retake the photo if text is hidden."
+        ),
     ),
     "low_resolution": (
-        _("The document is rather small in the photo (about %(dpi)s dpi), so fine print may be hard to read."),
-        _("If you can, move closer so that the document fills most of the picture, and take the photo again."),
+        _(
+            "The document is rather small in the photo (about %(dpi)s dpi), so fine print may be hard to read."
+        ),
+        _(
+            "If you can, move closer so that the document fills most of the picture, and take the photo again."
+        ),
     ),
     "bright": (
         _("The photo is very bright."),
-        _("Use even light without shadow, out of direct sunlight. Retake the photo if text is hard to read."),
+        _(
+            "Use even light without shadow, out of direct sunlight. Retake the photo if text is hard to read."
+        ),
     ),
 }
 
@@ -95,7 +118,11 @@ class PhotoRefused(Exception):
 
     @property
     def message(self):
-        return str(REFUSALS[self.code][0]) % self.params if self.params else str(REFUSALS[self.code][0])
+        return (
+            str(REFUSALS[self.code][0]) % self.params
+            if self.params
+            else str(REFUSALS[self.code][0])
+        )
 
     @property
     def advice(self):
@@ -106,17 +133,25 @@ class PhotoRefused(Exception):
         [left, top, right, bottom] photo fractions) and the photo's `width` and `height`."""
         refusal = {"code": self.code, "message": self.message, "advice": self.advice}
         if self.code in DOCUMENT_CODES and self.scores.get("document_box"):
-            refusal.update(box=self.scores["document_box"], width=self.scores.get("width"),
-                           height=self.scores.get("height"))
+            refusal.update(
+                box=self.scores["document_box"],
+                width=self.scores.get("width"),
+                height=self.scores.get("height"),
+            )
         return refusal
 
 
 def warning_dict(code, scores=None):
     """A warning for JSON; glare also carries `box`, the spot as [left, top, right, bottom] page fractions."""
-    message, advice = WARNINGS[code] if code in WARNINGS else REFUSALS[code]  # a refusal sent anyway
+    message, advice = (
+        WARNINGS[code] if code in WARNINGS else REFUSALS[code]
+    )  # a refusal sent anyway
     scores = scores or {}
     if code in DOCUMENT_CODES:
-        message = str(message) % {"dpi": scores.get("dpi", "?"), "minimum": scores.get("min_dpi", "?")}
+        message = str(message) % {
+            "dpi": scores.get("dpi", "?"),
+            "minimum": scores.get("min_dpi", "?"),
+        }
     warning = {"code": code, "message": str(message), "advice": str(advice)}
     if code == "glare" and scores.get("glare_box"):
         warning["box"] = scores["glare_box"]

@@ -1,4 +1,5 @@
 """The upload form (document type, note, 1–10 photos) and the staff rejection form."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,14 +16,19 @@ class UploadForm(forms.Form):
     `request` (hidden) names the client's open document request this submission answers.
     """
 
-    request = forms.ModelChoiceField(queryset=DocumentRequest.objects.none(), required=False, widget=forms.HiddenInput)
+    request = forms.ModelChoiceField(
+        queryset=DocumentRequest.objects.none(), required=False, widget=forms.HiddenInput
+    )
 
     document_type = forms.ChoiceField(
         label=_("What are you sending?"), choices=DocumentType.choices, widget=forms.RadioSelect
     )
     page_format = forms.ChoiceField(
-        label=_("What size is the document?"), choices=PageFormat.choices, required=False,
-        initial=PageFormat.PAGE, widget=forms.RadioSelect,
+        label=_("What size is the document?"),
+        choices=PageFormat.choices,
+        required=False,
+        initial=PageFormat.PAGE,
+        widget=forms.RadioSelect,
         help_text=_("We check that the document is large enough in the photo to be read."),
     )
     note = forms.CharField(
@@ -33,10 +39,15 @@ class UploadForm(forms.Form):
     )
 
     anyway = forms.TypedMultipleChoiceField(
-        required=False, coerce=int, choices=[(str(i), str(i)) for i in range(100)], widget=forms.MultipleHiddenInput
+        required=False,
+        coerce=int,
+        choices=[(str(i), str(i)) for i in range(100)],
+        widget=forms.MultipleHiddenInput,
     )
     anyway_note = forms.CharField(
-        label=_("Note for our staff"), required=False, max_length=300,
+        label=_("Note for our staff"),
+        required=False,
+        max_length=300,
         help_text=_("Why this photo cannot be taken better, for example “the original is faded”."),
     )
 
@@ -52,11 +63,19 @@ class UploadForm(forms.Form):
         cleaned = super().clean()
         answering = cleaned.get("request")
         # A staff request sets the size; a client (or script) that chose none sends a page.
-        cleaned["page_format"] = answering.page_format if answering else cleaned.get("page_format") or PageFormat.PAGE
-        if cleaned.get("document_type") == DocumentType.OTHER and not cleaned.get("note", "").strip():
+        cleaned["page_format"] = (
+            answering.page_format if answering else cleaned.get("page_format") or PageFormat.PAGE
+        )
+        if (
+            cleaned.get("document_type") == DocumentType.OTHER
+            and not cleaned.get("note", "").strip()
+        ):
             self.add_error("note", _("Tell us which document you are sending."))
         if cleaned.get("anyway") and not cleaned.get("anyway_note", "").strip():
-            self.add_error("anyway_note", _("Tell our staff why you are sending a photo that did not pass the check."))
+            self.add_error(
+                "anyway_note",
+                _("Tell our staff why you are sending a photo that did not pass the check."),
+            )
         uploads = self.files.getlist(FILES_FIELD) if self.files else []
         uploads = [upload for upload in uploads if upload is not None]
         limit = conf.max_files()
@@ -83,13 +102,18 @@ class HandoffFinishForm(forms.Form):
         label=_("What are you sending?"), choices=DocumentType.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
-        label=_("Which document is it?"), required=False, max_length=300,
+        label=_("Which document is it?"),
+        required=False,
+        max_length=300,
         help_text=_("Needed for “Other document”, for example “bank statement March”."),
     )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("document_type") == DocumentType.OTHER and not cleaned.get("note", "").strip():
+        if (
+            cleaned.get("document_type") == DocumentType.OTHER
+            and not cleaned.get("note", "").strip()
+        ):
             self.add_error("note", _("Tell us which document you are sending."))
         return cleaned
 
@@ -97,7 +121,11 @@ class HandoffFinishForm(forms.Form):
 class RejectForm(forms.Form):
     """Intermediate page of the admin's reject action."""
 
-    reason = forms.ChoiceField(label=_("Reason (the client sees it in their language)"), choices=RejectionReason.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason (the client sees it in their language)"), choices=RejectionReason.choices
+    )
     message = forms.CharField(
-        label=_("Message to the client (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Message to the client (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

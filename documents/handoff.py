@@ -279,7 +279,9 @@ def finish(
                 if not photos:
                     raise HandoffClosed("empty")
                 submission = Submission.objects.create(
-                    owner=locked.owner, document_type=document_type, note=note,
+                    owner=locked.owner,
+                    document_type=document_type,
+                    note=note,
                     page_format=page_format_of(locked),
                 )
                 for position, photo in enumerate(photos, 1):

@@ -12,6 +12,7 @@ Steps, one file at a time:
    file that needs more is refused as "too complex" within seconds, and the
    web worker never holds the decoded pixels.
 """
+
 import contextlib
 import logging
 import os
@@ -26,13 +27,26 @@ from portal import sandbox
 
 logger = logging.getLogger(__name__)
 
-HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1"}
+HEIF_BRANDS = {
+    b"heic",
+    b"heix",
+    b"hevc",
+    b"hevx",
+    b"heim",
+    b"heis",
+    b"hevm",
+    b"hevs",
+    b"mif1",
+    b"msf1",
+}
 ACCEPTED = ("JPEG", "PNG", "WEBP", "HEIF")
 # Markup that has no business in a photo. Long enough that compressed image
 # data practically never matches by chance (≥ 2^-36 per byte position).
 # Matched on lower-cased bytes: a pattern that starts with a literal "<" is
 # scanned about ten times faster than one compiled with re.IGNORECASE.
-MARKUP = re.compile(rb"<(?:script|!doctype|iframe|object[\s>]|embed[\s>]|html[\s>]|body[\s>]|svg[\s>/])")
+MARKUP = re.compile(
+    rb"<(?:script|!doctype|iframe|object[\s>]|embed[\s>]|html[\s>]|body[\s>]|svg[\s>/])"
+)
 SCRIPT_URL = b"javascript:"
 CHUNK = 256 * 1024
 
@@ -120,7 +134,9 @@ def _detect(upload):
     return kind
 
 
-def _params(kind, image_path, thumbnail_path, document_path, keep, accept_poor=False, page_format="page"):
+def _params(
+    kind, image_path, thumbnail_path, document_path, keep, accept_poor=False, page_format="page"
+):
     return {
         "kind": kind,
         "keep": keep,
@@ -158,7 +174,9 @@ def _staged_file(staging):
     return Path(name)
 
 
-def process_photo(upload, staging: Path, keep=True, accept_poor=False, page_format="page") -> ProcessedPhoto:
+def process_photo(
+    upload, staging: Path, keep=True, accept_poor=False, page_format="page"
+) -> ProcessedPhoto:
     """Check and convert one upload; raises PhotoRefused with a code for the client.
 
     keep=False only checks (the instant check of the page): nothing is written.

@@ -1,4 +1,5 @@
 """Document submissions: one client sends 1–10 photos of a requested document."""
+
 import secrets
 from datetime import timedelta
 
@@ -64,21 +65,32 @@ class Submission(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
 
-    reference = models.CharField(_("reference"), max_length=16, unique=True, default=new_reference, editable=False)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_submissions", verbose_name=_("client")
+    reference = models.CharField(
+        _("reference"), max_length=16, unique=True, default=new_reference, editable=False
     )
-    document_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="document_submissions",
+        verbose_name=_("client"),
+    )
+    document_type = models.CharField(
+        _("document type"), max_length=20, choices=DocumentType.choices
+    )
     page_format = models.CharField(
         _("document size"), max_length=10, choices=PageFormat.choices, default=PageFormat.PAGE
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
     rejection_reason = models.CharField(
         _("reason for rejection"), max_length=20, choices=RejectionReason.choices, blank=True
     )
     staff_message = models.TextField(
-        _("message to the client"), blank=True, help_text=_("Optional; shown to the client next to the status.")
+        _("message to the client"),
+        blank=True,
+        help_text=_("Optional; shown to the client next to the status."),
     )
     created_at = models.DateTimeField(_("sent"), default=timezone.now, editable=False)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True, editable=False)
@@ -92,7 +104,9 @@ class Submission(models.Model):
         verbose_name=_("reviewed by"),
     )
 
-    photos_deleted_at = models.DateTimeField(_("photos deleted"), null=True, blank=True, editable=False)
+    photos_deleted_at = models.DateTimeField(
+        _("photos deleted"), null=True, blank=True, editable=False
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -124,7 +138,15 @@ class Submission(models.Model):
         self.staff_message = message
         self.reviewed_by = staff_user
         self.reviewed_at = timezone.now()
-        self.save(update_fields=["status", "rejection_reason", "staff_message", "reviewed_by", "reviewed_at"])
+        self.save(
+            update_fields=[
+                "status",
+                "rejection_reason",
+                "staff_message",
+                "reviewed_by",
+                "reviewed_at",
+            ]
+        )
 
 
 class Photo(models.Model):
@@ -135,8 +157,13 @@ class Photo(models.Model):
     image = models.FileField(_("photo"), storage=private_storage, max_length=200)
     thumbnail = models.FileField(_("thumbnail"), storage=private_storage, max_length=200)
     document = models.FileField(
-        _("straightened document"), storage=private_storage, max_length=200, blank=True,
-        help_text=_("The document cut out of the photo and straightened; empty when no outline was found."),
+        _("straightened document"),
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The document cut out of the photo and straightened; empty when no outline was found."
+        ),
     )
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
@@ -144,7 +171,9 @@ class Photo(models.Model):
     warnings = models.JSONField(_("quality warnings"), default=list, blank=True)
     scores = models.JSONField(_("quality scores"), default=dict, blank=True)
     client_note = models.CharField(
-        _("client's note"), max_length=300, blank=True,
+        _("client's note"),
+        max_length=300,
+        blank=True,
         help_text=_("Why the client sent this photo although a quality check refused it twice."),
     )
 
@@ -152,7 +181,11 @@ class Photo(models.Model):
         ordering = ["submission", "position"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
-        constraints = [models.UniqueConstraint(fields=["submission", "position"], name="documents_photo_unique_position")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "position"], name="documents_photo_unique_position"
+            )
+        ]
 
     def __str__(self):
         return f"{self.submission.reference} #{self.position}"
@@ -169,7 +202,12 @@ class Photo(models.Model):
         if not box:
             return None
         left, top, right, bottom = box
-        return {"x": left, "y": top, "width": round(right - left, 3), "height": round(bottom - top, 3)}
+        return {
+            "x": left,
+            "y": top,
+            "width": round(right - left, 3),
+            "height": round(bottom - top, 3),
+        }
 
     @property
     def outline_found(self):
@@ -177,7 +215,8 @@ class Photo(models.Model):
 
     def get_thumbnail_url(self):
         return reverse(
-            "documents:thumbnail", kwargs={"reference": self.submission.reference, "position": self.position}
+            "documents:thumbnail",
+            kwargs={"reference": self.submission.reference, "position": self.position},
         )
 
 
@@ -193,10 +232,17 @@ class PhotoAccess(AppendOnlyModel):
         DOCUMENT = "document", _("Straightened document")
         PDF = "pdf", _("PDF of all pages")
 
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True, editable=False)
+    created_at = models.DateTimeField(
+        _("when"), default=timezone.now, db_index=True, editable=False
+    )
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, null=True,
-        related_name="+", editable=False, verbose_name=_("staff member"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("staff member"),
     )
     staff_username = models.CharField(_("staff member"), max_length=150, editable=False)
     client_username = models.CharField(_("client"), max_length=150, editable=False)
@@ -217,9 +263,12 @@ class PhotoAccess(AppendOnlyModel):
     @classmethod
     def record(cls, staff_user, submission, kind, position=None):
         return cls.objects.create(
-            staff=staff_user, staff_username=staff_user.get_username(),
-            client_username=submission.owner.get_username(), reference=submission.reference,
-            position=position, kind=kind,
+            staff=staff_user,
+            staff_username=staff_user.get_username(),
+            client_username=submission.owner.get_username(),
+            reference=submission.reference,
+            position=position,
+            kind=kind,
         )
 
 
@@ -240,24 +289,45 @@ class DocumentRequest(models.Model):
     """Staff ask a client for a document; the client's next submission of it fulfils the request."""
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="document_requests", verbose_name=_("client")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="document_requests",
+        verbose_name=_("client"),
     )
-    document_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
+    document_type = models.CharField(
+        _("document type"), max_length=20, choices=DocumentType.choices
+    )
     page_format = models.CharField(
-        _("document size"), max_length=10, choices=PageFormat.choices, default=PageFormat.PAGE,
-        help_text=_("The photos are judged for this size: an ID card needs fewer pixels than a page."),
+        _("document size"),
+        max_length=10,
+        choices=PageFormat.choices,
+        default=PageFormat.PAGE,
+        help_text=_(
+            "The photos are judged for this size: an ID card needs fewer pixels than a page."
+        ),
     )
     message = models.TextField(
-        _("message to the client"), blank=True, help_text=_("Shown to the client with the request, e.g. which pages.")
+        _("message to the client"),
+        blank=True,
+        help_text=_("Shown to the client with the request, e.g. which pages."),
     )
     due_date = models.DateField(_("due date"))
     created_at = models.DateTimeField(_("requested"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
         verbose_name=_("requested by"),
     )
     fulfilled_by = models.OneToOneField(
-        Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="fulfils", editable=False,
+        Submission,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fulfils",
+        editable=False,
         verbose_name=_("fulfilled by"),
     )
 

@@ -23,6 +23,7 @@ document's size in inches; the smaller of the two. "A4 or Letter" is
 measured as whichever of the two papers is nearer in shape (A4 is 1.41
 times as long as wide, Letter 1.29).
 """
+
 import cv2
 import numpy as np
 
@@ -30,7 +31,9 @@ DETECT_SIDE = 640
 MIN_SHARE = 0.01  # the document covers at least 1 % of the photo (an ID card at 150 dpi in 12 MP)
 MAX_SHARE = 0.96  # beyond this the "outline" is the photo's own edge
 MIN_FILL = 0.85  # contour area / quadrilateral area
-MIN_CONTRAST = 25  # the document's mean grey is at least this much lighter than the rest of the photo
+MIN_CONTRAST = (
+    25  # the document's mean grey is at least this much lighter than the rest of the photo
+)
 MM_PER_INCH = 25.4
 
 # Physical sizes in mm (short side, long side) of each format: the rules for judging and straightening.
@@ -54,7 +57,9 @@ def find_outline(grey: np.ndarray) -> np.ndarray | None:
     _, light = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     light = cv2.morphologyEx(light, cv2.MORPH_CLOSE, kernel)
     if _largest_share(light) > MAX_SHARE:
-        return None  # the paper fills the photo: there is no table around it to find an edge against
+        return (
+            None  # the paper fills the photo: there is no table around it to find an edge against
+        )
     for mask in (light, _edge_mask(grey, kernel)):
         corners = _quadrilateral(mask)
         if corners is not None and _stands_out(grey, corners):
@@ -64,7 +69,9 @@ def find_outline(grey: np.ndarray) -> np.ndarray | None:
 
 def _largest_share(mask):
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    return max((cv2.contourArea(c) for c in contours), default=0.0) / (mask.shape[0] * mask.shape[1])
+    return max((cv2.contourArea(c) for c in contours), default=0.0) / (
+        mask.shape[0] * mask.shape[1]
+    )
 
 
 def _stands_out(grey, corners):
@@ -115,8 +122,14 @@ def _quadrilateral(mask):
 def order_corners(points: np.ndarray) -> np.ndarray:
     """Top-left, top-right, bottom-right, bottom-left (by x + y and y − x)."""
     total, difference = points.sum(axis=1), points[:, 1] - points[:, 0]
-    return np.array([points[np.argmin(total)], points[np.argmin(difference)],
-                     points[np.argmax(total)], points[np.argmax(difference)]])
+    return np.array(
+        [
+            points[np.argmin(total)],
+            points[np.argmin(difference)],
+            points[np.argmax(total)],
+            points[np.argmax(difference)],
+        ]
+    )
 
 
 def edge_lengths(corners: np.ndarray) -> tuple[float, float]:
@@ -140,7 +153,9 @@ def effective_dpi(width_px: float, height_px: float, page_format: str) -> float:
     return min(short_px / (short_mm / MM_PER_INCH), long_px / (long_mm / MM_PER_INCH))
 
 
-def straightened_size(width_px: float, height_px: float, page_format: str, limit: int) -> tuple[int, int]:
+def straightened_size(
+    width_px: float, height_px: float, page_format: str, limit: int
+) -> tuple[int, int]:
     """Size of the straightened crop: the measured size, its aspect fitted to the format's when it
     is close (perspective shortens the far edge), at most `limit` px on the long side."""
     long_px, short_px = max(width_px, height_px), min(width_px, height_px)
@@ -154,18 +169,30 @@ def straightened_size(width_px: float, height_px: float, page_format: str, limit
     return (long_side, short_side) if width_px >= height_px else (short_side, long_side)
 
 
-def straighten(planes: list[np.ndarray], corners: np.ndarray, size: tuple[int, int]) -> list[np.ndarray]:
+def straighten(
+    planes: list[np.ndarray], corners: np.ndarray, size: tuple[int, int]
+) -> list[np.ndarray]:
     """The quadrilateral warped to an upright rectangle of `size` (width, height), plane by plane
     (the photo's colour channels as separate uint8 arrays: no interleaved copy of the photo)."""
     width, height = size
-    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
+    target = np.array(
+        [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32
+    )
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
-    return [cv2.warpPerspective(plane, matrix, (width, height), flags=cv2.INTER_LINEAR,
-                                borderMode=cv2.BORDER_REPLICATE) for plane in planes]
+    return [
+        cv2.warpPerspective(
+            plane, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
+        for plane in planes
+    ]
 
 
 def bounding_box(corners: np.ndarray, width: int, height: int) -> list[float]:
     """[left, top, right, bottom] of the corners as fractions of the photo (for the marked preview)."""
     xs, ys = corners[:, 0], corners[:, 1]
-    return [round(max(0.0, float(xs.min()) / width), 3), round(max(0.0, float(ys.min()) / height), 3),
-            round(min(1.0, float(xs.max()) / width), 3), round(min(1.0, float(ys.max()) / height), 3)]
+    return [
+        round(max(0.0, float(xs.min()) / width), 3),
+        round(max(0.0, float(ys.min()) / height), 3),
+        round(min(1.0, float(xs.max()) / width), 3),
+        round(min(1.0, float(ys.max()) / height), 3),
+    ]

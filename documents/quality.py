@@ -58,6 +58,7 @@ be read reliably, a retake fixes it); glare and overexposure only WARN (a
 white page or a reflection at the edge can still be perfectly legible; the
 client is told and may retake).
 """
+
 from dataclasses import dataclass, field
 
 import cv2
@@ -109,8 +110,15 @@ def directional_balance(grey):
         return 1.0
     pixels = np.asarray(grey, dtype=np.float32)
     inner = pixels[1:-1, 1:-1]
-    neighbours = (pixels[1:-1, :-2], pixels[:-2, 1:-1], pixels[:-2, :-2], pixels[:-2, 2:])  # 0°, 90°, 45°, 135°
-    energies = [float(np.square(inner - neighbour).sum(dtype=np.float64)) for neighbour in neighbours]
+    neighbours = (
+        pixels[1:-1, :-2],
+        pixels[:-2, 1:-1],
+        pixels[:-2, :-2],
+        pixels[:-2, 2:],
+    )  # 0°, 90°, 45°, 135°
+    energies = [
+        float(np.square(inner - neighbour).sum(dtype=np.float64)) for neighbour in neighbours
+    ]
     return min(energies) / max(energies) if max(energies) else 1.0
 
 
@@ -125,9 +133,15 @@ def glare_spot(grey):
     """
     width, height = grey.size
     columns, rows = max(1, round(width / BLOCK)), max(1, round(height / BLOCK))
-    burnt = grey.point(lambda value: 255 if value >= 250 else 0).resize((columns, rows), Image.Resampling.BOX)
+    burnt = grey.point(lambda value: 255 if value >= 250 else 0).resize(
+        (columns, rows), Image.Resampling.BOX
+    )
     paper = percentile(grey.histogram(), 0.5)
-    washed = {(index % columns, index // columns) for index, value in enumerate(burnt.getdata()) if value >= 230}
+    washed = {
+        (index % columns, index // columns)
+        for index, value in enumerate(burnt.getdata())
+        if value >= 230
+    }
     largest = []
     while washed:  # connected groups of washed-out blocks (4-neighbours); keep the largest
         stack, group = [washed.pop()], []
@@ -143,7 +157,12 @@ def glare_spot(grey):
     if not largest:
         return paper, 0.0, None
     xs, ys = [x for x, _ in largest], [y for _, y in largest]
-    box = [round(min(xs) / columns, 3), round(min(ys) / rows, 3), round((max(xs) + 1) / columns, 3), round((max(ys) + 1) / rows, 3)]
+    box = [
+        round(min(xs) / columns, 3),
+        round(min(ys) / rows, 3),
+        round((max(xs) + 1) / columns, 3),
+        round((max(ys) + 1) / rows, 3),
+    ]
     return paper, len(largest) / (columns * rows), box
 
 

@@ -4,6 +4,7 @@ The submission keeps its record (reference, type, status, reason, who
 reviewed it and when) and notes when its photos were deleted; the files go
 from the private store once the deletion is committed (signals.py).
 """
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,9 +17,15 @@ def purge_expired_photos(now=None, days=None):
     now = now or timezone.now()
     days = conf.retention_days() if days is None else days
     submissions = photos = 0
-    for pk in Submission.objects.photos_past_retention(now, days).values_list("pk", flat=True).iterator():
+    for pk in (
+        Submission.objects.photos_past_retention(now, days).values_list("pk", flat=True).iterator()
+    ):
         with transaction.atomic():
-            submission = Submission.objects.select_for_update().filter(pk=pk, photos_deleted_at__isnull=True).first()
+            submission = (
+                Submission.objects.select_for_update()
+                .filter(pk=pk, photos_deleted_at__isnull=True)
+                .first()
+            )
             if submission is None:
                 continue  # another run got there first
             for photo in Photo.objects.filter(submission=submission):

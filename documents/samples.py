@@ -4,15 +4,39 @@ A "page" is light paper with lines of dark text (Pillow's default font), to
 which optical blur (GaussianBlur before noise), sensor noise, exposure and
 glare can be applied like in a phone photo. Deterministic for a given seed.
 """
+
 import io
 import random
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 WORDS = (
-    "account", "statement", "address", "proof", "identity", "holder", "number", "date", "issued",
-    "valid", "until", "street", "road", "city", "postcode", "country", "broker", "client",
-    "reference", "balance", "period", "page", "signature", "bank", "utility", "invoice",
+    "account",
+    "statement",
+    "address",
+    "proof",
+    "identity",
+    "holder",
+    "number",
+    "date",
+    "issued",
+    "valid",
+    "until",
+    "street",
+    "road",
+    "city",
+    "postcode",
+    "country",
+    "broker",
+    "client",
+    "reference",
+    "balance",
+    "period",
+    "page",
+    "signature",
+    "bank",
+    "utility",
+    "invoice",
 )
 
 
@@ -59,7 +83,10 @@ def photo(page, blur=0.0, noise=3.0, brightness=1.0, glare=0.0, mode="RGB", spot
         radius = (spot * width * height / 3.14159) ** 0.5
         centre = (width * 0.6, height * 0.4)
         disc = Image.new("L", image.size, 0)
-        ImageDraw.Draw(disc).ellipse((centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius), fill=255)
+        ImageDraw.Draw(disc).ellipse(
+            (centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius),
+            fill=255,
+        )
         image.paste(255, mask=disc)
     if noise:
         grain = Image.effect_noise(image.size, noise)  # Gaussian, centred on 128

@@ -8,6 +8,7 @@ full disk, an object store that went away, a database error) deletes every
 object stored so far, and staging is always emptied: nothing is left
 half-stored.
 """
+
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +28,9 @@ logger = logging.getLogger(__name__)
 @dataclass
 class Outcome:
     submission: Submission | None = None
-    file_errors: list = field(default_factory=list)  # [{"index", "name", "code", "message", "advice"}]
+    file_errors: list = field(
+        default_factory=list
+    )  # [{"index", "name", "code", "message", "advice"}]
 
     @property
     def ok(self):
@@ -60,12 +63,18 @@ def process_all(uploads, anyway=frozenset(), page_format=PageFormat.PAGE):
                 )
         except PhotoRefused as refused:
             with translation.override(language):
-                outcomes[index] = {"index": index, "name": _display_name(upload), **refused.as_dict()}
+                outcomes[index] = {
+                    "index": index,
+                    "name": _display_name(upload),
+                    **refused.as_dict(),
+                }
         finally:
             upload.close()  # a streamed upload's temp file goes away now, not at the end of the request
 
     try:
-        with ThreadPoolExecutor(max_workers=max(1, min(conf.parallel_photos(), len(uploads)))) as pool:
+        with ThreadPoolExecutor(
+            max_workers=max(1, min(conf.parallel_photos(), len(uploads)))
+        ) as pool:
             for future in [pool.submit(one, index) for index in range(len(uploads))]:
                 future.result()  # re-raises a storage error (full disk…) after every child has finished
     except BaseException:
@@ -79,8 +88,16 @@ def process_all(uploads, anyway=frozenset(), page_format=PageFormat.PAGE):
     return staged, errors
 
 
-def create_submission(owner, document_type, note, uploads, request=None, anyway=frozenset(), anyway_note="",
-                      page_format=PageFormat.PAGE):
+def create_submission(
+    owner,
+    document_type,
+    note,
+    uploads,
+    request=None,
+    anyway=frozenset(),
+    anyway_note="",
+    page_format=PageFormat.PAGE,
+):
     """`request`: the open DocumentRequest this answers; without one, the oldest open request of
     the same document type (if any) is fulfilled. `anyway`: positions (from 0) of photos the client
     sends although a quality check refused them, with `anyway_note` for staff. `page_format`: the
@@ -104,8 +121,11 @@ def store_staged(staged) -> list[tuple[str, str, str]]:
     stored = []
     try:
         return [
-            (_save(store, photo.image_path, stored), _save(store, photo.thumbnail_path, stored),
-             _save(store, photo.document_path, stored) if photo.document_path else "")
+            (
+                _save(store, photo.image_path, stored),
+                _save(store, photo.thumbnail_path, stored),
+                _save(store, photo.document_path, stored) if photo.document_path else "",
+            )
             for photo in staged
         ]
     except BaseException:
@@ -161,7 +181,13 @@ def _store(owner, document_type, note, staged, request=None, page_format=PageFor
 def fulfil(owner, document_type, submission, request) -> None:
     """Mark the request answered (in the submission's transaction); a request answered meanwhile is left."""
     which = {"pk": request.pk} if request is not None else {"document_type": document_type}
-    target = DocumentRequest.objects.open().filter(owner=owner, **which).select_for_update().order_by("due_date", "created_at").first()
+    target = (
+        DocumentRequest.objects.open()
+        .filter(owner=owner, **which)
+        .select_for_update()
+        .order_by("due_date", "created_at")
+        .first()
+    )
     if target is not None:
         target.fulfilled_by = submission
         target.save(update_fields=["fulfilled_by"])
@@ -180,7 +206,9 @@ def _delete(store, names):
         try:
             store.delete(name)
         except Exception as exc:  # noqa: BLE001 — keep removing the others; the error is logged
-            logger.error("could not remove a stored photo after a failed submission: %s", type(exc).__name__)
+            logger.error(
+                "could not remove a stored photo after a failed submission: %s", type(exc).__name__
+            )
 
 
 def _discard(staged):

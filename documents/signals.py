@@ -1,4 +1,5 @@
 """Deleting a photo row (or its submission) removes its files once the deletion is committed."""
+
 import contextlib
 
 from django.db import transaction
@@ -10,7 +11,11 @@ from documents.models import Photo
 
 @receiver(post_delete, sender=Photo)
 def delete_photo_files(sender, instance, **kwargs):
-    names = [(f.storage, f.name) for f in (instance.image, instance.thumbnail, instance.document) if f.name]
+    names = [
+        (f.storage, f.name)
+        for f in (instance.image, instance.thumbnail, instance.document)
+        if f.name
+    ]
 
     def remove():
         for storage, name in names:

@@ -9,6 +9,7 @@ staging folder (STAGING_ROOT): scratch space of that one request, on the
 node's own disk, emptied by the request itself and, after a killed worker,
 by `documents_clean_staging`.
 """
+
 import secrets
 from pathlib import Path
 

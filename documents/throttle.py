@@ -1,4 +1,5 @@
 """Per-client limits on photo checks and submissions, counted in the shared cache (all workers, all nodes)."""
+
 from documents import conf
 from portal import counters
 

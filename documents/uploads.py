@@ -11,6 +11,7 @@
   (a short, lying Content-Length) or stops inside a file (Django's
   `upload_interrupted`) is incomplete, and the view then stores nothing.
 """
+
 import os
 import tempfile
 
@@ -70,7 +71,9 @@ class StagedUploadedFile(TemporaryUploadedFile):
 class StagedFileUploadHandler(TemporaryFileUploadHandler):
     def new_file(self, *args, **kwargs):
         FileUploadHandler.new_file(self, *args, **kwargs)
-        self.file = StagedUploadedFile(self.file_name, self.content_type, 0, self.charset, self.content_type_extra)
+        self.file = StagedUploadedFile(
+            self.file_name, self.content_type, 0, self.charset, self.content_type_extra
+        )
 
 
 class BodyGuard:
@@ -88,7 +91,7 @@ class BodyGuard:
 
     def _seen(self, data):
         self.received += len(data)
-        self.tail = (self.tail + data)[-self.TAIL:]
+        self.tail = (self.tail + data)[-self.TAIL :]
         return data
 
     def read(self, *args):
@@ -121,9 +124,15 @@ def install(request, limit):
     except ValueError:
         length = 0
     handler = FileSizeLimitHandler(request, limit)
-    request.upload_handlers = [handler, MemoryFileUploadHandler(request), StagedFileUploadHandler(request)]
+    request.upload_handlers = [
+        handler,
+        MemoryFileUploadHandler(request),
+        StagedFileUploadHandler(request),
+    ]
     # Django's WSGIRequest reads the body through `_stream` (a LimitedStream over wsgi.input).
-    handler.body = request._stream = BodyGuard(request._stream, request.META.get("CONTENT_TYPE"), length)
+    handler.body = request._stream = BodyGuard(
+        request._stream, request.META.get("CONTENT_TYPE"), length
+    )
     return handler
 
 

@@ -1,4 +1,5 @@
 """Client pages: send documents (HTML form and JSON endpoint), photo check, my submissions, thumbnails."""
+
 import logging
 from functools import wraps
 
@@ -28,7 +29,9 @@ logger = logging.getLogger(__name__)
 
 def wants_json(request):
     accept = request.headers.get("Accept", "")
-    return "application/json" in accept or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    return (
+        "application/json" in accept or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    )
 
 
 def client_required(view):
@@ -60,30 +63,56 @@ def _interrupted(request, form=None):
     """The body did not arrive whole (connection lost, short Content-Length): nothing is kept."""
     for upload in request.FILES.getlist(FILES_FIELD):
         upload.close()
-    message = _("The upload was interrupted before all photos arrived. Nothing was sent; please send the photos again.")
+    message = _(
+        "The upload was interrupted before all photos arrived. Nothing was sent; please send the photos again."
+    )
     if wants_json(request):
-        return JsonResponse({"ok": False, "code": "interrupted", "errors": {"__all__": [message]}, "error": message,
-                             "file_errors": []}, status=400)
-    return render(request, "documents/upload.html", _upload_context(form or UploadForm(), [message], []), status=400)
+        return JsonResponse(
+            {
+                "ok": False,
+                "code": "interrupted",
+                "errors": {"__all__": [message]},
+                "error": message,
+                "file_errors": [],
+            },
+            status=400,
+        )
+    return render(
+        request,
+        "documents/upload.html",
+        _upload_context(form or UploadForm(), [message], []),
+        status=400,
+    )
 
 
 def _throttled(request):
     message = _("You have sent a lot of photos in a short time. Please wait a while and try again.")
     if wants_json(request):
-        return JsonResponse({"ok": False, "errors": {"__all__": [message]}, "error": message, "file_errors": []}, status=429)
-    return render(request, "documents/upload.html", _upload_context(UploadForm(), [message], []), status=429)
+        return JsonResponse(
+            {"ok": False, "errors": {"__all__": [message]}, "error": message, "file_errors": []},
+            status=429,
+        )
+    return render(
+        request, "documents/upload.html", _upload_context(UploadForm(), [message], []), status=429
+    )
 
 
 def _too_large_response(request):
-    message = ngettext("The upload is too large. Send at most %(count)d photo of at most %(limit)s MB.",
-                       "The upload is too large. Send at most %(count)d photos of at most %(limit)s MB each.",
-                       conf.max_files()) % {
+    message = ngettext(
+        "The upload is too large. Send at most %(count)d photo of at most %(limit)s MB.",
+        "The upload is too large. Send at most %(count)d photos of at most %(limit)s MB each.",
+        conf.max_files(),
+    ) % {
         "count": conf.max_files(),
         "limit": conf.max_file_megabytes(),
     }
     if wants_json(request):
-        return JsonResponse({"ok": False, "errors": {"__all__": [message]}, "file_errors": []}, status=413)
-    return render(request, "documents/upload.html", _upload_context(UploadForm(), [message], []), status=413)
+        return JsonResponse(
+            {"ok": False, "errors": {"__all__": [message]}, "file_errors": []}, status=413
+        )
+    return render(
+        request, "documents/upload.html", _upload_context(UploadForm(), [message], []), status=413
+    )
 
 
 def _upload_context(form, general_errors, file_errors, user=None):
@@ -114,18 +143,23 @@ def _js_texts():
         "replaceLabel": _("Take photo %(number)s again"),
         "photo": _("Photo %(number)s"),
         "noPreview": _("No preview"),
-        "tooMany": _("You can send at most %(max)s photos in one submission.") % {"max": conf.max_files()},
+        "tooMany": _("You can send at most %(max)s photos in one submission.")
+        % {"max": conf.max_files()},
         "tooLarge": PhotoRefused("too_large", limit=megabytes).as_dict(),
         "empty": PhotoRefused("empty").as_dict(),
         "none": _("Add at least one photo."),
-        "fixRefused": _("Take the photos marked “Not accepted” again, or remove them, before you send."),
+        "fixRefused": _(
+            "Take the photos marked “Not accepted” again, or remove them, before you send."
+        ),
         "stillChecking": _("Please wait until every photo has been checked."),
         "sending": _("Sending…"),
         "processing": _("Checking the photos…"),
         "network": _("The connection was interrupted. Nothing was sent; please try again."),
         "cancelled": _("Sending was cancelled. Nothing was sent."),
         "serverError": _("Something went wrong. Nothing was sent; please try again."),
-        "checkFailed": _("This photo could not be checked now; it will be checked when you send it."),
+        "checkFailed": _(
+            "This photo could not be checked now; it will be checked when you send it."
+        ),
         "marked": _("The washed-out area is marked."),
         "anyway": _("Send this photo anyway"),
         "anywayLabel": _("Send photo %(number)s anyway"),
@@ -164,7 +198,11 @@ def upload(request):
 @csrf_protect
 def _upload(request, handler):
     if request.method == "GET":
-        return render(request, "documents/upload.html", _upload_context(_blank_form(request), [], [], request.user))
+        return render(
+            request,
+            "documents/upload.html",
+            _upload_context(_blank_form(request), [], [], request.user),
+        )
     if not throttle.allow("submit", request.user.pk):  # counted once CSRF has passed
         return _throttled(request)
     form = UploadForm(request.POST, request.FILES, owner=request.user)
@@ -173,19 +211,33 @@ def _upload(request, handler):
     valid = form.is_valid()
     skipped = _too_large_errors(handler)
     if valid and skipped and len(form.cleaned_data["photos"]) + len(skipped) > conf.max_files():
-        form.add_error(None, _("You can send at most %(limit)d photos in one submission.") % {"limit": conf.max_files()})
+        form.add_error(
+            None,
+            _("You can send at most %(limit)d photos in one submission.")
+            % {"limit": conf.max_files()},
+        )
         valid = False
     if not valid or skipped:
         return _upload_failed(request, form, skipped, refusals.offered(request.session))
     data = form.cleaned_data
     try:
         outcome = services.create_submission(
-            request.user, data["document_type"], data["note"].strip(), data["photos"], request=data["request"],
-            anyway=frozenset(data["anyway"]), anyway_note=data["anyway_note"].strip(),
+            request.user,
+            data["document_type"],
+            data["note"].strip(),
+            data["photos"],
+            request=data["request"],
+            anyway=frozenset(data["anyway"]),
+            anyway_note=data["anyway_note"].strip(),
             page_format=data["page_format"],
         )
-    except stores.STORAGE_ERRORS as exc:  # full disk, object store gone…: services removed every file it wrote
-        logger.error("document submission could not be stored: %s", getattr(exc, "strerror", None) or type(exc).__name__)
+    except (
+        stores.STORAGE_ERRORS
+    ) as exc:  # full disk, object store gone…: services removed every file it wrote
+        logger.error(
+            "document submission could not be stored: %s",
+            getattr(exc, "strerror", None) or type(exc).__name__,
+        )
         return _storage_failed(request, form)
     if not outcome.ok:
         offered = refusals.record(request.session, outcome.file_errors)
@@ -193,19 +245,27 @@ def _upload(request, handler):
     refusals.clear(request.session)
     submission = outcome.submission
     # Shown on the submission page, which the script opens next as well.
-    messages.success(request, _("Thank you. Your photos were received. Your reference is %(reference)s.") % {
-        "reference": submission.reference
-    })
+    messages.success(
+        request,
+        _("Thank you. Your photos were received. Your reference is %(reference)s.")
+        % {"reference": submission.reference},
+    )
     if wants_json(request):
         return JsonResponse(submission_json(submission), status=201)
     return redirect(submission)
 
 
 def _storage_failed(request, form):
-    message = _("We could not store your photos just now. Nothing was sent; please try again in a few minutes.")
+    message = _(
+        "We could not store your photos just now. Nothing was sent; please try again in a few minutes."
+    )
     if wants_json(request):
-        return JsonResponse({"ok": False, "errors": {"__all__": [message]}, "file_errors": []}, status=503)
-    return render(request, "documents/upload.html", _upload_context(form, [message], []), status=503)
+        return JsonResponse(
+            {"ok": False, "errors": {"__all__": [message]}, "file_errors": []}, status=503
+        )
+    return render(
+        request, "documents/upload.html", _upload_context(form, [message], []), status=503
+    )
 
 
 def _upload_failed(request, form, file_errors, anyway_slots=()):
@@ -214,17 +274,32 @@ def _upload_failed(request, form, file_errors, anyway_slots=()):
     general = list(form.non_field_errors())
     if wants_json(request):
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-        return JsonResponse({"ok": False, "errors": errors, "file_errors": file_errors,
-                             "anyway_slots": list(anyway_slots)}, status=400)
+        return JsonResponse(
+            {
+                "ok": False,
+                "errors": errors,
+                "file_errors": file_errors,
+                "anyway_slots": list(anyway_slots),
+            },
+            status=400,
+        )
     if anyway_slots:
-        general.append(_(
-            "Nothing was sent. Choose your photos again: take the ones marked below again, or tick "
-            "“Send anyway” for them and write a note for our staff."
-        ))
+        general.append(
+            _(
+                "Nothing was sent. Choose your photos again: take the ones marked below again, or tick "
+                "“Send anyway” for them and write a note for our staff."
+            )
+        )
     elif file_errors:
-        general.append(_("Nothing was sent. Please choose your photos again, without the ones marked below."))
-    elif request.FILES.getlist(FILES_FIELD):  # a browser cannot keep chosen files across a reload: say so
-        general.append(_("Nothing was sent. After correcting the form, please choose your photos again."))
+        general.append(
+            _("Nothing was sent. Please choose your photos again, without the ones marked below.")
+        )
+    elif request.FILES.getlist(
+        FILES_FIELD
+    ):  # a browser cannot keep chosen files across a reload: say so
+        general.append(
+            _("Nothing was sent. After correcting the form, please choose your photos again.")
+        )
     context = _upload_context(form, general, file_errors, request.user)
     context["anyway_slots"] = [
         {"index": slot, "value": str(slot), "number": slot + 1} for slot in anyway_slots
@@ -235,9 +310,20 @@ def _upload_failed(request, form, file_errors, anyway_slots=()):
 def _blank_form(request):
     """The empty form; ?request=<id> of one of the client's open requests answers that request."""
     raw = request.GET.get("request", "")
-    chosen = DocumentRequest.objects.open().filter(owner=request.user, pk=raw).first() if raw.isdigit() else None
-    initial = ({"request": chosen.pk, "document_type": chosen.document_type, "page_format": chosen.page_format}
-               if chosen else {})
+    chosen = (
+        DocumentRequest.objects.open().filter(owner=request.user, pk=raw).first()
+        if raw.isdigit()
+        else None
+    )
+    initial = (
+        {
+            "request": chosen.pk,
+            "document_type": chosen.document_type,
+            "page_format": chosen.page_format,
+        }
+        if chosen
+        else {}
+    )
     form = UploadForm(initial=initial, owner=request.user)
     form.chosen_request = chosen
     return form
@@ -274,7 +360,13 @@ def check(request):
     """Check one photo at once (the page calls this when a photo is added); stores nothing."""
     handler = _limit_uploads(request, 1)
     if handler is None:
-        return JsonResponse({"ok": False, "error": PhotoRefused("too_large", limit=conf.max_file_megabytes()).as_dict()}, status=413)
+        return JsonResponse(
+            {
+                "ok": False,
+                "error": PhotoRefused("too_large", limit=conf.max_file_megabytes()).as_dict(),
+            },
+            status=413,
+        )
     return _check(request, handler)
 
 
@@ -289,23 +381,43 @@ def _check(request, handler):
         refused = PhotoRefused("too_large", limit=conf.max_file_megabytes())
         return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
     if len(files) != 1:
-        return JsonResponse({"ok": False, "error": {"code": "one_file", "message": _("Send exactly one photo."), "advice": ""}}, status=400)
+        return JsonResponse(
+            {
+                "ok": False,
+                "error": {
+                    "code": "one_file",
+                    "message": _("Send exactly one photo."),
+                    "advice": "",
+                },
+            },
+            status=400,
+        )
     page_format = request.POST.get("page_format") or PageFormat.PAGE
     if page_format not in PageFormat.values:
         message = _("Choose the size of the document again.")
-        return JsonResponse({"ok": False, "error": {"code": "page_format", "message": message, "advice": ""}},
-                            status=400)
+        return JsonResponse(
+            {"ok": False, "error": {"code": "page_format", "message": message, "advice": ""}},
+            status=400,
+        )
     try:
         checked = services.check_photo(files[0], page_format)
     except PhotoRefused as refused:
         return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
     except stores.STORAGE_ERRORS as exc:
-        logger.error("document photo check failed: %s", getattr(exc, "strerror", None) or type(exc).__name__)
+        logger.error(
+            "document photo check failed: %s", getattr(exc, "strerror", None) or type(exc).__name__
+        )
         return JsonResponse({"ok": False, "error": None}, status=503)
     finally:
         files[0].close()
-    return JsonResponse({"ok": True, "width": checked.width, "height": checked.height,
-                         "warnings": [warning_dict(code, checked.scores) for code in checked.warnings]})
+    return JsonResponse(
+        {
+            "ok": True,
+            "width": checked.width,
+            "height": checked.height,
+            "warnings": [warning_dict(code, checked.scores) for code in checked.warnings],
+        }
+    )
 
 
 @client_required
@@ -320,17 +432,22 @@ def submission_list(request):
 @require_GET
 def submission_detail(request, reference):
     submission = get_object_or_404(Submission.objects.owned_by(request.user), reference=reference)
-    return render(request, "documents/submission_detail.html", {"submission": submission,
-                                                                "photos": submission.photos.all()})
+    return render(
+        request,
+        "documents/submission_detail.html",
+        {"submission": submission, "photos": submission.photos.all()},
+    )
 
 
 @client_required
 @require_GET
 def thumbnail(request, reference, position):
     """Owner or a reviewer (audited) only; anyone else gets 404, as if the submission did not exist."""
-    photo = Photo.objects.select_related("submission__owner").filter(
-        submission__reference=reference, position=position
-    ).first()
+    photo = (
+        Photo.objects.select_related("submission__owner")
+        .filter(submission__reference=reference, position=position)
+        .first()
+    )
     if photo is None:
         raise Http404
     if photo.submission.owner_id != request.user.pk:
@@ -349,6 +466,8 @@ def private_file_response(field_file, filename=None, attachment=False, content_t
         if is_missing_object(exc):
             raise Http404
         raise
-    response = FileResponse(handle, content_type=content_type, as_attachment=attachment, filename=filename)
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=attachment, filename=filename
+    )
     response["Cache-Control"] = "private, no-store"
     return response

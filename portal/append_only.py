@@ -4,6 +4,7 @@ A row can be written once and never changed or deleted: not by `save()` on an
 existing row, not by `delete()`, not by a queryset's `update()` or `delete()`,
 and not in the admin, which shows them read-only.
 """
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
 

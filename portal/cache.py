@@ -10,6 +10,7 @@ transaction that holds the row (PostgreSQL: FOR UPDATE) or the database's
 write lock (SQLite: BEGIN IMMEDIATE), and the expiry is left as it was
 (as Redis's INCR does).
 """
+
 import base64
 import pickle
 
@@ -34,9 +35,12 @@ class DatabaseCache(DjangoDatabaseCache):
             row = cursor.fetchone()
             if row is None or self._expired(connection, row[1]):
                 raise ValueError(f"Key '{key}' not found")
-            value = pickle.loads(base64.b64decode(connection.ops.process_clob(row[0]).encode(), validate=True))  # noqa: S301 (our own table)
+            stored = base64.b64decode(connection.ops.process_clob(row[0]).encode(), validate=True)
+            value = pickle.loads(stored)  # noqa: S301 (our own table)
             new_value = value + delta
-            encoded = base64.b64encode(pickle.dumps(new_value, self.pickle_protocol)).decode("latin1")
+            encoded = base64.b64encode(pickle.dumps(new_value, self.pickle_protocol)).decode(
+                "latin1"
+            )
             cursor.execute(
                 f"UPDATE {table} SET {quote('value')} = %s WHERE {quote('cache_key')} = %s",  # noqa: S608
                 [encoded, cache_key],
@@ -46,6 +50,8 @@ class DatabaseCache(DjangoDatabaseCache):
     @staticmethod
     def _expired(connection, expires):
         expression = models.Expression(output_field=models.DateTimeField())
-        for converter in connection.ops.get_db_converters(expression) + expression.get_db_converters(connection):
+        for converter in connection.ops.get_db_converters(
+            expression
+        ) + expression.get_db_converters(connection):
             expires = converter(expires, expression, connection)
         return expires < now()

@@ -1,4 +1,5 @@
 """The client's address as seen by the site, behind a known number of trusted proxies."""
+
 import ipaddress
 
 from django.conf import settings
@@ -15,7 +16,11 @@ def client_ip(request) -> str | None:
     hops = settings.TRUSTED_PROXY_COUNT
     if hops <= 0:
         return peer
-    entries = [item.strip() for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if item.strip()]
+    entries = [
+        item.strip()
+        for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if item.strip()
+    ]
     if len(entries) < hops:
         return peer
     candidate = entries[-hops]

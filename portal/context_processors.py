@@ -1,4 +1,5 @@
 """Template context shared by every page."""
+
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info

@@ -4,6 +4,7 @@ One helper for every limit (document uploads, password guessing), so each
 counts the same way on every worker and every node, and a store that has gone
 away raises instead of letting the limit be skipped.
 """
+
 import contextlib
 
 from django.core.cache import cache

@@ -10,6 +10,7 @@ it). Only in development, without it, a key is derived from SECRET_KEY so a
 fresh machine works; that derived key also stays accepted for decryption (last),
 so secrets made before a real key was set are still readable until rotated.
 """
+
 import base64
 import hashlib
 from functools import cache

@@ -1,4 +1,5 @@
 """Start-up check of FIELD_ENCRYPTION_KEY (imported by settings, so no Django imports beyond exceptions)."""
+
 import base64
 import binascii
 

@@ -7,10 +7,28 @@ and 16-bit images count double), so a 34-byte lossless WebP declaring
 For JPEG also the number of scans: a progressive JPEG with thousands of
 scans decodes each pixel thousands of times (a "scan bomb").
 """
+
 BITS_PER_PIXEL = {
-    "1": 1, "L": 8, "P": 8, "LA": 16, "La": 16, "PA": 16, "RGB": 24, "YCbCr": 24, "LAB": 24, "HSV": 24,
-    "RGBA": 32, "RGBa": 32, "RGBX": 32, "CMYK": 32, "I": 32, "F": 32,
-    "I;16": 16, "I;16L": 16, "I;16B": 16, "I;16N": 16,
+    "1": 1,
+    "L": 8,
+    "P": 8,
+    "LA": 16,
+    "La": 16,
+    "PA": 16,
+    "RGB": 24,
+    "YCbCr": 24,
+    "LAB": 24,
+    "HSV": 24,
+    "RGBA": 32,
+    "RGBa": 32,
+    "RGBX": 32,
+    "CMYK": 32,
+    "I": 32,
+    "F": 32,
+    "I;16": 16,
+    "I;16L": 16,
+    "I;16B": 16,
+    "I;16N": 16,
 }
 
 

@@ -4,6 +4,7 @@ PostgreSQL refuses NUL in a string literal, so a lookup with it would be a 500;
 no person can type one into an address or a search box, so only tools send it.
 Form fields sent in a body are judged by the forms (control characters get a message).
 """
+
 from django.http import Http404
 from django.utils import translation
 

@@ -20,6 +20,7 @@ same limits as any child (its imports count against its CPU time) and is
 never reused: it does one job and exits. An unused spare exits when its
 worker goes away (its stdin closes).
 """
+
 import json
 import logging
 import os
@@ -69,8 +70,12 @@ def _restrict(cpu_seconds, memory_bytes, file_bytes):
 
 def _start(module, bounds, file_bytes):
     command = [sys.executable, "-E", "-s", "-m", module]
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
-           "OPENBLAS_NUM_THREADS": "1"}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
     return subprocess.Popen(  # noqa: S603 — fixed command, the file only reaches stdin
         command,
         stdin=subprocess.PIPE,
@@ -91,7 +96,9 @@ def _child(module, bounds, file_bytes):
     with _spares_lock:
         waiting = _spares.pop(module, None)
         spare = None
-        if waiting is not None and waiting[0][0] == os.getpid():  # never a spare of a parent process
+        if (
+            waiting is not None and waiting[0][0] == os.getpid()
+        ):  # never a spare of a parent process
             if waiting[0] == key and waiting[1].poll() is None:
                 spare = waiting[1]
             else:

@@ -4,6 +4,7 @@ A child may be started before its job exists (a spare, already past its
 imports), so the job's parameters do not come in argv: stdin carries one
 line of JSON parameters, then the file's bytes. No Django here.
 """
+
 import json
 import sys
 

@@ -85,9 +85,17 @@ STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", True)
 PRACTICE_ACCOUNTS_MAY_UPLOAD = env_bool("PRACTICE_ACCOUNTS_MAY_UPLOAD", True) and not PRODUCTION
 # Sign-in limits and session lengths (securelogin/conf.py has the defaults and why) may also
 # come from the environment, e.g. SECURELOGIN_PASSWORD_FREE_TRIES_PER_SOURCE=500 behind a large NAT.
-for _name in ("PASSWORD_FREE_TRIES_PER_PAIR", "PASSWORD_FREE_TRIES_PER_SOURCE", "PASSWORD_DELAY_SECONDS",
-              "PASSWORD_DELAY_MAX_SECONDS", "PROMPTS_PER_HOUR", "LOCK_SECONDS", "LOCK_MAX_SECONDS",
-              "SESSION_IDLE_SECONDS", "SESSION_ABSOLUTE_SECONDS"):
+for _name in (
+    "PASSWORD_FREE_TRIES_PER_PAIR",
+    "PASSWORD_FREE_TRIES_PER_SOURCE",
+    "PASSWORD_DELAY_SECONDS",
+    "PASSWORD_DELAY_MAX_SECONDS",
+    "PROMPTS_PER_HOUR",
+    "LOCK_SECONDS",
+    "LOCK_MAX_SECONDS",
+    "SESSION_IDLE_SECONDS",
+    "SESSION_ABSOLUTE_SECONDS",
+):
     if os.environ.get(f"SECURELOGIN_{_name}"):
         globals()[f"SECURELOGIN_{_name}"] = env_int(f"SECURELOGIN_{_name}", 0)
 # Proxies in front of the site (TLS proxy, load balancer) whose X-Forwarded-For
@@ -175,14 +183,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Time limits on reaching PostgreSQL; keepalives notice a connection whose peer vanished
     # (a network partition) instead of waiting on it until gunicorn's worker timeout.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "connect_timeout": STORE_TIMEOUT_SECONDS,
-        "keepalives": 1,
-        "keepalives_idle": 5,
-        "keepalives_interval": 2,
-        "keepalives_count": 2,
-        "tcp_user_timeout": STORE_TIMEOUT_SECONDS * 3000,
-    })
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": STORE_TIMEOUT_SECONDS,
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 2,
+            "tcp_user_timeout": STORE_TIMEOUT_SECONDS * 3000,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The shared cache: Redis when REDIS_URL is set (every node), otherwise a table in the
@@ -259,7 +269,9 @@ DOCUMENTS_HANDOFF_BASE_URL = os.environ.get("DOCUMENTS_HANDOFF_BASE_URL", "")
 S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
 S3_PUBLIC_BUCKET = os.environ.get("S3_PUBLIC_BUCKET", "portal-public")
 S3_PRIVATE_BUCKET = os.environ.get("S3_PRIVATE_BUCKET", "portal-private")
-S3_PUBLIC_MEDIA_URL = os.environ.get("S3_PUBLIC_MEDIA_URL", "")  # e.g. a CDN; default: the app serves MEDIA_URL
+S3_PUBLIC_MEDIA_URL = os.environ.get(
+    "S3_PUBLIC_MEDIA_URL", ""
+)  # e.g. a CDN; default: the app serves MEDIA_URL
 if S3_ENDPOINT_URL:
     from botocore.config import Config as _BotoConfig
 
@@ -284,9 +296,14 @@ if S3_ENDPOINT_URL:
     }
     # Served by a CDN straight from the bucket: figures must be publicly readable there.
     _public_acl = "public-read" if S3_PUBLIC_MEDIA_URL else "private"
-    _public_files = {"BACKEND": "portal.storage.PublicS3Storage",
-                     "OPTIONS": {**_s3, "bucket_name": S3_PUBLIC_BUCKET, "default_acl": _public_acl}}
-    _private_files = {"BACKEND": "portal.storage.PrivateS3Storage", "OPTIONS": {**_s3, "bucket_name": S3_PRIVATE_BUCKET}}
+    _public_files = {
+        "BACKEND": "portal.storage.PublicS3Storage",
+        "OPTIONS": {**_s3, "bucket_name": S3_PUBLIC_BUCKET, "default_acl": _public_acl},
+    }
+    _private_files = {
+        "BACKEND": "portal.storage.PrivateS3Storage",
+        "OPTIONS": {**_s3, "bucket_name": S3_PRIVATE_BUCKET},
+    }
 else:
     _public_files = {"BACKEND": "portal.storage.PublicFileSystemStorage"}
     _private_files = {"BACKEND": "portal.storage.PrivateFileSystemStorage"}
@@ -319,7 +336,12 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:", *([_origin(S3_PUBLIC_MEDIA_URL)] if S3_PUBLIC_MEDIA_URL else [])],
+    "img-src": [
+        CSP.SELF,
+        "data:",
+        "blob:",
+        *([_origin(S3_PUBLIC_MEDIA_URL)] if S3_PUBLIC_MEDIA_URL else []),
+    ],
     "connect-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -1,4 +1,5 @@
 """Settings for the test suite: the normal settings, with throw-away media folders."""
+
 import os
 import tempfile
 
@@ -18,7 +19,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; te
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not :memory:: live_server threads then get their own connections instead of
     # sharing one, which made parallel requests (three thumbnails at once) flaky.
-    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.mkdtemp(prefix="portal-db-"), "test.sqlite3")}  # noqa: F405
+    test_database = os.path.join(tempfile.mkdtemp(prefix="portal-db-"), "test.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": test_database}  # noqa: F405
 
 # The generated pages of most document tests are A4 at about 146 dpi (1240 × 1754 px: quick to
 # process), some photos have the 1000 px minimum (117 dpi). The effective-dpi rule itself is

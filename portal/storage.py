@@ -9,6 +9,7 @@ MEDIA_URL (served by `portal.views.serve_public_media`, which streams them
 from whichever store holds them) unless S3_PUBLIC_MEDIA_URL names a public
 base URL such as a CDN.
 """
+
 from urllib.parse import quote
 
 from django.conf import settings

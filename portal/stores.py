@@ -6,6 +6,7 @@ Retry-After; see portal.views.server_error) and the node recovers by itself
 once the store is back: database connections are health-checked, Redis
 connections reconnect, S3 requests are independent.
 """
+
 import time
 import uuid
 
@@ -36,7 +37,11 @@ def _timed(check):
     try:
         check()
     except Exception as exc:  # noqa: BLE001 — any failure means "not ready"; the kind is reported
-        return {"ok": False, "error": type(exc).__name__, "ms": round((time.perf_counter() - start) * 1000, 1)}
+        return {
+            "ok": False,
+            "error": type(exc).__name__,
+            "ms": round((time.perf_counter() - start) * 1000, 1),
+        }
     return {"ok": True, "ms": round((time.perf_counter() - start) * 1000, 1)}
 
 
@@ -61,6 +66,7 @@ def check_storage(alias):
             storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
         else:
             storage.exists("readyz")  # a stat() on the folder; creates nothing
+
     return check
 
 

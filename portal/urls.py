@@ -1,4 +1,5 @@
 """URL map: language-neutral endpoints first, then /en/… and /de/… pages."""
+
 import re
 
 from django.conf import settings

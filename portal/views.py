@@ -1,4 +1,5 @@
 """Site-wide views: language redirect, robots.txt, health and readiness, public media, error pages."""
+
 import logging
 import mimetypes
 import posixpath
@@ -77,7 +78,10 @@ def readyz(request):
     """Every store answers within STORE_TIMEOUT_SECONDS: 200 with one entry per store, else 503 naming it."""
     results = stores.readiness()
     failing = [name for name, result in results.items() if not result["ok"]]
-    response = JsonResponse({"ready": not failing, "failing": failing, "stores": results}, status=503 if failing else 200)
+    response = JsonResponse(
+        {"ready": not failing, "failing": failing, "stores": results},
+        status=503 if failing else 200,
+    )
     if failing:
         response["Retry-After"] = str(stores.RETRY_AFTER_SECONDS)
     return response
@@ -108,15 +112,22 @@ def serve_public_media(request, path):
 
 def _wants_json(request):
     accept = request.META.get("HTTP_ACCEPT", "")
-    return "application/json" in accept or request.META.get("HTTP_X_REQUESTED_WITH") == "XMLHttpRequest"
+    return (
+        "application/json" in accept
+        or request.META.get("HTTP_X_REQUESTED_WITH") == "XMLHttpRequest"
+    )
 
 
 def _json_error(request, status, message, language=None):
     """The error shape every JSON endpoint uses, in the language of the request's path."""
-    language = language or translation.get_language_from_path(request.path) or settings.LANGUAGE_CODE
+    language = (
+        language or translation.get_language_from_path(request.path) or settings.LANGUAGE_CODE
+    )
     with translation.override(language):
         text = str(message)
-    response = JsonResponse({"ok": False, "error": text, "errors": {"__all__": [text]}}, status=status)
+    response = JsonResponse(
+        {"ok": False, "error": text, "errors": {"__all__": [text]}}, status=status
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -183,16 +194,22 @@ def server_error(request):
     with translation.override(language):
         if stores.is_store_outage(exc):
             logger.warning("store unavailable: %s on %s", type(exc).__name__, request.path)
-            message = _("The service is briefly unavailable, so nothing was saved. Please try again in a moment.")
+            message = _(
+                "The service is briefly unavailable, so nothing was saved. Please try again in a moment."
+            )
             if _wants_json(request):
-                response = JsonResponse({"ok": False, "errors": {"__all__": [str(message)]}}, status=503)
+                response = JsonResponse(
+                    {"ok": False, "errors": {"__all__": [str(message)]}}, status=503
+                )
             else:
                 html = render_to_string("503.html", {"LANGUAGE_CODE": language, "message": message})
                 response = HttpResponse(html, status=503)
             response["Retry-After"] = str(stores.RETRY_AFTER_SECONDS)
         elif _wants_json(request):
             message = _("Something went wrong on our side. Please try again.")
-            response = JsonResponse({"ok": False, "error": message, "errors": {"__all__": [message]}}, status=500)
+            response = JsonResponse(
+                {"ok": False, "error": message, "errors": {"__all__": [message]}}, status=500
+            )
         else:
             html = render_to_string("500.html", {"LANGUAGE_CODE": language})
             response = HttpResponse(html, status=500)

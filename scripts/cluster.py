@@ -163,8 +163,14 @@ class Child:
 def spawn(name, args, env, address=""):
     """Start a long-running child in its own process group; its output is printed with its name."""
     process = subprocess.Popen(  # noqa: S603 — fixed programs from this project and Debian
-        args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True, preexec_fn=_die_with_parent,
+        args,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
     threading.Thread(target=_pump, args=(name, process.stdout), daemon=True).start()
     return Child(name, process, address)
@@ -190,8 +196,14 @@ def _pump(name, stream):
 def run_step(args, env, capture=False):
     """Run one set-up command to completion; stopped with everything it started (Chromium) on Ctrl-C."""
     process = subprocess.Popen(  # noqa: S603
-        args, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE if capture else None,
-        text=True, start_new_session=True, preexec_fn=_die_with_parent,
+        args,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if capture else None,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
     step = Child(" ".join(str(a) for a in args[1:3]), process)
     try:
@@ -201,7 +213,9 @@ def run_step(args, env, capture=False):
         Cluster.reap(step, seconds=5)
         raise
     if process.returncode != 0:
-        raise ClusterError(f"{' '.join(str(a) for a in args[1:])} failed (exit {process.returncode})")
+        raise ClusterError(
+            f"{' '.join(str(a) for a in args[1:])} failed (exit {process.returncode})"
+        )
     return output or ""
 
 
@@ -219,7 +233,9 @@ def wait_for_port(child, host, port, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not child.running():
-            raise ClusterError(f"{child.name} exited with {child.process.returncode} while starting")
+            raise ClusterError(
+                f"{child.name} exited with {child.process.returncode} while starting"
+            )
         try:
             with socket.create_connection((host, port), timeout=0.5):
                 return
@@ -241,6 +257,7 @@ def http_get(url, timeout):
 
 
 # --- the nodes and their readiness ----------------------------------------------------------------------
+
 
 @dataclass
 class Node:
@@ -276,7 +293,9 @@ class Node:
             failing = json.loads(body).get("failing") or []
         except ValueError:
             failing = []
-        return "unready", f"/readyz {status}" + (f", failing: {', '.join(failing)}" if failing else "")
+        return "unready", f"/readyz {status}" + (
+            f", failing: {', '.join(failing)}" if failing else ""
+        )
 
 
 @dataclass
@@ -299,12 +318,16 @@ class Settings:
     @classmethod
     def from_env(cls, embedded=False):
         env = os.environ
-        state_dir = Path(env.get("CLUSTER_DIR") or ROOT / "var" / ("run" if embedded else "cluster"))
+        state_dir = Path(
+            env.get("CLUSTER_DIR") or ROOT / "var" / ("run" if embedded else "cluster")
+        )
         return cls(
             embedded=embedded,
             host=env.get("CLUSTER_HOST", "127.0.0.1"),
             port=int(env.get("CLUSTER_PORT", "8000")),
-            node_ports=[int(p) for p in env_list("CLUSTER_NODE_PORTS", "8001" if embedded else "8001,8002")],
+            node_ports=[
+                int(p) for p in env_list("CLUSTER_NODE_PORTS", "8001" if embedded else "8001,8002")
+            ],
             workers=int(env.get("CLUSTER_WORKERS", "2")),
             state_dir=state_dir if state_dir.is_absolute() else ROOT / state_dir,
             database_url=env.get("DATABASE_URL") or cls.database_url,
@@ -330,8 +353,10 @@ class Cluster:
         self.dir = settings.state_dir
         self.nginx_prefix = self.dir / "nginx"
         self.log_dir = self.dir / "logs"
-        self.nodes = [Node(f"node{i}", "127.0.0.1", port, self._staging(i))  # reached through nginx only
-                      for i, port in enumerate(settings.node_ports, start=1)]
+        self.nodes = [
+            Node(f"node{i}", "127.0.0.1", port, self._staging(i))  # reached through nginx only
+            for i, port in enumerate(settings.node_ports, start=1)
+        ]
         self.s3 = None
         self.nginx = None
         self.probes = []
@@ -340,35 +365,49 @@ class Cluster:
         self.env = self._environment()
 
     def _staging(self, number):
-        if self.s.embedded:  # the one node uses the set-up's own staging folder (STAGING_ROOT or staging/)
+        if (
+            self.s.embedded
+        ):  # the one node uses the set-up's own staging folder (STAGING_ROOT or staging/)
             return Path(os.environ.get("STAGING_ROOT") or ROOT / "staging")
         return self.dir / f"node{number}" / "staging"
 
     # environment shared by every node and set-up step
     def _environment(self):
-        env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        env = {
+            key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        }
         if self.s.embedded:  # whatever the environment says (SQLite and local folders unless set)
             env.setdefault("DJANGO_CSRF_TRUSTED_ORIGINS", self.s.origins)
             return env
-        env.update({
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
-            "DATABASE_URL": self.s.database_url,
-            "REDIS_URL": self.s.redis_url,
-            "S3_ENDPOINT_URL": self.s.s3_endpoint or f"http://{self.s.s3_addr}",
-            "S3_ACCESS_KEY_ID": os.environ.get("S3_ACCESS_KEY_ID", "portal"),
-            "S3_SECRET_ACCESS_KEY": os.environ.get("S3_SECRET_ACCESS_KEY", "portal-secret"),
-            "SERVE_MEDIA": os.environ.get("SERVE_MEDIA", "1"),  # nodes stream figures from the public bucket
-        })
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "portal.settings",
+                "DATABASE_URL": self.s.database_url,
+                "REDIS_URL": self.s.redis_url,
+                "S3_ENDPOINT_URL": self.s.s3_endpoint or f"http://{self.s.s3_addr}",
+                "S3_ACCESS_KEY_ID": os.environ.get("S3_ACCESS_KEY_ID", "portal"),
+                "S3_SECRET_ACCESS_KEY": os.environ.get("S3_SECRET_ACCESS_KEY", "portal-secret"),
+                "SERVE_MEDIA": os.environ.get(
+                    "SERVE_MEDIA", "1"
+                ),  # nodes stream figures from the public bucket
+            }
+        )
         env.setdefault("DJANGO_CSRF_TRUSTED_ORIGINS", self.s.origins)
         # nginx in front adds the client's address to X-Forwarded-For: one trusted proxy (audit log, limits)
         env.setdefault("TRUSTED_PROXY_COUNT", "1")
-        env.setdefault("STAGING_ROOT", str(self.dir / "staging"))  # the set-up steps'; nodes get their own
+        env.setdefault(
+            "STAGING_ROOT", str(self.dir / "staging")
+        )  # the set-up steps'; nodes get their own
         return env
 
     # --- start -----------------------------------------------------------------------------------------
     def start(self, setup=True):
         self.check_prerequisites()
-        for folder in [self.log_dir, self.nginx_prefix / "tmp", *(node.staging for node in self.nodes)]:
+        for folder in [
+            self.log_dir,
+            self.nginx_prefix / "tmp",
+            *(node.staging for node in self.nodes),
+        ]:
             folder.mkdir(parents=True, exist_ok=True)
         if not self.s.embedded:
             self.ensure_database()
@@ -383,15 +422,27 @@ class Cluster:
 
     def check_prerequisites(self):
         if not Path(self.s.nginx).exists():
-            raise ClusterError(f"nginx not found at {self.s.nginx}: `make cluster` installs Debian's nginx (or set NGINX)")
+            raise ClusterError(
+                f"nginx not found at {self.s.nginx}: `make cluster` installs Debian's nginx (or set NGINX)"
+            )
         wanted = [(self.s.host, self.s.port, "nginx", "CLUSTER_PORT")]
         wanted += [(node.host, node.port, node.name, "CLUSTER_NODE_PORTS") for node in self.nodes]
-        wanted += [(self.s.host, port, "probe", "CLUSTER_PROBE_PORTS") for port in self.s.probe_ports]
+        wanted += [
+            (self.s.host, port, "probe", "CLUSTER_PROBE_PORTS") for port in self.s.probe_ports
+        ]
         if not self.s.s3_endpoint and not self.s.embedded:
             wanted.append((*split_addr(self.s.s3_addr), "S3 server", "CLUSTER_S3_ADDR"))
-        busy = [f"{host}:{port} ({role}; set {variable})" for host, port, role, variable in wanted if not port_is_free(host, port)]
+        busy = [
+            f"{host}:{port} ({role}; set {variable})"
+            for host, port, role, variable in wanted
+            if not port_is_free(host, port)
+        ]
         if busy:
-            raise ClusterError("ports already in use: " + ", ".join(busy) + ". Is another cluster or `make run` running?")
+            raise ClusterError(
+                "ports already in use: "
+                + ", ".join(busy)
+                + ". Is another cluster or `make run` running?"
+            )
 
     def ensure_database(self):
         import dj_database_url
@@ -400,37 +451,60 @@ class Cluster:
 
         config = dj_database_url.parse(self.s.database_url)
         if "postgresql" not in config["ENGINE"]:
-            say("cluster", f"database {redact(self.s.database_url)} is not PostgreSQL; using it as it is")
+            say(
+                "cluster",
+                f"database {redact(self.s.database_url)} is not PostgreSQL; using it as it is",
+            )
             return
         where = f"{config.get('HOST') or '127.0.0.1'}:{config.get('PORT') or 5432}"
         try:
-            with psycopg.connect(dbname="postgres", user=config.get("USER") or None, password=config.get("PASSWORD") or None,
-                                 host=config.get("HOST") or "127.0.0.1", port=config.get("PORT") or 5432,
-                                 connect_timeout=5, autocommit=True) as connection:
-                exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone()
+            with psycopg.connect(
+                dbname="postgres",
+                user=config.get("USER") or None,
+                password=config.get("PASSWORD") or None,
+                host=config.get("HOST") or "127.0.0.1",
+                port=config.get("PORT") or 5432,
+                connect_timeout=5,
+                autocommit=True,
+            ) as connection:
+                exists = connection.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+                ).fetchone()
                 if not exists:
-                    connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+                    connection.execute(
+                        sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"]))
+                    )
                     say("cluster", f"created database {config['NAME']} on {where}")
         except psycopg.Error as error:
-            raise ClusterError(f"PostgreSQL at {where} did not let us in ({str(error).strip()}). "
-                               "Start PostgreSQL or point DATABASE_URL at one.") from None
+            raise ClusterError(
+                f"PostgreSQL at {where} did not let us in ({str(error).strip()}). "
+                "Start PostgreSQL or point DATABASE_URL at one."
+            ) from None
 
     def check_redis(self):
         import redis
 
         try:
-            redis.Redis.from_url(self.s.redis_url, socket_connect_timeout=3, socket_timeout=3).ping()
+            redis.Redis.from_url(
+                self.s.redis_url, socket_connect_timeout=3, socket_timeout=3
+            ).ping()
         except redis.RedisError as error:
-            raise ClusterError(f"Redis at {redact(self.s.redis_url)} does not answer ({error}). "
-                               "Start redis-server or point REDIS_URL at one.") from None
+            raise ClusterError(
+                f"Redis at {redact(self.s.redis_url)} does not answer ({error}). "
+                "Start redis-server or point REDIS_URL at one."
+            ) from None
 
     def start_s3(self):
         if self.s.s3_endpoint:
             say("cluster", f"using the S3 service at {self.s.s3_endpoint}")
             return
         folder = self.dir / "s3"
-        self.s3 = spawn("s3", [str(ROOT / "scripts" / "s3-server"), str(folder), self.s.s3_addr],
-                        {**self.env, "RCLONE": str(BIN / "rclone")}, self.s.s3_addr)
+        self.s3 = spawn(
+            "s3",
+            [str(ROOT / "scripts" / "s3-server"), str(folder), self.s.s3_addr],
+            {**self.env, "RCLONE": str(BIN / "rclone")},
+            self.s.s3_addr,
+        )
         wait_for_port(self.s3, *split_addr(self.s.s3_addr))
         say("cluster", f"S3 server on {self.s.s3_addr}, objects in {relative(folder)}/")
 
@@ -443,18 +517,40 @@ class Cluster:
                 self.demo_clients = output.rstrip()
                 say("setup", self.demo_clients)
         for node in self.nodes:  # what a worker killed mid-upload left behind, per node
-            run_step(manage + ["documents_clean_staging", "--older-than", "60"],
-                     {**self.env, "STAGING_ROOT": str(node.staging)}, capture=True)
+            run_step(
+                manage + ["documents_clean_staging", "--older-than", "60"],
+                {**self.env, "STAGING_ROOT": str(node.staging)},
+                capture=True,
+            )
 
     def start_nodes(self):
         for node in self.nodes:
             env = {**self.env, "STAGING_ROOT": str(node.staging)}
-            node.child = spawn(node.name, [
-                str(BIN / "gunicorn"), "portal.wsgi", "--bind", node.address, "--workers", str(self.s.workers),
-                "--worker-class", "sync", "--timeout", str(NODE_TIMEOUT), "--graceful-timeout", "10",
-                "--access-logfile", str(self.log_dir / f"{node.name}-access.log"),
-                "--error-logfile", "-", "--log-level", "warning",
-            ], env, node.address)
+            node.child = spawn(
+                node.name,
+                [
+                    str(BIN / "gunicorn"),
+                    "portal.wsgi",
+                    "--bind",
+                    node.address,
+                    "--workers",
+                    str(self.s.workers),
+                    "--worker-class",
+                    "sync",
+                    "--timeout",
+                    str(NODE_TIMEOUT),
+                    "--graceful-timeout",
+                    "10",
+                    "--access-logfile",
+                    str(self.log_dir / f"{node.name}-access.log"),
+                    "--error-logfile",
+                    "-",
+                    "--log-level",
+                    "warning",
+                ],
+                env,
+                node.address,
+            )
         deadline = time.monotonic() + 90
         waiting = list(self.nodes)
         while waiting:
@@ -472,7 +568,9 @@ class Cluster:
 
     def start_nginx(self):
         values = {
-            "user_directive": "user root;" if os.geteuid() == 0 else "# (not root: workers run as this user)",
+            "user_directive": "user root;"
+            if os.geteuid() == 0
+            else "# (not root: workers run as this user)",
             "prefix": str(self.nginx_prefix),
             "log_dir": str(self.log_dir),
             "listen": f"{self.s.host}:{self.s.port}",
@@ -490,14 +588,29 @@ class Cluster:
         self.write_upstream()
         if not self.nginx_config_ok():
             raise ClusterError(f"nginx refused {relative(config)} (see above)")
-        self.nginx = spawn("nginx", self.nginx_command("-g", "daemon off;"), self.env, f"{self.s.host}:{self.s.port}")
+        self.nginx = spawn(
+            "nginx",
+            self.nginx_command("-g", "daemon off;"),
+            self.env,
+            f"{self.s.host}:{self.s.port}",
+        )
         wait_for_port(self.nginx, self.s.host, self.s.port)
 
     def nginx_command(self, *extra):
-        return [self.s.nginx, "-e", "stderr", "-p", str(self.nginx_prefix), "-c", str(self.nginx_prefix / "nginx.conf"), *extra]
+        return [
+            self.s.nginx,
+            "-e",
+            "stderr",
+            "-p",
+            str(self.nginx_prefix),
+            "-c",
+            str(self.nginx_prefix / "nginx.conf"),
+            *extra,
+        ]
 
     def nginx_config_ok(self):
-        result = subprocess.run(self.nginx_command("-t", "-q"), capture_output=True, text=True, check=False)  # noqa: S603
+        command = self.nginx_command("-t", "-q")
+        result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
         if result.returncode != 0:
             say("nginx", (result.stderr or result.stdout).strip())
         return result.returncode == 0
@@ -510,7 +623,10 @@ class Cluster:
             "# node that refuses a request still passes it on to the next (proxy_next_upstream).",
             "upstream portal_nodes {",
         ]
-        lines += [f"    server {node.address} max_fails=0{'' if node.serving else ' down'};  # {node.name}" for node in self.nodes]
+        lines += [
+            f"    server {node.address} max_fails=0{'' if node.serving else ' down'};  # {node.name}"
+            for node in self.nodes
+        ]
         lines += ["    keepalive 16;", "}", ""]
         path = self.nginx_prefix / "upstream.conf"
         temporary = path.with_suffix(".tmp")
@@ -519,27 +635,64 @@ class Cluster:
 
     def start_probes(self):
         for port in self.s.probe_ports:
-            self.probes.append(spawn(f"probe{port}", [
-                sys.executable, "manage.py", "run_probe", "--host", self.s.host, "--ports", str(port),
-                "--allowed-origins", self.s.origins,
-            ], self.env, f"{self.s.host}:{port}"))
+            self.probes.append(
+                spawn(
+                    f"probe{port}",
+                    [
+                        sys.executable,
+                        "manage.py",
+                        "run_probe",
+                        "--host",
+                        self.s.host,
+                        "--ports",
+                        str(port),
+                        "--allowed-origins",
+                        self.s.origins,
+                    ],
+                    self.env,
+                    f"{self.s.host}:{port}",
+                )
+            )
         for probe in self.probes:
             wait_for_port(probe, *split_addr(probe.address))
 
     def banner(self):
-        nginx_role = ("buffers request bodies and responses; serves /static/" if self.s.embedded
-                      else "balancer: round-robin, no sticky sessions; serves /static/")
+        nginx_role = (
+            "buffers request bodies and responses; serves /static/"
+            if self.s.embedded
+            else "balancer: round-robin, no sticky sessions; serves /static/"
+        )
         rows = [("nginx", self.nginx.address, self.nginx.pid, nginx_role)]
-        rows += [(n.name, n.address, n.child.pid, f"gunicorn, {self.s.workers} sync workers, STAGING_ROOT {relative(n.staging)}")
-                 for n in self.nodes]
+        rows += [
+            (
+                n.name,
+                n.address,
+                n.child.pid,
+                f"gunicorn, {self.s.workers} sync workers, STAGING_ROOT {relative(n.staging)}",
+            )
+            for n in self.nodes
+        ]
         if self.s3:
-            rows.append(("s3", self.s3.address, self.s3.pid, f"rclone S3 server, objects in {relative(self.dir / 's3')}/"))
+            rows.append(
+                (
+                    "s3",
+                    self.s3.address,
+                    self.s3.pid,
+                    f"rclone S3 server, objects in {relative(self.dir / 's3')}/",
+                )
+            )
         rows += [(p.name, p.address, p.pid, "connectivity probe") for p in self.probes]
         node = self.nodes[-1]
-        rows_text = [f"  {name:<10} {address:<16} pid {pid:<8} {role}" for name, address, pid, role in rows]
+        rows_text = [
+            f"  {name:<10} {address:<16} pid {pid:<8} {role}" for name, address, pid, role in rows
+        ]
         if self.s.embedded:
             lines = [
-                "", f"Serving on {self.s.public_url}/   (Ctrl-C stops everything)", "", *rows_text, "",
+                "",
+                f"Serving on {self.s.public_url}/   (Ctrl-C stops everything)",
+                "",
+                *rows_text,
+                "",
                 "  nginx buffers every request body before gunicorn sees it: slow clients never hold a worker.",
                 f"  Logs: {relative(self.log_dir)}/",
             ]
@@ -573,25 +726,46 @@ class Cluster:
                 if not self.nginx.running():
                     note(f"nginx exited ({self.nginx.process.returncode}); stopping the cluster")
                     return
-                for child in [c for c in [self.s3, *self.probes] if c and not c.running() and c.name not in announced]:
+                for child in [
+                    c
+                    for c in [self.s3, *self.probes]
+                    if c and not c.running() and c.name not in announced
+                ]:
                     announced.add(child.name)
-                    note(f"{child.name} (pid {child.pid}) exited ({child.process.returncode}); not restarted")
-                for node, (state, detail) in zip(self.nodes, pool.map(Node.check, self.nodes), strict=True):
+                    note(
+                        f"{child.name} (pid {child.pid}) exited ({child.process.returncode}); not restarted"
+                    )
+                for node, (state, detail) in zip(
+                    self.nodes, pool.map(Node.check, self.nodes), strict=True
+                ):
                     if state != node.state or (state == "unready" and detail != node.detail):
-                        note(f"{node.name} {node.address} is {state}" + (f" ({detail})" if detail else ""))
+                        note(
+                            f"{node.name} {node.address} is {state}"
+                            + (f" ({detail})" if detail else "")
+                        )
                     node.ready_streak = node.ready_streak + 1 if state == "ready" else 0
                     node.state, node.detail = state, detail
                 self.update_rotation()
 
     def update_rotation(self):
-        wanted = {node.name for node in self.nodes
-                  if node.state == "ready" and (node.serving or node.ready_streak >= BACK_AFTER)}
+        wanted = {
+            node.name
+            for node in self.nodes
+            if node.state == "ready" and (node.serving or node.ready_streak >= BACK_AFTER)
+        }
         fallback = not wanted
-        if fallback:  # no node is ready: keep those that answer (the site's 503 page) — or all of them
-            wanted = {node.name for node in self.nodes if node.state == "unready"} or {node.name for node in self.nodes}
+        if (
+            fallback
+        ):  # no node is ready: keep those that answer (the site's 503 page) — or all of them
+            wanted = {node.name for node in self.nodes if node.state == "unready"} or {
+                node.name for node in self.nodes
+            }
         if fallback and not self.fallback:
-            note("no node is ready; keeping " + ", ".join(sorted(wanted)) +
-                 " in rotation so visitors get the site's own answer (503 when a store is gone)")
+            note(
+                "no node is ready; keeping "
+                + ", ".join(sorted(wanted))
+                + " in rotation so visitors get the site's own answer (503 when a store is gone)"
+            )
         elif self.fallback and not fallback:
             note("ready again: " + ", ".join(sorted(wanted)))
         self.fallback = fallback
@@ -604,10 +778,14 @@ class Cluster:
         if not self.nginx_config_ok():
             note("nginx refused the new upstream block; rotation unchanged")
             return
-        self.nginx.process.send_signal(signal.SIGHUP)  # reload: new workers take the new upstream block
+        self.nginx.process.send_signal(
+            signal.SIGHUP
+        )  # reload: new workers take the new upstream block
         for node in changed:
-            note(f"{node.name} {node.address} {'back in' if node.serving else 'out of'} rotation "
-                 f"(nginx reloaded; serving: {', '.join(n.name for n in self.nodes if n.serving)})")
+            note(
+                f"{node.name} {node.address} {'back in' if node.serving else 'out of'} rotation "
+                f"(nginx reloaded; serving: {', '.join(n.name for n in self.nodes if n.serving)})"
+            )
 
     # --- stop ------------------------------------------------------------------------------------------
     def stop(self):
@@ -635,8 +813,12 @@ class Cluster:
         try:
             child.process.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
-            say("cluster", f"{child.name} (pid {child.pid}) did not stop in {seconds} s: killing it")
-        while child.group_alive() and time.monotonic() < deadline:  # e.g. workers of a master that was killed
+            say(
+                "cluster", f"{child.name} (pid {child.pid}) did not stop in {seconds} s: killing it"
+            )
+        while (
+            child.group_alive() and time.monotonic() < deadline
+        ):  # e.g. workers of a master that was killed
             time.sleep(0.1)
         child.signal_group(signal.SIGKILL)
         if child.running():
@@ -644,10 +826,17 @@ class Cluster:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--skip-setup", action="store_true", help="skip migrate, collectstatic, content and figures")
-    parser.add_argument("--embedded", action="store_true",
-                        help="`make run`: one node on the environment's stores (SQLite, cache table, local folders)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--skip-setup", action="store_true", help="skip migrate, collectstatic, content and figures"
+    )
+    parser.add_argument(
+        "--embedded",
+        action="store_true",
+        help="`make run`: one node on the environment's stores (SQLite, cache table, local folders)",
+    )
     options = parser.parse_args()
 
     stopping = False

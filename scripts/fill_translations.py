@@ -4,6 +4,7 @@
 Usage: fill_translations.py TRANSLATIONS.py path/to/django.po [...]
 TRANSLATIONS.py defines T = {msgid: msgstr} and optionally PLURALS = {msgid: (singular, plural)}.
 """
+
 import runpy
 import sys
 

@@ -21,7 +21,9 @@ class AssignDeviceForm(forms.ModelForm):
     """Assigning a device creates a fresh secret; the PIN is only hashed, then encrypted."""
 
     pin = forms.RegexField(
-        label=_("PIN"), regex=r"^[0-9]{4}$", required=False,
+        label=_("PIN"),
+        regex=r"^[0-9]{4}$",
+        required=False,
         help_text=_("4 digits, for IB Key on Android and the DSC+; leave empty for iPhone."),
         widget=forms.PasswordInput(render_value=False),
     )
@@ -34,9 +36,13 @@ class AssignDeviceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Temporary codes are issued from the client (Users), cards by the client.
         self.fields["kind"].choices = [
-            (value, label) for value, label in SecurityDevice.Kind.choices if value in SecurityDevice.DEVICE_KINDS
+            (value, label)
+            for value, label in SecurityDevice.Kind.choices
+            if value in SecurityDevice.DEVICE_KINDS
         ]
-        self.fields["user"].queryset = get_user_model().objects.filter(is_staff=False, is_active=True)
+        self.fields["user"].queryset = get_user_model().objects.filter(
+            is_staff=False, is_active=True
+        )
 
     def clean(self):
         data = super().clean()
@@ -46,10 +52,13 @@ class AssignDeviceForm(forms.ModelForm):
         user = data.get("user")
         emulated = kind in SecurityDevice.EMULATED_KINDS
         if user is not None and emulated and not account_kinds.is_practice(user):
-            self.add_error("user", _(
-                "Emulated devices are only for practice accounts. Give a client account a security "
-                "token (Security tokens › Assign a security token)."
-            ))
+            self.add_error(
+                "user",
+                _(
+                    "Emulated devices are only for practice accounts. Give a client account a security "
+                    "token (Security tokens › Assign a security token)."
+                ),
+            )
         return data
 
 
@@ -78,27 +87,60 @@ class DeviceAccountKindFilter(AccountKindFilter):
 
 @admin.register(SecurityDevice)
 class SecurityDeviceAdmin(admin.ModelAdmin):
-    list_display = [column("user"), "kind", "status_display", "expires_at", "locked_at",
-                    column("throttling_failure_count"), "card_blocked_at", column("last_used_at"), "revoked_at",
-                    "issued_by"]
-    list_filter = ["kind", labelled_filter("confirmed"), ("locked_at", admin.EmptyFieldListFilter),
-                   DeviceAccountKindFilter]
+    list_display = [
+        column("user"),
+        "kind",
+        "status_display",
+        "expires_at",
+        "locked_at",
+        column("throttling_failure_count"),
+        "card_blocked_at",
+        column("last_used_at"),
+        "revoked_at",
+        "issued_by",
+    ]
+    list_filter = [
+        "kind",
+        labelled_filter("confirmed"),
+        ("locked_at", admin.EmptyFieldListFilter),
+        DeviceAccountKindFilter,
+    ]
     search_fields = ["user__username", "user__email"]
     actions = ["unlock_devices", "revoke_devices"]
-    readonly_fields = [column("user"), "kind", column("name"), column("confirmed"), "suite", "locked_at",
-                       column("throttling_failure_count"), column("throttling_failure_timestamp"),
-                       "card_pin_failures", "card_blocked_at", column("created_at"), column("last_used_at"),
-                       "revoked_at", "issued_by", "activated_at", "expires_at"]
+    readonly_fields = [
+        column("user"),
+        "kind",
+        column("name"),
+        column("confirmed"),
+        "suite",
+        "locked_at",
+        column("throttling_failure_count"),
+        column("throttling_failure_timestamp"),
+        "card_pin_failures",
+        "card_blocked_at",
+        column("created_at"),
+        column("last_used_at"),
+        "revoked_at",
+        "issued_by",
+        "activated_at",
+        "expires_at",
+    ]
     exclude = ["encrypted_key", "encrypted_pin_hash", "code_hash"]
 
     @admin.display(description=_("status"))
     def status_display(self, obj):
-        labels = {"active": _("active"), "pending": _("waiting for activation"), "expired": _("expired"),
-                  "revoked": _("revoked")}
+        labels = {
+            "active": _("active"),
+            "pending": _("waiting for activation"),
+            "expired": _("expired"),
+            "revoked": _("revoked"),
+        }
         text = labels[obj.status]
         if obj.status == "active" and obj.expires_at:
-            return _("%(status)s, expires on %(date)s") % {"status": text,
-                                                           "date": services.local_date(obj.expires_at)}
+            return _("%(status)s, expires on %(date)s") % {
+                "status": text,
+                "date": services.local_date(obj.expires_at),
+            }
         return text
 
     def get_form(self, request, obj=None, **kwargs):
@@ -120,7 +162,9 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
         if change:
             return
         device = services.assign_device(
-            form.cleaned_data["user"], form.cleaned_data["kind"], form.cleaned_data.get("pin") or "",
+            form.cleaned_data["user"],
+            form.cleaned_data["kind"],
+            form.cleaned_data.get("pin") or "",
             actor=request.user.get_username(),
         )
         obj.pk = device.pk
@@ -128,16 +172,27 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: the audit log refers to devices
 
-    @admin.action(description=_("Unlock the selected devices (clear lockout, back-off and card block)"))
+    @admin.action(
+        description=_("Unlock the selected devices (clear lockout, back-off and card block)")
+    )
     def unlock_devices(self, request, queryset):
         unlocked = 0
         for device in queryset:
             device.unlock()
             unlocked += 1
-            services.audit(AuditEvent.Kind.UNLOCK, user=device.user, device=device, request=request,
-                           actor=request.user.get_username())
-        self.message_user(request, ngettext("%(count)d device unlocked.", "%(count)d devices unlocked.", unlocked)
-                          % {"count": unlocked}, messages.SUCCESS)
+            services.audit(
+                AuditEvent.Kind.UNLOCK,
+                user=device.user,
+                device=device,
+                request=request,
+                actor=request.user.get_username(),
+            )
+        self.message_user(
+            request,
+            ngettext("%(count)d device unlocked.", "%(count)d devices unlocked.", unlocked)
+            % {"count": unlocked},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Revoke the selected devices"))
     def revoke_devices(self, request, queryset):
@@ -146,17 +201,35 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
             models.Q(confirmed=True) | models.Q(kind=SecurityDevice.Kind.CARD)
         ):
             device.revoke()
-            services.audit(AuditEvent.Kind.DEVICE_REVOKED, user=device.user, device=device, request=request,
-                           actor=request.user.get_username())
+            services.audit(
+                AuditEvent.Kind.DEVICE_REVOKED,
+                user=device.user,
+                device=device,
+                request=request,
+                actor=request.user.get_username(),
+            )
             count += 1
-        self.message_user(request, ngettext("%(count)d device revoked.", "%(count)d devices revoked.", count)
-                          % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d device revoked.", "%(count)d devices revoked.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "kind", "username", "device", "purpose", "reason", "count", "ip",
-                    "actor"]
+    list_display = [
+        "created_at",
+        "kind",
+        "username",
+        "device",
+        "purpose",
+        "reason",
+        "count",
+        "ip",
+        "actor",
+    ]
     list_filter = ["kind", "purpose"]
     search_fields = ["username", "ip", "actor"]
     date_hierarchy = "created_at"
@@ -166,14 +239,22 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 # --- Temporary codes: an action on the client, where staff look a client up -----
 
 User = get_user_model()
-_BaseUserAdmin = type(admin.site._registry[User]) if admin.site.is_registered(User) else admin.ModelAdmin
+_BaseUserAdmin = (
+    type(admin.site._registry[User]) if admin.site.is_registered(User) else admin.ModelAdmin
+)
 
 
 class ClientUserAdmin(_BaseUserAdmin):
-    actions = [*(getattr(_BaseUserAdmin, "actions", None) or []), "issue_temporary_code",
-               "make_practice_accounts", "make_client_accounts"]
-    list_display = [*(getattr(_BaseUserAdmin, "list_display", None) or ["username"]),
-                    "practice_account_display"]
+    actions = [
+        *(getattr(_BaseUserAdmin, "actions", None) or []),
+        "issue_temporary_code",
+        "make_practice_accounts",
+        "make_client_accounts",
+    ]
+    list_display = [
+        *(getattr(_BaseUserAdmin, "list_display", None) or ["username"]),
+        "practice_account_display",
+    ]
     list_filter = [AccountKindFilter, *(getattr(_BaseUserAdmin, "list_filter", None) or [])]
 
     def get_queryset(self, request):
@@ -186,35 +267,60 @@ class ClientUserAdmin(_BaseUserAdmin):
     @admin.action(description=_("Make practice accounts (emulated devices; no real documents)"))
     def make_practice_accounts(self, request, queryset):
         actor = request.user.get_username()
-        count = sum(account_kinds.mark_practice(user, actor=actor, request=request)
-                    for user in queryset.filter(is_staff=False))
-        self.message_user(request, ngettext("%(count)d account is now a practice account.",
-                                            "%(count)d accounts are now practice accounts.", count)
-                          % {"count": count}, messages.SUCCESS)
+        count = sum(
+            account_kinds.mark_practice(user, actor=actor, request=request)
+            for user in queryset.filter(is_staff=False)
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d account is now a practice account.",
+                "%(count)d accounts are now practice accounts.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Make client accounts (emulators closed)"))
     def make_client_accounts(self, request, queryset):
         actor = request.user.get_username()
-        count = sum(account_kinds.mark_client(user, actor=actor, request=request)
-                    for user in queryset)
-        self.message_user(request, ngettext("%(count)d account is now a client account.",
-                                            "%(count)d accounts are now client accounts.", count)
-                          % {"count": count}, messages.SUCCESS)
+        count = sum(
+            account_kinds.mark_client(user, actor=actor, request=request) for user in queryset
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d account is now a client account.",
+                "%(count)d accounts are now client accounts.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description=_("Issue a temporary code (replaces the client's device, code or card)"))
+    @admin.action(
+        description=_("Issue a temporary code (replaces the client's device, code or card)")
+    )
     def issue_temporary_code(self, request, queryset):
         """One client at a time; the code is shown on this response only (never stored in
         plain text, never put into messages or logs)."""
         if queryset.count() != 1:
-            self.message_user(request, _("Select exactly one client to issue a temporary code."), messages.ERROR)
+            self.message_user(
+                request, _("Select exactly one client to issue a temporary code."), messages.ERROR
+            )
             return None
         client = queryset.get()
         if client.is_staff or not client.is_active:
-            self.message_user(request, _("Temporary codes are only for active client accounts."), messages.ERROR)
+            self.message_user(
+                request, _("Temporary codes are only for active client accounts."), messages.ERROR
+            )
             return None
         if request.POST.get("post") != "yes":
             return self.confirm_temporary_code(request, client)
-        device, code = temporary_access.issue_temporary_code(client, actor=request.user.get_username(), request=request)
+        device, code = temporary_access.issue_temporary_code(
+            client, actor=request.user.get_username(), request=request
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Temporary code issued"),
@@ -224,7 +330,9 @@ class ClientUserAdmin(_BaseUserAdmin):
             "hours": conf.get("TEMPORARY_CODE_HOURS"),
             "opts": self.model._meta,
         }
-        response = TemplateResponse(request, "admin/securelogin/temporary_code_issued.html", context)
+        response = TemplateResponse(
+            request, "admin/securelogin/temporary_code_issued.html", context
+        )
         response["Cache-Control"] = "no-store"
         return response
 

@@ -38,9 +38,13 @@ def revoked_card_notice(user):
 
 
 def pending_card(user):
-    return SecurityDevice.objects.filter(
-        user=user, kind=Kind.CARD, confirmed=False, revoked_at__isnull=True
-    ).order_by("-created_at").first()
+    return (
+        SecurityDevice.objects.filter(
+            user=user, kind=Kind.CARD, confirmed=False, revoked_at__isnull=True
+        )
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def card_to_print(user, request=None, create=False):
@@ -49,15 +53,20 @@ def card_to_print(user, request=None, create=False):
     new card is made when none is waiting."""
     active = services.active_device(user)
     if active is not None and active.kind == Kind.CARD:
-        problem = services.expired_problem(active) if active.is_expired else feedback.problem(
-            feedback.CARD_ALREADY_ACTIVE)
+        problem = (
+            services.expired_problem(active)
+            if active.is_expired
+            else feedback.problem(feedback.CARD_ALREADY_ACTIVE)
+        )
         return CardState(problem=problem)
     if not has_temporary_access(user):
         return CardState(problem=feedback.problem(feedback.CARD_NOT_AVAILABLE))
     card = pending_card(user)
     if card is None and create:
         with transaction.atomic():
-            SecurityDevice.objects.select_for_update().filter(pk=active.pk).first()  # one card at a time
+            SecurityDevice.objects.select_for_update().filter(
+                pk=active.pk
+            ).first()  # one card at a time
             card = pending_card(user)
             if card is None:
                 card = SecurityDevice.build(user, Kind.CARD)
@@ -94,17 +103,35 @@ def activate_card(*, user, nonce, prompt_id, raw, request=None):
         return Outcome(ok=False, problem=state.problem)
     card = state.card
     prompt = Challenge.objects.filter(
-        public_id=str(prompt_id or "")[:32], binding=binding_digest(nonce), user=user, purpose=purpose
+        public_id=str(prompt_id or "")[:32],
+        binding=binding_digest(nonce),
+        user=user,
+        purpose=purpose,
     ).first()
     if prompt is not None and prompt.device_id != card.pk and prompt.device.revoked_at is not None:
         # the prompt of a card that was replaced or revoked meanwhile (another tab, staff)
-        return Outcome(ok=False, problem=feedback.problem(feedback.CARD_REVOKED), new_challenge=True)
+        return Outcome(
+            ok=False, problem=feedback.problem(feedback.CARD_REVOKED), new_challenge=True
+        )
     if prompt is None or prompt.device_id != card.pk:
-        audit(AuditEvent.Kind.FAILURE, user=user, device=card, request=request, purpose=purpose, reason=Reason.TAMPERED)
+        audit(
+            AuditEvent.Kind.FAILURE,
+            user=user,
+            device=card,
+            request=request,
+            purpose=purpose,
+            reason=Reason.TAMPERED,
+        )
         return Outcome(ok=False, problem=feedback.problem(feedback.TAMPERED), new_challenge=True)
     if prompt.used_at is not None:
-        audit(AuditEvent.Kind.FAILURE, user=user, device=card, request=request, purpose=purpose,
-              reason=Reason.REPLAYED)
+        audit(
+            AuditEvent.Kind.FAILURE,
+            user=user,
+            device=card,
+            request=request,
+            purpose=purpose,
+            reason=Reason.REPLAYED,
+        )
         return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED), new_challenge=True)
 
     with transaction.atomic():
@@ -116,15 +143,37 @@ def activate_card(*, user, nonce, prompt_id, raw, request=None):
         def activate():
             now = timezone.now()
             access.revoke()
-            audit(AuditEvent.Kind.DEVICE_REVOKED, user=user, device=access, request=request,
-                  reason=Reason.CARD_ACTIVATED)
+            audit(
+                AuditEvent.Kind.DEVICE_REVOKED,
+                user=user,
+                device=access,
+                request=request,
+                reason=Reason.CARD_ACTIVATED,
+            )
             SecurityDevice.objects.filter(pk=card.pk).update(
-                confirmed=True, activated_at=now, expires_at=now + timedelta(days=conf.get("CARD_DAYS")),
+                confirmed=True,
+                activated_at=now,
+                expires_at=now + timedelta(days=conf.get("CARD_DAYS")),
                 last_used_at=now,
             )
             card.refresh_from_db()
-            audit(AuditEvent.Kind.CARD_ACTIVATED, user=user, device=card, request=request, purpose=purpose)
+            audit(
+                AuditEvent.Kind.CARD_ACTIVATED,
+                user=user,
+                device=card,
+                request=request,
+                purpose=purpose,
+            )
             return Outcome(ok=True)
 
-        return services.judge(access, card, prompt, values, user=user, purpose=purpose, request=request,
-                              wrong=feedback.problem(feedback.CARD_WRONG), on_success=activate)
+        return services.judge(
+            access,
+            card,
+            prompt,
+            values,
+            user=user,
+            purpose=purpose,
+            request=request,
+            wrong=feedback.problem(feedback.CARD_WRONG),
+            on_success=activate,
+        )

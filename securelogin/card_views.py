@@ -4,7 +4,6 @@ All need a signed-in client; the card's values are shown only while it waits
 for activation and the client is signed in with a temporary code.
 """
 
-
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -79,15 +78,19 @@ def card_pdf(request):
             "Valid for %(days)d day from activation. Keep it safe and never share it.",
             "Valid for %(days)d days from activation. Keep it safe and never share it.",
             conf.get("CARD_DAYS"),
-        ) % {"days": conf.get("CARD_DAYS")},
-        holder=_("Card holder: %(name)s") % {"name": request.user.get_full_name() or request.user.get_username()},
+        )
+        % {"days": conf.get("CARD_DAYS")},
+        holder=_("Card holder: %(name)s")
+        % {"name": request.user.get_full_name() or request.user.get_username()},
         serial=_("Card number: %(serial)s") % {"serial": card_serial(card)},
         expires_note="",
         size=size,
         lang=get_language() or "en",
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="security-code-card-{card_serial(card)}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="security-code-card-{card_serial(card)}.pdf"'
+    )
     return response
 
 
@@ -112,8 +115,13 @@ def _activation_page(request, card, nonce):
     problem = None
     form = CardValuesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        outcome = card_activation.activate_card(user=request.user, nonce=nonce, prompt_id=form.cleaned_data["prompt"],
-                                           raw=form.cleaned_data["values"], request=request)
+        outcome = card_activation.activate_card(
+            user=request.user,
+            nonce=nonce,
+            prompt_id=form.cleaned_data["prompt"],
+            raw=form.cleaned_data["values"],
+            request=request,
+        )
         if outcome.ok:
             session_state.clear_activation(request.session)
             return redirect("securelogin:card_activated")
@@ -131,12 +139,17 @@ def _activation_page(request, card, nonce):
     blank = CardValuesForm(initial={"prompt": prompt.public_id})
     if request.method == "POST":
         feedback.point_at(blank, problem)
-    return render(request, "securelogin/card_activate.html", {
-        "form": blank,
-        "pair": codecard.parse_pair(prompt.code),
-        "prompt": prompt,
-        "problem": problem,
-    }, status=200 if problem is None else 400)
+    return render(
+        request,
+        "securelogin/card_activate.html",
+        {
+            "form": blank,
+            "pair": codecard.parse_pair(prompt.code),
+            "prompt": prompt,
+            "problem": problem,
+        },
+        status=200 if problem is None else 400,
+    )
 
 
 @never_cache
@@ -146,5 +159,8 @@ def card_activated(request):
     device = services.active_device(request.user)
     if device is None or device.kind != SecurityDevice.Kind.CARD or device.is_expired:
         return redirect("securelogin:security_device")
-    return render(request, "securelogin/card_activated.html",
-                  {"card": device, "expires_on": services.local_date(device.expires_at)})
+    return render(
+        request,
+        "securelogin/card_activated.html",
+        {"card": device, "expires_on": services.local_date(device.expires_at)},
+    )

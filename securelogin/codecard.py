@@ -72,11 +72,22 @@ def swapped(code):
     return f"{pair[1]:02d}{pair[0]:02d}" if pair else ""
 
 
-def render_pdf(secret: bytes, *, title: str, subtitle: str, holder: str, serial: str,
-               expires_note: str = "", size: str = "A4", lang: str = "en") -> bytes:
+def render_pdf(
+    secret: bytes,
+    *,
+    title: str,
+    subtitle: str,
+    holder: str,
+    serial: str,
+    expires_note: str = "",
+    size: str = "A4",
+    lang: str = "en",
+) -> bytes:
     """The card as a one-page PDF of real text and vector lines (see `card_pdf`)."""
     from .card_pdf import CardText, render
 
-    return render(rows(secret), CardText(title=title, lines=(subtitle, holder, serial, expires_note),
-                                           lang=lang),
-                  size=size)
+    return render(
+        rows(secret),
+        CardText(title=title, lines=(subtitle, holder, serial, expires_note), lang=lang),
+        size=size,
+    )

@@ -1,4 +1,5 @@
 """App settings with defaults; each can be overridden in settings as SECURELOGIN_<NAME>."""
+
 from django.conf import settings
 
 _DEFAULTS = {

@@ -59,7 +59,9 @@ def my_device(request):
     if device is None:
         return redirect("securelogin:signin")
     if device.kind not in TEMPLATES:  # a temporary code or a code card: nothing to emulate
-        return redirect("securelogin:security_device" if request.user.is_authenticated else "securelogin:verify")
+        return redirect(
+            "securelogin:security_device" if request.user.is_authenticated else "securelogin:verify"
+        )
     url = reverse("securelogin:emulator", kwargs={"pk": device.pk})
     query = request.GET.urlencode()
     return redirect(f"{url}?{query}" if query else url)
@@ -95,7 +97,9 @@ def _error(request, device, message, status=400, **extra):
 
 
 def _card_blocked(request, device):
-    return _error(request, device, feedback.problem(feedback.CARD_BLOCKED).message, status=403, blocked=True)
+    return _error(
+        request, device, feedback.problem(feedback.CARD_BLOCKED).message, status=403, blocked=True
+    )
 
 
 @require_POST
@@ -117,13 +121,23 @@ def card_pin(request, pk):
             return JsonResponse({"ok": True})
         return _page(request, device, "off")
     if result == "blocked":
-        services.audit(AuditEvent.Kind.CARD_BLOCKED, user=device.user, device=device, request=request)
+        services.audit(
+            AuditEvent.Kind.CARD_BLOCKED, user=device.user, device=device, request=request
+        )
     if device.card_blocked_at:
         return _card_blocked(request, device)
-    return _error(request, device, ngettext("Wrong PIN. %(count)d try left before the card blocks.",
-                                           "Wrong PIN. %(count)d tries left before the card blocks.",
-                                           device.card_pin_retries_left)
-                  % {"count": device.card_pin_retries_left}, status=403, retries_left=device.card_pin_retries_left)
+    return _error(
+        request,
+        device,
+        ngettext(
+            "Wrong PIN. %(count)d try left before the card blocks.",
+            "Wrong PIN. %(count)d tries left before the card blocks.",
+            device.card_pin_retries_left,
+        )
+        % {"count": device.card_pin_retries_left},
+        status=403,
+        retries_left=device.card_pin_retries_left,
+    )
 
 
 @require_POST
@@ -145,10 +159,18 @@ def respond(request, pk):
         result = device.check_card_pin(pin)
         if result != "right":
             if result == "blocked":
-                services.audit(AuditEvent.Kind.CARD_BLOCKED, user=device.user, device=device, request=request)
+                services.audit(
+                    AuditEvent.Kind.CARD_BLOCKED, user=device.user, device=device, request=request
+                )
             if device.card_blocked_at:
                 return _card_blocked(request, device)
-            return _error(request, device, _("Wrong PIN."), status=403, retries_left=device.card_pin_retries_left)
+            return _error(
+                request,
+                device,
+                _("Wrong PIN."),
+                status=403,
+                retries_left=device.card_pin_retries_left,
+            )
     challenge = form.cleaned_data["challenge"]
     if device.kind == SecurityDevice.Kind.IOS:
         refused = _ios_confirmation(request, device, challenge)
@@ -174,9 +196,13 @@ def _ios_confirmation(request, device, challenge):
         message = next(iter(passcode.errors.values()))[0]
         if _wants_json(request):
             return JsonResponse({"ok": False, "error": message, "screen": "passcode"}, status=400)
-        return _page(request, device, "passcode", status=400, challenge=challenge, passcode_error=message)
+        return _page(
+            request, device, "passcode", status=400, challenge=challenge, passcode_error=message
+        )
     if _wants_json(request):
-        return JsonResponse({"ok": False, "error": _("Confirm with Face ID, Touch ID or your passcode first.")},
-                            status=400)
+        return JsonResponse(
+            {"ok": False, "error": _("Confirm with Face ID, Touch ID or your passcode first.")},
+            status=400,
+        )
     screen = "passcode" if request.POST.get("biometric") == "passcode" else "biometric"
     return _page(request, device, screen, challenge=challenge)

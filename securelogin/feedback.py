@@ -13,6 +13,7 @@ from django.utils.translation import ngettext_lazy
 RESPONSE_DIGITS = 6
 MAX_INPUT_LENGTH = 64
 
+
 @dataclass(frozen=True)
 class ProblemType:
     """One row of the table: code, message (a lazy gettext, or ngettext whose count is
@@ -205,9 +206,7 @@ CODE_WRONG = ProblemType(
 )
 CODE_EXPIRED = ProblemType(
     "code-expired",
-    _(
-        "Your temporary code has expired. Please call client services for a new one."
-    ),
+    _("Your temporary code has expired. Please call client services for a new one."),
     ("temporary-code", "get-a-code"),
 )
 CODE_REPLACED = ProblemType(
@@ -294,8 +293,10 @@ CARD_NOT_AVAILABLE = ProblemType(
 # Hardware tokens: their suite may ask for 6, 7 or 8 digits, so these messages say how many.
 TOKEN_TOO_LONG = ProblemType(
     "token-too-long",
-    _("That is far longer than a response. Type only the %(digits)d digits your security token "
-      "shows."),
+    _(
+        "That is far longer than a response. Type only the %(digits)d digits your security token "
+        "shows."
+    ),
     ("sign-in-troubleshooting", "card-or-device"),
 )
 TOKEN_SPACES = ProblemType(
@@ -305,24 +306,32 @@ TOKEN_SPACES = ProblemType(
 )
 TOKEN_NOT_DIGITS = ProblemType(
     "token-not-digits",
-    _("The response consists of digits only (0–9). Type the %(digits)d digits your security "
-      "token shows."),
+    _(
+        "The response consists of digits only (0–9). Type the %(digits)d digits your security "
+        "token shows."
+    ),
     ("sign-in-troubleshooting", "card-or-device"),
 )
 TOKEN_WRONG_LENGTH = ProblemType(
     "token-wrong-length",
-    _("The response of your security token has exactly %(digits)d digits; you typed %(count)d. "
-      "Check that you copied all of them."),
+    _(
+        "The response of your security token has exactly %(digits)d digits; you typed %(count)d. "
+        "Check that you copied all of them."
+    ),
     ("challenge-response", None),
 )
 TOKEN_NOT_PENDING = ProblemType(
     "token-not-pending",
-    _("No security token waits for activation on your account: it was activated or withdrawn "
-      "meanwhile. Please call client services if you hold one."),
+    _(
+        "No security token waits for activation on your account: it was activated or withdrawn "
+        "meanwhile. Please call client services if you hold one."
+    ),
     ("sign-in-troubleshooting", "card-or-device"),
 )
 
-TABLE: dict[str, ProblemType] = {row.code: row for row in globals().values() if isinstance(row, ProblemType)}
+TABLE: dict[str, ProblemType] = {
+    row.code: row for row in globals().values() if isinstance(row, ProblemType)
+}
 
 HELP_LINK_TEXT = _("How to fix this")
 
@@ -332,7 +341,9 @@ class Problem:
     code: str
     message: str
     help_url: str = ""
-    fields: list[tuple[str, str]] = field(default_factory=list)  # (input id, label) the problem is about
+    fields: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (input id, label) the problem is about
 
 
 def point_at(form, problem: "Problem | None", names: list[str] | None = None) -> None:
@@ -360,8 +371,11 @@ def help_url(kind, device_kind=None):
     slug, anchor = row.help
     if anchor is None and slug == "challenge-response":
         # an emulated kind has its own section; a hardware token the article as a whole
-        anchor = device_kind if device_kind in ("ios", "android", "dsc") else (
-            "" if device_kind == "token" else "ios")
+        anchor = (
+            device_kind
+            if device_kind in ("ios", "android", "dsc")
+            else ("" if device_kind == "token" else "ios")
+        )
     try:
         url = reverse("articles:article", kwargs={"slug": slug})
     except NoReverseMatch:
@@ -377,7 +391,9 @@ def message(kind, **params):
 
 def problem(kind, device_kind=None, **params):
     row = _row(kind)
-    return Problem(code=row.code, message=message(row, **params), help_url=help_url(row, device_kind))
+    return Problem(
+        code=row.code, message=message(row, **params), help_url=help_url(row, device_kind)
+    )
 
 
 def throttled(seconds: int, device_kind: str | None = None) -> Problem:
@@ -397,8 +413,11 @@ def problem_from_form(form, default=None, device_kind=None):
     for errors in form.errors.as_data().values():
         for error in errors:
             if error.code in TABLE:
-                return Problem(code=error.code, message=str(error.messages[0]),
-                               help_url=help_url(error.code, device_kind))
+                return Problem(
+                    code=error.code,
+                    message=str(error.messages[0]),
+                    help_url=help_url(error.code, device_kind),
+                )
     return problem(default) if default else None
 
 
@@ -435,7 +454,9 @@ def check_response_form(raw, digits=RESPONSE_DIGITS):
 def _foreign_digits(value):
     """Digits of another script (Arabic-Indic, Devanagari, full-width …) and nothing but digits and spaces."""
     chars = [ch for ch in value if not ch.isspace()]
-    return bool(chars) and all(ch.isdigit() for ch in chars) and not all(ch.isascii() for ch in chars)
+    return (
+        bool(chars) and all(ch.isdigit() for ch in chars) and not all(ch.isascii() for ch in chars)
+    )
 
 
 def check_card_values_form(raw):

@@ -51,7 +51,9 @@ class CaptureError(Exception):
 class CaptureReport:
     stored: dict[str, int] = field(default_factory=dict)  # KB number -> images stored
     skipped: list[str] = field(default_factory=list)  # already screenshots (only_if_drawn)
-    values: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (journey, lang) -> values
+    values: dict[tuple[str, str], dict[str, str]] = field(
+        default_factory=dict
+    )  # (journey, lang) -> values
 
 
 def capture_plan(content_dir: Path = CONTENT_DIR) -> dict[str, dict[str, str]]:
@@ -59,7 +61,9 @@ def capture_plan(content_dir: Path = CONTENT_DIR) -> dict[str, dict[str, str]]:
     plan = {}
     for path in sorted(content_dir.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        scenes = {str(f["number"]): f["capture"] for f in data.get("figures", []) if f.get("capture")}
+        scenes = {
+            str(f["number"]): f["capture"] for f in data.get("figures", []) if f.get("capture")
+        }
         if data.get("kb") and scenes:
             unknown = [scene for scene in scenes.values() if not _known(scene)]
             if unknown:
@@ -77,14 +81,21 @@ def _known(scene: str) -> bool:
 
 
 def _is_drawn(figure) -> bool:
-    return any((getattr(figure, f"image_{code}").name or "").startswith("figures/drawn-")
-               for code, _name in settings.LANGUAGES)
+    return any(
+        (getattr(figure, f"image_{code}").name or "").startswith("figures/drawn-")
+        for code, _name in settings.LANGUAGES
+    )
 
 
-def capture_article_figures(kb_numbers: list[str] | None = None, *, only_if_drawn: bool = False,
-                            languages: list[str] | None = None, chromium: str = CHROMIUM,
-                            output_dir: Path | None = None, content_dir: Path = CONTENT_DIR
-                            ) -> CaptureReport:
+def capture_article_figures(
+    kb_numbers: list[str] | None = None,
+    *,
+    only_if_drawn: bool = False,
+    languages: list[str] | None = None,
+    chromium: str = CHROMIUM,
+    output_dir: Path | None = None,
+    content_dir: Path = CONTENT_DIR,
+) -> CaptureReport:
     """Capture the figures of the given articles (all with scenes when None) and store them."""
     from articles.models import Article
 
@@ -93,11 +104,17 @@ def capture_article_figures(kb_numbers: list[str] | None = None, *, only_if_draw
     unknown = sorted(set(kb_numbers or []) - set(plan))
     if unknown:
         raise CaptureError(f"No figures to capture in: {', '.join(unknown)}.")
-    articles = {a.kb_number: a for a in Article.objects.filter(kb_number__in=kb_numbers or list(plan))
-                .prefetch_related("figures")}
+    articles = {
+        a.kb_number: a
+        for a in Article.objects.filter(kb_number__in=kb_numbers or list(plan)).prefetch_related(
+            "figures"
+        )
+    }
     missing = sorted(set(kb_numbers or []) - set(articles))
     if missing:
-        raise CaptureError(f"Article not found: {', '.join(missing)} (run load_help_content first).")
+        raise CaptureError(
+            f"Article not found: {', '.join(missing)} (run load_help_content first)."
+        )
     report = CaptureReport()
     if only_if_drawn:
         for kb in sorted(articles):
@@ -108,8 +125,14 @@ def capture_article_figures(kb_numbers: list[str] | None = None, *, only_if_draw
         return report
     if not Path(chromium).exists():
         raise CaptureError(f"Chromium not found at {chromium} (make chromium).")
-    journeys = sorted({figure_scenes.journey_of(plan[kb][f.number])
-                       for kb, article in articles.items() for f in article.figures.all() if f.number in plan[kb]})
+    journeys = sorted(
+        {
+            figure_scenes.journey_of(plan[kb][f.number])
+            for kb, article in articles.items()
+            for f in article.figures.all()
+            if f.number in plan[kb]
+        }
+    )
     images, report.values = _run(journeys, languages, chromium)
     if output_dir:
         output_dir.mkdir(parents=True, exist_ok=True)
@@ -124,11 +147,17 @@ def _run(journeys, languages, chromium):
     """Accounts, a live server and the browser for the journeys; always cleaned up."""
     accounts, users = _accounts(journeys, languages)
     # An in-memory SQLite database (the tests) is shared with the server thread, as LiveServerTestCase does.
-    overrides = {c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()}
+    overrides = {
+        c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()
+    }
     for conn in overrides.values():
         conn.inc_thread_sharing()
-    server = LiveServerThread("127.0.0.1", _handler_for(_capture_address(), _site_host()),
-                              connections_override=overrides or None, port=0)
+    server = LiveServerThread(
+        "127.0.0.1",
+        _handler_for(_capture_address(), _site_host()),
+        connections_override=overrides or None,
+        port=0,
+    )
     server.daemon = True
     async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     try:
@@ -182,7 +211,9 @@ def _handler_for(address: str, host: str):
                 if key in environ:
                     environ[key] = origin.sub(f"https://{host}", environ[key])
             return app(environ, start_response)
+
         return as_the_site
+
     return handler
 
 
@@ -193,8 +224,11 @@ def _accounts(journeys, languages):
         for journey, lang in ((j, code) for j in journeys for code in languages):
             kind = journey.split(":")[1] if journey.startswith("device:") else "dsc"
             password = secrets.token_urlsafe(16)
-            user = get_user_model().objects.create_user(f"figures-{kind}-{secrets.token_hex(4)}",
-                                                        password=password, **HOLDER.get(lang, HOLDER["en"]))
+            user = get_user_model().objects.create_user(
+                f"figures-{kind}-{secrets.token_hex(4)}",
+                password=password,
+                **HOLDER.get(lang, HOLDER["en"]),
+            )
             users.append(user)
             mark_practice(user, actor=ACTOR)  # the emulators serve practice accounts only
             assign_device(user, kind, PINS[kind], actor=ACTOR)
@@ -210,14 +244,20 @@ def _signed_in_cookie(account: Account) -> dict:
     client = Client()
     client.force_login(get_user_model().objects.get(username=account.username))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    return {"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "domain": "127.0.0.1", "path": "/"}
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": cookie.value,
+        "domain": "127.0.0.1",
+        "path": "/",
+    }
 
 
 def _expire_card(account: Account) -> None:
     from .models import SecurityDevice
 
-    SecurityDevice.objects.filter(user__username=account.username, kind=SecurityDevice.Kind.CARD).update(
-        expires_at=timezone.now() - timedelta(minutes=1))
+    SecurityDevice.objects.filter(
+        user__username=account.username, kind=SecurityDevice.Kind.CARD
+    ).update(expires_at=timezone.now() - timedelta(minutes=1))
 
 
 def _browse(base, journeys, languages, accounts, chromium):
@@ -226,9 +266,12 @@ def _browse(base, journeys, languages, accounts, chromium):
     images, values = {}, {}
     with sync_playwright() as playwright:
         for lang in languages:  # one browser per language: its own controls (file inputs) speak it
-            browser = playwright.chromium.launch(executable_path=chromium, headless=True,
-                                                 args=["--no-sandbox", "--disable-gpu", f"--lang={lang}"],
-                                                 env={**os.environ, "LANGUAGE": lang})
+            browser = playwright.chromium.launch(
+                executable_path=chromium,
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu", f"--lang={lang}"],
+                env={**os.environ, "LANGUAGE": lang},
+            )
             try:
                 for journey in journeys:
                     shots = _journey(browser, base, journey, lang, accounts[journey, lang])
@@ -241,16 +284,24 @@ def _browse(base, journeys, languages, accounts, chromium):
 
 def _journey(browser, base, journey, lang, account):
     """One journey in a fresh browser context; a failure names the journey and the page it was on."""
-    context = browser.new_context(viewport=figure_scenes.VIEWPORT, device_scale_factor=figures.SCALE,
-                                  locale=lang, bypass_csp=True)
+    context = browser.new_context(
+        viewport=figure_scenes.VIEWPORT,
+        device_scale_factor=figures.SCALE,
+        locale=lang,
+        bypass_csp=True,
+    )
     try:
         if journey != "lost-device":
             context.add_cookies([_signed_in_cookie(account)])
-        return figure_scenes.JOURNEYS[journey](context, base, lang, account, Hooks(expire_card=_expire_card))
+        return figure_scenes.JOURNEYS[journey](
+            context, base, lang, account, Hooks(expire_card=_expire_card)
+        )
     except Exception as error:
         page = context.pages[-1] if context.pages else None
         if page and os.environ.get("CAPTURE_DEBUG_DIR"):  # a picture of where it stopped
-            page.screenshot(path=str(Path(os.environ["CAPTURE_DEBUG_DIR"]) / f"{journey}-{lang}.png"))
+            page.screenshot(
+                path=str(Path(os.environ["CAPTURE_DEBUG_DIR"]) / f"{journey}-{lang}.png")
+            )
         where = f" at {page.url}" if page else ""
         raise CaptureError(f"The {journey} journey ({lang}) stopped{where}: {error}") from error
     finally:
@@ -293,7 +344,9 @@ def _renumber(figures_by_scene, journey, lang, shown) -> None:
     old = {}
     for scene, key in ((f"challenge:{kind}", "challenge"), (f"response-typed:{kind}", "response")):
         figure = figures_by_scene.get(scene)
-        found = figures.SIX_DIGITS.findall(getattr(figure, f"alt_text_{lang}") or "") if figure else []
+        found = (
+            figures.SIX_DIGITS.findall(getattr(figure, f"alt_text_{lang}") or "") if figure else []
+        )
         if found:
             old[found[0]] = shown[key]
     if not old:
@@ -303,4 +356,8 @@ def _renumber(figures_by_scene, journey, lang, shown) -> None:
             continue
         for name in (f"alt_text_{lang}", f"caption_{lang}"):
             text = getattr(figure, name) or ""
-            setattr(figure, name, figures.SIX_DIGITS.sub(lambda m: old.get(m.group(0), m.group(0)), text))
+            setattr(
+                figure,
+                name,
+                figures.SIX_DIGITS.sub(lambda m: old.get(m.group(0), m.group(0)), text),
+            )

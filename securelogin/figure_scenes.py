@@ -26,8 +26,13 @@ SUBMIT = "button[type=submit]"
 EXAMPLE_PASSWORD = "example-password"  # noqa: S105 - typed for the picture only (a password field shows dots)
 EXAMPLE_TEMPORARY_CODE = "K7QM2XRA"  # the example the articles use
 EXAMPLE_EMAIL = "j.smith@example.com"
-PHONE_SCREENS = [("start", "#sl-authenticate"), ("login", "#sl-services"), ("account", "#sl-more"),
-                 ("more", "#sl-twofa"), ("twofa", "#sl-generate-code")]
+PHONE_SCREENS = [
+    ("start", "#sl-authenticate"),
+    ("login", "#sl-services"),
+    ("account", "#sl-more"),
+    ("more", "#sl-twofa"),
+    ("twofa", "#sl-generate-code"),
+]
 DEVICE_KINDS = ("ios", "android", "dsc")
 VIEWPORT = {"width": 520, "height": 1000}  # narrow: forms fill the figure, text stays readable
 
@@ -84,7 +89,9 @@ def _sign_in_form(page, shots: Shots | None, account: Account, prefix: str = "si
         shots.images[f"{prefix}-empty"] = shot(page, ".sl-narrow form.card")
         page.fill("#id_username", DEMO_USERNAME)
         page.fill("#id_password", EXAMPLE_PASSWORD)
-        shots.images[f"{prefix}-filled"] = shot(page, ".sl-narrow form.card", f".sl-narrow form.card {SUBMIT}")
+        shots.images[f"{prefix}-filled"] = shot(
+            page, ".sl-narrow form.card", f".sl-narrow form.card {SUBMIT}"
+        )
     page.fill("#id_username", account.username)
     page.fill("#id_password", account.password)
     page.locator("#id_password").press("Enter")
@@ -94,10 +101,27 @@ def _sign_in_form(page, shots: Shots | None, account: Account, prefix: str = "si
 # A verified task with each device (KB2260)
 # ---------------------------------------------------------------------------
 
-DEVICE_SCENES = ("task-password", "challenge", "phone-start", "phone-login", "phone-account", "phone-more",
-                 "phone-twofa", "phone-challenge", "touch-prompt", "touch-response", "face-prompt",
-                 "face-response", "passcode-prompt", "dsc-pin-prompt", "dsc-pin-typed",
-                 "dsc-challenge-prompt", "dsc-challenge-typed", "dsc-response", "response-typed")
+DEVICE_SCENES = (
+    "task-password",
+    "challenge",
+    "phone-start",
+    "phone-login",
+    "phone-account",
+    "phone-more",
+    "phone-twofa",
+    "phone-challenge",
+    "touch-prompt",
+    "touch-response",
+    "face-prompt",
+    "face-response",
+    "passcode-prompt",
+    "dsc-pin-prompt",
+    "dsc-pin-typed",
+    "dsc-challenge-prompt",
+    "dsc-challenge-typed",
+    "dsc-response",
+    "response-typed",
+)
 
 
 def device_journey(context, base: str, lang: str, account: Account, hooks: Hooks) -> Shots:
@@ -121,7 +145,9 @@ def device_journey(context, base: str, lang: str, account: Account, hooks: Hooks
         response = _phone_screens(device, base, lang, account, challenge, shots)
     page.bring_to_front()
     page.fill("#id_response", response)
-    shots.images[f"response-typed:{kind}"] = shot(page, ".sl-challenge-card", f".sl-challenge-card {SUBMIT}")
+    shots.images[f"response-typed:{kind}"] = shot(
+        page, ".sl-challenge-card", f".sl-challenge-card {SUBMIT}"
+    )
     shots.values.update(challenge=challenge, response=response)
     return shots
 
@@ -153,8 +179,9 @@ def _phone_screens(page, base, lang, account, challenge, shots):
             page.locator("#sl-passcode-ok").click()
         else:
             page.locator('section[data-screen="biometric"]').wait_for(state="visible")
-            shots.images[f"{biometric}-prompt:ios"] = shot(page, "#sl-device",
-                                                           "#sl-home" if biometric == "touch" else None)
+            shots.images[f"{biometric}-prompt:ios"] = shot(
+                page, "#sl-device", "#sl-home" if biometric == "touch" else None
+            )
             page.locator("#sl-confirm").click()
         _expect_text(page, "#sl-response", r"^[0-9]{6}$")
         if biometric != "passcode":
@@ -187,6 +214,7 @@ def _dsc_screens(page, base, lang, account, challenge, shots):
 # Lost device: temporary code and the Online Security Code Card (KB70, KB2636)
 # ---------------------------------------------------------------------------
 
+
 def lost_device_journey(context, base: str, lang: str, account: Account, hooks: Hooks) -> Shots:
     shots = Shots()
     page = context.new_page()
@@ -200,7 +228,9 @@ def lost_device_journey(context, base: str, lang: str, account: Account, hooks: 
     _sign_in_form(page, shots, account)
     page.locator("#id_code").wait_for()
     page.fill("#id_code", EXAMPLE_TEMPORARY_CODE)
-    shots.images["temporary-code-typed"] = shot(page, ".sl-narrow form.card", f".sl-narrow form.card {SUBMIT}")
+    shots.images["temporary-code-typed"] = shot(
+        page, ".sl-narrow form.card", f".sl-narrow form.card {SUBMIT}"
+    )
     page.fill("#id_code", account.temporary_code)
     page.locator("#id_code").press("Enter")
     page.locator("#card-offer-continue").wait_for()
@@ -215,7 +245,9 @@ def lost_device_journey(context, base: str, lang: str, account: Account, hooks: 
     shots.images["card-printed"] = printed_card(pdf.body())
     page.locator("#card-continue").click()
     _type_card_values(page, card, "#id_values")
-    shots.images["card-activate-typed"] = shot(page, ".sl-challenge-card", f".sl-challenge-card {SUBMIT}")
+    shots.images["card-activate-typed"] = shot(
+        page, ".sl-challenge-card", f".sl-challenge-card {SUBMIT}"
+    )
     page.locator("#id_values").press("Enter")
     page.locator("#card-ok").wait_for()
     shots.images["card-activated"] = shot(page, ".sl-narrow", "#card-ok")
@@ -224,7 +256,9 @@ def lost_device_journey(context, base: str, lang: str, account: Account, hooks: 
     page.goto(f"{base}/{lang}/portal/signin/")
     _sign_in_form(page, None, account)
     _type_card_values(page, card, "#id_response")
-    shots.images["card-signin-typed"] = shot(page, ".sl-challenge-card", f".sl-challenge-card {SUBMIT}")
+    shots.images["card-signin-typed"] = shot(
+        page, ".sl-challenge-card", f".sl-challenge-card {SUBMIT}"
+    )
     hooks.expire_card(account)
     context.clear_cookies()
     page.goto(f"{base}/{lang}/portal/signin/")
@@ -237,8 +271,12 @@ def lost_device_journey(context, base: str, lang: str, account: Account, hooks: 
 def _card_values(page) -> dict[str, str]:
     """{index label: value} as the card page shows them."""
     cells = page.locator(".sl-codecard-grid tbody th.sl-index")
-    return {cells.nth(i).text_content(): cells.nth(i).locator("xpath=following-sibling::td[1]").text_content()
-            for i in range(cells.count())}
+    return {
+        cells.nth(i).text_content(): cells.nth(i)
+        .locator("xpath=following-sibling::td[1]")
+        .text_content()
+        for i in range(cells.count())
+    }
 
 
 def _type_card_values(page, card: dict[str, str], field_selector: str) -> None:
@@ -255,14 +293,21 @@ def printed_card(pdf: bytes, dpi: int = 110) -> bytes:
     with tempfile.TemporaryDirectory(prefix="card-figure-") as folder:
         source = Path(folder) / "card.pdf"
         source.write_bytes(pdf)
-        subprocess.run([pdftoppm, "-r", str(dpi * SCALE // 2), "-png", "-singlefile", str(source),  # noqa: S603
-                        str(Path(folder) / "card")], check=True, capture_output=True, timeout=60)
+        resolution = str(dpi * SCALE // 2)
+        command = [pdftoppm, "-r", resolution, "-png", "-singlefile", str(source), f"{folder}/card"]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)  # noqa: S603
         image = Image.open(Path(folder) / "card.png").convert("RGB")
     box = ImageChops.difference(image, Image.new("RGB", image.size, "white")).getbbox()
     margin = 24
     if box:
-        image = image.crop((max(box[0] - margin, 0), max(box[1] - margin, 0),
-                            min(box[2] + margin, image.width), min(box[3] + margin, image.height)))
+        image = image.crop(
+            (
+                max(box[0] - margin, 0),
+                max(box[1] - margin, 0),
+                min(box[2] + margin, image.width),
+                min(box[3] + margin, image.height),
+            )
+        )
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -272,6 +317,7 @@ def printed_card(pdf: bytes, dpi: int = 110) -> bytes:
 # Sending photos of a document (KB2477), on a phone-sized screen
 # ---------------------------------------------------------------------------
 
+
 def documents_journey(context, base: str, lang: str, account: Account, hooks: Hooks) -> Shots:
     shots = Shots()
     page = context.new_page()
@@ -279,7 +325,9 @@ def documents_journey(context, base: str, lang: str, account: Account, hooks: Ho
     page.goto(f"{base}/{lang}/documents/")
     page.locator("#upload-form").wait_for()
     page.locator("#upload-form input[name=document_type]").first.check()
-    shots.images["documents-upload"] = shot(page, "#upload-form", highlight=".photo-input:has(#camera-input)")
+    shots.images["documents-upload"] = shot(
+        page, "#upload-form", highlight=".photo-input:has(#camera-input)"
+    )
     return shots
 
 
@@ -289,8 +337,18 @@ JOURNEYS = {
     "documents": documents_journey,
 }
 JOURNEY_SCENES = {
-    "lost-device": ("site-header", "signin-empty", "signin-filled", "temporary-code-typed", "card-offer",
-                    "card-page", "card-printed", "card-activate-typed", "card-activated",
-                    "card-signin-typed", "card-expired"),
+    "lost-device": (
+        "site-header",
+        "signin-empty",
+        "signin-filled",
+        "temporary-code-typed",
+        "card-offer",
+        "card-page",
+        "card-printed",
+        "card-activate-typed",
+        "card-activated",
+        "card-signin-typed",
+        "card-expired",
+    ),
     "documents": ("documents-upload",),
 }

@@ -51,7 +51,10 @@ def draw_arrow(png: bytes, target: dict, frame: dict, from_below: bool = False) 
         end, start = (left - 6 * SCALE, cy), (left - length, cy + 34 * SCALE)
     elif height - bottom >= 50 * SCALE:  # from below
         cx = (left + right) / 2
-        end, start = (cx, bottom + 4 * SCALE), (min(cx + 40 * SCALE, width - 8), min(bottom + length, height - 8))
+        end, start = (
+            (cx, bottom + 4 * SCALE),
+            (min(cx + 40 * SCALE, width - 8), min(bottom + length, height - 8)),
+        )
     else:  # from above
         cx = (left + right) / 2
         end, start = (cx, top - 4 * SCALE), (min(cx + 40 * SCALE, width - 8), max(top - length, 8))
@@ -64,7 +67,11 @@ def draw_arrow(png: bytes, target: dict, frame: dict, from_below: bool = False) 
     head = 16 * SCALE
     base = (end[0] - ux * head, end[1] - uy * head)
     draw.polygon(
-        [end, (base[0] - uy * head * 0.6, base[1] + ux * head * 0.6), (base[0] + uy * head * 0.6, base[1] - ux * head * 0.6)],
+        [
+            end,
+            (base[0] - uy * head * 0.6, base[1] + ux * head * 0.6),
+            (base[0] + uy * head * 0.6, base[1] - ux * head * 0.6),
+        ],
         fill=red,
     )
     out = io.BytesIO()
@@ -80,8 +87,9 @@ def draw_highlight(png: bytes, target: dict, frame: dict) -> bytes:
     top = (target["y"] - frame["y"]) * SCALE - gap
     right = left + target["width"] * SCALE + 2 * gap
     bottom = top + target["height"] * SCALE + 2 * gap
-    ImageDraw.Draw(image).rounded_rectangle([left, top, right, bottom], radius=8 * SCALE, outline=RED,
-                                            width=3 * SCALE)
+    ImageDraw.Draw(image).rounded_rectangle(
+        [left, top, right, bottom], radius=8 * SCALE, outline=RED, width=3 * SCALE
+    )
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -108,8 +116,9 @@ def shot(page, selector: str, arrow: str | None = None, highlight: str | None = 
         room = box["y"] + box["height"] - (target_box["y"] + target_box["height"])
         if room < ROOM_BELOW:  # white room under the element, so the arrow covers nothing
             from_below = True
-            frame["height"] = max(frame["height"],
-                                  target_box["y"] + target_box["height"] + ROOM_BELOW - frame["y"])
+            frame["height"] = max(
+                frame["height"], target_box["y"] + target_box["height"] + ROOM_BELOW - frame["y"]
+            )
         else:  # an arrow would cover the neighbour or what is below: frame the control instead
             highlight = arrow
     png = page.screenshot(clip=frame)

@@ -1,4 +1,5 @@
 """Forms of the emulated Client Portal; the response's form is judged in feedback.py."""
+
 import unicodedata
 from decimal import Decimal
 
@@ -15,7 +16,9 @@ def refuse_control_characters(value):
     escape …) never belong in a user name, password, code or amount; they come from
     pasting or from a script, and PostgreSQL refuses NUL outright."""
     if isinstance(value, str) and any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise ValidationError(feedback.message(feedback.CONTROL_CHARACTERS), code=feedback.CONTROL_CHARACTERS.code)
+        raise ValidationError(
+            feedback.message(feedback.CONTROL_CHARACTERS), code=feedback.CONTROL_CHARACTERS.code
+        )
 
 
 def refuse(problem):
@@ -31,16 +34,24 @@ class PortalForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
-                field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+                field.validators = [
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator)
+                ]
                 field.validators.append(refuse_control_characters)
 
 
 class SigninForm(PortalForm):
     username = forms.CharField(
-        label=_("User name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True})
+        label=_("User name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label=_("Password"), max_length=256, strip=False,
+        label=_("Password"),
+        max_length=256,
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -56,8 +67,13 @@ class ResponseForm(PortalForm):
         required=False,
         strip=False,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "spellcheck": "false",
-                   "autocapitalize": "off"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "spellcheck": "false",
+                "autocapitalize": "off",
+            }
         ),
     )
 
@@ -85,8 +101,13 @@ class TemporaryCodeForm(PortalForm):
         required=False,
         strip=False,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
-                   "autocapitalize": "characters", "autocorrect": "off"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "autocorrect": "off",
+            }
         ),
     )
 
@@ -106,8 +127,13 @@ class CardValuesForm(PortalForm):
         required=False,
         strip=False,
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "inputmode": "numeric", "autofocus": True, "spellcheck": "false",
-                   "autocapitalize": "off"}
+            attrs={
+                "autocomplete": "off",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "spellcheck": "false",
+                "autocapitalize": "off",
+            }
         ),
     )
 
@@ -125,7 +151,11 @@ class ChangeEmailForm(PortalForm):
 class WithdrawalForm(PortalForm):
     CURRENCIES = [("USD", "USD"), ("EUR", "EUR"), ("CHF", "CHF")]
     amount = forms.DecimalField(
-        label=_("Amount"), min_value=Decimal("1"), max_value=Decimal("1000000"), max_digits=9, decimal_places=2
+        label=_("Amount"),
+        min_value=Decimal("1"),
+        max_value=Decimal("1000000"),
+        max_digits=9,
+        decimal_places=2,
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
 
@@ -134,11 +164,20 @@ class DeviceInputForm(PortalForm):
     """What is typed on an emulated device."""
 
     challenge = forms.RegexField(
-        label=_("Challenge"), regex=r"^[0-9]{6}$", max_length=6, strip=True,
-        error_messages={"invalid": _("Type the 6-digit challenge code shown in the Client Portal.")},
+        label=_("Challenge"),
+        regex=r"^[0-9]{6}$",
+        max_length=6,
+        strip=True,
+        error_messages={
+            "invalid": _("Type the 6-digit challenge code shown in the Client Portal.")
+        },
     )
     pin = forms.RegexField(
-        label=_("PIN"), regex=r"^[0-9]{4}$", max_length=4, required=False, strip=True,
+        label=_("PIN"),
+        regex=r"^[0-9]{4}$",
+        max_length=4,
+        required=False,
+        strip=True,
         error_messages={"invalid": _("The PIN has 4 digits.")},
     )
 
@@ -150,14 +189,20 @@ class PhonePasscodeForm(PortalForm):
     """
 
     passcode = forms.RegexField(
-        label=_("Passcode"), regex=r"^([0-9]{4}|[0-9]{6})$", strip=True,
-        error_messages={"invalid": _("Enter your iPhone passcode: 4 or 6 digits."),
-                        "required": _("Enter your iPhone passcode: 4 or 6 digits.")},
+        label=_("Passcode"),
+        regex=r"^([0-9]{4}|[0-9]{6})$",
+        strip=True,
+        error_messages={
+            "invalid": _("Enter your iPhone passcode: 4 or 6 digits."),
+            "required": _("Enter your iPhone passcode: 4 or 6 digits."),
+        },
     )
 
 
 class CardPinForm(PortalForm):
     pin = forms.RegexField(
-        label=_("PIN"), regex=r"^[0-9]{4}$", max_length=4,
+        label=_("PIN"),
+        regex=r"^[0-9]{4}$",
+        max_length=4,
         error_messages={"invalid": _("The PIN has 4 digits.")},
     )

@@ -8,6 +8,7 @@ with every further try up to a cap. Tries are counted *before* the password
 is checked and a try slot is taken with an atomic cache.add, so parallel
 requests cannot all slip through before the first failure is recorded.
 """
+
 import hashlib
 import math
 import time
@@ -26,8 +27,10 @@ def _digest(text: str) -> str:
 def _scopes(ip: str | None, username: str) -> list[tuple[str, int]]:
     source = ip or "unknown"
     return [
-        (f"securelogin:pw:pair:{_digest(source + '|' + username.casefold())}",
-         conf.get("PASSWORD_FREE_TRIES_PER_PAIR")),
+        (
+            f"securelogin:pw:pair:{_digest(source + '|' + username.casefold())}",
+            conf.get("PASSWORD_FREE_TRIES_PER_PAIR"),
+        ),
         (f"securelogin:pw:source:{_digest(source)}", conf.get("PASSWORD_FREE_TRIES_PER_SOURCE")),
     ]
 

@@ -25,8 +25,11 @@ class PracticeAccount(models.Model):
     non-staff account is a client account (account_kinds.py holds the rules)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
-        related_name="practice_account", verbose_name=_("account"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="practice_account",
+        verbose_name=_("account"),
     )
     created_at = models.DateTimeField(_("marked on"), default=timezone.now, editable=False)
     created_by = models.CharField(_("marked by"), max_length=150, blank=True, editable=False)
@@ -64,8 +67,9 @@ class HardwareToken(models.Model):
     pin_max_failed_attempts = models.PositiveSmallIntegerField(
         _("wrong PINs before the token blocks"), null=True, blank=True
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.AVAILABLE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.AVAILABLE
+    )
     imported_at = models.DateTimeField(_("imported"), default=timezone.now, editable=False)
     imported_by = models.CharField(_("imported by"), max_length=150, blank=True, editable=False)
     lost_at = models.DateTimeField(_("marked lost"), null=True, blank=True, editable=False)
@@ -149,8 +153,13 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     # Hardware tokens only: the imported token whose key and PIN hash this device uses.
     hardware_token = models.ForeignKey(
-        HardwareToken, on_delete=models.PROTECT, null=True, blank=True, related_name="devices",
-        verbose_name=_("security token"), editable=False,
+        HardwareToken,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name=_("security token"),
+        editable=False,
     )
 
     class Meta:
@@ -158,7 +167,9 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         verbose_name_plural = _("security devices")
         constraints = [
             models.UniqueConstraint(
-                fields=["user"], condition=Q(confirmed=True), name="securelogin_one_active_device_per_user"
+                fields=["user"],
+                condition=Q(confirmed=True),
+                name="securelogin_one_active_device_per_user",
             )
         ]
 
@@ -218,7 +229,9 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         suite = parse_suite(self.suite)
         inputs = {}
         if suite.pin_hash_name:
-            inputs["pin_hash"] = hash_pin(pin, suite.pin_hash_name) if pin is not None else self._pin_hash()
+            inputs["pin_hash"] = (
+                hash_pin(pin, suite.pin_hash_name) if pin is not None else self._pin_hash()
+            )
         return ocra(suite, self.secret_key(), challenge, **inputs)
 
     def matches(self, challenge, response):
@@ -266,7 +279,10 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
 
         with transaction.atomic():
             row = SecurityDevice.objects.select_for_update().get(pk=self.pk)
-            self.card_pin_failures, self.card_blocked_at = row.card_pin_failures, row.card_blocked_at
+            self.card_pin_failures, self.card_blocked_at = (
+                row.card_pin_failures,
+                row.card_blocked_at,
+            )
             if row.card_blocked_at:
                 return "was-blocked"
             if hmac.compare_digest(hash_pin(pin or "", "SHA1"), self._pin_hash() or b""):
@@ -313,17 +329,26 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
             SecurityDevice.objects.filter(pk=self.pk).update(
                 locked_at=None, throttling_failure_count=0, throttling_failure_timestamp=None
             )
-            self.locked_at, self.throttling_failure_count, self.throttling_failure_timestamp = None, 0, None
+            self.locked_at, self.throttling_failure_count, self.throttling_failure_timestamp = (
+                None,
+                0,
+                None,
+            )
 
     def record_failure(self):
         """Count one second-factor failure atomically (safe with several workers);
         returns True when this failure locked the account."""
         now = timezone.now()
         SecurityDevice.objects.filter(pk=self.pk).update(
-            throttling_failure_count=F("throttling_failure_count") + 1, throttling_failure_timestamp=now
+            throttling_failure_count=F("throttling_failure_count") + 1,
+            throttling_failure_timestamp=now,
         )
-        self.refresh_from_db(fields=["throttling_failure_count", "throttling_failure_timestamp", "locked_at"])
-        if self.locked_at is None and self.throttling_failure_count >= conf.get("LOCK_AFTER_FAILURES"):
+        self.refresh_from_db(
+            fields=["throttling_failure_count", "throttling_failure_timestamp", "locked_at"]
+        )
+        if self.locked_at is None and self.throttling_failure_count >= conf.get(
+            "LOCK_AFTER_FAILURES"
+        ):
             locked = SecurityDevice.objects.filter(pk=self.pk, locked_at__isnull=True).update(
                 locked_at=now, lock_count=F("lock_count") + 1
             )
@@ -333,7 +358,10 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
 
     def record_success(self):
         SecurityDevice.objects.filter(pk=self.pk).update(
-            throttling_failure_count=0, throttling_failure_timestamp=None, last_used_at=timezone.now(), lock_count=0
+            throttling_failure_count=0,
+            throttling_failure_timestamp=None,
+            last_used_at=timezone.now(),
+            lock_count=0,
         )
         self.throttling_failure_count = 0
         self.throttling_failure_timestamp = None
@@ -418,9 +446,9 @@ class Challenge(models.Model):
     def consume(self):
         """Mark used; True only for the one caller that got there first."""
         now = timezone.now()
-        taken = Challenge.objects.filter(pk=self.pk, used_at__isnull=True, expires_at__gt=now).update(
-            used_at=now, answered=True
-        )
+        taken = Challenge.objects.filter(
+            pk=self.pk, used_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now, answered=True)
         return taken == 1
 
     def count_failure(self):
@@ -473,7 +501,9 @@ class AuditEvent(AppendOnlyModel):
         OTP = "otp", _("Wrong or missing staff one-time password")
         ADMIN = "admin", _("Staff sign-in")
 
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True, editable=False)
+    created_at = models.DateTimeField(
+        _("when"), default=timezone.now, db_index=True, editable=False
+    )
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -497,7 +527,9 @@ class AuditEvent(AppendOnlyModel):
     actor = models.CharField(_("by"), max_length=150, blank=True, editable=False)
     ip = models.GenericIPAddressField(_("IP address"), null=True, editable=False)
     purpose = models.CharField(_("purpose"), max_length=20, blank=True, editable=False)
-    reason = models.CharField(_("reason"), max_length=40, blank=True, choices=Reason.choices, editable=False)
+    reason = models.CharField(
+        _("reason"), max_length=40, blank=True, choices=Reason.choices, editable=False
+    )
     # How many items one event concerns (e.g. tokens in one import); never a secret.
     count = models.PositiveIntegerField(_("count"), null=True, blank=True, editable=False)
 

@@ -112,7 +112,9 @@ def _question_bytes(suite: Suite, question: str) -> bytes:
     return bytes.fromhex(hex_text.ljust(256, "0"))
 
 
-def data_input(suite: Suite, question, counter=None, pin=None, pin_hash=None, session=b"", timestep=None) -> bytes:
+def data_input(
+    suite: Suite, question, counter=None, pin=None, pin_hash=None, session=b"", timestep=None
+) -> bytes:
     """Build the message that is MACed: suite | 00 | C | Q | P | S | T."""
     message = bytearray(suite.text.encode("ascii"))
     message.append(0)

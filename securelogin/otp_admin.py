@@ -5,6 +5,7 @@ so the German admin showed "User", "Last used at", "Throttling failure count". T
 admins of both device models use these labelled columns instead of the bare names
 (a column here is a callable: its description is translated, its ordering the field).
 """
+
 import dataclasses
 
 from django.contrib import admin
@@ -28,17 +29,25 @@ LABELS = {
     "tolerance": _("tolerance (time steps)"),
     "drift": _("clock drift (time steps)"),
 }
-SECTIONS = {"Identity": _("Identity"), "Timestamps": _("Times"), "Configuration": _("Configuration"),
-            "State": _("State"), "Throttling": _("Failed tries")}
+SECTIONS = {
+    "Identity": _("Identity"),
+    "Timestamps": _("Times"),
+    "Configuration": _("Configuration"),
+    "State": _("State"),
+    "Throttling": _("Failed tries"),
+}
 
 
 def column(name: str):
     """A list or read-only column showing the model field `name` under its translated label."""
+
     def value(obj):
         return getattr(obj, name)
 
     value.__name__ = f"labelled_{name}"
-    return admin.display(description=LABELS[name], ordering=name, boolean=name == "confirmed")(value)
+    return admin.display(description=LABELS[name], ordering=name, boolean=name == "confirmed")(
+        value
+    )
 
 
 class LabelledFieldFilter(admin.FieldListFilter):
@@ -46,7 +55,9 @@ class LabelledFieldFilter(admin.FieldListFilter):
     filter for the field (boolean, date …), made the way an unlabelled entry would be."""
 
     def __new__(cls, field, request, params, model, model_admin, field_path):
-        chosen = admin.FieldListFilter.create(field, request, params, model, model_admin, field_path)
+        chosen = admin.FieldListFilter.create(
+            field, request, params, model, model_admin, field_path
+        )
         chosen.title = LABELS.get(field_path, chosen.title)
         return chosen  # not a LabelledFieldFilter, so __init__ is not run again
 
@@ -64,15 +75,29 @@ def label_form_fields(form_class) -> None:
 
 
 class LabelledTOTPDeviceAdmin(TOTPDeviceAdmin):
-    list_display = [column("user"), column("name"), column("created_at"), column("last_used_at"),
-                    column("confirmed")]
+    list_display = [
+        column("user"),
+        column("name"),
+        column("created_at"),
+        column("last_used_at"),
+        column("confirmed"),
+    ]
     readonly_fields = [column("created_at"), column("last_used_at"), "qrcode_link"]
-    list_filter = [labelled_filter("created_at"), labelled_filter("last_used_at"), labelled_filter("confirmed")]
+    list_filter = [
+        labelled_filter("created_at"),
+        labelled_filter("last_used_at"),
+        labelled_filter("confirmed"),
+    ]
 
     def get_fieldsets(self, request, obj=None):
         swap = {"created_at": column("created_at"), "last_used_at": column("last_used_at")}
-        return [(SECTIONS.get(title, title), {**options, "fields": [swap.get(f, f) for f in options["fields"]]})
-                for title, options in super().get_fieldsets(request, obj)]
+        return [
+            (
+                SECTIONS.get(title, title),
+                {**options, "fields": [swap.get(f, f) for f in options["fields"]]},
+            )
+            for title, options in super().get_fieldsets(request, obj)
+        ]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -83,8 +108,9 @@ class LabelledTOTPDeviceAdmin(TOTPDeviceAdmin):
         actions = super().get_actions(request, action_location=action_location)
         if "delete_selected" in actions:
             text = _("Delete selected authenticator apps (TOTP)")
-            actions["delete_selected"] = dataclasses.replace(actions["delete_selected"], description=text,
-                                                             plural_description=text)
+            actions["delete_selected"] = dataclasses.replace(
+                actions["delete_selected"], description=text, plural_description=text
+            )
         return actions
 
     @admin.display(description=_("QR code"))

@@ -5,6 +5,7 @@ account without any credential), an expired card's notice, or a challenge
 (device) / two index numbers (code card). A locked account always gets the
 same `locked_response`.
 """
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -34,8 +35,12 @@ from .models import Challenge, SecurityDevice
 
 def locked_response(request):
     """The one answer of a locked account: the sign-in page with the LOCKED problem."""
-    return render(request, "securelogin/signin.html",
-                  {"form": SigninForm(), "problem": feedback.problem(feedback.LOCKED)}, status=403)
+    return render(
+        request,
+        "securelogin/signin.html",
+        {"form": SigninForm(), "problem": feedback.problem(feedback.LOCKED)},
+        status=403,
+    )
 
 
 def emulator_url(user, device):
@@ -46,7 +51,9 @@ def emulator_url(user, device):
 
 
 def safe_next(request, value):
-    if value and url_has_allowed_host_and_scheme(value, {request.get_host()}, require_https=request.is_secure()):
+    if value and url_has_allowed_host_and_scheme(
+        value, {request.get_host()}, require_https=request.is_secure()
+    ):
         return value
     return ""
 
@@ -103,16 +110,21 @@ class SecondFactorView(View):
         return locked_response(self.request)
 
     def notice(self, problem, status):
-        return render(self.request, "securelogin/notice.html",
-                      {"title": self.title, "problem": problem, "cancel_url": self.cancel_url()}, status=status)
+        return render(
+            self.request,
+            "securelogin/notice.html",
+            {"title": self.title, "problem": problem, "cancel_url": self.cancel_url()},
+            status=status,
+        )
 
     def temporary_code_page(self):
         request = self.request
         problem = None
         form = TemporaryCodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            outcome = temporary_access.verify_temporary_code(user=self.user, raw=form.cleaned_data["code"],
-                                                       purpose=self.purpose, request=request)
+            outcome = temporary_access.verify_temporary_code(
+                user=self.user, raw=form.cleaned_data["code"], purpose=self.purpose, request=request
+            )
             if outcome.ok:
                 return self.succeed()
             if outcome.locked:
@@ -129,10 +141,17 @@ class SecondFactorView(View):
         blank = TemporaryCodeForm()
         if request.method == "POST":
             feedback.point_at(blank, problem)
-        return render(request, "securelogin/temporary_code.html",
-                      {"title": self.title, "form": blank, "problem": problem,
-                       "cancel_url": self.cancel_url()},
-                      status=200 if problem is None else 400)
+        return render(
+            request,
+            "securelogin/temporary_code.html",
+            {
+                "title": self.title,
+                "form": blank,
+                "problem": problem,
+                "cancel_url": self.cancel_url(),
+            },
+            status=200 if problem is None else 400,
+        )
 
     def challenge_page(self, device):
         """GET shows the challenge (issuing one if needed); POST verifies a response."""
@@ -141,8 +160,12 @@ class SecondFactorView(View):
         form = ResponseForm(request.POST or None, kind=device.kind, digits=device.response_digits)
         if request.method == "POST" and form.is_valid():
             outcome = services.verify_response(
-                user=user, nonce=nonce, challenge_id=form.cleaned_data["challenge"],
-                response=form.cleaned_data["response"], purpose=purpose, request=request,
+                user=user,
+                nonce=nonce,
+                challenge_id=form.cleaned_data["challenge"],
+                response=form.cleaned_data["response"],
+                purpose=purpose,
+                request=request,
             )
             if outcome.ok:
                 return self.succeed()
@@ -154,7 +177,12 @@ class SecondFactorView(View):
         elif request.method == "POST":
             problem = feedback.problem_from_form(form, device_kind=device.kind)
         challenge = services.current_challenge(nonce, user)
-        if challenge is None or challenge.is_expired or challenge.is_withdrawn or challenge.device_id != device.pk:
+        if (
+            challenge is None
+            or challenge.is_expired
+            or challenge.is_withdrawn
+            or challenge.device_id != device.pk
+        ):
             challenge = services.issue_challenge(user, device, purpose, nonce, request)
         is_card = device.kind == SecurityDevice.Kind.CARD
         form = ResponseForm(initial={"challenge": challenge.public_id})
@@ -162,21 +190,32 @@ class SecondFactorView(View):
             form.fields["response"].label = _("Card values")
         if request.method == "POST":
             feedback.point_at(form, problem)
-        return render(request, "securelogin/challenge.html", {
-            "title": self.title,
-            "intro": _("Find these two index numbers on your printed Online Security Code Card and type their "
-                       "values one after the other, as 6 digits without a space.") if is_card else self.intro,
-            "challenge": challenge,
-            "pair": codecard.parse_pair(challenge.code) if is_card else None,
-            "device": device,
-            "form": form,
-            "problem": problem,
-            "cancel_url": self.cancel_url(),
-            "help_url": feedback.help_url(feedback.CARD_WRONG if is_card else feedback.WRONG, device.kind),
-            "emulator_url": emulator_url(user, device),
-            "response_digits": device.response_digits,
-            "valid_minutes": max(conf.get("CHALLENGE_SECONDS") // 60, 1),
-        }, status=200 if problem is None else 400)
+        return render(
+            request,
+            "securelogin/challenge.html",
+            {
+                "title": self.title,
+                "intro": _(
+                    "Find these two index numbers on your printed Online Security Code Card and type their "
+                    "values one after the other, as 6 digits without a space."
+                )
+                if is_card
+                else self.intro,
+                "challenge": challenge,
+                "pair": codecard.parse_pair(challenge.code) if is_card else None,
+                "device": device,
+                "form": form,
+                "problem": problem,
+                "cancel_url": self.cancel_url(),
+                "help_url": feedback.help_url(
+                    feedback.CARD_WRONG if is_card else feedback.WRONG, device.kind
+                ),
+                "emulator_url": emulator_url(user, device),
+                "response_digits": device.response_digits,
+                "valid_minutes": max(conf.get("CHALLENGE_SECONDS") // 60, 1),
+            },
+            status=200 if problem is None else 400,
+        )
 
 
 class SigninVerifyView(FirstTokenActivationMixin, SecondFactorView):
@@ -192,7 +231,9 @@ class SigninVerifyView(FirstTokenActivationMixin, SecondFactorView):
             return redirect("securelogin:signin")
         self.nonce, self.purpose = self.state["nonce"], Challenge.Purpose.SIGNIN
         self.title = _("Security check")
-        self.intro = _("Type this challenge code into your security device and enter the response it shows.")
+        self.intro = _(
+            "Type this challenge code into your security device and enter the response it shows."
+        )
         return None
 
     def cancel_url(self):
@@ -226,8 +267,10 @@ class TaskVerifyView(LoginRequiredMixin, SecondFactorView):
         self.user, self.nonce = self.request.user, self.state["nonce"]
         self.purpose = Challenge.Purpose(self.state["kind"])
         self.title = _("Confirm it is you")
-        self.intro = _("This task asks you to confirm your identity again: type this new challenge code into your "
-                       "security device and enter the response it shows.")
+        self.intro = _(
+            "This task asks you to confirm your identity again: type this new challenge code into your "
+            "security device and enter the response it shows."
+        )
         return None
 
     def cancel_url(self):
@@ -250,10 +293,14 @@ def apply_task(request, state):
         with transaction.atomic():
             request.user.email = data["email"]
             request.user.save(update_fields=["email"])
-        messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": data["email"]})
+        messages.success(
+            request, _("Your e-mail address is now %(email)s.") % {"email": data["email"]}
+        )
     else:
         messages.success(
             request,
-            _("Your withdrawal request of %(amount)s %(currency)s was received (practice only: no money moves).")
+            _(
+                "Your withdrawal request of %(amount)s %(currency)s was received (practice only: no money moves)."
+            )
             % data,
         )

@@ -22,8 +22,18 @@ from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
 Reason = AuditEvent.Reason
 
 
-def audit(kind, *, user=None, username="", device=None, request=None, purpose="", reason="",
-          actor="", count=None):
+def audit(
+    kind,
+    *,
+    user=None,
+    username="",
+    device=None,
+    request=None,
+    purpose="",
+    reason="",
+    actor="",
+    count=None,
+):
     AuditEvent.objects.create(
         count=count,
         kind=kind,
@@ -77,7 +87,10 @@ def account_locked(user, device=None):
     return deviceless_locked(user) or any(
         token.is_locked
         for token in SecurityDevice.objects.filter(
-            user=user, kind=SecurityDevice.Kind.TOKEN, confirmed=False, revoked_at__isnull=True,
+            user=user,
+            kind=SecurityDevice.Kind.TOKEN,
+            confirmed=False,
+            revoked_at__isnull=True,
             locked_at__isnull=False,
         )
     )
@@ -108,18 +121,37 @@ def check_password(request, username, password):
     known = get_user_model().objects.filter(username=username, is_staff=False).first()
     wait = limits.admit_password_try(ip, username)
     if wait:
-        audit(AuditEvent.Kind.REFUSED, user=known, username=username, request=request, purpose="signin",
-              reason=Reason.THROTTLED)
+        audit(
+            AuditEvent.Kind.REFUSED,
+            user=known,
+            username=username,
+            request=request,
+            purpose="signin",
+            reason=Reason.THROTTLED,
+        )
         return FirstFactor(problem=feedback.throttled(wait))
     device = active_device(known) if known else None
     if known is not None and account_locked(known, device):
-        audit(AuditEvent.Kind.REFUSED, user=known, device=device, request=request, purpose="signin",
-              reason=Reason.LOCKED)
+        audit(
+            AuditEvent.Kind.REFUSED,
+            user=known,
+            device=device,
+            request=request,
+            purpose="signin",
+            reason=Reason.LOCKED,
+        )
         return FirstFactor(problem=feedback.problem(feedback.LOCKED))
     user = authenticate(request, username=username, password=password or "")
     if user is None or user.is_staff:
-        audit(AuditEvent.Kind.FAILURE, user=known, username=username, device=device, request=request,
-              purpose="signin", reason=Reason.PASSWORD)
+        audit(
+            AuditEvent.Kind.FAILURE,
+            user=known,
+            username=username,
+            device=device,
+            request=request,
+            purpose="signin",
+            reason=Reason.PASSWORD,
+        )
         return FirstFactor(problem=feedback.problem(feedback.BAD_CREDENTIALS))
     limits.password_accepted(ip, username)
     # An account without a device gets the temporary-code page like any client whose
@@ -145,15 +177,22 @@ def issue_challenge(user, device, purpose, nonce, request=None):
     """
     now = timezone.now()
     with transaction.atomic():
-        SecurityDevice.objects.select_for_update().filter(pk=device.pk).first()  # one issuer at a time per device
+        SecurityDevice.objects.select_for_update().filter(
+            pk=device.pk
+        ).first()  # one issuer at a time per device
         # Housekeeping: this client's challenges older than a day are of no use any more.
         Challenge.objects.filter(user=user, created_at__lt=now - timedelta(days=1)).delete()
         # Older open challenges of the same attempt are withdrawn: one at a time.
-        Challenge.objects.filter(binding=binding_digest(nonce), used_at__isnull=True).update(used_at=now)
+        Challenge.objects.filter(binding=binding_digest(nonce), used_at__isnull=True).update(
+            used_at=now
+        )
         previous = Challenge.objects.filter(device=device).order_by("-created_at", "-pk").first()
         keep = (
-            device.kind == SecurityDevice.Kind.CARD and previous is not None and previous.purpose == purpose
-            and not previous.answered and previous.expires_at > now
+            device.kind == SecurityDevice.Kind.CARD
+            and previous is not None
+            and previous.purpose == purpose
+            and not previous.answered
+            and previous.expires_at > now
         )
         if keep:
             Challenge.objects.filter(pk=previous.pk).update(used_at=now)
@@ -162,22 +201,46 @@ def issue_challenge(user, device, purpose, nonce, request=None):
             code = None
         else:
             if previous is not None and not previous.answered:
-                audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=previous.purpose,
-                      reason=Reason.UNANSWERED)
+                audit(
+                    AuditEvent.Kind.FAILURE,
+                    user=user,
+                    device=device,
+                    request=request,
+                    purpose=previous.purpose,
+                    reason=Reason.UNANSWERED,
+                )
             code = device.new_challenge_code(previous.code if previous else "")
             expires_at = now + timedelta(seconds=conf.get("CHALLENGE_SECONDS"))
         if code is None:
             challenge = None
-            audit(AuditEvent.Kind.REFUSED, user=user, device=device, request=request, purpose=purpose,
-                  reason=Reason.PROMPT_LIMIT)
+            audit(
+                AuditEvent.Kind.REFUSED,
+                user=user,
+                device=device,
+                request=request,
+                purpose=purpose,
+                reason=Reason.PROMPT_LIMIT,
+            )
         else:
             challenge = Challenge.objects.create(
-                user=user, device=device, purpose=purpose, code=code, binding=binding_digest(nonce),
+                user=user,
+                device=device,
+                purpose=purpose,
+                code=code,
+                binding=binding_digest(nonce),
                 expires_at=expires_at,
             )
         if challenge is not None and not keep:
-            audit(AuditEvent.Kind.CHALLENGE_ISSUED, user=user, device=device, request=request, purpose=purpose)
-    if challenge is None:  # raised outside the transaction, so the refusal's audit row and count are kept
+            audit(
+                AuditEvent.Kind.CHALLENGE_ISSUED,
+                user=user,
+                device=device,
+                request=request,
+                purpose=purpose,
+            )
+    if (
+        challenge is None
+    ):  # raised outside the transaction, so the refusal's audit row and count are kept
         raise PromptLimitReached(feedback.problem(feedback.PROMPT_LIMIT, device.kind))
     return challenge
 
@@ -223,21 +286,48 @@ def verify_response(*, user, nonce, challenge_id, response, purpose, request=Non
     if device is None:
         return Outcome(ok=False, problem=feedback.problem(feedback.NO_DEVICE))
     if device.is_locked:
-        audit(AuditEvent.Kind.REFUSED, user=user, device=device, request=request, purpose=purpose,
-              reason=Reason.LOCKED)
+        audit(
+            AuditEvent.Kind.REFUSED,
+            user=user,
+            device=device,
+            request=request,
+            purpose=purpose,
+            reason=Reason.LOCKED,
+        )
         return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
     if device.is_expired:
         return Outcome(ok=False, problem=expired_problem(device))
 
     challenge = Challenge.objects.filter(
-        public_id=str(challenge_id or "")[:32], binding=binding_digest(nonce), user=user, purpose=purpose
+        public_id=str(challenge_id or "")[:32],
+        binding=binding_digest(nonce),
+        user=user,
+        purpose=purpose,
     ).first()
     if challenge is None or challenge.device_id != device.pk:
-        audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason=Reason.TAMPERED)
-        return Outcome(ok=False, problem=feedback.problem(feedback.TAMPERED, kind), new_challenge=True)
+        audit(
+            AuditEvent.Kind.FAILURE,
+            user=user,
+            device=device,
+            request=request,
+            purpose=purpose,
+            reason=Reason.TAMPERED,
+        )
+        return Outcome(
+            ok=False, problem=feedback.problem(feedback.TAMPERED, kind), new_challenge=True
+        )
     if challenge.used_at is not None:
-        audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason=Reason.REPLAYED)
-        return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True)
+        audit(
+            AuditEvent.Kind.FAILURE,
+            user=user,
+            device=device,
+            request=request,
+            purpose=purpose,
+            reason=Reason.REPLAYED,
+        )
+        return Outcome(
+            ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True
+        )
 
     # One verification at a time per account: the device row is locked, so the
     # back-off and the counters hold even for parallel submissions (several workers).
@@ -264,14 +354,26 @@ def guard(device, kind=None, *, user, purpose, request):
     (select_for_update). A lock that ran out is ended here."""
     device.end_lock_if_due()
     if device.is_locked:
-        audit(AuditEvent.Kind.REFUSED, user=user, device=device, request=request, purpose=purpose,
-              reason=Reason.LOCKED)
+        audit(
+            AuditEvent.Kind.REFUSED,
+            user=user,
+            device=device,
+            request=request,
+            purpose=purpose,
+            reason=Reason.LOCKED,
+        )
         return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED, kind), locked=True)
     allowed, info = device.verify_is_allowed()
     if not allowed:
         wait = math.ceil((info["locked_until"] - timezone.now()).total_seconds())
-        audit(AuditEvent.Kind.REFUSED, user=user, device=device, request=request, purpose=purpose,
-              reason=Reason.THROTTLED)
+        audit(
+            AuditEvent.Kind.REFUSED,
+            user=user,
+            device=device,
+            request=request,
+            purpose=purpose,
+            reason=Reason.THROTTLED,
+        )
         return Outcome(ok=False, problem=feedback.throttled(wait, kind))
     return None
 
@@ -279,10 +381,19 @@ def guard(device, kind=None, *, user, purpose, request):
 def count_failure(device, problem, *, user, purpose, request, reason=Reason.WRONG):
     """One wrong answer: counted toward the back-off and the lockout, audited."""
     locked = device.record_failure()
-    audit(AuditEvent.Kind.FAILURE, user=user, device=device, request=request, purpose=purpose, reason=reason)
+    audit(
+        AuditEvent.Kind.FAILURE,
+        user=user,
+        device=device,
+        request=request,
+        purpose=purpose,
+        reason=reason,
+    )
     if locked:
         audit(AuditEvent.Kind.LOCKOUT, user=user, device=device, request=request, purpose=purpose)
-        return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED, device.kind), locked=True)
+        return Outcome(
+            ok=False, problem=feedback.problem(feedback.LOCKED, device.kind), locked=True
+        )
     return Outcome(ok=False, problem=problem)
 
 
@@ -292,8 +403,17 @@ def _judge(device, challenge, response, *, user, purpose, request):
         audit(AuditEvent.Kind.SUCCESS, user=user, device=device, request=request, purpose=purpose)
         return Outcome(ok=True)
 
-    return judge(device, device, challenge, response, user=user, purpose=purpose, request=request,
-                 wrong=feedback.problem(feedback.WRONG, device.kind), on_success=success)
+    return judge(
+        device,
+        device,
+        challenge,
+        response,
+        user=user,
+        purpose=purpose,
+        request=request,
+        wrong=feedback.problem(feedback.WRONG, device.kind),
+        on_success=success,
+    )
 
 
 def judge(counted, responder, challenge, response, *, user, purpose, request, wrong, on_success):
@@ -312,44 +432,82 @@ def judge(counted, responder, challenge, response, *, user, purpose, request, wr
         return blocked
 
     if challenge.is_expired:
-        audit(AuditEvent.Kind.FAILURE, user=user, device=responder, request=request, purpose=purpose,
-              reason=Reason.EXPIRED)
+        audit(
+            AuditEvent.Kind.FAILURE,
+            user=user,
+            device=responder,
+            request=request,
+            purpose=purpose,
+            reason=Reason.EXPIRED,
+        )
         minutes = max(conf.get("CHALLENGE_SECONDS") // 60, 1)
-        return Outcome(ok=False, problem=feedback.problem(feedback.EXPIRED, kind, minutes=minutes), new_challenge=True)
+        return Outcome(
+            ok=False,
+            problem=feedback.problem(feedback.EXPIRED, kind, minutes=minutes),
+            new_challenge=True,
+        )
 
     if responder.matches(challenge.code, response):
         if not challenge.consume():
-            audit(AuditEvent.Kind.FAILURE, user=user, device=responder, request=request, purpose=purpose,
-                  reason=Reason.REPLAYED)
-            return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True)
+            audit(
+                AuditEvent.Kind.FAILURE,
+                user=user,
+                device=responder,
+                request=request,
+                purpose=purpose,
+                reason=Reason.REPLAYED,
+            )
+            return Outcome(
+                ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True
+            )
         return on_success()
 
     challenge.count_failure()
     reason = Reason.WRONG
-    if kind == SecurityDevice.Kind.CARD and responder.matches(codecard.swapped(challenge.code), response):
+    if kind == SecurityDevice.Kind.CARD and responder.matches(
+        codecard.swapped(challenge.code), response
+    ):
         wrong, reason = feedback.problem(feedback.CARD_SWAPPED), Reason.SWAPPED
-    outcome = count_failure(counted, wrong, user=user, purpose=purpose, request=request, reason=reason)
+    outcome = count_failure(
+        counted, wrong, user=user, purpose=purpose, request=request, reason=reason
+    )
     if outcome.locked:
         return outcome
     if challenge.is_withdrawn:
-        Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(used_at=timezone.now())
-        audit(AuditEvent.Kind.FAILURE, user=user, device=responder, request=request, purpose=purpose,
-              reason=Reason.WITHDRAWN)
-        return Outcome(ok=False, problem=feedback.problem(feedback.WITHDRAWN, kind), new_challenge=True)
+        Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        audit(
+            AuditEvent.Kind.FAILURE,
+            user=user,
+            device=responder,
+            request=request,
+            purpose=purpose,
+            reason=Reason.WITHDRAWN,
+        )
+        return Outcome(
+            ok=False, problem=feedback.problem(feedback.WITHDRAWN, kind), new_challenge=True
+        )
     return outcome
 
 
-def assign_device(user, kind, pin="", actor="", request=None, audit_kind=AuditEvent.Kind.DEVICE_ASSIGNED, **fields):
+def assign_device(
+    user, kind, pin="", actor="", request=None, audit_kind=AuditEvent.Kind.DEVICE_ASSIGNED, **fields
+):
     """Give `user` a new active credential (a device, a temporary code or an
     activated code card), revoking the previous one and any card that waits
     for activation: a client has one at a time."""
     with transaction.atomic():
-        old_rows = SecurityDevice.objects.select_for_update().filter(user=user, revoked_at__isnull=True).filter(
-            Q(confirmed=True) | Q(kind=SecurityDevice.Kind.CARD)
+        old_rows = (
+            SecurityDevice.objects.select_for_update()
+            .filter(user=user, revoked_at__isnull=True)
+            .filter(Q(confirmed=True) | Q(kind=SecurityDevice.Kind.CARD))
         )
         for old in old_rows:
             old.revoke()
-            audit(AuditEvent.Kind.DEVICE_REVOKED, user=user, device=old, actor=actor, request=request)
+            audit(
+                AuditEvent.Kind.DEVICE_REVOKED, user=user, device=old, actor=actor, request=request
+            )
         device = SecurityDevice.build(user, kind, pin)
         for name, value in fields.items():
             setattr(device, name, value)

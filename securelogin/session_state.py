@@ -3,6 +3,7 @@
 Only ids, a random nonce (which binds the challenge to this attempt) and task
 data are stored; never a password, PIN or response.
 """
+
 import secrets
 import time
 
@@ -21,8 +22,12 @@ SEEN_RESOLUTION_SECONDS = 30
 
 def start_pending(session, user, next_url=""):
     session.cycle_key()  # a new session id once the password was right
-    session[PENDING_KEY] = {"user_id": user.pk, "nonce": secrets.token_urlsafe(24), "since": time.time(),
-                            "next": next_url}
+    session[PENDING_KEY] = {
+        "user_id": user.pk,
+        "nonce": secrets.token_urlsafe(24),
+        "since": time.time(),
+        "next": next_url,
+    }
     return session[PENDING_KEY]
 
 
@@ -45,7 +50,12 @@ def clear_pending(session):
 
 
 def start_task(session, kind, data):
-    session[TASK_KEY] = {"kind": kind, "data": data, "nonce": secrets.token_urlsafe(24), "since": time.time()}
+    session[TASK_KEY] = {
+        "kind": kind,
+        "data": data,
+        "nonce": secrets.token_urlsafe(24),
+        "since": time.time(),
+    }
     return session[TASK_KEY]
 
 
@@ -93,7 +103,7 @@ def mark_signed_in(session):
 
 
 def expiry_reason(session, now=None):
-    """"idle" or "absolute" when the client session has run out, else None."""
+    """ "idle" or "absolute" when the client session has run out, else None."""
     now = time.time() if now is None else now
     signed_in, seen = session.get(SIGNED_IN_KEY), session.get(SEEN_KEY)
     if signed_in is None or seen is None:

@@ -1,4 +1,5 @@
 """Idle timeout and absolute lifetime of signed-in clients' sessions (OWASP ASVS V3.3)."""
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect

@@ -6,6 +6,7 @@ admin is at least as well guarded as the Client Portal. In development
 STAFF_OTP_REQUIRED=0 may relax the TOTP step for `make run`; under
 DJANGO_ENV=production it is always required (see checks.py).
 """
+
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -17,8 +18,15 @@ from . import feedback, limits, services
 from .models import AuditEvent
 
 Reason = AuditEvent.Reason
-OTP_ERROR_CODES = {"token_required", "invalid_token", "device_required", "n_failed_attempts", "challenge_exception",
-                   "challenge_message", "not_interactive"}
+OTP_ERROR_CODES = {
+    "token_required",
+    "invalid_token",
+    "device_required",
+    "n_failed_attempts",
+    "challenge_exception",
+    "challenge_message",
+    "not_interactive",
+}
 
 
 def otp_required() -> bool:
@@ -34,20 +42,35 @@ class ThrottledAuditedLogin:
         ip = services.client_ip(self.request)
         wait = limits.admit_password_try(ip, username)
         if wait:
-            services.audit(AuditEvent.Kind.REFUSED, username=username, request=self.request, purpose="admin",
-                           reason=Reason.THROTTLED)
+            services.audit(
+                AuditEvent.Kind.REFUSED,
+                username=username,
+                request=self.request,
+                purpose="admin",
+                reason=Reason.THROTTLED,
+            )
             raise ValidationError(feedback.throttled(wait).message, code="throttled")
         try:
             cleaned = super().clean()
         except ValidationError as error:
             codes = {getattr(e, "code", None) for e in error.error_list}
-            services.audit(AuditEvent.Kind.ADMIN_FAILURE, user=self.user_cache, username=username,
-                           request=self.request, purpose="admin",
-                           reason=Reason.OTP if codes & OTP_ERROR_CODES else Reason.PASSWORD)
+            services.audit(
+                AuditEvent.Kind.ADMIN_FAILURE,
+                user=self.user_cache,
+                username=username,
+                request=self.request,
+                purpose="admin",
+                reason=Reason.OTP if codes & OTP_ERROR_CODES else Reason.PASSWORD,
+            )
             raise
         limits.password_accepted(ip, username)
-        services.audit(AuditEvent.Kind.ADMIN_SIGNIN, user=self.get_user(), request=self.request, purpose="admin",
-                       reason=Reason.ADMIN)
+        services.audit(
+            AuditEvent.Kind.ADMIN_SIGNIN,
+            user=self.get_user(),
+            request=self.request,
+            purpose="admin",
+            reason=Reason.ADMIN,
+        )
         return cleaned
 
 

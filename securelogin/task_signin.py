@@ -10,7 +10,9 @@ from django.http import HttpRequest
 from . import feedback, services, session_state
 
 
-def confirm_task_password(request: HttpRequest, username: str, password: str) -> feedback.Problem | None:
+def confirm_task_password(
+    request: HttpRequest, username: str, password: str
+) -> feedback.Problem | None:
     """None when the credentials are the signed-in client's (the task moves on), else the problem."""
     result = services.check_password(request, username, password)
     if result.problem is not None:

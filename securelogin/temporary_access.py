@@ -26,8 +26,13 @@ def issue_temporary_code(user, actor, request=None):
     shown to staff once and stored only as a salted hash."""
     code = temporary_codes.new_code()
     device = services.assign_device(
-        user, Kind.TEMPORARY, actor=actor, request=request, audit_kind=AuditEvent.Kind.TEMP_CODE_ISSUED,
-        code_hash=temporary_codes.hash_code(code), issued_by=actor,
+        user,
+        Kind.TEMPORARY,
+        actor=actor,
+        request=request,
+        audit_kind=AuditEvent.Kind.TEMP_CODE_ISSUED,
+        code_hash=temporary_codes.hash_code(code),
+        issued_by=actor,
         expires_at=timezone.now() + timedelta(hours=conf.get("TEMPORARY_CODE_HOURS")),
     )
     return device, code
@@ -43,10 +48,22 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
     if device is None:
         # No credential at all: same page and answer as a wrong code, bounded by the deviceless counter.
         if services.deviceless_locked(user):
-            audit(AuditEvent.Kind.REFUSED, user=user, request=request, purpose=purpose, reason=Reason.LOCKED)
+            audit(
+                AuditEvent.Kind.REFUSED,
+                user=user,
+                request=request,
+                purpose=purpose,
+                reason=Reason.LOCKED,
+            )
             return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
         locked_now = services.count_deviceless_failure(user)
-        audit(AuditEvent.Kind.FAILURE, user=user, request=request, purpose=purpose, reason=Reason.NO_CREDENTIAL)
+        audit(
+            AuditEvent.Kind.FAILURE,
+            user=user,
+            request=request,
+            purpose=purpose,
+            reason=Reason.NO_CREDENTIAL,
+        )
         if locked_now:
             audit(AuditEvent.Kind.LOCKOUT, user=user, request=request, purpose=purpose)
             return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
@@ -57,26 +74,56 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
         if blocked:
             return blocked
         if device.kind != Kind.TEMPORARY:
-            return count_failure(device, feedback.problem(feedback.CODE_WRONG), user=user, purpose=purpose,
-                                 request=request, reason=Reason.NOT_TEMPORARY)
+            return count_failure(
+                device,
+                feedback.problem(feedback.CODE_WRONG),
+                user=user,
+                purpose=purpose,
+                request=request,
+                reason=Reason.NOT_TEMPORARY,
+            )
         if device.is_expired:
             return Outcome(ok=False, problem=feedback.problem(feedback.CODE_EXPIRED))
         if temporary_codes.code_matches(code, device.code_hash):
             device.record_success()
-            audit(AuditEvent.Kind.TEMP_CODE_USED, user=user, device=device, request=request, purpose=purpose)
+            audit(
+                AuditEvent.Kind.TEMP_CODE_USED,
+                user=user,
+                device=device,
+                request=request,
+                purpose=purpose,
+            )
             return Outcome(ok=True)
         if _is_replaced_code(user, code, device):
-            return count_failure(device, feedback.problem(feedback.CODE_REPLACED), user=user, purpose=purpose,
-                                 request=request, reason=Reason.REPLACED_CODE)
-        return count_failure(device, feedback.problem(feedback.CODE_WRONG), user=user, purpose=purpose,
-                             request=request)
+            return count_failure(
+                device,
+                feedback.problem(feedback.CODE_REPLACED),
+                user=user,
+                purpose=purpose,
+                request=request,
+                reason=Reason.REPLACED_CODE,
+            )
+        return count_failure(
+            device,
+            feedback.problem(feedback.CODE_WRONG),
+            user=user,
+            purpose=purpose,
+            request=request,
+        )
 
 
 def _is_replaced_code(user, code, current):
-    older = SecurityDevice.objects.filter(
-        user=user, kind=Kind.TEMPORARY, revoked_at__isnull=False, created_at__lte=current.created_at,
-        created_at__gte=timezone.now() - timedelta(hours=conf.get("TEMPORARY_CODE_HOURS")),
-    ).exclude(pk=current.pk).order_by("-created_at")[:REPLACED_CODES_CHECKED]
+    older = (
+        SecurityDevice.objects.filter(
+            user=user,
+            kind=Kind.TEMPORARY,
+            revoked_at__isnull=False,
+            created_at__lte=current.created_at,
+            created_at__gte=timezone.now() - timedelta(hours=conf.get("TEMPORARY_CODE_HOURS")),
+        )
+        .exclude(pk=current.pk)
+        .order_by("-created_at")[:REPLACED_CODES_CHECKED]
+    )
     return any(temporary_codes.code_matches(code, old.code_hash) for old in older)
 
 

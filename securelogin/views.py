@@ -33,7 +33,9 @@ def signin(request):
     if request.method == "POST":
         session_state.clear_pending(request.session)  # a new password step ends any earlier attempt
     if request.method == "POST" and form.is_valid():
-        result = services.check_password(request, form.cleaned_data["username"], form.cleaned_data["password"])
+        result = services.check_password(
+            request, form.cleaned_data["username"], form.cleaned_data["password"]
+        )
         if result.problem is None:
             session_state.start_pending(request.session, result.user, next_url)
             return redirect("securelogin:verify")
@@ -46,8 +48,12 @@ def signin(request):
             feedback.point_at(form, problem, empty)
     if problem is not None and not problem.fields:
         feedback.point_at(form, problem)
-    return render(request, "securelogin/signin.html", {"form": form, "problem": problem, "next": next_url},
-                  status=200 if problem is None else 400)
+    return render(
+        request,
+        "securelogin/signin.html",
+        {"form": form, "problem": problem, "next": next_url},
+        status=200 if problem is None else 400,
+    )
 
 
 @require_POST
@@ -59,19 +65,25 @@ def signout(request):
 
 @login_required
 def home(request):
-    return render(request, "securelogin/home.html", {"device": services.active_device(request.user)})
+    return render(
+        request, "securelogin/home.html", {"device": services.active_device(request.user)}
+    )
 
 
 @login_required
 def security_device(request):
     device = services.active_device(request.user)
-    return render(request, "securelogin/security_device.html", {
-        "device": device,
-        "emulator_url": emulator_url(request.user, device),
-        "pending_token": device_assignment.pending_token(request.user),
-        "temporary_access": temporary_access.has_temporary_access(request.user),
-        "card_days": conf.get("CARD_DAYS"),
-    })
+    return render(
+        request,
+        "securelogin/security_device.html",
+        {
+            "device": device,
+            "emulator_url": emulator_url(request.user, device),
+            "pending_token": device_assignment.pending_token(request.user),
+            "temporary_access": temporary_access.has_temporary_access(request.user),
+            "card_days": conf.get("CARD_DAYS"),
+        },
+    )
 
 
 @login_required
@@ -85,7 +97,9 @@ def start_task(request, purpose):
         data = {key: str(value) for key, value in form.cleaned_data.items()}
         session_state.start_task(request.session, purpose, data)
         return redirect("securelogin:task_password")
-    return render(request, "securelogin/task_form.html", {"form": form, "purpose": Challenge.Purpose(purpose)})
+    return render(
+        request, "securelogin/task_form.html", {"form": form, "purpose": Challenge.Purpose(purpose)}
+    )
 
 
 @never_cache
@@ -101,13 +115,20 @@ def task_password(request):
     problem = None
     if request.method == "POST":
         if form.is_valid():
-            problem = confirm_task_password(request, form.cleaned_data["username"],
-                                            form.cleaned_data["password"])
+            problem = confirm_task_password(
+                request, form.cleaned_data["username"], form.cleaned_data["password"]
+            )
             if problem is None:
                 return redirect("securelogin:task_verify")
         else:
             problem = feedback.problem_from_form(form, default=feedback.BAD_CREDENTIALS)
-    return render(request, "securelogin/task_password.html",
-                  {"form": SigninForm() if problem else form, "problem": problem,
-                   "purpose": Challenge.Purpose(state["kind"])},
-                  status=200 if problem is None else 400)
+    return render(
+        request,
+        "securelogin/task_password.html",
+        {
+            "form": SigninForm() if problem else form,
+            "problem": problem,
+            "purpose": Challenge.Purpose(state["kind"]),
+        },
+        status=200 if problem is None else 400,
+    )

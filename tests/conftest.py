@@ -1,6 +1,7 @@
 """Shared test set-up: a clean cache and Debian's Chromium for Playwright.
 
 portal/settings_test.py gives the suite throw-away media folders."""
+
 import os
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is
@@ -23,10 +24,21 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
 
 
-DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +53,9 @@ def clean_cache(request):
 
     version_watch.forget()
     tally.take()  # no views counted by an earlier test
-    uses_database = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)
+    uses_database = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(
+        request.fixturenames
+    )
     local_pages.clear()
     if uses_database:
         cache.clear()

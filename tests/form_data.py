@@ -1,4 +1,5 @@
 """Collect a rendered HTML form's fields the way a browser would submit them."""
+
 from html.parser import HTMLParser
 
 
@@ -45,7 +46,9 @@ class _FormParser(HTMLParser):
 
     def handle_data(self, data):
         if self._textarea:
-            self.data[self._textarea][-1] += data.removeprefix("\n") if not self.data[self._textarea][-1] else data
+            self.data[self._textarea][-1] += (
+                data.removeprefix("\n") if not self.data[self._textarea][-1] else data
+            )
 
 
 def form_data(html, form_id=None):

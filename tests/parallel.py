@@ -1,4 +1,5 @@
 """Run the same work in several threads released at once, as parallel requests arrive."""
+
 import threading
 
 from django.db import connections

@@ -1,4 +1,5 @@
 """Staff's second factor in tests: a confirmed TOTP device, its current code, a verified session."""
+
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -6,7 +7,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 def enrol(user):
     return TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
-        user=user, name="test authenticator", confirmed=True)
+        user=user, name="test authenticator", confirmed=True
+    )
 
 
 def current_code(device):

@@ -1,4 +1,5 @@
 """The file stores as tests see them: isolated per test, and listed, on local disk or on S3."""
+
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,11 @@ class FileStores:
         return names_in(self.private)
 
     def staging_names(self):
-        return sorted(str(p) for p in self.staging.rglob("*") if p.is_file()) if self.staging.exists() else []
+        return (
+            sorted(str(p) for p in self.staging.rglob("*") if p.is_file())
+            if self.staging.exists()
+            else []
+        )
 
 
 def isolated_file_stores(settings, tmp_path, monkeypatch) -> FileStores:

@@ -1,4 +1,5 @@
 """The EN/DE glossary (locale/glossary.toml) holds over the help content and every catalogue."""
+
 import re
 import tomllib
 from pathlib import Path
@@ -34,16 +35,31 @@ def content_pairs() -> list[tuple[str, str, str]]:
 
 def catalogue_pairs() -> list[tuple[str, str, str]]:
     pairs = []
-    for path in sorted(ROOT.glob("*/locale/de/LC_MESSAGES/django.po")) + [ROOT / "locale/de/LC_MESSAGES/django.po"]:
+    for path in sorted(ROOT.glob("*/locale/de/LC_MESSAGES/django.po")) + [
+        ROOT / "locale/de/LC_MESSAGES/django.po"
+    ]:
         for entry in polib.pofile(str(path)):
             if entry.obsolete:
                 continue
             if entry.msgid_plural:
-                pairs.append((f"{path.relative_to(ROOT)}: {entry.msgid[:40]}", entry.msgid, entry.msgstr_plural[0]))
-                pairs.append((f"{path.relative_to(ROOT)}: {entry.msgid_plural[:40]}", entry.msgid_plural,
-                              entry.msgstr_plural[1]))
+                pairs.append(
+                    (
+                        f"{path.relative_to(ROOT)}: {entry.msgid[:40]}",
+                        entry.msgid,
+                        entry.msgstr_plural[0],
+                    )
+                )
+                pairs.append(
+                    (
+                        f"{path.relative_to(ROOT)}: {entry.msgid_plural[:40]}",
+                        entry.msgid_plural,
+                        entry.msgstr_plural[1],
+                    )
+                )
             else:
-                pairs.append((f"{path.relative_to(ROOT)}: {entry.msgid[:40]}", entry.msgid, entry.msgstr))
+                pairs.append(
+                    (f"{path.relative_to(ROOT)}: {entry.msgid[:40]}", entry.msgid, entry.msgstr)
+                )
     return pairs
 
 
@@ -64,9 +80,14 @@ def test_german_uses_the_glossary_term(term):
     assert not wrong, f"{term['en']!r} must be {term['de']!r} in German:\n" + "\n".join(wrong)
 
 
-@pytest.mark.parametrize("term", [term for term in TERMS if term.get("avoid")],
-                         ids=[term["en"] for term in TERMS if term.get("avoid")])
+@pytest.mark.parametrize(
+    "term",
+    [term for term in TERMS if term.get("avoid")],
+    ids=[term["en"] for term in TERMS if term.get("avoid")],
+)
 def test_german_avoids_the_words_the_glossary_replaced(term):
     for pattern in term["avoid"]:
         found = [f"{where}: {de!r}" for where, _en, de in PAIRS if re.search(pattern, de)]
-        assert not found, f"{pattern!r} is not the portal's word (use {term['de']!r}):\n" + "\n".join(found)
+        assert not found, (
+            f"{pattern!r} is not the portal's word (use {term['de']!r}):\n" + "\n".join(found)
+        )

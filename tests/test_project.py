@@ -1,4 +1,5 @@
 """Project-wide promises: production settings pass `check --deploy`, translations are complete."""
+
 import os
 import secrets
 import subprocess
@@ -12,23 +13,40 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def catalogues():
-    return sorted(p for p in ROOT.glob("**/locale/de/LC_MESSAGES/django.po") if ".venv" not in p.parts)
+    return sorted(
+        p for p in ROOT.glob("**/locale/de/LC_MESSAGES/django.po") if ".venv" not in p.parts
+    )
 
 
 def production_env(**overrides):
     from cryptography.fernet import Fernet
 
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set for Playwright
-    return {**env, "DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_ENV": "production",
-            "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(), **overrides}
+    env = {
+        key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }  # set for Playwright
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_ENV": "production",
+        "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        **overrides,
+    }
 
 
 def test_production_settings_pass_the_deploy_check():
-    env = {**production_env(), "DJANGO_ENV": "production", "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-           "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    env = {
+        **production_env(),
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -36,14 +54,27 @@ def test_production_settings_pass_the_deploy_check():
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = production_env(DJANGO_SECRET_KEY="")
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_field_encryption_key():
     env = production_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(60), FIELD_ENCRYPTION_KEY="")
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0 and "FIELD_ENCRYPTION_KEY must be set" in result.stderr
 
 
@@ -53,12 +84,23 @@ def test_every_german_catalogue_is_complete_and_compiled():
     assert ROOT / "articles/locale/de/LC_MESSAGES/django.po" in found
     for path in found:
         catalogue = polib.pofile(str(path))
-        assert not catalogue.untranslated_entries(), f"{path}: {[e.msgid for e in catalogue.untranslated_entries()][:5]}"
-        assert not catalogue.fuzzy_entries(), f"{path}: fuzzy {[e.msgid for e in catalogue.fuzzy_entries()][:5]}"
+        assert not catalogue.untranslated_entries(), (
+            f"{path}: {[e.msgid for e in catalogue.untranslated_entries()][:5]}"
+        )
+        assert not catalogue.fuzzy_entries(), (
+            f"{path}: fuzzy {[e.msgid for e in catalogue.fuzzy_entries()][:5]}"
+        )
         compiled = polib.mofile(str(path.with_suffix(".mo")))
-        compiled_entries = {(e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in compiled}
+        compiled_entries = {
+            (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+            for e in compiled
+        }
         for entry in catalogue.translated_entries():
             key = (entry.msgctxt, entry.msgid)
-            assert key in compiled_entries, f"{path.with_suffix('.mo')} is stale: run compilemessages ({entry.msgid!r})"
-            assert compiled_entries[key] == (entry.msgstr, tuple(sorted(entry.msgstr_plural.items()))), \
-                f"{path.with_suffix('.mo')} is stale for {entry.msgid!r}"
+            assert key in compiled_entries, (
+                f"{path.with_suffix('.mo')} is stale: run compilemessages ({entry.msgid!r})"
+            )
+            assert compiled_entries[key] == (
+                entry.msgstr,
+                tuple(sorted(entry.msgstr_plural.items())),
+            ), f"{path.with_suffix('.mo')} is stale for {entry.msgid!r}"

@@ -1,4 +1,5 @@
 """Template helpers for articles: sanitised rich text and responsive figures."""
+
 from django import template
 from django.conf import settings
 from django.urls import reverse
@@ -27,8 +28,10 @@ def figure_picture(figure, sizes="(min-width: 48rem) 16rem, 90vw", anchor=True):
     language = get_language()
     rendition = figure.rendition_for(language)
     sources = rendition.get("sources", {})
+
     def srcset(kind):
         return ", ".join(f"{url} {width}w" for width, url in sources.get(kind, []))
+
     jpeg = sources.get("jpeg", [])
     return {
         "figure": figure,

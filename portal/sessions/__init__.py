@@ -7,6 +7,7 @@ database is unreachable, these stores raise that error instead, so the
 request ends in the site's own 503 page with Retry-After like every other
 outage. (A session deleted meanwhile still gives UpdateError, as in Django.)
 """
+
 from django.contrib.sessions.backends.base import UpdateError
 
 from portal.stores import DATABASE_ERRORS

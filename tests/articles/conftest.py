@@ -17,7 +17,14 @@ def category(db):
 
 @pytest.fixture
 def make_article(category):
-    def make(kb="KB900", slug="demo-article", status=Article.Status.PUBLISHED, sections=1, steps=2, **fields):
+    def make(
+        kb="KB900",
+        slug="demo-article",
+        status=Article.Status.PUBLISHED,
+        sections=1,
+        steps=2,
+        **fields,
+    ):
         article = Article.objects.create(
             kb_number=kb,
             slug=slug,
@@ -31,12 +38,16 @@ def make_article(category):
         )
         for section_number in range(1, sections + 1):
             section = Section.objects.create(
-                article=article, anchor=f"part-{section_number}", order=section_number,
-                title_en=f"Part {section_number}", title_de=f"Teil {section_number}",
+                article=article,
+                anchor=f"part-{section_number}",
+                order=section_number,
+                title_en=f"Part {section_number}",
+                title_de=f"Teil {section_number}",
             )
             for step_number in range(1, steps + 1):
                 Step.objects.create(
-                    section=section, order=step_number,
+                    section=section,
+                    order=step_number,
                     text_en=f"Do thing {step_number} in part {section_number}.",
                     text_de=f"Schritt {step_number} in Teil {section_number} ausführen.",
                 )

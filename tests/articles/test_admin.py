@@ -27,13 +27,24 @@ def test_staff_edit_german_text_in_the_admin_and_see_it_live(staff_client, help_
     assert "Neuer Schritt: Rufen Sie <strong>jetzt</strong> an." in html
 
 
-def test_article_change_page_shows_both_languages_inlines_and_thumbnails(staff_client, help_content):
+def test_article_change_page_shows_both_languages_inlines_and_thumbnails(
+    staff_client, help_content
+):
     article = Article.objects.get(kb_number="KB2260")
     html = staff_client.get(f"/en/admin/articles/article/{article.pk}/change/").content.decode()
-    for field in ["title_en", "title_de", "summary_en", "summary_de", "sections-0-title_de", "figures-0-caption_de"]:
+    for field in [
+        "title_en",
+        "title_de",
+        "summary_en",
+        "summary_de",
+        "sections-0-title_de",
+        "figures-0-caption_de",
+    ]:
         assert f'name="{field}"' in html
     assert "/media/renditions/" in html  # figure thumbnails
-    assert "/static/vendor/jquery-ui/jquery-ui.min.js" in html and "googleapis" not in html  # tabs work under the CSP
+    assert (
+        "/static/vendor/jquery-ui/jquery-ui.min.js" in html and "googleapis" not in html
+    )  # tabs work under the CSP
     assert "/de/articles/challenge-response/preview/" in html
 
 
@@ -48,7 +59,9 @@ def test_missing_translation_filter(staff_client, make_article):
 
 def test_feedback_and_failed_searches_are_readable(staff_client, make_article):
     article = make_article()
-    Feedback.objects.create(article=article, language="de", helpful=False, comment="Zu kurz", visitor="v1")
+    Feedback.objects.create(
+        article=article, language="de", helpful=False, comment="Zu kurz", visitor="v1"
+    )
     FailedSearch.objects.create(query="quantum", language="en", count=3)
     assert "Zu kurz" in staff_client.get("/en/admin/articles/feedback/").content.decode()
     assert "quantum" in staff_client.get("/en/admin/articles/failedsearch/").content.decode()

@@ -1,4 +1,5 @@
 """Deterministic budgets: SQL queries and bytes per article page."""
+
 import gzip
 import io
 import re
@@ -28,24 +29,38 @@ def png_bytes(size=(64, 48)):
 def add_figures(article, count):
     steps = list(Step.objects.filter(section__article=article))
     for number in range(1, count + 1):
-        figure = Figure(article=article, number=str(number), order=number, step=steps[number % len(steps)],
-                        alt_text_en="A drawing", alt_text_de="Eine Zeichnung")
+        figure = Figure(
+            article=article,
+            number=str(number),
+            order=number,
+            step=steps[number % len(steps)],
+            alt_text_en="A drawing",
+            alt_text_de="Eine Zeichnung",
+        )
         figure.image_en.save(f"f{number}.png", ContentFile(png_bytes()), save=False)
         figure.save()
 
 
-CACHE_TABLE = settings.CACHES["default"].get("LOCATION") if "Database" in settings.CACHES["default"]["BACKEND"] else None
+CACHE_TABLE = (
+    settings.CACHES["default"].get("LOCATION")
+    if "Database" in settings.CACHES["default"]["BACKEND"]
+    else None
+)
 
 
 def split_queries(captured):
     """(content queries, queries of the embedded set-up's cache table)."""
     # The database cache wraps each write in a savepoint; those belong to the cache too.
-    cache_queries = [q for q in captured if CACHE_TABLE and (CACHE_TABLE in q["sql"] or "SAVEPOINT" in q["sql"])]
+    cache_queries = [
+        q for q in captured if CACHE_TABLE and (CACHE_TABLE in q["sql"] or "SAVEPOINT" in q["sql"])
+    ]
     return [q for q in captured if q not in cache_queries], cache_queries
 
 
 @pytest.mark.parametrize("sections,steps,figures", [(1, 2, 1), (12, 10, 30)])
-def test_article_page_costs_a_fixed_number_of_queries(client, make_article, sections, steps, figures):
+def test_article_page_costs_a_fixed_number_of_queries(
+    client, make_article, sections, steps, figures
+):
     article = make_article(sections=sections, steps=steps)
     related = make_article(kb="KB902", slug="other")
     article.related.add(related)
@@ -69,7 +84,9 @@ def test_cached_article_page_needs_no_query(client, make_article):
     assert captured.captured_queries == []
 
 
-def test_largest_article_page_stays_under_60_kb_compressed_without_external_requests(client, help_content):
+def test_largest_article_page_stays_under_60_kb_compressed_without_external_requests(
+    client, help_content
+):
     html = client.get("/de/articles/challenge-response/").content
     assets = re.findall(rb'(?:src|href)="(/static/[^"]+\.(?:css|js|svg))"', html)
     assert assets, "the page should use the site's own CSS and JS"

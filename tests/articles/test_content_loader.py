@@ -7,13 +7,21 @@ from articles.models import Article, Figure, Step
 pytestmark = pytest.mark.django_db
 
 CHALLENGE_FIGURES = (  # the source's numbers, plus 14: the iPhone passcode step 5 describes without a figure
-    [str(n) for n in range(1, 15)] + [f"{n}A" for n in range(1, 10)] + [f"{n}B" for n in range(1, 9)]
+    [str(n) for n in range(1, 15)]
+    + [f"{n}A" for n in range(1, 10)]
+    + [f"{n}B" for n in range(1, 9)]
 )
 
 
 def test_loads_every_article_in_both_languages(help_content):
     articles = Article.objects.published()
-    assert set(articles.values_list("kb_number", flat=True)) >= {"KB70", "KB1131", "KB2260", "KB2636", "KB2477"}
+    assert set(articles.values_list("kb_number", flat=True)) >= {
+        "KB70",
+        "KB1131",
+        "KB2260",
+        "KB2636",
+        "KB2477",
+    }
     for article in articles:
         assert article.title_en and article.title_de and article.title_en != article.title_de
         for section in article.sections.all():
@@ -37,7 +45,11 @@ def test_challenge_response_article_keeps_the_source_figure_numbers(help_content
 
 def test_dsc_section_mentions_the_device_prompts(help_content):
     article = Article.objects.get(kb_number="KB2260")
-    text = " ".join(Step.objects.filter(section__article=article, section__anchor="dsc").values_list("text_en", flat=True))
+    text = " ".join(
+        Step.objects.filter(section__article=article, section__anchor="dsc").values_list(
+            "text_en", flat=True
+        )
+    )
     assert "PIN>" in text and "CHALLNG>" in text
 
 
@@ -47,7 +59,10 @@ def test_reloading_changes_nothing(help_content):
     report = load_help_content()
     assert report.created == [] and report.updated == []
     assert len(report.unchanged) == len(before)
-    assert list(Article.objects.order_by("pk").values_list("pk", "updated_at", "source_hash")) == before
+    assert (
+        list(Article.objects.order_by("pk").values_list("pk", "updated_at", "source_hash"))
+        == before
+    )
     assert list(Step.objects.order_by("pk").values_list("pk", flat=True)) == steps_before
 
 
@@ -69,7 +84,9 @@ def test_malformed_content_is_reported_without_half_loading(tmp_path, db):
     (tmp_path / "categories.toml").write_text(
         '[[categories]]\nslug = "x"\nname.en = "X"\nname.de = "X"\n', encoding="utf-8"
     )
-    (tmp_path / "broken.toml").write_text('kb = "KB1"\nslug = "one"\ncategory = "x"\ntitle.en = "Only English"\n')
+    (tmp_path / "broken.toml").write_text(
+        'kb = "KB1"\nslug = "one"\ncategory = "x"\ntitle.en = "Only English"\n'
+    )
     with pytest.raises(CommandError, match="broken.toml: 'title' needs text for every language"):
         call_command("load_help_content", "--dir", str(tmp_path))
     assert not Article.objects.filter(kb_number="KB1").exists()

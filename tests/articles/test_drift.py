@@ -1,4 +1,5 @@
 """Translation drift: a changed English text marks its German out of date (and the other way round)."""
+
 import pytest
 import time_machine
 from django.contrib.auth.models import User
@@ -26,7 +27,11 @@ def test_changing_the_english_title_marks_the_german_out_of_date(make_article):
     assert set(article.stale_translations) == {"de"}
     [stale] = drift.stale_texts(article)
     assert (stale.field, stale.language, stale.old_source, stale.new_source) == (
-        "title", "de", "Demo article", "Demo article, revised")
+        "title",
+        "de",
+        "Demo article",
+        "Demo article, revised",
+    )
     assert stale.since.date().isoformat() == "2026-11-20"
     article.title_de = "Beispielartikel, überarbeitet"  # translating it brings it up to date
     article.save()
@@ -61,18 +66,27 @@ def test_admin_shows_the_source_change_filters_and_checks(staff_client, make_art
     assert "German out of date: title" in page and "Demo article<ins> with more</ins>" in page
     listing = staff_client.get("/en/admin/articles/article/?outdated=de").content.decode()
     assert "KB910" in listing and "KB911" not in listing
-    assert "KB910" not in staff_client.get("/en/admin/articles/article/?outdated=en").content.decode()
-    response = staff_client.post("/en/admin/articles/article/", {
-        "action": "translation_checked", "_selected_action": [stale.pk, fine.pk]})
+    assert (
+        "KB910" not in staff_client.get("/en/admin/articles/article/?outdated=en").content.decode()
+    )
+    response = staff_client.post(
+        "/en/admin/articles/article/",
+        {"action": "translation_checked", "_selected_action": [stale.pk, fine.pk]},
+    )
     assert response.status_code == 302
     stale.refresh_from_db()
     assert stale.stale_translations == {} and not drift.article_stale_texts(stale)
-    assert "KB910" not in staff_client.get("/en/admin/articles/article/?outdated=de").content.decode()
+    assert (
+        "KB910" not in staff_client.get("/en/admin/articles/article/?outdated=de").content.decode()
+    )
 
 
 def test_a_reader_of_an_out_of_date_translation_sees_a_dated_notice(client, make_article):
     article = make_article()
-    assert "this translation will follow" not in client.get("/en/articles/demo-article/").content.decode()
+    assert (
+        "this translation will follow"
+        not in client.get("/en/articles/demo-article/").content.decode()
+    )
     with time_machine.travel("2026-11-20 10:00Z"):
         article.title_en = "Demo article, revised"
         article.save()
@@ -92,4 +106,6 @@ def test_editing_the_german_in_the_admin_clears_the_notice(staff_client, client,
     data["title_de"] = "Beispielartikel, überarbeitet"
     assert staff_client.post(url, data).status_code == 302
     assert Article.objects.get(pk=article.pk).stale_translations == {}
-    assert "Fassung dieses Artikels" not in client.get("/de/articles/demo-article/").content.decode()
+    assert (
+        "Fassung dieses Artikels" not in client.get("/de/articles/demo-article/").content.decode()
+    )

@@ -12,8 +12,10 @@ def test_feedback_flow_stores_one_vote_per_visitor(client, help_content):
     page = client.get("/en/articles/temporary-code/feedback/?helpful=no")
     assert page.status_code == 200
     assert re.search(r'<input[^>]*value="no"[^>]*checked', page.content.decode())
-    response = client.post("/en/articles/temporary-code/feedback/",
-                           {"helpful": "no", "reason": "not-solved", "comment": "Missing the phone number."})
+    response = client.post(
+        "/en/articles/temporary-code/feedback/",
+        {"helpful": "no", "reason": "not-solved", "comment": "Missing the phone number."},
+    )
     assert response.status_code == 302 and response["Location"].endswith("?sent=1")
     assert "Thank you for your feedback" in client.get(response["Location"]).content.decode()
     client.post("/en/articles/temporary-code/feedback/", {"helpful": "yes", "comment": ""})
@@ -24,7 +26,9 @@ def test_feedback_flow_stores_one_vote_per_visitor(client, help_content):
     assert votes.count() == 2 and votes.filter(language="de").exists()
 
 
-@pytest.mark.parametrize("data", [{}, {"helpful": "maybe"}, {"helpful": "yes", "comment": "x" * 2001}])
+@pytest.mark.parametrize(
+    "data", [{}, {"helpful": "maybe"}, {"helpful": "yes", "comment": "x" * 2001}]
+)
 def test_invalid_feedback_is_explained(client, help_content, data):
     response = client.post("/de/articles/temporary-code/feedback/", data)
     assert response.status_code == 200

@@ -1,4 +1,5 @@
 """'Was this helpful? No' asks why, without JavaScript; odd or oversized comments are handled."""
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -21,7 +22,9 @@ def test_the_plain_form_offers_every_reason_and_the_figures(client, article):
     for value in ("unclear", "out-of-date", "not-solved", "screen-differs", "other"):
         assert f'value="{value}"' in html
     assert "Figure 1" in html and "Figure 2" in html
-    assert "<script" not in html.split("</form>")[0].split("<form")[1]  # the form itself needs no script
+    assert (
+        "<script" not in html.split("</form>")[0].split("<form")[1]
+    )  # the form itself needs no script
 
 
 def test_no_without_a_reason_is_asked_again_and_keeps_the_comment(client, article):
@@ -61,8 +64,10 @@ def test_yes_drops_any_reason_and_another_reason_drops_the_figure(client, articl
 
 
 def test_a_comment_of_ten_thousand_characters_is_refused_clearly(client, article):
-    response = client.post("/de/articles/demo-article/feedback/",
-                           {"helpful": "no", "reason": "other", "comment": "x" * 10_000})
+    response = client.post(
+        "/de/articles/demo-article/feedback/",
+        {"helpful": "no", "reason": "other", "comment": "x" * 10_000},
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "2000" in html and "10000" in html
     assert Feedback.objects.count() == 0
@@ -70,12 +75,15 @@ def test_a_comment_of_ten_thousand_characters_is_refused_clearly(client, article
 
 def test_html_and_odd_unicode_are_stored_as_plain_text_and_shown_escaped(client, article):
     refused = client.post(URL, {"helpful": "no", "reason": "other", "comment": "nul\x00"})
-    assert "Null characters are not allowed" in refused.content.decode() and not Feedback.objects.exists()
-    comment = "<script>alert(1)</script> Bild\u202e falsch\u200b Cafe\u0301 \U0001F600\u0007"
+    assert (
+        "Null characters are not allowed" in refused.content.decode()
+        and not Feedback.objects.exists()
+    )
+    comment = "<script>alert(1)</script> Bild\u202e falsch\u200b Cafe\u0301 \U0001f600\u0007"
     response = client.post(URL, {"helpful": "no", "reason": "other", "comment": comment})
     assert response.status_code == 302
     stored = Feedback.objects.get().comment
-    assert stored == "<script>alert(1)</script> Bild falsch Café \U0001F600"
+    assert stored == "<script>alert(1)</script> Bild falsch Café \U0001f600"
     staff = User.objects.create_superuser("sam", "sam@example.com", "pw")
     client.force_login(staff)
     listing = client.get("/en/admin/articles/feedback/").content.decode()

@@ -23,11 +23,20 @@ def image_bytes(size=(1200, 900), fmt="PNG"):
 
 def bomb_png(width=30_000, height=30_000):
     """A valid PNG header claiming 900 megapixels, with a tiny compressed body."""
+
     def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     body = zlib.compress(b"\x00" * (1 + width // 8) * 10)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    )
 
 
 def test_renditions_have_two_widths_in_webp_and_jpeg_and_are_made_once(make_article):
@@ -56,9 +65,15 @@ def test_small_images_are_not_upscaled(make_article):
 @pytest.mark.parametrize(
     "upload,message",
     [
-        (SimpleUploadedFile("notes.png", b"this is text, not an image"), "not an image we can read"),
+        (
+            SimpleUploadedFile("notes.png", b"this is text, not an image"),
+            "not an image we can read",
+        ),
         (SimpleUploadedFile("bomb.png", bomb_png()), "too many pixels"),
-        (SimpleUploadedFile("anim.gif", image_bytes(fmt="GIF")), "Upload a PNG, JPEG or WebP image"),
+        (
+            SimpleUploadedFile("anim.gif", image_bytes(fmt="GIF")),
+            "Upload a PNG, JPEG or WebP image",
+        ),
         # decoded the same bounded way as document photos (issue 11)
         (SimpleUploadedFile("tiny.webp", images.tiny_huge_webp()), "too many pixels (7000 × 7000)"),
         (SimpleUploadedFile("scans.jpg", images.scan_bomb_jpeg()), "too much work to open"),
@@ -68,10 +83,19 @@ def test_admin_refuses_bad_figure_uploads(client, make_article, upload, message)
     article = make_article()
     staff = User.objects.create_superuser("staff", "staff@example.com", "pw")
     client.force_login(staff)
-    response = client.post("/en/admin/articles/figure/add/", {
-        "article": article.pk, "number": "9", "order": 1, "alt_text_en": "x", "alt_text_de": "x",
-        "caption_en": "", "caption_de": "", "image_en": upload,
-    })
+    response = client.post(
+        "/en/admin/articles/figure/add/",
+        {
+            "article": article.pk,
+            "number": "9",
+            "order": 1,
+            "alt_text_en": "x",
+            "alt_text_de": "x",
+            "caption_en": "",
+            "caption_de": "",
+            "image_en": upload,
+        },
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert message in content
@@ -82,10 +106,17 @@ def test_admin_refuses_figures_over_the_size_limit(client, make_article, setting
     settings.FIGURE_MAX_UPLOAD_BYTES = 1000
     article = make_article()
     client.force_login(User.objects.create_superuser("staff", "staff@example.com", "pw"))
-    response = client.post("/en/admin/articles/figure/add/", {
-        "article": article.pk, "number": "9", "order": 1, "alt_text_en": "x", "alt_text_de": "x",
-        "image_en": SimpleUploadedFile("big.png", image_bytes()),
-    })
+    response = client.post(
+        "/en/admin/articles/figure/add/",
+        {
+            "article": article.pk,
+            "number": "9",
+            "order": 1,
+            "alt_text_en": "x",
+            "alt_text_de": "x",
+            "image_en": SimpleUploadedFile("big.png", image_bytes()),
+        },
+    )
     assert "The image is too large" in response.content.decode()
     assert not Figure.objects.exists()
 
@@ -93,10 +124,17 @@ def test_admin_refuses_figures_over_the_size_limit(client, make_article, setting
 def test_admin_accepts_a_good_figure(client, make_article):
     article = make_article()
     client.force_login(User.objects.create_superuser("staff", "staff@example.com", "pw"))
-    response = client.post("/en/admin/articles/figure/add/", {
-        "article": article.pk, "number": "9", "order": 1, "alt_text_en": "x", "alt_text_de": "x",
-        "image_en": SimpleUploadedFile("good.png", image_bytes()),
-    })
+    response = client.post(
+        "/en/admin/articles/figure/add/",
+        {
+            "article": article.pk,
+            "number": "9",
+            "order": 1,
+            "alt_text_en": "x",
+            "alt_text_de": "x",
+            "image_en": SimpleUploadedFile("good.png", image_bytes()),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Figure.objects.get(number="9").renditions["en"]["width"] == 960
 

@@ -1,4 +1,5 @@
 """Article history: a version per save with who and what, differences, restore, edit conflicts."""
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
@@ -35,7 +36,9 @@ def test_loader_runs_appear_in_the_history(help_content):
     assert rows[0]["version"].revision.user is None and rows[0]["first"]
 
 
-def test_every_admin_save_keeps_a_version_with_who_and_what_changed_per_language(staff_client, make_article):
+def test_every_admin_save_keeps_a_version_with_who_and_what_changed_per_language(
+    staff_client, make_article
+):
     article = make_article()
     edit(staff_client, article)  # the first version kept
     response = edit(staff_client, article, title_en="Demo article, revised")
@@ -64,12 +67,17 @@ def test_two_versions_side_by_side(staff_client, make_article):
     edit(staff_client, article, title_en="Demo article")  # first version
     edit(staff_client, article, title_en="Demo <b>guide</b>", summary_de="Neue Zusammenfassung.")
     newer, older = history.versions_of(article)[:2]
-    page = staff_client.get(f"/en/admin/articles/article/{article.pk}/history/compare/",
-                            {"older": older.pk, "newer": newer.pk}).content.decode()
+    page = staff_client.get(
+        f"/en/admin/articles/article/{article.pk}/history/compare/",
+        {"older": older.pk, "newer": newer.pk},
+    ).content.decode()
     assert "<del>article</del>" in page and "<ins>&lt;b&gt;guide&lt;/b&gt;</ins>" in page
     assert "<ins>Neue</ins>" in page or "Neue Zusammenfassung." in page
-    same = staff_client.get(f"/en/admin/articles/article/{article.pk}/history/compare/",
-                            {"older": newer.pk, "newer": newer.pk}, follow=True).content.decode()
+    same = staff_client.get(
+        f"/en/admin/articles/article/{article.pk}/history/compare/",
+        {"older": newer.pk, "newer": newer.pk},
+        follow=True,
+    ).content.decode()
     assert "Choose two different versions" in same
 
 
@@ -82,20 +90,29 @@ def test_restore_brings_back_texts_and_sections_as_a_new_version(staff_client, m
     article.refresh_from_db()
     Article.objects.filter(pk=article.pk).update(status=Article.Status.REVIEW)
     article.refresh_from_db()
-    confirm = staff_client.get(f"/en/admin/articles/article/{article.pk}/history/{first.pk}/restore/")
+    confirm = staff_client.get(
+        f"/en/admin/articles/article/{article.pk}/history/{first.pk}/restore/"
+    )
     data = form_data(confirm.content.decode())
-    response = staff_client.post(f"/en/admin/articles/article/{article.pk}/history/{first.pk}/restore/", data)
+    response = staff_client.post(
+        f"/en/admin/articles/article/{article.pk}/history/{first.pk}/restore/", data
+    )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.title_en == "Demo article" and article.sections.count() == 1
     assert article.status == Article.Status.REVIEW  # restoring text does not publish or unpublish
     rows = history.history_rows(article)
-    assert rows[0]["comment"] == f"restored version {first.pk}" and rows[0]["version"].revision.user.username == "sam"
+    assert (
+        rows[0]["comment"] == f"restored version {first.pk}"
+        and rows[0]["version"].revision.user.username == "sam"
+    )
     page = staff_client.get("/en/articles/demo-article/preview/").content.decode()
     assert "Part 1" in page
 
 
-def test_restoring_a_version_whose_figure_images_were_deleted_says_so_and_changes_nothing(staff_client, make_article):
+def test_restoring_a_version_whose_figure_images_were_deleted_says_so_and_changes_nothing(
+    staff_client, make_article
+):
     article = make_article()
     add_figures(article, 1)
     edit(staff_client, article)
@@ -113,14 +130,19 @@ def test_restoring_a_version_whose_figure_images_were_deleted_says_so_and_change
     assert article.title_en == "Later title" and not article.figures.exists()
 
 
-def test_restore_is_refused_when_someone_saved_after_the_page_was_opened(staff_client, make_article):
+def test_restore_is_refused_when_someone_saved_after_the_page_was_opened(
+    staff_client, make_article
+):
     article = make_article()
     edit(staff_client, article)
     version = history.versions_of(article).first()
     stale = Article.objects.get(pk=article.pk).edit_version
     edit(staff_client, article, title_en="Someone else's title")
-    response = staff_client.post(f"/en/admin/articles/article/{article.pk}/history/{version.pk}/restore/",
-                                 {"edit_version": stale}, follow=True)
+    response = staff_client.post(
+        f"/en/admin/articles/article/{article.pk}/history/{version.pk}/restore/",
+        {"edit_version": stale},
+        follow=True,
+    )
     assert "Someone else saved this article" in response.content.decode()
     assert Article.objects.get(pk=article.pk).title_en == "Someone else's title"
 
@@ -131,10 +153,17 @@ def test_preview_of_an_old_version_in_both_languages(staff_client, make_article)
     version = history.versions_of(article).first()
     edit(staff_client, article, title_en="New English title")
     for language, title in (("en", "Old English title"), ("de", "Alter deutscher Titel")):
-        page = staff_client.get(f"/{language}/admin/articles/article/{article.pk}/history/{version.pk}/preview/")
+        page = staff_client.get(
+            f"/{language}/admin/articles/article/{article.pk}/history/{version.pk}/preview/"
+        )
         assert page.status_code == 200 and title in page.content.decode()
     other = make_article(kb="KB999", slug="other")
-    assert staff_client.get(f"/en/admin/articles/article/{other.pk}/history/{version.pk}/preview/").status_code == 404
+    assert (
+        staff_client.get(
+            f"/en/admin/articles/article/{other.pk}/history/{version.pk}/preview/"
+        ).status_code
+        == 404
+    )
 
 
 def test_a_second_save_from_an_older_page_is_told_and_loses_nothing(staff_client, make_article):
@@ -150,7 +179,9 @@ def test_a_second_save_from_an_older_page_is_told_and_loses_nothing(staff_client
     assert 'value="Title from B"' in html  # B's text is still in the form
     assert Article.objects.get(pk=article.pk).title_en == "Title from A"
     again = form_data(html, "article_form")
-    assert staff_client.post(change_url(article), again).status_code == 302  # saving again is deliberate
+    assert (
+        staff_client.post(change_url(article), again).status_code == 302
+    )  # saving again is deliberate
     assert Article.objects.get(pk=article.pk).title_en == "Title from B"
 
 

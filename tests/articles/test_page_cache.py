@@ -1,4 +1,5 @@
 """The page cache: bounded memory per process, a version shared by every process, no outage errors."""
+
 import os
 import time
 
@@ -10,7 +11,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from articles import page_cache, version_watch
 from articles.page_cache import LocalPages
 
-needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="the change notices need Redis (REDIS_URL)")
+needs_redis = pytest.mark.skipif(
+    not settings.REDIS_URL, reason="the change notices need Redis (REDIS_URL)"
+)
 
 
 def page(size):
@@ -40,7 +43,9 @@ def test_a_new_version_drops_every_page_of_the_old_one(settings):
 
 
 @pytest.mark.django_db
-def test_an_edit_sets_a_new_version_now_and_again_after_commit(make_article, django_capture_on_commit_callbacks):
+def test_an_edit_sets_a_new_version_now_and_again_after_commit(
+    make_article, django_capture_on_commit_callbacks
+):
     article = make_article()
     before = page_cache.read_content_version()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -54,7 +59,9 @@ def test_an_edit_sets_a_new_version_now_and_again_after_commit(make_article, dja
 
 
 @pytest.mark.django_db
-def test_articles_are_served_uncached_while_the_shared_cache_is_gone(client, make_article, monkeypatch):
+def test_articles_are_served_uncached_while_the_shared_cache_is_gone(
+    client, make_article, monkeypatch
+):
     make_article(title_en="Still readable")
     assert client.get("/en/articles/demo-article/").status_code == 200
 
@@ -85,14 +92,24 @@ def test_a_change_announced_by_another_process_reaches_this_one_within_milliseco
     version = watcher.current(page_cache.read_content_version)
     assert watcher.current(lambda: pytest.fail("read again although nothing changed")) == version
     generation = watcher.generation
-    code = ("import django; django.setup(); from articles import page_cache; page_cache._new_version()")
-    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings_test"},
-                   cwd=settings.BASE_DIR)
+    code = (
+        "import django; django.setup(); from articles import page_cache; page_cache._new_version()"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings_test"},
+        cwd=settings.BASE_DIR,
+    )
     started = time.monotonic()
     while watcher.generation == generation and time.monotonic() - started < 2:
         time.sleep(0.001)
     assert watcher.generation != generation, "no change notice within 2 s"
-    assert watcher.current(page_cache.read_content_version) == cache.get(page_cache.VERSION_KEY) != version
+    assert (
+        watcher.current(page_cache.read_content_version)
+        == cache.get(page_cache.VERSION_KEY)
+        != version
+    )
 
 
 @needs_redis
@@ -106,14 +123,18 @@ def test_a_lost_notice_is_made_good_within_the_recheck_bound(settings):
         time.sleep(0.01)
     old = watcher.current(page_cache.read_content_version)
     cache.set(page_cache.VERSION_KEY, "silently-changed", timeout=None)  # no announcement
-    assert watcher.current(page_cache.read_content_version) == old  # within the bound: still the known one
+    assert (
+        watcher.current(page_cache.read_content_version) == old
+    )  # within the bound: still the known one
     time.sleep(0.35)
     assert watcher.current(page_cache.read_content_version) == "silently-changed"
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(bool(settings.REDIS_URL) or "sqlite" not in settings.DATABASES["default"]["ENGINE"],
-                    reason="the stamp file is the embedded set-up's notice (SQLite without Redis)")
+@pytest.mark.skipif(
+    bool(settings.REDIS_URL) or "sqlite" not in settings.DATABASES["default"]["ENGINE"],
+    reason="the stamp file is the embedded set-up's notice (SQLite without Redis)",
+)
 def test_on_sqlite_a_change_replaces_the_stamp_and_every_process_reads_again(settings):
     """The stamp file beside the database is what other worker processes stat on each request."""
     watcher = version_watch.watcher()
@@ -126,7 +147,9 @@ def test_on_sqlite_a_change_replaces_the_stamp_and_every_process_reads_again(set
 
     first = watcher.current(read)
     assert watcher.current(read) == first and len(reads) == 1  # known: no read
-    other_process = version_watch.StampFileVersionWatcher(watcher.path)  # another worker's view of the same file
+    other_process = version_watch.StampFileVersionWatcher(
+        watcher.path
+    )  # another worker's view of the same file
     assert other_process.current(read) == first and len(reads) == 2
     stamp = watcher.path.stat().st_ino
     page_cache._new_version()
@@ -136,8 +159,10 @@ def test_on_sqlite_a_change_replaces_the_stamp_and_every_process_reads_again(set
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(bool(settings.REDIS_URL) or "sqlite" not in settings.DATABASES["default"]["ENGINE"],
-                    reason="the stamp file is the embedded set-up's notice (SQLite without Redis)")
+@pytest.mark.skipif(
+    bool(settings.REDIS_URL) or "sqlite" not in settings.DATABASES["default"]["ENGINE"],
+    reason="the stamp file is the embedded set-up's notice (SQLite without Redis)",
+)
 def test_on_sqlite_a_change_nobody_announced_is_seen_within_the_recheck_bound(settings):
     settings.PAGE_CACHE_VERSION_RECHECK_SECONDS = 0.3
     watcher = version_watch.watcher()
@@ -150,7 +175,9 @@ def test_on_sqlite_a_change_nobody_announced_is_seen_within_the_recheck_bound(se
 
 def test_without_a_subscription_every_request_reads_the_version(settings):
     settings.PAGE_CACHE_VERSION_RECHECK_SECONDS = 60
-    watcher = version_watch.RedisVersionWatcher.__new__(version_watch.RedisVersionWatcher)  # no thread: never subscribed
+    watcher = version_watch.RedisVersionWatcher.__new__(
+        version_watch.RedisVersionWatcher
+    )  # no thread: never subscribed
     watcher.subscribed, watcher.generation, watcher._known = False, 0, None
     reads = []
     for _ in range(3):

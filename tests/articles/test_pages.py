@@ -25,10 +25,18 @@ def test_every_article_renders_in_both_languages(client, help_content, language)
 
 def test_language_switcher_keeps_the_article_and_alternates_are_listed(client, help_content):
     html = client.get("/de/articles/challenge-response/").content.decode()
-    assert ('href="/en/articles/challenge-response/" hreflang="en" lang="en" title="English">'
-            'EN<span class="visually-hidden"> English</span></a>') in html
-    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/articles/challenge-response/">' in html
-    assert '<link rel="alternate" hreflang="de" href="http://testserver/de/articles/challenge-response/">' in html
+    assert (
+        'href="/en/articles/challenge-response/" hreflang="en" lang="en" title="English">'
+        'EN<span class="visually-hidden"> English</span></a>'
+    ) in html
+    assert (
+        '<link rel="alternate" hreflang="en" href="http://testserver/en/articles/challenge-response/">'
+        in html
+    )
+    assert (
+        '<link rel="alternate" hreflang="de" href="http://testserver/de/articles/challenge-response/">'
+        in html
+    )
     assert '<link rel="canonical" href="http://testserver/de/articles/challenge-response/">' in html
 
 
@@ -52,8 +60,12 @@ def test_kb_references_link_to_the_readers_language(client, help_content):
 
 @pytest.mark.parametrize(
     "path,text",
-    [("/de/articles/no-such-article/", "Seite nicht gefunden"), ("/en/articles/no-such-article/", "Page not found"),
-     ("/de/nothing/here/", "Seite nicht gefunden"), ("/de/help/cannot-sign-in/no-such-situation/", "Seite nicht gefunden")],
+    [
+        ("/de/articles/no-such-article/", "Seite nicht gefunden"),
+        ("/en/articles/no-such-article/", "Page not found"),
+        ("/de/nothing/here/", "Seite nicht gefunden"),
+        ("/de/help/cannot-sign-in/no-such-situation/", "Seite nicht gefunden"),
+    ],
 )
 def test_unknown_pages_get_a_translated_404(client, help_content, path, text):
     response = client.get(path)
@@ -64,7 +76,9 @@ def test_unknown_pages_get_a_translated_404(client, help_content, path, text):
 def test_drafts_are_hidden_from_readers_and_previewable_by_staff(client, make_article):
     make_article(kb="KB901", slug="draft-article", status=Article.Status.DRAFT)
     assert client.get("/en/articles/draft-article/").status_code == 404
-    assert client.get("/en/articles/draft-article/preview/").status_code == 302  # to the admin login
+    assert (
+        client.get("/en/articles/draft-article/preview/").status_code == 302
+    )  # to the admin login
     staff = User.objects.create_user("editor", password="x", is_staff=True)
     client.force_login(staff)
     response = client.get("/en/articles/draft-article/preview/")
@@ -90,7 +104,13 @@ def test_category_and_home_pages(client, help_content):
 
 def test_troubleshooter_leads_to_each_situation(client, help_content):
     html = client.get("/en/help/cannot-sign-in/").content.decode()
-    for anchor in ["temporary-code", "card-or-device", "ports-blocked", "lost-device", "document-request"]:
+    for anchor in [
+        "temporary-code",
+        "card-or-device",
+        "ports-blocked",
+        "lost-device",
+        "document-request",
+    ]:
         assert f'href="/en/help/cannot-sign-in/{anchor}/"' in html
         page = client.get(f"/de/help/cannot-sign-in/{anchor}/")
         assert page.status_code == 200
@@ -120,7 +140,12 @@ def test_cached_pages_keep_their_security_headers_and_never_cache_errors(client,
     first = client.get("/en/articles/demo-article/")
     second = client.get("/en/articles/demo-article/")  # served by the page-cache middleware
     assert second.content == first.content
-    for header in ["Content-Security-Policy", "X-Frame-Options", "Content-Language", "X-Content-Type-Options"]:
+    for header in [
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Content-Language",
+        "X-Content-Type-Options",
+    ]:
         assert second[header] == first[header], header
     assert "Set-Cookie" not in second
     assert client.get("/en/articles/missing/").status_code == 404

@@ -1,4 +1,5 @@
 """Editors' changes to a published article wait for a publisher (articles/pending.py)."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -31,8 +32,10 @@ def edit(client, article, language="en", **changes):
 
 
 def searchable(text):
-    return SearchEntry.objects.filter(body__icontains=text).exists() or \
-        SearchEntry.objects.filter(title__icontains=text).exists()
+    return (
+        SearchEntry.objects.filter(body__icontains=text).exists()
+        or SearchEntry.objects.filter(title__icontains=text).exists()
+    )
 
 
 @pytest.fixture
@@ -42,8 +45,12 @@ def reader():
 
 
 def propose(editor_client, article):
-    return edit(editor_client, article, title_en="Renamed sign-in guide",
-                **{"sections-0-title_en": "Completely new part"})
+    return edit(
+        editor_client,
+        article,
+        title_en="Renamed sign-in guide",
+        **{"sections-0-title_en": "Completely new part"},
+    )
 
 
 def decide(client, article, action):
@@ -52,7 +59,8 @@ def decide(client, article, action):
 
 
 def test_an_editors_save_of_a_published_article_waits_and_readers_see_no_change(
-        editor_client, reader, make_article):
+    editor_client, reader, make_article
+):
     article = make_article()
     live_before = reader.get(LIVE).content.decode()
     versions_before = history.versions_of(article).count()
@@ -68,20 +76,35 @@ def test_an_editors_save_of_a_published_article_waits_and_readers_see_no_change(
     assert not searchable("Renamed") and not searchable("Completely new part")
     assert history.versions_of(article).count() == versions_before
     change = PendingChange.objects.get(article=article)
-    assert change.proposed_by.username == "eddie" and change.base_edit_version == article.edit_version
-    titles = {text.key: text.text for text in history.snapshot(
-        change.revision.version_set.get(object_id=str(article.pk), content_type__model="article")).texts()}
-    assert titles["title:en"] == "Renamed sign-in guide" and titles["s:part-1:title:en"] == "Completely new part"
+    assert (
+        change.proposed_by.username == "eddie" and change.base_edit_version == article.edit_version
+    )
+    titles = {
+        text.key: text.text
+        for text in history.snapshot(
+            change.revision.version_set.get(
+                object_id=str(article.pk), content_type__model="article"
+            )
+        ).texts()
+    }
+    assert (
+        titles["title:en"] == "Renamed sign-in guide"
+        and titles["s:part-1:title:en"] == "Completely new part"
+    )
 
 
 def test_the_admin_shows_the_waiting_change_with_a_diff_and_previews(
-        editor_client, publisher_client, make_article):
+    editor_client, publisher_client, make_article
+):
     article = make_article()
     make_article(kb="KB901", slug="other-article")
     propose(editor_client, article)
     listing = publisher_client.get(ADMIN.format(language="en") + "?pending=yes").content.decode()
     assert "proposed by eddie" in listing and "KB901" not in listing
-    assert "KB901" in publisher_client.get(ADMIN.format(language="en") + "?pending=no").content.decode()
+    assert (
+        "KB901"
+        in publisher_client.get(ADMIN.format(language="en") + "?pending=no").content.decode()
+    )
     change_page = publisher_client.get(change_url(article)).content.decode()
     assert "eddie proposed a change to this published article" in change_page
     assert pending_url(article) in change_page
@@ -97,7 +120,8 @@ def test_the_admin_shows_the_waiting_change_with_a_diff_and_previews(
 
 
 def test_a_publisher_publishes_the_change_as_a_new_version(
-        editor_client, publisher_client, reader, make_article):
+    editor_client, publisher_client, reader, make_article
+):
     article = make_article()
     history.save_version(article)
     reader.get(LIVE)  # cached page
@@ -105,14 +129,19 @@ def test_a_publisher_publishes_the_change_as_a_new_version(
     response = decide(publisher_client, article, "publish")
     assert "The change is published" in response.content.decode()
     article.refresh_from_db()
-    assert article.title_en == "Renamed sign-in guide" and article.status == Article.Status.PUBLISHED
+    assert (
+        article.title_en == "Renamed sign-in guide" and article.status == Article.Status.PUBLISHED
+    )
     assert "Renamed sign-in guide" in reader.get(LIVE).content.decode()
     assert searchable("Completely new part")
     latest = history.history_rows(article)[0]
     assert latest["comment"] == "published the change proposed by eddie"
     assert latest["version"].revision.user.username == "paula"
     assert latest["changes"]["en"] == ["Title", "Section “part-1”: title"]
-    assert not PendingChange.objects.exists() and not Revision.objects.filter(comment="proposed").exists()
+    assert (
+        not PendingChange.objects.exists()
+        and not Revision.objects.filter(comment="proposed").exists()
+    )
 
 
 def test_a_publisher_discards_the_change(editor_client, publisher_client, reader, make_article):
@@ -121,8 +150,13 @@ def test_a_publisher_discards_the_change(editor_client, publisher_client, reader
     response = decide(publisher_client, article, "discard")
     assert "The change was discarded" in response.content.decode()
     article.refresh_from_db()
-    assert article.title_en == "Demo article" and "Demo article" in reader.get(LIVE).content.decode()
-    assert not PendingChange.objects.exists() and not Revision.objects.filter(comment="proposed").exists()
+    assert (
+        article.title_en == "Demo article" and "Demo article" in reader.get(LIVE).content.decode()
+    )
+    assert (
+        not PendingChange.objects.exists()
+        and not Revision.objects.filter(comment="proposed").exists()
+    )
     assert history.history_rows(article)[0]["comment"] == "discarded the change proposed by eddie"
     assert publisher_client.get(pending_url(article)).status_code == 404
 
@@ -139,7 +173,9 @@ def test_a_second_editor_is_told_and_keeps_what_they_typed(editor_client, make_a
     assert "Erin&#x27;s better summary" in page or "Erin's better summary" in page
     change = PendingChange.objects.get(article=article)
     assert change.proposed_by.username == "eddie"
-    assert "Erin" not in change.revision.version_set.get(content_type__model="article").serialized_data
+    assert (
+        "Erin" not in change.revision.version_set.get(content_type__model="article").serialized_data
+    )
     assert Article.objects.get(pk=article.pk).summary_en == "A short summary."
 
 
@@ -155,7 +191,10 @@ def test_an_editor_cannot_publish_or_discard_someone_elses_change(editor_client,
         response = decide(editor_client, article, action)
         assert "Only publishers may" in response.content.decode()
     article.refresh_from_db()
-    assert article.title_en == "Demo article" and PendingChange.objects.filter(article=article).exists()
+    assert (
+        article.title_en == "Demo article"
+        and PendingChange.objects.filter(article=article).exists()
+    )
 
 
 def test_the_proposer_may_withdraw_their_own_change(editor_client, make_article):
@@ -175,13 +214,19 @@ def test_an_editor_cannot_restore_or_delete_on_a_published_article(editor_client
     version = history.versions_of(article).first()
     url = f"{ADMIN.format(language='en')}{article.pk}/history/{version.pk}/restore/"
     response = editor_client.post(url, {"edit_version": article.edit_version}, follow=True)
-    assert "Only a publisher can restore a version of a published article." in response.content.decode()
-    delete = editor_client.post(f"/en/admin/articles/section/{article.sections.get().pk}/delete/",
-                                {"post": "yes"})
+    assert (
+        "Only a publisher can restore a version of a published article."
+        in response.content.decode()
+    )
+    delete = editor_client.post(
+        f"/en/admin/articles/section/{article.sections.get().pk}/delete/", {"post": "yes"}
+    )
     assert delete.status_code == 403 and article.sections.count() == 1
 
 
-def test_publishing_over_a_newer_live_version_is_refused(editor_client, publisher_client, make_article):
+def test_publishing_over_a_newer_live_version_is_refused(
+    editor_client, publisher_client, make_article
+):
     article = make_article()
     propose(editor_client, article)
     edit(publisher_client, article, summary_en="Publisher's live fix")  # publishers edit live
@@ -190,18 +235,23 @@ def test_publishing_over_a_newer_live_version_is_refused(editor_client, publishe
     response = decide(publisher_client, article, "publish")
     assert "was changed after this change was proposed" in response.content.decode()
     article.refresh_from_db()
-    assert article.title_en == "Demo article" and PendingChange.objects.filter(article=article).exists()
+    assert (
+        article.title_en == "Demo article"
+        and PendingChange.objects.filter(article=article).exists()
+    )
 
 
 def test_a_stale_or_unknown_decision_changes_nothing(editor_client, publisher_client, make_article):
     article = make_article()
     propose(editor_client, article)
     change = PendingChange.objects.get()
-    response = publisher_client.post(pending_url(article), {"action": "publish", "change": change.pk + 1},
-                                     follow=True)
+    response = publisher_client.post(
+        pending_url(article), {"action": "publish", "change": change.pk + 1}, follow=True
+    )
     assert "already published or discarded" in response.content.decode()
-    response = publisher_client.post(pending_url(article), {"action": "nothing", "change": change.pk},
-                                     follow=True)
+    response = publisher_client.post(
+        pending_url(article), {"action": "nothing", "change": change.pk}, follow=True
+    )
     assert "Choose to publish or to discard" in response.content.decode()
     assert publisher_client.put(pending_url(article)).status_code == 405
     assert Article.objects.get(pk=article.pk).title_en == "Demo article"
@@ -219,16 +269,30 @@ def test_the_sections_page_proposes_too(editor_client, reader, make_article):
 
 
 def test_figure_uploads_on_a_published_article_are_refused_for_editors(
-    editor_client, make_article, settings, tmp_path, monkeypatch,
+    editor_client,
+    make_article,
+    settings,
+    tmp_path,
+    monkeypatch,
 ):
     article = make_article()
     stores = isolated_file_stores(settings, tmp_path, monkeypatch)
-    response = editor_client.post("/en/admin/articles/figure/add/", {
-        "article": article.pk, "number": "9", "order": 1, "alt_text_en": "x", "alt_text_de": "x",
-        "image_en": SimpleUploadedFile("good.png", image_bytes()),
-    })
+    response = editor_client.post(
+        "/en/admin/articles/figure/add/",
+        {
+            "article": article.pk,
+            "number": "9",
+            "order": 1,
+            "alt_text_en": "x",
+            "alt_text_de": "x",
+            "image_en": SimpleUploadedFile("good.png", image_bytes()),
+        },
+    )
     assert response.status_code == 200
-    assert "Images of a published article can only be changed by a publisher" in response.content.decode()
+    assert (
+        "Images of a published article can only be changed by a publisher"
+        in response.content.decode()
+    )
     assert not article.figures.exists() and not PendingChange.objects.exists()
     assert stores.public_names() == []
 
@@ -236,7 +300,9 @@ def test_figure_uploads_on_a_published_article_are_refused_for_editors(
 def test_publishers_still_edit_live(publisher_client, reader, make_article):
     article = make_article()
     edit(publisher_client, article, title_en="Live at once")
-    assert "Live at once" in reader.get(LIVE).content.decode() and not PendingChange.objects.exists()
+    assert (
+        "Live at once" in reader.get(LIVE).content.decode() and not PendingChange.objects.exists()
+    )
 
 
 def test_the_pending_pages_speak_german(editor_client, publisher_client, make_article):
@@ -255,4 +321,7 @@ def test_deleting_the_article_leaves_no_waiting_revision(editor_client, make_art
     article = make_article()
     propose(editor_client, article)
     article.delete()
-    assert not PendingChange.objects.exists() and not Revision.objects.filter(comment="proposed").exists()
+    assert (
+        not PendingChange.objects.exists()
+        and not Revision.objects.filter(comment="proposed").exists()
+    )

@@ -51,7 +51,7 @@ def test_empty_query_gets_a_message(client, help_content):
     [
         "x" * 10_000,
         "'; DROP TABLE articles_article; --",
-        "\" OR 1=1 --",
+        '" OR 1=1 --',
         "<script>alert(1)</script>",
         "<img src=x onerror=alert(1)>",
         "\x01\x02\x1b code",
@@ -69,7 +69,9 @@ def test_hostile_queries_never_fail_and_are_escaped(client, help_content, query)
     assert "<img src=x" not in html
 
 
-@pytest.mark.parametrize(("lang", "text"), [("en", "Page not found"), ("de", "Seite nicht gefunden")])
+@pytest.mark.parametrize(
+    ("lang", "text"), [("en", "Page not found"), ("de", "Seite nicht gefunden")]
+)
 def test_nul_in_a_query_string_is_not_a_page(client, lang, text):
     """No person types NUL; tools that send it get the 404 page in the path's language."""
     response = client.get(f"/{lang}/search/", {"q": "\x00 code"})
@@ -87,7 +89,9 @@ def test_clean_query_normalises():
     assert clean_query("a" * 250) == ("a" * 200, True)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=300))
 def test_any_text_query_is_handled(help_content_once, query):
     for language in ("en", "de"):

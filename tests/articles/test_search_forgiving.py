@@ -2,6 +2,7 @@
 
 Runs on whichever database the test settings use (SQLite FTS5 or PostgreSQL tsvector).
 """
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -28,7 +29,9 @@ def top3(query, language):
         ("Handelsplatform", "de", "handelsplattform", "KB2636"),
     ],
 )
-def test_misspelling_is_corrected_against_the_vocabulary(help_content, query, language, corrected, expected):
+def test_misspelling_is_corrected_against_the_vocabulary(
+    help_content, query, language, corrected, expected
+):
     outcome = search(query, language)
     assert outcome.corrected == corrected
     assert expected in kb_numbers(outcome.results)[:3]
@@ -48,14 +51,23 @@ def test_known_words_are_not_corrected(help_content):
     assert search("Karte", "de").corrected == ""
 
 
-@pytest.mark.parametrize("spelling", ["vorübergehend", "voruebergehend", "vorubergehend", "VORÜBERGEHEND"])
+@pytest.mark.parametrize(
+    "spelling", ["vorübergehend", "voruebergehend", "vorubergehend", "VORÜBERGEHEND"]
+)
 def test_german_transliterations_find_the_same_articles(help_content, spelling):
-    assert kb_numbers(search_articles(spelling, "de")) == kb_numbers(search_articles("vorübergehend", "de"))
+    assert kb_numbers(search_articles(spelling, "de")) == kb_numbers(
+        search_articles("vorübergehend", "de")
+    )
     assert "KB2636" in top3(spelling, "de")
 
 
 def test_accents_and_sharp_s_fold_in_both_languages(make_article):
-    make_article(kb="KB901", slug="cafe", title_en="Signing in from a café", title_de="Anmelden auf der Straße")
+    make_article(
+        kb="KB901",
+        slug="cafe",
+        title_en="Signing in from a café",
+        title_de="Anmelden auf der Straße",
+    )
     assert kb_numbers(search_articles("cafe", "en")) == ["KB901"]
     assert kb_numbers(search_articles("CAFÉ", "en")) == ["KB901"]
     assert kb_numbers(search_articles("strasse", "de")) == ["KB901"]
@@ -63,15 +75,32 @@ def test_accents_and_sharp_s_fold_in_both_languages(make_article):
 
 
 @pytest.mark.parametrize(
-    "query", ["Sicherheitskarte", "Sicherheits-Code-Karte", "Codekarte", "Sicherheitscodekarte", "Sicherheitskarte abgelaufen"]
+    "query",
+    [
+        "Sicherheitskarte",
+        "Sicherheits-Code-Karte",
+        "Codekarte",
+        "Sicherheitscodekarte",
+        "Sicherheitskarte abgelaufen",
+    ],
 )
 def test_german_compounds_meet(help_content, query):
     assert "KB2636" in top3(query, "de")
 
 
 def test_compounds_split_into_known_parts_without_synonyms(make_article):
-    make_article(kb="KB902", slug="nummer", title_de="Wo steht die Zugangsnummer?", title_en="Where is the access number?")
-    make_article(kb="KB903", slug="andere", title_de="Eine Nummer für den Zugang zur Plattform", title_en="Other")
+    make_article(
+        kb="KB902",
+        slug="nummer",
+        title_de="Wo steht die Zugangsnummer?",
+        title_en="Where is the access number?",
+    )
+    make_article(
+        kb="KB903",
+        slug="andere",
+        title_de="Eine Nummer für den Zugang zur Plattform",
+        title_en="Other",
+    )
     assert "KB902" in kb_numbers(search_articles("Zugang Nummer", "de"))
     assert "KB903" in kb_numbers(search_articles("Zugangsnummer", "de"))
     assert "KB902" in kb_numbers(search_articles("Zugangs-Nummer", "de"))
@@ -102,22 +131,32 @@ def test_loader_seeds_synonyms_once_and_keeps_staff_edits(help_content):
     Synonym.objects.filter(language="de").delete()
     Synonym.objects.create(language="de", words="Gesichtserkennung, Face ID")
     call_command("load_help_content", verbosity=0)
-    assert list(Synonym.objects.filter(language="de").values_list("words", flat=True)) == ["Gesichtserkennung, Face ID"]
+    assert list(Synonym.objects.filter(language="de").values_list("words", flat=True)) == [
+        "Gesichtserkennung, Face ID"
+    ]
 
 
 def test_staff_synonym_is_used_by_the_next_search(client, help_content):
     assert search("Blubberwort", "en").results == []
-    staff = get_user_model().objects.create_superuser("staff", "staff@example.com", "pw-long-enough-1")
+    staff = get_user_model().objects.create_superuser(
+        "staff", "staff@example.com", "pw-long-enough-1"
+    )
     client.force_login(staff)
-    response = client.post("/en/admin/articles/synonym/add/", {"language": "en", "words": "blubberwort, Touch ID"})
+    response = client.post(
+        "/en/admin/articles/synonym/add/", {"language": "en", "words": "blubberwort, Touch ID"}
+    )
     assert response.status_code == 302
     assert "KB2260" in kb_numbers(search("Blubberwort", "en").results)
 
 
 def test_a_synonym_set_needs_two_members(client, db):
-    staff = get_user_model().objects.create_superuser("staff", "staff@example.com", "pw-long-enough-1")
+    staff = get_user_model().objects.create_superuser(
+        "staff", "staff@example.com", "pw-long-enough-1"
+    )
     client.force_login(staff)
-    response = client.post("/de/admin/articles/synonym/add/", {"language": "de", "words": "nur eins"})
+    response = client.post(
+        "/de/admin/articles/synonym/add/", {"language": "de", "words": "nur eins"}
+    )
     assert response.status_code == 200
     assert "mindestens zwei" in response.content.decode()
     assert Synonym.objects.count() == 0
@@ -125,9 +164,15 @@ def test_a_synonym_set_needs_two_members(client, db):
 
 @pytest.mark.parametrize(
     ("query", "language", "other", "expected"),
-    [("Sicherheitscodekarte drucken", "en", "de", "KB2636"), ("temporary code", "de", "en", "KB70"), ("fingerprint", "de", "en", "KB2260")],
+    [
+        ("Sicherheitscodekarte drucken", "en", "de", "KB2636"),
+        ("temporary code", "de", "en", "KB70"),
+        ("fingerprint", "de", "en", "KB2260"),
+    ],
 )
-def test_other_language_is_searched_when_nothing_matches(help_content, query, language, other, expected):
+def test_other_language_is_searched_when_nothing_matches(
+    help_content, query, language, other, expected
+):
     outcome = search(query, language)
     assert expected in kb_numbers(outcome.results)[:3]
     if outcome.other_language:
@@ -142,7 +187,9 @@ def test_other_language_note_shows_articles_in_the_readers_language(client, help
     assert "auf Englisch" in html
 
 
-@pytest.mark.parametrize(("query", "language"), [("the and of", "en"), ("und die der", "de"), ("How do I?", "en")])
+@pytest.mark.parametrize(
+    ("query", "language"), [("the and of", "en"), ("und die der", "de"), ("How do I?", "en")]
+)
 def test_a_query_of_only_common_words_gets_a_clear_message(client, help_content, query, language):
     outcome = search(query, language)
     assert outcome.only_common_words
@@ -156,18 +203,35 @@ def test_a_query_of_only_common_words_gets_a_clear_message(client, help_content,
 def test_numbers_match_exactly_and_rank_first(help_content, language):
     assert kb_numbers(search_articles("port 4000", language))[0] == "KB1131"
     assert kb_numbers(search_articles("4001", language))[0] == "KB1131"
-    assert search_articles("400", language) == [] or "KB1131" not in kb_numbers(search_articles("400", language))[:1]
+    assert (
+        search_articles("400", language) == []
+        or "KB1131" not in kb_numbers(search_articles("400", language))[:1]
+    )
 
 
 def test_whole_words_rank_above_word_prefixes(make_article):
-    make_article(kb="KB904", slug="portal", title_en="The client portal", summary_en="Sign in to the portal.")
-    make_article(kb="KB905", slug="port", title_en="Network checks", summary_en="Open port 4000 on your router.")
+    make_article(
+        kb="KB904", slug="portal", title_en="The client portal", summary_en="Sign in to the portal."
+    )
+    make_article(
+        kb="KB905",
+        slug="port",
+        title_en="Network checks",
+        summary_en="Open port 4000 on your router.",
+    )
     assert kb_numbers(search_articles("port", "en"))[0] == "KB905"
 
 
 def test_title_ranks_above_body(make_article):
-    make_article(kb="KB906", slug="body", title_en="Other things", summary_en="Mentions a hardware token in passing.")
-    make_article(kb="KB907", slug="title", title_en="Your hardware token", summary_en="All about it.")
+    make_article(
+        kb="KB906",
+        slug="body",
+        title_en="Other things",
+        summary_en="Mentions a hardware token in passing.",
+    )
+    make_article(
+        kb="KB907", slug="title", title_en="Your hardware token", summary_en="All about it."
+    )
     assert kb_numbers(search_articles("hardware token", "en"))[:2] == ["KB907", "KB906"]
 
 
@@ -199,7 +263,9 @@ def test_searches_are_counted_with_opens_corrections_and_synonyms(client, help_c
     link = f"/en/search/open/{stat.pk}/challenge-response/"
     assert link in html
     response = client.get(link)
-    assert response.status_code == 302 and response["Location"].endswith("/en/articles/challenge-response/")
+    assert response.status_code == 302 and response["Location"].endswith(
+        "/en/articles/challenge-response/"
+    )
     client.get("/en/search/", {"q": "Fingerprnt "})
     stat.refresh_from_db()
     assert (stat.searches, stat.opened) == (2, 1)
@@ -222,11 +288,16 @@ def test_deleting_an_article_takes_it_out_of_the_index(make_article):
     assert search_articles("okapi", "en") == []
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM articles_search_fts WHERE articles_search_fts MATCH 'okapi'")
+            cursor.execute(
+                "SELECT count(*) FROM articles_search_fts WHERE articles_search_fts MATCH 'okapi'"
+            )
             assert cursor.fetchone()[0] == 0
 
 
-@pytest.mark.parametrize(("language", "typed", "expected"), [("en", "tem", "KB70"), ("de", "tempor", "KB70"), ("en", "face", "KB2260")])
+@pytest.mark.parametrize(
+    ("language", "typed", "expected"),
+    [("en", "tem", "KB70"), ("de", "tempor", "KB70"), ("en", "face", "KB2260")],
+)
 def test_suggestions_after_two_characters(client, help_content, language, typed, expected):
     response = client.get(f"/{language}/search/suggest/", {"q": typed})
     assert response.status_code == 200
@@ -237,7 +308,18 @@ def test_suggestions_after_two_characters(client, help_content, language, typed,
     assert all(item["url"].startswith(f"/{language}/articles/") for item in results)
 
 
-@pytest.mark.parametrize("typed", ["", "t", "   ", "<script>alert(1)</script>", "'; DROP TABLE x; --", "x" * 5000, "\x01\x02\x1b"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "t",
+        "   ",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE x; --",
+        "x" * 5000,
+        "\x01\x02\x1b",
+    ],
+)
 def test_suggestions_take_any_input(client, help_content, typed):
     response = client.get("/en/search/suggest/", {"q": typed})
     assert response.status_code == 200
@@ -256,11 +338,17 @@ def test_suggestions_follow_an_edit_at_once(client, help_content):
     article = Article.objects.get(kb_number="KB70")
     article.title_en = "Axolotl codes"
     article.save()
-    assert [item["kb"] for item in client.get("/en/search/suggest/", {"q": "axol"}).json()["results"]] == ["KB70"]
+    assert [
+        item["kb"] for item in client.get("/en/search/suggest/", {"q": "axol"}).json()["results"]
+    ] == ["KB70"]
 
 
-def test_suggestions_and_search_stay_within_a_query_budget(client, help_content, django_assert_max_num_queries):
-    client.get("/en/search/suggest/", {"q": "warm up"})  # the vocabulary is built once per content version
+def test_suggestions_and_search_stay_within_a_query_budget(
+    client, help_content, django_assert_max_num_queries
+):
+    client.get(
+        "/en/search/suggest/", {"q": "warm up"}
+    )  # the vocabulary is built once per content version
     with django_assert_max_num_queries(12):
         client.get("/en/search/suggest/", {"q": "temporary co"})
     client.get("/de/search/", {"q": "Aufwärmen"})

@@ -1,4 +1,5 @@
 """The issue's "done when" journey on the real help content, through the admin's pages."""
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -11,7 +12,9 @@ pytestmark = pytest.mark.django_db
 KB2636_DE = "/de/articles/online-security-code-card/"
 
 
-def test_edit_english_see_german_out_of_date_restore_review_publish_and_read_the_dashboard(client, help_content):
+def test_edit_english_see_german_out_of_date_restore_review_publish_and_read_the_dashboard(
+    client, help_content
+):
     article = Article.objects.get(kb_number="KB2636")
     staff = User.objects.create_superuser("sam", "sam@example.com", "pw")
     client.force_login(staff)
@@ -22,7 +25,9 @@ def test_edit_english_see_german_out_of_date_restore_review_publish_and_read_the
 
     assert "KB2636" in client.get("/en/admin/articles/article/?outdated=de").content.decode()
     assert "German out of date: title" in client.get(url).content.decode()
-    assert "Die englische Fassung dieses Artikels wurde am" in client.get(KB2636_DE).content.decode()
+    assert (
+        "Die englische Fassung dieses Artikels wurde am" in client.get(KB2636_DE).content.decode()
+    )
 
     loaded = history.versions_of(article)[1]
     assert loaded.revision.comment == history.LOADED
@@ -34,16 +39,26 @@ def test_edit_english_see_german_out_of_date_restore_review_publish_and_read_the
     publisher = member_of("Publisher", "paula")
     editor = member_of("Editor", "eddie")
     client.force_login(publisher)
-    client.post("/en/admin/articles/article/", {"action": "unpublish", "_selected_action": [article.pk]})
+    client.post(
+        "/en/admin/articles/article/", {"action": "unpublish", "_selected_action": [article.pk]}
+    )
     assert client.get(KB2636_DE).status_code == 404
     client.force_login(editor)
-    client.post("/en/admin/articles/article/", {"action": "send_to_review", "_selected_action": [article.pk]})
+    client.post(
+        "/en/admin/articles/article/",
+        {"action": "send_to_review", "_selected_action": [article.pk]},
+    )
     client.force_login(publisher)
-    client.post("/de/admin/articles/article/", {"action": "publish", "_selected_action": [article.pk]})
+    client.post(
+        "/de/admin/articles/article/", {"action": "publish", "_selected_action": [article.pk]}
+    )
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED and article.status_changed_by == publisher
     assert [row["version"].revision.comment for row in history.history_rows(article)[:3]] == [
-        "status:published", "status:review", "status:draft"]
+        "status:published",
+        "status:review",
+        "status:draft",
+    ]
 
     client.logout()
     for _ in range(2):

@@ -8,6 +8,7 @@ scripting disabled), so "JavaScript off" is a page whose own scripts are refused
 browser (every script of the site is a file: the CSP forbids inline ones) and whose
 <noscript> content is shown, as a browser without JavaScript shows it.
 """
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
@@ -33,12 +34,23 @@ def quick(settings):
 
 def public_paths() -> list[str]:
     """Every public page and search state (language prefix added by the caller)."""
-    paths = ["/", "/search/", "/search/?q=temporary+code", "/search/?q=tempory+kode",
-             "/search/?q=zzqqxxy", "/help/cannot-sign-in/", "/connectivity/", "/no-such-page/"]
+    paths = [
+        "/",
+        "/search/",
+        "/search/?q=temporary+code",
+        "/search/?q=tempory+kode",
+        "/search/?q=zzqqxxy",
+        "/help/cannot-sign-in/",
+        "/connectivity/",
+        "/no-such-page/",
+    ]
     paths += [f"/categories/{slug}/" for slug in Category.objects.values_list("slug", flat=True)]
     paths += [f"/articles/{slug}/" for slug in Article.objects.values_list("slug", flat=True)]
     article = Article.objects.get(slug="sign-in-troubleshooting")
-    paths += [f"/help/cannot-sign-in/{anchor}/" for anchor in article.sections.values_list("anchor", flat=True)[:2]]
+    paths += [
+        f"/help/cannot-sign-in/{anchor}/"
+        for anchor in article.sections.values_list("anchor", flat=True)[:2]
+    ]
     return paths
 
 
@@ -75,7 +87,9 @@ def violations_of(page, label: str) -> list[str]:
 
 def check(page, url: str, label: str) -> list[str]:
     response = page.goto(url)
-    assert response is not None and response.status in (200, 404), f"{label}: {response and response.status}"
+    assert response is not None and response.status in (200, 404), (
+        f"{label}: {response and response.status}"
+    )
     return violations_of(page, label)
 
 
@@ -87,7 +101,9 @@ def signed_in_cookie(live_server, user) -> dict:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_every_page_state_has_no_axe_violation(browser, live_server, live_help_content, width, javascript):
+def test_every_page_state_has_no_axe_violation(
+    browser, live_server, live_help_content, width, javascript
+):
     user = get_user_model().objects.create_user("axe-client", "axe@example.com", PASSWORD)
     device = assign_device(user, "android", "2468")
     lost = get_user_model().objects.create_user("axe-lost", "lost@example.com", PASSWORD)
@@ -106,16 +122,26 @@ def test_every_page_state_has_no_axe_violation(browser, live_server, live_help_c
         page = anonymous.new_page()
         for lang in ("en", "de"):
             for path in public_paths():
-                found += check(page, f"{base}/{lang}{path}", f"{lang}{path} [{width}, js={javascript}]")
+                found += check(
+                    page, f"{base}/{lang}{path}", f"{lang}{path} [{width}, js={javascript}]"
+                )
             found += sign_in_states(page, base, lang, f"[{width}, js={javascript}]")
             found += lost_device_states(page, base, lang, lost, f"[{width}, js={javascript}]")
             if javascript:
                 found += figure_viewer_state(page, base, lang, f"[{width}]")
         portal = signed_in.new_page()
         for lang in ("en", "de"):
-            for path in ("/portal/", "/portal/account/security/secure-login/device/", "/portal/device/",
-                         f"/portal/devices/{device.pk}/", "/documents/", "/documents/submissions/"):
-                found += check(portal, f"{base}/{lang}{path}", f"{lang}{path} [{width}, js={javascript}]")
+            for path in (
+                "/portal/",
+                "/portal/account/security/secure-login/device/",
+                "/portal/device/",
+                f"/portal/devices/{device.pk}/",
+                "/documents/",
+                "/documents/submissions/",
+            ):
+                found += check(
+                    portal, f"{base}/{lang}{path}", f"{lang}{path} [{width}, js={javascript}]"
+                )
             portal.goto(f"{base}/{lang}/documents/")
             portal.locator("#upload-form [type=submit]").first.click()
             portal.wait_for_load_state()

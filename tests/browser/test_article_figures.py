@@ -1,4 +1,5 @@
 """Article figures are screenshots of the practice portal, its emulators and the printed card."""
+
 import re
 import shutil
 import threading
@@ -65,10 +66,13 @@ def drawn(figure, lang):
 
 
 def test_lost_device_figures_are_screenshots_in_both_languages(tmp_path):
-    source = content_copy(tmp_path, "kb70-temporary-code.toml", "kb2636-online-security-code-card.toml")
+    source = content_copy(
+        tmp_path, "kb70-temporary-code.toml", "kb2636-online-security-code-card.toml"
+    )
     assert all(drawn(f, "en") for f in Figure.objects.filter(article__kb_number="KB2636"))
-    report = in_a_thread(capture_article_figures, ["KB70", "KB2636"], content_dir=source,
-                         output_dir=tmp_path / "png")
+    report = in_a_thread(
+        capture_article_figures, ["KB70", "KB2636"], content_dir=source, output_dir=tmp_path / "png"
+    )
     assert report.stored == {"KB70": 6, "KB2636": 22}
     plan = capture_plan(source)
     for figure in Figure.objects.filter(article__kb_number__in=["KB70", "KB2636"]):
@@ -100,11 +104,15 @@ def test_lost_device_figures_are_screenshots_in_both_languages(tmp_path):
 
 def test_device_figures_follow_the_task_and_name_the_numbers_they_show(tmp_path):
     keep_dsc = re.compile(r'^capture = "[a-z-]+:(ios|android)"\n', re.M)
-    source = content_copy(tmp_path, "kb2260-challenge-response.toml", edit=lambda text: keep_dsc.sub("", text))
+    source = content_copy(
+        tmp_path, "kb2260-challenge-response.toml", edit=lambda text: keep_dsc.sub("", text)
+    )
     report = in_a_thread(capture_article_figures, ["KB2260"], languages=["en"], content_dir=source)
     assert report.stored == {"KB2260": 8}
     shown = report.values["device:dsc", "en"]
-    assert re.fullmatch(r"[0-9]{6}", shown["challenge"]) and re.fullmatch(r"[0-9]{6}", shown["response"])
+    assert re.fullmatch(r"[0-9]{6}", shown["challenge"]) and re.fullmatch(
+        r"[0-9]{6}", shown["response"]
+    )
     figures_ = {f.number: f for f in Figure.objects.filter(article__kb_number="KB2260")}
     assert all(not drawn(figures_[f"{n}B"], "en") for n in range(1, 9))
     assert drawn(figures_["1"], "en") and drawn(figures_["1B"], "de")  # not asked for
@@ -136,28 +144,37 @@ def test_practice_only_controls_are_not_in_the_figures(browser, live_server):
 
 
 def test_staff_recapture_an_article_from_the_admin(client, tmp_path):
-    content_copy(tmp_path, "kb2477-photograph-documents.toml", "kb1131-sign-in-troubleshooting.toml")
+    content_copy(
+        tmp_path, "kb2477-photograph-documents.toml", "kb1131-sign-in-troubleshooting.toml"
+    )
     staff = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
     client.force_login(staff)
     verify_session(client, staff)
     changelist = "/en/admin/articles/article/"
     ids = {a.kb_number: a.pk for a in Article.objects.all()}
     # Only articles with screens to capture start a capture; the others are named.
-    nothing = client.post(changelist, {"action": "capture_figures", "_selected_action": [ids["KB1131"]]},
-                          follow=True)
+    nothing = client.post(
+        changelist, {"action": "capture_figures", "_selected_action": [ids["KB1131"]]}, follow=True
+    )
     assert "nothing to capture" in nothing.content.decode()
     assert figure_recapture.running() is None
-    answer = client.post(changelist, {"action": "capture_figures", "_selected_action": [ids["KB2477"]]},
-                         follow=True)
+    answer = client.post(
+        changelist, {"action": "capture_figures", "_selected_action": [ids["KB2477"]]}, follow=True
+    )
     assert "Capturing the figures of KB2477" in answer.content.decode()
     worker = figure_recapture.running()
     assert worker is not None
     worker.join(timeout=120)
     shot = Figure.objects.get(article__kb_number="KB2477", number="4")
     assert not drawn(shot, "en") and not drawn(shot, "de")
-    assert drawn(Figure.objects.get(article__kb_number="KB2477", number="1"), "en")  # a photo: no screen
-    german = client.post("/de/admin/articles/article/",
-                         {"action": "capture_figures", "_selected_action": [ids["KB1131"]]}, follow=True)
+    assert drawn(
+        Figure.objects.get(article__kb_number="KB2477", number="1"), "en"
+    )  # a photo: no screen
+    german = client.post(
+        "/de/admin/articles/article/",
+        {"action": "capture_figures", "_selected_action": [ids["KB1131"]]},
+        follow=True,
+    )
     assert "nichts aufzunehmen" in german.content.decode()
 
 
@@ -166,8 +183,10 @@ def test_readers_cannot_recapture(client, tmp_path):
     reader = get_user_model().objects.create_user("reader", "reader@example.com", "pw")
     client.force_login(reader)
     article = Article.objects.get(kb_number="KB2477")
-    answer = client.post("/en/admin/articles/article/",
-                         {"action": "capture_figures", "_selected_action": [article.pk]})
+    answer = client.post(
+        "/en/admin/articles/article/",
+        {"action": "capture_figures", "_selected_action": [article.pk]},
+    )
     assert answer.status_code == 302 and "/admin/login/" in answer["Location"]
     assert figure_recapture.running() is None
 
@@ -177,8 +196,11 @@ def test_unknown_articles_and_scenes_are_refused(tmp_path):
     with pytest.raises(CaptureError, match="KB9999"):
         capture_article_figures(["KB9999"], content_dir=source)
     (source / "kb2477-photograph-documents.toml").write_text(
-        (CONTENT / "kb2477-photograph-documents.toml").read_text().replace(
-            'capture = "documents-upload"', 'capture = "no-such-screen"'), encoding="utf-8")
+        (CONTENT / "kb2477-photograph-documents.toml")
+        .read_text()
+        .replace('capture = "documents-upload"', 'capture = "no-such-screen"'),
+        encoding="utf-8",
+    )
     with pytest.raises(CaptureError, match="no-such-screen"):
         capture_plan(source)
     from django.core.management.base import CommandError

@@ -1,4 +1,5 @@
 """The knowledge base in Chromium: gallery, language switch, search, phone layout, no JavaScript."""
+
 import re
 
 import pytest
@@ -25,13 +26,17 @@ def test_gallery_lightbox_works_with_the_keyboard(page, live_server, live_help_c
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")
     expect(box.locator(".lightbox-caption")).to_contain_text("(31/31)")
-    expect(page.locator("[data-lightbox] img")).to_have_js_property("naturalWidth", 960)  # the image really loads
+    expect(page.locator("[data-lightbox] img")).to_have_js_property(
+        "naturalWidth", 960
+    )  # the image really loads
     page.keyboard.press("Escape")
     expect(box).to_be_hidden()
     assert page.evaluate("document.activeElement.classList.contains('figure-link')")
 
 
-def test_figure_beside_a_step_opens_with_a_click_and_closes_with_the_button(page, live_server, live_help_content):
+def test_figure_beside_a_step_opens_with_a_click_and_closes_with_the_button(
+    page, live_server, live_help_content
+):
     page.goto(f"{live_server.url}/de/articles/challenge-response/#android")
     page.locator("#android .step-figures .figure-link").first.click()
     box = page.locator("[data-lightbox]")
@@ -69,21 +74,33 @@ def test_search_in_german_from_the_header(page, live_server, live_help_content):
     expect(page.locator(".search-results mark").first).to_be_visible()
 
 
-def test_troubleshooter_leads_to_the_fix_and_the_connectivity_test(page, live_server, live_help_content):
+def test_troubleshooter_leads_to_the_fix_and_the_connectivity_test(
+    page, live_server, live_help_content
+):
     page.goto(f"{live_server.url}/en/help/cannot-sign-in/")
     page.get_by_role("link", name=re.compile("cannot connect", re.I)).click()
     expect(page.locator(".fix")).to_contain_text("4000")
     expect(page.get_by_role("link", name="Read this in the full article (KB1131)")).to_be_visible()
 
 
-@pytest.mark.parametrize("path", ["/de/", "/de/articles/challenge-response/", "/de/search/?q=Code",
-                                  "/de/help/cannot-sign-in/temporary-code/", "/de/articles/temporary-code/feedback/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/de/",
+        "/de/articles/challenge-response/",
+        "/de/search/?q=Code",
+        "/de/help/cannot-sign-in/temporary-code/",
+        "/de/articles/temporary-code/feedback/",
+    ],
+)
 def test_pages_fit_a_phone_screen(phone_page, live_server, live_help_content, path):
     phone_page.goto(f"{live_server.url}{path}")
     assert no_horizontal_scroll(phone_page), path
 
 
-def test_without_javascript_figures_are_links_and_feedback_works(browser, live_server, live_help_content):
+def test_without_javascript_figures_are_links_and_feedback_works(
+    browser, live_server, live_help_content
+):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/en/articles/temporary-code/")
@@ -92,8 +109,12 @@ def test_without_javascript_figures_are_links_and_feedback_works(browser, live_s
     page.get_by_role("link", name="No", exact=True).click()
     page.get_by_label("What can we improve? (optional)").fill("Please add the phone number.")
     page.get_by_role("button", name="Send feedback").click()
-    expect(page.locator("#reason-error")).to_contain_text("Please tell us what was wrong")  # "No" asks why
-    expect(page.get_by_label("What can we improve? (optional)")).to_have_value("Please add the phone number.")
+    expect(page.locator("#reason-error")).to_contain_text(
+        "Please tell us what was wrong"
+    )  # "No" asks why
+    expect(page.get_by_label("What can we improve? (optional)")).to_have_value(
+        "Please add the phone number."
+    )
     page.get_by_label("It did not solve my problem").check()
     page.get_by_role("button", name="Send feedback").click()
     expect(page.locator(".message.success")).to_contain_text("Thank you for your feedback")
@@ -108,7 +129,9 @@ def test_skip_link_and_keyboard_focus(page, live_server, live_help_content):
     expect(page).to_have_url(re.compile("#main$"))
 
 
-def test_admin_language_tabs_work_under_the_content_security_policy(browser, live_server, live_help_content):
+def test_admin_language_tabs_work_under_the_content_security_policy(
+    browser, live_server, live_help_content
+):
     from django.contrib.auth.models import User
     from django.test import Client
 
@@ -118,13 +141,19 @@ def test_admin_language_tabs_work_under_the_content_security_policy(browser, liv
     client = Client()
     client.login(username="editor", password="pw")
     context = browser.new_context()
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     page = context.new_page()
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     article = Article.objects.get(kb_number="KB70")
     page.goto(f"{live_server.url}/en/admin/articles/article/{article.pk}/change/")
-    expect(page.locator(".ui-tabs").first).to_be_visible()  # jQuery UI turned the languages into tabs
+    expect(
+        page.locator(".ui-tabs").first
+    ).to_be_visible()  # jQuery UI turned the languages into tabs
     page.locator(".ui-tabs-nav a", has_text="de").first.click()
     expect(page.locator("#id_title_de")).to_be_visible()
     assert not errors, errors

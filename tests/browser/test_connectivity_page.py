@@ -1,4 +1,5 @@
 """The connection test page in Chromium: real probes on free ports, a stopped probe, no JavaScript, a phone."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -7,10 +8,20 @@ from connectivity.probe import ProbeGroup
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TEXT = {
-    "en": {"reachable": "Reachable", "blocked": "Blocked", "ok": "every connection works",
-           "remedy": "Leave the public network", "no_js": "JavaScript is turned off"},
-    "de": {"reachable": "Erreichbar", "blocked": "Blockiert", "ok": "alle Verbindungen funktionieren",
-           "remedy": "Verlassen Sie das öffentliche Netzwerk", "no_js": "JavaScript ist ausgeschaltet"},
+    "en": {
+        "reachable": "Reachable",
+        "blocked": "Blocked",
+        "ok": "every connection works",
+        "remedy": "Leave the public network",
+        "no_js": "JavaScript is turned off",
+    },
+    "de": {
+        "reachable": "Erreichbar",
+        "blocked": "Blockiert",
+        "ok": "alle Verbindungen funktionieren",
+        "remedy": "Verlassen Sie das öffentliche Netzwerk",
+        "no_js": "JavaScript ist ausgeschaltet",
+    },
 }
 
 
@@ -44,7 +55,9 @@ def result(page, port):
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_both_ports_reachable_then_a_stopped_probe_shows_blocked_with_the_remedy(page, live_server, probes, lang):
+def test_both_ports_reachable_then_a_stopped_probe_shows_blocked_with_the_remedy(
+    page, live_server, probes, lang
+):
     text = TEXT[lang]
     first, second = probes.ports
     page.goto(f"{live_server.url}/{lang}/connectivity/")
@@ -52,7 +65,9 @@ def test_both_ports_reachable_then_a_stopped_probe_shows_blocked_with_the_remedy
         expect(result(page, port)).to_have_attribute("data-state", "reachable", timeout=10_000)
         expect(result(page, port).locator(".probe-status")).to_contain_text(text["reachable"])
         expect(result(page, port).locator(".probe-status")).to_contain_text("ms")
-    expect(page.locator('.probe-result[data-kind="portal"]')).to_have_attribute("data-state", "reachable")
+    expect(page.locator('.probe-result[data-kind="portal"]')).to_have_attribute(
+        "data-state", "reachable"
+    )
     expect(page.locator("#probe-summary")).to_contain_text(text["ok"])
     expect(page.locator("#probe-remedy")).to_be_hidden()
     page.screenshot(path=f"/tmp/connectivity-ok-{lang}.png", full_page=True)
@@ -87,11 +102,15 @@ def test_test_again_works_from_the_keyboard(page, live_server, probes):
     expect(page).to_have_url(f"{live_server.url}/en/connectivity/#probe-remedy")
 
 
-def test_a_port_that_never_answers_is_blocked_after_the_timeout(page, live_server, probes, settings):
+def test_a_port_that_never_answers_is_blocked_after_the_timeout(
+    page, live_server, probes, settings
+):
     """A filtering network accepts nothing and answers nothing: the page gives up after the timeout."""
     import socket
 
-    with socket.socket() as silent:  # completes the TCP handshake (kernel backlog) but never answers HTTP
+    with (
+        socket.socket() as silent
+    ):  # completes the TCP handshake (kernel backlog) but never answers HTTP
         silent.bind(("127.0.0.1", 0))
         silent.listen(4)
         silent_port = silent.getsockname()[1]
@@ -112,15 +131,21 @@ def test_foreign_origin_page_cannot_read_the_probe(page, live_server, probes):
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_without_javascript_the_page_explains_the_command_line_check(new_page, live_server, probes, lang):
+def test_without_javascript_the_page_explains_the_command_line_check(
+    new_page, live_server, probes, lang
+):
     page = new_page(java_script_enabled=False)
     page.goto(f"{live_server.url}/{lang}/connectivity/")
     notice = page.locator("noscript .error-box")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text(TEXT[lang]["no_js"])
     # The server-rendered status, which the script would replace, points to the command-line check too.
-    expect(page.locator("#probe-summary").get_by_role("link")).to_have_attribute("href", "#cli-check")
-    expect(page.locator("#cli-check")).to_contain_text(f"Test-NetConnection localhost -Port {probes.ports[1]}")
+    expect(page.locator("#probe-summary").get_by_role("link")).to_have_attribute(
+        "href", "#cli-check"
+    )
+    expect(page.locator("#cli-check")).to_contain_text(
+        f"Test-NetConnection localhost -Port {probes.ports[1]}"
+    )
     expect(page.locator("#probe-summary")).to_contain_text("JavaScript")
     expect(page.locator(".probe-status").first).to_have_attribute("data-state", "untested")
     expect(page.locator("#probe-remedy")).to_be_visible()  # the advice is there even without a test
@@ -131,7 +156,9 @@ def test_without_javascript_the_page_explains_the_command_line_check(new_page, l
 def test_phone_layout_has_no_horizontal_scroll(new_page, live_server, probes):
     page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page.goto(f"{live_server.url}/de/connectivity/")
-    expect(result(page, probes.ports[1])).to_have_attribute("data-state", "reachable", timeout=10_000)
+    expect(result(page, probes.ports[1])).to_have_attribute(
+        "data-state", "reachable", timeout=10_000
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     # Each command stays on one line, so "-Port 4000" is not wrapped away from "Test-NetConnection".
     line_counts = page.locator(".cli-commands code").evaluate_all(

@@ -1,4 +1,5 @@
 """Sending documents on a phone-sized Chromium: instant checks, retake, reference, staff review."""
+
 import re
 
 import pytest
@@ -14,12 +15,28 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
 TEXT = {
-    "en": {"address": "Proof of address", "refused": "Not accepted:", "still": "Hold the phone still",
-           "ok": "Looks good.", "remove": "Remove photo 4", "again": "Take photo 2 again", "send": "Send documents",
-           "status": "Received, waiting for review", "thanks": "Thank you. Your photos were received."},
-    "de": {"address": "Adressnachweis", "refused": "Nicht angenommen:", "still": "mit beiden Händen ruhig",
-           "ok": "Sieht gut aus.", "remove": "Foto 4 entfernen", "again": "Foto 2 neu aufnehmen", "send": "Dokumente senden",
-           "status": "Eingegangen, wartet auf Prüfung", "thanks": "Vielen Dank, Ihre Fotos sind eingegangen."},
+    "en": {
+        "address": "Proof of address",
+        "refused": "Not accepted:",
+        "still": "Hold the phone still",
+        "ok": "Looks good.",
+        "remove": "Remove photo 4",
+        "again": "Take photo 2 again",
+        "send": "Send documents",
+        "status": "Received, waiting for review",
+        "thanks": "Thank you. Your photos were received.",
+    },
+    "de": {
+        "address": "Adressnachweis",
+        "refused": "Nicht angenommen:",
+        "still": "mit beiden Händen ruhig",
+        "ok": "Sieht gut aus.",
+        "remove": "Foto 4 entfernen",
+        "again": "Foto 2 neu aufnehmen",
+        "send": "Dokumente senden",
+        "status": "Eingegangen, wartet auf Prüfung",
+        "thanks": "Vielen Dank, Ihre Fotos sind eingegangen.",
+    },
 }
 
 
@@ -28,9 +45,16 @@ def photo_files(tmp_path_factory):
     """Three sharp pages and one blurred page, as a phone would hand them over."""
     folder = tmp_path_factory.mktemp("phone-photos")
     files = {}
-    for name, seed, blur in (("page1", 1, 0), ("page2", 2, 0), ("page3", 3, 0), ("page2-blurred", 2, 4)):
+    for name, seed, blur in (
+        ("page1", 1, 0),
+        ("page2", 2, 0),
+        ("page3", 3, 0),
+        ("page2-blurred", 2, 4),
+    ):
         path = folder / f"{name}.jpg"
-        path.write_bytes(samples.encode(samples.photo(samples.text_page(1240, 1754, seed=seed), blur=blur)))
+        path.write_bytes(
+            samples.encode(samples.photo(samples.text_page(1240, 1754, seed=seed), blur=blur))
+        )
         files[name] = str(path)
     return files
 
@@ -39,8 +63,12 @@ def signed_in_context(browser, live_server, user, **options):
     """A browser context with the user's session (the sign-in app is tested on its own)."""
     client = Client()
     client.force_login(user)
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, **options)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, **options
+    )
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     return context
 
 
@@ -49,7 +77,9 @@ def no_horizontal_scroll(page):
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_client_sends_three_pages_after_retaking_a_blurred_one_and_staff_accept(browser, live_server, photo_files, lang, tmp_path):
+def test_client_sends_three_pages_after_retaking_a_blurred_one_and_staff_accept(
+    browser, live_server, photo_files, lang, tmp_path
+):
     t = TEXT[lang]
     user = get_user_model().objects.create_user(f"client-{lang}", password="unused-password-1")
     context = signed_in_context(browser, live_server, user)
@@ -57,7 +87,9 @@ def test_client_sends_three_pages_after_retaking_a_blurred_one_and_staff_accept(
     page.goto(f"{live_server.url}/{lang}/documents/")
     expect(page.locator("h1")).to_have_text(t["send"])
     page.get_by_label(t["address"]).check()
-    page.locator("#file-input").set_input_files([photo_files["page1"], photo_files["page2-blurred"], photo_files["page3"]])
+    page.locator("#file-input").set_input_files(
+        [photo_files["page1"], photo_files["page2-blurred"], photo_files["page3"]]
+    )
 
     items = page.locator("#photo-list > li")
     expect(items).to_have_count(3)
@@ -69,14 +101,18 @@ def test_client_sends_three_pages_after_retaking_a_blurred_one_and_staff_accept(
     assert no_horizontal_scroll(page)
     page.screenshot(path=f"/tmp/documents-refused-{lang}.png", full_page=True)
 
-    with page.expect_file_chooser() as chooser:  # the retake replaces photo 2 in place: pages keep their order
+    with (
+        page.expect_file_chooser() as chooser
+    ):  # the retake replaces photo 2 in place: pages keep their order
         page.get_by_role("button", name=t["again"]).click()
     chooser.value.set_files(photo_files["page2"])
     expect(items).to_have_count(3)
     for index, name in enumerate(("page1.jpg", "page2.jpg", "page3.jpg")):
         expect(items.nth(index)).to_contain_text(name)
         expect(items.nth(index)).to_contain_text(t["ok"])
-    page.locator("#camera-input").set_input_files(photo_files["page1"])  # one too many: remove it again
+    page.locator("#camera-input").set_input_files(
+        photo_files["page1"]
+    )  # one too many: remove it again
     expect(items).to_have_count(4)
     page.get_by_role("button", name=t["remove"]).click()
     expect(items).to_have_count(3)
@@ -88,7 +124,9 @@ def test_client_sends_three_pages_after_retaking_a_blurred_one_and_staff_accept(
     expect(page.locator(".status")).to_have_text(t["status"])
     expect(page.locator(".message.success")).to_contain_text(t["thanks"])
     expect(page.locator(".thumbnails img")).to_have_count(3)
-    page.wait_for_function("() => [...document.querySelectorAll('.thumbnails img')].every(i => i.complete && i.naturalWidth > 0)")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.thumbnails img')].every(i => i.complete && i.naturalWidth > 0)"
+    )
     assert no_horizontal_scroll(page)
     page.screenshot(path=f"/tmp/documents-sent-{lang}.png", full_page=True)
     context.close()
@@ -107,7 +145,9 @@ def test_client_sends_three_pages_after_retaking_a_blurred_one_and_staff_accept(
     pdf = tmp_path / "submission.pdf"
     download_info.value.save_as(pdf)
     data = pdf.read_bytes()
-    assert data.startswith(b"%PDF") and data.count(b"/Type /Page") - data.count(b"/Type /Pages") == 3
+    assert (
+        data.startswith(b"%PDF") and data.count(b"/Type /Page") - data.count(b"/Type /Pages") == 3
+    )
     page.goto(f"{live_server.url}/{lang}/admin/documents/submission/?status__exact=received")
     page.locator(f"tr:has-text('{reference}') input.action-select").check()
     page.locator("select[name=action]").select_option("accept_selected")
@@ -125,7 +165,9 @@ def test_form_works_without_javascript(browser, live_server, photo_files):
     page.goto(f"{live_server.url}/en/documents/")
     page.get_by_label("Other document").check()
     page.get_by_label("Which document is it?").fill("Bank statement")
-    page.locator("#file-input").set_input_files([photo_files["page1"], photo_files["page2-blurred"]])
+    page.locator("#file-input").set_input_files(
+        [photo_files["page1"], photo_files["page2-blurred"]]
+    )
     page.get_by_role("button", name="Send documents", exact=True).click()
     expect(page.locator("#upload-errors")).to_contain_text("Photo 2 (page2-blurred.jpg):")
     expect(page.locator("#upload-errors")).to_contain_text("Hold the phone still")
@@ -157,7 +199,9 @@ def wait_for_live_server_requests(timeout=15):
     raise AssertionError("the live server was still handling a request")
 
 
-def test_slow_upload_shows_progress_and_can_be_cancelled(browser, live_server, photo_files, settings):
+def test_slow_upload_shows_progress_and_can_be_cancelled(
+    browser, live_server, photo_files, settings
+):
     from pathlib import Path
 
     user = get_user_model().objects.create_user("client-slow", password="unused-password-4")
@@ -165,13 +209,24 @@ def test_slow_upload_shows_progress_and_can_be_cancelled(browser, live_server, p
     page = context.new_page()
     page.goto(f"{live_server.url}/en/documents/")
     page.get_by_label("Proof of identity").check()
-    page.locator("#file-input").set_input_files([photo_files["page1"], photo_files["page2"], photo_files["page3"]])
+    page.locator("#file-input").set_input_files(
+        [photo_files["page1"], photo_files["page2"], photo_files["page3"]]
+    )
     expect(page.locator("#photo-list > li.state-ok")).to_have_count(3)
 
-    cdp = context.new_cdp_session(page)  # a very slow mobile connection: 8 kB/s up, so Cancel always comes first
+    cdp = context.new_cdp_session(
+        page
+    )  # a very slow mobile connection: 8 kB/s up, so Cancel always comes first
     cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions",
-             {"offline": False, "latency": 50, "downloadThroughput": 256 * 1024, "uploadThroughput": 8 * 1024})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 50,
+            "downloadThroughput": 256 * 1024,
+            "uploadThroughput": 8 * 1024,
+        },
+    )
     page.get_by_role("button", name="Send documents", exact=True).click()
     progress = page.locator("#upload-progress-bar")
     cancel = page.get_by_role("button", name="Cancel")
@@ -181,9 +236,13 @@ def test_slow_upload_shows_progress_and_can_be_cancelled(browser, live_server, p
     except PlaywrightTimeoutError:
         cancelled = False  # the whole body was already sent: Cancel was switched off
     if cancelled:
-        expect(page.locator("#upload-errors")).to_contain_text("Sending was cancelled. Nothing was sent.")
+        expect(page.locator("#upload-errors")).to_contain_text(
+            "Sending was cancelled. Nothing was sent."
+        )
         expect(progress).to_be_hidden()
-        expect(page.locator("#photo-list > li")).to_have_count(3)  # the photos are still there to send again
+        expect(page.locator("#photo-list > li")).to_have_count(
+            3
+        )  # the photos are still there to send again
     else:
         page.wait_for_url(re.compile(r"/documents/submissions/DOC-"))
     context.close()
@@ -203,17 +262,25 @@ def test_slow_upload_shows_progress_and_can_be_cancelled(browser, live_server, p
 def test_rejected_submission_fits_a_phone_screen_in_german(browser, live_server, photo_files):
     """The reason, the staff message and long German labels stay inside 390 px."""
     user = get_user_model().objects.create_user("client-rejected", password="unused-password-3")
-    staff = get_user_model().objects.create_superuser("staff-rejecting", password="unused-password-4")
+    staff = get_user_model().objects.create_superuser(
+        "staff-rejecting", password="unused-password-4"
+    )
     client = Client()
     client.force_login(user)
     with open(photo_files["page1"], "rb") as photo:
         client.post("/de/documents/", {"document_type": "identity", "photos": [photo]})
     submission = Submission.objects.get(owner=user)
-    submission.reject(staff, "incomplete", "Bitte senden Sie die zweite Seite noch einmal, vollständig und scharf.")
+    submission.reject(
+        staff,
+        "incomplete",
+        "Bitte senden Sie die zweite Seite noch einmal, vollständig und scharf.",
+    )
     context = signed_in_context(browser, live_server, user)
     page = context.new_page()
     page.goto(f"{live_server.url}/de/documents/submissions/{submission.reference}/")
-    expect(page.locator("#rejection-reason")).to_have_text("Eine Seite oder ein Teil des Dokuments fehlt.")
+    expect(page.locator("#rejection-reason")).to_have_text(
+        "Eine Seite oder ein Teil des Dokuments fehlt."
+    )
     expect(page.get_by_text("Nachricht vom Kundenservice")).to_be_visible()
     assert no_horizontal_scroll(page)
     page.screenshot(path="/tmp/documents-rejected-de.png", full_page=True)
@@ -221,10 +288,14 @@ def test_rejected_submission_fits_a_phone_screen_in_german(browser, live_server,
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_glare_spot_is_marked_on_the_preview_and_retaken(browser, live_server, photo_files, lang, tmp_path):
+def test_glare_spot_is_marked_on_the_preview_and_retaken(
+    browser, live_server, photo_files, lang, tmp_path
+):
     """The client sees their photo with the washed-out spot outlined, retakes it, and the mark goes."""
     glare = tmp_path / "glare.jpg"
-    glare.write_bytes(samples.encode(samples.photo(samples.text_page(1240, 1754, seed=4), spot=0.1)))
+    glare.write_bytes(
+        samples.encode(samples.photo(samples.text_page(1240, 1754, seed=4), spot=0.1))
+    )
     user = get_user_model().objects.create_user(f"glare-{lang}", password="unused-password-1")
     context = signed_in_context(browser, live_server, user)
     page = context.new_page()
@@ -236,7 +307,9 @@ def test_glare_spot_is_marked_on_the_preview_and_retaken(browser, live_server, p
     expect(mark).to_have_count(1)
     box = mark.bounding_box()
     preview = item.locator("svg.problem-area-preview").bounding_box()
-    assert box["x"] < preview["x"] + 0.6 * preview["width"] < box["x"] + box["width"]  # the spot is at 60 % across
+    assert (
+        box["x"] < preview["x"] + 0.6 * preview["width"] < box["x"] + box["width"]
+    )  # the spot is at 60 % across
     assert no_horizontal_scroll(page)
     page.screenshot(path=f"/tmp/documents-glare-marked-{lang}.png", full_page=True)
     with page.expect_file_chooser() as chooser:
@@ -248,9 +321,17 @@ def test_glare_spot_is_marked_on_the_preview_and_retaken(browser, live_server, p
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_a_page_refused_twice_can_be_sent_anyway_with_a_note(browser, live_server, photo_files, lang):
-    words = {"en": ("Send photo 1 anyway", "Note for our staff", "Will be sent anyway"),
-             "de": ("Foto 1 trotzdem senden", "Hinweis für unsere Mitarbeitenden", "Wird trotzdem gesendet")}[lang]
+def test_a_page_refused_twice_can_be_sent_anyway_with_a_note(
+    browser, live_server, photo_files, lang
+):
+    words = {
+        "en": ("Send photo 1 anyway", "Note for our staff", "Will be sent anyway"),
+        "de": (
+            "Foto 1 trotzdem senden",
+            "Hinweis für unsere Mitarbeitenden",
+            "Wird trotzdem gesendet",
+        ),
+    }[lang]
     user = get_user_model().objects.create_user(f"anyway-{lang}", password="unused-password-1")
     context = signed_in_context(browser, live_server, user)
     page = context.new_page()
@@ -259,7 +340,9 @@ def test_a_page_refused_twice_can_be_sent_anyway_with_a_note(browser, live_serve
     page.locator("#file-input").set_input_files([photo_files["page2-blurred"]])
     item = page.locator("#photo-list > li").first
     expect(item).to_have_class(re.compile("state-refused"))
-    expect(item.get_by_role("button", name=words[0])).to_have_count(0)  # not after the first refusal
+    expect(item.get_by_role("button", name=words[0])).to_have_count(
+        0
+    )  # not after the first refusal
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name=TEXT[lang]["again"].replace("2", "1")).click()
     chooser.value.set_files(photo_files["page2-blurred"])  # the same page, still blurred
@@ -268,7 +351,9 @@ def test_a_page_refused_twice_can_be_sent_anyway_with_a_note(browser, live_serve
     expect(item).to_contain_text(words[2])
     note = page.get_by_label(words[1])
     expect(note).to_be_focused()
-    page.get_by_role("button", name=TEXT[lang]["send"]).last.click()  # without a note: asked for one
+    page.get_by_role(
+        "button", name=TEXT[lang]["send"]
+    ).last.click()  # without a note: asked for one
     expect(page.locator("#upload-errors")).to_be_visible()
     note.fill("The original is printed this faintly.")
     assert no_horizontal_scroll(page)
@@ -276,13 +361,17 @@ def test_a_page_refused_twice_can_be_sent_anyway_with_a_note(browser, live_serve
     page.get_by_role("button", name=TEXT[lang]["send"]).last.click()
     expect(page.locator("#reference")).to_be_visible(timeout=20000)
     photo = Submission.objects.get(owner=user).photos.get()
-    assert (photo.sent_anyway, photo.client_note) == ("blurred", "The original is printed this faintly.")
+    assert (photo.sent_anyway, photo.client_note) == (
+        "blurred",
+        "The original is printed this faintly.",
+    )
     context.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_an_id_card_too_small_in_the_photo_is_refused_with_the_card_marked(browser, live_server, lang, tmp_path,
-                                                                           settings):
+def test_an_id_card_too_small_in_the_photo_is_refused_with_the_card_marked(
+    browser, live_server, lang, tmp_path, settings
+):
     """The client chose "ID card"; a card at about 150 dpi is refused with the card outlined on
     their photo; the same card closer up (400 dpi) passes."""
     from tests.documents import images
@@ -290,9 +379,13 @@ def test_an_id_card_too_small_in_the_photo_is_refused_with_the_card_marked(brows
     settings.DOCUMENTS_MIN_DPI, settings.DOCUMENTS_RECOMMENDED_DPI = 200, 300  # the product's rule
     far, near = tmp_path / "far.jpg", tmp_path / "near.jpg"
     far.write_bytes(images.document_photo((1600, 1200), dpi=150, page_format="id_card", angle=6)[0])
-    near.write_bytes(images.document_photo((1600, 1200), dpi=400, page_format="id_card", angle=6)[0])
-    words = {"en": ("ID card (credit card size)", "too small in the photo", "Look"),
-             "de": ("Ausweiskarte (Scheckkartenformat)", "auf dem Foto zu klein", "Sieht")}[lang]
+    near.write_bytes(
+        images.document_photo((1600, 1200), dpi=400, page_format="id_card", angle=6)[0]
+    )
+    words = {
+        "en": ("ID card (credit card size)", "too small in the photo", "Look"),
+        "de": ("Ausweiskarte (Scheckkartenformat)", "auf dem Foto zu klein", "Sieht"),
+    }[lang]
     user = get_user_model().objects.create_user(f"card-{lang}", password="unused-password-1")
     context = signed_in_context(browser, live_server, user)
     page = context.new_page()

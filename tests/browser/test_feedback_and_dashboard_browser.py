@@ -1,6 +1,7 @@
 """In Chromium on a 390 px phone: the reasons of "not helpful" appear only after "No" (with
 JavaScript) and are all there without it; the German reader notice of an out-of-date
 translation; the staff dashboard with its charts, in German."""
+
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
@@ -14,15 +15,27 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def article(transactional_db):
     category = Category.objects.create(slug="sign-in", name_en="Signing in", name_de="Anmelden")
-    article = Article.objects.create(kb_number="KB990", slug="card-guide", category=category, status="published",
-                                     title_en="Card guide", title_de="Kartenanleitung")
-    section = Section.objects.create(article=article, anchor="print", title_en="Print", title_de="Drucken")
-    Step.objects.create(section=section, text_en="Print the card.", text_de="Drucken Sie die Karte.")
+    article = Article.objects.create(
+        kb_number="KB990",
+        slug="card-guide",
+        category=category,
+        status="published",
+        title_en="Card guide",
+        title_de="Kartenanleitung",
+    )
+    section = Section.objects.create(
+        article=article, anchor="print", title_en="Print", title_de="Drucken"
+    )
+    Step.objects.create(
+        section=section, text_en="Print the card.", text_de="Drucken Sie die Karte."
+    )
     return article
 
 
 def phone(browser, javascript=True):
-    return browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=javascript)
+    return browser.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=javascript
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
@@ -41,11 +54,18 @@ def test_reasons_follow_the_answer_with_javascript(browser, live_server, article
     page.locator("main form button[type=submit]").press("Enter")
     expect(page.locator(".message.success")).to_be_visible()
     vote = Feedback.objects.get()
-    assert (vote.helpful, vote.reason, vote.comment, vote.language) == (False, "unclear", "Step 1 <b>needs</b> more", lang)
+    assert (vote.helpful, vote.reason, vote.comment, vote.language) == (
+        False,
+        "unclear",
+        "Step 1 <b>needs</b> more",
+        lang,
+    )
     context.close()
 
 
-def test_without_javascript_every_reason_is_there_and_no_asks_for_one(browser, live_server, article, tmp_path):
+def test_without_javascript_every_reason_is_there_and_no_asks_for_one(
+    browser, live_server, article, tmp_path
+):
     context = phone(browser, javascript=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/de/articles/card-guide/feedback/?helpful=no")
@@ -62,7 +82,9 @@ def test_without_javascript_every_reason_is_there_and_no_asks_for_one(browser, l
 def test_german_reader_notice_and_the_dashboard_in_german(browser, live_server, article, tmp_path):
     article.title_en = "Card guide, revised"
     article.save()
-    PageViewDay.objects.create(article=article, language="de", day=article.updated_at.date(), views=12)
+    PageViewDay.objects.create(
+        article=article, language="de", day=article.updated_at.date(), views=12
+    )
     context = phone(browser)
     page = context.new_page()
     page.goto(f"{live_server.url}/de/articles/card-guide/")

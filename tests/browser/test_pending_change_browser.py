@@ -1,5 +1,6 @@
 """An editor changes a published article, readers keep the live text, and a publisher looks at
 the waiting change and publishes it, in the English and German admin on a phone-sized screen."""
+
 import os
 from pathlib import Path
 
@@ -11,12 +12,20 @@ from tests.browser.test_staff_workflow_browser import sign_in, staff_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WORDS = {
-    "en": {"waits": "Your change waits for a publisher", "notice": "eddie proposed a change",
-           "see": "See the waiting change", "publish": "Publish this change",
-           "published": "The change is published"},
-    "de": {"waits": "Ihre Änderung wartet", "notice": "eddie hat eine Änderung",
-           "see": "Wartende Änderung ansehen", "publish": "Diese Änderung veröffentlichen",
-           "published": "Die Änderung ist veröffentlicht"},
+    "en": {
+        "waits": "Your change waits for a publisher",
+        "notice": "eddie proposed a change",
+        "see": "See the waiting change",
+        "publish": "Publish this change",
+        "published": "The change is published",
+    },
+    "de": {
+        "waits": "Ihre Änderung wartet",
+        "notice": "eddie hat eine Änderung",
+        "see": "Wartende Änderung ansehen",
+        "publish": "Diese Änderung veröffentlichen",
+        "published": "Die Änderung ist veröffentlicht",
+    },
 }
 
 
@@ -26,9 +35,18 @@ def test_editor_proposes_and_publisher_publishes(browser, live_server, lang, tmp
     shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
     category = Category.objects.create(slug="sign-in", name_en="Signing in", name_de="Anmelden")
     article = Article.objects.create(
-        kb_number="KB991", slug="live-guide", category=category, status=Article.Status.PUBLISHED,
-        title_en="Live guide", title_de="Aktuelle Anleitung", summary_en="Now.", summary_de="Jetzt.")
-    Section.objects.create(article=article, anchor="start", order=1, title_en="Start", title_de="Beginn")
+        kb_number="KB991",
+        slug="live-guide",
+        category=category,
+        status=Article.Status.PUBLISHED,
+        title_en="Live guide",
+        title_de="Aktuelle Anleitung",
+        summary_en="Now.",
+        summary_de="Jetzt.",
+    )
+    Section.objects.create(
+        article=article, anchor="start", order=1, title_en="Start", title_de="Beginn"
+    )
     editor, publisher = staff_member("Editor", "eddie"), staff_member("Publisher", "paula")
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -37,8 +55,10 @@ def test_editor_proposes_and_publisher_publishes(browser, live_server, lang, tmp
     sign_in(page, base, lang, editor)
     page.goto(f"{base}/{lang}/admin/articles/article/{article.pk}/change/")
     tabs = page.locator(".ui-tabs").filter(has=page.locator("#id_summary_en"))
-    for code, text in (("en", "Now, with a clearer first step."),
-                       ("de", "Jetzt, mit einem klareren ersten Schritt.")):
+    for code, text in (
+        ("en", "Now, with a clearer first step."),
+        ("de", "Jetzt, mit einem klareren ersten Schritt."),
+    ):
         tabs.get_by_text(code, exact=True).click()  # the summary's tab of that language
         page.locator(f"#id_summary_{code}").fill(text)
     page.locator('input[name="_continue"]').press("Enter")

@@ -1,5 +1,6 @@
 """Phone (390 px) layout of issue 14: every section reachable from the header, a figure
 viewer whose controls never cover the figure, the gallery folded, errors focused."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -15,13 +16,18 @@ def box(locator) -> dict:
 
 
 def overlaps(a: dict, b: dict) -> bool:
-    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
-                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_every_header_section_is_on_a_phone_screen_without_scrolling(phone_page, live_server, live_help_content,
-                                                                     lang):
+def test_every_header_section_is_on_a_phone_screen_without_scrolling(
+    phone_page, live_server, live_help_content, lang
+):
     page = phone_page
     page.goto(f"{live_server.url}/{lang}/")
     links = page.locator(".main-nav a")
@@ -30,14 +36,20 @@ def test_every_header_section_is_on_a_phone_screen_without_scrolling(phone_page,
         link = box(links.nth(index))
         assert link["x"] >= 0 and link["x"] + link["width"] <= 390, link
         assert link["y"] + link["height"] <= 844 and link["height"] >= 44, link
-    assert page.evaluate("document.querySelector('.main-nav ul').scrollWidth <= "
-                         "document.querySelector('.main-nav ul').clientWidth")
+    assert page.evaluate(
+        "document.querySelector('.main-nav ul').scrollWidth <= "
+        "document.querySelector('.main-nav ul').clientWidth"
+    )
 
 
-def test_figure_viewer_controls_are_beside_the_figure_and_large_enough(phone_page, live_server, live_help_content):
+def test_figure_viewer_controls_are_beside_the_figure_and_large_enough(
+    phone_page, live_server, live_help_content
+):
     page = phone_page
     page.goto(f"{live_server.url}/en/articles/challenge-response/")
-    expect(page.locator("[data-gallery-section]")).not_to_have_attribute("open", "")  # folded on a phone
+    expect(page.locator("[data-gallery-section]")).not_to_have_attribute(
+        "open", ""
+    )  # folded on a phone
     page.locator(".step-figures .figure-link").first.click()
     viewer = page.locator("[data-lightbox]")
     expect(viewer.locator("img")).to_have_js_property("complete", True)
@@ -47,7 +59,9 @@ def test_figure_viewer_controls_are_beside_the_figure_and_large_enough(phone_pag
         assert control["width"] >= 44 and control["height"] >= 44, name
         assert not overlaps(control, image), name
         assert control["x"] >= 0 and control["x"] + control["width"] <= 390, name
-    background = page.evaluate("getComputedStyle(document.querySelector('.lightbox-next')).backgroundColor")
+    background = page.evaluate(
+        "getComputedStyle(document.querySelector('.lightbox-next')).backgroundColor"
+    )
     assert background.startswith("rgb(") and "rgba" not in background  # opaque
     viewer.locator(".lightbox-next").click()
     total = Figure.objects.filter(article__slug="challenge-response").count()

@@ -1,4 +1,5 @@
 """Suggestions as you type in the header search box: mouse, keyboard, phone, screen readers, no JavaScript."""
+
 import re
 
 import pytest
@@ -12,7 +13,9 @@ def test_arrow_keys_and_enter_open_a_suggestion(page, live_server, live_help_con
     box = page.get_by_role("combobox", name="Search the help articles")
     box.press_sequentially("temporary co", delay=30)
     listbox = page.get_by_role("listbox", name="Suggested articles")
-    expect(listbox).to_have_attribute("data-query", "temporary co")  # the last answer, not an earlier one
+    expect(listbox).to_have_attribute(
+        "data-query", "temporary co"
+    )  # the last answer, not an earlier one
     expect(listbox).to_be_visible()
     expect(box).to_have_attribute("aria-expanded", "true")
     options = listbox.get_by_role("option")
@@ -41,7 +44,9 @@ def test_escape_closes_and_enter_without_a_choice_searches(page, live_server, li
     expect(page).to_have_url(re.compile(r"/de/search/\?q=Anmeld"))
 
 
-def test_suggestions_on_a_phone_are_tappable_and_fit(phone_page, live_server, live_help_content, tmp_path):
+def test_suggestions_on_a_phone_are_tappable_and_fit(
+    phone_page, live_server, live_help_content, tmp_path
+):
     page = phone_page
     page.goto(f"{live_server.url}/de/")
     box = page.get_by_role("combobox", name="Hilfeartikel durchsuchen")

@@ -1,4 +1,5 @@
 """Sign in with each emulated device in Chromium, in English and German; step-up; wrong response."""
+
 import re
 
 import pytest
@@ -112,7 +113,9 @@ def test_step_up_task_asks_again_and_wrong_response_is_refused(page, live_server
 
     answer(page, "12 34 56")
     expect(page.locator("#problem")).to_contain_text("without spaces")
-    expect(page.locator("#problem .error-help a")).to_have_attribute("href", re.compile("#card-or-device$"))
+    expect(page.locator("#problem .error-help a")).to_have_attribute(
+        "href", re.compile("#card-or-device$")
+    )
 
     wrong = "000000" if step_up != "000000" else "111111"
     emulator.reload()
@@ -129,7 +132,9 @@ def test_step_up_task_asks_again_and_wrong_response_is_refused(page, live_server
 
 def test_phone_layout_fits_a_small_screen(browser, live_server):
     user = make("dsc")
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
     page = context.new_page()
     challenge = password_step(page, live_server.url, user, "de")
     emulator = context.new_page()

@@ -1,6 +1,7 @@
 """Journey 3 in Chromium, English and German: staff issue a temporary code in the
 admin, the client signs in with it, prints the card (print-to-PDF), activates it,
 signs in with the card, and after 21 days is refused."""
+
 import re
 import shutil
 import subprocess
@@ -18,10 +19,22 @@ from securelogin.services import assign_device
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "browser practice 70"
 WORDS = {
-    "en": {"continue": "Continue", "print": "Print", "ok": "OK", "action": "Issue a temporary code", "go": "Go",
-           "expired": "expired"},
-    "de": {"continue": "Weiter", "print": "Drucken", "ok": "OK", "action": "Temporären Code ausstellen",
-           "go": "Ausführen", "expired": "abgelaufen"},
+    "en": {
+        "continue": "Continue",
+        "print": "Print",
+        "ok": "OK",
+        "action": "Issue a temporary code",
+        "go": "Go",
+        "expired": "expired",
+    },
+    "de": {
+        "continue": "Weiter",
+        "print": "Drucken",
+        "ok": "OK",
+        "action": "Temporären Code ausstellen",
+        "go": "Ausführen",
+        "expired": "abgelaufen",
+    },
 }
 
 
@@ -42,11 +55,15 @@ def sign_in_password(page, base, lang, user):
 def test_lost_device_journey(page, live_server, lang, tmp_path):
     words = WORDS[lang]
     base = live_server.url
-    client = get_user_model().objects.create_user(f"lost-{lang}", f"lost-{lang}@example.com", PASSWORD)
+    client = get_user_model().objects.create_user(
+        f"lost-{lang}", f"lost-{lang}@example.com", PASSWORD
+    )
     assign_device(client, "ios")
     from tests.staff_otp import current_code, enrol
 
-    agent = enrol(get_user_model().objects.create_superuser("agent", "agent@example.com", "agent pass 70"))
+    agent = enrol(
+        get_user_model().objects.create_superuser("agent", "agent@example.com", "agent pass 70")
+    )
 
     # Client services: the admin action on the client shows the code once.
     page.goto(f"{base}/{lang}/admin/login/")
@@ -70,7 +87,9 @@ def test_lost_device_journey(page, live_server, lang, tmp_path):
     page.locator("main button[type=submit]").click()
     problem = page.locator("#problem")
     expect(problem).to_have_attribute("data-problem", "code-lower-case")
-    expect(problem.locator(".error-help a")).to_have_attribute("href", f"/{lang}/articles/sign-in-troubleshooting/#temporary-code")
+    expect(problem.locator(".error-help a")).to_have_attribute(
+        "href", f"/{lang}/articles/sign-in-troubleshooting/#temporary-code"
+    )
     page.fill("#id_code", code)
     page.get_by_role("button", name=words["continue"]).click()
 
@@ -86,8 +105,12 @@ def test_lost_device_journey(page, live_server, lang, tmp_path):
     assert len(re.findall(rb"/Type\s*/Page[^s]", data)) == 1  # the whole card on one page
     pdftotext = shutil.which("pdftotext")  # poppler-utils, in the Makefile's Debian packages
     if pdftotext:
-        text = subprocess.run([pdftotext, "-layout", str(pdf_path), "-"], capture_output=True, text=True,  # noqa: S603
-                              check=True).stdout
+        text = subprocess.run(
+            [pdftotext, "-layout", str(pdf_path), "-"],
+            capture_output=True,
+            text=True,  # noqa: S603
+            check=True,
+        ).stdout
         for label, value in codecard.all_values(card.secret_key()):
             assert re.search(rf"\b{label}\s+{value}\b", text), (label, value)
     page.locator("#card-continue").click()
@@ -128,4 +151,6 @@ def test_lost_device_journey(page, live_server, lang, tmp_path):
         problem = page.locator("#problem")
         expect(problem).to_have_attribute("data-problem", "card-expired")
         expect(problem).to_contain_text(words["expired"])
-        expect(problem.locator(".error-help a")).to_have_attribute("href", f"/{lang}/articles/temporary-code/#get-a-code")
+        expect(problem.locator(".error-help a")).to_have_attribute(
+            "href", f"/{lang}/articles/temporary-code/#get-a-code"
+        )

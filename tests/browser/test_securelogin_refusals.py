@@ -1,4 +1,5 @@
 """Staff TOTP sign-in and the new refusals on a 390 px phone, with the keyboard, in both languages."""
+
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
@@ -23,7 +24,9 @@ def no_sideways_scroll(page):
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_staff_sign_in_with_a_totp_code_by_keyboard(page, live_server, lang):
-    staff = get_user_model().objects.create_superuser(f"agent-{lang}", "agent@example.com", PASSWORD)
+    staff = get_user_model().objects.create_superuser(
+        f"agent-{lang}", "agent@example.com", PASSWORD
+    )
     device = enrol(staff)
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/{lang}/admin/login/")
@@ -39,7 +42,9 @@ def test_staff_sign_in_with_a_totp_code_by_keyboard(page, live_server, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_prompt_limit_and_control_characters_are_explained_on_a_phone(page, live_server, settings, lang):
+def test_prompt_limit_and_control_characters_are_explained_on_a_phone(
+    page, live_server, settings, lang
+):
     settings.SECURELOGIN_PROMPTS_PER_HOUR = 1
     user = get_user_model().objects.create_user(f"phone-{lang}", password=PASSWORD)
     assign_device(user, "ios")

@@ -1,5 +1,6 @@
 """A client account activates an imported token and signs in with it, by keyboard, on a
 390 px phone, without JavaScript, in both languages; a practice account is marked."""
+
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
@@ -41,8 +42,9 @@ def type_by_keyboard(page, field, text):
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_client_activates_a_token_and_signs_in_with_it(page, live_server, lang):
     spec = token(f"WEB-{lang}", "OCRA-1:HOTP-SHA256-8:QN08-PSHA1", pin="1470")
-    pskc_import.import_tokens(pskc_file([spec], "preshared"),
-                              key=bytes.fromhex("000102030405060708090a0b0c0d0e0f"))
+    pskc_import.import_tokens(
+        pskc_file([spec], "preshared"), key=bytes.fromhex("000102030405060708090a0b0c0d0e0f")
+    )
     user = get_user_model().objects.create_user(f"tok-{lang}", password=PASSWORD)
     _, code = temporary_access.issue_temporary_code(user, actor="agent")
     device_assignment.assign_token(user, spec["serial"], actor="agent")
@@ -69,8 +71,9 @@ def test_client_activates_a_token_and_signs_in_with_it(page, live_server, lang):
     no_sideways_scroll(page)
     page.screenshot(path=f"/tmp/securelogin-token-activate-{lang}.png", full_page=True)
     challenge = page.locator("#challenge-code").inner_text()
-    type_by_keyboard(page, "#id_response", reference_ocra(spec["suite"], spec["secret"], challenge,
-                                                          pin="1470"))
+    type_by_keyboard(
+        page, "#id_response", reference_ocra(spec["suite"], spec["secret"], challenge, pin="1470")
+    )
     expect(page.locator("#token-serial")).to_have_text(spec["serial"])
     page.screenshot(path=f"/tmp/securelogin-token-active-{lang}.png", full_page=True)
 
@@ -83,13 +86,16 @@ def test_client_activates_a_token_and_signs_in_with_it(page, live_server, lang):
     challenge = page.locator("#challenge-code").inner_text()
     no_sideways_scroll(page)
     page.screenshot(path=f"/tmp/securelogin-token-signin-{lang}.png", full_page=True)
-    type_by_keyboard(page, "#id_response", reference_ocra(spec["suite"], spec["secret"], challenge,
-                                                          pin="1470"))
+    type_by_keyboard(
+        page, "#id_response", reference_ocra(spec["suite"], spec["secret"], challenge, pin="1470")
+    )
     expect(page).to_have_url(f"{base}/")
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_practice_account_banner_and_refused_upload_without_javascript(phone, live_server, settings, lang):
+def test_practice_account_banner_and_refused_upload_without_javascript(
+    phone, live_server, settings, lang
+):
     settings.PRACTICE_ACCOUNTS_MAY_UPLOAD = False
     user = get_user_model().objects.create_user(f"prac-{lang}", password=PASSWORD)
     mark_practice(user)
@@ -118,8 +124,10 @@ def test_new_client_activates_the_token_while_signing_in(browser, live_server, l
     context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
     page = context.new_page()
     base = f"{live_server.url}/{lang}/portal"
-    heading = {"en": "Activate your new security token",
-               "de": "Ihren neuen Sicherheitstoken aktivieren"}[lang]
+    heading = {
+        "en": "Activate your new security token",
+        "de": "Ihren neuen Sicherheitstoken aktivieren",
+    }[lang]
 
     page.goto(f"{base}/signin/")
     page.locator("#id_username").focus()
@@ -134,14 +142,17 @@ def test_new_client_activates_the_token_while_signing_in(browser, live_server, l
     expect(page.locator("#problem")).to_have_attribute("data-problem", "token-spaces")
     expect(page.locator("h1")).to_have_text(heading)
     no_sideways_scroll(page)
-    page.screenshot(path=f"/tmp/securelogin-first-token-{lang}-js{javascript:d}.png",
-                    full_page=True)
+    page.screenshot(
+        path=f"/tmp/securelogin-first-token-{lang}-js{javascript:d}.png", full_page=True
+    )
     challenge = page.locator("#challenge-code").inner_text()
-    type_by_keyboard(page, "#id_response", reference_ocra(spec["suite"], spec["secret"], challenge,
-                                                          pin="3690"))
+    type_by_keyboard(
+        page, "#id_response", reference_ocra(spec["suite"], spec["secret"], challenge, pin="3690")
+    )
     expect(page).to_have_url(f"{base}/")
     expect(page.locator("main")).to_contain_text(spec["serial"])  # "… is active" message
     no_sideways_scroll(page)
-    page.screenshot(path=f"/tmp/securelogin-first-token-done-{lang}-js{javascript:d}.png",
-                    full_page=True)
+    page.screenshot(
+        path=f"/tmp/securelogin-first-token-done-{lang}-js{javascript:d}.png", full_page=True
+    )
     context.close()

@@ -1,5 +1,6 @@
 """An editor sends a draft to review and a publisher publishes it, in the English and German admin,
 on a phone-sized screen, and the reader's page appears."""
+
 import importlib
 
 import pytest
@@ -12,18 +13,27 @@ from tests.staff_otp import current_code, enrol
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WORDS = {
-    "en": {"review": "Send the selected articles to review", "publish": "Publish the selected articles now",
-           "in_review": "In review", "published": "Published"},
-    "de": {"review": "Ausgewählte Artikel zur Prüfung senden",
-           "publish": "Ausgewählte Artikel jetzt veröffentlichen", "in_review": "In Prüfung",
-           "published": "Veröffentlicht"},
+    "en": {
+        "review": "Send the selected articles to review",
+        "publish": "Publish the selected articles now",
+        "in_review": "In review",
+        "published": "Published",
+    },
+    "de": {
+        "review": "Ausgewählte Artikel zur Prüfung senden",
+        "publish": "Ausgewählte Artikel jetzt veröffentlichen",
+        "in_review": "In Prüfung",
+        "published": "Veröffentlicht",
+    },
 }
 
 
 def staff_member(group, username):
     """Groups come from a data migration; a transactional test may run after the tables were emptied."""
     if not Group.objects.filter(name=group).exists():
-        importlib.import_module("articles.migrations.0005_editor_publisher_groups").create_groups(apps, None)
+        importlib.import_module("articles.migrations.0005_editor_publisher_groups").create_groups(
+            apps, None
+        )
     user = User.objects.create_user(username, password=f"{username} pass 15", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     return enrol(user)
@@ -50,8 +60,15 @@ def test_editor_sends_to_review_and_publisher_publishes(browser, live_server, la
     words = WORDS[lang]
     base = live_server.url
     category = Category.objects.create(slug="sign-in", name_en="Signing in", name_de="Anmelden")
-    article = Article.objects.create(kb_number="KB990", slug="new-guide", category=category, title_en="New guide",
-                                     title_de="Neue Anleitung", summary_en="Soon.", summary_de="Bald.")
+    article = Article.objects.create(
+        kb_number="KB990",
+        slug="new-guide",
+        category=category,
+        title_en="New guide",
+        title_de="Neue Anleitung",
+        summary_en="Soon.",
+        summary_de="Bald.",
+    )
     editor, publisher = staff_member("Editor", "eddie"), staff_member("Publisher", "paula")
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -69,7 +86,9 @@ def test_editor_sends_to_review_and_publisher_publishes(browser, live_server, la
     run_action(page, base, lang, article, words["publish"])
     expect(page.locator("#result_list")).to_contain_text(words["published"])
     article.refresh_from_db()
-    assert article.status == Article.Status.PUBLISHED and article.status_changed_by.username == "paula"
+    assert (
+        article.status == Article.Status.PUBLISHED and article.status_changed_by.username == "paula"
+    )
     page.goto(f"{base}/{lang}/admin/articles/article/{article.pk}/history/")
     expect(page.locator("#versions")).to_contain_text("paula")
     expect(page.locator("#versions")).to_contain_text("eddie")

@@ -1,4 +1,5 @@
 """Fixtures for the connectivity tests: free ports, a listening socket, running probe servers."""
+
 import socket
 
 import pytest

@@ -1,4 +1,5 @@
 """check_ports: TCP verdicts per port, shared advice, translated output, bad input."""
+
 import pytest
 from django.core.management import CommandError, call_command
 

@@ -1,4 +1,5 @@
 """System checks catch mistyped connectivity settings before the page or the probe meets them."""
+
 import pytest
 
 from connectivity.checks import check_connectivity_settings

@@ -1,4 +1,5 @@
 """The probe service: JSON answer, CORS only for allowed origins, busy ports, clean start and stop."""
+
 import http.client
 import json
 import os
@@ -118,7 +119,10 @@ def test_run_probe_names_the_busy_port_and_fails_cleanly(probes):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--ports", "40x0"], "not a port number"), (["--allowed-origins", "portal.test"], "Not an origin")],
+    [
+        (["--ports", "40x0"], "not a port number"),
+        (["--allowed-origins", "portal.test"], "Not an origin"),
+    ],
 )
 def test_run_probe_rejects_bad_options(args, message):
     with pytest.raises(CommandError, match=message) as info:
@@ -131,8 +135,20 @@ def test_run_probe_serves_until_signalled_then_exits_cleanly(sig):
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", "run_probe", "--ports", str(port), "--allowed-origins", ALLOWED],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "manage.py",
+            "run_probe",
+            "--ports",
+            str(port),
+            "--allowed-origins",
+            ALLOWED,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         first_line = proc.stdout.readline()
@@ -163,7 +179,9 @@ def test_idle_connections_cannot_exhaust_the_probe(monkeypatch):
     group = ProbeGroup("127.0.0.1", [0], [ALLOWED]).start()
     port = group.ports[0]
     try:
-        idle = socket.create_connection(("127.0.0.1", port), timeout=5)  # connects, never sends a request
+        idle = socket.create_connection(
+            ("127.0.0.1", port), timeout=5
+        )  # connects, never sends a request
         time.sleep(0.3)  # let the server hand it to a handler thread
         with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
             request(port, origin=ALLOWED)
@@ -193,16 +211,28 @@ def self_signed_certificate(directory):
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=1)).not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
         .sign(key, hashes.SHA256())
     )
     certfile, keyfile = directory / "probe.crt", directory / "probe.key"
     certfile.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    keyfile.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    keyfile.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return certfile, keyfile
 
 
@@ -211,7 +241,9 @@ def test_probe_speaks_https_with_a_certificate(tmp_path):
     import ssl
 
     certfile, keyfile = self_signed_certificate(tmp_path)
-    group = ProbeGroup("127.0.0.1", [0], ["https://portal.test"], certfile=str(certfile), keyfile=str(keyfile))
+    group = ProbeGroup(
+        "127.0.0.1", [0], ["https://portal.test"], certfile=str(certfile), keyfile=str(keyfile)
+    )
     group.start()
     try:
         context = ssl.create_default_context(cafile=str(certfile))
@@ -222,7 +254,9 @@ def test_probe_speaks_https_with_a_certificate(tmp_path):
         conn.close()
         assert response.status == 200 and data["ok"] is True
         assert response.getheader("Access-Control-Allow-Origin") == "https://portal.test"
-        with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError, http.client.BadStatusLine)):
+        with pytest.raises(
+            (http.client.RemoteDisconnected, ConnectionResetError, http.client.BadStatusLine)
+        ):
             request(group.ports[0], origin="https://portal.test")  # plain HTTP is not answered
     finally:
         group.close()
@@ -230,5 +264,7 @@ def test_probe_speaks_https_with_a_certificate(tmp_path):
 
 def test_run_probe_reports_an_unreadable_certificate(tmp_path):
     with pytest.raises(CommandError, match="Cannot start the probe") as info:
-        call_command("run_probe", "--ports", str(free_port()), "--certfile", str(tmp_path / "missing.crt"))
+        call_command(
+            "run_probe", "--ports", str(free_port()), "--certfile", str(tmp_path / "missing.crt")
+        )
     assert info.value.returncode == 1

@@ -1,4 +1,5 @@
 """The test page (server side: endpoints, CSP, no-JS text, advice) and the portal ping."""
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -26,7 +27,9 @@ def test_page_lists_default_ports_of_this_host_and_the_portal(client):
 def test_csp_allows_exactly_the_probe_origins(client):
     response = page(client, HTTP_HOST="localhost:8000")
     policy = dict(
-        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip()
+        part.strip().split(" ", 1)
+        for part in response["Content-Security-Policy"].split(";")
+        if part.strip()
     )
     assert policy["connect-src"] == "'self' http://localhost:4000 http://localhost:4001"
     assert policy["script-src"] == "'self'"  # the rest of the site-wide policy is kept
@@ -70,7 +73,9 @@ def test_without_javascript_the_page_explains_the_command_line_check(client):
     noscript = html.split("<noscript>", 1)[1].split("</noscript>", 1)[0]
     assert "JavaScript is turned off" in noscript and "#cli-check" in noscript
     assert "needs JavaScript" in html  # server-rendered status the script replaces
-    assert "manage.py" not in html  # no developer command on a client page (it is in KB1131 for IT staff)
+    assert (
+        "manage.py" not in html
+    )  # no developer command on a client page (it is in KB1131 for IT staff)
     assert "Test-NetConnection 127.0.0.1 -Port 4000" in html
     assert "nc -vz -w 3 127.0.0.1 4001" in html
 

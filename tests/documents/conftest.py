@@ -61,7 +61,9 @@ def other_user(django_user_model):
 
 @pytest.fixture
 def staff_user(django_user_model):
-    return django_user_model.objects.create_superuser("clara", "clara@example.com", "pw-clara-123456")
+    return django_user_model.objects.create_superuser(
+        "clara", "clara@example.com", "pw-clara-123456"
+    )
 
 
 @pytest.fixture

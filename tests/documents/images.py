@@ -1,4 +1,5 @@
 """Generated test images (good pages and every kind of bad input), as bytes."""
+
 import io
 import struct
 import zlib
@@ -88,7 +89,12 @@ def truncated_jpeg():
 
 
 def _png_chunk(kind, data):
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def bomb_png(side=30_000):
@@ -103,7 +109,12 @@ def bomb_png(side=30_000):
     parts.append(compressor.compress(row * (side % rows_per_block)))
     parts.append(compressor.flush())
     header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", b"".join(parts)) + _png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", b"".join(parts))
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def animated_gif():
@@ -148,7 +159,9 @@ def scan_bomb_jpeg(scans=12_000):
 
     def refines_ac(piece):
         components = piece[4]
-        return piece[5 + 2 * components] > 0 and piece[7 + 2 * components] >> 4 > 0  # Ss > 0, Ah > 0
+        return (
+            piece[5 + 2 * components] > 0 and piece[7 + 2 * components] >> 4 > 0
+        )  # Ss > 0, Ah > 0
 
     smallest = min(filter(refines_ac, pieces), key=len)
     return data[:end] + smallest * scans + data[end:]
@@ -160,7 +173,9 @@ def long_scan_bomb_jpeg():
 
 def tiny_huge_webp():
     """A lossless WebP of a few dozen bytes declaring 7000 × 7000 RGBA pixels (196 MB decoded)."""
-    return samples.encode(Image.new("RGBA", (7000, 7000), (255, 255, 255, 0)), "WEBP", lossless=True, method=0)
+    return samples.encode(
+        Image.new("RGBA", (7000, 7000), (255, 255, 255, 0)), "WEBP", lossless=True, method=0
+    )
 
 
 def rgba_png_bomb(side=7000):
@@ -169,7 +184,12 @@ def rgba_png_bomb(side=7000):
     compressor = zlib.compressobj(9)
     body = b"".join(compressor.compress(row * 500) for _ in range(side // 500)) + compressor.flush()
     header = struct.pack(">IIBBBBB", side, side, 8, 6, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", body) + _png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", body)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def mpo():
@@ -224,7 +244,9 @@ def textured_background(size, seed=3, level=55):
     rng = np.random.default_rng(seed)
     ys = np.linspace(0, 1, height)[:, None]
     xs = np.linspace(0, 1, width)[None, :]
-    stripes = 18 * np.sin(40 * ys + 6 * np.sin(5 * xs)) + 25 * xs + rng.normal(0, 8, (height, width))
+    stripes = (
+        18 * np.sin(40 * ys + 6 * np.sin(5 * xs)) + 25 * xs + rng.normal(0, 8, (height, width))
+    )
     grey = np.clip(level + stripes, 0, 255).astype(np.uint8)
     return np.stack([grey, (grey * 0.8).astype(np.uint8), (grey * 0.6).astype(np.uint8)], axis=-1)
 
@@ -239,14 +261,22 @@ def document_corners(photo_size, dpi, page_format="page", angle=8.0, tilt=0.08, 
     width_mm, height_mm = DOCUMENT_MM[page_format]
     w, h = width_mm / 25.4 * dpi, height_mm / 25.4 * dpi
     # The near (bottom) edge keeps the document's scale; the far (top) edge is `tilt` shorter.
-    local = np.array([[-w / 2 * (1 - tilt), -h / 2], [w / 2 * (1 - tilt), -h / 2], [w / 2, h / 2], [-w / 2, h / 2]])
+    local = np.array(
+        [
+            [-w / 2 * (1 - tilt), -h / 2],
+            [w / 2 * (1 - tilt), -h / 2],
+            [w / 2, h / 2],
+            [-w / 2, h / 2],
+        ]
+    )
     turn = math.radians(angle)
     rotation = np.array([[math.cos(turn), -math.sin(turn)], [math.sin(turn), math.cos(turn)]])
     return local @ rotation.T + np.array([photo_size[0] * centre[0], photo_size[1] * centre[1]])
 
 
-def document_photo(photo_size=(3024, 4032), dpi=300, page_format="page", angle=8.0, tilt=0.08, seed=1,
-                   fmt="JPEG"):
+def document_photo(
+    photo_size=(3024, 4032), dpi=300, page_format="page", angle=8.0, tilt=0.08, seed=1, fmt="JPEG"
+):
     """A phone photo of a white document with text lying on a dark textured table: (bytes, corners).
 
     The document (its text drawn at its own `dpi`) is rotated and perspective-warped; `corners`
@@ -259,7 +289,9 @@ def document_photo(photo_size=(3024, 4032), dpi=300, page_format="page", angle=8
     flat_w, flat_h = round(width_mm / 25.4 * dpi), round(height_mm / 25.4 * dpi)
     flat = samples.text_page(flat_w, flat_h, seed=seed, paper=235, ink=30)
     flat_rgb = np.asarray(flat.convert("RGB"))
-    source = np.array([[0, 0], [flat_w - 1, 0], [flat_w - 1, flat_h - 1], [0, flat_h - 1]], dtype=np.float32)
+    source = np.array(
+        [[0, 0], [flat_w - 1, 0], [flat_w - 1, flat_h - 1], [0, flat_h - 1]], dtype=np.float32
+    )
     matrix = cv2.getPerspectiveTransform(source, corners.astype(np.float32))
     warped = cv2.warpPerspective(flat_rgb, matrix, photo_size, flags=cv2.INTER_LINEAR)
     mask = cv2.warpPerspective(np.full((flat_h, flat_w), 255, np.uint8), matrix, photo_size)

@@ -1,4 +1,5 @@
 """Staff review in the admin: queue, photos, PDF, accept and reject with a reason."""
+
 import io
 
 import pytest
@@ -18,7 +19,11 @@ pytestmark = pytest.mark.django_db
 def submission(client_user, samples):
     client = Client()
     client.force_login(client_user)
-    files = [upload(samples.sharp_jpeg, "1.jpg"), upload(samples.sharp_jpeg, "2.jpg"), upload(samples.webp, "3.webp")]
+    files = [
+        upload(samples.sharp_jpeg, "1.jpg"),
+        upload(samples.sharp_jpeg, "2.jpg"),
+        upload(samples.webp, "3.webp"),
+    ]
     client.post(reverse("documents:upload"), {"document_type": "identity", "photos": files})
     return Submission.objects.get()
 
@@ -38,7 +43,9 @@ def test_queue_lists_and_filters_by_status(staff, submission):
 
 
 def test_change_page_shows_thumbnails_and_pdf_link(staff, submission):
-    html = staff.get(reverse("admin:documents_submission_change", args=[submission.pk])).content.decode()
+    html = staff.get(
+        reverse("admin:documents_submission_change", args=[submission.pk])
+    ).content.decode()
     for photo in submission.photos.all():
         assert photo.get_thumbnail_url() in html
     assert reverse("admin:documents_submission_pdf", args=[submission.pk]) in html
@@ -48,9 +55,11 @@ def test_change_page_shows_thumbnails_and_pdf_link(staff, submission):
 def test_change_page_shows_quality_warnings_as_words_in_the_reviewers_language(staff, submission):
     submission.photos.filter(position=2).update(warnings=["glare"])
     with translation.override("de"):
-        html = staff.get(reverse("admin:documents_submission_change", args=[submission.pk])).content.decode()
+        html = staff.get(
+            reverse("admin:documents_submission_change", args=[submission.pk])
+        ).content.decode()
     assert "Ein Teil des Fotos ist durch Spiegelung überbelichtet." in html
-    assert '[&quot;glare&quot;]' not in html and '["glare"]' not in html
+    assert "[&quot;glare&quot;]" not in html and '["glare"]' not in html
 
 
 def test_pdf_has_one_page_per_photo(staff, submission):
@@ -79,7 +88,9 @@ def test_clients_cannot_reach_admin_views(client, client_user, submission):
 
 def test_accept_action(staff, submission, staff_user):
     changelist = reverse("admin:documents_submission_changelist")
-    response = staff.post(changelist, {"action": "accept_selected", ACTION_CHECKBOX_NAME: [submission.pk]})
+    response = staff.post(
+        changelist, {"action": "accept_selected", ACTION_CHECKBOX_NAME: [submission.pk]}
+    )
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.status == Submission.Status.ACCEPTED
@@ -88,15 +99,22 @@ def test_accept_action(staff, submission, staff_user):
 
 def test_reject_action_asks_for_a_reason(staff, submission):
     changelist = reverse("admin:documents_submission_changelist")
-    response = staff.post(changelist, {"action": "reject_selected", ACTION_CHECKBOX_NAME: [submission.pk]})
+    response = staff.post(
+        changelist, {"action": "reject_selected", ACTION_CHECKBOX_NAME: [submission.pk]}
+    )
     assert response.status_code == 200
     assert 'name="reason"' in response.content.decode()
     submission.refresh_from_db()
     assert submission.status == Submission.Status.RECEIVED
     response = staff.post(
         changelist,
-        {"action": "reject_selected", ACTION_CHECKBOX_NAME: [submission.pk], "apply": "1", "reason": "expired",
-         "message": "Please send the new passport."},
+        {
+            "action": "reject_selected",
+            ACTION_CHECKBOX_NAME: [submission.pk],
+            "apply": "1",
+            "reason": "expired",
+            "message": "Please send the new passport.",
+        },
     )
     assert response.status_code == 302
     submission.refresh_from_db()
@@ -108,7 +126,13 @@ def test_reject_action_asks_for_a_reason(staff, submission):
 def test_reject_with_unknown_reason_changes_nothing(staff, submission):
     changelist = reverse("admin:documents_submission_changelist")
     response = staff.post(
-        changelist, {"action": "reject_selected", ACTION_CHECKBOX_NAME: [submission.pk], "apply": "1", "reason": "nope"}
+        changelist,
+        {
+            "action": "reject_selected",
+            ACTION_CHECKBOX_NAME: [submission.pk],
+            "apply": "1",
+            "reason": "nope",
+        },
     )
     assert response.status_code == 200
     submission.refresh_from_db()
@@ -120,27 +144,52 @@ def test_model_reject_refuses_unknown_reason(submission, staff_user):
         submission.reject(staff_user, "because")
 
 
-def test_change_form_rejection_needs_a_reason_and_records_the_reviewer(staff, submission, staff_user):
+def test_change_form_rejection_needs_a_reason_and_records_the_reviewer(
+    staff, submission, staff_user
+):
     change = reverse("admin:documents_submission_change", args=[submission.pk])
     photos = {f"photos-{i}-id": str(p.pk) for i, p in enumerate(submission.photos.all())}
     photos.update({f"photos-{i}-submission": str(submission.pk) for i in range(3)})
-    response = staff.post(change, {"status": "rejected", "rejection_reason": "", "staff_message": "",
-                                   "photos-TOTAL_FORMS": "3", "photos-INITIAL_FORMS": "3", **photos})
+    response = staff.post(
+        change,
+        {
+            "status": "rejected",
+            "rejection_reason": "",
+            "staff_message": "",
+            "photos-TOTAL_FORMS": "3",
+            "photos-INITIAL_FORMS": "3",
+            **photos,
+        },
+    )
     assert response.status_code == 200
     assert "Choose the reason the client will see." in response.content.decode()
     submission.refresh_from_db()
     assert submission.status == Submission.Status.RECEIVED
-    response = staff.post(change, {"status": "rejected", "rejection_reason": "mismatch", "staff_message": "",
-                                   "photos-TOTAL_FORMS": "3", "photos-INITIAL_FORMS": "3", **photos})
+    response = staff.post(
+        change,
+        {
+            "status": "rejected",
+            "rejection_reason": "mismatch",
+            "staff_message": "",
+            "photos-TOTAL_FORMS": "3",
+            "photos-INITIAL_FORMS": "3",
+            **photos,
+        },
+    )
     assert response.status_code == 302
     submission.refresh_from_db()
-    assert submission.status == Submission.Status.REJECTED and submission.rejection_reason == "mismatch"
+    assert (
+        submission.status == Submission.Status.REJECTED
+        and submission.rejection_reason == "mismatch"
+    )
     assert submission.reviewed_by == staff_user
 
 
 def test_queue_lists_waiting_submissions_first(staff, submission, client_user, staff_user):
     older_accepted = Submission.objects.create(owner=client_user, document_type="address")
     older_accepted.accept(staff_user)
-    Submission.objects.filter(pk=older_accepted.pk).update(created_at=submission.created_at.replace(year=2020))
+    Submission.objects.filter(pk=older_accepted.pk).update(
+        created_at=submission.created_at.replace(year=2020)
+    )
     html = staff.get(reverse("admin:documents_submission_changelist")).content.decode()
     assert html.index(submission.reference) < html.index(older_accepted.reference)

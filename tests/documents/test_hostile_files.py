@@ -3,6 +3,7 @@
 Findings 1, 3, 5 and 6 of issue 11: a scan-bomb JPEG, tiny files that decode
 huge, MPO photos from real cameras, and malformed EXIF.
 """
+
 import io
 import logging
 import resource
@@ -104,10 +105,23 @@ def test_broken_exif_never_fails_and_fine_pixels_are_accepted(staging):
 def test_many_exif_mutations_in_the_decoder_itself():
     """400 mutations straight through the child's code (fast, in process): each is accepted."""
     params = {
-        "kind": "JPEG", "keep": False, "max_pixels": 50_000_000, "max_decoded_bytes": 150_000_000,
-        "max_scans": 100, "max_side": 3000, "min_short_side": 1000,
-        "thresholds": {"dark": 60, "blur": 60, "motion": 0.15, "glare_spot": 0.03, "bright": 235, "faded_ink": 128},
-        "page_format": "page", "dpi": {"refuse": 100, "warn": 110},  # the page is 1000 × 1300 px: 117 dpi
+        "kind": "JPEG",
+        "keep": False,
+        "max_pixels": 50_000_000,
+        "max_decoded_bytes": 150_000_000,
+        "max_scans": 100,
+        "max_side": 3000,
+        "min_short_side": 1000,
+        "thresholds": {
+            "dark": 60,
+            "blur": 60,
+            "motion": 0.15,
+            "glare_spot": 0.03,
+            "bright": 235,
+            "faded_ink": 128,
+        },
+        "page_format": "page",
+        "dpi": {"refuse": 100, "warn": 110},  # the page is 1000 × 1300 px: 117 dpi
     }
     for data in images.exif_mutations(400, seed=3):
         assert decoding.process(data, params)["ok"] is True

@@ -4,6 +4,7 @@ The bodies are sent as a client would on a broken connection: cut inside the
 second photo, cut exactly between the two photos, or complete but with a
 Content-Length that stops short of its end (a lying client).
 """
+
 import io
 import os
 import time
@@ -33,8 +34,13 @@ def body_of(samples):
 
 def send(client, body, length, lang="en", **extra):
     return client.generic(
-        "POST", url("upload", lang), body, content_type=MULTIPART_CONTENT,
-        CONTENT_LENGTH=str(length), **{"wsgi.input": io.BytesIO(body)}, **extra,
+        "POST",
+        url("upload", lang),
+        body,
+        content_type=MULTIPART_CONTENT,
+        CONTENT_LENGTH=str(length),
+        **{"wsgi.input": io.BytesIO(body)},
+        **extra,
     )
 
 
@@ -50,7 +56,9 @@ def assert_nothing_stored(stores):
     assert stored_files(stores) == []
 
 
-@pytest.mark.parametrize("where", ["inside the second photo", "between the photos", "before the closing boundary"])
+@pytest.mark.parametrize(
+    "where", ["inside the second photo", "between the photos", "before the closing boundary"]
+)
 def test_body_cut_short_stores_nothing_and_says_so(signed_in, samples, private_root, where):
     body = body_of(samples)
     cut = {
@@ -86,7 +94,9 @@ def test_whole_body_is_still_accepted(signed_in, samples, private_root):
     assert len(response.json()["photos"]) == 2
 
 
-def test_large_uploads_are_written_to_the_staging_folder(signed_in, samples, private_root, settings, monkeypatch):
+def test_large_uploads_are_written_to_the_staging_folder(
+    signed_in, samples, private_root, settings, monkeypatch
+):
     """Not the system temp folder: the cleaning command must be able to find what a killed worker left."""
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000
     from documents import services

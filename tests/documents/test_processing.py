@@ -1,4 +1,5 @@
 """Image checks and conversion, one file at a time (no database)."""
+
 import io
 
 import pytest
@@ -70,7 +71,9 @@ def test_glare_only_warns(samples, staging):
     [(255, 0, 1.0), (252, 3, 1.0), (225, 3, 1.15)],
     ids=["scanner-white", "white-paper", "mildly-overexposed"],
 )
-def test_page_that_is_white_all_over_with_crisp_text_gets_no_warning(staging, paper, noise, brightness):
+def test_page_that_is_white_all_over_with_crisp_text_gets_no_warning(
+    staging, paper, noise, brightness
+):
     """A scan or a phone's document mode burns out most pixels, but that is not glare: the text is crisp."""
     page = sample_pages.text_page(1240, 1754, seed=3, paper=paper, ink=25)
     data = sample_pages.encode(sample_pages.photo(page, noise=noise, brightness=brightness))
@@ -96,7 +99,10 @@ def test_small_photo_is_refused_before_decoding(samples, staging):
 def test_thresholds_separate_sharp_from_blurred_pages():
     """The measurement behind DOCUMENTS_BLUR_THRESHOLD, on a small page for speed."""
     page = sample_pages.text_page(1240, 1754, seed=3)
-    scores = {r: quality.measure(sample_pages.photo(page, blur=r, noise=3))["sharpness"] for r in (0, 0.8, 3, 6)}
+    scores = {
+        r: quality.measure(sample_pages.photo(page, blur=r, noise=3))["sharpness"]
+        for r in (0, 0.8, 3, 6)
+    }
     assert scores[0] > scores[0.8] > 200 > 60 > scores[3] > scores[6]
 
 

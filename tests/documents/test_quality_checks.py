@@ -1,4 +1,5 @@
 """Glare spots, motion blur, no false glare on white paper (issue 11, finding 8)."""
+
 import pytest
 from PIL import ImageDraw, ImageFilter
 
@@ -42,7 +43,9 @@ def test_40_px_motion_blur_is_refused_though_the_laplacian_passes(size):
 
 
 def test_vertical_motion_blur_is_refused_too():
-    image = samples.photo(samples.text_page(1240, 1754, seed=5).filter(ImageFilter.BoxBlur((0, 20))))
+    image = samples.photo(
+        samples.text_page(1240, 1754, seed=5).filter(ImageFilter.BoxBlur((0, 20)))
+    )
     assert quality.assess(image, conf.thresholds()).refusal == "motion_blurred"
 
 
@@ -59,15 +62,21 @@ def test_the_check_tells_where_the_glare_is(signed_in, samples):
 
     from tests.documents.conftest import upload
 
-    response = signed_in.post(reverse("documents:check"), {"photos": upload(samples.glare_spot_jpeg)},
-                              HTTP_ACCEPT="application/json")
+    response = signed_in.post(
+        reverse("documents:check"),
+        {"photos": upload(samples.glare_spot_jpeg)},
+        HTTP_ACCEPT="application/json",
+    )
     warning = response.json()["warnings"][0]
     assert warning["code"] == "glare"
     left, top, right, bottom = warning["box"]
     assert left < 0.6 < right and top < 0.4 < bottom
 
 
-@pytest.mark.parametrize(("lang", "label"), [("en", "The washed-out area is marked."), ("de", "Der überbelichtete Bereich ist markiert.")])
+@pytest.mark.parametrize(
+    ("lang", "label"),
+    [("en", "The washed-out area is marked."), ("de", "Der überbelichtete Bereich ist markiert.")],
+)
 @pytest.mark.django_db
 def test_the_submission_page_marks_the_glare_spot_on_the_photo(signed_in, samples, lang, label):
     from django.urls import reverse
@@ -76,10 +85,16 @@ def test_the_submission_page_marks_the_glare_spot_on_the_photo(signed_in, sample
     from documents.models import Submission
     from tests.documents.conftest import upload
 
-    signed_in.post(reverse("documents:upload"), {"document_type": "address", "photos": [upload(samples.glare_spot_jpeg)]})
+    signed_in.post(
+        reverse("documents:upload"),
+        {"document_type": "address", "photos": [upload(samples.glare_spot_jpeg)]},
+    )
     submission = Submission.objects.get()
     with translation.override(lang):
         html = signed_in.get(submission.get_absolute_url()).content.decode()
-    assert f'class="problem-area" viewBox="0 0 1 1" preserveAspectRatio="none" role="img" aria-label="{label}"' in html
+    assert (
+        f'class="problem-area" viewBox="0 0 1 1" preserveAspectRatio="none" role="img" aria-label="{label}"'
+        in html
+    )
     box = submission.photos.get().glare_box
     assert f'<rect x="{box["x"]}" y="{box["y"]}"' in html

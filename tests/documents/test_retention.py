@@ -1,4 +1,5 @@
 """Retention: photos of reviewed submissions go after DOCUMENTS_RETENTION_DAYS; the record stays."""
+
 import io
 from datetime import timedelta
 
@@ -25,10 +26,14 @@ def send(user, samples, count=2):
 
 def reviewed(submission, staff, days_ago, accept=True):
     submission.accept(staff) if accept else submission.reject(staff, "illegible")
-    Submission.objects.filter(pk=submission.pk).update(reviewed_at=F("reviewed_at") - timedelta(days=days_ago))
+    Submission.objects.filter(pk=submission.pk).update(
+        reviewed_at=F("reviewed_at") - timedelta(days=days_ago)
+    )
 
 
-def test_photos_past_retention_are_deleted_and_the_record_stays(client_user, staff_user, samples, private_root):
+def test_photos_past_retention_are_deleted_and_the_record_stays(
+    client_user, staff_user, samples, private_root
+):
     old = send(client_user, samples)
     reviewed(old, staff_user, days_ago=91)
     recent = send(client_user, samples)
@@ -40,9 +45,15 @@ def test_photos_past_retention_are_deleted_and_the_record_stays(client_user, sta
     call_command("documents_purge_photos", stdout=out)
     assert out.getvalue().startswith("2 photo(s) of 1 submission(s)")
     old.refresh_from_db()
-    assert old.photos_deleted_at is not None and old.status == "accepted" and old.reviewed_by == staff_user
+    assert (
+        old.photos_deleted_at is not None
+        and old.status == "accepted"
+        and old.reviewed_by == staff_user
+    )
     assert not Photo.objects.filter(submission=old).exists()
-    assert Photo.objects.filter(submission__in=[recent, waiting]).count() == 4  # not reviewed long enough / not reviewed
+    assert (
+        Photo.objects.filter(submission__in=[recent, waiting]).count() == 4
+    )  # not reviewed long enough / not reviewed
     assert len(private_root.private_names()) == files_before - 4  # image + thumbnail of two photos
     call_command("documents_purge_photos", stdout=io.StringIO())  # again: nothing more
     assert Photo.objects.count() == 4

@@ -1,4 +1,5 @@
 """Reviewer access by permission, audited photo views, JSON errors, throttle after CSRF (issue 11, findings 7 and 9)."""
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
@@ -23,7 +24,9 @@ def submission(client_user, samples):
 
 
 def staff_client(django_user_model, name, reviewer):
-    user = django_user_model.objects.create_user(name, f"{name}@example.com", "pw-staff-123456", is_staff=True)
+    user = django_user_model.objects.create_user(
+        name, f"{name}@example.com", "pw-staff-123456", is_staff=True
+    )
     if reviewer:
         user.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
     client = Client()
@@ -54,7 +57,11 @@ def test_reviewers_see_photos_and_every_view_is_audited(django_user_model, submi
         response = reviewer.get(address)
         assert response.status_code == 200, kind
         assert b"".join(response.streaming_content if response.streaming else [response.content])
-    rows = list(PhotoAccess.objects.order_by("id").values_list("staff_username", "client_username", "reference", "kind", "position"))
+    rows = list(
+        PhotoAccess.objects.order_by("id").values_list(
+            "staff_username", "client_username", "reference", "kind", "position"
+        )
+    )
     assert rows == [
         ("rita", client_user.username, submission.reference, "thumbnail", 1),
         ("rita", client_user.username, submission.reference, "photo", 1),
@@ -80,12 +87,17 @@ def test_the_access_log_is_append_only(django_user_model, submission):
 
 # -- JSON clients get JSON for every error -------------------------------------------
 
+
 def test_json_404_for_someone_elses_photo(other_user, submission):
     client = Client()
     client.force_login(other_user)
     response = client.get(urls(submission)["thumbnail"], **JSON)
     assert response.status_code == 404
-    assert response.json() == {"ok": False, "error": "Not found.", "errors": {"__all__": ["Not found."]}}
+    assert response.json() == {
+        "ok": False,
+        "error": "Not found.",
+        "errors": {"__all__": ["Not found."]},
+    }
 
 
 def test_json_404_in_german():
@@ -98,23 +110,33 @@ def test_json_404_in_german():
 
 
 def test_json_403_when_staff_lacks_the_permission(django_user_model, submission):
-    response = staff_client(django_user_model, "desk", reviewer=False).get(urls(submission)["pdf"], **JSON)
+    response = staff_client(django_user_model, "desk", reviewer=False).get(
+        urls(submission)["pdf"], **JSON
+    )
     assert response.status_code == 403
     assert response.json()["ok"] is False
 
 
-def test_json_403_on_a_failed_csrf_check_and_it_is_not_counted_by_the_throttle(client_user, samples, settings):
+def test_json_403_on_a_failed_csrf_check_and_it_is_not_counted_by_the_throttle(
+    client_user, samples, settings
+):
     settings.DOCUMENTS_THROTTLE = {"check": (1, 3600), "submit": (1, 3600)}
     client = Client(enforce_csrf_checks=True)
     client.force_login(client_user)
     for _ in range(3):
-        response = client.post(reverse("documents:check"), {"photos": upload(samples.sharp_jpeg)}, **JSON)
+        response = client.post(
+            reverse("documents:check"), {"photos": upload(samples.sharp_jpeg)}, **JSON
+        )
         assert response.status_code == 403
         assert "expired" in response.json()["error"]
     client.get(reverse("documents:upload"))  # a real page visit sets the CSRF cookie
     token = client.cookies["csrftoken"].value
-    response = client.post(reverse("documents:check"), {"photos": upload(samples.sharp_jpeg)},
-                           HTTP_X_CSRFTOKEN=token, **JSON)
+    response = client.post(
+        reverse("documents:check"),
+        {"photos": upload(samples.sharp_jpeg)},
+        HTTP_X_CSRFTOKEN=token,
+        **JSON,
+    )
     assert response.status_code == 200  # the three forged attempts used none of the allowance
 
 

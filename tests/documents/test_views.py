@@ -1,4 +1,5 @@
 """The Send documents page and JSON endpoint, My submissions, thumbnails: permissions and bad input."""
+
 import errno
 import io
 import json
@@ -36,6 +37,7 @@ def assert_nothing_stored(root):
 
 # -- the page ---------------------------------------------------------------
 
+
 def test_anonymous_is_sent_to_sign_in(client):
     response = client.get(url("upload"))
     assert response.status_code == 302
@@ -48,7 +50,9 @@ def test_anonymous_json_gets_401(client):
     assert response.json()["ok"] is False
 
 
-@pytest.mark.parametrize(("lang", "heading"), [("en", "Send documents"), ("de", "Dokumente senden")])
+@pytest.mark.parametrize(
+    ("lang", "heading"), [("en", "Send documents"), ("de", "Dokumente senden")]
+)
 def test_page_has_plain_form_with_camera_and_file_inputs(signed_in, lang, heading):
     response = signed_in.get(url("upload", lang))
     assert response.status_code == 200
@@ -67,8 +71,15 @@ def test_page_has_plain_form_with_camera_and_file_inputs(signed_in, lang, headin
 
 # -- a good submission --------------------------------------------------------
 
-def test_plain_form_submission_redirects_to_reference(signed_in, client_user, samples, private_root, settings):
-    files = [upload(samples.sharp_jpeg, "p1.jpg"), upload(samples.glare_jpeg, "p2.jpg"), upload(samples.heic, "p3.heic")]
+
+def test_plain_form_submission_redirects_to_reference(
+    signed_in, client_user, samples, private_root, settings
+):
+    files = [
+        upload(samples.sharp_jpeg, "p1.jpg"),
+        upload(samples.glare_jpeg, "p2.jpg"),
+        upload(samples.heic, "p3.heic"),
+    ]
     response = post_photos(signed_in, files)
     submission = Submission.objects.get()
     assert response.status_code == 302
@@ -93,7 +104,9 @@ def test_plain_form_submission_redirects_to_reference(signed_in, client_user, sa
 
 
 def test_json_submission_answers_with_reference(signed_in, samples):
-    response = post_photos(signed_in, [upload(samples.sharp_jpeg)], HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    response = post_photos(
+        signed_in, [upload(samples.sharp_jpeg)], HTTP_X_REQUESTED_WITH="XMLHttpRequest"
+    )
     assert response.status_code == 201
     body = response.json()
     submission = Submission.objects.get()
@@ -103,11 +116,18 @@ def test_json_submission_answers_with_reference(signed_in, samples):
     assert body["photos"][0]["warnings"] == []
     assert body["photos"][0]["thumbnail_url"].endswith("/photos/1/thumbnail.jpg")
     page = signed_in.get(body["url"])  # where the script goes next: it thanks the client too
-    assert f"Thank you. Your photos were received. Your reference is {submission.reference}." in page.content.decode()
+    assert (
+        f"Thank you. Your photos were received. Your reference is {submission.reference}."
+        in page.content.decode()
+    )
 
 
-def test_without_javascript_a_form_error_says_the_photos_must_be_chosen_again(signed_in, samples, private_root):
-    response = post_photos(signed_in, [upload(samples.sharp_jpeg)], lang="de", document_type="other")
+def test_without_javascript_a_form_error_says_the_photos_must_be_chosen_again(
+    signed_in, samples, private_root
+):
+    response = post_photos(
+        signed_in, [upload(samples.sharp_jpeg)], lang="de", document_type="other"
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Teilen Sie uns mit, welches Dokument Sie senden." in html
@@ -120,7 +140,9 @@ def test_other_document_needs_a_note(signed_in, samples, private_root):
     assert response.status_code == 400
     assert "note" in response.json()["errors"]
     assert_nothing_stored(private_root)
-    response = post_photos(signed_in, [upload(samples.sharp_jpeg)], document_type="other", note="Tax form", **JSON)
+    response = post_photos(
+        signed_in, [upload(samples.sharp_jpeg)], document_type="other", note="Tax form", **JSON
+    )
     assert response.status_code == 201
     assert Submission.objects.get().note == "Tax form"
 
@@ -141,7 +163,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("label", "sample", "name", "code"), BAD, ids=[b[0] for b in BAD])
-def test_bad_file_refuses_whole_submission_with_per_file_error(signed_in, samples, private_root, label, sample, name, code):
+def test_bad_file_refuses_whole_submission_with_per_file_error(
+    signed_in, samples, private_root, label, sample, name, code
+):
     data = sample if isinstance(sample, bytes) else getattr(samples, sample)
     files = [upload(samples.sharp_jpeg, "good.jpg"), upload(data, name)]
     response = post_photos(signed_in, files, **JSON)
@@ -164,7 +188,9 @@ def test_errors_are_translated(signed_in, samples, private_root):
 
 
 def test_plain_form_shows_per_file_errors(signed_in, samples, private_root):
-    response = post_photos(signed_in, [upload(samples.sharp_jpeg, "a.jpg"), upload(samples.blurred_jpeg, "b.jpg")])
+    response = post_photos(
+        signed_in, [upload(samples.sharp_jpeg, "a.jpg"), upload(samples.blurred_jpeg, "b.jpg")]
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Photo 2 (b.jpg):" in html
@@ -191,7 +217,9 @@ def test_no_files_is_refused(signed_in, private_root):
     assert response.json()["errors"]["__all__"] == ["Add at least one photo."]
 
 
-def test_file_over_the_limit_is_not_even_stored_by_the_upload_handler(signed_in, samples, private_root, settings):
+def test_file_over_the_limit_is_not_even_stored_by_the_upload_handler(
+    signed_in, samples, private_root, settings
+):
     settings.DOCUMENTS_MAX_FILE_BYTES = 100_000
     big = samples.sharp_jpeg
     assert len(big) > 100_000
@@ -205,7 +233,9 @@ def test_file_over_the_limit_is_not_even_stored_by_the_upload_handler(signed_in,
 
 def test_body_far_over_the_limit_is_refused_before_reading(signed_in, private_root, settings):
     settings.DOCUMENTS_MAX_FILE_BYTES = 1000
-    response = signed_in.post(url("upload"), b"x" * 1_100_000, content_type="application/octet-stream", **JSON)
+    response = signed_in.post(
+        url("upload"), b"x" * 1_100_000, content_type="application/octet-stream", **JSON
+    )
     assert response.status_code == 413
     assert_nothing_stored(private_root)
 
@@ -238,7 +268,9 @@ def test_full_disk_while_storing_leaves_nothing(signed_in, samples, private_root
     assert_nothing_stored(private_root)
 
 
-def test_full_disk_while_writing_to_staging_leaves_nothing(signed_in, samples, private_root, settings):
+def test_full_disk_while_writing_to_staging_leaves_nothing(
+    signed_in, samples, private_root, settings
+):
     """The second photo's child cannot write its files (RLIMIT_FSIZE standing in for a full disk)."""
     from portal import sandbox
 
@@ -247,7 +279,9 @@ def test_full_disk_while_writing_to_staging_leaves_nothing(signed_in, samples, p
 
     def run(module, params, source, file_bytes=None):
         calls.append(module)
-        return real_run(module, params, source, file_bytes=1000 if len(calls) == 2 else 64 * 1024 * 1024)
+        return real_run(
+            module, params, source, file_bytes=1000 if len(calls) == 2 else 64 * 1024 * 1024
+        )
 
     files = [upload(samples.sharp_jpeg, "a.jpg"), upload(samples.sharp_jpeg, "b.jpg")]
     with mock.patch("documents.imaging.sandbox.run", side_effect=run):
@@ -261,23 +295,33 @@ def test_full_disk_while_writing_to_staging_leaves_nothing(signed_in, samples, p
 def test_database_error_removes_moved_files(signed_in, samples, private_root):
     from django.db import DatabaseError
 
-    with mock.patch("documents.services.Photo.objects.create", side_effect=DatabaseError("boom")), pytest.raises(DatabaseError):
+    with (
+        mock.patch("documents.services.Photo.objects.create", side_effect=DatabaseError("boom")),
+        pytest.raises(DatabaseError),
+    ):
         post_photos(signed_in, [upload(samples.sharp_jpeg)])
     assert_nothing_stored(private_root)
 
 
 def test_cancelled_upload_leaves_nothing(signed_in, samples, private_root):
-    body = encode_multipart(BOUNDARY, {"document_type": "address", "photos": [upload(samples.sharp_jpeg)]})
+    body = encode_multipart(
+        BOUNDARY, {"document_type": "address", "photos": [upload(samples.sharp_jpeg)]}
+    )
     cut = body[: len(body) // 2]  # the phone lost its connection half-way
     response = signed_in.generic(
-        "POST", url("upload"), cut, content_type=MULTIPART_CONTENT,
-        CONTENT_LENGTH=str(len(body)), **{"wsgi.input": io.BytesIO(cut)},
+        "POST",
+        url("upload"),
+        cut,
+        content_type=MULTIPART_CONTENT,
+        CONTENT_LENGTH=str(len(body)),
+        **{"wsgi.input": io.BytesIO(cut)},
     )
     assert response.status_code in (400, 403)
     assert_nothing_stored(private_root)
 
 
 # -- the instant check ----------------------------------------------------------
+
 
 def test_check_accepts_good_photo_and_stores_nothing(signed_in, samples, private_root):
     response = signed_in.post(url("check"), {"photos": upload(samples.glare_jpeg)}, **JSON)
@@ -297,11 +341,14 @@ def test_check_refuses_blurred_photo_in_german(signed_in, samples, private_root)
 
 
 def test_check_needs_exactly_one_file(signed_in, samples):
-    response = signed_in.post(url("check"), {"photos": [upload(samples.sharp_jpeg), upload(samples.sharp_jpeg)]}, **JSON)
+    response = signed_in.post(
+        url("check"), {"photos": [upload(samples.sharp_jpeg), upload(samples.sharp_jpeg)]}, **JSON
+    )
     assert response.status_code == 400
 
 
 # -- my submissions and permissions -------------------------------------------------
+
 
 @pytest.fixture
 def submission(signed_in, samples):
@@ -343,15 +390,21 @@ def test_staff_can_fetch_thumbnails(client, staff_user, submission):
 
 def test_rejected_submission_shows_translated_reason(signed_in, submission, staff_user):
     submission.reject(staff_user, "incomplete", "Bitte auch die Rückseite.")
-    html = signed_in.get(url("submission_detail", "de", reference=submission.reference)).content.decode()
+    html = signed_in.get(
+        url("submission_detail", "de", reference=submission.reference)
+    ).content.decode()
     assert "Abgelehnt" in html
     assert "Eine Seite oder ein Teil des Dokuments fehlt." in html
     assert "Bitte auch die Rückseite." in html
-    html = signed_in.get(url("submission_detail", "en", reference=submission.reference)).content.decode()
+    html = signed_in.get(
+        url("submission_detail", "en", reference=submission.reference)
+    ).content.decode()
     assert "A page or part of the document is missing." in html
 
 
-def test_deleting_a_submission_removes_its_files(submission, private_root, django_capture_on_commit_callbacks):
+def test_deleting_a_submission_removes_its_files(
+    submission, private_root, django_capture_on_commit_callbacks
+):
     assert len(stored_files(private_root)) == 4
     with django_capture_on_commit_callbacks(execute=True):
         submission.delete()
@@ -372,8 +425,10 @@ def test_reference_format():
 
 def test_json_texts_for_script_are_valid(signed_in):
     html = signed_in.get(url("upload", "de")).content.decode()
-    start = html.index('<script id="upload-texts" type="application/json">') + len('<script id="upload-texts" type="application/json">')
-    texts = json.loads(html[start:html.index("</script>", start)])
+    start = html.index('<script id="upload-texts" type="application/json">') + len(
+        '<script id="upload-texts" type="application/json">'
+    )
+    texts = json.loads(html[start : html.index("</script>", start)])
     assert texts["remove"] == "Entfernen"
     assert texts["max"] == 10
 
@@ -381,7 +436,10 @@ def test_json_texts_for_script_are_valid(signed_in):
 def test_checks_are_throttled_per_client(signed_in, samples, settings):
     settings.DOCUMENTS_THROTTLE = {"check": (2, 60), "submit": (1, 60)}
     for _ in range(2):
-        assert signed_in.post(url("check"), {"photos": upload(samples.small_jpeg)}, **JSON).status_code == 422
+        assert (
+            signed_in.post(url("check"), {"photos": upload(samples.small_jpeg)}, **JSON).status_code
+            == 422
+        )
     response = signed_in.post(url("check", "de"), {"photos": upload(samples.small_jpeg)}, **JSON)
     assert response.status_code == 429
     assert "warten" in response.json()["error"]
@@ -408,11 +466,19 @@ def test_clean_staging_removes_only_old_files(private_root):
     assert out.getvalue().startswith("1 ")
 
 
-def test_oversized_file_among_good_ones_is_reported_at_its_position(signed_in, samples, private_root, settings):
+def test_oversized_file_among_good_ones_is_reported_at_its_position(
+    signed_in, samples, private_root, settings
+):
     settings.DOCUMENTS_MAX_FILE_BYTES = len(samples.sharp_jpeg) + 10
     big = samples.sharp_jpeg + b"\0" * 100  # 90 bytes over the limit
-    files = [upload(samples.sharp_jpeg, "a.jpg"), upload(big, "b.jpg"), upload(samples.sharp_jpeg, "c.jpg")]
+    files = [
+        upload(samples.sharp_jpeg, "a.jpg"),
+        upload(big, "b.jpg"),
+        upload(samples.sharp_jpeg, "c.jpg"),
+    ]
     response = post_photos(signed_in, files, **JSON)
     assert response.status_code == 400
-    assert [(e["index"], e["name"], e["code"]) for e in response.json()["file_errors"]] == [(1, "b.jpg", "too_large")]
+    assert [(e["index"], e["name"], e["code"]) for e in response.json()["file_errors"]] == [
+        (1, "b.jpg", "too_large")
+    ]
     assert_nothing_stored(private_root)

@@ -1,4 +1,5 @@
 """The client address behind a configured number of trusted proxies (issue 10, finding 5)."""
+
 import pytest
 from django.test import RequestFactory
 
@@ -21,7 +22,11 @@ def test_no_trusted_proxy_ignores_a_forged_header(settings):
     ("hops", "xff", "expected"),
     [
         (1, "198.51.100.7", "198.51.100.7"),
-        (1, "6.6.6.6, 198.51.100.7", "198.51.100.7"),  # the client's own entry on the left is not believed
+        (
+            1,
+            "6.6.6.6, 198.51.100.7",
+            "198.51.100.7",
+        ),  # the client's own entry on the left is not believed
         (2, "6.6.6.6, 198.51.100.7, 10.0.0.9", "198.51.100.7"),
         (1, "2001:db8::1", "2001:db8::1"),
         (1, "", "10.0.0.5"),  # header missing: the peer
@@ -40,6 +45,10 @@ def test_audit_rows_carry_the_forwarded_address(settings, client):
     from securelogin.models import AuditEvent
 
     settings.TRUSTED_PROXY_COUNT = 1
-    client.post("/en/portal/signin/", {"username": "nobody", "password": "x"},
-                REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
+    client.post(
+        "/en/portal/signin/",
+        {"username": "nobody", "password": "x"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7",
+    )
     assert AuditEvent.objects.get(username="nobody").ip == "198.51.100.7"

@@ -1,4 +1,5 @@
 """Counters in the shared cache lose no count when many requests count at once."""
+
 import pytest
 
 from portal import counters

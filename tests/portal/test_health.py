@@ -1,4 +1,5 @@
 """/healthz says the process answers; /readyz checks every store and names the one that fails."""
+
 import pytest
 from django.db import OperationalError
 
@@ -35,11 +36,17 @@ def test_readyz_names_the_failing_store_with_503(client, monkeypatch):
     assert response["Retry-After"] == str(stores.RETRY_AFTER_SECONDS)
     body = response.json()
     assert body["ready"] is False and body["failing"] == ["database"]
-    assert body["stores"]["database"] == {"ok": False, "error": "OperationalError", "ms": body["stores"]["database"]["ms"]}
+    assert body["stores"]["database"] == {
+        "ok": False,
+        "error": "OperationalError",
+        "ms": body["stores"]["database"]["ms"],
+    }
     assert body["stores"]["cache"]["ok"] is True
 
 
 def test_readyz_is_never_served_from_the_page_cache(client, monkeypatch):
     assert client.get("/readyz").status_code == 200
-    monkeypatch.setattr(stores, "check_cache", lambda: (_ for _ in ()).throw(ConnectionError("gone")))
+    monkeypatch.setattr(
+        stores, "check_cache", lambda: (_ for _ in ()).throw(ConnectionError("gone"))
+    )
     assert client.get("/readyz").status_code == 503

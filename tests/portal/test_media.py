@@ -1,4 +1,5 @@
 """Public media come from the public store (folder or S3 bucket); private files never get a URL."""
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -24,7 +25,15 @@ def test_a_figure_is_served_from_the_public_store(client, file_stores):
     assert response["Cache-Control"] == "public, max-age=86400"
 
 
-@pytest.mark.parametrize("path", ["figures/missing.png", "../private-media/x.jpg", "figures/../../etc/passwd", "figures/%00.png"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "figures/missing.png",
+        "../private-media/x.jpg",
+        "figures/../../etc/passwd",
+        "figures/%00.png",
+    ],
+)
 def test_missing_or_crafted_media_paths_are_404(client, file_stores, path):
     assert client.get(f"/media/{path}").status_code == 404
 

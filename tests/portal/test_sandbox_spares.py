@@ -1,4 +1,5 @@
 """Spare sandbox children: started ahead past their imports, each used for one job only."""
+
 import pytest
 
 from documents import imaging

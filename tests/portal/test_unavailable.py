@@ -1,4 +1,5 @@
 """A store that has gone away gives the site's own translated 503 page, never a traceback."""
+
 import pytest
 from django.db import OperationalError
 from django.test import Client
@@ -22,11 +23,24 @@ def database_gone(monkeypatch):
     monkeypatch.setattr(article_views, "run_search", search)
 
 
-@pytest.mark.parametrize(("lang", "heading", "message"), [
-    ("en", "Temporarily unavailable", "The service is briefly unavailable, so nothing was saved."),
-    ("de", "Vorübergehend nicht erreichbar", "Der Dienst ist kurz nicht erreichbar, daher wurde nichts gespeichert."),
-])
-def test_database_outage_gives_translated_503_with_retry_after(visitor, database_gone, lang, heading, message):
+@pytest.mark.parametrize(
+    ("lang", "heading", "message"),
+    [
+        (
+            "en",
+            "Temporarily unavailable",
+            "The service is briefly unavailable, so nothing was saved.",
+        ),
+        (
+            "de",
+            "Vorübergehend nicht erreichbar",
+            "Der Dienst ist kurz nicht erreichbar, daher wurde nichts gespeichert.",
+        ),
+    ],
+)
+def test_database_outage_gives_translated_503_with_retry_after(
+    visitor, database_gone, lang, heading, message
+):
     response = visitor.get(f"/{lang}/search/?q=card")
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
@@ -53,7 +67,9 @@ def test_redis_outage_in_a_limit_refuses_with_503(visitor, monkeypatch, django_u
 
     monkeypatch.setattr(throttle.counters, "hit", counter_gone)
     visitor.force_login(django_user_model.objects.create_user("anna", password="pw-anna-123456"))
-    response = visitor.post("/en/documents/", {"document_type": "address"}, HTTP_ACCEPT="application/json")
+    response = visitor.post(
+        "/en/documents/", {"document_type": "address"}, HTTP_ACCEPT="application/json"
+    )
     assert response.status_code == 503
     assert response.json()["ok"] is False
 

@@ -1,4 +1,5 @@
 """Fixtures for the securelogin tests: clients with each device kind, fast hashing."""
+
 import pytest
 
 from securelogin.models import SecurityDevice

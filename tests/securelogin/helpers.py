@@ -1,4 +1,5 @@
 """Helpers shared by the securelogin tests (imported by module name: tests/ has no package)."""
+
 from django.contrib.auth import get_user_model
 
 from securelogin.account_kinds import mark_practice

@@ -1,4 +1,5 @@
 """The card PDF is real text inside its frame (read back with poppler's `pdftotext -bbox`)."""
+
 import re
 import shutil
 import subprocess
@@ -38,8 +39,13 @@ def words(pdf: bytes, tmp_path) -> tuple[tuple[float, float], list[dict]]:
     assert len(pages) == 1
     size = (float(pages[0].get("width")), float(pages[0].get("height")))
     found = [
-        {"text": w.text, **{k: float(w.get(a)) for k, a in
-                            (("x0", "xMin"), ("y0", "yMin"), ("x1", "xMax"), ("y1", "yMax"))}}
+        {
+            "text": w.text,
+            **{
+                k: float(w.get(a))
+                for k, a in (("x0", "xMin"), ("y0", "yMin"), ("x1", "xMax"), ("y1", "yMax"))
+            },
+        }
         for w in pages[0].iter("word")
     ]
     return size, found
@@ -62,7 +68,10 @@ def test_card_pdf_text_is_inside_the_card_and_the_page(client, temp_client, tmp_
         assert frame < word["x0"] and word["x1"] < width - frame, word
         assert frame < word["y0"] and word["y1"] < height - frame, word
     text = " ".join(word["text"] for word in found)
-    validity = {"en": "Valid for 21 days from activation", "de": "Gültig für 21 Tage ab der Aktivierung"}
+    validity = {
+        "en": "Valid for 21 days from activation",
+        "de": "Gültig für 21 Tage ab der Aktivierung",
+    }
     assert validity[lang] in text and "Hohenzollern-Sigmaringen" in text
     assert ("Online-Sicherheitscodekarte" if lang == "de" else "Online Security Code Card") in text
     # The codes are this client's codes: each value right of its index number, on its line.
@@ -72,8 +81,13 @@ def test_card_pdf_text_is_inside_the_card_and_the_page(client, temp_client, tmp_
     assert len(values) == len(expected) == 48
     for label, value in expected:
         box = labels[label]
-        assert any(w["text"] == value and abs(w["y0"] - box["y0"]) < 6 and w["x0"] > box["x1"]
-                   and w["x0"] - box["x1"] < 130 for w in values), (label, value)
+        assert any(
+            w["text"] == value
+            and abs(w["y0"] - box["y0"]) < 6
+            and w["x0"] > box["x1"]
+            and w["x0"] - box["x1"] < 130
+            for w in values
+        ), (label, value)
 
 
 def test_card_pdf_embeds_its_font_and_draws_no_picture(client, temp_client):

@@ -1,4 +1,5 @@
 """Staff: assign, revoke and unlock devices; the audit log is append-only; demo clients."""
+
 import re
 
 import pytest
@@ -22,8 +23,10 @@ def test_staff_unlocks_a_locked_device(staff, ios_client):
         device.record_failure()
     device.refresh_from_db()
     assert device.is_locked
-    result = staff.post("/en/admin/securelogin/securitydevice/",
-                        {"action": "unlock_devices", "_selected_action": [device.pk]})
+    result = staff.post(
+        "/en/admin/securelogin/securitydevice/",
+        {"action": "unlock_devices", "_selected_action": [device.pk]},
+    )
     assert result.status_code == 302
     device.refresh_from_db()
     assert not device.is_locked and device.throttling_failure_count == 0
@@ -32,7 +35,9 @@ def test_staff_unlocks_a_locked_device(staff, ios_client):
 
 def test_staff_assigns_a_device_replacing_the_old_one(staff, android_client):
     user, old = android_client
-    result = staff.post("/en/admin/securelogin/securitydevice/add/", {"user": user.pk, "kind": "dsc", "pin": "4321"})
+    result = staff.post(
+        "/en/admin/securelogin/securitydevice/add/", {"user": user.pk, "kind": "dsc", "pin": "4321"}
+    )
     assert result.status_code == 302
     old.refresh_from_db()
     assert not old.confirmed
@@ -43,14 +48,19 @@ def test_staff_assigns_a_device_replacing_the_old_one(staff, android_client):
 
 def test_assigning_a_pin_device_without_pin_is_refused(staff, ios_client):
     user, _ = ios_client
-    result = staff.post("/en/admin/securelogin/securitydevice/add/", {"user": user.pk, "kind": "android", "pin": ""})
+    result = staff.post(
+        "/en/admin/securelogin/securitydevice/add/", {"user": user.pk, "kind": "android", "pin": ""}
+    )
     assert result.status_code == 200
     assert SecurityDevice.objects.get(user=user, confirmed=True).kind == "ios"
 
 
 def test_staff_revokes_a_device(staff, ios_client):
     user, device = ios_client
-    staff.post("/en/admin/securelogin/securitydevice/", {"action": "revoke_devices", "_selected_action": [device.pk]})
+    staff.post(
+        "/en/admin/securelogin/securitydevice/",
+        {"action": "revoke_devices", "_selected_action": [device.pk]},
+    )
     device.refresh_from_db()
     assert not device.confirmed and device.revoked_at
 
@@ -59,7 +69,12 @@ def test_audit_log_is_read_only_for_staff(staff, ios_client):
     event = AuditEvent.objects.first()
     assert staff.get("/en/admin/securelogin/auditevent/").status_code == 200
     assert staff.get(f"/en/admin/securelogin/auditevent/{event.pk}/change/").status_code == 200
-    assert staff.post(f"/en/admin/securelogin/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        staff.post(
+            f"/en/admin/securelogin/auditevent/{event.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
@@ -86,13 +101,24 @@ def test_demo_clients_are_idempotent(capsys):
     call_command("create_demo_clients")
     out = capsys.readouterr().out
     assert "demo-ios" in out and "demo-android" in out and "demo-dsc" in out and "DEMO ONLY" in out
-    assert SecurityDevice.objects.filter(user__username__startswith="demo-", confirmed=True).count() == 4
-    assert SecurityDevice.objects.filter(user__username__startswith="demo-", kind__in=["ios", "android", "dsc"]
-                                         ).count() == 3
+    assert (
+        SecurityDevice.objects.filter(user__username__startswith="demo-", confirmed=True).count()
+        == 4
+    )
+    assert (
+        SecurityDevice.objects.filter(
+            user__username__startswith="demo-", kind__in=["ios", "android", "dsc"]
+        ).count()
+        == 3
+    )
     # the lost-device client gets a new temporary code each run; the latest one is printed
     temp = SecurityDevice.objects.get(user__username="demo-lost", confirmed=True)
     assert temp.kind == "temporary"
-    code = [line for line in out.splitlines() if "temporary code " in line][-1].split("temporary code ")[1].split()[0]
+    code = (
+        [line for line in out.splitlines() if "temporary code " in line][-1]
+        .split("temporary code ")[1]
+        .split()[0]
+    )
     from securelogin.temporary_codes import code_matches
 
     assert code_matches(code, temp.code_hash)
@@ -115,8 +141,10 @@ def test_demo_staff_account_signs_in_to_the_admin_with_its_printed_key(client, c
     assert secret == first.split("authenticator app: ")[1].split()[0] and "otpauth://totp/" in out
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     code = f"{TOTP(key).token():06d}"
-    page = client.post("/en/admin/login/?next=/en/admin/",
-                       {"username": "demo-staff", "password": "practise-staff-2260", "otp_token": code})
+    page = client.post(
+        "/en/admin/login/?next=/en/admin/",
+        {"username": "demo-staff", "password": "practise-staff-2260", "otp_token": code},
+    )
     assert page.status_code == 302 and client.get("/en/admin/").status_code == 200
     call_command("demo_staff_code")
     assert re.fullmatch(r"[0-9]{6}", capsys.readouterr().out.split()[0])
@@ -160,9 +188,14 @@ def issue(staff, *users, confirmed=True):
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_issuing_a_code_asks_first_naming_the_client_and_the_device_that_stops(staff, ios_client, lang):
+def test_issuing_a_code_asks_first_naming_the_client_and_the_device_that_stops(
+    staff, ios_client, lang
+):
     user, device = ios_client
-    page = staff.post(f"/{lang}/admin/auth/user/", {"action": "issue_temporary_code", "_selected_action": [user.pk]})
+    page = staff.post(
+        f"/{lang}/admin/auth/user/",
+        {"action": "issue_temporary_code", "_selected_action": [user.pk]},
+    )
     html = page.content.decode()
     assert page.status_code == 200 and user.username in html
     assert ("stops working now" if lang == "en" else "funktioniert ab sofort nicht mehr") in html
@@ -183,16 +216,23 @@ def test_staff_issue_a_temporary_code_shown_once(staff, dsc_client, admin_user):
     page = issue(staff, user)
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
     code = page.context["code"]
-    assert f"sl-admin-code\">{code}<" in page.content.decode()
+    assert f'sl-admin-code">{code}<' in page.content.decode()
     temp = SecurityDevice.objects.get(user=user, confirmed=True)
-    assert temp.kind == "temporary" and temp.issued_by == admin_user.username and code not in temp.code_hash
+    assert (
+        temp.kind == "temporary"
+        and temp.issued_by == admin_user.username
+        and code not in temp.code_hash
+    )
     old.refresh_from_db()
     assert old.revoked_at is not None
     event = AuditEvent.objects.get(kind="temp-code-issued", user=user)
     assert event.actor == admin_user.username
     # never again: not in the listing, the change page or the messages
-    for url in ["/en/admin/auth/user/", f"/en/admin/securelogin/securitydevice/{temp.pk}/change/",
-                "/en/admin/securelogin/securitydevice/"]:
+    for url in [
+        "/en/admin/auth/user/",
+        f"/en/admin/securelogin/securitydevice/{temp.pk}/change/",
+        "/en/admin/securelogin/securitydevice/",
+    ]:
         assert code not in staff.get(url).content.decode()
 
 
@@ -207,7 +247,9 @@ def test_issue_needs_exactly_one_active_client(staff, ios_client, android_client
 def test_staff_cannot_assign_codes_or_cards_as_devices(staff, ios_client):
     user, _ = ios_client
     for kind in ("temporary", "card"):
-        result = staff.post("/en/admin/securelogin/securitydevice/add/", {"user": user.pk, "kind": kind})
+        result = staff.post(
+            "/en/admin/securelogin/securitydevice/add/", {"user": user.pk, "kind": kind}
+        )
         assert result.status_code == 200  # refused: not a choice
     assert SecurityDevice.objects.get(user=user, confirmed=True).kind == "ios"
 
@@ -226,16 +268,22 @@ def test_card_status_in_the_admin_and_revoking_it(staff, ios_client):
     assert "waiting for activation" in listing
     now = timezone.now()
     temp.revoke()
-    SecurityDevice.objects.filter(pk=card.pk).update(confirmed=True, activated_at=now,
-                                                     expires_at=now + timedelta(days=21))
+    SecurityDevice.objects.filter(pk=card.pk).update(
+        confirmed=True, activated_at=now, expires_at=now + timedelta(days=21)
+    )
     listing = staff.get("/en/admin/securelogin/securitydevice/?kind=card").content.decode()
     assert "active, expires on" in listing
     german = staff.get("/de/admin/securelogin/securitydevice/?kind=card").content.decode()
     assert "läuft am" in german
-    staff.post("/en/admin/securelogin/securitydevice/", {"action": "revoke_devices", "_selected_action": [card.pk]})
+    staff.post(
+        "/en/admin/securelogin/securitydevice/",
+        {"action": "revoke_devices", "_selected_action": [card.pk]},
+    )
     card.refresh_from_db()
     assert card.status == "revoked"
-    assert "revoked" in staff.get("/en/admin/securelogin/securitydevice/?kind=card").content.decode()
+    assert (
+        "revoked" in staff.get("/en/admin/securelogin/securitydevice/?kind=card").content.decode()
+    )
 
 
 def test_german_admin_has_no_english_column_or_filter_of_django_otp(staff, ios_client, admin_user):
@@ -245,9 +293,23 @@ def test_german_admin_has_no_english_column_or_filter_of_django_otp(staff, ios_c
     TOTPDevice.objects.get_or_create(user=admin_user, defaults={"name": "app", "confirmed": True})
     devices = staff.get("/de/admin/securelogin/securitydevice/").content.decode()
     apps = staff.get("/de/admin/otp_totp/totpdevice/").content.decode()
-    for english in ("Throttling failure count", "Last used at", ">User<", "By confirmed", "Created at",
-                    "QR Code", "TOTP devices löschen"):
+    for english in (
+        "Throttling failure count",
+        "Last used at",
+        ">User<",
+        "By confirmed",
+        "Created at",
+        "QR Code",
+        "TOTP devices löschen",
+    ):
         assert english not in devices and english not in apps, english
-    assert "Fehlversuche in Folge" in devices and "Zuletzt verwendet am" in devices and "Nach bestätigt" in devices
+    assert (
+        "Fehlversuche in Folge" in devices
+        and "Zuletzt verwendet am" in devices
+        and "Nach bestätigt" in devices
+    )
     assert "Erstellt am" in apps and "Ausgewählte Authenticator-Apps (TOTP) löschen" in apps
-    assert staff.get(f"/de/admin/securelogin/securitydevice/{ios_client[1].pk}/change/").status_code == 200
+    assert (
+        staff.get(f"/de/admin/securelogin/securitydevice/{ios_client[1].pk}/change/").status_code
+        == 200
+    )

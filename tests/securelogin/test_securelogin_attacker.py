@@ -2,6 +2,7 @@
 a stranger cannot lock an account, a locked account's answers carry no
 information, card prompts cannot be redrawn, and every refusal is audited
 with the right address."""
+
 from datetime import timedelta
 
 import pytest
@@ -31,7 +32,9 @@ def full_signin(client, user, device):
         return False
     page = client.get("/en/portal/signin/verify/")
     public_id, code = current(page)
-    client.post("/en/portal/signin/verify/", {"challenge": public_id, "response": device.response_for(code)})
+    client.post(
+        "/en/portal/signin/verify/", {"challenge": public_id, "response": device.response_for(code)}
+    )
     return client.session.get(SESSION_KEY) == str(user.pk)
 
 
@@ -42,7 +45,9 @@ def lock_by_wrong_responses(client, user, device):
     for _ in range(10):
         public_id, code = current(page)
         wrong = device.response_for(str((int(code) + 7) % 10**6).zfill(6))
-        result = client.post("/en/portal/signin/verify/", {"challenge": public_id, "response": wrong})
+        result = client.post(
+            "/en/portal/signin/verify/", {"challenge": public_id, "response": wrong}
+        )
         if result.context and "challenge" in result.context:
             page = result
     device.refresh_from_db()
@@ -53,7 +58,9 @@ def test_a_stranger_with_100_wrong_passwords_cannot_stop_the_client(db, ios_clie
     """Done-when 1: 100 wrong passwords from one address; the client signs in from another."""
     user, device = ios_client
     stranger = Client(REMOTE_ADDR=STRANGER)
-    codes = [signin(stranger, user.username, f"guess-{n}").context["problem"].code for n in range(100)]
+    codes = [
+        signin(stranger, user.username, f"guess-{n}").context["problem"].code for n in range(100)
+    ]
     assert codes[:5] == ["bad-credentials"] * 5
     assert codes.count("throttled") >= 90  # one try per growing delay after the free tries
     device.refresh_from_db()
@@ -69,7 +76,10 @@ def test_throttled_answer_is_the_same_for_the_right_password(db, ios_client):
     stranger = Client(REMOTE_ADDR=STRANGER)
     for n in range(6):
         signin(stranger, user.username, f"guess-{n}")
-    wrong, right = signin(stranger, user.username, "guess-x"), signin(stranger, user.username, PASSWORD)
+    wrong, right = (
+        signin(stranger, user.username, "guess-x"),
+        signin(stranger, user.username, PASSWORD),
+    )
     assert wrong.status_code == right.status_code == 400
     assert wrong.context["problem"].code == right.context["problem"].code == "throttled"
     assert SESSION_KEY not in stranger.session
@@ -81,7 +91,10 @@ def test_one_source_is_slowed_down_across_user_names(db, settings):
     codes = [signin(stranger, f"user{n}", "guess").context["problem"].code for n in range(30)]
     assert codes[:20] == ["bad-credentials"] * 20
     assert "throttled" in codes[20:]
-    assert signin(Client(REMOTE_ADDR=CLIENT_HOME), "user1", "guess").context["problem"].code == "bad-credentials"
+    assert (
+        signin(Client(REMOTE_ADDR=CLIENT_HOME), "user1", "guess").context["problem"].code
+        == "bad-credentials"
+    )
 
 
 def test_delays_grow_and_end(db, ios_client, settings):
@@ -91,7 +104,9 @@ def test_delays_grow_and_end(db, ios_client, settings):
     with time_machine.travel(timezone.now(), tick=False) as clock:
         for n in range(5):
             signin(stranger, user.username, f"guess-{n}")
-        assert signin(stranger, user.username, "x").context["problem"].code == "bad-credentials"  # 6th: slot taken
+        assert (
+            signin(stranger, user.username, "x").context["problem"].code == "bad-credentials"
+        )  # 6th: slot taken
         assert signin(stranger, user.username, "x").context["problem"].code == "throttled"
         clock.shift(timedelta(seconds=21))
         # After the wait a try is checked again, and the right password resets the pair.
@@ -108,7 +123,9 @@ def test_a_locked_account_tells_nothing_about_the_password(db, ios_client, right
     answer = signin(stranger, user.username, PASSWORD if right_password else "guess-2")
     assert wrong.status_code == answer.status_code == 400
     assert wrong.context["problem"].code == answer.context["problem"].code == "locked"
-    assert wrong.content.decode().replace("guess", "") .count("locked") == answer.content.decode().count("locked")
+    assert wrong.content.decode().replace("guess", "").count(
+        "locked"
+    ) == answer.content.decode().count("locked")
     refused = AuditEvent.objects.filter(kind="refused", reason="locked", user=user, ip=STRANGER)
     assert refused.count() == 2
 
@@ -124,7 +141,9 @@ def test_lock_ends_by_itself_doubling_on_repeat_and_staff_can_lift_it(db, ios_cl
         clock.shift(timedelta(seconds=2))
         device.refresh_from_db()
         assert not device.is_locked
-        lock_by_wrong_responses(Client(), user, device)  # a fresh count of tries, then a second lock
+        lock_by_wrong_responses(
+            Client(), user, device
+        )  # a fresh count of tries, then a second lock
         assert device.lock_count == 2
         clock.shift(timedelta(seconds=901))
         device.refresh_from_db()
@@ -148,7 +167,9 @@ def test_lock_is_capped(db, ios_client, settings):
 def make_card_client(username="cora"):
     user = get_user_model().objects.create_user(username, password=PASSWORD)
     now = timezone.now()
-    card = assign_device(user, SecurityDevice.Kind.CARD, activated_at=now, expires_at=now + timedelta(days=21))
+    card = assign_device(
+        user, SecurityDevice.Kind.CARD, activated_at=now, expires_at=now + timedelta(days=21)
+    )
     return user, card
 
 

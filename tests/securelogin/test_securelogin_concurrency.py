@@ -1,4 +1,5 @@
 """Concurrent submissions of one right response are accepted once only (real threads, PostgreSQL)."""
+
 import secrets
 import threading
 
@@ -14,7 +15,9 @@ THREADS = 8
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
+)
 def test_one_right_response_accepted_once_under_concurrency():
     user, device = make_client("racer", "ios")
     nonce = secrets.token_urlsafe(16)
@@ -26,8 +29,13 @@ def test_one_right_response_accepted_once_under_concurrency():
     def submit():
         try:
             barrier.wait()
-            outcome = services.verify_response(user=user, nonce=nonce, challenge_id=challenge.public_id,
-                                               response=response, purpose=Challenge.Purpose.SIGNIN)
+            outcome = services.verify_response(
+                user=user,
+                nonce=nonce,
+                challenge_id=challenge.public_id,
+                response=response,
+                purpose=Challenge.Purpose.SIGNIN,
+            )
             results.append(outcome.ok)
         finally:
             connections.close_all()
@@ -42,7 +50,9 @@ def test_one_right_response_accepted_once_under_concurrency():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
+)
 def test_concurrent_wrong_responses_are_all_counted():
     user, device = make_client("guesser", "android")
     nonce = secrets.token_urlsafe(16)
@@ -53,8 +63,13 @@ def test_concurrent_wrong_responses_are_all_counted():
     def submit():
         try:
             barrier.wait()
-            services.verify_response(user=user, nonce=nonce, challenge_id=challenge.public_id, response=wrong,
-                                     purpose=Challenge.Purpose.SIGNIN)
+            services.verify_response(
+                user=user,
+                nonce=nonce,
+                challenge_id=challenge.public_id,
+                response=wrong,
+                purpose=Challenge.Purpose.SIGNIN,
+            )
         finally:
             connections.close_all()
 
@@ -68,7 +83,9 @@ def test_concurrent_wrong_responses_are_all_counted():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
+)
 def test_back_off_holds_for_parallel_wrong_responses(settings):
     """With a back-off in force, parallel guesses do not all get through: the device row is locked."""
     settings.SECURELOGIN_THROTTLE_FACTOR = 60
@@ -82,8 +99,13 @@ def test_back_off_holds_for_parallel_wrong_responses(settings):
     def submit():
         try:
             barrier.wait()
-            outcome = services.verify_response(user=user, nonce=nonce, challenge_id=challenge.public_id,
-                                               response=wrong, purpose=Challenge.Purpose.SIGNIN)
+            outcome = services.verify_response(
+                user=user,
+                nonce=nonce,
+                challenge_id=challenge.public_id,
+                response=wrong,
+                purpose=Challenge.Purpose.SIGNIN,
+            )
             codes.append(outcome.problem.code)
         finally:
             connections.close_all()
@@ -99,7 +121,9 @@ def test_back_off_holds_for_parallel_wrong_responses(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
+)
 def test_card_activated_once_and_wrong_codes_all_counted_under_concurrency(settings):
     """Parallel activations with two prompts (two tabs) activate the card once;
     parallel wrong temporary codes are each counted."""
@@ -118,13 +142,19 @@ def test_card_activated_once_and_wrong_codes_all_counted_under_concurrency(setti
     def activate(nonce, prompt):
         try:
             barrier.wait()
-            outcome = card_activation.activate_card(user=user, nonce=nonce, prompt_id=prompt.public_id,
-                                               raw=card.response_for(prompt.code))
+            outcome = card_activation.activate_card(
+                user=user,
+                nonce=nonce,
+                prompt_id=prompt.public_id,
+                raw=card.response_for(prompt.code),
+            )
             results.append(outcome.ok)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=activate, args=pair) for pair in zip(nonces, prompts, strict=True)]
+    threads = [
+        threading.Thread(target=activate, args=pair) for pair in zip(nonces, prompts, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -153,7 +183,9 @@ def test_card_activated_once_and_wrong_codes_all_counted_under_concurrency(setti
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
+)
 def test_dsc_pin_limit_holds_under_parallel_requests(settings):
     """Finding 6: 8 parallel wrong PINs: exactly 3 compared, the card blocked once, one audit row."""
     from django.test import Client
@@ -164,20 +196,25 @@ def test_dsc_pin_limit_holds_under_parallel_requests(settings):
     def wrong_pin(n):
         client = Client()
         client.force_login(user)
-        result = client.post(f"/en/portal/devices/{device.pk}/pin/", {"pin": "0000"},
-                             HTTP_ACCEPT="application/json")
+        result = client.post(
+            f"/en/portal/devices/{device.pk}/pin/", {"pin": "0000"}, HTTP_ACCEPT="application/json"
+        )
         return result.status_code, result.json()
 
     results = run_parallel(8, wrong_pin)
     device.refresh_from_db()
     assert device.card_blocked_at is not None and device.card_pin_failures == 3
     compared = [body for _, body in results if "retries_left" in body and body["retries_left"] > 0]
-    assert len(compared) == 2  # the third wrong PIN blocked the card; the other five were refused unseen
+    assert (
+        len(compared) == 2
+    )  # the third wrong PIN blocked the card; the other five were refused unseen
     assert AuditEvent.objects.filter(kind="card-blocked", user=user).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
+)
 def test_lockout_once_across_parallel_wrong_responses(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURELOGIN_THROTTLE_FACTOR = 0
@@ -188,8 +225,13 @@ def test_lockout_once_across_parallel_wrong_responses(settings):
     wrong = "000000" if device.response_for(challenge.code) != "000000" else "111111"
 
     def guess(n):
-        return services.verify_response(user=user, nonce=nonce, challenge_id=challenge.public_id, response=wrong,
-                                        purpose=Challenge.Purpose.SIGNIN).problem.code
+        return services.verify_response(
+            user=user,
+            nonce=nonce,
+            challenge_id=challenge.public_id,
+            response=wrong,
+            purpose=Challenge.Purpose.SIGNIN,
+        ).problem.code
 
     codes = run_parallel(14, guess)
     device.refresh_from_db()
@@ -200,7 +242,9 @@ def test_lockout_once_across_parallel_wrong_responses(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
+)
 def test_parallel_password_guesses_from_one_source_are_bounded(settings):
     """20 parallel wrong passwords for one user name from one source: the free tries plus one slot are checked."""
     from django.test import Client
@@ -209,8 +253,11 @@ def test_parallel_password_guesses_from_one_source_are_bounded(settings):
     user, device = make_client("pwracer", "ios")
 
     def guess(n):
-        return Client(REMOTE_ADDR="203.0.113.9").post(
-            "/en/portal/signin/", {"username": user.username, "password": f"guess{n}"}).status_code
+        return (
+            Client(REMOTE_ADDR="203.0.113.9")
+            .post("/en/portal/signin/", {"username": user.username, "password": f"guess{n}"})
+            .status_code
+        )
 
     run_parallel(20, guess)
     checked = AuditEvent.objects.filter(kind="failure", reason="password", user=user).count()

@@ -1,4 +1,5 @@
 """The one table of problems: unique codes, a help link where one exists, plural forms for counts."""
+
 import re
 
 import pytest
@@ -16,8 +17,12 @@ def test_codes_are_unique_and_every_row_resolves():
 
 @pytest.mark.parametrize(
     ("lang", "count", "expected"),
-    [("en", 1, "wait 1 second before"), ("en", 2, "wait 2 seconds before"),
-     ("de", 1, "warten Sie 1 Sekunde,"), ("de", 4, "warten Sie 4 Sekunden,")],
+    [
+        ("en", 1, "wait 1 second before"),
+        ("en", 2, "wait 2 seconds before"),
+        ("de", 1, "warten Sie 1 Sekunde,"),
+        ("de", 4, "warten Sie 4 Sekunden,"),
+    ],
 )
 def test_counts_use_plural_forms(lang, count, expected):
     with translation.override(lang):
@@ -70,10 +75,15 @@ def test_a_well_formed_response_is_cleaned():
 
 @pytest.mark.parametrize(
     ("lang", "seconds", "expected", "alarm"),
-    [("en", 1, "Please wait 1 second before", False), ("en", 2, "Please wait 2 seconds before", False),
-     ("en", 59, "wait 59 seconds", False), ("en", 60, "wait 1 minute before", True),
-     ("en", 61, "wait 2 minutes before", True), ("de", 1, "warten Sie 1 Sekunde,", False),
-     ("de", 120, "warten Sie 2 Minuten,", True)],
+    [
+        ("en", 1, "Please wait 1 second before", False),
+        ("en", 2, "Please wait 2 seconds before", False),
+        ("en", 59, "wait 59 seconds", False),
+        ("en", 60, "wait 1 minute before", True),
+        ("en", 61, "wait 2 minutes before", True),
+        ("de", 1, "warten Sie 1 Sekunde,", False),
+        ("de", 120, "warten Sie 2 Minuten,", True),
+    ],
 )
 def test_short_waits_are_calm_and_long_ones_say_why(lang, seconds, expected, alarm):
     with translation.override(lang):
@@ -83,24 +93,37 @@ def test_short_waits_are_calm_and_long_ones_say_why(lang, seconds, expected, ala
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("data", "invalid"), [({}, ["username", "password"]),
-                                               ({"username": "ann"}, ["password"]),
-                                               ({"password": "x"}, ["username"])])
-def test_an_empty_sign_in_form_asks_for_what_is_missing_and_marks_those_fields(client, data, invalid):
+@pytest.mark.parametrize(
+    ("data", "invalid"),
+    [
+        ({}, ["username", "password"]),
+        ({"username": "ann"}, ["password"]),
+        ({"password": "x"}, ["username"]),
+    ],
+)
+def test_an_empty_sign_in_form_asks_for_what_is_missing_and_marks_those_fields(
+    client, data, invalid
+):
     page = client.post("/en/portal/signin/", data)
     assert page.status_code == 400 and page.context["problem"].code == "credentials-empty"
     html = page.content.decode()
     assert "Enter your user name and password." in html and "not correct" not in html
     for name in ("username", "password"):
         tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
-        assert ('aria-invalid="true"' in tag and 'aria-describedby="problem"' in tag) is (name in invalid)
-        assert (f'href="#id_{name}"' in html) is (name in invalid)  # the way to the field without JavaScript
+        assert ('aria-invalid="true"' in tag and 'aria-describedby="problem"' in tag) is (
+            name in invalid
+        )
+        assert (f'href="#id_{name}"' in html) is (
+            name in invalid
+        )  # the way to the field without JavaScript
     german = client.post("/de/portal/signin/", data).content.decode()
     assert "Geben Sie Ihren Benutzernamen und Ihr Passwort ein." in german
 
 
 @pytest.mark.django_db
 def test_a_wrong_password_marks_both_fields_without_saying_which(client):
-    html = client.post("/en/portal/signin/", {"username": "nobody", "password": "wrong"}).content.decode()
+    html = client.post(
+        "/en/portal/signin/", {"username": "nobody", "password": "wrong"}
+    ).content.decode()
     assert "User name or password not correct." in html
     assert html.count('aria-invalid="true"') == 2

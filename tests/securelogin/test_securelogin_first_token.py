@@ -127,8 +127,13 @@ def test_a_wrong_answer_counts_and_activates_nothing(client, new_client):
 
 @pytest.mark.parametrize(
     "typed, problem",
-    [("1234567", "token-wrong-length"), ("1234 5678", "token-spaces"), ("", "empty"),
-     ("12-345678", "token-not-digits"), ("١٢٣٤٥٦٧٨", "non-ascii-digits")],
+    [
+        ("1234567", "token-wrong-length"),
+        ("1234 5678", "token-spaces"),
+        ("", "empty"),
+        ("12-345678", "token-not-digits"),
+        ("١٢٣٤٥٦٧٨", "non-ascii-digits"),
+    ],
 )
 def test_malformed_answers_are_explained_in_both_languages_and_not_counted(
     client, new_client, typed, problem
@@ -229,9 +234,7 @@ def test_a_token_revoked_during_the_sign_in_leads_back_to_the_usual_step(client,
     assert not SecurityDevice.objects.filter(user=new_client, confirmed=True).exists()
 
 
-def test_new_challenges_are_limited_per_hour_with_a_translated_notice(
-    client, new_client, settings
-):
+def test_new_challenges_are_limited_per_hour_with_a_translated_notice(client, new_client, settings):
     settings.SECURELOGIN_PROMPTS_PER_HOUR = 2
     for _ in range(2):
         password_step(client, new_client)
@@ -240,7 +243,9 @@ def test_new_challenges_are_limited_per_hour_with_a_translated_notice(
     refused = client.get("/de/portal/signin/verify/")
     assert refused.status_code == 429 and refused.context["problem"].code == "prompt-limit"
     assert refused.context["title"] == "Ihren neuen Sicherheitstoken aktivieren"
-    assert AuditEvent.objects.filter(kind="refused", reason="prompt-limit", user=new_client).exists()
+    assert AuditEvent.objects.filter(
+        kind="refused", reason="prompt-limit", user=new_client
+    ).exists()
     assert not token_row(new_client).confirmed
 
 

@@ -1,4 +1,5 @@
 """NUL and control characters in any field or URL (issue 10, finding 7)."""
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 
@@ -25,7 +26,9 @@ def test_signin_fields_refuse_control_characters(client, ios_client, field, valu
 def test_response_field_refuses_control_characters(client, ios_client, value):
     user, _ = ios_client
     page = sign_in(client, user)
-    result = client.post("/en/portal/signin/verify/", {"challenge": current(page)[0], "response": value})
+    result = client.post(
+        "/en/portal/signin/verify/", {"challenge": current(page)[0], "response": value}
+    )
     assert result.status_code == 400 and result.context["problem"].code == "control-characters"
     assert result.context["problem"].help_url
     assert SESSION_KEY not in client.session
@@ -41,7 +44,9 @@ def test_hidden_challenge_field_with_nul_is_explained_too(client, ios_client):
 def test_german_message(client, ios_client):
     user, _ = ios_client
     page = sign_in(client, user, lang="de")
-    result = client.post("/de/portal/signin/verify/", {"challenge": current(page)[0], "response": "1\x00"})
+    result = client.post(
+        "/de/portal/signin/verify/", {"challenge": current(page)[0], "response": "1\x00"}
+    )
     assert "Steuerzeichen" in result.content.decode()
 
 
@@ -59,12 +64,22 @@ def test_task_form_refuses_nul(client, ios_client):
     client.force_login(user)
     result = client.post("/en/portal/tasks/change-email/", {"email": "a\x00@example.com"})
     assert result.status_code == 200
-    assert "control-characters" in [error.code for error in result.context["form"].errors.as_data()["email"]]
+    assert "control-characters" in [
+        error.code for error in result.context["form"].errors.as_data()["email"]
+    ]
 
 
 @pytest.mark.parametrize(
-    "url", ["/en/kb/%00/", "/en/portal/signin/%00", "/de/%00", "/en/portal/devices/1%00/", "/en/admin/%00/",
-            "/en/portal/signin/?next=%00", "/en/search/?q=a%00b"]
+    "url",
+    [
+        "/en/kb/%00/",
+        "/en/portal/signin/%00",
+        "/de/%00",
+        "/en/portal/devices/1%00/",
+        "/en/admin/%00/",
+        "/en/portal/signin/?next=%00",
+        "/en/search/?q=a%00b",
+    ],
 )
 def test_nul_in_any_url_is_404(client, url):
     assert client.get(url).status_code == 404
@@ -72,7 +87,9 @@ def test_nul_in_any_url_is_404(client, url):
 
 def test_nul_in_a_form_field_is_no_500(client, ios_client):
     user, _ = ios_client
-    result = client.post("/en/portal/signin/", {"username": user.username, "password": PASSWORD, "next": "\x00"})
+    result = client.post(
+        "/en/portal/signin/", {"username": user.username, "password": PASSWORD, "next": "\x00"}
+    )
     assert result.status_code in (302, 400)
 
 
@@ -93,8 +110,9 @@ def test_sign_in_during_a_database_outage_is_a_translated_503(ios_client, monkey
 
     monkeypatch.setattr(services, "authenticate", gone)
     user, _ = ios_client
-    result = Client(raise_request_exception=False).post("/de/portal/signin/",
-                                                        {"username": user.username, "password": PASSWORD})
+    result = Client(raise_request_exception=False).post(
+        "/de/portal/signin/", {"username": user.username, "password": PASSWORD}
+    )
     assert result.status_code == 503 and result["Retry-After"]
     assert "Vorübergehend nicht erreichbar" in result.content.decode()
 

@@ -1,4 +1,5 @@
 """Keys of the secrets at rest: several accepted, rotation re-encrypts, production needs one (finding 9)."""
+
 import io
 
 import pytest
@@ -53,7 +54,9 @@ def test_rotation_changes_nothing_when_a_secret_cannot_be_read(settings):
     settings.FIELD_ENCRYPTION_KEY = OLD
     _, device = make_client("fritz", "ios")
     _, other = make_client("gina", "ios")
-    SecurityDevice.objects.filter(pk=other.pk).update(encrypted_key=Fernet(Fernet.generate_key()).encrypt(b"x").decode())
+    SecurityDevice.objects.filter(pk=other.pk).update(
+        encrypted_key=Fernet(Fernet.generate_key()).encrypt(b"x").decode()
+    )
     settings.FIELD_ENCRYPTION_KEY = NEW  # OLD forgotten: nothing can be read
     before = reloaded(device).encrypted_key
     with pytest.raises(CommandError, match="2 devices could not be decrypted"):

@@ -1,4 +1,5 @@
 """Lost device: temporary codes from client services and the Online Security Code Card."""
+
 import re
 from datetime import timedelta
 
@@ -35,13 +36,18 @@ def type_code(client, code, lang="en"):
 def signed_in_with_code(client, user, code):
     password_step(client, user)
     result = type_code(client, code)
-    assert result.status_code == 302 and result["Location"] == "/en/portal/account/security/secure-login/card/offer/"
+    assert (
+        result.status_code == 302
+        and result["Location"] == "/en/portal/account/security/secure-login/card/offer/"
+    )
     return result
 
 
 def new_card(client):
     assert client.post("/en/portal/account/security/secure-login/card/offer/").status_code == 302
-    return card_activation.pending_card(get_user_model().objects.get(pk=client.session[SESSION_KEY]))
+    return card_activation.pending_card(
+        get_user_model().objects.get(pk=client.session[SESSION_KEY])
+    )
 
 
 def activation_page(client, lang="en"):
@@ -57,8 +63,10 @@ def values_for(card, prompt_code):
 def activate(client, user):
     card = new_card(client)
     prompt = activation_page(client)
-    result = client.post("/en/portal/account/security/secure-login/card/activate/",
-                         {"prompt": prompt.public_id, "values": values_for(card, prompt.code)})
+    result = client.post(
+        "/en/portal/account/security/secure-login/card/activate/",
+        {"prompt": prompt.public_id, "values": values_for(card, prompt.code)},
+    )
     assert result.status_code == 302
     card.refresh_from_db()
     return card
@@ -77,7 +85,9 @@ def test_issue_stores_only_a_hash_revokes_the_device_and_audits_staff(temp_clien
     user, temp, code, old_device = temp_client
     temp.refresh_from_db()
     assert code not in temp.code_hash and temp.code_hash.startswith(("md5$", "pbkdf2", "argon2"))
-    assert temp.expires_at - timezone.now() == pytest.approx(timedelta(days=2), abs=timedelta(seconds=5))
+    assert temp.expires_at - timezone.now() == pytest.approx(
+        timedelta(days=2), abs=timedelta(seconds=5)
+    )
     old_device.refresh_from_db()
     assert old_device.revoked_at is not None and not old_device.confirmed
     issued = AuditEvent.objects.get(user=user, kind="temp-code-issued")
@@ -95,7 +105,9 @@ def test_sign_in_with_the_code_then_card_is_offered(client, temp_client):
     assert result["Location"] == "/en/portal/account/security/secure-login/card/offer/"
     assert client.session[SESSION_KEY] == str(user.pk)
     used = AuditEvent.objects.get(user=user, kind="temp-code-used")
-    assert used.device_id == temp.pk and used.device.issued_by == "agent"  # who issued it is on the row
+    assert (
+        used.device_id == temp.pk and used.device.issued_by == "agent"
+    )  # who issued it is on the row
     offer = client.get(result["Location"])
     assert offer.status_code == 200 and "21" in offer.content.decode()
 
@@ -116,8 +128,11 @@ def test_sign_in_with_the_code_then_card_is_offered(client, temp_client):
 def test_code_form_problems_are_explained_and_not_counted(client, temp_client, typed, problem):
     user, temp, code, _ = temp_client
     # Lower-case the whole code for "both": its first four characters may all be digits.
-    typed = {"lower": code.lower(), "spaced": f"{code[:4]} {code[4:]}",
-             "both": f"{code[:4].lower()} {code[4:].lower()}"}.get(typed, typed)
+    typed = {
+        "lower": code.lower(),
+        "spaced": f"{code[:4]} {code[4:]}",
+        "both": f"{code[:4].lower()} {code[4:].lower()}",
+    }.get(typed, typed)
     password_step(client, user)
     result = type_code(client, typed)
     assert result.status_code == 400
@@ -136,7 +151,9 @@ def test_lower_case_message_says_so_and_links_the_troubleshooting_section(client
     assert problem.help_url == "/en/articles/sign-in-troubleshooting/#temporary-code"
     german = type_code(client, code.lower(), lang="de")
     assert "Großbuchstaben" in german.context["problem"].message
-    assert german.context["problem"].help_url == "/de/articles/sign-in-troubleshooting/#temporary-code"
+    assert (
+        german.context["problem"].help_url == "/de/articles/sign-in-troubleshooting/#temporary-code"
+    )
 
 
 def test_wrong_codes_count_toward_the_lockout(client, temp_client, settings):
@@ -247,12 +264,17 @@ def test_activation_problems(client, temp_client, typed, problem):
     right = values_for(card, prompt.code)
     swapped = right[3:] + right[:3]
     wrong = f"{(int(right) + 1) % 10**6:06d}"
-    typed = {"wrong": wrong if wrong != swapped else f"{(int(right) + 2) % 10**6:06d}",
-             "swapped": swapped, "spaced": f"{right[:3]} {right[3:]}"}.get(typed, typed)
+    typed = {
+        "wrong": wrong if wrong != swapped else f"{(int(right) + 2) % 10**6:06d}",
+        "swapped": swapped,
+        "spaced": f"{right[:3]} {right[3:]}",
+    }.get(typed, typed)
     if problem == "card-swapped" and swapped == right:
         pytest.skip("both values equal")
-    result = client.post("/en/portal/account/security/secure-login/card/activate/",
-                         {"prompt": prompt.public_id, "values": typed})
+    result = client.post(
+        "/en/portal/account/security/secure-login/card/activate/",
+        {"prompt": prompt.public_id, "values": typed},
+    )
     assert result.status_code == 400
     assert result.context["problem"].code == problem
     assert result.context["problem"].help_url
@@ -272,8 +294,14 @@ def test_tampered_prompt_id_and_another_clients_prompt(client, temp_client):
     result = client.post(url, {"prompt": "x" * 500, "values": values_for(card, prompt.code)})
     assert result.context["problem"].code == "tampered"
     other, _ = make_client("olga", Kind.IOS)
-    foreign = Challenge.objects.create(user=other, device=card, purpose="card-activation", binding="b" * 64,
-                                       code="0102", expires_at=timezone.now() + timedelta(minutes=5))
+    foreign = Challenge.objects.create(
+        user=other,
+        device=card,
+        purpose="card-activation",
+        binding="b" * 64,
+        code="0102",
+        expires_at=timezone.now() + timedelta(minutes=5),
+    )
     result = client.post(url, {"prompt": foreign.public_id, "values": values_for(card, "0102")})
     assert result.context["problem"].code == "tampered"
     card.refresh_from_db()
@@ -281,16 +309,22 @@ def test_tampered_prompt_id_and_another_clients_prompt(client, temp_client):
 
 
 @pytest.mark.parametrize("lang, expected", [("en", "Dec"), ("de", "Dezember")])
-def test_activation_shows_expiry_in_the_clients_language(client, temp_client, lang, expected, settings):
+def test_activation_shows_expiry_in_the_clients_language(
+    client, temp_client, lang, expected, settings
+):
     # The session starts in the frozen past; the last requests run in today's time.
-    settings.SECURELOGIN_SESSION_IDLE_SECONDS = settings.SECURELOGIN_SESSION_ABSOLUTE_SECONDS = 365 * 86400
+    settings.SECURELOGIN_SESSION_IDLE_SECONDS = settings.SECURELOGIN_SESSION_ABSOLUTE_SECONDS = (
+        365 * 86400
+    )
     user, temp, code, _ = temp_client
     with time_machine.travel("2026-11-25 10:00:00+00:00", tick=False):
         signed_in_with_code(client, user, code)
         card = new_card(client)
         prompt = activation_page(client, lang)
-        result = client.post(f"/{lang}/portal/account/security/secure-login/card/activate/",
-                             {"prompt": prompt.public_id, "values": values_for(card, prompt.code)})
+        result = client.post(
+            f"/{lang}/portal/account/security/secure-login/card/activate/",
+            {"prompt": prompt.public_id, "values": values_for(card, prompt.code)},
+        )
         assert result.status_code == 302
         done = client.get(result["Location"])
     html = done.content.decode()
@@ -315,8 +349,10 @@ def test_card_signin_and_expiry(client, temp_client):
     # the temporary code is used up now
     page = password_step(client, user)
     assert page.context["pair"] is not None
-    typed_code = client.post("/en/portal/signin/verify/", {"challenge": page.context["challenge"].public_id,
-                                                           "response": code})
+    typed_code = client.post(
+        "/en/portal/signin/verify/",
+        {"challenge": page.context["challenge"].public_id, "response": code},
+    )
     assert typed_code.context["problem"].code == "card-not-digits"
     pairs = []
     for _ in range(3):
@@ -326,18 +362,24 @@ def test_card_signin_and_expiry(client, temp_client):
         html = page.content.decode()
         first, second = codecard.parse_pair(challenge.code)
         assert f'id="index-1">{first:02d}<' in html and f'id="index-2">{second:02d}<' in html
-        result = client.post("/en/portal/signin/verify/",
-                             {"challenge": challenge.public_id, "response": card.response_for(challenge.code)})
+        result = client.post(
+            "/en/portal/signin/verify/",
+            {"challenge": challenge.public_id, "response": card.response_for(challenge.code)},
+        )
         assert result.status_code == 302 and result["Location"] == "/en/portal/"
         client.logout()
-    assert all({*pairs[i]} and set(codecard.parse_pair(pairs[i])) != set(codecard.parse_pair(pairs[i + 1]))
-               for i in range(len(pairs) - 1))
+    assert all(
+        {*pairs[i]} and set(codecard.parse_pair(pairs[i])) != set(codecard.parse_pair(pairs[i + 1]))
+        for i in range(len(pairs) - 1)
+    )
     expires = card.expires_at
     with time_machine.travel(expires - timedelta(seconds=1), tick=False):
         page = password_step(client, user)
         challenge = page.context["challenge"]
-        result = client.post("/en/portal/signin/verify/",
-                             {"challenge": challenge.public_id, "response": card.response_for(challenge.code)})
+        result = client.post(
+            "/en/portal/signin/verify/",
+            {"challenge": challenge.public_id, "response": card.response_for(challenge.code)},
+        )
         assert result.status_code == 302
         client.logout()
     with time_machine.travel(expires + timedelta(seconds=1), tick=False):
@@ -346,8 +388,10 @@ def test_card_signin_and_expiry(client, temp_client):
         problem = page.context["problem"]
         assert problem.code == "card-expired" and "expired" in problem.message
         assert problem.help_url == "/en/articles/temporary-code/#get-a-code"
-        result = client.post("/en/portal/signin/verify/",
-                             {"challenge": challenge.public_id, "response": card.response_for(challenge.code)})
+        result = client.post(
+            "/en/portal/signin/verify/",
+            {"challenge": challenge.public_id, "response": card.response_for(challenge.code)},
+        )
         assert result.status_code == 403 and SESSION_KEY not in client.session
 
 
@@ -361,10 +405,14 @@ def test_card_signin_wrong_and_swapped_count(client, temp_client):
     right = card.response_for(challenge.code)
     if right[:3] == right[3:]:
         pytest.skip("both values equal")
-    result = client.post("/en/portal/signin/verify/", {"challenge": challenge.public_id,
-                                                       "response": right[3:] + right[:3]})
+    result = client.post(
+        "/en/portal/signin/verify/",
+        {"challenge": challenge.public_id, "response": right[3:] + right[:3]},
+    )
     assert result.context["problem"].code == "card-swapped"
-    result = client.post("/en/portal/signin/verify/", {"challenge": challenge.public_id, "response": "12 3456"})
+    result = client.post(
+        "/en/portal/signin/verify/", {"challenge": challenge.public_id, "response": "12 3456"}
+    )
     assert result.context["problem"].code == "card-spaces"
     card.refresh_from_db()
     assert card.throttling_failure_count == 1
@@ -424,12 +472,16 @@ def test_step_up_task_with_the_card(client, temp_client):
     signed_in_with_code(client, user, code)
     card = activate(client, user)
     client.post("/en/portal/tasks/change-email/", {"email": "new@example.com"})
-    client.post("/en/portal/tasks/sign-in-again/", {"username": user.username, "password": PASSWORD})
+    client.post(
+        "/en/portal/tasks/sign-in-again/", {"username": user.username, "password": PASSWORD}
+    )
     page = client.get("/en/portal/tasks/verify/")
     challenge = page.context["challenge"]
     assert codecard.parse_pair(challenge.code)
-    result = client.post("/en/portal/tasks/verify/", {"challenge": challenge.public_id,
-                                                      "response": card.response_for(challenge.code)})
+    result = client.post(
+        "/en/portal/tasks/verify/",
+        {"challenge": challenge.public_id, "response": card.response_for(challenge.code)},
+    )
     assert result.status_code == 302
     user.refresh_from_db()
     assert user.email == "new@example.com"
@@ -462,10 +514,15 @@ def test_prompt_of_a_replaced_card_is_refused(client, temp_client):
     prompt = activation_page(client)
     old_card.revoke()  # e.g. staff revoked the waiting card
     client.post("/en/portal/account/security/secure-login/card/offer/")  # a new card is made
-    result = client.post("/en/portal/account/security/secure-login/card/activate/",
-                         {"prompt": prompt.public_id, "values": old_card.response_for(prompt.code)})
+    result = client.post(
+        "/en/portal/account/security/secure-login/card/activate/",
+        {"prompt": prompt.public_id, "values": old_card.response_for(prompt.code)},
+    )
     assert result.status_code == 400 and result.context["problem"].code == "card-revoked"
-    assert card_activation.pending_card(user).pk != old_card.pk and not card_activation.pending_card(user).confirmed
+    assert (
+        card_activation.pending_card(user).pk != old_card.pk
+        and not card_activation.pending_card(user).confirmed
+    )
 
 
 def test_wrong_activation_values_lock_the_account(client, temp_client, settings):

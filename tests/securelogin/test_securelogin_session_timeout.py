@@ -1,4 +1,5 @@
 """Client sessions end after 15 idle minutes and 12 hours in any case (issue 10, finding 8)."""
+
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def signed_in(client, user, device):
     page = sign_in(client, user)
     public_id, code = current(page)
-    client.post("/en/portal/signin/verify/", {"challenge": public_id, "response": device.response_for(code)})
+    client.post(
+        "/en/portal/signin/verify/", {"challenge": public_id, "response": device.response_for(code)}
+    )
     assert client.session[SESSION_KEY] == str(user.pk)
 
 
@@ -53,7 +56,9 @@ def test_limits_are_configurable_and_the_session_cookie_ends_too(client, ios_cli
         signed_in(client, user, device)
         assert client.session.get_expiry_age() == 3660
         clock.shift(timedelta(seconds=61))
-        result = client.post("/en/portal/tasks/withdrawal/", {"amount": "10", "currency": "EUR"}, follow=True)
+        result = client.post(
+            "/en/portal/tasks/withdrawal/", {"amount": "10", "currency": "EUR"}, follow=True
+        )
     assert SESSION_KEY not in client.session
     assert "signed out after 1 minute without activity" in result.content.decode()
 

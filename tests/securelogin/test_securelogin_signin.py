@@ -1,4 +1,5 @@
 """Sign-in with user name, password and a challenge/response device."""
+
 import re
 
 import pytest
@@ -13,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def answer(client, page, response, lang="en", url=None):
     public_id, _ = current(page)
-    return client.post(url or f"/{lang}/portal/signin/verify/", {"challenge": public_id, "response": response})
+    return client.post(
+        url or f"/{lang}/portal/signin/verify/", {"challenge": public_id, "response": response}
+    )
 
 
 def test_each_device_kind_signs_in(client, any_client):
@@ -44,9 +47,16 @@ def test_unknown_user_and_wrong_password_get_the_same_message(client, ios_client
     assert wrong.context["problem"].message == unknown.context["problem"].message
     assert SESSION_KEY not in client.session
     device.refresh_from_db()
-    assert device.throttling_failure_count == 0  # wrong passwords never count toward the account's lock
-    assert AuditEvent.objects.filter(kind="failure", reason="password", username=user.username).count() == 1
-    assert AuditEvent.objects.filter(kind="failure", reason="password", username="nobody").count() == 1
+    assert (
+        device.throttling_failure_count == 0
+    )  # wrong passwords never count toward the account's lock
+    assert (
+        AuditEvent.objects.filter(kind="failure", reason="password", username=user.username).count()
+        == 1
+    )
+    assert (
+        AuditEvent.objects.filter(kind="failure", reason="password", username="nobody").count() == 1
+    )
 
 
 def test_unknown_user_still_runs_the_password_hasher(client, db, monkeypatch):
@@ -54,7 +64,11 @@ def test_unknown_user_still_runs_the_password_hasher(client, db, monkeypatch):
 
     calls = []
     original = MD5PasswordHasher.encode
-    monkeypatch.setattr(MD5PasswordHasher, "encode", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    monkeypatch.setattr(
+        MD5PasswordHasher,
+        "encode",
+        lambda self, *a, **k: calls.append(1) or original(self, *a, **k),
+    )
     client.post("/en/portal/signin/", {"username": "nobody", "password": "whatever"})
     assert calls
 
@@ -103,8 +117,10 @@ def test_bad_input_gets_its_own_message_and_counts_nothing(client, dsc_client, t
 def test_help_links_point_to_matching_sections(client, ios_client):
     user, _ = ios_client
     page = sign_in(client, user)
-    links = {typed: answer(client, page, typed).context["problem"].help_url
-             for typed in ["123 456", "12345", "abcdef", "000000"]}
+    links = {
+        typed: answer(client, page, typed).context["problem"].help_url
+        for typed in ["123 456", "12345", "abcdef", "000000"]
+    }
     assert links["123 456"] == "/en/articles/sign-in-troubleshooting/#card-or-device"
     assert links["12345"] == "/en/articles/challenge-response/#ios"
     assert links["abcdef"] == "/en/articles/sign-in-troubleshooting/#temporary-code"
@@ -127,7 +143,9 @@ def test_tampered_or_missing_challenge_id(client, ios_client):
     page = sign_in(client, user)
     _, code = current(page)
     for bad in ["", "x" * 40, "not-a-challenge"]:
-        result = client.post("/en/portal/signin/verify/", {"challenge": bad, "response": device.response_for(code)})
+        result = client.post(
+            "/en/portal/signin/verify/", {"challenge": bad, "response": device.response_for(code)}
+        )
         assert result.context["problem"].code == "tampered"
     assert SESSION_KEY not in client.session
 
@@ -152,7 +170,9 @@ def test_challenge_of_another_attempt_is_refused(client, ios_client, android_cli
     other_page = sign_in(other, other_user)
     sign_in(client, user)
     foreign_id, foreign_code = current(other_page)
-    result = client.post("/en/portal/signin/verify/", {"challenge": foreign_id, "response": "123456"})
+    result = client.post(
+        "/en/portal/signin/verify/", {"challenge": foreign_id, "response": "123456"}
+    )
     assert result.context["problem"].code == "tampered"
 
 
@@ -175,8 +195,14 @@ def test_brute_force_withdraws_challenge_then_locks_account(client, ios_client):
     wrong = device.response_for(str((int(code) + 7) % 10**6).zfill(6))
     codes = []
     for _ in range(10):
-        result = client.post("/en/portal/signin/verify/", {"challenge": current(page)[0], "response": wrong})
-        codes.append(result.context["problem"].code if result.status_code != 302 and result.context else "locked")
+        result = client.post(
+            "/en/portal/signin/verify/", {"challenge": current(page)[0], "response": wrong}
+        )
+        codes.append(
+            result.context["problem"].code
+            if result.status_code != 302 and result.context
+            else "locked"
+        )
         if result.status_code == 200 or result.status_code == 400:
             page = result
     assert codes[4] == "withdrawn"  # 5 wrong answers per challenge at most
@@ -207,15 +233,23 @@ def test_verify_without_password_step_redirects(client, db):
 
 
 def test_portal_pages_need_sign_in(client, db):
-    for url in ["/en/portal/", "/en/portal/account/security/secure-login/device/", "/en/portal/tasks/withdrawal/"]:
+    for url in [
+        "/en/portal/",
+        "/en/portal/account/security/secure-login/device/",
+        "/en/portal/tasks/withdrawal/",
+    ]:
         result = client.get(url)
-        assert result.status_code == 302 and result["Location"].startswith("/en/portal/signin/?next=")
+        assert result.status_code == 302 and result["Location"].startswith(
+            "/en/portal/signin/?next="
+        )
 
 
 def test_next_is_followed_only_when_safe(client, ios_client):
     user, device = ios_client
-    client.post("/en/portal/signin/", {"username": user.username, "password": PASSWORD,
-                                       "next": "https://evil.example/"})
+    client.post(
+        "/en/portal/signin/",
+        {"username": user.username, "password": PASSWORD, "next": "https://evil.example/"},
+    )
     page = client.get("/en/portal/signin/verify/")
     result = answer(client, page, device.response_for(current(page)[1]))
     assert result["Location"] == "/en/portal/"
@@ -238,7 +272,9 @@ def test_german_pages(client, dsc_client):
     page = sign_in(client, user, lang="de")
     html = page.content.decode()
     assert "Sicherheitsprüfung" in html
-    result = client.post("/de/portal/signin/verify/", {"challenge": current(page)[0], "response": "12 34 56"})
+    result = client.post(
+        "/de/portal/signin/verify/", {"challenge": current(page)[0], "response": "12 34 56"}
+    )
     assert "ohne Leerzeichen" in result.content.decode()
 
 
@@ -264,8 +300,12 @@ def test_account_without_device_is_bounded_too(client, db, settings):
         client.post("/en/portal/signin/verify/", {"code": "K7QM2XRA"})
     after = client.post("/en/portal/signin/", {"username": "nodevice", "password": PASSWORD})
     assert after.context["problem"].code == "locked"
-    assert client.post("/en/portal/signin/", {"username": "nodevice", "password": "guess"}).context[
-        "problem"].code == "locked"  # the same answer whatever the password
+    assert (
+        client.post("/en/portal/signin/", {"username": "nodevice", "password": "guess"})
+        .context["problem"]
+        .code
+        == "locked"
+    )  # the same answer whatever the password
     assert AuditEvent.objects.filter(kind="lockout", username="nodevice").count() == 1
 
 

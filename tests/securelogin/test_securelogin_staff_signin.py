@@ -2,6 +2,7 @@
 
 These tests post the real admin login form; they do not use the verified-device
 shortcut that tests/conftest.py gives force_login()."""
+
 import io
 
 import pytest
@@ -69,12 +70,19 @@ def test_admin_login_is_throttled_per_source_and_audited(agent):
     result = admin_login(stranger, token=current_code(device))
     assert result.status_code == 200 and "Please wait" in result.content.decode()
     assert stranger.get("/en/admin/").status_code == 302
-    assert AuditEvent.objects.filter(kind="admin-failure", reason="password", ip=STRANGER).count() >= 5
-    refused = AuditEvent.objects.filter(kind="refused", reason="throttled", purpose="admin", ip=STRANGER).count()
+    assert (
+        AuditEvent.objects.filter(kind="admin-failure", reason="password", ip=STRANGER).count() >= 5
+    )
+    refused = AuditEvent.objects.filter(
+        kind="refused", reason="throttled", purpose="admin", ip=STRANGER
+    ).count()
     failures = AuditEvent.objects.filter(kind="admin-failure", ip=STRANGER).count()
     assert refused + failures == 26
     # The agent, from the office, is not affected.
-    assert admin_login(Client(REMOTE_ADDR="198.51.100.7"), token=current_code(device)).status_code == 302
+    assert (
+        admin_login(Client(REMOTE_ADDR="198.51.100.7"), token=current_code(device)).status_code
+        == 302
+    )
 
 
 def test_development_may_relax_the_second_factor_but_production_never(agent, settings):
@@ -104,7 +112,10 @@ def test_enrol_command_prints_the_uri_and_a_qr_code(agent):
     with pytest.raises(CommandError, match="already has"):
         call_command("enrol_staff_totp", "agent", stdout=io.StringIO())
     call_command("enrol_staff_totp", "agent", "--replace", "--no-qr", stdout=io.StringIO())
-    assert TOTPDevice.objects.filter(user=agent).count() == 1 and TOTPDevice.objects.get(user=agent).pk != device.pk
+    assert (
+        TOTPDevice.objects.filter(user=agent).count() == 1
+        and TOTPDevice.objects.get(user=agent).pk != device.pk
+    )
 
 
 def test_enrol_command_refuses_clients_and_unknown_users(db):

@@ -1,4 +1,5 @@
 """Step-up verification for tasks in the emulated Client Portal."""
+
 import pytest
 from django.test import Client
 
@@ -26,16 +27,22 @@ def test_change_email_asks_again_and_applies_after_the_right_response(client, io
     page = start(client, "change-email", {"email": "new@example.com"})
     public_id, code = current(page)
     assert Challenge.objects.get(public_id=public_id).purpose == "change-email"
-    wrong = client.post("/en/portal/tasks/verify/", {"challenge": public_id, "response": "12 34 56"})
+    wrong = client.post(
+        "/en/portal/tasks/verify/", {"challenge": public_id, "response": "12 34 56"}
+    )
     assert wrong.context["problem"].code == "spaces"
     user.refresh_from_db()
     assert user.email != "new@example.com"
-    done = client.post("/en/portal/tasks/verify/", {"challenge": public_id, "response": device.response_for(code)})
+    done = client.post(
+        "/en/portal/tasks/verify/", {"challenge": public_id, "response": device.response_for(code)}
+    )
     assert done["Location"] == "/en/portal/"
     user.refresh_from_db()
     assert user.email == "new@example.com"
     # The task is over: the same response again changes nothing and asks to start again.
-    again = client.post("/en/portal/tasks/verify/", {"challenge": public_id, "response": device.response_for(code)})
+    again = client.post(
+        "/en/portal/tasks/verify/", {"challenge": public_id, "response": device.response_for(code)}
+    )
     assert again.status_code == 302
 
 
@@ -46,8 +53,11 @@ def test_withdrawal_asks_for_a_new_challenge_bound_to_the_task(client, dsc_clien
     public_id, code = current(page)
     challenge = Challenge.objects.get(public_id=public_id)
     assert challenge.purpose == "withdrawal" and challenge.user == user
-    done = client.post("/en/portal/tasks/verify/", {"challenge": public_id, "response": device.response_for(code)},
-                       follow=True)
+    done = client.post(
+        "/en/portal/tasks/verify/",
+        {"challenge": public_id, "response": device.response_for(code)},
+        follow=True,
+    )
     assert "250.00 CHF" in done.content.decode()
 
 
@@ -60,8 +70,10 @@ def test_sign_in_challenge_cannot_answer_a_task(client, ios_client):
     foreign_id, foreign_code = current(signin_page)
     client.force_login(user)
     start(client, "change-email", {"email": "x@example.com"})
-    result = client.post("/en/portal/tasks/verify/",
-                         {"challenge": foreign_id, "response": device.response_for(foreign_code)})
+    result = client.post(
+        "/en/portal/tasks/verify/",
+        {"challenge": foreign_id, "response": device.response_for(foreign_code)},
+    )
     assert result.context["problem"].code == "tampered"
     user.refresh_from_db()
     assert user.email != "x@example.com"
@@ -69,9 +81,13 @@ def test_sign_in_challenge_cannot_answer_a_task(client, ios_client):
 
 @pytest.mark.parametrize(
     ("purpose", "data"),
-    [("change-email", {"email": "not-an-email"}), ("change-email", {"email": ""}),
-     ("withdrawal", {"amount": "-5", "currency": "CHF"}), ("withdrawal", {"amount": "10", "currency": "XXX"}),
-     ("withdrawal", {"amount": "1e99", "currency": "USD"})],
+    [
+        ("change-email", {"email": "not-an-email"}),
+        ("change-email", {"email": ""}),
+        ("withdrawal", {"amount": "-5", "currency": "CHF"}),
+        ("withdrawal", {"amount": "10", "currency": "XXX"}),
+        ("withdrawal", {"amount": "1e99", "currency": "USD"}),
+    ],
 )
 def test_bad_task_input_is_refused_before_any_challenge(client, ios_client, purpose, data):
     user, _ = ios_client
@@ -95,7 +111,12 @@ def test_task_verify_without_task_goes_home(client, ios_client):
 def test_portal_pages_render(client, any_client, lang):
     user, _ = any_client
     client.force_login(user)
-    for path in ["", "account/security/secure-login/device/", "tasks/change-email/", "tasks/withdrawal/"]:
+    for path in [
+        "",
+        "account/security/secure-login/device/",
+        "tasks/change-email/",
+        "tasks/withdrawal/",
+    ]:
         assert client.get(f"/{lang}/portal/{path}").status_code == 200
 
 
@@ -106,26 +127,39 @@ def test_task_asks_for_user_name_and_password_before_the_device(client, ios_clie
     started = client.post(f"/{lang}/portal/tasks/change-email/", {"email": "new@example.com"})
     assert started["Location"] == f"/{lang}/portal/tasks/sign-in-again/"
     # The device step cannot be reached before the password step.
-    assert client.get(f"/{lang}/portal/tasks/verify/")["Location"] == f"/{lang}/portal/tasks/sign-in-again/"
+    assert (
+        client.get(f"/{lang}/portal/tasks/verify/")["Location"]
+        == f"/{lang}/portal/tasks/sign-in-again/"
+    )
     page = client.get(f"/{lang}/portal/tasks/sign-in-again/")
     html = page.content.decode()
     assert page.status_code == 200 and 'name="username"' in html and 'name="password"' in html
     assert "csrfmiddlewaretoken" in html
-    intro = {"en": "enter your user name and password again",
-             "de": "geben Sie Ihren Benutzernamen und Ihr Passwort erneut ein"}
+    intro = {
+        "en": "enter your user name and password again",
+        "de": "geben Sie Ihren Benutzernamen und Ihr Passwort erneut ein",
+    }
     assert intro[lang] in html
     assert not Challenge.objects.filter(user=user, purpose="change-email").exists()
 
 
-@pytest.mark.parametrize("fields", [
-    {"username": "", "password": ""},
-    {"username": "ios-user", "password": "wrong password"},
-    {"username": "someone-else", "password": PASSWORD},
-])
-def test_task_password_step_refuses_wrong_credentials_and_keeps_the_task(client, ios_client, fields):
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"username": "", "password": ""},
+        {"username": "ios-user", "password": "wrong password"},
+        {"username": "someone-else", "password": PASSWORD},
+    ],
+)
+def test_task_password_step_refuses_wrong_credentials_and_keeps_the_task(
+    client, ios_client, fields
+):
     user, _device = ios_client
     make_client("someone-else", "android")
-    fields = {**fields, "username": user.username if fields["username"] == "ios-user" else fields["username"]}
+    fields = {
+        **fields,
+        "username": user.username if fields["username"] == "ios-user" else fields["username"],
+    }
     client.force_login(user)
     client.post("/en/portal/tasks/change-email/", {"email": "new@example.com"})
     refused = client.post(TASK_PASSWORD, fields)

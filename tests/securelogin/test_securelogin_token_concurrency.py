@@ -1,4 +1,5 @@
 """Parallel activations and assignments of hardware tokens (real threads, PostgreSQL)."""
+
 import secrets
 
 import pytest
@@ -12,8 +13,10 @@ from tests.securelogin.token_helpers import pskc_file, reference_ocra, token
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="needs PostgreSQL (row locking across connections)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL (row locking across connections)",
+    ),
 ]
 SPEC = token("PAR-1", "OCRA-1:HOTP-SHA1-8:QN08")
 
@@ -33,8 +36,9 @@ def test_one_right_activation_response_activates_once():
     response = reference_ocra(SPEC["suite"], SPEC["secret"], prompt.code)
 
     def activate(_):
-        return device_assignment.activate_token(user=user, nonce=nonce, prompt_id=prompt.public_id,
-                                                raw=response).ok
+        return device_assignment.activate_token(
+            user=user, nonce=nonce, prompt_id=prompt.public_id, raw=response
+        ).ok
 
     assert sorted(run_parallel(6, activate)) == [False] * 5 + [True]
     assert AuditEvent.objects.filter(kind="token-activated", user=user).count() == 1

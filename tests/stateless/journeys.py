@@ -4,6 +4,7 @@ Pages are read the way a client reads them: the challenge code, the card's index
 and the printed card's values come from the HTML a node served, never from the test's
 own database rows (those are only used to check the result).
 """
+
 import re
 from html import unescape
 
@@ -38,7 +39,9 @@ def problem_code(html: str) -> str:
 def challenge_on(page: Response) -> tuple[str, str]:
     """(challenge id, 6-digit challenge code) of a challenge page."""
     match = re.search(r'id="challenge-code">([0-9]{6})<', page.text)
-    assert page.status in (200, 400) and match, f"no challenge on the page ({page.status}): {page.text[:500]}"
+    assert page.status in (200, 400) and match, (
+        f"no challenge on the page ({page.status}): {page.text[:500]}"
+    )
     return hidden_value(page.text, "challenge"), match.group(1)
 
 
@@ -52,7 +55,12 @@ def index_pair_on(page: Response, id_field: str) -> tuple[str, str]:
 
 def printed_card(html: str) -> dict[str, str]:
     """{"01": "529", …}: the index numbers and values of the card page, as printed."""
-    return dict(re.findall(r'<th scope="row" class="sl-index">([0-9]{2})</th><td class="sl-value">([0-9]{3})</td>', html))
+    return dict(
+        re.findall(
+            r'<th scope="row" class="sl-index">([0-9]{2})</th><td class="sl-value">([0-9]{3})</td>',
+            html,
+        )
+    )
 
 
 def values_from_card(card: dict[str, str], pair: str) -> str:
@@ -77,11 +85,18 @@ def staff_visitor(node: Node, username="editor", handlers=()) -> Visitor:
     """A new superuser with an authenticator, signed in to the admin through `node` (password and TOTP code)."""
     from tests.staff_otp import current_code, enrol
 
-    device = enrol(get_user_model().objects.create_superuser(username, f"{username}@example.com", STAFF_PASSWORD))
+    device = enrol(
+        get_user_model().objects.create_superuser(
+            username, f"{username}@example.com", STAFF_PASSWORD
+        )
+    )
     visitor = Visitor(handlers=handlers)
     visitor.get(node, "/en/admin/login/")
-    response = visitor.post(node, "/en/admin/login/?next=/en/admin/",
-                            {"username": username, "password": STAFF_PASSWORD, "otp_token": current_code(device)})
+    response = visitor.post(
+        node,
+        "/en/admin/login/?next=/en/admin/",
+        {"username": username, "password": STAFF_PASSWORD, "otp_token": current_code(device)},
+    )
     assert response.status == 302, response.text[:500]
     return visitor
 
@@ -89,8 +104,11 @@ def staff_visitor(node: Node, username="editor", handlers=()) -> Visitor:
 def admin_action(staff: Visitor, node: Node, changelist: str, action: str, *pks) -> Response:
     """Select rows on an admin change list and run one of its actions, confirming it when the
     action asks first (as "Issue a temporary code" does)."""
-    return staff.post(node, changelist, {"action": action, "_selected_action": [str(pk) for pk in pks],
-                                         "post": "yes"})
+    return staff.post(
+        node,
+        changelist,
+        {"action": action, "_selected_action": [str(pk) for pk in pks], "post": "yes"},
+    )
 
 
 def post_password(visitor: Visitor, node: Node, user, password=PASSWORD) -> Response:
@@ -103,7 +121,10 @@ def post_password(visitor: Visitor, node: Node, user, password=PASSWORD) -> Resp
 def password_step(visitor: Visitor, node: Node, user, password=PASSWORD) -> Response:
     """User name and password, accepted: the node sends the visitor on to the second step."""
     response = post_password(visitor, node, user, password)
-    assert response.status == 302 and response.location == VERIFY, (response.status, response.text[:500])
+    assert response.status == 302 and response.location == VERIFY, (
+        response.status,
+        response.text[:500],
+    )
     return response
 
 

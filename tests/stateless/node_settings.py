@@ -5,6 +5,7 @@ them from Django settings), and a node is a separate process that the `settings`
 reach. A test that needs, say, no back-off on its nodes starts them with
 `start_node(..., DJANGO_SETTINGS_MODULE=NODE_SETTINGS, SECURELOGIN_THROTTLE_FACTOR=0)`.
 """
+
 import os
 
 from portal.settings_test import *  # noqa: F403

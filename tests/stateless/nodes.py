@@ -5,6 +5,7 @@ stores: the test database (its name taken from the test's connection), the same
 shared cache and the same file stores. Each node is a separate process, so
 nothing can pass between nodes except through the stores: that is the point.
 """
+
 import http.cookiejar
 import os
 import re
@@ -43,16 +44,18 @@ def database_url() -> str:
 def node_environment(**overrides) -> dict:
     """Environment of a node: the test's settings module and stores, plus overrides."""
     env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "portal.settings_test",
-        "DATABASE_URL": database_url(),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
-        "STAGING_ROOT": str(settings.STAGING_ROOT),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_STATIC_MANIFEST": "0",
-        "LOG_LEVEL": "ERROR",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings_test",
+            "DATABASE_URL": database_url(),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+            "STAGING_ROOT": str(settings.STAGING_ROOT),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_STATIC_MANIFEST": "0",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
     env.update({name: str(value) for name, value in overrides.items()})
     return env
 
@@ -81,9 +84,23 @@ def start_node(name="node", workers=1, timeout=30, **env_overrides) -> Node:
     """Start one gunicorn node (sync workers) and wait until /healthz answers."""
     port = free_port()
     process = subprocess.Popen(
-        [str(GUNICORN), "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--worker-class", "sync", "--timeout", "60", "--log-level", "warning"],
-        cwd=ROOT, env=node_environment(**env_overrides), start_new_session=True,
+        [
+            str(GUNICORN),
+            "portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=node_environment(**env_overrides),
+        start_new_session=True,
     )
     node = Node(port=port, process=process, name=name)
     deadline = time.monotonic() + timeout
@@ -129,22 +146,40 @@ class Visitor:
     handlers: tuple = ()
 
     def __post_init__(self):
-        self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect,
-                                                   *self.handlers)
+        self._opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect, *self.handlers
+        )
 
-    def request(self, node: Node, method: str, path: str, data: bytes | None = None, headers=None,
-                timeout: float = 30) -> Response:
-        request = urllib.request.Request(node.url + path, data=data, method=method, headers=headers or {})
+    def request(
+        self,
+        node: Node,
+        method: str,
+        path: str,
+        data: bytes | None = None,
+        headers=None,
+        timeout: float = 30,
+    ) -> Response:
+        request = urllib.request.Request(
+            node.url + path, data=data, method=method, headers=headers or {}
+        )
         try:
             with self._opener.open(request, timeout=timeout) as response:
-                return Response(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
+                return Response(
+                    response.status,
+                    {k.lower(): v for k, v in response.headers.items()},
+                    response.read(),
+                )
         except urllib.error.HTTPError as error:
-            return Response(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
+            return Response(
+                error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+            )
 
     def get(self, node: Node, path: str, **kwargs) -> Response:
         return self.request(node, "GET", path, **kwargs)
 
-    def post(self, node: Node, path: str, fields: dict, files: dict | None = None, headers=None, **kwargs) -> Response:
+    def post(
+        self, node: Node, path: str, fields: dict, files: dict | None = None, headers=None, **kwargs
+    ) -> Response:
         """A form POST with this visitor's CSRF cookie as the token (as a browser's form carries it)."""
         fields = {"csrfmiddlewaretoken": self.csrf_token(), **fields}
         if files:
@@ -152,7 +187,10 @@ class Visitor:
 
             payload = dict(fields)
             for name, items in files.items():
-                payload[name] = [SimpleUploadedFile(filename, content, "image/jpeg") for filename, content in items]
+                payload[name] = [
+                    SimpleUploadedFile(filename, content, "image/jpeg")
+                    for filename, content in items
+                ]
             body = encode_multipart(BOUNDARY, payload)
             content_type = MULTIPART_CONTENT
         else:
@@ -160,8 +198,14 @@ class Visitor:
 
             body = urlencode(fields, doseq=True).encode()
             content_type = "application/x-www-form-urlencoded"
-        return self.request(node, "POST", path, data=body,
-                            headers={"Content-Type": content_type, **(headers or {})}, **kwargs)
+        return self.request(
+            node,
+            "POST",
+            path,
+            data=body,
+            headers={"Content-Type": content_type, **(headers or {})},
+            **kwargs,
+        )
 
     def csrf_token(self) -> str:
         for cookie in self.cookies:
@@ -172,5 +216,6 @@ class Visitor:
 
 def hidden_value(html: str, name: str) -> str:
     match = re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]*)"', html) or re.search(
-        rf'value="([^"]*)"[^>]*name="{re.escape(name)}"', html)
+        rf'value="([^"]*)"[^>]*name="{re.escape(name)}"', html
+    )
     return match.group(1) if match else ""

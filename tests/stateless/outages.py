@@ -16,6 +16,7 @@
 - `Traffic`: a few threads sending requests to a node while a store comes and goes,
   recording every answer (or the lack of one).
 """
+
 import contextlib
 import os
 import signal
@@ -64,14 +65,18 @@ def _start_server(argv: list, port: int, name: str, **popen) -> subprocess.Popen
     deadline = time.monotonic() + 15
     while not port_open(port):
         if process.poll() is not None:
-            raise RuntimeError(f"{name} exited with {process.returncode} before listening on {port}")
+            raise RuntimeError(
+                f"{name} exited with {process.returncode} before listening on {port}"
+            )
         if time.monotonic() > deadline:
             _stop_process_group(process)
             raise RuntimeError(f"{name} did not listen on {port} within 15 s")
         time.sleep(0.05)
     time.sleep(0.2)
     if process.poll() is not None:
-        raise RuntimeError(f"{name} exited with {process.returncode}: port {port} was taken by another process")
+        raise RuntimeError(
+            f"{name} exited with {process.returncode}: port {port} was taken by another process"
+        )
     return process
 
 
@@ -128,7 +133,9 @@ class TcpProxy:
         self._flowing.set()
         self._trigger: tuple[bytes, str] | None = None  # (bytes a client sends, mode): cut_on()
         self.triggered = threading.Event()
-        self._thread = threading.Thread(target=self._accept_loop, name=f"proxy-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._accept_loop, name=f"proxy-{self.port}", daemon=True
+        )
         self._thread.start()
 
     def __enter__(self):
@@ -270,16 +277,34 @@ class RedisServer(_ServerProcess):
 
     def start(self):
         self.process = _start_server(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.workdir), "--loglevel", "warning"],
-            self.port, "redis-server", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+                "--loglevel",
+                "warning",
+            ],
+            self.port,
+            "redis-server",
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         return self
 
     def client(self):
         import redis
 
-        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2, socket_connect_timeout=2)
+        return redis.Redis(
+            host="127.0.0.1", port=self.port, socket_timeout=2, socket_connect_timeout=2
+        )
 
     def keys(self, pattern: str) -> list[str]:
         with self.client() as client:
@@ -300,20 +325,38 @@ class S3Server(_ServerProcess):
 
     def node_env(self) -> dict:
         """What a node needs to keep both file stores on this server."""
-        return {"S3_ENDPOINT_URL": self.url, "S3_ACCESS_KEY_ID": S3_ACCESS_KEY_ID,
-                "S3_SECRET_ACCESS_KEY": S3_SECRET_ACCESS_KEY}
+        return {
+            "S3_ENDPOINT_URL": self.url,
+            "S3_ACCESS_KEY_ID": S3_ACCESS_KEY_ID,
+            "S3_SECRET_ACCESS_KEY": S3_SECRET_ACCESS_KEY,
+        }
 
     def start(self):
-        env = {**os.environ, "S3_ACCESS_KEY_ID": S3_ACCESS_KEY_ID, "S3_SECRET_ACCESS_KEY": S3_SECRET_ACCESS_KEY}
-        for name in ("S3_PUBLIC_BUCKET", "S3_PRIVATE_BUCKET"):  # the node uses the default bucket names
+        env = {
+            **os.environ,
+            "S3_ACCESS_KEY_ID": S3_ACCESS_KEY_ID,
+            "S3_SECRET_ACCESS_KEY": S3_SECRET_ACCESS_KEY,
+        }
+        for name in (
+            "S3_PUBLIC_BUCKET",
+            "S3_PRIVATE_BUCKET",
+        ):  # the node uses the default bucket names
             env.pop(name, None)
-        self.process = _start_server([str(S3_SERVER), str(self.folder), f"127.0.0.1:{self.port}"], self.port, "s3-server",
-                                     cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        self.process = _start_server(
+            [str(S3_SERVER), str(self.folder), f"127.0.0.1:{self.port}"],
+            self.port,
+            "s3-server",
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
         return self
 
     def files(self) -> list[str]:
         """Every object the server holds, as bucket/key paths."""
-        return sorted(str(p.relative_to(self.folder)) for p in self.folder.rglob("*") if p.is_file())
+        return sorted(
+            str(p.relative_to(self.folder)) for p in self.folder.rglob("*") if p.is_file()
+        )
 
 
 # -- traffic while a store comes and goes ------------------------------------------------
@@ -341,7 +384,10 @@ class Traffic:
         self._stop = threading.Event()
         self._start = time.monotonic()
         self._lock = threading.Lock()
-        self._workers = [threading.Thread(target=self._run, args=(index,), daemon=True) for index in range(self.threads)]
+        self._workers = [
+            threading.Thread(target=self._run, args=(index,), daemon=True)
+            for index in range(self.threads)
+        ]
         for worker in self._workers:
             worker.start()
         return self

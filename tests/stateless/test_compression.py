@@ -6,6 +6,7 @@ attacker guess the secret from the compressed size (BREACH). Django masks its CS
 anew for every response, and nginx leaves the client portal, the documents pages and the
 admin (CSRF tokens, temporary codes, card values) uncompressed all the same.
 """
+
 import gzip
 import urllib.request
 
@@ -13,11 +14,19 @@ import pytest
 
 from tests.stateless.test_slow_clients import NGINX, start_nginx
 
-pytestmark = [pytest.mark.django_db(transaction=True),
-              pytest.mark.skipif(not NGINX.exists(), reason="needs Debian's nginx (make cluster-packages)")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not NGINX.exists(), reason="needs Debian's nginx (make cluster-packages)"),
+]
 
-PUBLIC_PAGES = ["/en/", "/de/", "/en/help/cannot-sign-in/", "/de/search/?q=code", "/en/connectivity/",
-                "/de/no-such-page/"]
+PUBLIC_PAGES = [
+    "/en/",
+    "/de/",
+    "/en/help/cannot-sign-in/",
+    "/de/search/?q=code",
+    "/en/connectivity/",
+    "/de/no-such-page/",
+]
 SECRET_PAGES = ["/en/portal/signin/", "/de/portal/signin/", "/en/admin/login/", "/de/documents/"]
 
 
@@ -39,7 +48,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def fetch(url: str, gzip_ok: bool = True):
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip" if gzip_ok else "identity"})
+    request = urllib.request.Request(
+        url, headers={"Accept-Encoding": "gzip" if gzip_ok else "identity"}
+    )
     opener = urllib.request.build_opener(NoRedirect)
     try:
         response = opener.open(request, timeout=10)
@@ -58,7 +69,11 @@ def test_public_html_is_gzipped_and_holds_no_secret(proxied):
         html = gzip.decompress(body).decode()
         assert "<html lang=" in html and "csrfmiddlewaretoken" not in html, path
         _, _, plain = fetch(proxied + path, gzip_ok=False)
-        assert len(body) < len(plain) / 2, (path, len(body), len(plain))  # really smaller on the wire
+        assert len(body) < len(plain) / 2, (
+            path,
+            len(body),
+            len(plain),
+        )  # really smaller on the wire
 
 
 def test_pages_with_secrets_are_never_compressed(proxied):

@@ -6,6 +6,7 @@ device. Every request of these journeys goes to the other worker than the one be
 (workers.AlternatingWorkers), and gunicorn's access log confirms that each worker served
 its half.
 """
+
 import pytest
 from django.core.cache import cache
 
@@ -36,7 +37,9 @@ def workers(tmp_path):
 def assert_served_by_both(workers, first):
     """The requests since number `first` were served half by one worker, half by the other."""
     count, served = workers.sent - first, workers.served_since(first)
-    assert sorted(served.values()) == [count // 2, count - count // 2], f"requests served per worker: {served}"
+    assert sorted(served.values()) == [count // 2, count - count // 2], (
+        f"requests served per worker: {served}"
+    )
 
 
 def test_every_load_after_a_staff_edit_shows_it_on_both_workers(workers, make_article):
@@ -57,7 +60,11 @@ def test_every_load_after_a_staff_edit_shows_it_on_both_workers(workers, make_ar
     assert saved.status == 302, saved.text[:2000]
 
     first = workers.sent
-    stale = [number for number in range(1, 31) if "Title after the edit" not in reader.get(node, url).text]
+    stale = [
+        number
+        for number in range(1, 31)
+        if "Title after the edit" not in reader.get(node, url).text
+    ]
     assert stale == [], f"loads {stale} of 30 after the edit showed the old title"
     assert_served_by_both(workers, first)
 
@@ -70,19 +77,34 @@ def test_the_document_upload_throttle_counts_on_both_workers(workers, samples):
     anna = Visitor(handlers=(workers.handler(),))
     sign_in_with_device(anna, [node], user, device)
     first = workers.sent
-    sent = anna.post(node, "/en/documents/", {"document_type": "address", "note": ""},
-                     files={"photos": [("bill.jpg", samples.sharp_jpeg)]})
+    sent = anna.post(
+        node,
+        "/en/documents/",
+        {"document_type": "address", "note": ""},
+        files={"photos": [("bill.jpg", samples.sharp_jpeg)]},
+    )
     assert sent.status == 302, sent.text[:1000]
     for _ in range(allowed - 1):  # forms sent without a photo: refused, but counted all the same
-        assert anna.post(node, "/en/documents/", {"document_type": "address", "note": ""}).status == 400
-    refused = anna.post(node, "/en/documents/", {"document_type": "address", "note": ""},
-                        files={"photos": [("bill.jpg", samples.sharp_jpeg)]})
-    assert refused.status == 429 and "You have sent a lot of photos in a short time." in refused.text
+        assert (
+            anna.post(node, "/en/documents/", {"document_type": "address", "note": ""}).status
+            == 400
+        )
+    refused = anna.post(
+        node,
+        "/en/documents/",
+        {"document_type": "address", "note": ""},
+        files={"photos": [("bill.jpg", samples.sharp_jpeg)]},
+    )
+    assert (
+        refused.status == 429 and "You have sent a lot of photos in a short time." in refused.text
+    )
     assert cache.get(f"documents:throttle:submit:{user.pk}") == allowed + 1
     assert_served_by_both(workers, first)
 
 
-def test_password_tries_of_one_source_and_user_name_count_once_across_both_workers(workers, django_user_model):
+def test_password_tries_of_one_source_and_user_name_count_once_across_both_workers(
+    workers, django_user_model
+):
     """The (source address, user name) counter lives in the shared cache: the free tries are shared by
     both workers, and the next try is slowed down whichever worker answers, right password or not.
     (Wrong passwords never lock the account: a stranger could otherwise lock anyone out.)"""
@@ -99,10 +121,20 @@ def test_password_tries_of_one_source_and_user_name_count_once_across_both_worke
         assert response.status == 400 and problem_code(response.text) == "bad-credentials"
         assert cache.get(pair_key) == number + 1
     assert_served_by_both(workers, first)
-    assert AuditEvent.objects.filter(user=user, kind=AuditEvent.Kind.FAILURE, reason="password").count() == checked
+    assert (
+        AuditEvent.objects.filter(
+            user=user, kind=AuditEvent.Kind.FAILURE, reason="password"
+        ).count()
+        == checked
+    )
 
     for _ in range(2):  # within the delay, the right password too is refused by either worker
         refused = post_password(guesser, node, user, PASSWORD)
         assert refused.status == 400 and problem_code(refused.text) == "throttled"
     assert cache.get(pair_key) == checked + 2
-    assert AuditEvent.objects.filter(user=user, kind=AuditEvent.Kind.REFUSED, reason="throttled").count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            user=user, kind=AuditEvent.Kind.REFUSED, reason="throttled"
+        ).count()
+        == 2
+    )

@@ -4,6 +4,7 @@ A gunicorn node with 2 sync workers, alone and then behind nginx configured
 from scripts/nginx.conf.template (what `make run` and `make cluster` start).
 Slow clients send a POST's headers, then its body at 1 byte a second.
 """
+
 import contextlib
 import os
 import re
@@ -76,10 +77,24 @@ def start_nginx(tmp_path, node_port):
         "read_timeout": "70",
     }
     template = (ROOT / "scripts" / "nginx.conf.template").read_text()
-    (prefix / "nginx.conf").write_text(re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template))
-    (prefix / "upstream.conf").write_text(f"upstream portal_nodes {{ server 127.0.0.1:{node_port}; keepalive 16; }}\n")
+    (prefix / "nginx.conf").write_text(
+        re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
+    )
+    (prefix / "upstream.conf").write_text(
+        f"upstream portal_nodes {{ server 127.0.0.1:{node_port}; keepalive 16; }}\n"
+    )
     process = subprocess.Popen(  # noqa: S603
-        [str(NGINX), "-e", "stderr", "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+        [
+            str(NGINX),
+            "-e",
+            "stderr",
+            "-p",
+            str(prefix),
+            "-c",
+            str(prefix / "nginx.conf"),
+            "-g",
+            "daemon off;",
+        ],
         start_new_session=True,
     )
     deadline = time.monotonic() + 10

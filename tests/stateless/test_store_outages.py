@@ -8,6 +8,7 @@ JSON for scripts) with Retry-After where the store is needed, never a 500 or a h
 same node, without a restart, serves everything again. Rows and stored objects are
 counted before and after: nothing is lost and nothing is half-stored.
 """
+
 import inspect
 import json
 import os
@@ -63,7 +64,16 @@ def translated(text: str, lang: str) -> str:
 
 def row_counts() -> dict:
     """Rows of every table a request in these tests may write."""
-    models = (get_user_model(), SecurityDevice, Challenge, AuditEvent, Session, Article, Submission, Photo)
+    models = (
+        get_user_model(),
+        SecurityDevice,
+        Challenge,
+        AuditEvent,
+        Session,
+        Article,
+        Submission,
+        Photo,
+    )
     return {model._meta.label: model.objects.count() for model in models}
 
 
@@ -76,7 +86,9 @@ def assert_outage_page(response, lang="en"):
     assert f'<html lang="{lang}">' in html
     heading, message = translated(OUTAGE_HEADING, lang), translated(OUTAGE_MESSAGE, lang)
     if lang != "en":
-        assert (heading, message) != (OUTAGE_HEADING, OUTAGE_MESSAGE), f"503 page has no {lang} translation"
+        assert (heading, message) != (OUTAGE_HEADING, OUTAGE_MESSAGE), (
+            f"503 page has no {lang} translation"
+        )
     assert f"<h1>{escape(heading)}</h1>" in html, html[:1000]
     assert escape(message) in html, html[:1000]
 
@@ -112,14 +124,21 @@ def assert_alive(visitor, node):
 def sign_in(visitor, node, user, device, lang="en"):
     """The whole sign-in through the node: password, then the device's response to the challenge shown."""
     visitor.get(node, f"/{lang}/portal/signin/")  # the CSRF cookie
-    first = visitor.post(node, f"/{lang}/portal/signin/", {"username": user.username, "password": PASSWORD})
-    assert (first.status, first.location) == (302, f"/{lang}/portal/signin/verify/"), first.text[:1000]
+    first = visitor.post(
+        node, f"/{lang}/portal/signin/", {"username": user.username, "password": PASSWORD}
+    )
+    assert (first.status, first.location) == (302, f"/{lang}/portal/signin/verify/"), first.text[
+        :1000
+    ]
     page = visitor.get(node, first.location)
     assert page.status == 200, page.text[:1000]
     code = re.search(r'id="challenge-code">(\w+)<', page.text).group(1)
     device.refresh_from_db()
-    done = visitor.post(node, first.location, {"challenge": hidden_value(page.text, "challenge"),
-                                               "response": device.response_for(code)})
+    done = visitor.post(
+        node,
+        first.location,
+        {"challenge": hidden_value(page.text, "challenge"), "response": device.response_for(code)},
+    )
     assert (done.status, done.location) == (302, f"/{lang}/portal/"), done.text[:1000]
     return done
 
@@ -127,14 +146,21 @@ def sign_in(visitor, node, user, device, lang="en"):
 def password_step(visitor, node, username, password=PASSWORD, lang="en", headers=None):
     if not visitor.csrf_token():
         visitor.get(node, f"/{lang}/portal/signin/")
-    return visitor.post(node, f"/{lang}/portal/signin/", {"username": username, "password": password},
-                        headers=headers, timeout=SLOW)
+    return visitor.post(
+        node,
+        f"/{lang}/portal/signin/",
+        {"username": username, "password": password},
+        headers=headers,
+        timeout=SLOW,
+    )
 
 
 def send_photos(visitor, node, samples, lang="en", headers=None, timeout=30):
     fields = {"document_type": "address", "note": ""}
     files = {"photos": [("page-1.jpg", samples.sharp_jpeg)]}
-    return visitor.post(node, f"/{lang}/documents/", fields, files=files, headers=headers, timeout=timeout)
+    return visitor.post(
+        node, f"/{lang}/documents/", fields, files=files, headers=headers, timeout=timeout
+    )
 
 
 def files_under(folder) -> list[str]:
@@ -167,7 +193,9 @@ def start(request, name, **env):
 @pytest.fixture
 def database_proxy():
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…): an SQLite file cannot go away while a node serves")
+        pytest.skip(
+            "needs PostgreSQL (DATABASE_URL=postgres://…): an SQLite file cannot go away while a node serves"
+        )
     params = connection.settings_dict
     with TcpProxy(params.get("HOST") or "127.0.0.1", int(params.get("PORT") or 5432)) as proxy:
         yield proxy
@@ -175,12 +203,19 @@ def database_proxy():
 
 def database_stores():
     """What /readyz must name when the database is gone: the shared cache too when it is a table there."""
-    return ("database", "cache") if "redis" not in settings.CACHES["default"]["BACKEND"].lower() else ("database",)
+    return (
+        ("database", "cache")
+        if "redis" not in settings.CACHES["default"]["BACKEND"].lower()
+        else ("database",)
+    )
 
 
 def proxied_database_url(proxy):
     """The test database, reached through the proxy (without TLS, so that `cut_on` can see the SQL)."""
-    return re.sub(r"@[^/]+/", f"@127.0.0.1:{proxy.port}/", database_url(), count=1) + "?sslmode=disable"
+    return (
+        re.sub(r"@[^/]+/", f"@127.0.0.1:{proxy.port}/", database_url(), count=1)
+        + "?sslmode=disable"
+    )
 
 
 def test_database_goes_away_and_comes_back(request, database_proxy, articles, anna):
@@ -198,14 +233,19 @@ def test_database_goes_away_and_comes_back(request, database_proxy, articles, an
 
     # Each round asks for a page nobody has asked for yet (once served it is cached); the check
     # for recovery adds a query string, which the page cache never keeps.
-    rounds = [(TcpProxy.REFUSE, f"/en/articles/{rarely.slug}/"), (TcpProxy.BLACKHOLE, f"/en/categories/{rarely.category.slug}/")]
+    rounds = [
+        (TcpProxy.REFUSE, f"/en/articles/{rarely.slug}/"),
+        (TcpProxy.BLACKHOLE, f"/en/categories/{rarely.category.slug}/"),
+    ]
     for mode, uncached in rounds:
         database_proxy.cut(mode)
         assert_alive(reader, node)
         assert_not_ready(reader, node, *database_stores())
         assert_outage_page(reader.get(node, uncached, timeout=SLOW))
         assert_outage_page(password_step(client, node, user.username))
-        if mode == TcpProxy.REFUSE:  # (each request costs libpq's 2 s minimum connect timeout when swallowed)
+        if (
+            mode == TcpProxy.REFUSE
+        ):  # (each request costs libpq's 2 s minimum connect timeout when swallowed)
             assert_outage_json(password_step(script, node, user.username, headers=JSON))
             cached = reader.get(node, f"/en/articles/{often.slug}/", timeout=SLOW)
             if cached.status == 200:  # served from the shared cache (Redis): fine
@@ -213,8 +253,11 @@ def test_database_goes_away_and_comes_back(request, database_proxy, articles, an
             else:  # the shared cache is a table of the database that is gone
                 assert_outage_page(cached)
         database_proxy.restore()
-        wait_until(lambda uncached=uncached: reader.get(node, f"{uncached}?fresh=1").status == 200, RECOVERY,
-                   what=f"serving again after a {mode} outage")
+        wait_until(
+            lambda uncached=uncached: reader.get(node, f"{uncached}?fresh=1").status == 200,
+            RECOVERY,
+            what=f"serving again after a {mode} outage",
+        )
         assert readiness(reader, node)[0].status == 200
 
     assert row_counts() == before  # nothing written half while the database was gone, nothing lost
@@ -225,13 +268,21 @@ def test_database_goes_away_and_comes_back(request, database_proxy, articles, an
     assert after[get_user_model()._meta.label] == before[get_user_model()._meta.label]
 
 
-def test_database_goes_away_in_the_middle_of_a_write(request, tmp_path, database_proxy, anna, samples):
+def test_database_goes_away_in_the_middle_of_a_write(
+    request, tmp_path, database_proxy, anna, samples
+):
     """The database goes away exactly when a request writes (the proxy cuts on that statement): the client
     gets the 503 answer, no half rows are left, no stored photo survives without its rows."""
     user, device = anna
     private = tmp_path / "private"
-    node = start(request, "db-node-write", DATABASE_URL=proxied_database_url(database_proxy), S3_ENDPOINT_URL="",
-                 PRIVATE_MEDIA_ROOT=private, STAGING_ROOT=tmp_path / "staging")
+    node = start(
+        request,
+        "db-node-write",
+        DATABASE_URL=proxied_database_url(database_proxy),
+        S3_ENDPOINT_URL="",
+        PRIVATE_MEDIA_ROOT=private,
+        STAGING_ROOT=tmp_path / "staging",
+    )
     script = Visitor()
     sign_in(script, node, user, device)
     before = row_counts()
@@ -256,7 +307,9 @@ def test_database_goes_away_in_the_middle_of_a_write(request, tmp_path, database
     database_proxy.cut_on(b'UPDATE "django_session"')
     again = password_step(client, node, user.username)
     assert database_proxy.triggered.is_set()
-    assert again.status != 400, "a session save that failed because the database went away answered 400 Bad Request"
+    assert again.status != 400, (
+        "a session save that failed because the database went away answered 400 Bad Request"
+    )
     assert_outage_page(again)
     database_proxy.restore()
     wait_until(lambda: readiness(script, node)[0].status == 200, RECOVERY, what="ready again")
@@ -279,8 +332,14 @@ def test_database_comes_and_goes_under_load(request, database_proxy, articles, a
     user, device = anna
     # The traffic signs one client in again and again from 127.0.0.1: lift the per-source
     # password limits (tested in tests/securelogin), so every answer is about the outage.
-    node = start(request, "db-node-load", workers=2, DATABASE_URL=proxied_database_url(database_proxy),
-                 SECURELOGIN_PASSWORD_FREE_TRIES_PER_PAIR="100000", SECURELOGIN_PASSWORD_FREE_TRIES_PER_SOURCE="100000")
+    node = start(
+        request,
+        "db-node-load",
+        workers=2,
+        DATABASE_URL=proxied_database_url(database_proxy),
+        SECURELOGIN_PASSWORD_FREE_TRIES_PER_PAIR="100000",
+        SECURELOGIN_PASSWORD_FREE_TRIES_PER_SOURCE="100000",
+    )
     Visitor().get(node, f"/en/articles/{often.slug}/")  # cached
 
     def signin_attempt(visitor, node):
@@ -288,11 +347,21 @@ def test_database_comes_and_goes_under_load(request, database_proxy, articles, a
             page = visitor.get(node, "/en/portal/signin/", timeout=SLOW)
             if not visitor.csrf_token():
                 return page
-        return visitor.post(node, "/en/portal/signin/", {"username": user.username, "password": PASSWORD}, timeout=SLOW)
+        return visitor.post(
+            node,
+            "/en/portal/signin/",
+            {"username": user.username, "password": PASSWORD},
+            timeout=SLOW,
+        )
 
     requests = [
         ("cached article", lambda v, n: v.get(n, f"/en/articles/{often.slug}/", timeout=SLOW)),
-        ("uncached article", lambda v, n: v.get(n, f"/de/articles/{rarely.slug}/?r={uuid.uuid4().hex}", timeout=SLOW)),
+        (
+            "uncached article",
+            lambda v, n: v.get(
+                n, f"/de/articles/{rarely.slug}/?r={uuid.uuid4().hex}", timeout=SLOW
+            ),
+        ),
         ("sign-in", signin_attempt),
         ("search", lambda v, n: v.get(n, "/en/search/?q=demo", timeout=SLOW)),
         ("readyz", lambda v, n: v.get(n, "/readyz", timeout=SLOW)),
@@ -308,21 +377,32 @@ def test_database_comes_and_goes_under_load(request, database_proxy, articles, a
         time.sleep(2.0)
         database_proxy.restore()
         restored_at = traffic.now()
-        wait_until(lambda: any(a.what == "uncached article" and a.status == 200 for a in traffic.since(restored_at)),
-                   RECOVERY, what="an uncached page served again")
+        wait_until(
+            lambda: any(
+                a.what == "uncached article" and a.status == 200 for a in traffic.since(restored_at)
+            ),
+            RECOVERY,
+            what="an uncached page served again",
+        )
         recovered_at = traffic.now()
         time.sleep(1.0)
 
     answers = traffic.answers
     statuses = traffic.statuses()
     assert len(answers) > 20, statuses
-    assert set(statuses) <= {200, 302, 503}, [a for a in answers if a.status not in (200, 302, 503)][:5]
+    assert set(statuses) <= {200, 302, 503}, [
+        a for a in answers if a.status not in (200, 302, 503)
+    ][:5]
     assert statuses[503] > 0 and statuses[200] > 0 and statuses[302] > 0, statuses
-    assert all(a.status == 200 for a in answers if a.what == "healthz"), "a store outage made /healthz fail"
+    assert all(a.status == 200 for a in answers if a.what == "healthz"), (
+        "a store outage made /healthz fail"
+    )
     slowest = max(answers, key=lambda a: a.seconds)
     assert slowest.seconds < SLOW, slowest
     after_recovery = traffic.since(recovered_at)
-    assert after_recovery and all(a.status in (200, 302) for a in after_recovery), after_recovery[:5]
+    assert after_recovery and all(a.status in (200, 302) for a in after_recovery), after_recovery[
+        :5
+    ]
     sign_in(Visitor(), node, user, device)
 
 
@@ -346,8 +426,15 @@ def test_redis_goes_away_and_comes_back(request, tmp_path, private_redis, articl
     user, device = anna
     nodevice = get_user_model().objects.create_user("nodevice", "nodevice@example.com", PASSWORD)
     private = tmp_path / "private"
-    node = start(request, "redis-node", REDIS_URL=private_redis.url, S3_ENDPOINT_URL="", MEDIA_ROOT=tmp_path / "media",
-                 PRIVATE_MEDIA_ROOT=private, STAGING_ROOT=tmp_path / "staging")
+    node = start(
+        request,
+        "redis-node",
+        REDIS_URL=private_redis.url,
+        S3_ENDPOINT_URL="",
+        MEDIA_ROOT=tmp_path / "media",
+        PRIVATE_MEDIA_ROOT=private,
+        STAGING_ROOT=tmp_path / "staging",
+    )
     reader, client, script, guesser = Visitor(), Visitor(), Visitor(), Visitor()
     assert reader.get(node, f"/en/articles/{often.slug}/").status == 200
     assert private_redis.keys("*kb:page:*"), "the page was not cached in Redis"
@@ -378,7 +465,11 @@ def test_redis_goes_away_and_comes_back(request, tmp_path, private_redis, articl
     assert files_under(tmp_path / "staging") == []
 
     private_redis.start()
-    wait_until(lambda: readiness(reader, node)[0].status == 200, RECOVERY, what="/readyz after Redis is back")
+    wait_until(
+        lambda: readiness(reader, node)[0].status == 200,
+        RECOVERY,
+        what="/readyz after Redis is back",
+    )
     first = password_step(guesser, node, nodevice.username)
     assert (first.status, first.location) == (302, "/en/portal/signin/verify/"), first.text[:500]
     sign_in(Visitor(), node, user, device)
@@ -395,8 +486,14 @@ def test_hung_redis_costs_one_timeout(request, tmp_path, private_redis, articles
     often, _rarely = articles
     user, device = anna
     private = tmp_path / "private"
-    node = start(request, "redis-hung", REDIS_URL=private_redis.url, S3_ENDPOINT_URL="", PRIVATE_MEDIA_ROOT=private,
-                 STAGING_ROOT=tmp_path / "staging")
+    node = start(
+        request,
+        "redis-hung",
+        REDIS_URL=private_redis.url,
+        S3_ENDPOINT_URL="",
+        PRIVATE_MEDIA_ROOT=private,
+        STAGING_ROOT=tmp_path / "staging",
+    )
     reader, script = Visitor(), Visitor()
     sign_in(script, node, user, device)
     before = row_counts()
@@ -412,7 +509,11 @@ def test_hung_redis_costs_one_timeout(request, tmp_path, private_redis, articles
         assert time.monotonic() - started < SLOW
     finally:
         private_redis.resume()
-    wait_until(lambda: readiness(reader, node)[0].status == 200, RECOVERY, what="/readyz after Redis answers again")
+    wait_until(
+        lambda: readiness(reader, node)[0].status == 200,
+        RECOVERY,
+        what="/readyz after Redis answers again",
+    )
     assert send_photos(script, node, samples, headers=JSON).status == 201
     assert row_counts()[Submission._meta.label] == before[Submission._meta.label] + 1
     assert len(files_under(private)) == 2
@@ -460,13 +561,17 @@ def test_s3_goes_away_and_comes_back(request, tmp_path, private_s3, anna, sample
     assert files_under(staging) == []
 
     private_s3.start()
-    wait_until(lambda: readiness(client, node)[0].status == 200, RECOVERY, what="/readyz after S3 is back")
+    wait_until(
+        lambda: readiness(client, node)[0].status == 200, RECOVERY, what="/readyz after S3 is back"
+    )
     sent = send_photos(script, node, samples, headers=JSON)
     assert sent.status == 201, sent.text[:1000]
     assert Submission.objects.count() == before[Submission._meta.label] + 1
     assert Photo.objects.count() == before[Photo._meta.label] + 1
     new = sorted(set(private_s3.files()) - set(objects_before))
-    assert len(new) == 2 and all(name.startswith("portal-private/") for name in new), new  # photo and thumbnail
+    assert len(new) == 2 and all(name.startswith("portal-private/") for name in new), (
+        new
+    )  # photo and thumbnail
     assert files_under(staging) == []
 
 
@@ -488,4 +593,3 @@ def test_hung_s3_is_refused_quickly(request, tmp_path, private_s3, anna, samples
         private_s3.resume()  # lets a worker still waiting on S3 finish, so the node stops at once
     assert row_counts() == before
     assert private_s3.files() == objects_before
-

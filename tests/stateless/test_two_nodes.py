@@ -4,6 +4,7 @@ Each test is one journey over HTTP in which consecutive requests of the same vis
 to different nodes (as behind a round-robin balancer without sticky sessions), so a
 session, challenge, counter, lock or file that stayed in one node would break it.
 """
+
 import re
 
 import pytest
@@ -83,7 +84,10 @@ def test_a_sign_in_started_on_one_node_is_finished_on_the_other(two_nodes):
     result = answer_challenge(anna, first, challenge_id, device.response_for(code))
     assert result.status == 302 and result.location == HOME
     assert signed_in_as(anna, second, user) and signed_in_as(anna, first, user)
-    assert AuditEvent.objects.filter(user=user, kind=AuditEvent.Kind.SUCCESS, purpose="signin").count() == 1
+    assert (
+        AuditEvent.objects.filter(user=user, kind=AuditEvent.Kind.SUCCESS, purpose="signin").count()
+        == 1
+    )
 
 
 def test_the_back_off_after_a_wrong_response_on_one_node_holds_on_the_other(two_nodes):
@@ -93,7 +97,14 @@ def test_the_back_off_after_a_wrong_response_on_one_node_holds_on_the_other(two_
     bert = Visitor()
     password_step(bert, first, user)
     challenge_id, code = challenge_on(bert.get(second, VERIFY))
-    assert problem_code(answer_challenge(bert, first, challenge_id, wrong_response(device.response_for(code))).text) == "wrong"
+    assert (
+        problem_code(
+            answer_challenge(
+                bert, first, challenge_id, wrong_response(device.response_for(code))
+            ).text
+        )
+        == "wrong"
+    )
     refused = answer_challenge(bert, second, challenge_id, device.response_for(code))
     assert refused.status == 400 and problem_code(refused.text) == "throttled"
     device.refresh_from_db()
@@ -108,7 +119,10 @@ def test_wrong_responses_sent_to_both_nodes_add_up_to_one_lockout():
     from securelogin import conf
 
     limit = conf.get("LOCK_AFTER_FAILURES")
-    nodes = [start_node(f"node-{n}", DJANGO_SETTINGS_MODULE=NODE_SETTINGS, SECURELOGIN_THROTTLE_FACTOR=0) for n in (1, 2)]
+    nodes = [
+        start_node(f"node-{n}", DJANGO_SETTINGS_MODULE=NODE_SETTINGS, SECURELOGIN_THROTTLE_FACTOR=0)
+        for n in (1, 2)
+    ]
     try:
         user, device = make_client("carla", Kind.DSC)
         carla = Visitor()
@@ -117,9 +131,13 @@ def test_wrong_responses_sent_to_both_nodes_add_up_to_one_lockout():
         problems = []
         for number in range(limit):
             challenge_id, code = challenge_on(page)
-            page = answer_challenge(carla, nodes[number % 2], challenge_id, wrong_response(device.response_for(code)))
+            page = answer_challenge(
+                carla, nodes[number % 2], challenge_id, wrong_response(device.response_for(code))
+            )
             problems.append(problem_code(page.text))
-        assert problems[:-1] == ["wrong"] * 4 + ["withdrawn"] + ["wrong"] * (limit - 6)  # a new challenge after 5
+        assert problems[:-1] == ["wrong"] * 4 + ["withdrawn"] + ["wrong"] * (
+            limit - 6
+        )  # a new challenge after 5
         assert page.status == 403 and problems[-1] == "locked"
 
         # Locked whichever node answers, even with the right password (and no new challenge is shown).
@@ -131,9 +149,13 @@ def test_wrong_responses_sent_to_both_nodes_add_up_to_one_lockout():
         device.refresh_from_db()
         assert device.is_locked and device.throttling_failure_count == limit
         failures = AuditEvent.objects.filter(user=user, kind=AuditEvent.Kind.FAILURE)
-        assert failures.filter(reason="wrong").count() == limit, list(failures.values_list("reason", flat=True))
+        assert failures.filter(reason="wrong").count() == limit, list(
+            failures.values_list("reason", flat=True)
+        )
         # and one row for the challenge withdrawn after five wrong answers
-        assert list(failures.exclude(reason="wrong").values_list("reason", flat=True)) == ["withdrawn"]
+        assert list(failures.exclude(reason="wrong").values_list("reason", flat=True)) == [
+            "withdrawn"
+        ]
         assert AuditEvent.objects.filter(user=user, kind=AuditEvent.Kind.LOCKOUT).count() == 1
     finally:
         for node in nodes:
@@ -146,8 +168,12 @@ def test_photos_uploaded_on_one_node_are_reviewed_with_their_pdf_on_the_other(tw
     dora = Visitor()
     sign_in_with_device(dora, [first, second], user, device)
     assert dora.get(second, "/en/documents/").status == 200
-    sent = dora.post(first, "/en/documents/", {"document_type": "identity", "note": ""},
-                     files={"photos": [("front.jpg", samples.sharp_jpeg), ("back.jpg", samples.glare_jpeg)]})
+    sent = dora.post(
+        first,
+        "/en/documents/",
+        {"document_type": "identity", "note": ""},
+        files={"photos": [("front.jpg", samples.sharp_jpeg), ("back.jpg", samples.glare_jpeg)]},
+    )
     assert sent.status == 302, sent.text[:2000]
     submission = Submission.objects.get(owner=user)
     assert sent.location == submission.get_absolute_url()
@@ -165,17 +191,25 @@ def test_photos_uploaded_on_one_node_are_reviewed_with_their_pdf_on_the_other(tw
     assert all(f"{sent.location}photos/{n}/thumbnail.jpg" in change.text for n in (1, 2))
     pdf = staff.get(second, pdf_url)
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
-    assert pdf.body.startswith(b"%PDF") and pdf.body.count(b"/Type /Page") - pdf.body.count(b"/Type /Pages") == 2
+    assert (
+        pdf.body.startswith(b"%PDF")
+        and pdf.body.count(b"/Type /Page") - pdf.body.count(b"/Type /Pages") == 2
+    )
     photo = staff.get(second, f"/en/admin/documents/submission/{submission.pk}/photos/1/")
     assert photo.status == 200 and photo.body.startswith(b"\xff\xd8")
-    accepted = admin_action(staff, second, "/en/admin/documents/submission/", "accept_selected", submission.pk)
+    accepted = admin_action(
+        staff, second, "/en/admin/documents/submission/", "accept_selected", submission.pk
+    )
     assert accepted.status == 302
 
     reviewed = dora.get(first, sent.location).text
     assert element_text(reviewed, "reference") == submission.reference
     assert 'class="status status-accepted">Accepted<' in reviewed
     submission.refresh_from_db()
-    assert submission.status == Submission.Status.ACCEPTED and submission.reviewed_by.username == "clara"
+    assert (
+        submission.status == Submission.Status.ACCEPTED
+        and submission.reviewed_by.username == "clara"
+    )
 
 
 def test_a_code_card_printed_on_one_node_is_activated_on_the_other(two_nodes):
@@ -190,7 +224,9 @@ def test_a_code_card_printed_on_one_node_is_activated_on_the_other(two_nodes):
 
     lena = Visitor()
     password_step(lena, first, user)
-    assert 'name="code"' in lena.get(second, VERIFY).text  # the temporary-code page, not a challenge
+    assert (
+        'name="code"' in lena.get(second, VERIFY).text
+    )  # the temporary-code page, not a challenge
     signed_in = lena.post(first, VERIFY, {"code": temporary_code})
     assert signed_in.status == 302 and signed_in.location == CARD_OFFER
     assert lena.get(second, CARD_OFFER).status == 200
@@ -198,13 +234,19 @@ def test_a_code_card_printed_on_one_node_is_activated_on_the_other(two_nodes):
     card = printed_card(lena.get(first, CARD).text)
     assert len(card) == codecard.INDEX_COUNT
     pending = card_activation.pending_card(user)
-    assert card == dict(codecard.all_values(pending.secret_key()))  # the printout is the card's own values
+    assert card == dict(
+        codecard.all_values(pending.secret_key())
+    )  # the printout is the card's own values
 
     prompt_id, pair = index_pair_on(lena.get(first, CARD_ACTIVATE), "prompt")
-    activated = lena.post(second, CARD_ACTIVATE, {"prompt": prompt_id, "values": values_from_card(card, pair)})
+    activated = lena.post(
+        second, CARD_ACTIVATE, {"prompt": prompt_id, "values": values_from_card(card, pair)}
+    )
     assert activated.status == 302 and activated.location == CARD_ACTIVATED, activated.text[:1000]
     assert "Your Online Security Code Card is valid until" in lena.get(first, CARD_ACTIVATED).text
-    assert lena.get(second, CARD).status == 403  # an activated card is never shown again, on any node
+    assert (
+        lena.get(second, CARD).status == 403
+    )  # an activated card is never shown again, on any node
     assert lena.post(second, SIGNOUT, {}).location == SIGNIN
 
     password_step(lena, first, user)

@@ -5,6 +5,7 @@ first, and that is usually the same one again: ten loads in a row often reach on
 only. `AlternatingWorkers` makes the turns certain instead, and gunicorn's access log
 (`AccessLog`) names the worker that served each numbered request.
 """
+
 import http.client
 import socket
 import time
@@ -44,10 +45,20 @@ class AccessLog:
         sending the response, so the last lines may still be on their way: wait for them."""
         deadline = time.monotonic() + timeout
         while True:
-            lines = [line.split() for line in self.path.read_text().splitlines()] if self.path.exists() else []
-            served = {int(number): pid for pid, number, *_rest in lines if number.isdigit() and int(number) in numbers}
+            lines = (
+                [line.split() for line in self.path.read_text().splitlines()]
+                if self.path.exists()
+                else []
+            )
+            served = {
+                int(number): pid
+                for pid, number, *_rest in lines
+                if number.isdigit() and int(number) in numbers
+            }
             if len(served) == len(numbers) or time.monotonic() > deadline:
-                assert len(served) == len(numbers), f"requests {sorted(set(numbers) - set(served))} are not in the log"
+                assert len(served) == len(numbers), (
+                    f"requests {sorted(set(numbers) - set(served))} are not in the log"
+                )
                 return served
             time.sleep(0.02)
 
@@ -79,7 +90,9 @@ class AlternatingWorkers:
     def _wait_until_every_connection_is_accepted(self):
         deadline = time.monotonic() + self.timeout
         while accept_queue_length(self.node.port):
-            assert time.monotonic() < deadline, f"the workers did not accept their connections within {self.timeout} s"
+            assert time.monotonic() < deadline, (
+                f"the workers did not accept their connections within {self.timeout} s"
+            )
             time.sleep(0.001)
 
     def next_connection(self) -> tuple[int, socket.socket]:

@@ -8,7 +8,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", default=str(CONTENT_DIR), help="Folder with the TOML files.")
-        parser.add_argument("--force", action="store_true", help="Overwrite articles staff edited in the admin.")
+        parser.add_argument(
+            "--force", action="store_true", help="Overwrite articles staff edited in the admin."
+        )
 
     def handle(self, *args, **options):
         try:
@@ -16,10 +18,14 @@ class Command(BaseCommand):
         except ContentError as error:
             raise CommandError(str(error)) from None
         write = self.stdout.write
-        write(f"Help content: {len(report.created)} created, {len(report.updated)} updated, "
-              f"{len(report.unchanged)} unchanged.")
+        write(
+            f"Help content: {len(report.created)} created, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged."
+        )
         for kb in report.kept_staff_edits:
-            write(self.style.WARNING(
-                f"{kb} was edited in the admin since it was loaded: kept the staff version "
-                "(use --force to replace it with the file)."
-            ))
+            write(
+                self.style.WARNING(
+                    f"{kb} was edited in the admin since it was loaded: kept the staff version "
+                    "(use --force to replace it with the file)."
+                )
+            )

@@ -1,4 +1,5 @@
 """`manage.py check_ports HOST [PORTS ...]`: can this computer open TCP connections to the platform's ports?"""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -20,10 +21,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("host", help="Host name or IP address to check, e.g. 127.0.0.1")
-        parser.add_argument("ports", nargs="*", help="Ports to check (default: 4000 4001); also 4000,4001")
+        parser.add_argument(
+            "ports", nargs="*", help="Ports to check (default: 4000 4001); also 4000,4001"
+        )
         parser.add_argument("--timeout", default=None, help="Seconds to wait per port (default: 3)")
         parser.add_argument(
-            "--language", default=None, choices=[code for code, _name in settings.LANGUAGES],
+            "--language",
+            default=None,
+            choices=[code for code, _name in settings.LANGUAGES],
             help="Language of the report (default: the active language or LANGUAGE_CODE)",
         )
 
@@ -40,8 +45,10 @@ class Command(BaseCommand):
         except PortInputError as exc:
             raise CommandError(str(exc), returncode=EXIT_BAD_INPUT)
 
-        self.stdout.write(_("Checking %(host)s (waiting up to %(seconds)s s per port)…") % {
-            "host": host, "seconds": f"{timeout:g}"})
+        self.stdout.write(
+            _("Checking %(host)s (waiting up to %(seconds)s s per port)…")
+            % {"host": host, "seconds": f"{timeout:g}"}
+        )
         blocked = []
         for port in ports:
             result = check_port(host, port, timeout)
@@ -49,8 +56,12 @@ class Command(BaseCommand):
                 verdict = self.style.SUCCESS(_("reachable (%(ms)s ms)") % {"ms": result.millis})
             else:
                 blocked.append(port)
-                verdict = self.style.ERROR(_("blocked (%(reason)s)") % {"reason": self.reason_text(result.reason, timeout)})
-            self.stdout.write(_("  Port %(port)s: %(verdict)s") % {"port": port, "verdict": verdict})
+                verdict = self.style.ERROR(
+                    _("blocked (%(reason)s)") % {"reason": self.reason_text(result.reason, timeout)}
+                )
+            self.stdout.write(
+                _("  Port %(port)s: %(verdict)s") % {"port": port, "verdict": verdict}
+            )
 
         if not blocked:
             self.stdout.write(_("All ports are reachable."))
@@ -59,9 +70,12 @@ class Command(BaseCommand):
         self.stdout.write(advice.blocked_heading(blocked))
         for line in advice.remedies(blocked):
             self.stdout.write(f"  - {line}")
-        self.stdout.write(_("  - More help: %(url)s") % {"url": conf.portal_url() + advice.situation_path()})
+        self.stdout.write(
+            _("  - More help: %(url)s") % {"url": conf.portal_url() + advice.situation_path()}
+        )
         raise CommandError(
-            _("Not every port is reachable from here: %(ports)s blocked.") % {"ports": advice.join_ports(blocked)},
+            _("Not every port is reachable from here: %(ports)s blocked.")
+            % {"ports": advice.join_ports(blocked)},
             returncode=EXIT_BLOCKED,
         )
 

@@ -1,4 +1,5 @@
 """`manage.py run_probe`: answer the connectivity test page on ports 4000/4001 until stopped."""
+
 import os
 import signal
 import threading
@@ -18,14 +19,20 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--ports", help="Comma-separated ports (default: CONNECTIVITY_PROBE_PORTS or 4000,4001)")
-        parser.add_argument("--host", help="Address to listen on (default: CONNECTIVITY_PROBE_BIND or 127.0.0.1)")
+        parser.add_argument(
+            "--ports", help="Comma-separated ports (default: CONNECTIVITY_PROBE_PORTS or 4000,4001)"
+        )
+        parser.add_argument(
+            "--host", help="Address to listen on (default: CONNECTIVITY_PROBE_BIND or 127.0.0.1)"
+        )
         parser.add_argument(
             "--allowed-origins",
             help="Comma-separated origins whose pages may read the answer "
             "(default: CONNECTIVITY_PROBE_ALLOWED_ORIGINS or http://127.0.0.1:8000,http://localhost:8000)",
         )
-        parser.add_argument("--certfile", help="Serve HTTPS with this certificate chain (PEM), for HTTPS portals")
+        parser.add_argument(
+            "--certfile", help="Serve HTTPS with this certificate chain (PEM), for HTTPS portals"
+        )
         parser.add_argument("--keyfile", help="Private key for --certfile (PEM)")
 
     def handle(self, *args, **options):
@@ -40,28 +47,41 @@ class Command(BaseCommand):
         bad = [o for o in origins if not normalise_origin(o)]
         if bad:
             raise CommandError(
-                f"Not an origin: {', '.join(bad)} (use scheme://host[:port], e.g. http://127.0.0.1:8000)", returncode=2
+                f"Not an origin: {', '.join(bad)} (use scheme://host[:port], e.g. http://127.0.0.1:8000)",
+                returncode=2,
             )
 
         try:
-            group = ProbeGroup(host, ports, origins, certfile=options["certfile"], keyfile=options["keyfile"])
+            group = ProbeGroup(
+                host, ports, origins, certfile=options["certfile"], keyfile=options["keyfile"]
+            )
         except PortBusyError as exc:
             hint = (
                 "Is another probe (or another program) using it? Stop it or choose other ports with --ports."
-                if exc.in_use else "Check --host (an address of this machine) and that the port may be opened."
+                if exc.in_use
+                else "Check --host (an address of this machine) and that the port may be opened."
             )
-            raise CommandError(f"Cannot listen on {host} port {exc.port}: {exc.reason}. {hint}", returncode=1)
+            raise CommandError(
+                f"Cannot listen on {host} port {exc.port}: {exc.reason}. {hint}", returncode=1
+            )
         except OSError as exc:  # bad address, unreadable certificate, …
             raise CommandError(f"Cannot start the probe on {host}: {exc}", returncode=1)
 
         stop = threading.Event()
-        previous = {sig: signal.signal(sig, lambda *_args: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {
+            sig: signal.signal(sig, lambda *_args: stop.set())
+            for sig in (signal.SIGINT, signal.SIGTERM)
+        }
         try:
             group.start()
             scheme = "https" if options["certfile"] else "http"
             display_host = f"[{host}]" if ":" in host else host
-            urls = ", ".join(f"{scheme}://{display_host}:{port}{PROBE_PATH}" for port in group.ports)
-            self.stdout.write(f"Probe listening on {urls} (pid {os.getpid()}; Ctrl-C or kill {os.getpid()} stops it)")
+            urls = ", ".join(
+                f"{scheme}://{display_host}:{port}{PROBE_PATH}" for port in group.ports
+            )
+            self.stdout.write(
+                f"Probe listening on {urls} (pid {os.getpid()}; Ctrl-C or kill {os.getpid()} stops it)"
+            )
             self.stdout.write(f"Allowed origins: {', '.join(origins) or '(none)'}")
             self.stdout.flush()
             while not stop.wait(0.5):

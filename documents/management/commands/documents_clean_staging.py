@@ -6,6 +6,7 @@ mid-request (OOM, SIGKILL) can leave files behind: uploads being received
 figure renditions being made (STAGING_ROOT/renditions). Run it from cron,
 e.g. hourly: `manage.py documents_clean_staging --older-than 60`.
 """
+
 import time
 from pathlib import Path
 
@@ -23,15 +24,22 @@ class Command(BaseCommand):
         root = Path(settings.STAGING_ROOT)
         cutoff = time.time() - older_than * 60
         removed, emptied = 0, set()
-        paths = sorted(root.rglob("*"), key=lambda path: len(path.parts), reverse=True) if root.is_dir() else []
+        paths = (
+            sorted(root.rglob("*"), key=lambda path: len(path.parts), reverse=True)
+            if root.is_dir()
+            else []
+        )
         for path in paths:  # deepest first, so emptied folders can go too
             if path.is_symlink() or path.is_file():
                 if path.lstat().st_mtime < cutoff:
                     path.unlink(missing_ok=True)
                     removed += 1
                     emptied.add(path.parent)
-            elif path.is_dir() and path.parent != root and not any(path.iterdir()) and (
-                path in emptied or path.stat().st_mtime < cutoff
+            elif (
+                path.is_dir()
+                and path.parent != root
+                and not any(path.iterdir())
+                and (path in emptied or path.stat().st_mtime < cutoff)
             ):
                 path.rmdir()  # an emptied scratch folder (renditions-…); the top-level folders stay
         self.stdout.write(f"{removed} temporary file(s) removed.")

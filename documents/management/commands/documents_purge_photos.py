@@ -5,6 +5,7 @@ Schedule it daily, e.g. `manage.py documents_purge_photos` from cron or a
 systemd timer. The submissions keep their records without the images. It also
 deletes practice accounts' submissions (records and photos) older than a day.
 """
+
 from django.core.management.base import BaseCommand
 
 from documents.handoff import purge_abandoned
@@ -16,7 +17,9 @@ class Command(BaseCommand):
     help = "Delete the photos of reviewed submissions past the retention period, and of abandoned hand-offs."
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=None, help="override DOCUMENTS_RETENTION_DAYS")
+        parser.add_argument(
+            "--days", type=int, default=None, help="override DOCUMENTS_RETENTION_DAYS"
+        )
 
     def handle(self, *args, days, **options):
         submissions, photos = purge_expired_photos(days=days)

@@ -7,6 +7,7 @@
 Run after `load_help_content` (which creates the figures). The work is done by
 securelogin.figure_capture.capture_article_figures, as for the admin action.
 """
+
 import os
 from pathlib import Path
 
@@ -16,24 +17,42 @@ from securelogin.figure_capture import CaptureError, capture_article_figures
 
 
 class Command(BaseCommand):
-    help = "Capture the article figures as screenshots of the practice portal (Playwright + Chromium)."
+    help = (
+        "Capture the article figures as screenshots of the practice portal (Playwright + Chromium)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--article", action="append", dest="articles", metavar="KB",
-                            help="KB number (repeatable); default: every article with captured figures.")
-        parser.add_argument("--only-if-drawn", action="store_true",
-                            help="Skip articles whose figures are already screenshots (for `make run`).")
-        parser.add_argument("--languages", default="", help="Comma-separated; default: every language.")
-        parser.add_argument("--chromium", default=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+        parser.add_argument(
+            "--article",
+            action="append",
+            dest="articles",
+            metavar="KB",
+            help="KB number (repeatable); default: every article with captured figures.",
+        )
+        parser.add_argument(
+            "--only-if-drawn",
+            action="store_true",
+            help="Skip articles whose figures are already screenshots (for `make run`).",
+        )
+        parser.add_argument(
+            "--languages", default="", help="Comma-separated; default: every language."
+        )
+        parser.add_argument(
+            "--chromium", default=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+        )
         parser.add_argument("--output-dir", type=Path, help="Also write the PNG files here.")
 
     def handle(self, *args, **options):
-        languages = [code.strip() for code in options["languages"].split(",") if code.strip()] or None
+        languages = [
+            code.strip() for code in options["languages"].split(",") if code.strip()
+        ] or None
         try:
             report = capture_article_figures(
                 [kb.upper() for kb in options["articles"] or []] or None,
-                only_if_drawn=options["only_if_drawn"], languages=languages,
-                chromium=options["chromium"], output_dir=options["output_dir"],
+                only_if_drawn=options["only_if_drawn"],
+                languages=languages,
+                chromium=options["chromium"],
+                output_dir=options["output_dir"],
             )
         except CaptureError as error:
             raise CommandError(str(error)) from None

@@ -1,5 +1,6 @@
 """Print the current admin code of the demo staff account (development only), so a
 newcomer can try the staff journeys without an authenticator app."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
@@ -19,9 +20,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
-            raise CommandError("demo_staff_code is for development only: it refuses to run under "
-                               "DJANGO_ENV=production.")
+            raise CommandError(
+                "demo_staff_code is for development only: it refuses to run under "
+                "DJANGO_ENV=production."
+            )
         device = TOTPDevice.objects.filter(user__username=DEMO_STAFF[0], confirmed=True).first()
         if device is None:
-            raise CommandError("No demo staff account with a TOTP device: run create_demo_clients first.")
-        self.stdout.write(f"{current_code(device)}  ({DEMO_STAFF[0]}; valid for up to {device.step} s)")
+            raise CommandError(
+                "No demo staff account with a TOTP device: run create_demo_clients first."
+            )
+        self.stdout.write(
+            f"{current_code(device)}  ({DEMO_STAFF[0]}; valid for up to {device.step} s)"
+        )

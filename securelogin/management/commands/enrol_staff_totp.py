@@ -1,4 +1,5 @@
 """Enrol a staff member for the admin's second factor: a TOTP device, its otpauth URI and a QR code in the terminal."""
+
 import sys
 
 import segno
@@ -13,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--replace", action="store_true", help="remove the staff member's existing TOTP devices")
+        parser.add_argument(
+            "--replace", action="store_true", help="remove the staff member's existing TOTP devices"
+        )
         parser.add_argument("--no-qr", action="store_true", help="print only the URI")
 
     def handle(self, username, replace=False, no_qr=False, **options):
@@ -25,11 +28,17 @@ class Command(BaseCommand):
         with transaction.atomic():
             existing = TOTPDevice.objects.filter(user=user)
             if existing.exists() and not replace:
-                raise CommandError(f"{username!r} already has a TOTP device; use --replace to enrol a new one.")
+                raise CommandError(
+                    f"{username!r} already has a TOTP device; use --replace to enrol a new one."
+                )
             existing.delete()
             device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
         uri = device.config_url
-        self.stdout.write(f"Scan this with an authenticator app (or type the URI into it):\n{uri}\n")
+        self.stdout.write(
+            f"Scan this with an authenticator app (or type the URI into it):\n{uri}\n"
+        )
         if not no_qr:
-            segno.make(uri, error="m").terminal(out=self.stdout if self.stdout else sys.stdout, compact=True)
+            segno.make(uri, error="m").terminal(
+                out=self.stdout if self.stdout else sys.stdout, compact=True
+            )
         self.stdout.write("The admin sign-in now asks for the 6-digit code the app shows.")

@@ -1,5 +1,6 @@
 """Re-encrypt every device key, PIN hash, card secret and security token secret under the newest
 FIELD_ENCRYPTION_KEY."""
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -26,12 +27,14 @@ class Command(BaseCommand):
                     f"{_devices(len(failed))} (ids {ids or '–'}) and {len(failed_tokens)} security "
                     f"token(s) (ids {token_ids or '–'}) could not be decrypted with any configured "
                     "key; nothing was changed. Add the key they were made with."
-                    if failed_tokens else
-                    f"{_devices(len(failed))} could not be decrypted with any configured key (ids "
+                    if failed_tokens
+                    else f"{_devices(len(failed))} could not be decrypted with any configured key (ids "
                     f"{ids}); nothing was changed. Add the key they were made with."
                 )
         self.stdout.write(f"Re-encrypted the secrets of {_devices(rotated)} under the newest key.")
-        self.stdout.write(f"Re-encrypted the secrets of {tokens} security token(s) under the newest key.")
+        self.stdout.write(
+            f"Re-encrypted the secrets of {tokens} security token(s) under the newest key."
+        )
 
 
 def _rotate(model) -> tuple[int, list[int]]:
