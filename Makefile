@@ -64,11 +64,16 @@ cluster-packages:
 test: install chromium cluster-packages
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
+## lint: the linter, the formatter's check and the type checker (mypy with django-stubs)
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 ## messages: refresh and compile translations (needs Debian's gettext)
 messages: install

@@ -9,6 +9,7 @@ every HTTPS and cookie hardening that `check --deploy` asks for and insists
 on a real DJANGO_SECRET_KEY.
 """
 
+import importlib
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,42 +19,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from portal.env import env_bool, env_float, env_int, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _env_number(name, default, kind, words):
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return kind(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be {words}, not {value!r}.") from None
-
-
-def env_int(name, default):
-    return _env_number(name, default, int, "a whole number")
-
-
-def env_float(name, default):
-    return _env_number(name, default, float, "a number")
 
 
 def _origin(url):
     """scheme://host[:port] of a URL, for the Content-Security-Policy."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 PRODUCTION = os.environ.get("DJANGO_ENV", "development") == "production"
@@ -83,21 +57,14 @@ STAFF_OTP_REQUIRED = env_bool("STAFF_OTP_REQUIRED", True)
 # Practice accounts (demo clients) may send documents only in development; their
 # submissions are marked and purged after a day (securelogin/account_kinds.py).
 PRACTICE_ACCOUNTS_MAY_UPLOAD = env_bool("PRACTICE_ACCOUNTS_MAY_UPLOAD", True) and not PRODUCTION
-# Sign-in limits and session lengths (securelogin/conf.py has the defaults and why) may also
-# come from the environment, e.g. SECURELOGIN_PASSWORD_FREE_TRIES_PER_SOURCE=500 behind a large NAT.
-for _name in (
-    "PASSWORD_FREE_TRIES_PER_PAIR",
-    "PASSWORD_FREE_TRIES_PER_SOURCE",
-    "PASSWORD_DELAY_SECONDS",
-    "PASSWORD_DELAY_MAX_SECONDS",
-    "PROMPTS_PER_HOUR",
-    "LOCK_SECONDS",
-    "LOCK_MAX_SECONDS",
-    "SESSION_IDLE_SECONDS",
-    "SESSION_ABSOLUTE_SECONDS",
-):
-    if os.environ.get(f"SECURELOGIN_{_name}"):
-        globals()[f"SECURELOGIN_{_name}"] = env_int(f"SECURELOGIN_{_name}", 0)
+# Every app's own settings (declared once in its conf.py with AppSettings) may also come from
+# the environment under the same name, e.g. SECURELOGIN_PASSWORD_FREE_TRIES_PER_SOURCE=500
+# behind a large NAT; each is parsed by the type of its default (portal/app_settings.py).
+APP_SETTINGS_MODULES = ("securelogin.conf", "documents.conf", "connectivity.conf")
+for _module in APP_SETTINGS_MODULES:
+    _app_settings = getattr(importlib.import_module(_module), "app_settings", None)
+    if _app_settings is not None:
+        globals().update(_app_settings.from_environment())
 # Proxies in front of the site (TLS proxy, load balancer) whose X-Forwarded-For
 # entry is believed: the client address is the entry that many places from the
 # right (portal/client_address.py). 0 (default): only REMOTE_ADDR counts.
