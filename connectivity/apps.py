@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ConnectivityConfig(AppConfig):
     name = "connectivity"
     verbose_name = _("Connectivity")
-
-    def ready(self):
-        from connectivity import checks  # noqa: F401 - registers the settings checks

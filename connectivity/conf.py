@@ -1,66 +1,87 @@
-"""Connectivity settings, read from Django settings first, then the environment.
+"""The connectivity app's settings (CONNECTIVITY_*), declared once.
 
-CONNECTIVITY_PROBE_PORTS            ports the trading platform needs (page, probe, check_ports): 4000, 4001
-CONNECTIVITY_PROBE_BIND             address the probe service listens on: 127.0.0.1
-CONNECTIVITY_PROBE_ALLOWED_ORIGINS  origins whose pages may read the probe's answer
-CONNECTIVITY_PROBE_HOST             host the test page probes; empty = the host the page was loaded from
-CONNECTIVITY_PROBE_SCHEME           "http" or "https"; empty = the scheme of the page
-CONNECTIVITY_PROBE_TIMEOUT          seconds the page and check_ports wait per port: 3
-CONNECTIVITY_PORTAL_URL             public address of this portal, for links printed by check_ports
-Environment variables of the same names take comma-separated lists.
+Each is a Django setting of the full name or an environment variable of the same name (lists
+comma-separated), read by portal/settings.py; the app reads `app_settings.NAME`. The rules that
+need more than a type (ports in range, origins, timeout, scheme) are the validators below, run by
+the system check portal.E010 (`manage.py check`), not met first by the test page or the probe.
 """
 
-import os
+from __future__ import annotations
 
-from django.conf import settings
+from django.core import checks
 
-DEFAULT_PORTS = (4000, 4001)
-DEFAULT_BIND = "127.0.0.1"
-DEFAULT_ALLOWED_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
-DEFAULT_TIMEOUT = 3.0
-DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
+from connectivity.probe import normalise_origin
+from portal.app_settings import AppSettings, Setting
 
-
-def _setting(name, default):
-    if hasattr(settings, name):
-        return getattr(settings, name)
-    return os.environ.get(name, default)
+SCHEMES = ("", "http", "https")
+MAX_TIMEOUT = 60.0
 
 
-def _as_list(value):
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(",") if item.strip()]
-    return list(value)
+def check_ports(app: AppSettings) -> list[checks.CheckMessage]:
+    ports = app.PROBE_PORTS
+    if ports and all(1 <= port <= 65535 for port in ports):
+        return []
+    return [
+        checks.Error(
+            "CONNECTIVITY_PROBE_PORTS must list port numbers from 1 to 65535, e.g. 4000,4001.",
+            id="connectivity.E001",
+        )
+    ]
 
 
-def probe_ports_raw():
-    """The configured ports as given (strings or numbers), for commands that validate them with a clear message."""
-    return [str(port) for port in _as_list(_setting("CONNECTIVITY_PROBE_PORTS", DEFAULT_PORTS))]
+def check_origins(app: AppSettings) -> list[checks.CheckMessage]:
+    bad = [origin for origin in app.PROBE_ALLOWED_ORIGINS if not normalise_origin(origin)]
+    if not bad:
+        return []
+    return [
+        checks.Error(
+            "CONNECTIVITY_PROBE_ALLOWED_ORIGINS has entries that are not origins: "
+            f"{', '.join(bad)}.",
+            hint="Use scheme://host[:port], e.g. http://127.0.0.1:8000.",
+            id="connectivity.E002",
+        )
+    ]
 
 
-def probe_ports():
-    return [int(port) for port in probe_ports_raw()]
+def check_timeout(app: AppSettings) -> list[checks.CheckMessage]:
+    if 0 < app.PROBE_TIMEOUT <= MAX_TIMEOUT:
+        return []
+    return [
+        checks.Error(
+            "CONNECTIVITY_PROBE_TIMEOUT must be a number of seconds above 0 and at most 60.",
+            id="connectivity.E003",
+        )
+    ]
 
 
-def probe_bind():
-    return str(_setting("CONNECTIVITY_PROBE_BIND", DEFAULT_BIND))
+def check_scheme(app: AppSettings) -> list[checks.CheckMessage]:
+    if app.PROBE_SCHEME in SCHEMES:
+        return []
+    return [
+        checks.Error(
+            'CONNECTIVITY_PROBE_SCHEME must be "", "http" or "https".', id="connectivity.E004"
+        )
+    ]
 
 
-def allowed_origins():
-    return _as_list(_setting("CONNECTIVITY_PROBE_ALLOWED_ORIGINS", DEFAULT_ALLOWED_ORIGINS))
+app_settings = AppSettings(
+    "CONNECTIVITY_",
+    {
+        "PROBE_PORTS": Setting(
+            (4000, 4001), "ports the trading platform needs (test page, run_probe, check_ports)"
+        ),
+        "PROBE_BIND": Setting("127.0.0.1", "address run_probe listens on"),
+        "PROBE_ALLOWED_ORIGINS": Setting(
+            ("http://127.0.0.1:8000", "http://localhost:8000"),
+            "origins whose pages may read the probe's answer",
+        ),
+        "PROBE_HOST": Setting("", "host the test page probes; empty: the host of the page"),
+        "PROBE_SCHEME": Setting("", '"http" or "https"; empty: the scheme of the page'),
+        "PROBE_TIMEOUT": Setting(3.0, "seconds the test page and check_ports wait per port"),
+        "PORTAL_URL": Setting(
+            "http://127.0.0.1:8000", "public address of this portal, for check_ports' help link"
+        ),
+    },
+    validators=(check_ports, check_origins, check_timeout, check_scheme),
+)
 
-
-def probe_host():
-    return str(_setting("CONNECTIVITY_PROBE_HOST", "") or "")
-
-
-def probe_scheme():
-    return str(_setting("CONNECTIVITY_PROBE_SCHEME", "") or "")
-
-
-def timeout():
-    return float(_setting("CONNECTIVITY_PROBE_TIMEOUT", DEFAULT_TIMEOUT))
-
-
-def portal_url():
-    return str(_setting("CONNECTIVITY_PORTAL_URL", DEFAULT_PORTAL_URL)).rstrip("/")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
-from connectivity import conf
+from connectivity.conf import app_settings
 from connectivity.probe import PROBE_PATH
 
 
@@ -31,15 +31,16 @@ def page_hostname(request):
 
 
 def probe_hostname(request):
-    return conf.probe_host() or page_hostname(request)
+    return app_settings.PROBE_HOST or page_hostname(request)
 
 
 def probe_endpoints(request):
-    scheme = conf.probe_scheme() or request.scheme
+    scheme = app_settings.PROBE_SCHEME or request.scheme
     host = probe_hostname(request)
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
-    return [ProbeEndpoint(port, f"{scheme}://{host}:{port}") for port in conf.probe_ports()]
+    return [ProbeEndpoint(port, f"{scheme}://{host}:{port}") for port in app_settings.PROBE_PORTS
+    ]
 
 
 def policy_for(request):

@@ -2,6 +2,7 @@
 
 import socket
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -11,10 +12,11 @@ class PortInputError(ValueError):
     """Input that names no valid port or host; the message is translated and shown as is."""
 
 
-def parse_ports(values):
-    """Turn ["4000", "4001"] or ["4000,4001"] into [4000, 4001]; reject anything else clearly."""
-    ports = []
-    for value in values:
+def parse_ports(values: str | Iterable[str | int]) -> list[int]:
+    """Turn ["4000", "4001"], ["4000,4001"] or "4000,4001" into [4000, 4001]; reject anything else
+    clearly (also a mistyped CONNECTIVITY_PROBE_PORTS setting, which commands meet before checks)."""
+    ports: list[int] = []
+    for value in [values] if isinstance(values, str) else values:
         for item in str(value).split(","):
             item = item.strip()
             if not item:

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from connectivity import advice, conf
+from connectivity import advice
+from connectivity.conf import app_settings
 from connectivity.endpoints import probe_csp, probe_endpoints, probe_hostname
 
 
@@ -23,8 +24,8 @@ def connectivity_test(request):
         "remedies": advice.remedies(ports),
         "situation_url": advice.situation_path(),
         "check_host": probe_hostname(request).strip("[]"),
-        "timeout_ms": int(conf.timeout() * 1000),
-        "timeout_seconds": f"{conf.timeout():g}",
+        "timeout_ms": int(app_settings.PROBE_TIMEOUT * 1000),
+        "timeout_seconds": f"{app_settings.PROBE_TIMEOUT:g}",
     }
     return render(request, "connectivity/test.html", context)
 

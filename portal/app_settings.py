@@ -44,27 +44,54 @@ class Setting:
     def kind(self) -> type:
         return type(self.default)
 
+    @property
+    def item_kind(self) -> type:
+        """The type of a list's or tuple's items (that of the default's first item, else str)."""
+        if self.kind in (list, tuple) and self.default:
+            return type(self.default[0])
+        return str
 
-def _parse(name: str, kind: type, raw: str) -> Any:
+    @property
+    def type_name(self) -> str:
+        """"int", or "tuple of int" for a tuple of numbers: for messages."""
+        if self.kind in (list, tuple):
+            return f"{self.kind.__name__} of {self.item_kind.__name__}"
+        return self.kind.__name__
+
+
+def _parse_one(name: str, kind: type, raw: str) -> Any:
     if kind is bool:
         return env.parse_bool(name, raw)
     if kind is int:
         return env.parse_int(name, raw)
     if kind is float:
         return env.parse_float(name, raw)
-    if kind in (list, tuple):
-        return kind(env.parse_list(name, raw))
     return raw.strip()
 
 
-def _fits(kind: type, value: Any) -> bool:
+def _parse(name: str, setting: Setting, raw: str) -> Any:
+    """The value of an environment variable, by the type of the setting's default; a list or
+    tuple is comma-separated, each item parsed by the type of the default's items."""
+    if setting.kind in (list, tuple):
+        items = env.parse_list(name, raw)
+        return setting.kind(_parse_one(name, setting.item_kind, item) for item in items)
+    return _parse_one(name, setting.kind, raw)
+
+
+def _fits_one(kind: type, value: Any) -> bool:
     if kind is float:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if kind is int:
         return isinstance(value, int) and not isinstance(value, bool)
-    if kind in (list, tuple):
-        return isinstance(value, list | tuple)
     return isinstance(value, kind)
+
+
+def _fits(setting: Setting, value: Any) -> bool:
+    if setting.kind in (list, tuple):
+        return isinstance(value, list | tuple) and all(
+            _fits_one(setting.item_kind, item) for item in value
+        )
+    return _fits_one(setting.kind, value)
 
 
 class AppSettings:
@@ -103,7 +130,7 @@ class AppSettings:
             full_name = self.prefix + name
             raw = os.environ.get(full_name)
             if setting.from_environment and raw is not None and raw.strip():
-                values[full_name] = _parse(full_name, setting.kind, raw)
+                values[full_name] = _parse(full_name, setting, raw)
         return values
 
     def check(self) -> list[checks.CheckMessage]:
@@ -112,22 +139,24 @@ class AppSettings:
         for name, setting in self.definitions.items():
             value = getattr(self, name)
             full_name = self.prefix + name
-            if not _fits(setting.kind, value):
+            if not _fits(setting, value):
                 errors.append(
                     checks.Error(
-                        f"{full_name} must be of type {setting.kind.__name__}, not {value!r}.",
+                        f"{full_name} must be of type {setting.type_name}, not {value!r}.",
                         id="portal.E010",
                     )
                 )
                 continue
-            if setting.minimum is not None and value < setting.minimum:
+            # The bounds of a list or tuple hold for each of its items.
+            items = value if setting.kind in (list, tuple) else [value]
+            if setting.minimum is not None and any(item < setting.minimum for item in items):
                 errors.append(
                     checks.Error(
                         f"{full_name} must be at least {setting.minimum:g}, not {value!r}.",
                         id="portal.E010",
                     )
                 )
-            if setting.maximum is not None and value > setting.maximum:
+            if setting.maximum is not None and any(item > setting.maximum for item in items):
                 errors.append(
                     checks.Error(
                         f"{full_name} must be at most {setting.maximum:g}, not {value!r}.",

@@ -90,7 +90,7 @@ def _start(module, bounds, file_bytes):
 def _child(module, bounds, file_bytes):
     """A started child for one job: the waiting spare when it has these limits (then the next
     spare is started), else a new child."""
-    if not getattr(settings, "SANDBOX_SPARES", True):
+    if not settings.SANDBOX_SPARES:
         return _start(module, bounds, file_bytes)
     key = (os.getpid(), json.dumps(bounds, sort_keys=True), file_bytes)
     with _spares_lock:

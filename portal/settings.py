@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import env_bool, env_float, env_int, env_list
+from portal.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,10 +30,13 @@ def _origin(url):
     return f"{parts.scheme}://{parts.netloc}"
 
 
-PRODUCTION = os.environ.get("DJANGO_ENV", "development") == "production"
+DJANGO_ENV = env_str("DJANGO_ENV", "development")
+if DJANGO_ENV not in ("development", "production"):
+    raise ImproperlyConfigured(f"DJANGO_ENV must be development or production, not {DJANGO_ENV!r}.")
+PRODUCTION = DJANGO_ENV == "production"
 DEBUG = env_bool("DJANGO_DEBUG", default=False) and not PRODUCTION
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_ENV=production.")
@@ -43,7 +46,7 @@ if not SECRET_KEY:
 # Keys that encrypt device secrets and card secrets at rest (Fernet, base64),
 # comma-separated, newest first (portal/crypto.py). Required in production; in
 # development derived from SECRET_KEY unless given, so a fresh machine works.
-FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
 if PRODUCTION:
     from portal.crypto_settings import check_field_encryption_key
 
@@ -132,10 +135,11 @@ TEMPLATES = [
 # site answers 503 "temporarily unavailable" instead of hanging.
 STORE_TIMEOUT_SECONDS = env_int("STORE_TIMEOUT_SECONDS", 3)
 
+DATABASE_URL = env_str("DATABASE_URL")
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=600 if os.environ.get("DATABASE_URL") else None,
+        DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=600 if DATABASE_URL else None,
         conn_health_checks=True,
     )
 }
@@ -166,8 +170,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # database, which every worker process of the embedded set-up shares. It holds the
 # content version of the page cache, rendered pages, throttling counters and (Redis)
 # sessions; nothing that several workers must agree on lives in one process's memory.
-REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "portal")
+REDIS_URL = env_str("REDIS_URL")
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "portal")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -211,7 +215,7 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "de")
 # instead of modeltranslation's default CDN, which the Content-Security-Policy blocks.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Zurich")
+TIME_ZONE = env_str("TIME_ZONE", "Europe/Zurich")
 USE_I18N = True
 USE_TZ = True
 
@@ -219,13 +223,16 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Private files (document photos) live outside MEDIA_ROOT and are never served
 # as public media; views that check permissions stream them.
-PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 # Scratch space of one request (photos being checked before they are stored); emptied by
 # `documents_clean_staging`. Never read by another request, so it may be local to the node.
-STAGING_ROOT = Path(os.environ.get("STAGING_ROOT", BASE_DIR / "staging"))
+STAGING_ROOT = Path(env_str("STAGING_ROOT", str(BASE_DIR / "staging")))
+# Each web worker keeps a child per decoding module started ahead (portal/sandbox.py); the bounds
+# of every child are SANDBOX_LIMITS (a dict, Django settings only).
+SANDBOX_SPARES = env_bool("SANDBOX_SPARES", True)
 
 # The address in the "Use your phone" QR code: the site as a phone reaches it (e.g. the machine's
 # LAN address while trying `make run`); default: the address the desktop used.
@@ -233,20 +240,18 @@ DOCUMENTS_HANDOFF_BASE_URL = os.environ.get("DOCUMENTS_HANDOFF_BASE_URL", "")
 
 # Object storage: S3_ENDPOINT_URL switches both file stores (public figures, private
 # document photos) to an S3-compatible service, each in its own bucket.
-S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
-S3_PUBLIC_BUCKET = os.environ.get("S3_PUBLIC_BUCKET", "portal-public")
-S3_PRIVATE_BUCKET = os.environ.get("S3_PRIVATE_BUCKET", "portal-private")
-S3_PUBLIC_MEDIA_URL = os.environ.get(
-    "S3_PUBLIC_MEDIA_URL", ""
-)  # e.g. a CDN; default: the app serves MEDIA_URL
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
+S3_PUBLIC_BUCKET = env_str("S3_PUBLIC_BUCKET", "portal-public")
+S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET", "portal-private")
+S3_PUBLIC_MEDIA_URL = env_str("S3_PUBLIC_MEDIA_URL")  # e.g. a CDN; default: the app serves MEDIA_URL
 if S3_ENDPOINT_URL:
     from botocore.config import Config as _BotoConfig
 
     _s3 = {
         "endpoint_url": S3_ENDPOINT_URL,
-        "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
-        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
-        "region_name": os.environ.get("S3_REGION", "us-east-1"),
+        "access_key": env_str("S3_ACCESS_KEY_ID"),
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+        "region_name": env_str("S3_REGION", "us-east-1"),
         "addressing_style": "path",
         "signature_version": "s3v4",
         "file_overwrite": True,  # names are random or content-derived: skip a HEAD request per save
@@ -274,18 +279,20 @@ if S3_ENDPOINT_URL:
 else:
     _public_files = {"BACKEND": "portal.storage.PublicFileSystemStorage"}
     _private_files = {"BACKEND": "portal.storage.PrivateFileSystemStorage"}
+# Hashed names from collectstatic's manifest (off: the files as they are, found by the finders).
+STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": _public_files,
     "private": _private_files,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
+            if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or not env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_MANIFEST
 # The embedded set-up serves uploaded media itself (figures); a grown-up
 # deployment sets SERVE_MEDIA=0 and lets object storage or the proxy do it.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
@@ -337,7 +344,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
 # Knowledge base

@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from portal import stores
+from portal.negotiation import wants_json
 
 logger = logging.getLogger(__name__)
 
@@ -110,14 +111,6 @@ def serve_public_media(request, path):
     return response
 
 
-def _wants_json(request):
-    accept = request.META.get("HTTP_ACCEPT", "")
-    return (
-        "application/json" in accept
-        or request.META.get("HTTP_X_REQUESTED_WITH") == "XMLHttpRequest"
-    )
-
-
 def _json_error(request, status, message, language=None):
     """The error shape every JSON endpoint uses, in the language of the request's path."""
     language = (
@@ -133,13 +126,13 @@ def _json_error(request, status, message, language=None):
 
 
 def page_not_found(request, exception=None):
-    if _wants_json(request):
+    if wants_json(request):
         return _json_error(request, 404, gettext_lazy("Not found."))
     return render(request, "404.html", status=404)
 
 
 def permission_denied(request, exception=None):
-    if _wants_json(request):
+    if wants_json(request):
         return _json_error(request, 403, gettext_lazy("You are not allowed to do this."))
     return defaults.permission_denied(request, exception)
 
@@ -148,7 +141,7 @@ def bad_request(request, exception=None):
     """400, or 413 when the body was over Django's limits (too many fields, too much form data)."""
     if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
         return _too_large(request, request.path)
-    if _wants_json(request):
+    if wants_json(request):
         return _json_error(request, 400, gettext_lazy("The request could not be read."))
     return defaults.bad_request(request, exception)
 
@@ -165,7 +158,7 @@ def request_too_large(request):
 def _too_large(request, path):
     language = translation.get_language_from_path(path.split("?", 1)[0]) or settings.LANGUAGE_CODE
     message = gettext_lazy("What you sent is too large to receive. Send fewer or smaller files.")
-    if _wants_json(request):
+    if wants_json(request):
         return _json_error(request, 413, message, language)
     with translation.override(language):
         html = render_to_string("413.html", {"LANGUAGE_CODE": language, "message": message})
@@ -176,7 +169,7 @@ def _too_large(request, path):
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: a script gets JSON it can show; a browser gets Django's page."""
-    if _wants_json(request):
+    if wants_json(request):
         return _json_error(
             request, 403, gettext_lazy("This form has expired. Reload the page and try again.")
         )
@@ -197,7 +190,7 @@ def server_error(request):
             message = _(
                 "The service is briefly unavailable, so nothing was saved. Please try again in a moment."
             )
-            if _wants_json(request):
+            if wants_json(request):
                 response = JsonResponse(
                     {"ok": False, "errors": {"__all__": [str(message)]}}, status=503
                 )
@@ -205,7 +198,7 @@ def server_error(request):
                 html = render_to_string("503.html", {"LANGUAGE_CODE": language, "message": message})
                 response = HttpResponse(html, status=503)
             response["Retry-After"] = str(stores.RETRY_AFTER_SECONDS)
-        elif _wants_json(request):
+        elif wants_json(request):
             message = _("Something went wrong on our side. Please try again.")
             response = JsonResponse(
                 {"ok": False, "error": message, "errors": {"__all__": [message]}}, status=500

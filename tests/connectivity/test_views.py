@@ -45,7 +45,7 @@ def test_other_pages_keep_the_site_wide_connect_src(client, settings):
 
 
 def test_ports_host_and_scheme_come_from_settings(client, settings):
-    settings.CONNECTIVITY_PROBE_PORTS = "5100,5101"
+    settings.CONNECTIVITY_PROBE_PORTS = (5100, 5101)
     settings.CONNECTIVITY_PROBE_HOST = "probe.example"
     settings.CONNECTIVITY_PROBE_SCHEME = "https"
     response = page(client, HTTP_HOST="127.0.0.1:8000")

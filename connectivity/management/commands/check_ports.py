@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from connectivity import advice, conf
+from connectivity import advice
+from connectivity.conf import app_settings
 from connectivity.ports import PortInputError, check_port, parse_ports, resolve_host
 
 EXIT_BLOCKED = 1
@@ -39,7 +40,7 @@ class Command(BaseCommand):
 
     def check(self, options):
         try:
-            ports = parse_ports(options["ports"] or conf.probe_ports_raw())
+            ports = parse_ports(options["ports"] or app_settings.PROBE_PORTS)
             timeout = self.parse_timeout(options["timeout"])
             host, _infos = resolve_host(options["host"])
         except PortInputError as exc:
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         for line in advice.remedies(blocked):
             self.stdout.write(f"  - {line}")
         self.stdout.write(
-            _("  - More help: %(url)s") % {"url": conf.portal_url() + advice.situation_path()}
+            _("  - More help: %(url)s") % {"url": app_settings.PORTAL_URL.rstrip("/") + advice.situation_path()}
         )
         raise CommandError(
             _("Not every port is reachable from here: %(ports)s blocked.")
@@ -82,7 +83,7 @@ class Command(BaseCommand):
     @staticmethod
     def parse_timeout(value):
         if value is None:
-            return conf.timeout()
+            return app_settings.PROBE_TIMEOUT
         try:
             seconds = float(value)
         except ValueError:

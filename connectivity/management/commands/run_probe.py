@@ -6,7 +6,7 @@ import threading
 
 from django.core.management.base import BaseCommand, CommandError
 
-from connectivity import conf
+from connectivity.conf import app_settings
 from connectivity.ports import PortInputError, parse_ports
 from connectivity.probe import PROBE_PATH, PortBusyError, ProbeGroup, normalise_origin
 
@@ -37,11 +37,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            ports = parse_ports([options["ports"]] if options["ports"] else conf.probe_ports_raw())
+            ports = parse_ports([options["ports"]] if options["ports"] else app_settings.PROBE_PORTS)
         except PortInputError as exc:
             raise CommandError(str(exc), returncode=2)
-        host = options["host"] or conf.probe_bind()
-        origins = conf.allowed_origins()
+        host = options["host"] or app_settings.PROBE_BIND
+        origins = list(app_settings.PROBE_ALLOWED_ORIGINS)
         if options["allowed_origins"]:
             origins = [o.strip() for o in options["allowed_origins"].split(",") if o.strip()]
         bad = [o for o in origins if not normalise_origin(o)]
