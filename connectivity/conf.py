@@ -84,4 +84,3 @@ app_settings = AppSettings(
     },
     validators=(check_ports, check_origins, check_timeout, check_scheme),
 )
-

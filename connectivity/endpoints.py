@@ -39,8 +39,7 @@ def probe_endpoints(request):
     host = probe_hostname(request)
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
-    return [ProbeEndpoint(port, f"{scheme}://{host}:{port}") for port in app_settings.PROBE_PORTS
-    ]
+    return [ProbeEndpoint(port, f"{scheme}://{host}:{port}") for port in app_settings.PROBE_PORTS]
 
 
 def policy_for(request):

@@ -53,7 +53,7 @@ class Setting:
 
     @property
     def type_name(self) -> str:
-        """"int", or "tuple of int" for a tuple of numbers: for messages."""
+        """ "int", or "tuple of int" for a tuple of numbers: for messages."""
         if self.kind in (list, tuple):
             return f"{self.kind.__name__} of {self.item_kind.__name__}"
         return self.kind.__name__

@@ -243,7 +243,9 @@ DOCUMENTS_HANDOFF_BASE_URL = os.environ.get("DOCUMENTS_HANDOFF_BASE_URL", "")
 S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")
 S3_PUBLIC_BUCKET = env_str("S3_PUBLIC_BUCKET", "portal-public")
 S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET", "portal-private")
-S3_PUBLIC_MEDIA_URL = env_str("S3_PUBLIC_MEDIA_URL")  # e.g. a CDN; default: the app serves MEDIA_URL
+S3_PUBLIC_MEDIA_URL = env_str(
+    "S3_PUBLIC_MEDIA_URL"
+)  # e.g. a CDN; default: the app serves MEDIA_URL
 if S3_ENDPOINT_URL:
     from botocore.config import Config as _BotoConfig
 

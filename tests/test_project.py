@@ -1,13 +1,13 @@
 """Project-wide promises: production settings pass `check --deploy`, translations are complete."""
 
-import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import polib
+import pytest
 from django.conf import settings
+
+from tests.processes import environment, manage
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -21,61 +21,30 @@ def catalogues():
 def production_env(**overrides):
     from cryptography.fernet import Fernet
 
-    env = {
-        key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"
-    }  # set for Playwright
-    return {
-        **env,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DJANGO_ENV": "production",
-        "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        **overrides,
-    }
+    key = Fernet.generate_key().decode()
+    return environment(**{"DJANGO_ENV": "production", "FIELD_ENCRYPTION_KEY": key, **overrides})
 
 
 def test_production_settings_pass_the_deploy_check():
-    env = {
-        **production_env(),
-        "DJANGO_ENV": "production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env = production_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(60))
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    env = production_env(DJANGO_SECRET_KEY="")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set" in result.stderr
-
-
-def test_production_refuses_to_start_without_a_field_encryption_key():
-    env = production_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(60), FIELD_ENCRYPTION_KEY="")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode != 0 and "FIELD_ENCRYPTION_KEY must be set" in result.stderr
+@pytest.mark.parametrize(
+    ("missing", "overrides"),
+    [
+        ("DJANGO_SECRET_KEY", {"DJANGO_SECRET_KEY": ""}),
+        (
+            "FIELD_ENCRYPTION_KEY",
+            {"DJANGO_SECRET_KEY": secrets.token_urlsafe(60), "FIELD_ENCRYPTION_KEY": ""},
+        ),
+    ],
+)
+def test_production_refuses_to_start_without_a_key(missing, overrides):
+    result = manage("check", env=production_env(**overrides))
+    assert result.returncode != 0 and f"{missing} must be set" in result.stderr
 
 
 def test_every_german_catalogue_is_complete_and_compiled():

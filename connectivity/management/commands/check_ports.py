@@ -72,7 +72,8 @@ class Command(BaseCommand):
         for line in advice.remedies(blocked):
             self.stdout.write(f"  - {line}")
         self.stdout.write(
-            _("  - More help: %(url)s") % {"url": app_settings.PORTAL_URL.rstrip("/") + advice.situation_path()}
+            _("  - More help: %(url)s")
+            % {"url": app_settings.PORTAL_URL.rstrip("/") + advice.situation_path()}
         )
         raise CommandError(
             _("Not every port is reachable from here: %(ports)s blocked.")

@@ -37,7 +37,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            ports = parse_ports([options["ports"]] if options["ports"] else app_settings.PROBE_PORTS)
+            ports = parse_ports(
+                [options["ports"]] if options["ports"] else app_settings.PROBE_PORTS
+            )
         except PortInputError as exc:
             raise CommandError(str(exc), returncode=2)
         host = options["host"] or app_settings.PROBE_BIND
