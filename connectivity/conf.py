@@ -17,51 +17,38 @@ SCHEMES = ("", "http", "https")
 MAX_TIMEOUT = 60.0
 
 
-def check_ports(app: AppSettings) -> list[checks.CheckMessage]:
+def check_values(app: AppSettings) -> list[checks.CheckMessage]:
+    """The rules beyond each setting's type: one error (with its id) per rule broken."""
     ports = app.PROBE_PORTS
-    if ports and all(1 <= port <= 65535 for port in ports):
-        return []
-    return [
-        checks.Error(
+    bad_origins = [origin for origin in app.PROBE_ALLOWED_ORIGINS if not normalise_origin(origin)]
+    rules = [
+        (
+            bool(ports) and all(1 <= port <= 65535 for port in ports),
             "CONNECTIVITY_PROBE_PORTS must list port numbers from 1 to 65535, e.g. 4000,4001.",
-            id="connectivity.E001",
-        )
-    ]
-
-
-def check_origins(app: AppSettings) -> list[checks.CheckMessage]:
-    bad = [origin for origin in app.PROBE_ALLOWED_ORIGINS if not normalise_origin(origin)]
-    if not bad:
-        return []
-    return [
-        checks.Error(
+            None,
+            "connectivity.E001",
+        ),
+        (
+            not bad_origins,
             "CONNECTIVITY_PROBE_ALLOWED_ORIGINS has entries that are not origins: "
-            f"{', '.join(bad)}.",
-            hint="Use scheme://host[:port], e.g. http://127.0.0.1:8000.",
-            id="connectivity.E002",
-        )
-    ]
-
-
-def check_timeout(app: AppSettings) -> list[checks.CheckMessage]:
-    if 0 < app.PROBE_TIMEOUT <= MAX_TIMEOUT:
-        return []
-    return [
-        checks.Error(
+            f"{', '.join(bad_origins)}.",
+            "Use scheme://host[:port], e.g. http://127.0.0.1:8000.",
+            "connectivity.E002",
+        ),
+        (
+            0 < app.PROBE_TIMEOUT <= MAX_TIMEOUT,
             "CONNECTIVITY_PROBE_TIMEOUT must be a number of seconds above 0 and at most 60.",
-            id="connectivity.E003",
-        )
+            None,
+            "connectivity.E003",
+        ),
+        (
+            app.PROBE_SCHEME in SCHEMES,
+            'CONNECTIVITY_PROBE_SCHEME must be "", "http" or "https".',
+            None,
+            "connectivity.E004",
+        ),
     ]
-
-
-def check_scheme(app: AppSettings) -> list[checks.CheckMessage]:
-    if app.PROBE_SCHEME in SCHEMES:
-        return []
-    return [
-        checks.Error(
-            'CONNECTIVITY_PROBE_SCHEME must be "", "http" or "https".', id="connectivity.E004"
-        )
-    ]
+    return [checks.Error(message, hint=hint, id=id_) for ok, message, hint, id_ in rules if not ok]
 
 
 app_settings = AppSettings(
@@ -82,5 +69,5 @@ app_settings = AppSettings(
             "http://127.0.0.1:8000", "public address of this portal, for check_ports' help link"
         ),
     },
-    validators=(check_ports, check_origins, check_timeout, check_scheme),
+    validators=(check_values,),
 )

@@ -409,13 +409,24 @@ def test_database_comes_and_goes_under_load(request, database_proxy, articles, a
 # -- the shared cache (Redis) ------------------------------------------------------------
 
 
-@pytest.fixture
-def private_redis(tmp_path):
-    if not os.environ.get("REDIS_URL"):
-        pytest.skip("needs REDIS_URL (the suite on Redis): the embedded cache is a database table")
-    server = RedisServer(tmp_path / "redis").start()
+def private_store(server_class, folder, variable, why):
+    """A store of the test's own (started, then stopped): only when the suite runs on that kind
+    of store (`variable` set), since the embedded set-up's cannot go away."""
+    if not os.environ.get(variable):
+        pytest.skip(f"needs {variable} {why}")
+    server = server_class(folder).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    yield from private_store(
+        RedisServer,
+        tmp_path / "redis",
+        "REDIS_URL",
+        "(the suite on Redis): the embedded cache is a database table",
+    )
 
 
 def test_redis_goes_away_and_comes_back(request, tmp_path, private_redis, articles, anna, samples):
@@ -524,11 +535,12 @@ def test_hung_redis_costs_one_timeout(request, tmp_path, private_redis, articles
 
 @pytest.fixture
 def private_s3(tmp_path):
-    if not os.environ.get("S3_ENDPOINT_URL"):
-        pytest.skip("needs S3_ENDPOINT_URL (the suite on S3): local file stores cannot go away")
-    server = S3Server(tmp_path / "s3").start()
-    yield server
-    server.stop()
+    yield from private_store(
+        S3Server,
+        tmp_path / "s3",
+        "S3_ENDPOINT_URL",
+        "(the suite on S3): local file stores cannot go away",
+    )
 
 
 def test_s3_goes_away_and_comes_back(request, tmp_path, private_s3, anna, samples):
