@@ -1,6 +1,8 @@
-"""Starting the project in a child process with an environment of the test's choosing."""
+"""Starting the project in a child process with an environment of the test's choosing, and a free
+port for a server a test starts."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -30,3 +32,10 @@ def python(*args, env, timeout=120):
         text=True,
         timeout=timeout,
     )
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (the OS picks it, so it is not one `make run` uses)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

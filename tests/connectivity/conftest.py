@@ -5,13 +5,7 @@ import socket
 import pytest
 
 from connectivity.probe import ProbeGroup
-
-
-def free_port():
-    """A port nobody listens on right now (the OS picks it, so it is not 4000/4001 in use by `make run`)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.processes import free_port
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from connectivity.probe import PortBusyError, ProbeGroup, normalise_origin
-from tests.connectivity.conftest import free_port
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ALLOWED = "http://portal.test:8000"

@@ -10,8 +10,8 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,14 +22,10 @@ from django.conf import settings
 from django.db import connection
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
+from tests.processes import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+GUNICORN = Path(sys.executable).parent / "gunicorn"  # the running virtualenv's
 
 
 def database_url() -> str:

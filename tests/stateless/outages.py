@@ -29,7 +29,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.stateless.nodes import ROOT, Node, Visitor, free_port
+from tests.processes import free_port
+from tests.stateless.nodes import ROOT, Node, Visitor
 
 REDIS_SERVER = "/usr/bin/redis-server"
 S3_SERVER = ROOT / "scripts" / "s3-server"

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.stateless.nodes import ROOT, free_port, start_node
+from tests.processes import free_port
+from tests.stateless.nodes import ROOT, start_node
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NGINX = Path("/usr/sbin/nginx")
