@@ -55,6 +55,12 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # portal.env: the settings' own strict reading of the environment
+
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+from portal.env import env_int, env_list, env_str, parse_int  # noqa: E402
+
 BIN = Path(sys.executable).parent  # the venv's bin folder: gunicorn, rclone
 STATIC_ROOT = ROOT / "staticfiles"  # settings.STATIC_ROOT
 TEMPLATE = ROOT / "scripts" / "nginx.conf.template"
@@ -98,13 +104,14 @@ class Shutdown(Exception):
     """Raised in the main thread by SIGINT/SIGTERM."""
 
 
-def env_list(name, default):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+def env_ports(name, default):
+    """A comma-separated list of port numbers; anything else stops the script naming `name`."""
+    return [parse_int(name, port) for port in env_list(name, default)]
 
 
-def split_addr(addr):
+def split_addr(addr, name="CLUSTER_S3_ADDR"):
     host, _, port = addr.rpartition(":")
-    return host.strip("[]") or "127.0.0.1", int(port)
+    return host.strip("[]") or "127.0.0.1", parse_int(name, port)
 
 
 def redact(url):
@@ -317,25 +324,22 @@ class Settings:
 
     @classmethod
     def from_env(cls, embedded=False):
-        env = os.environ
         state_dir = Path(
-            env.get("CLUSTER_DIR") or ROOT / "var" / ("run" if embedded else "cluster")
+            env_str("CLUSTER_DIR", str(ROOT / "var" / ("run" if embedded else "cluster")))
         )
         return cls(
             embedded=embedded,
-            host=env.get("CLUSTER_HOST", "127.0.0.1"),
-            port=int(env.get("CLUSTER_PORT", "8000")),
-            node_ports=[
-                int(p) for p in env_list("CLUSTER_NODE_PORTS", "8001" if embedded else "8001,8002")
-            ],
-            workers=int(env.get("CLUSTER_WORKERS", "2")),
+            host=env_str("CLUSTER_HOST", cls.host),
+            port=env_int("CLUSTER_PORT", cls.port),
+            node_ports=env_ports("CLUSTER_NODE_PORTS", "8001" if embedded else "8001,8002"),
+            workers=env_int("CLUSTER_WORKERS", cls.workers),
             state_dir=state_dir if state_dir.is_absolute() else ROOT / state_dir,
-            database_url=env.get("DATABASE_URL") or cls.database_url,
-            redis_url=env.get("REDIS_URL") or cls.redis_url,
-            s3_endpoint=env.get("S3_ENDPOINT_URL", ""),
-            s3_addr=env.get("CLUSTER_S3_ADDR", "127.0.0.1:9100"),
-            probe_ports=[int(p) for p in env_list("CLUSTER_PROBE_PORTS", "4000,4001")],
-            nginx=env.get("NGINX", "/usr/sbin/nginx"),
+            database_url=env_str("DATABASE_URL", cls.database_url),
+            redis_url=env_str("REDIS_URL", cls.redis_url),
+            s3_endpoint=env_str("S3_ENDPOINT_URL"),
+            s3_addr=env_str("CLUSTER_S3_ADDR", cls.s3_addr),
+            probe_ports=env_ports("CLUSTER_PROBE_PORTS", "4000,4001"),
+            nginx=env_str("NGINX", cls.nginx),
         )
 
     @property
@@ -368,7 +372,7 @@ class Cluster:
         if (
             self.s.embedded
         ):  # the one node uses the set-up's own staging folder (STAGING_ROOT or staging/)
-            return Path(os.environ.get("STAGING_ROOT") or ROOT / "staging")
+            return Path(env_str("STAGING_ROOT", str(ROOT / "staging")))
         return self.dir / f"node{number}" / "staging"
 
     # environment shared by every node and set-up step
@@ -385,11 +389,10 @@ class Cluster:
                 "DATABASE_URL": self.s.database_url,
                 "REDIS_URL": self.s.redis_url,
                 "S3_ENDPOINT_URL": self.s.s3_endpoint or f"http://{self.s.s3_addr}",
-                "S3_ACCESS_KEY_ID": os.environ.get("S3_ACCESS_KEY_ID", "portal"),
-                "S3_SECRET_ACCESS_KEY": os.environ.get("S3_SECRET_ACCESS_KEY", "portal-secret"),
-                "SERVE_MEDIA": os.environ.get(
-                    "SERVE_MEDIA", "1"
-                ),  # nodes stream figures from the public bucket
+                "S3_ACCESS_KEY_ID": env_str("S3_ACCESS_KEY_ID", "portal"),
+                "S3_SECRET_ACCESS_KEY": env_str("S3_SECRET_ACCESS_KEY", "portal-secret"),
+                # the nodes stream figures from the public bucket
+                "SERVE_MEDIA": env_str("SERVE_MEDIA", "1"),
             }
         )
         env.setdefault("DJANGO_CSRF_TRUSTED_ORIGINS", self.s.origins)
@@ -849,7 +852,11 @@ def main():
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    cluster = Cluster(Settings.from_env(embedded=options.embedded))
+    try:
+        cluster = Cluster(Settings.from_env(embedded=options.embedded))
+    except ImproperlyConfigured as error:  # a variable that is not what it takes
+        say("cluster", f"error: {error}")
+        return 2
     code = 1
     try:
         cluster.start(setup=not options.skip_setup)
