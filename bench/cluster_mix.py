@@ -1,17 +1,18 @@
 #!/usr/bin/env python
-"""Mixed traffic through the cluster's balancer: article pages, search and the sign-in page, with wrk.
+"""Mixed traffic through the cluster's balancer: article pages, search and the sign-in page (wrk).
 
-Run: .venv/bin/python bench/cluster_mix.py [--url http://127.0.0.1:8000] [--seconds 60] [--connections 64]
-Measures a running `make cluster` at --url. When nothing answers there and --url is the default, it
-starts one itself (scripts/cluster.py; PostgreSQL and Redis must run, as for `make cluster`; the first
-start takes a few minutes for the figure screenshots) and stops it afterwards.
+Run: .venv/bin/python bench/cluster_mix.py [--url http://127.0.0.1:8000] [--seconds 60] \
+         [--connections 64]
+Measures a running `make cluster` at --url. When nothing answers there and --url is the default,
+it starts one itself (scripts/cluster.py; PostgreSQL and Redis must run, as for `make cluster`; the
+first start takes a few minutes for the figure screenshots) and stops it afterwards.
 
-The mix, in a fixed shuffled order that each wrk thread starts at a different point: 60 % article pages
-(home page and every article, English and German), 25 % search (five queries per language, each with
-results, so no failed search is recorded) and 15 % the sign-in page, all anonymous GETs with
-Accept-Encoding: gzip like a browser. Prints requests/s, p50/p90/p99 latency, responses other than
-2xx/3xx, socket errors and, when the balancer's access log is on this machine, the share of each node.
-Needs wrk (Debian package; `make bench` installs it).
+The mix, in a fixed shuffled order that each wrk thread starts at a different point: 60 % article
+pages (home page and every article, English and German), 25 % search (five queries per language,
+each with results, so no failed search is recorded) and 15 % the sign-in page, all anonymous GETs
+with Accept-Encoding: gzip like a browser. Prints requests/s, p50/p90/p99 latency, responses
+other than 2xx/3xx, socket errors and, when the balancer's access log is on this machine, the
+share of each node. Needs wrk (Debian package; `make bench` installs it).
 """
 
 import argparse
@@ -73,9 +74,11 @@ end
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    'RESULT {"requests": %%d, "duration_us": %%d, "bytes": %%d, "connect": %%d, "read": %%d, "write": %%d, ' ..
+    'RESULT {"requests": %%d, "duration_us": %%d, "bytes": %%d, ' ..
+    '"connect": %%d, "read": %%d, "write": %%d, ' ..
     '"status": %%d, "timeout": %%d, "p50": %%d, "p90": %%d, "p99": %%d, "max": %%d}\n',
-    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
+    summary.requests, summary.duration, summary.bytes,
+    e.connect, e.read, e.write, e.status, e.timeout,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
 end
 """
@@ -145,9 +148,8 @@ def build_mix(url):
             if status == 200 and 'class="search-results"' in body:
                 kinds["search"].append(f"/{lang}/search/?q={quote_plus(query)}")
             else:
-                print(
-                    f"  (left out: search {lang} {query!r}: {'no results' if status == 200 else status})"
-                )
+                reason = "no results" if status == 200 else status
+                print(f"  (left out: search {lang} {query!r}: {reason})")
     for path in kinds["article"] + kinds["signin"]:
         status, _body = get(url + path)
         if status != 200:
@@ -161,7 +163,8 @@ def build_mix(url):
 
 
 def node_shares(offset):
-    """Which node served the requests logged after `offset` (the last one tried, when nginx retried)."""
+    """Which node served the requests logged after `offset` (the last one tried, when nginx
+    retried)."""
     if offset is None or not ACCESS_LOG.exists():
         return None, 0
     with ACCESS_LOG.open("rb") as handle:
@@ -217,8 +220,8 @@ def main():
         local_log = url.startswith(("http://127.0.0.1", "http://localhost")) and ACCESS_LOG.exists()
         offset = ACCESS_LOG.stat().st_size if local_log else None
         print(
-            f"Load generator: wrk, {options.threads} threads, {options.connections} connections, {options.seconds} s, "
-            "Accept-Encoding: gzip",
+            f"Load generator: wrk, {options.threads} threads, "
+            f"{options.connections} connections, {options.seconds} s, Accept-Encoding: gzip",
             flush=True,
         )
         out = subprocess.run(
@@ -245,12 +248,13 @@ def main():
             print(f"{'latency ' + name:>16}: {result[name] / 1000:8.1f} ms")
         print(f"{'latency max':>16}: {result['max'] / 1000:8.1f} ms")
         print(
-            f"{'requests':>16}: {result['requests']:8d} in {seconds:.1f} s, {result['bytes'] / 1e6:.0f} MB received"
+            f"{'requests':>16}: {result['requests']:8d} in {seconds:.1f} s, "
+            f"{result['bytes'] / 1e6:.0f} MB received"
         )
         print(f"{'non-2xx/3xx':>16}: {result['status']:8d}")
         print(
-            f"{'socket errors':>16}: {socket_errors:8d}   (connect {result['connect']}, read {result['read']}, "
-            f"write {result['write']}, timeout {result['timeout']})"
+            f"{'socket errors':>16}: {socket_errors:8d}   (connect {result['connect']}, "
+            f"read {result['read']}, write {result['write']}, timeout {result['timeout']})"
         )
         nodes, retried = node_shares(offset)
         if nodes:

@@ -64,8 +64,9 @@ def main():
         elapsed = time.perf_counter() - started
         ok = sum(1 for _ms, status in results if status == 200)
         print(
-            f"{CLIENTS} concurrent clients, {CONCURRENT} requests: {CONCURRENT / elapsed:.0f} req/s, "
-            f"{ok} answered 200, p95 {percentile([ms for ms, _s in results], 0.95):.2f} ms"
+            f"{CLIENTS} concurrent clients, {CONCURRENT} requests: "
+            f"{CONCURRENT / elapsed:.0f} req/s, {ok} answered 200, "
+            f"p95 {percentile([ms for ms, _s in results], 0.95):.2f} ms"
         )
 
         refused = [one_request(port, "http://evil.example")[1] for _ in range(100)]
@@ -79,7 +80,8 @@ def main():
     for _ in range(200):
         result = check_port("127.0.0.1", port, 3)
     print(
-        f"check_port closed port: {(time.perf_counter() - started) / 200 * 1000:.3f} ms per verdict "
+        "check_port closed port: "
+        f"{(time.perf_counter() - started) / 200 * 1000:.3f} ms per verdict "
         f"({result.reason})"
     )
 

@@ -26,19 +26,20 @@ def remedies(ports):
     """The steps that fix blocked ports, in the active language."""
     return [
         _(
-            "Leave the public network: hotel, café, airport or guest Wi-Fi often blocks these ports. "
-            "Use your mobile data or your network at home or at work, then test again."
+            "Leave the public network: hotel, café, airport or guest Wi-Fi often blocks these "
+            "ports. Use your mobile data or your network at home or at work, then test again."
         ),
         ngettext(
-            "If a router connects your computer to the internet, open port %(ports)s on the router "
-            "for inbound and outbound TCP connections (or ask whoever runs the network).",
-            "If a router connects your computer to the internet, open ports %(ports)s on the router "
-            "for inbound and outbound TCP connections (or ask whoever runs the network).",
+            "If a router connects your computer to the internet, open port %(ports)s on the "
+            "router for inbound and outbound TCP connections (or ask whoever runs the network).",
+            "If a router connects your computer to the internet, open ports %(ports)s on the "
+            "router for inbound and outbound TCP connections (or ask whoever runs the network).",
             len(ports),
         )
         % {"ports": join_ports(ports)},
         _(
-            "A firewall or security program on your computer may block them too: allow these ports there."
+            "A firewall or security program on your computer may block them too: "
+            "allow these ports there."
         ),
     ]
 

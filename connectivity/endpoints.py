@@ -23,7 +23,8 @@ class ProbeEndpoint:
 
 
 def page_hostname(request):
-    """The host name the page was loaded from, without its port (IPv6 literals keep their brackets)."""
+    """The host name the page was loaded from, without its port (IPv6 literals keep their
+    brackets)."""
     host = request.get_host()
     if host.startswith("["):
         return host[: host.index("]") + 1]

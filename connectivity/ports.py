@@ -14,7 +14,8 @@ class PortInputError(ValueError):
 
 def parse_ports(values: str | Iterable[str | int]) -> list[int]:
     """Turn ["4000", "4001"], ["4000,4001"] or "4000,4001" into [4000, 4001]; reject anything else
-    clearly (also a mistyped CONNECTIVITY_PROBE_PORTS setting, which commands meet before checks)."""
+    clearly (also a mistyped CONNECTIVITY_PROBE_PORTS setting, which commands meet before
+    checks)."""
     ports: list[int] = []
     for value in [values] if isinstance(values, str) else values:
         for item in str(value).split(","):
@@ -49,7 +50,8 @@ def resolve_host(host):
     except (socket.gaierror, UnicodeError, ValueError):
         raise PortInputError(
             _(
-                "The host “%(host)s” cannot be found. Check the spelling and your internet connection."
+                "The host “%(host)s” cannot be found. "
+                "Check the spelling and your internet connection."
             )
             % {"host": host}
         )

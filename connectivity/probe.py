@@ -27,7 +27,8 @@ DEFAULT_SCHEME_PORTS = {"http": 80, "https": 443}
 
 
 def normalise_origin(origin):
-    """Lower-case scheme and host, drop a default port and any trailing slash: how browsers send Origin."""
+    """Lower-case scheme and host, drop a default port and any trailing slash: how browsers send
+    Origin."""
     try:
         parts = urlsplit(origin.strip())
         port = parts.port
@@ -194,7 +195,8 @@ class ProbeServer(ThreadingHTTPServer):
 
 
 class ProbeGroup:
-    """The probe servers for all ports, bound together (all or none) and served one thread per port."""
+    """The probe servers for all ports, bound together (all or none) and served one thread per
+    port."""
 
     def __init__(self, host, ports, allowed_origins, certfile=None, keyfile=None):
         context = None

@@ -28,8 +28,9 @@ class DatabaseCache(DjangoDatabaseCache):
         table = quote(self._table)
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         with transaction.atomic(using=db), connection.cursor() as cursor:
+            columns = f"{quote('value')}, {quote('expires')}"
             cursor.execute(
-                f"SELECT {quote('value')}, {quote('expires')} FROM {table} WHERE {quote('cache_key')} = %s{lock}",  # noqa: S608
+                f"SELECT {columns} FROM {table} WHERE {quote('cache_key')} = %s{lock}",  # noqa: S608
                 [cache_key],
             )
             row = cursor.fetchone()

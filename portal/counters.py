@@ -11,7 +11,8 @@ from django.core.cache import cache
 
 
 def hit(key: str, window_seconds: int) -> int:
-    """Count one event under `key` in a window that starts with the first event; returns the count."""
+    """Count one event under `key` in a window that starts with the first event; returns the
+    count."""
     cache.add(key, 0, timeout=window_seconds)
     try:
         return cache.incr(key)

@@ -45,7 +45,8 @@ def encrypt(data: bytes) -> str:
 
 
 def decrypt(token: str) -> bytes:
-    """Decrypt text made by encrypt() under any accepted key; raises InvalidToken when tampered with."""
+    """Decrypt text made by encrypt() under any accepted key; raises InvalidToken when tampered
+    with."""
     return fernet().decrypt(token.encode("ascii"))
 
 

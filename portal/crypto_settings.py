@@ -1,4 +1,5 @@
-"""Start-up check of FIELD_ENCRYPTION_KEY (imported by settings, so no Django imports beyond exceptions)."""
+"""Start-up check of FIELD_ENCRYPTION_KEY (imported by settings, so no Django imports beyond
+exceptions)."""
 
 import base64
 import binascii
@@ -12,8 +13,9 @@ def check_field_encryption_key(value: str) -> None:
     keys = [key.strip() for key in (value or "").split(",") if key.strip()]
     if not keys:
         raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEY must be set when DJANGO_ENV=production: one or more Fernet keys, comma-separated, "
-            "newest first. Make one with: python -c 'from cryptography.fernet import Fernet; "
+            "FIELD_ENCRYPTION_KEY must be set when DJANGO_ENV=production: one or more Fernet keys, "
+            "comma-separated, newest first. Make one with: "
+            "python -c 'from cryptography.fernet import Fernet; "
             "print(Fernet.generate_key().decode())'"
         )
     for number, key in enumerate(keys, 1):
@@ -23,5 +25,6 @@ def check_field_encryption_key(value: str) -> None:
             valid = False
         if not valid:
             raise ImproperlyConfigured(
-                f"FIELD_ENCRYPTION_KEY: key {number} is not a Fernet key (32 bytes, URL-safe base64)."
+                f"FIELD_ENCRYPTION_KEY: key {number} is not a Fernet key "
+                "(32 bytes, URL-safe base64)."
             )

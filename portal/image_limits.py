@@ -33,7 +33,8 @@ BITS_PER_PIXEL = {
 
 
 def decoded_bytes(mode, size):
-    """Bytes of the decoded pixels: width × height × bits per pixel of the mode (32 when unknown)."""
+    """Bytes of the decoded pixels: width × height × bits per pixel of the mode (32 when
+    unknown)."""
     width, height = size
     return width * height * BITS_PER_PIXEL.get(mode, 32) // 8
 

@@ -113,7 +113,8 @@ def _discard(process):
 
 
 def run(module, params, source, file_bytes=64 * 1024 * 1024):
-    """Run `module` in a child on `source` (bytes or a file with a descriptor); returns its JSON answer."""
+    """Run `module` in a child on `source` (bytes or a file with a descriptor); returns its JSON
+    answer."""
     bounds = limits()
     if isinstance(source, bytes):
         data = source

@@ -76,7 +76,8 @@ CSRF_FAILURE_VIEW = "portal.views.csrf_failure"  # JSON for JSON clients
 
 INSTALLED_APPS = [
     "modeltranslation",  # must come before django.contrib.admin
-    "securelogin.staff_apps.PortalAdminConfig",  # django.contrib.admin, with staff TOTP (securelogin/staff_signin.py)
+    # django.contrib.admin, with staff TOTP (securelogin/staff_signin.py)
+    "securelogin.staff_apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -98,7 +99,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "portal.nul_guard.RefuseNulInUrlMiddleware",  # NUL in a URL: 404, never a query (PostgreSQL refuses NUL)
+    # NUL in a URL: 404, never a query (PostgreSQL refuses NUL)
+    "portal.nul_guard.RefuseNulInUrlMiddleware",
     "articles.middleware.PublicPageCacheMiddleware",  # cached public pages skip the rest
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -107,7 +109,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "securelogin.session_timeout.ClientSessionTimeoutMiddleware",  # idle and absolute limits of client sessions
+    # idle and absolute limits of client sessions
+    "securelogin.session_timeout.ClientSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]

@@ -41,7 +41,8 @@ class PrivateFileSystemStorage(NoURLMixin, FileSystemStorage):
 
 
 class PublicS3Storage(S3Storage):
-    """Figures in the public bucket; linked under MEDIA_URL unless a public base URL is configured."""
+    """Figures in the public bucket; linked under MEDIA_URL unless a public base URL is
+    configured."""
 
     def url(self, name, *args, **kwargs):
         base = getattr(settings, "S3_PUBLIC_MEDIA_URL", "") or settings.MEDIA_URL
@@ -49,7 +50,8 @@ class PublicS3Storage(S3Storage):
 
 
 class PrivateS3Storage(NoURLMixin, S3Storage):
-    """Document photos in the private bucket: objects are written private and only streamed by the app."""
+    """Document photos in the private bucket: objects are written private and only streamed by the
+    app."""
 
 
 def public_storage():

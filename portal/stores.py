@@ -1,4 +1,5 @@
-"""The stores every node depends on (database, shared cache, file storage): their errors and readiness.
+"""The stores every node depends on (database, shared cache, file storage): their errors and
+readiness.
 
 A node keeps nothing another node needs, so a store that has gone away makes
 the request fail with the site's own "temporarily unavailable" page (503,

@@ -1,4 +1,5 @@
-"""Site-wide views: language redirect, robots.txt, health and readiness, public media, error pages."""
+"""Site-wide views: language redirect, robots.txt, health and readiness, public media, error
+pages."""
 
 import logging
 import mimetypes
@@ -69,14 +70,16 @@ def favicon(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """The process answers. Touches no store, so a load balancer never drops a node for a store's fault."""
+    """The process answers. Touches no store, so a load balancer never drops a node for a store's
+    fault."""
     return HttpResponse("ok", content_type="text/plain")
 
 
 @never_cache
 @require_GET
 def readyz(request):
-    """Every store answers within STORE_TIMEOUT_SECONDS: 200 with one entry per store, else 503 naming it."""
+    """Every store answers within STORE_TIMEOUT_SECONDS: 200 with one entry per store, else 503
+    naming it."""
     results = stores.readiness()
     failing = [name for name, result in results.items() if not result["ok"]]
     response = JsonResponse(
@@ -188,7 +191,8 @@ def server_error(request):
         if stores.is_store_outage(exc):
             logger.warning("store unavailable: %s on %s", type(exc).__name__, request.path)
             message = _(
-                "The service is briefly unavailable, so nothing was saved. Please try again in a moment."
+                "The service is briefly unavailable, so nothing was saved. "
+                "Please try again in a moment."
             )
             if wants_json(request):
                 response = JsonResponse(

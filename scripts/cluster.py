@@ -1,38 +1,45 @@
 #!/usr/bin/env python
 """`make cluster`: the grown-up set-up on one machine, started and stopped with one command.
 
-    clients ── nginx 127.0.0.1:8000 ──┬── node1: gunicorn 127.0.0.1:8001 ─┐
-     (balancer, static files)         └── node2: gunicorn 127.0.0.1:8002 ─┼── PostgreSQL  (every record)
-                                                                          ├── Redis       (cache, sessions, counters)
-    probes 127.0.0.1:4000, 4001                                           └── S3 server   (figures, photos)
+  clients ── nginx 127.0.0.1:8000 ──┬── node1: gunicorn 127.0.0.1:8001 ─┐
+   (balancer, static files)         └── node2: gunicorn 127.0.0.1:8002 ─┼── PostgreSQL (records)
+                                                                        ├── Redis (cache, sessions)
+  probes 127.0.0.1:4000, 4001                                           └── S3 server (figures)
 
 What it does, in order:
- 1. checks that its ports are free and that PostgreSQL and Redis answer; creates the database if missing;
+ 1. checks that its ports are free and that PostgreSQL and Redis answer; creates the database if
+    missing;
  2. starts the S3 server (scripts/s3-server, rclone) on a folder under var/cluster/;
- 3. runs the set-up steps once with the cluster's environment (migrate, collectstatic, help content,
-    demo clients, KB2260 screenshots);
- 4. starts the nodes: identical gunicorn processes (sync workers) with the same stores, each with its own
-    STAGING_ROOT (a request's scratch folder, the only thing a node keeps on its own disk);
+ 3. runs the set-up steps once with the cluster's environment (migrate, collectstatic, help
+    content, demo clients, KB2260 screenshots);
+ 4. starts the nodes: identical gunicorn processes (sync workers) with the same stores, each with
+    its own STAGING_ROOT (a request's scratch folder, the only thing a node keeps on its own disk);
  5. once every node's /readyz says 200, starts nginx (scripts/nginx.conf.template), which balances
     round-robin without sticky sessions, buffers bodies and responses, gzips and serves /static/;
  6. starts the two connectivity probes, prints a banner;
- 7. polls every node's /readyz each second. Open-source nginx has no active health checks, so when a
-    node stops being ready the script marks it `down` in the upstream block and reloads nginx; when it is
-    ready again (two polls in a row) it goes back into rotation. If no node is ready (a shared store is
-    gone), the nodes that still answer stay in rotation so visitors see the site's own 503 page.
+ 7. polls every node's /readyz each second. Open-source nginx has no active health checks, so when
+    a node stops being ready the script marks it `down` in the upstream block and reloads nginx;
+    when it is ready again (two polls in a row) it goes back into rotation. If no node is ready (a
+    shared store is gone), the nodes that still answer stay in rotation so visitors see the site's
+    own 503 page.
 
-Ctrl-C or SIGTERM stops nginx, the nodes, the probes and the S3 server, in that order. Every child runs in
-its own process group (so the script decides the order) and gets SIGTERM should this script die.
+Ctrl-C or SIGTERM stops nginx, the nodes, the probes and the S3 server, in that order. Every child
+runs in its own process group (so the script decides the order) and gets SIGTERM should this script
+die.
 
-Environment (defaults in brackets):
-  DATABASE_URL [postgres://postgres@127.0.0.1:5432/portal_cluster]   REDIS_URL [redis://127.0.0.1:6379/1]
+Environment (defaults in brackets; read with portal.env, so a mistyped number stops the script):
+  DATABASE_URL [postgres://postgres@127.0.0.1:5432/portal_cluster]
+  REDIS_URL [redis://127.0.0.1:6379/1]
   S3_ENDPOINT_URL: use this S3 service instead of starting one; S3_ACCESS_KEY_ID [portal],
-      S3_SECRET_ACCESS_KEY [portal-secret], S3_PUBLIC_BUCKET, S3_PRIVATE_BUCKET as in portal/settings.py
-  CLUSTER_HOST [127.0.0.1] and CLUSTER_PORT [8000]: nginx and the probes (the nodes listen on 127.0.0.1)
+      S3_SECRET_ACCESS_KEY [portal-secret], S3_PUBLIC_BUCKET, S3_PRIVATE_BUCKET as in
+      portal/settings.py
+  CLUSTER_HOST [127.0.0.1] and CLUSTER_PORT [8000]: nginx and the probes (the nodes listen on
+      127.0.0.1)
   CLUSTER_NODE_PORTS [8001,8002] (one node per port)
   CLUSTER_WORKERS [2] sync workers per node      CLUSTER_S3_ADDR [127.0.0.1:9100]
   CLUSTER_PROBE_PORTS [4000,4001]  CLUSTER_DIR [var/cluster]  NGINX [/usr/sbin/nginx]
-Any other setting (DJANGO_SECRET_KEY, STORE_TIMEOUT_SECONDS, …) is passed on to every node unchanged.
+Any other setting (DJANGO_SECRET_KEY, STORE_TIMEOUT_SECONDS, …) is passed on to every node
+unchanged.
 """
 
 import argparse
@@ -130,7 +137,7 @@ def relative(path):
         return str(path)
 
 
-# --- child processes ------------------------------------------------------------------------------------
+# --- child processes ------------------------------------------------------------------------------
 
 _libc = ctypes.CDLL(None, use_errno=True)
 PR_SET_PDEATHSIG = 1
@@ -184,7 +191,8 @@ def spawn(name, args, env, address=""):
 
 
 def _pump(name, stream):
-    """Print a child's lines; a line repeated at once (a node logging each failed /readyz) is counted instead."""
+    """Print a child's lines; a line repeated at once (a node logging each failed /readyz) is
+    counted instead."""
     previous, repeats = None, 0
     for raw in iter(stream.readline, b""):
         line = raw.decode("utf-8", "replace").rstrip()
@@ -201,7 +209,8 @@ def _pump(name, stream):
 
 
 def run_step(args, env, capture=False):
-    """Run one set-up command to completion; stopped with everything it started (Chromium) on Ctrl-C."""
+    """Run one set-up command to completion; stopped with everything it started (Chromium) on
+    Ctrl-C."""
     process = subprocess.Popen(  # noqa: S603
         args,
         cwd=ROOT,
@@ -263,7 +272,7 @@ def http_get(url, timeout):
         return None, str(reason)
 
 
-# --- the nodes and their readiness ----------------------------------------------------------------------
+# --- the nodes and their readiness ----------------------------------------------------------------
 
 
 @dataclass
@@ -396,14 +405,15 @@ class Cluster:
             }
         )
         env.setdefault("DJANGO_CSRF_TRUSTED_ORIGINS", self.s.origins)
-        # nginx in front adds the client's address to X-Forwarded-For: one trusted proxy (audit log, limits)
+        # nginx in front adds the client's address to X-Forwarded-For: one trusted proxy (audit log,
+        # limits)
         env.setdefault("TRUSTED_PROXY_COUNT", "1")
         env.setdefault(
             "STAGING_ROOT", str(self.dir / "staging")
         )  # the set-up steps'; nodes get their own
         return env
 
-    # --- start -----------------------------------------------------------------------------------------
+    # --- start ------------------------------------------------------------------------------------
     def start(self, setup=True):
         self.check_prerequisites()
         for folder in [
@@ -426,7 +436,8 @@ class Cluster:
     def check_prerequisites(self):
         if not Path(self.s.nginx).exists():
             raise ClusterError(
-                f"nginx not found at {self.s.nginx}: `make cluster` installs Debian's nginx (or set NGINX)"
+                f"nginx not found at {self.s.nginx}: "
+                "`make cluster` installs Debian's nginx (or set NGINX)"
             )
         wanted = [(self.s.host, self.s.port, "nginx", "CLUSTER_PORT")]
         wanted += [(node.host, node.port, node.name, "CLUSTER_NODE_PORTS") for node in self.nodes]
@@ -620,14 +631,16 @@ class Cluster:
 
     def write_upstream(self):
         lines = [
-            "# Written by scripts/cluster.py: the nodes, round-robin, no sticky sessions (a node keeps nothing",
-            "# another node needs). `down`: the node's /readyz failed, so it gets no requests until it is ready.",
-            "# max_fails=0: nginx's own failure counting is off; the script's readiness checks decide, and a",
-            "# node that refuses a request still passes it on to the next (proxy_next_upstream).",
+            "# Written by scripts/cluster.py: the nodes, round-robin, no sticky sessions",
+            "# (a node keeps nothing another node needs). `down`: the node's /readyz failed,",
+            "# so it gets no requests until it is ready. max_fails=0: nginx's own failure",
+            "# counting is off; the script's readiness checks decide, and a node that refuses",
+            "# a request still passes it on to the next (proxy_next_upstream).",
             "upstream portal_nodes {",
         ]
         lines += [
-            f"    server {node.address} max_fails=0{'' if node.serving else ' down'};  # {node.name}"
+            f"    server {node.address} max_fails=0{'' if node.serving else ' down'};"
+            f"  # {node.name}"
             for node in self.nodes
         ]
         lines += ["    keepalive 16;", "}", ""]
@@ -696,7 +709,8 @@ class Cluster:
                 "",
                 *rows_text,
                 "",
-                "  nginx buffers every request body before gunicorn sees it: slow clients never hold a worker.",
+                "  nginx buffers every request body before gunicorn sees it: "
+                "slow clients never hold a worker.",
                 f"  Logs: {relative(self.log_dir)}/",
             ]
             say("run", "\n".join(lines) + "\n")
@@ -708,20 +722,25 @@ class Cluster:
             *rows_text,
             "",
             f"  PostgreSQL {redact(self.s.database_url)}   Redis {redact(self.s.redis_url)}   "
-            f"S3 {self.env['S3_ENDPOINT_URL']} (buckets {self.env.get('S3_PUBLIC_BUCKET', 'portal-public')}, "
+            f"S3 {self.env['S3_ENDPOINT_URL']} "
+            f"(buckets {self.env.get('S3_PUBLIC_BUCKET', 'portal-public')}, "
             f"{self.env.get('S3_PRIVATE_BUCKET', 'portal-private')})",
-            f"  Logs: {relative(self.log_dir)}/ (nginx-access.log names the node that served each request)",
-            f"  Failover: `kill {node.child.pid}` stops {node.name}: out of rotation within ~2 s, the rest keep serving",
-            f"  (a stopped node is not restarted). `kill -STOP -- -{node.child.pid}` freezes it (workers too),",
+            f"  Logs: {relative(self.log_dir)}/ "
+            "(nginx-access.log names the node that served each request)",
+            f"  Failover: `kill {node.child.pid}` stops {node.name}: out of rotation within ~2 s, "
+            "the rest keep serving",
+            "  (a stopped node is not restarted). "
+            f"`kill -STOP -- -{node.child.pid}` freezes it (workers too),",
             f"  `kill -CONT -- -{node.child.pid}` brings it back into rotation.",
         ]
         if self.demo_clients:
             lines += ["", *self.demo_clients.splitlines()]
         say("cluster", "\n".join(lines) + "\n")
 
-    # --- watch -----------------------------------------------------------------------------------------
+    # --- watch ------------------------------------------------------------------------------------
     def watch(self):
-        """Poll every node's /readyz each second and keep nginx's rotation in step. Returns if nginx dies."""
+        """Poll every node's /readyz each second and keep nginx's rotation in step. Returns if
+        nginx dies."""
         announced = set()
         with ThreadPoolExecutor(max_workers=len(self.nodes)) as pool:
             while True:
@@ -736,7 +755,8 @@ class Cluster:
                 ]:
                     announced.add(child.name)
                     note(
-                        f"{child.name} (pid {child.pid}) exited ({child.process.returncode}); not restarted"
+                        f"{child.name} (pid {child.pid}) exited ({child.process.returncode}); "
+                        "not restarted"
                     )
                 for node, (state, detail) in zip(
                     self.nodes, pool.map(Node.check, self.nodes), strict=True
@@ -790,9 +810,10 @@ class Cluster:
                 f"(nginx reloaded; serving: {', '.join(n.name for n in self.nodes if n.serving)})"
             )
 
-    # --- stop ------------------------------------------------------------------------------------------
+    # --- stop -------------------------------------------------------------------------------------
     def stop(self):
-        """nginx and probes first (no new requests), then the nodes (finish what they have), then S3."""
+        """nginx and probes first (no new requests), then the nodes (finish what they have), then
+        S3."""
         stages = [
             [(self.nginx, signal.SIGQUIT)] + [(probe, signal.SIGTERM) for probe in self.probes],
             [(node.child, signal.SIGTERM) for node in self.nodes],
@@ -811,7 +832,8 @@ class Cluster:
 
     @staticmethod
     def reap(child, seconds=STOP_SECONDS):
-        """Wait for a signalled child and whatever is left of its process group; kill what lingers."""
+        """Wait for a signalled child and whatever is left of its process group; kill what
+        lingers."""
         deadline = time.monotonic() + seconds
         try:
             child.process.wait(timeout=seconds)
@@ -838,7 +860,8 @@ def main():
     parser.add_argument(
         "--embedded",
         action="store_true",
-        help="`make run`: one node on the environment's stores (SQLite, cache table, local folders)",
+        help="`make run`: one node on the environment's stores "
+        "(SQLite, cache table, local folders)",
     )
     options = parser.parse_args()
 

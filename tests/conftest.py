@@ -67,7 +67,8 @@ def clean_cache(request):
 
 @pytest.fixture(autouse=True)
 def default_language():
-    """Start every test in English: a request in another language must not leak into the next test."""
+    """Start every test in English: a request in another language must not leak into the next
+    test."""
     from django.conf import settings
     from django.utils import translation
 

@@ -1,4 +1,5 @@
-"""Sessions in Redis backed by the database (REDIS_URL) that report an unreachable database as an outage."""
+"""Sessions in Redis backed by the database (REDIS_URL) that report an unreachable database as an
+outage."""
 
 from django.contrib.sessions.backends import cached_db
 

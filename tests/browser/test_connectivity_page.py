@@ -1,4 +1,5 @@
-"""The connection test page in Chromium: real probes on free ports, a stopped probe, no JavaScript, a phone."""
+"""The connection test page in Chromium: real probes on free ports, a stopped probe, no JavaScript,
+a phone."""
 
 import pytest
 from playwright.sync_api import expect
@@ -27,7 +28,8 @@ TEXT = {
 
 @pytest.fixture
 def probes(live_server, settings):
-    """Probe servers on two free ports (never 4000/4001, which `make run` may hold), allowing the live server."""
+    """Probe servers on two free ports (never 4000/4001, which `make run` may hold), allowing the
+    live server."""
     group = ProbeGroup("127.0.0.1", [0, 0], [live_server.url]).start()
     settings.CONNECTIVITY_PROBE_PORTS = group.ports
     settings.CONNECTIVITY_PROBE_TIMEOUT = 3
@@ -105,7 +107,8 @@ def test_test_again_works_from_the_keyboard(page, live_server, probes):
 def test_a_port_that_never_answers_is_blocked_after_the_timeout(
     page, live_server, probes, settings
 ):
-    """A filtering network accepts nothing and answers nothing: the page gives up after the timeout."""
+    """A filtering network accepts nothing and answers nothing: the page gives up after the
+    timeout."""
     import socket
 
     with (
@@ -124,7 +127,8 @@ def test_a_port_that_never_answers_is_blocked_after_the_timeout(
 
 
 def test_foreign_origin_page_cannot_read_the_probe(page, live_server, probes):
-    """A page served from an origin the probe does not allow sees the port as blocked (CORS refused)."""
+    """A page served from an origin the probe does not allow sees the port as blocked (CORS
+    refused)."""
     other = live_server.url.replace("localhost", "127.0.0.1")
     page.goto(f"{other}/en/connectivity/")
     expect(result(page, probes.ports[0])).to_have_attribute("data-state", "blocked", timeout=6_000)
@@ -139,7 +143,8 @@ def test_without_javascript_the_page_explains_the_command_line_check(
     notice = page.locator("noscript .error-box")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text(TEXT[lang]["no_js"])
-    # The server-rendered status, which the script would replace, points to the command-line check too.
+    # The server-rendered status, which the script would replace, points to the command-line check
+    # too.
     expect(page.locator("#probe-summary").get_by_role("link")).to_have_attribute(
         "href", "#cli-check"
     )
@@ -162,7 +167,8 @@ def test_phone_layout_has_no_horizontal_scroll(new_page, live_server, probes):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     # Each command stays on one line, so "-Port 4000" is not wrapped away from "Test-NetConnection".
     line_counts = page.locator(".cli-commands code").evaluate_all(
-        "codes => codes.map(c => Math.round(c.clientHeight / parseFloat(getComputedStyle(c).lineHeight)))"
+        "codes => codes.map("
+        "c => Math.round(c.clientHeight / parseFloat(getComputedStyle(c).lineHeight)))"
     )
     assert line_counts and set(line_counts) == {1}
     page.screenshot(path="/tmp/connectivity-phone-de.png", full_page=True)

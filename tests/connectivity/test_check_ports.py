@@ -103,7 +103,8 @@ def test_bad_input_message_is_translated():
 
 
 def test_silent_network_reports_a_timeout(monkeypatch, closed_port):
-    """A filtering firewall drops packets: the connection attempt times out instead of being refused."""
+    """A filtering firewall drops packets: the connection attempt times out instead of being
+    refused."""
     import socket
 
     def drop(*_args, **_kwargs):

@@ -1,4 +1,5 @@
-"""The probe service: JSON answer, CORS only for allowed origins, busy ports, clean start and stop."""
+"""The probe service: JSON answer, CORS only for allowed origins, busy ports, clean start and
+stop."""
 
 import http.client
 import json
@@ -70,7 +71,8 @@ def test_null_origin_is_refused(probes):
 
 
 def test_request_without_origin_is_answered_without_cors(probes):
-    """curl and support tools send no Origin: they may see the answer, browsers on other sites may not."""
+    """curl and support tools send no Origin: they may see the answer, browsers on other sites may
+    not."""
     response, body = request(probes.ports[1])
     assert response.status == 200 and json.loads(body)["ok"] is True
     assert response.getheader("Access-Control-Allow-Origin") is None
@@ -169,7 +171,8 @@ def test_run_probe_serves_until_signalled_then_exits_cleanly(sig):
 
 
 def test_idle_connections_cannot_exhaust_the_probe(monkeypatch):
-    """Beyond the per-port limit, connections are closed at once; when the idle ones go, the probe answers again."""
+    """Beyond the per-port limit, connections are closed at once; when the idle ones go, the probe
+    answers again."""
     import socket
     import time
 

@@ -64,7 +64,8 @@ def printed_card(html: str) -> dict[str, str]:
 
 
 def values_from_card(card: dict[str, str], pair: str) -> str:
-    """What the client types for a prompt: the value of the first index number, then the second's."""
+    """What the client types for a prompt: the value of the first index number, then the
+    second's."""
     return card[pair[:2]] + card[pair[2:]]
 
 
@@ -82,7 +83,8 @@ def wrong_response(right: str) -> str:
 
 
 def staff_visitor(node: Node, username="editor", handlers=()) -> Visitor:
-    """A new superuser with an authenticator, signed in to the admin through `node` (password and TOTP code)."""
+    """A new superuser with an authenticator, signed in to the admin through `node` (password and
+    TOTP code)."""
     from tests.staff_otp import current_code, enrol
 
     device = enrol(
@@ -112,7 +114,8 @@ def admin_action(staff: Visitor, node: Node, changelist: str, action: str, *pks)
 
 
 def post_password(visitor: Visitor, node: Node, user, password=PASSWORD) -> Response:
-    """User name and password on the sign-in form (opened first, as a browser does, when the visitor is new)."""
+    """User name and password on the sign-in form (opened first, as a browser does, when the visitor
+    is new)."""
     if not visitor.csrf_token():
         visitor.get(node, SIGNIN)
     return visitor.post(node, SIGNIN, {"username": user.get_username(), "password": password})

@@ -1,4 +1,5 @@
-"""Settings of a test node that needs other sign-in limits: the suite's settings, plus SECURELOGIN_* from the environment.
+"""Settings of a test node that needs other sign-in limits: the suite's settings, plus SECURELOGIN_*
+from the environment.
 
 portal/settings.py does not read the sign-in limits from the environment (securelogin/conf.py takes
 them from Django settings), and a node is a separate process that the `settings` fixture cannot

@@ -34,7 +34,8 @@ def database_url() -> str:
     if connection.vendor == "sqlite":
         return f"sqlite:///{params['NAME']}"
     user = params.get("USER") or "postgres"
-    return f"postgres://{user}@{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}/{params['NAME']}"
+    host, port = params.get("HOST") or "127.0.0.1", params.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{params['NAME']}"
 
 
 def node_environment(**overrides) -> dict:
@@ -176,7 +177,8 @@ class Visitor:
     def post(
         self, node: Node, path: str, fields: dict, files: dict | None = None, headers=None, **kwargs
     ) -> Response:
-        """A form POST with this visitor's CSRF cookie as the token (as a browser's form carries it)."""
+        """A form POST with this visitor's CSRF cookie as the token (as a browser's form carries
+        it)."""
         fields = {"csrfmiddlewaretoken": self.csrf_token(), **fields}
         if files:
             from django.core.files.uploadedfile import SimpleUploadedFile

@@ -39,7 +39,8 @@ S3_SECRET_ACCESS_KEY = "portal-secret"  # noqa: S105 (the throw-away test server
 
 
 def wait_until(predicate, timeout: float, interval: float = 0.1, what: str = "condition") -> float:
-    """Call `predicate` until it returns true; returns the seconds it took. AssertionError after `timeout`."""
+    """Call `predicate` until it returns true; returns the seconds it took. AssertionError after
+    `timeout`."""
     start = time.monotonic()
     while True:
         if predicate():
@@ -118,7 +119,8 @@ def _reset(sock: socket.socket):
 
 
 class TcpProxy:
-    """Relays 127.0.0.1:`port` to `upstream` until cut. One thread accepts, two threads pump each connection."""
+    """Relays 127.0.0.1:`port` to `upstream` until cut. One thread accepts, two threads pump each
+    connection."""
 
     UP, REFUSE, BLACKHOLE, FREEZE = "up", "refuse", "blackhole", "freeze"
 
@@ -161,19 +163,22 @@ class TcpProxy:
         self._flowing.set()  # bytes held by a freeze go nowhere: their connections are closed
 
     def cut_on(self, pattern: bytes, mode: str = REFUSE):
-        """Cut the moment a client sends `pattern` (e.g. the SQL of one statement, which is then not delivered):
-        the store goes away in the middle of a request, at a chosen point. Needs a connection without TLS."""
+        """Cut the moment a client sends `pattern` (e.g. the SQL of one statement, which is then not
+        delivered): the store goes away in the middle of a request, at a chosen point. Needs a
+        connection without TLS."""
         self.triggered.clear()
         self._trigger = (pattern, mode)
 
     def freeze(self):
-        """A network partition: open connections stay open but carry nothing, new ones are swallowed."""
+        """A network partition: open connections stay open but carry nothing, new ones are
+        swallowed."""
         with self._lock:
             self._mode = self.FREEZE
             self._flowing.clear()
 
     def restore(self):
-        """Relay new connections again (connections swallowed meanwhile are reset; frozen ones flow again)."""
+        """Relay new connections again (connections swallowed meanwhile are reset; frozen ones flow
+        again)."""
         with self._lock:
             self._mode = self.UP
             self._flowing.set()
@@ -264,7 +269,8 @@ class _ServerProcess:
 
 
 class RedisServer(_ServerProcess):
-    """A private redis-server on its own port, without persistence (a restart empties it, like a new instance)."""
+    """A private redis-server on its own port, without persistence (a restart empties it, like a new
+    instance)."""
 
     def __init__(self, workdir: Path, port: int | None = None):
         self.workdir = Path(workdir)
@@ -313,7 +319,8 @@ class RedisServer(_ServerProcess):
 
 
 class S3Server(_ServerProcess):
-    """A private S3 server (rclone via scripts/s3-server) on a folder of its own: buckets are sub-folders."""
+    """A private S3 server (rclone via scripts/s3-server) on a folder of its own: buckets are
+    sub-folders."""
 
     def __init__(self, folder: Path, port: int | None = None):
         self.folder = Path(folder)
@@ -374,7 +381,8 @@ class Answer:
 
 @dataclass
 class Traffic:
-    """`threads` visitors each sending `requests` (callables visitor, node -> Response) in turn until stopped."""
+    """`threads` visitors each sending `requests` (callables visitor, node -> Response) in turn
+    until stopped."""
 
     node: Node
     requests: list

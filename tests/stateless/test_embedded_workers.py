@@ -1,4 +1,5 @@
-"""The embedded set-up's shape: one node, two gunicorn worker processes (on SQLite exactly `make run`).
+"""The embedded set-up's shape: one node, two gunicorn worker processes (on SQLite exactly `make
+run`).
 
 Nothing the workers must agree on may live in one worker's memory: the content version of
 the page cache, the upload throttle, the wrong-password counter of an account without a
@@ -105,9 +106,9 @@ def test_the_document_upload_throttle_counts_on_both_workers(workers, samples):
 def test_password_tries_of_one_source_and_user_name_count_once_across_both_workers(
     workers, django_user_model
 ):
-    """The (source address, user name) counter lives in the shared cache: the free tries are shared by
-    both workers, and the next try is slowed down whichever worker answers, right password or not.
-    (Wrong passwords never lock the account: a stranger could otherwise lock anyone out.)"""
+    """The (source address, user name) counter lives in the shared cache: the free tries are shared
+    by both workers, and the next try is slowed down whichever worker answers, right password or
+    not. (Wrong passwords never lock the account: a stranger could otherwise lock anyone out.)"""
     node = workers.node
     free = conf.get("PASSWORD_FREE_TRIES_PER_PAIR")
     user = django_user_model.objects.create_user("otto", "otto@example.com", PASSWORD)

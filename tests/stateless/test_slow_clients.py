@@ -32,7 +32,8 @@ class SlowClients:
         for _ in range(count):
             sock = socket.create_connection(("127.0.0.1", port), timeout=5)
             sock.sendall(
-                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\n"
                 "Content-Length: 100000\r\n\r\n".encode()
             )
             self.sockets.append(sock)

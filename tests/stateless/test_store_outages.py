@@ -40,12 +40,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # (PostgreSQL: 2 s, libpq's shortest connect timeout).
 STORE_TIMEOUT = 1
 SLOW = 8  # no answer during an outage may take longer (seconds; generous: the machine may be busy)
-RECOVERY = 10  # seconds a node may take to serve normally once its store is back (usually the next request)
+# seconds a node may take to serve normally once its store is back (usually the next request)
+RECOVERY = 10
 JSON = {"Accept": "application/json"}
 
 
 def message_of(view) -> str:
-    """The English message a view passes to gettext as `message = _("…")` (so rewording it breaks no test)."""
+    """The English message a view passes to gettext as `message = _("…")` (so rewording it breaks no
+    test)."""
     return re.search(r'message = _\(\s*"([^"]+)"', inspect.getsource(view)).group(1)
 
 
@@ -78,7 +80,8 @@ def row_counts() -> dict:
 
 
 def assert_outage_page(response, lang="en"):
-    """The site's own 503 page in the page's language, with Retry-After; no error page, no traceback."""
+    """The site's own 503 page in the page's language, with Retry-After; no error page, no
+    traceback."""
     assert response.status == 503, (response.status, response.text[:1000])
     assert int(response.headers.get("retry-after", "0")) > 0, response.headers
     html = response.text
@@ -122,7 +125,8 @@ def assert_alive(visitor, node):
 
 
 def sign_in(visitor, node, user, device, lang="en"):
-    """The whole sign-in through the node: password, then the device's response to the challenge shown."""
+    """The whole sign-in through the node: password, then the device's response to the challenge
+    shown."""
     visitor.get(node, f"/{lang}/portal/signin/")  # the CSRF cookie
     first = visitor.post(
         node, f"/{lang}/portal/signin/", {"username": user.username, "password": PASSWORD}
@@ -169,7 +173,8 @@ def files_under(folder) -> list[str]:
 
 @pytest.fixture
 def articles(make_article):
-    """One article that readers have open (cached once a node served it), one nobody asked for yet."""
+    """One article that readers have open (cached once a node served it), one nobody asked for
+    yet."""
     return make_article(kb="KB901", slug="read-often"), make_article(kb="KB902", slug="read-rarely")
 
 
@@ -179,7 +184,8 @@ def anna(db):
 
 
 def start(request, name, **env):
-    """A node on the given stores, stopped after the test; returns once /readyz says every store answers."""
+    """A node on the given stores, stopped after the test; returns once /readyz says every store
+    answers."""
     node = start_node(name, STORE_TIMEOUT_SECONDS=STORE_TIMEOUT, **env)
     request.addfinalizer(node.stop)
     visitor = Visitor()
@@ -194,7 +200,8 @@ def start(request, name, **env):
 def database_proxy():
     if connection.vendor != "postgresql":
         pytest.skip(
-            "needs PostgreSQL (DATABASE_URL=postgres://…): an SQLite file cannot go away while a node serves"
+            "needs PostgreSQL (DATABASE_URL=postgres://…): "
+            "an SQLite file cannot go away while a node serves"
         )
     params = connection.settings_dict
     with TcpProxy(params.get("HOST") or "127.0.0.1", int(params.get("PORT") or 5432)) as proxy:
@@ -202,7 +209,8 @@ def database_proxy():
 
 
 def database_stores():
-    """What /readyz must name when the database is gone: the shared cache too when it is a table there."""
+    """What /readyz must name when the database is gone: the shared cache too when it is a table
+    there."""
     return (
         ("database", "cache")
         if "redis" not in settings.CACHES["default"]["BACKEND"].lower()
@@ -211,7 +219,8 @@ def database_stores():
 
 
 def proxied_database_url(proxy):
-    """The test database, reached through the proxy (without TLS, so that `cut_on` can see the SQL)."""
+    """The test database, reached through the proxy (without TLS, so that `cut_on` can see the
+    SQL)."""
     return (
         re.sub(r"@[^/]+/", f"@127.0.0.1:{proxy.port}/", database_url(), count=1)
         + "?sslmode=disable"
@@ -219,8 +228,8 @@ def proxied_database_url(proxy):
 
 
 def test_database_goes_away_and_comes_back(request, database_proxy, articles, anna):
-    """Proxy cut (connections closed, new ones refused, then swallowed): 503 pages, /readyz names the
-    database; restored: the same node serves and signs in again by itself."""
+    """Proxy cut (connections closed, new ones refused, then swallowed): 503 pages, /readyz names
+    the database; restored: the same node serves and signs in again by itself."""
     often, rarely = articles
     user, device = anna
     node = start(request, "db-node", DATABASE_URL=proxied_database_url(database_proxy))
@@ -271,8 +280,8 @@ def test_database_goes_away_and_comes_back(request, database_proxy, articles, an
 def test_database_goes_away_in_the_middle_of_a_write(
     request, tmp_path, database_proxy, anna, samples
 ):
-    """The database goes away exactly when a request writes (the proxy cuts on that statement): the client
-    gets the 503 answer, no half rows are left, no stored photo survives without its rows."""
+    """The database goes away exactly when a request writes (the proxy cuts on that statement): the
+    client gets the 503 answer, no half rows are left, no stored photo survives without its rows."""
     user, device = anna
     private = tmp_path / "private"
     node = start(
@@ -327,7 +336,8 @@ def test_database_outage_page_is_translated(request, database_proxy, articles):
 
 def test_database_comes_and_goes_under_load(request, database_proxy, articles, anna):
     """Several clients keep reading, signing in and asking /readyz while the database is cut twice
-    and restored: every answer is 200, 302 or 503 and quick; afterwards everything is served again."""
+    and restored: every answer is 200, 302 or 503 and quick; afterwards everything is served
+    again."""
     often, rarely = articles
     user, device = anna
     # The traffic signs one client in again and again from 127.0.0.1: lift the per-source
@@ -462,11 +472,13 @@ def test_redis_goes_away_and_comes_back(request, tmp_path, private_redis, articl
         assert page.status == 200 and often.title_en in page.text
     found = reader.get(node, "/en/search/?q=demo", timeout=SLOW)
     assert found.status == 200 and often.title_en in found.text
-    # Guessing a password of an account without a device is counted in the shared cache: refused, not skipped.
+    # Guessing a password of an account without a device is counted in the shared cache: refused,
+    # not skipped.
     assert_outage_page(password_step(guesser, node, nodevice.username, password="guess"))
     assert_outage_page(password_step(guesser, node, nodevice.username))
     assert_outage_json(password_step(guesser, node, nodevice.username, headers=JSON))
-    # A client with a device is refused as well: the new session id of the sign-in is checked in the cache.
+    # A client with a device is refused as well: the new session id of the sign-in is checked in the
+    # cache.
     assert_outage_page(password_step(Visitor(), node, user.username))
     # Uploads are counted in the shared cache too.
     assert_outage_page(send_photos(client, node, samples))
@@ -492,8 +504,9 @@ def test_redis_goes_away_and_comes_back(request, tmp_path, private_redis, articl
 
 
 def test_hung_redis_costs_one_timeout(request, tmp_path, private_redis, articles, anna, samples):
-    """Redis hung (SIGSTOP: connections are accepted, nothing answers): each request waits at most about
-    STORE_TIMEOUT_SECONDS for it; articles are served, /readyz names the cache, an upload is refused."""
+    """Redis hung (SIGSTOP: connections are accepted, nothing answers): each request waits at most
+    about STORE_TIMEOUT_SECONDS for it; articles are served, /readyz names the cache, an upload
+    is refused."""
     often, _rarely = articles
     user, device = anna
     private = tmp_path / "private"
@@ -544,8 +557,9 @@ def private_s3(tmp_path):
 
 
 def test_s3_goes_away_and_comes_back(request, tmp_path, private_s3, anna, samples):
-    """S3 stopped: an upload is refused with a clear "Nothing was sent" (HTML and JSON), no rows and no
-    objects are left; /readyz names both file stores. S3 started again: the same upload succeeds."""
+    """S3 stopped: an upload is refused with a clear "Nothing was sent" (HTML and JSON), no rows and
+    no objects are left; /readyz names both file stores. S3 started again: the same upload
+    succeeds."""
     user, device = anna
     staging = tmp_path / "staging"
     node = start(request, "s3-node", STAGING_ROOT=staging, **private_s3.node_env())
@@ -588,8 +602,8 @@ def test_s3_goes_away_and_comes_back(request, tmp_path, private_s3, anna, sample
 
 
 def test_hung_s3_is_refused_quickly(request, tmp_path, private_s3, anna, samples):
-    """S3 hung (SIGSTOP: connections are accepted, nothing answers): /readyz and an upload must still
-    answer 503 within a few STORE_TIMEOUT_SECONDS, not hold the worker for half a minute."""
+    """S3 hung (SIGSTOP: connections are accepted, nothing answers): /readyz and an upload must
+    still answer 503 within a few STORE_TIMEOUT_SECONDS, not hold the worker for half a minute."""
     user, device = anna
     node = start(request, "s3-hung", STAGING_ROOT=tmp_path / "staging", **private_s3.node_env())
     script = Visitor()

@@ -91,7 +91,8 @@ def test_a_sign_in_started_on_one_node_is_finished_on_the_other(two_nodes):
 
 
 def test_the_back_off_after_a_wrong_response_on_one_node_holds_on_the_other(two_nodes):
-    """With the default back-off (1 s after the first wrong response), the other node refuses at once."""
+    """With the default back-off (1 s after the first wrong response), the other node refuses at
+    once."""
     first, second = two_nodes
     user, device = make_client("bert", Kind.IOS)
     bert = Visitor()
@@ -140,7 +141,8 @@ def test_wrong_responses_sent_to_both_nodes_add_up_to_one_lockout():
         )  # a new challenge after 5
         assert page.status == 403 and problems[-1] == "locked"
 
-        # Locked whichever node answers, even with the right password (and no new challenge is shown).
+        # Locked whichever node answers, even with the right password (and no new challenge is
+        # shown).
         for node in nodes:
             again = Visitor()
             refused = post_password(again, node, user)

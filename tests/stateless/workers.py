@@ -29,16 +29,19 @@ def accept_queue_length(port: int) -> int:
 
 
 class AccessLog:
-    """gunicorn's access log of a node: one line per request, "<pid> <request number or -> METHOD /path STATUS".
+    """gunicorn's access log of a node: one line per request, "<pid> <request number or -> METHOD
+    /path STATUS".
 
-    Start the node with `GUNICORN_CMD_ARGS=log.gunicorn_args` (gunicorn reads extra options there)."""
+    Start the node with `GUNICORN_CMD_ARGS=log.gunicorn_args` (gunicorn reads extra options
+    there)."""
 
     def __init__(self, path: Path):
         self.path = path
 
     @property
     def gunicorn_args(self) -> str:
-        return f"--access-logfile {self.path} --access-logformat '%(p)s %({{{REQUEST_HEADER.lower()}}}i)s %(m)s %(U)s %(s)s'"
+        log_format = f"%(p)s %({{{REQUEST_HEADER.lower()}}}i)s %(m)s %(U)s %(s)s"
+        return f"--access-logfile {self.path} --access-logformat '{log_format}'"
 
     def workers_of(self, numbers: range, timeout: float = 5) -> dict[int, str]:
         """{request number: pid of the worker that served it}. gunicorn writes a line just after
@@ -123,7 +126,8 @@ class AlternatingWorkers:
 
 
 class _ThroughHeldConnections(urllib.request.HTTPHandler):
-    """urllib's HTTP handler, sending each request (numbered) on the connection of the worker whose turn it is."""
+    """urllib's HTTP handler, sending each request (numbered) on the connection of the worker whose
+    turn it is."""
 
     def __init__(self, workers: AlternatingWorkers):
         super().__init__()

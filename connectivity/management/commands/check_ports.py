@@ -1,4 +1,5 @@
-"""`manage.py check_ports HOST [PORTS ...]`: can this computer open TCP connections to the platform's ports?"""
+"""`manage.py check_ports HOST [PORTS ...]`: can this computer open TCP connections to the
+platform's ports?"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -15,8 +16,9 @@ EXIT_BAD_INPUT = 2
 
 class Command(BaseCommand):
     help = (
-        "Try a TCP connection to each port of HOST (default ports: 4000 4001) and say whether it is "
-        "reachable or blocked, with what to do. Exits with 1 when a port is blocked, 2 on bad input."
+        "Try a TCP connection to each port of HOST (default ports: 4000 4001) and say whether it "
+        "is reachable or blocked, with what to do. Exits with 1 when a port is blocked, 2 on bad "
+        "input."
     )
     requires_system_checks = []
 

@@ -13,8 +13,8 @@ from connectivity.probe import PROBE_PATH, PortBusyError, ProbeGroup, normalise_
 
 class Command(BaseCommand):
     help = (
-        "Listen on the probe ports (default 4000 and 4001 on 127.0.0.1) and answer GET /probe, so the "
-        "connectivity test page can check them from the browser. Stops on Ctrl-C or SIGTERM."
+        "Listen on the probe ports (default 4000 and 4001 on 127.0.0.1) and answer GET /probe, "
+        "so the connectivity test page can check them from the browser. Stops on Ctrl-C or SIGTERM."
     )
     requires_system_checks = []
 
@@ -59,7 +59,8 @@ class Command(BaseCommand):
             )
         except PortBusyError as exc:
             hint = (
-                "Is another probe (or another program) using it? Stop it or choose other ports with --ports."
+                "Is another probe (or another program) using it? "
+                "Stop it or choose other ports with --ports."
                 if exc.in_use
                 else "Check --host (an address of this machine) and that the port may be opened."
             )
@@ -82,7 +83,8 @@ class Command(BaseCommand):
                 f"{scheme}://{display_host}:{port}{PROBE_PATH}" for port in group.ports
             )
             self.stdout.write(
-                f"Probe listening on {urls} (pid {os.getpid()}; Ctrl-C or kill {os.getpid()} stops it)"
+                f"Probe listening on {urls} "
+                f"(pid {os.getpid()}; Ctrl-C or kill {os.getpid()} stops it)"
             )
             self.stdout.write(f"Allowed origins: {', '.join(origins) or '(none)'}")
             self.stdout.flush()
