@@ -1,5 +1,7 @@
 """What to tell a client whose ports are blocked: one wording for the test page and check_ports."""
 
+from collections.abc import Iterable
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -7,14 +9,14 @@ from django.utils.translation import ngettext
 SITUATION_ANCHOR = "ports-blocked"
 
 
-def join_ports(ports):
-    ports = [str(p) for p in ports]
-    if len(ports) < 2:
-        return "".join(ports)
-    return _("%(first)s and %(last)s") % {"first": ", ".join(ports[:-1]), "last": ports[-1]}
+def join_ports(ports: Iterable[int]) -> str:
+    texts = [str(p) for p in ports]
+    if len(texts) < 2:
+        return "".join(texts)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(texts[:-1]), "last": texts[-1]}
 
 
-def blocked_heading(ports):
+def blocked_heading(ports: list[int]) -> str:
     return ngettext(
         "Port %(ports)s is blocked from this network. What to do:",
         "Ports %(ports)s are blocked from this network. What to do:",
@@ -22,7 +24,7 @@ def blocked_heading(ports):
     ) % {"ports": join_ports(ports)}
 
 
-def remedies(ports):
+def remedies(ports: list[int]) -> list[str]:
     """The steps that fix blocked ports, in the active language."""
     return [
         _(
@@ -44,6 +46,6 @@ def remedies(ports):
     ]
 
 
-def situation_path():
+def situation_path() -> str:
     """The troubleshooting answer for blocked ports, in the active language."""
     return reverse("articles:situation", kwargs={"anchor": SITUATION_ANCHOR})

@@ -1,15 +1,20 @@
 """Which endpoints the test page probes, and the Content-Security-Policy that lets it reach them."""
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 
 from connectivity.conf import app_settings
 from connectivity.probe import PROBE_PATH
+
+View = Callable[..., HttpResponse]
 
 
 @dataclass(frozen=True)
@@ -18,11 +23,11 @@ class ProbeEndpoint:
     origin: str
 
     @property
-    def url(self):
+    def url(self) -> str:
         return self.origin + PROBE_PATH
 
 
-def page_hostname(request):
+def page_hostname(request: HttpRequest) -> str:
     """The host name the page was loaded from, without its port (IPv6 literals keep their
     brackets)."""
     host = request.get_host()
@@ -31,11 +36,11 @@ def page_hostname(request):
     return host.rsplit(":", 1)[0] if ":" in host else host
 
 
-def probe_hostname(request):
+def probe_hostname(request: HttpRequest) -> str:
     return app_settings.PROBE_HOST or page_hostname(request)
 
 
-def probe_endpoints(request):
+def probe_endpoints(request: HttpRequest) -> list[ProbeEndpoint]:
     scheme = app_settings.PROBE_SCHEME or request.scheme
     host = probe_hostname(request)
     if ":" in host and not host.startswith("["):
@@ -43,9 +48,9 @@ def probe_endpoints(request):
     return [ProbeEndpoint(port, f"{scheme}://{host}:{port}") for port in app_settings.PROBE_PORTS]
 
 
-def policy_for(request):
+def policy_for(request: HttpRequest) -> dict[str, Any]:
     """settings.SECURE_CSP with connect-src widened to exactly the probe origins of this request."""
-    policy = copy.deepcopy(settings.SECURE_CSP)
+    policy: dict[str, Any] = copy.deepcopy(settings.SECURE_CSP)
     connect = list(policy.get("connect-src") or [CSP.SELF])
     for endpoint in probe_endpoints(request):
         if endpoint.origin not in connect:
@@ -54,11 +59,11 @@ def policy_for(request):
     return policy
 
 
-def probe_csp(view):
+def probe_csp(view: View) -> View:
     """csp_override with a policy built per request: the probe origins depend on the page's host."""
 
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return csp_override(policy_for(request))(view)(request, *args, **kwargs)
 
     return wrapped

@@ -4,6 +4,7 @@ import socket
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,7 @@ def parse_ports(values: str | Iterable[str | int]) -> list[int]:
     return ports
 
 
-def resolve_host(host):
+def resolve_host(host: str) -> tuple[str, list[tuple[Any, ...]]]:
     """The addresses of host (for a clear message before any port is tried)."""
     host = host.strip().strip("[]")
     if not host:
@@ -66,7 +67,7 @@ class PortResult:
     reason: str = ""  # "refused", "timeout" or "unreachable" when blocked
 
 
-def check_port(host, port, timeout):
+def check_port(host: str, port: int, timeout: float) -> PortResult:
     """Try one TCP connection; report whether it opened and how long it took."""
     started = time.perf_counter()
     try:

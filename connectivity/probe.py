@@ -6,6 +6,8 @@ open end to end. Only pages from allowed origins may read the answer (CORS);
 a request carrying any other Origin is refused with 403 and no CORS header.
 """
 
+from __future__ import annotations
+
 import errno
 import json
 import logging
@@ -13,6 +15,7 @@ import os
 import socket
 import ssl
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -24,9 +27,11 @@ MAX_CONCURRENT_REQUESTS = (
     64  # per port; further connections are closed at once rather than queued in threads
 )
 DEFAULT_SCHEME_PORTS = {"http": 80, "https": 443}
+Connection = socket.socket | tuple[bytes, socket.socket]  # socketserver's request
+Address = tuple[str, int]
 
 
-def normalise_origin(origin):
+def normalise_origin(origin: str) -> str:
     """Lower-case scheme and host, drop a default port and any trailing slash: how browsers send
     Origin."""
     try:
@@ -48,7 +53,7 @@ def normalise_origin(origin):
 class PortBusyError(OSError):
     """A probe port could not be opened (already in use, or not permitted)."""
 
-    def __init__(self, port, reason, in_use=True):
+    def __init__(self, port: int, reason: str, in_use: bool = True) -> None:
         super().__init__(reason)
         self.port = port
         self.reason = reason
@@ -56,19 +61,20 @@ class PortBusyError(OSError):
 
 
 class ProbeHandler(BaseHTTPRequestHandler):
+    server: ProbeServer
     server_version = "PortalProbe/1.0"
     timeout = 5  # seconds a client may take to send its request; idle connections don't pin threads
 
-    def version_string(self):
+    def version_string(self) -> str:
         return self.server_version
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         self.answer(with_body=True)
 
-    def do_HEAD(self):
+    def do_HEAD(self) -> None:
         self.answer(with_body=False)
 
-    def do_OPTIONS(self):
+    def do_OPTIONS(self) -> None:
         """CORS preflight (also Private Network Access) for allowed origins only."""
         if urlsplit(self.path).path != PROBE_PATH:
             return self.send_plain(404, "Not found")
@@ -84,7 +90,7 @@ class ProbeHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def answer(self, with_body):
+    def answer(self, with_body: bool) -> None:
         if urlsplit(self.path).path != PROBE_PATH:
             return self.send_plain(404, "Not found", with_body)
         origin = self.headers.get("Origin")
@@ -94,7 +100,7 @@ class ProbeHandler(BaseHTTPRequestHandler):
         body = json.dumps(
             {
                 "ok": True,
-                "port": self.server.server_address[1],
+                "port": self.server.server_port,
                 "time": now.isoformat(timespec="milliseconds"),
             }
         ).encode()
@@ -108,16 +114,16 @@ class ProbeHandler(BaseHTTPRequestHandler):
         if with_body:
             self.wfile.write(body)
 
-    def send_cors_headers(self, origin):
+    def send_cors_headers(self, origin: str) -> None:
         self.send_header("Access-Control-Allow-Origin", origin)
         self.send_header("Vary", "Origin")
 
-    def send_no_cache_headers(self):
+    def send_no_cache_headers(self) -> None:
         self.send_header("Cache-Control", "no-store, max-age=0")
         self.send_header("Pragma", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
 
-    def send_plain(self, status, text, with_body=True):
+    def send_plain(self, status: int, text: str, with_body: bool = True) -> None:
         body = (text + "\n").encode()
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
@@ -128,7 +134,7 @@ class ProbeHandler(BaseHTTPRequestHandler):
         if with_body:
             self.wfile.write(body)
 
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's signature
         logger.info("probe %s %s", self.address_string(), format % args)
 
 
@@ -143,7 +149,13 @@ class ProbeServer(ThreadingHTTPServer):
     allow_reuse_port = False
     request_queue_size = 128  # the stdlib's 5 drops connections when a few browsers test at once
 
-    def __init__(self, host, port, allowed_origins, ssl_context=None):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        allowed_origins: Iterable[str],
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.allowed = {normalise_origin(o) for o in allowed_origins} - {""}
         self.ssl_context = ssl_context
         self.slots = threading.BoundedSemaphore(MAX_CONCURRENT_REQUESTS)
@@ -157,11 +169,11 @@ class ProbeServer(ThreadingHTTPServer):
                 ) from exc
             raise
 
-    def origin_allowed(self, origin):
+    def origin_allowed(self, origin: str) -> bool:
         normalised = normalise_origin(origin)
         return bool(normalised) and normalised in self.allowed
 
-    def process_request(self, request, client_address):
+    def process_request(self, request: Connection, client_address: Address) -> None:
         if not self.slots.acquire(blocking=False):
             self.shutdown_request(request)
             return
@@ -171,13 +183,13 @@ class ProbeServer(ThreadingHTTPServer):
             self.slots.release()
             raise
 
-    def process_request_thread(self, request, client_address):
+    def process_request_thread(self, request: Connection, client_address: Address) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
             self.slots.release()
 
-    def handle_error(self, request, client_address):
+    def handle_error(self, request: Connection, client_address: Address) -> None:
         """A client that hangs up or speaks bad TLS is not worth a traceback."""
         logger.info(
             "probe: request from %s failed",
@@ -185,7 +197,7 @@ class ProbeServer(ThreadingHTTPServer):
             exc_info=logger.isEnabledFor(logging.DEBUG),
         )
 
-    def get_request(self):
+    def get_request(self) -> tuple[socket.socket, Address]:
         sock, address = super().get_request()
         if self.ssl_context is not None:
             sock = self.ssl_context.wrap_socket(
@@ -198,13 +210,20 @@ class ProbeGroup:
     """The probe servers for all ports, bound together (all or none) and served one thread per
     port."""
 
-    def __init__(self, host, ports, allowed_origins, certfile=None, keyfile=None):
+    def __init__(
+        self,
+        host: str,
+        ports: Iterable[int],
+        allowed_origins: Iterable[str],
+        certfile: str | None = None,
+        keyfile: str | None = None,
+    ) -> None:
         context = None
         if certfile:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             context.load_cert_chain(certfile, keyfile)
-        self.servers = []
-        self.threads = {}
+        self.servers: list[ProbeServer] = []
+        self.threads: dict[ProbeServer, threading.Thread] = {}
         try:
             for port in ports:
                 self.servers.append(ProbeServer(host, port, allowed_origins, context))
@@ -213,35 +232,35 @@ class ProbeGroup:
             raise
 
     @property
-    def ports(self):
-        return [server.server_address[1] for server in self.servers]
+    def ports(self) -> list[int]:
+        return [server.server_port for server in self.servers]
 
-    def start(self):
+    def start(self) -> ProbeGroup:
         for server in self.servers:
             thread = threading.Thread(
                 target=server.serve_forever,
                 kwargs={"poll_interval": 0.2},
-                name=f"probe-{server.server_address[1]}",
+                name=f"probe-{server.server_port}",
                 daemon=True,
             )
             thread.start()
             self.threads[server] = thread
         return self
 
-    def stop_port(self, port):
+    def stop_port(self, port: int) -> None:
         """Stop one port's listener (the others keep answering)."""
         for server in list(self.servers):
-            if server.server_address[1] == port:
+            if server.server_port == port:
                 self._stop(server)
                 self.servers.remove(server)
 
-    def _stop(self, server):
+    def _stop(self, server: ProbeServer) -> None:
         thread = self.threads.pop(server, None)
         if thread is not None and thread.is_alive():
             server.shutdown()  # waits for serve_forever to return
         server.server_close()
 
-    def close(self):
+    def close(self) -> None:
         for server in self.servers:
             self._stop(server)
         self.servers = []

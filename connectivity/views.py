@@ -1,6 +1,6 @@
 """The connectivity test page (runs in the browser) and the portal's own ping endpoint."""
 
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -14,7 +14,7 @@ from connectivity.endpoints import probe_csp, probe_endpoints, probe_hostname
 @require_safe
 @never_cache
 @probe_csp
-def connectivity_test(request):
+def connectivity_test(request: HttpRequest) -> HttpResponse:
     endpoints = probe_endpoints(request)
     ports = [endpoint.port for endpoint in endpoints]
     context = {
@@ -32,6 +32,6 @@ def connectivity_test(request):
 
 @require_safe
 @never_cache
-def ping(request):
+def ping(request: HttpRequest) -> JsonResponse:
     """The portal's own endpoint for the test page: proves the portal itself answers."""
     return JsonResponse({"ok": True, "time": timezone.now().isoformat(timespec="milliseconds")})

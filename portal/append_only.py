@@ -5,19 +5,26 @@ existing row, not by `delete()`, not by a queryset's `update()` or `delete()`,
 and not in the admin, which shows them read-only.
 """
 
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpRequest
 
 
-def _refuse(model):
-    raise PermissionDenied(model.append_only_message)
+def _refuse(model: type[models.Model]) -> NoReturn:
+    raise PermissionDenied(
+        getattr(model, "append_only_message", AppendOnlyModel.append_only_message)
+    )
 
 
 class AppendOnlyQuerySet(models.QuerySet):
-    def delete(self):
+    def delete(self) -> NoReturn:
         _refuse(self.model)
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> NoReturn:
         _refuse(self.model)
 
 
@@ -28,23 +35,23 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             _refuse(type(self))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         _refuse(type(self))
 
 
 class ReadOnlyAdminMixin:
     """An admin that lists and shows rows but never adds, changes or deletes them."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

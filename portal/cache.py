@@ -13,19 +13,21 @@ write lock (SQLite: BEGIN IMMEDIATE), and the expiry is left as it was
 
 import base64
 import pickle
+from typing import Any
 
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.timezone import now
 
 
 class DatabaseCache(DjangoDatabaseCache):
-    def incr(self, key, delta=1, version=None):
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         cache_key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         quote = connection.ops.quote_name
-        table = quote(self._table)
+        table = quote(self._table)  # type: ignore[attr-defined]  # BaseDatabaseCache sets it
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         with transaction.atomic(using=db), connection.cursor() as cursor:
             columns = f"{quote('value')}, {quote('expires')}"
@@ -49,7 +51,7 @@ class DatabaseCache(DjangoDatabaseCache):
         return new_value
 
     @staticmethod
-    def _expired(connection, expires):
+    def _expired(connection: BaseDatabaseWrapper, expires: Any) -> bool:
         expression = models.Expression(output_field=models.DateTimeField())
         for converter in connection.ops.get_db_converters(
             expression

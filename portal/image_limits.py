@@ -8,6 +8,13 @@ For JPEG also the number of scans: a progressive JPEG with thousands of
 scans decodes each pixel thousands of times (a "scan bomb").
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
+
 BITS_PER_PIXEL = {
     "1": 1,
     "L": 8,
@@ -32,7 +39,7 @@ BITS_PER_PIXEL = {
 }
 
 
-def decoded_bytes(mode, size):
+def decoded_bytes(mode: str, size: tuple[int, int]) -> int:
     """Bytes of the decoded pixels: width × height × bits per pixel of the mode (32 when
     unknown)."""
     width, height = size
@@ -45,7 +52,9 @@ def jpeg_scans(data: bytes) -> int:
     return data.count(b"\xff\xda")
 
 
-def refusal(image, max_pixels, max_decoded_bytes):
+def refusal(
+    image: Image.Image, max_pixels: int, max_decoded_bytes: int
+) -> tuple[str, dict[str, int]] | None:
     """None, or (code, params) for an image whose declared size is over a limit."""
     width, height = image.size
     if width * height > max_pixels:

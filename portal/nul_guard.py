@@ -6,15 +6,17 @@ no person can type one into an address or a search box, so only tools send it.
 Form fields sent in a body are judged by the forms (control characters get a message).
 """
 
-from django.http import Http404
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 
 
 class RefuseNulInUrlMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path_info or "%00" in query or "\x00" in query:
             # Runs before the page cache and LocaleMiddleware: the 404 page speaks the path's

@@ -28,25 +28,29 @@ import resource
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
 EXIT_MEMORY = 3  # the child ran out of its memory allowance (MemoryError)
-_spares = {}  # module → (key, Popen): started children waiting for a job
+Child = subprocess.Popen[bytes]
+# module → (key, Popen): started children waiting for a job
+_spares: dict[str, tuple[tuple[int, str, int], Child]] = {}
 _spares_lock = threading.Lock()
 
 
 class LimitExceeded(Exception):
     """The child was stopped by a limit (cpu, memory, timeout) or crashed; `reason` says which."""
 
-    def __init__(self, reason):
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
 
-def limits():
+def limits() -> dict[str, int]:
     """(cpu seconds, address space bytes, wall seconds), overridable with SANDBOX_LIMITS.
 
     The CPU limit is the bound for hostile files: 4 s of CPU is reached in
@@ -58,8 +62,8 @@ def limits():
     return {**defaults, **getattr(settings, "SANDBOX_LIMITS", {})}
 
 
-def _restrict(cpu_seconds, memory_bytes, file_bytes):
-    def apply():
+def _restrict(cpu_seconds: int, memory_bytes: int, file_bytes: int) -> Callable[[], None]:
+    def apply() -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
@@ -68,7 +72,7 @@ def _restrict(cpu_seconds, memory_bytes, file_bytes):
     return apply
 
 
-def _start(module, bounds, file_bytes):
+def _start(module: str, bounds: dict[str, int], file_bytes: int) -> Child:
     command = [sys.executable, "-E", "-s", "-m", module]
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -87,7 +91,7 @@ def _start(module, bounds, file_bytes):
     )
 
 
-def _child(module, bounds, file_bytes):
+def _child(module: str, bounds: dict[str, int], file_bytes: int) -> Child:
     """A started child for one job: the waiting spare when it has these limits (then the next
     spare is started), else a new child."""
     if not settings.SANDBOX_SPARES:
@@ -107,12 +111,17 @@ def _child(module, bounds, file_bytes):
     return spare or _start(module, bounds, file_bytes)
 
 
-def _discard(process):
+def _discard(process: Child) -> None:
     process.kill()
     process.communicate()
 
 
-def run(module, params, source, file_bytes=64 * 1024 * 1024):
+def run(
+    module: str,
+    params: dict[str, Any],
+    source: bytes | BinaryIO,
+    file_bytes: int = 64 * 1024 * 1024,
+) -> Any:
     """Run `module` in a child on `source` (bytes or a file with a descriptor); returns its JSON
     answer."""
     bounds = limits()
@@ -123,6 +132,7 @@ def run(module, params, source, file_bytes=64 * 1024 * 1024):
         data = source.read()
     process = _child(module, bounds, file_bytes)
     try:
+        assert process.stdin is not None  # started with stdin=PIPE
         process.stdin.write(json.dumps(params).encode() + b"\n")  # small: fits the pipe's buffer
         out, err = process.communicate(data, timeout=bounds["timeout_seconds"])
     except subprocess.TimeoutExpired:
@@ -142,7 +152,7 @@ def run(module, params, source, file_bytes=64 * 1024 * 1024):
         raise LimitExceeded("crashed") from None
 
 
-def _reason(returncode):
+def _reason(returncode: int) -> str:
     if returncode == EXIT_MEMORY:
         return "memory"
     if returncode in (-9, -24):  # SIGKILL (hard CPU limit), SIGXCPU (soft CPU limit)

@@ -24,7 +24,7 @@ from portal.env import env_bool, env_float, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def _origin(url):
+def _origin(url: str) -> str:
     """scheme://host[:port] of a URL, for the Content-Security-Policy."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"

@@ -10,15 +10,16 @@ from whichever store holds them) unless S3_PUBLIC_MEDIA_URL names a public
 base URL such as a CDN.
 """
 
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from storages.backends.s3 import S3Storage
 
 
 class NoURLMixin:
-    def url(self, name, *args, **kwargs):
+    def url(self, name: str | None, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValueError("Private files have no URL; permission-checking views serve them.")
 
 
@@ -29,11 +30,12 @@ class PublicFileSystemStorage(FileSystemStorage):
 class PrivateFileSystemStorage(NoURLMixin, FileSystemStorage):
     """PRIVATE_MEDIA_ROOT, never a URL. Follows changes of PRIVATE_MEDIA_ROOT (tests)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(location=settings.PRIVATE_MEDIA_ROOT, base_url=None, **kwargs)
 
-    def _clear_cached_properties(self, setting, **kwargs):
-        super()._clear_cached_properties(setting, **kwargs)
+    def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
+        # django-stubs lists Django's own settings only; any other name is ignored there.
+        super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]
         if setting == "PRIVATE_MEDIA_ROOT":
             self._location = kwargs["value"]
             self.__dict__.pop("base_location", None)
@@ -44,7 +46,7 @@ class PublicS3Storage(S3Storage):
     """Figures in the public bucket; linked under MEDIA_URL unless a public base URL is
     configured."""
 
-    def url(self, name, *args, **kwargs):
+    def url(self, name: str, *args: Any, **kwargs: Any) -> str:
         base = getattr(settings, "S3_PUBLIC_MEDIA_URL", "") or settings.MEDIA_URL
         return base.rstrip("/") + "/" + quote(name.lstrip("/"))
 
@@ -54,14 +56,14 @@ class PrivateS3Storage(NoURLMixin, S3Storage):
     app."""
 
 
-def public_storage():
+def public_storage() -> Storage:
     return storages["default"]
 
 
-def private_storage():
+def private_storage() -> Storage:
     """The storage of private FileFields (a callable keeps the configuration out of migrations)."""
     return storages["private"]
 
 
-def is_object_storage(storage):
+def is_object_storage(storage: Storage) -> bool:
     return isinstance(storage, S3Storage)

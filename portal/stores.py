@@ -10,6 +10,8 @@ connections reconnect, S3 requests are independent.
 
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
@@ -18,6 +20,7 @@ from django.core.files.storage import storages
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from storages.backends.s3 import S3Storage
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 # The shared cache is Redis, or a table in the database (embedded set-up).
@@ -33,7 +36,7 @@ def is_store_outage(exc: BaseException | None) -> bool:
     return isinstance(exc, UNAVAILABLE_ERRORS)
 
 
-def _timed(check):
+def _timed(check: Callable[[], object]) -> dict[str, Any]:
     start = time.perf_counter()
     try:
         check()
@@ -46,13 +49,13 @@ def _timed(check):
     return {"ok": True, "ms": round((time.perf_counter() - start) * 1000, 1)}
 
 
-def check_database():
+def check_database() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
 
 
-def check_cache():
+def check_cache() -> None:
     key = f"readyz:{uuid.uuid4().hex}"
     cache.set(key, "1", timeout=10)
     if cache.get(key) != "1":
@@ -60,10 +63,10 @@ def check_cache():
     cache.delete(key)
 
 
-def check_storage(alias):
-    def check():
+def check_storage(alias: str) -> Callable[[], None]:
+    def check() -> None:
         storage = storages[alias]
-        if hasattr(storage, "bucket"):  # S3: one HEAD request on the bucket
+        if isinstance(storage, S3Storage):  # S3: one HEAD request on the bucket
             storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
         else:
             storage.exists("readyz")  # a stat() on the folder; creates nothing
@@ -71,7 +74,7 @@ def check_storage(alias):
     return check
 
 
-def readiness():
+def readiness() -> dict[str, dict[str, Any]]:
     """{store: {"ok", "ms", "error"?}} for the database, the shared cache and both file stores."""
     checks = {
         "database": check_database,
@@ -82,5 +85,5 @@ def readiness():
     return {name: _timed(check) for name, check in checks.items()}
 
 
-def timeout_seconds():
+def timeout_seconds() -> int:
     return settings.STORE_TIMEOUT_SECONDS

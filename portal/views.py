@@ -12,6 +12,7 @@ from django.core.files.storage import storages
 from django.http import (
     FileResponse,
     Http404,
+    HttpRequest,
     HttpResponse,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
@@ -22,6 +23,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import csrf, defaults
@@ -36,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 
 @require_GET
-def root_redirect(request):
+def root_redirect(request: HttpRequest) -> HttpResponse:
     """Send "/" to /en/ or /de/ by language cookie, then Accept-Language."""
     language = translation.get_language_from_request(request)
     with translation.override(language):
@@ -47,7 +49,7 @@ def root_redirect(request):
 
 @require_GET
 @cache_control(max_age=86400, public=True)
-def robots_txt(request):
+def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /en/admin/",
@@ -62,14 +64,14 @@ def robots_txt(request):
 
 
 @require_GET
-def favicon(request):
+def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages without a <link rel=icon> (the admin)."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     """The process answers. Touches no store, so a load balancer never drops a node for a store's
     fault."""
     return HttpResponse("ok", content_type="text/plain")
@@ -77,7 +79,7 @@ def healthz(request):
 
 @never_cache
 @require_GET
-def readyz(request):
+def readyz(request: HttpRequest) -> JsonResponse:
     """Every store answers within STORE_TIMEOUT_SECONDS: 200 with one entry per store, else 503
     naming it."""
     results = stores.readiness()
@@ -92,7 +94,7 @@ def readyz(request):
 
 
 @require_GET
-def serve_public_media(request, path):
+def serve_public_media(request: HttpRequest, path: str) -> FileResponse:
     """Public media (figures, renditions) streamed from the public store, local disk or S3.
 
     Names are content-derived (a new image gets a new name), so browsers keep them a day.
@@ -114,7 +116,9 @@ def serve_public_media(request, path):
     return response
 
 
-def _json_error(request, status, message, language=None):
+def _json_error(
+    request: HttpRequest, status: int, message: str | Promise, language: str | None = None
+) -> JsonResponse:
     """The error shape every JSON endpoint uses, in the language of the request's path."""
     language = (
         language or translation.get_language_from_path(request.path) or settings.LANGUAGE_CODE
@@ -128,19 +132,19 @@ def _json_error(request, status, message, language=None):
     return response
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_json(request):
         return _json_error(request, 404, gettext_lazy("Not found."))
     return render(request, "404.html", status=404)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_json(request):
         return _json_error(request, 403, gettext_lazy("You are not allowed to do this."))
     return defaults.permission_denied(request, exception)
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """400, or 413 when the body was over Django's limits (too many fields, too much form data)."""
     if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
         return _too_large(request, request.path)
@@ -151,14 +155,14 @@ def bad_request(request, exception=None):
 
 @csrf_exempt  # changes nothing; nginx sends the refused request here as a GET
 @never_cache
-def request_too_large(request):
+def request_too_large(request: HttpRequest) -> HttpResponse:
     """nginx's own 413 (a body over client_max_body_size, scripts/nginx.conf.template): the
     translated page for browsers, JSON for JSON clients, in the language of the refused address
     (X-Original-URI, set by nginx)."""
     return _too_large(request, request.headers.get("X-Original-URI", "") or request.path)
 
 
-def _too_large(request, path):
+def _too_large(request: HttpRequest, path: str) -> HttpResponse:
     language = translation.get_language_from_path(path.split("?", 1)[0]) or settings.LANGUAGE_CODE
     message = gettext_lazy("What you sent is too large to receive. Send fewer or smaller files.")
     if wants_json(request):
@@ -170,7 +174,7 @@ def _too_large(request, path):
     return response
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a script gets JSON it can show; a browser gets Django's page."""
     if wants_json(request):
         return _json_error(
@@ -179,7 +183,7 @@ def csrf_failure(request, reason=""):
     return csrf.csrf_failure(request, reason)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """500, or 503 "temporarily unavailable" when the cause is a store that has gone away.
 
     Rendered without the request's context processors: they may need the very store
@@ -187,6 +191,7 @@ def server_error(request):
     """
     exc = sys.exc_info()[1]
     language = translation.get_language_from_path(request.path) or settings.LANGUAGE_CODE
+    response: HttpResponse
     with translation.override(language):
         if stores.is_store_outage(exc):
             logger.warning("store unavailable: %s on %s", type(exc).__name__, request.path)

@@ -8,13 +8,13 @@ request ends in the site's own 503 page with Retry-After like every other
 outage. (A session deleted meanwhile still gives UpdateError, as in Django.)
 """
 
-from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.base import SessionBase, UpdateError
 
 from portal.stores import DATABASE_ERRORS
 
 
-class OutageAwareSaveMixin:
-    def save(self, must_create=False):
+class OutageAwareSaveMixin(SessionBase):  # placed before a SessionBase subclass
+    def save(self, must_create: bool = False) -> None:
         try:
             super().save(must_create)
         except UpdateError as exc:

@@ -1,6 +1,9 @@
 """`manage.py check_ports HOST [PORTS ...]`: can this computer open TCP connections to the
 platform's ports?"""
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -22,7 +25,7 @@ class Command(BaseCommand):
     )
     requires_system_checks = []
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("host", help="Host name or IP address to check, e.g. 127.0.0.1")
         parser.add_argument(
             "ports", nargs="*", help="Ports to check (default: 4000 4001); also 4000,4001"
@@ -35,12 +38,12 @@ class Command(BaseCommand):
             help="Language of the report (default: the active language or LANGUAGE_CODE)",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         language = options["language"] or translation.get_language() or settings.LANGUAGE_CODE
         with translation.override(language):
-            return self.check(options)
+            self.check_ports(options)
 
-    def check(self, options):
+    def check_ports(self, options: dict[str, Any]) -> None:
         try:
             ports = parse_ports(options["ports"] or app_settings.PROBE_PORTS)
             timeout = self.parse_timeout(options["timeout"])
@@ -84,7 +87,7 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def parse_timeout(value):
+    def parse_timeout(value: str | None) -> float:
         if value is None:
             return app_settings.PROBE_TIMEOUT
         try:
@@ -96,7 +99,7 @@ class Command(BaseCommand):
         return seconds
 
     @staticmethod
-    def reason_text(reason, timeout):
+    def reason_text(reason: str, timeout: float) -> str:
         if reason == "refused":
             return _("the connection was refused")
         if reason == "timeout":

@@ -3,6 +3,8 @@
 import os
 import signal
 import threading
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -18,7 +20,7 @@ class Command(BaseCommand):
     )
     requires_system_checks = []
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--ports", help="Comma-separated ports (default: CONNECTIVITY_PROBE_PORTS or 4000,4001)"
         )
@@ -35,7 +37,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--keyfile", help="Private key for --certfile (PEM)")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             ports = parse_ports(
                 [options["ports"]] if options["ports"] else app_settings.PROBE_PORTS
