@@ -10,7 +10,6 @@ on a real DJANGO_SECRET_KEY.
 """
 
 import importlib
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -239,7 +238,7 @@ SANDBOX_SPARES = env_bool("SANDBOX_SPARES", True)
 
 # The address in the "Use your phone" QR code: the site as a phone reaches it (e.g. the machine's
 # LAN address while trying `make run`); default: the address the desktop used.
-DOCUMENTS_HANDOFF_BASE_URL = os.environ.get("DOCUMENTS_HANDOFF_BASE_URL", "")
+DOCUMENTS_HANDOFF_BASE_URL = env_str("DOCUMENTS_HANDOFF_BASE_URL")
 
 # Object storage: S3_ENDPOINT_URL switches both file stores (public figures, private
 # document photos) to an S3-compatible service, each in its own bucket.
