@@ -9,10 +9,12 @@ same node, without a restart, serves everything again. Rows and stored objects a
 counted before and after: nothing is lost and nothing is half-stored.
 """
 
+import ast
 import inspect
 import json
 import os
 import re
+import textwrap
 import time
 import uuid
 
@@ -46,9 +48,17 @@ JSON = {"Accept": "application/json"}
 
 
 def message_of(view) -> str:
-    """The English message a view passes to gettext as `message = _("…")` (so rewording it breaks no
-    test)."""
-    return re.search(r'message = _\(\s*"([^"]+)"', inspect.getsource(view)).group(1)
+    """The English message a view passes to gettext as `message = _("…")`, however its literal is
+    split over lines (so rewording it breaks no test)."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(view)))
+    return next(
+        node.value.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and [getattr(target, "id", None) for target in node.targets] == ["message"]
+        and isinstance(node.value, ast.Call)
+        and getattr(node.value.func, "id", None) == "_"
+    )
 
 
 OUTAGE_HEADING = "Temporarily unavailable"  # templates/503.html
