@@ -1,5 +1,14 @@
+"""Fixtures of the browser tests: the help content, and pages in browser contexts of their own."""
+
 import pytest
 from django.core.management import call_command
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 @pytest.fixture
@@ -9,13 +18,22 @@ def live_help_content(transactional_db):
 
 
 @pytest.fixture
-def phone_page(browser):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    yield page
-    context.close()
+def new_page(browser):
+    """`new_page(**options)`: a page in a context of its own (options as `browser.new_context`
+    takes them, e.g. `java_script_enabled=False`), closed after the test even when it fails."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone_page(new_page):
+    """A page on a phone-sized touch screen."""
+    return new_page(**PHONE)

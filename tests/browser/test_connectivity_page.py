@@ -37,21 +37,6 @@ def probes(live_server, settings):
     group.close()
 
 
-@pytest.fixture
-def new_page(browser):
-    """Pages in their own browser contexts, closed even when a test fails."""
-    contexts = []
-
-    def make(**options):
-        context = browser.new_context(**options)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def result(page, port):
     return page.locator(f'.probe-result[data-probe-url$=":{port}/probe"]')
 
@@ -158,8 +143,8 @@ def test_without_javascript_the_page_explains_the_command_line_check(
     page.screenshot(path=f"/tmp/connectivity-nojs-{lang}.png", full_page=True)
 
 
-def test_phone_layout_has_no_horizontal_scroll(new_page, live_server, probes):
-    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+def test_phone_layout_has_no_horizontal_scroll(phone_page, live_server, probes):
+    page = phone_page
     page.goto(f"{live_server.url}/de/connectivity/")
     expect(result(page, probes.ports[1])).to_have_attribute(
         "data-state", "reachable", timeout=10_000

@@ -74,9 +74,8 @@ def test_gallery_is_open_on_a_wide_screen(page, live_server, live_help_content):
 
 
 @pytest.mark.parametrize("javascript", [True, False])
-def test_refused_sign_in_leads_to_the_field_to_fix(browser, live_server, javascript):
-    context = browser.new_context(java_script_enabled=javascript)
-    page = context.new_page()
+def test_refused_sign_in_leads_to_the_field_to_fix(new_page, live_server, javascript):
+    page = new_page(java_script_enabled=javascript)
     page.goto(f"{live_server.url}/en/portal/signin/")
     page.fill("#id_username", "someone")
     page.locator("main button[type=submit]").click()
@@ -88,4 +87,3 @@ def test_refused_sign_in_leads_to_the_field_to_fix(browser, live_server, javascr
     else:
         page.locator("#problem").get_by_role("link", name="Password").click()
         expect(page).to_have_url(f"{live_server.url}/en/portal/signin/#id_password")
-    context.close()
