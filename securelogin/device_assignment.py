@@ -17,6 +17,7 @@ Revoking a token's device puts the token back in stock (reassignable); a token
 marked lost is revoked and never assigned again.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
@@ -121,6 +122,14 @@ def assign_token(
             count=1,
         )
     return device
+
+
+def assign_token_to(username: str, serial: str, *, actor: str = "") -> SecurityDevice:
+    """`assign_token` by the client's user name (as `manage.py assign_device` takes it)."""
+    client = get_user_model().objects.filter(username=username).first()
+    if client is None:
+        raise AssignmentRefused(f"No user is called {username!r}.")
+    return assign_token(client, serial, actor=actor)
 
 
 def revoke_token(token: HardwareToken, *, actor: str = "", request=None) -> bool:

@@ -320,3 +320,17 @@ def import_tokens(
             _("Some of these serial numbers were imported meanwhile. Nothing was imported.")
         ) from None
     return rows
+
+
+def import_file(
+    path: str, *, key_hex: str | None = None, passphrase: str | None = None, actor: str = ""
+) -> list[HardwareToken]:
+    """`import_tokens` for a file on disk, the key given in hex (as `manage.py import_pskc`
+    takes them); ImportRefused also when the file cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ImportRefused(f"Cannot read {path}: {exc.strerror}") from None
+    key = parse_hex_key(key_hex) if key_hex is not None else None
+    return import_tokens(data, key=key, passphrase=passphrase if key is None else None, actor=actor)

@@ -10,7 +10,9 @@ DJANGO_ENV=production it is always required (see checks.py).
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -106,3 +108,24 @@ class PortalAdminSite(OTPAdminSite):
         if otp_required():
             return super().has_permission(request)
         return AdminSite.has_permission(self, request)
+
+
+class EnrolmentRefused(Exception):
+    """No such staff member, or one already enrolled (without `replace`)."""
+
+
+def enrol_staff_totp(username: str, *, replace: bool = False) -> TOTPDevice:
+    """Give the staff member `username` a new confirmed TOTP device for the admin sign-in."""
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise EnrolmentRefused(f"No user named {username!r}.")
+    if not user.is_staff:
+        raise EnrolmentRefused(f"{username!r} is not staff: only staff sign in to the admin.")
+    with transaction.atomic():
+        existing = TOTPDevice.objects.filter(user=user)
+        if existing.exists() and not replace:
+            raise EnrolmentRefused(
+                f"{username!r} already has a TOTP device; use --replace to enrol a new one."
+            )
+        existing.delete()
+        return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)

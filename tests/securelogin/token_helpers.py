@@ -2,7 +2,7 @@
 
 The tests compute a token's responses here, from the secret they put into the
 file, so they check the portal's verification against a second implementation
-(itself checked against RFC 6287 Appendix C in test_securelogin_tokens.py).
+(itself checked against RFC 6287 Appendix C in test_tokens.py).
 """
 
 import hashlib

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """How long capturing the article figures takes (what `make run` does once), and the card PDF.
 
-Run: .venv/bin/python bench/figure_capture.py [--article KB2636 ...]
+Run: .venv/bin/python bench/securelogin_screenshot_capture.py [--article KB2636 ...]
 Uses a throw-away SQLite database and media folder (nothing of the project's
 own is touched), loads the help content, then prints the seconds of
 `capture_article_figures --only-if-drawn` (every article, both languages: the
@@ -41,7 +41,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from securelogin import codecard
-    from securelogin.figure_capture import capture_article_figures
+    from securelogin.screenshot_capture import capture_article_figures
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 
-from .figures import DEMO_USERNAME, SCALE, shot
+from .screenshots import DEMO_USERNAME, SCALE, shot
 
 SUBMIT = "button[type=submit]"
 EXAMPLE_PASSWORD = "example-password"  # noqa: S105 - typed for the picture only (a password field shows dots)

@@ -5,7 +5,7 @@
 which scene each figure shows (`capture = "…"` in articles/content/*.toml),
 starts this site on a free loopback port in-process, creates throw-away
 practice clients, runs the journeys that reach those screens in every
-language with Playwright and Debian's Chromium (figure_scenes.py), stores each
+language with Playwright and Debian's Chromium (screenshot_scenes.py), stores each
 screenshot as the figure's image_en / image_de (the Figure model rebuilds its
 renditions) and deletes the practice clients again. Figures without a scene
 (e.g. a phone photographing a page: no screen of ours) keep their drawing.
@@ -27,9 +27,9 @@ from django.test import Client
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
-from . import figure_scenes, figures
+from . import screenshot_scenes, screenshots
 from .account_kinds import mark_practice
-from .figure_scenes import Account, Hooks
+from .screenshot_scenes import Account, Hooks
 from .services import assign_device
 from .temporary_access import issue_temporary_code
 
@@ -74,7 +74,7 @@ def capture_plan(content_dir: Path = CONTENT_DIR) -> dict[str, dict[str, str]]:
 
 def _known(scene: str) -> bool:
     try:
-        figure_scenes.journey_of(scene)
+        screenshot_scenes.journey_of(scene)
     except KeyError:
         return False
     return True
@@ -127,7 +127,7 @@ def capture_article_figures(
         raise CaptureError(f"Chromium not found at {chromium} (make chromium).")
     journeys = sorted(
         {
-            figure_scenes.journey_of(plan[kb][f.number])
+            screenshot_scenes.journey_of(plan[kb][f.number])
             for kb, article in articles.items()
             for f in article.figures.all()
             if f.number in plan[kb]
@@ -285,15 +285,15 @@ def _browse(base, journeys, languages, accounts, chromium):
 def _journey(browser, base, journey, lang, account):
     """One journey in a fresh browser context; a failure names the journey and the page it was on."""
     context = browser.new_context(
-        viewport=figure_scenes.VIEWPORT,
-        device_scale_factor=figures.SCALE,
+        viewport=screenshot_scenes.VIEWPORT,
+        device_scale_factor=screenshots.SCALE,
         locale=lang,
         bypass_csp=True,
     )
     try:
         if journey != "lost-device":
             context.add_cookies([_signed_in_cookie(account)])
-        return figure_scenes.JOURNEYS[journey](
+        return screenshot_scenes.JOURNEYS[journey](
             context, base, lang, account, Hooks(expire_card=_expire_card)
         )
     except Exception as error:
@@ -345,19 +345,21 @@ def _renumber(figures_by_scene, journey, lang, shown) -> None:
     for scene, key in ((f"challenge:{kind}", "challenge"), (f"response-typed:{kind}", "response")):
         figure = figures_by_scene.get(scene)
         found = (
-            figures.SIX_DIGITS.findall(getattr(figure, f"alt_text_{lang}") or "") if figure else []
+            screenshots.SIX_DIGITS.findall(getattr(figure, f"alt_text_{lang}") or "")
+            if figure
+            else []
         )
         if found:
             old[found[0]] = shown[key]
     if not old:
         return
     for scene, figure in figures_by_scene.items():
-        if figure_scenes.journey_of(scene) != journey:
+        if screenshot_scenes.journey_of(scene) != journey:
             continue
         for name in (f"alt_text_{lang}", f"caption_{lang}"):
             text = getattr(figure, name) or ""
             setattr(
                 figure,
                 name,
-                figures.SIX_DIGITS.sub(lambda m: old.get(m.group(0), m.group(0)), text),
+                screenshots.SIX_DIGITS.sub(lambda m: old.get(m.group(0), m.group(0)), text),
             )

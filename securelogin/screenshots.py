@@ -3,7 +3,7 @@
 `shot(page, selector, arrow)` isolates the element (everything else hidden,
 practice-only controls such as "Simulate Face ID" removed), adds a white
 margin and draws the arrow with Pillow. The journeys that reach each screen
-are in figure_scenes.py; figure_capture.py stores the results.
+are in screenshot_scenes.py; screenshot_capture.py stores the results.
 """
 
 import io
