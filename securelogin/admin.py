@@ -12,7 +12,8 @@ from django.utils.translation import ngettext
 
 from portal.append_only import ReadOnlyAdminMixin
 
-from . import account_kinds, conf, services, temporary_access
+from . import account_kinds, services, temporary_access
+from .conf import app_settings
 from .models import AuditEvent, SecurityDevice
 from .otp_admin import LABELS, column, labelled_filter
 
@@ -327,7 +328,7 @@ class ClientUserAdmin(_BaseUserAdmin):
             "client": client,
             "code": code,
             "expires_at": timezone.localtime(device.expires_at),
-            "hours": conf.get("TEMPORARY_CODE_HOURS"),
+            "hours": app_settings.TEMPORARY_CODE_HOURS,
             "opts": self.model._meta,
         }
         response = TemplateResponse(
@@ -343,7 +344,7 @@ class ClientUserAdmin(_BaseUserAdmin):
             "title": _("Issue a temporary code?"),
             "client": client,
             "device": services.active_device(client),
-            "hours": conf.get("TEMPORARY_CODE_HOURS"),
+            "hours": app_settings.TEMPORARY_CODE_HOURS,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             "opts": self.model._meta,
         }

@@ -11,7 +11,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from . import conf, feedback, services
+from . import feedback, services
+from .conf import app_settings
 from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
 from .services import Outcome, audit
 from .temporary_access import has_temporary_access
@@ -153,7 +154,7 @@ def activate_card(*, user, nonce, prompt_id, raw, request=None):
             SecurityDevice.objects.filter(pk=card.pk).update(
                 confirmed=True,
                 activated_at=now,
-                expires_at=now + timedelta(days=conf.get("CARD_DAYS")),
+                expires_at=now + timedelta(days=app_settings.CARD_DAYS),
                 last_used_at=now,
             )
             card.refresh_from_db()

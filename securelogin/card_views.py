@@ -12,7 +12,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from . import card_activation, codecard, conf, feedback, services, session_state, temporary_access
+from . import card_activation, codecard, feedback, services, session_state, temporary_access
+from .conf import app_settings
 from .forms import CardValuesForm
 from .models import SecurityDevice
 from .second_factor_views import locked_response
@@ -34,7 +35,7 @@ def card_offer(request):
         if state.problem:
             return _refused(request, state.problem)
         return redirect("securelogin:card")
-    return render(request, "securelogin/card_offer.html", {"card_days": conf.get("CARD_DAYS")})
+    return render(request, "securelogin/card_offer.html", {"card_days": app_settings.CARD_DAYS})
 
 
 def _card_context(request, card):
@@ -43,7 +44,7 @@ def _card_context(request, card):
         "rows": codecard.rows(card.secret_key()),
         "serial": card_serial(card),
         "holder": request.user.get_full_name() or request.user.get_username(),
-        "card_days": conf.get("CARD_DAYS"),
+        "card_days": app_settings.CARD_DAYS,
     }
 
 
@@ -77,9 +78,9 @@ def card_pdf(request):
         subtitle=ngettext(
             "Valid for %(days)d day from activation. Keep it safe and never share it.",
             "Valid for %(days)d days from activation. Keep it safe and never share it.",
-            conf.get("CARD_DAYS"),
+            app_settings.CARD_DAYS,
         )
-        % {"days": conf.get("CARD_DAYS")},
+        % {"days": app_settings.CARD_DAYS},
         holder=_("Card holder: %(name)s")
         % {"name": request.user.get_full_name() or request.user.get_username()},
         serial=_("Card number: %(serial)s") % {"serial": card_serial(card)},

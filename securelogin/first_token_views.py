@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import conf, device_assignment, feedback, services
+from . import device_assignment, feedback, services
+from .conf import app_settings
 from .forms import ResponseForm
 
 
@@ -80,7 +81,7 @@ class FirstTokenActivationMixin:
                 "help_url": feedback.help_url(feedback.WRONG, device.kind),
                 "emulator_url": "",
                 "response_digits": device.response_digits,
-                "valid_minutes": max(conf.get("CHALLENGE_SECONDS") // 60, 1),
+                "valid_minutes": max(app_settings.CHALLENGE_SECONDS // 60, 1),
             },
             status=200 if problem is None else 400,
         )

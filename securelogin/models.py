@@ -15,7 +15,7 @@ from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from portal.append_only import AppendOnlyModel
 from portal.crypto import decrypt, encrypt
 
-from . import conf
+from .conf import app_settings
 from .ocra import hash_pin, ocra, parse_suite
 
 
@@ -291,7 +291,7 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
                     self.card_pin_failures = 0
                 return "right"
             self.card_pin_failures = row.card_pin_failures + 1
-            blocked_now = self.card_pin_failures >= conf.get("CARD_PIN_RETRIES")
+            blocked_now = self.card_pin_failures >= app_settings.CARD_PIN_RETRIES
             if blocked_now:
                 self.card_blocked_at = timezone.now()
             SecurityDevice.objects.filter(pk=self.pk).update(
@@ -301,12 +301,12 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
 
     @property
     def card_pin_retries_left(self):
-        return max(conf.get("CARD_PIN_RETRIES") - self.card_pin_failures, 0)
+        return max(app_settings.CARD_PIN_RETRIES - self.card_pin_failures, 0)
 
     # --- throttling and lockout (per account: one active device per client) ----
 
     def get_throttle_factor(self):
-        return conf.get("THROTTLE_FACTOR")
+        return app_settings.THROTTLE_FACTOR
 
     @property
     def lock_ends_at(self):
@@ -346,8 +346,8 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         self.refresh_from_db(
             fields=["throttling_failure_count", "throttling_failure_timestamp", "locked_at"]
         )
-        if self.locked_at is None and self.throttling_failure_count >= conf.get(
-            "LOCK_AFTER_FAILURES"
+        if self.locked_at is None and self.throttling_failure_count >= (
+            app_settings.LOCK_AFTER_FAILURES
         ):
             locked = SecurityDevice.objects.filter(pk=self.pk, locked_at__isnull=True).update(
                 locked_at=now, lock_count=F("lock_count") + 1
@@ -441,7 +441,7 @@ class Challenge(models.Model):
 
     @property
     def is_withdrawn(self):
-        return self.failures >= conf.get("MAX_FAILURES_PER_CHALLENGE")
+        return self.failures >= app_settings.MAX_FAILURES_PER_CHALLENGE
 
     def consume(self):
         """Mark used; True only for the one caller that got there first."""

@@ -22,12 +22,12 @@ from . import (
     account_kinds,
     card_activation,
     codecard,
-    conf,
     feedback,
     services,
     session_state,
     temporary_access,
 )
+from .conf import app_settings
 from .first_token_views import FirstTokenActivationMixin
 from .forms import ResponseForm, SigninForm, TemporaryCodeForm
 from .models import Challenge, SecurityDevice
@@ -212,7 +212,7 @@ class SecondFactorView(View):
                 ),
                 "emulator_url": emulator_url(user, device),
                 "response_digits": device.response_digits,
-                "valid_minutes": max(conf.get("CHALLENGE_SECONDS") // 60, 1),
+                "valid_minutes": max(app_settings.CHALLENGE_SECONDS // 60, 1),
             },
             status=200 if problem is None else 400,
         )

@@ -16,7 +16,8 @@ from django.utils.formats import date_format
 from portal import counters
 from portal.client_address import client_ip
 
-from . import codecard, conf, feedback, limits
+from . import codecard, feedback, limits
+from .conf import app_settings
 from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
 
 Reason = AuditEvent.Reason
@@ -65,7 +66,7 @@ def count_deviceless_failure(user):
     """Returns True when this failure locked the account. The lock's end is stored as a
     time (not left to the key's expiry), and its length doubles like a device's."""
     key = _deviceless_key(user)
-    if counters.hit(key, conf.get("LOCK_SECONDS")) != conf.get("LOCK_AFTER_FAILURES"):
+    if counters.hit(key, app_settings.LOCK_SECONDS) != app_settings.LOCK_AFTER_FAILURES:
         return False
     locks = counters.hit(key + ":locks", 24 * 3600)
     seconds = limits.lock_seconds(locks)
@@ -197,7 +198,7 @@ def issue_challenge(user, device, purpose, nonce, request=None):
         if keep:
             Challenge.objects.filter(pk=previous.pk).update(used_at=now)
             code, expires_at = previous.code, previous.expires_at
-        elif counters.hit(f"securelogin:prompts:{user.pk}", 3600) > conf.get("PROMPTS_PER_HOUR"):
+        elif counters.hit(f"securelogin:prompts:{user.pk}", 3600) > app_settings.PROMPTS_PER_HOUR:
             code = None
         else:
             if previous is not None and not previous.answered:
@@ -210,7 +211,7 @@ def issue_challenge(user, device, purpose, nonce, request=None):
                     reason=Reason.UNANSWERED,
                 )
             code = device.new_challenge_code(previous.code if previous else "")
-            expires_at = now + timedelta(seconds=conf.get("CHALLENGE_SECONDS"))
+            expires_at = now + timedelta(seconds=app_settings.CHALLENGE_SECONDS)
         if code is None:
             challenge = None
             audit(
@@ -440,7 +441,7 @@ def judge(counted, responder, challenge, response, *, user, purpose, request, wr
             purpose=purpose,
             reason=Reason.EXPIRED,
         )
-        minutes = max(conf.get("CHALLENGE_SECONDS") // 60, 1)
+        minutes = max(app_settings.CHALLENGE_SECONDS // 60, 1)
         return Outcome(
             ok=False,
             problem=feedback.problem(feedback.EXPIRED, kind, minutes=minutes),

@@ -9,7 +9,7 @@ import time
 
 from django.contrib.auth import get_user_model
 
-from . import conf
+from .conf import app_settings
 
 PENDING_KEY = "securelogin.pending"
 TASK_KEY = "securelogin.task"
@@ -33,7 +33,7 @@ def start_pending(session, user, next_url=""):
 
 def pending(session):
     state = session.get(PENDING_KEY)
-    if not state or time.time() - state.get("since", 0) > conf.get("PENDING_SIGNIN_SECONDS"):
+    if not state or time.time() - state.get("since", 0) > app_settings.PENDING_SIGNIN_SECONDS:
         return None
     return state
 
@@ -72,7 +72,7 @@ def task_password_confirmed(state):
 
 def task(session):
     state = session.get(TASK_KEY)
-    if not state or time.time() - state.get("since", 0) > conf.get("PENDING_SIGNIN_SECONDS"):
+    if not state or time.time() - state.get("since", 0) > app_settings.PENDING_SIGNIN_SECONDS:
         return None
     return state
 
@@ -99,7 +99,7 @@ def mark_signed_in(session):
     now = time.time()
     session[SIGNED_IN_KEY] = now
     session[SEEN_KEY] = now
-    session.set_expiry(conf.get("SESSION_ABSOLUTE_SECONDS") + conf.get("SESSION_IDLE_SECONDS"))
+    session.set_expiry(app_settings.SESSION_ABSOLUTE_SECONDS + app_settings.SESSION_IDLE_SECONDS)
 
 
 def expiry_reason(session, now=None):
@@ -108,9 +108,9 @@ def expiry_reason(session, now=None):
     signed_in, seen = session.get(SIGNED_IN_KEY), session.get(SEEN_KEY)
     if signed_in is None or seen is None:
         return None
-    if now - signed_in > conf.get("SESSION_ABSOLUTE_SECONDS"):
+    if now - signed_in > app_settings.SESSION_ABSOLUTE_SECONDS:
         return "absolute"
-    if now - seen > conf.get("SESSION_IDLE_SECONDS"):
+    if now - seen > app_settings.SESSION_IDLE_SECONDS:
         return "idle"
     return None
 

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
-from . import conf, session_state
+from . import session_state
+from .conf import app_settings
 
 
 class ClientSessionTimeoutMiddleware:
@@ -30,14 +31,14 @@ class ClientSessionTimeoutMiddleware:
     def _sign_out(self, request, reason):
         logout(request)
         if reason == "idle":
-            minutes = max(conf.get("SESSION_IDLE_SECONDS") // 60, 1)
+            minutes = max(app_settings.SESSION_IDLE_SECONDS // 60, 1)
             text = ngettext(
                 "You were signed out after %(count)d minute without activity. Please sign in again.",
                 "You were signed out after %(count)d minutes without activity. Please sign in again.",
                 minutes,
             ) % {"count": minutes}
         else:
-            hours = max(conf.get("SESSION_ABSOLUTE_SECONDS") // 3600, 1)
+            hours = max(app_settings.SESSION_ABSOLUTE_SECONDS // 3600, 1)
             text = ngettext(
                 "You were signed out because you signed in %(count)d hour ago. Please sign in again.",
                 "You were signed out because you signed in %(count)d hours ago. Please sign in again.",

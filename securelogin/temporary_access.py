@@ -10,7 +10,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from . import conf, feedback, services, temporary_codes
+from . import feedback, services, temporary_codes
+from .conf import app_settings
 from .models import AuditEvent, SecurityDevice
 from .services import Outcome, audit, count_failure, guard
 
@@ -33,7 +34,7 @@ def issue_temporary_code(user, actor, request=None):
         audit_kind=AuditEvent.Kind.TEMP_CODE_ISSUED,
         code_hash=temporary_codes.hash_code(code),
         issued_by=actor,
-        expires_at=timezone.now() + timedelta(hours=conf.get("TEMPORARY_CODE_HOURS")),
+        expires_at=timezone.now() + timedelta(hours=app_settings.TEMPORARY_CODE_HOURS),
     )
     return device, code
 
@@ -119,7 +120,7 @@ def _is_replaced_code(user, code, current):
             kind=Kind.TEMPORARY,
             revoked_at__isnull=False,
             created_at__lte=current.created_at,
-            created_at__gte=timezone.now() - timedelta(hours=conf.get("TEMPORARY_CODE_HOURS")),
+            created_at__gte=timezone.now() - timedelta(hours=app_settings.TEMPORARY_CODE_HOURS),
         )
         .exclude(pk=current.pk)
         .order_by("-created_at")[:REPLACED_CODES_CHECKED]

@@ -12,7 +12,8 @@ import secrets
 
 from django.contrib.auth.hashers import check_password, make_password
 
-from . import conf, feedback
+from . import feedback
+from .conf import app_settings
 
 # Upper-case letters and digits without look-alikes: no 0/O, 1/I/L.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -20,7 +21,7 @@ _LOOKS_LIKE_CODE = re.compile(r"[0-9A-Za-z]+")
 
 
 def length():
-    return conf.get("TEMPORARY_CODE_LENGTH")
+    return app_settings.TEMPORARY_CODE_LENGTH
 
 
 def new_code():

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from . import conf, device_assignment, feedback, services
+from . import device_assignment, feedback, services
+from .conf import app_settings
 from .forms import ResponseForm
 from .second_factor_views import locked_response
 
@@ -89,7 +90,7 @@ def token_activate(request):
             "form": ResponseForm(initial={"challenge": prompt.public_id}),
             "problem": problem,
             "response_digits": device.response_digits,
-            "valid_minutes": max(conf.get("CHALLENGE_SECONDS") // 60, 1),
+            "valid_minutes": max(app_settings.CHALLENGE_SECONDS // 60, 1),
         },
         status=200 if problem is None else 400,
     )

@@ -10,7 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import conf, device_assignment, feedback, services, session_state, temporary_access
+from . import device_assignment, feedback, services, session_state, temporary_access
+from .conf import app_settings
 from .forms import ChangeEmailForm, SigninForm, WithdrawalForm
 from .models import Challenge
 from .second_factor_views import emulator_url, safe_next
@@ -81,7 +82,7 @@ def security_device(request):
             "emulator_url": emulator_url(request.user, device),
             "pending_token": device_assignment.pending_token(request.user),
             "temporary_access": temporary_access.has_temporary_access(request.user),
-            "card_days": conf.get("CARD_DAYS"),
+            "card_days": app_settings.CARD_DAYS,
         },
     )
 

@@ -11,7 +11,8 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from securelogin import conf, device_assignment, pskc_import, services, temporary_access
+from securelogin import device_assignment, pskc_import, services, temporary_access
+from securelogin.conf import app_settings
 from securelogin.models import AuditEvent, Challenge, HardwareToken, SecurityDevice
 from tests.securelogin.helpers import PASSWORD
 from tests.securelogin.token_helpers import pskc_file, reference_ocra, token
@@ -193,7 +194,7 @@ def test_ten_wrong_answers_lock_the_account_and_the_password_step_says_so(client
         assert refused.status_code == 400 and refused.context["problem"].code == "locked"
     assert client.get(VERIFY).status_code == 302
     # The lock ends by itself; then the activation works.
-    with time_machine.travel(timezone.now() + timedelta(seconds=conf.get("LOCK_SECONDS") + 1)):
+    with time_machine.travel(timezone.now() + timedelta(seconds=app_settings.LOCK_SECONDS + 1)):
         password_step(client, new_client)
         challenge = client.get(VERIFY).context["challenge"]
         assert post(client, challenge, answer(EIGHT, challenge.code)).status_code == 302
