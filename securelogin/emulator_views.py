@@ -17,6 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from portal.negotiation import wants_json
+
 from . import account_kinds, feedback, services, session_state
 from .forms import CardPinForm, DeviceInputForm, PhonePasscodeForm
 from .models import AuditEvent, SecurityDevice
@@ -44,10 +46,6 @@ def _device(request, pk):
     if holder is None or not account_kinds.is_practice(holder):
         raise Http404  # a client account's device is never emulated
     return get_object_or_404(SecurityDevice, pk=pk, user=holder, confirmed=True, kind__in=TEMPLATES)
-
-
-def _wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
 
 
 @never_cache
@@ -90,7 +88,7 @@ def emulator(request, pk):
 
 
 def _error(request, device, message, status=400, **extra):
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"ok": False, "error": message, **extra}, status=status)
     screen = "off" if device.kind == SecurityDevice.Kind.DSC else "challenge"
     return _page(request, device, screen, status=status, error=message, **extra)
@@ -117,7 +115,7 @@ def card_pin(request, pk):
         return _error(request, device, _("The PIN has 4 digits."))
     result = device.check_card_pin(form.cleaned_data["pin"])
     if result == "right":
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"ok": True})
         return _page(request, device, "off")
     if result == "blocked":
@@ -177,7 +175,7 @@ def respond(request, pk):
         if refused is not None:
             return refused
     response = device.response_for(challenge, pin=pin if device.needs_pin else None)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"ok": True, "response": response})
     screen = "challenge" if device.kind == SecurityDevice.Kind.ANDROID else "response"
     return _page(request, device, screen, response=response, challenge=challenge)
@@ -194,12 +192,12 @@ def _ios_confirmation(request, device, challenge):
         if passcode.is_valid():
             return None
         message = next(iter(passcode.errors.values()))[0]
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"ok": False, "error": message, "screen": "passcode"}, status=400)
         return _page(
             request, device, "passcode", status=400, challenge=challenge, passcode_error=message
         )
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             {"ok": False, "error": _("Confirm with Face ID, Touch ID or your passcode first.")},
             status=400,

@@ -27,6 +27,8 @@ from django.test import Client
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
+from portal.languages import language_codes, localized_field
+
 from . import screenshot_scenes, screenshots
 from .account_kinds import mark_practice
 from .screenshot_scenes import Account, Hooks
@@ -82,8 +84,8 @@ def _known(scene: str) -> bool:
 
 def _is_drawn(figure) -> bool:
     return any(
-        (getattr(figure, f"image_{code}").name or "").startswith("figures/drawn-")
-        for code, _name in settings.LANGUAGES
+        (getattr(figure, localized_field("image", code)).name or "").startswith("figures/drawn-")
+        for code in language_codes()
     )
 
 
@@ -100,7 +102,7 @@ def capture_article_figures(
     from articles.models import Article
 
     plan = capture_plan(content_dir)
-    languages = languages or [code for code, _name in settings.LANGUAGES]
+    languages = languages or language_codes()
     unknown = sorted(set(kb_numbers or []) - set(plan))
     if unknown:
         raise CaptureError(f"No figures to capture in: {', '.join(unknown)}.")
@@ -321,7 +323,9 @@ def _store(article, scenes, images, languages, values) -> int:
                 png = images.get((scene, lang))
                 if png:
                     name = f"{article.kb_number.lower()}-{figure.number}-{lang}.png"
-                    getattr(figure, f"image_{lang}").save(name, ContentFile(png), save=False)
+                    getattr(figure, localized_field("image", lang)).save(
+                        name, ContentFile(png), save=False
+                    )
                     stored += 1
         for (journey, lang), shown in values.items():
             _renumber(figures_by_scene, journey, lang, shown)
@@ -345,7 +349,7 @@ def _renumber(figures_by_scene, journey, lang, shown) -> None:
     for scene, key in ((f"challenge:{kind}", "challenge"), (f"response-typed:{kind}", "response")):
         figure = figures_by_scene.get(scene)
         found = (
-            screenshots.SIX_DIGITS.findall(getattr(figure, f"alt_text_{lang}") or "")
+            screenshots.SIX_DIGITS.findall(getattr(figure, localized_field("alt_text", lang)) or "")
             if figure
             else []
         )
@@ -356,7 +360,7 @@ def _renumber(figures_by_scene, journey, lang, shown) -> None:
     for scene, figure in figures_by_scene.items():
         if screenshot_scenes.journey_of(scene) != journey:
             continue
-        for name in (f"alt_text_{lang}", f"caption_{lang}"):
+        for name in (localized_field("alt_text", lang), localized_field("caption", lang)):
             text = getattr(figure, name) or ""
             setattr(
                 figure,
