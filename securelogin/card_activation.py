@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from . import feedback, services
 from .conf import app_settings
-from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
+from .models import AuditEvent, Challenge, SecurityDevice
 from .services import Outcome, audit
 from .temporary_access import has_temporary_access
 
@@ -103,37 +103,13 @@ def activate_card(*, user, nonce, prompt_id, raw, request=None):
     if state.problem:
         return Outcome(ok=False, problem=state.problem)
     card = state.card
-    prompt = Challenge.objects.filter(
-        public_id=str(prompt_id or "")[:32],
-        binding=binding_digest(nonce),
-        user=user,
-        purpose=purpose,
-    ).first()
+    prompt = services.find_prompt(prompt_id, nonce, user, purpose)
     if prompt is not None and prompt.device_id != card.pk and prompt.device.revoked_at is not None:
         # the prompt of a card that was replaced or revoked meanwhile (another tab, staff)
-        return Outcome(
-            ok=False, problem=feedback.problem(feedback.CARD_REVOKED), new_challenge=True
-        )
-    if prompt is None or prompt.device_id != card.pk:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=card,
-            request=request,
-            purpose=purpose,
-            reason=Reason.TAMPERED,
-        )
-        return Outcome(ok=False, problem=feedback.problem(feedback.TAMPERED), new_challenge=True)
-    if prompt.used_at is not None:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=card,
-            request=request,
-            purpose=purpose,
-            reason=Reason.REPLAYED,
-        )
-        return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED), new_challenge=True)
+        return services.retry(feedback.CARD_REVOKED)
+    refusal = services.unusable_prompt(prompt, card, user=user, request=request, purpose=purpose)
+    if refusal:
+        return refusal
 
     with transaction.atomic():
         access = SecurityDevice.objects.select_for_update().get(pk=services.active_device(user).pk)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import feedback, services
-from .models import AuditEvent, Challenge, HardwareToken, SecurityDevice, binding_digest
+from .models import AuditEvent, Challenge, HardwareToken, SecurityDevice
 from .services import Outcome, audit
 
 Kind = SecurityDevice.Kind
@@ -212,32 +212,10 @@ def activate_token(
     response, form_problem = feedback.check_response_form(raw, digits=device.response_digits)
     if form_problem:
         return Outcome(ok=False, problem=form_problem)
-    prompt = Challenge.objects.filter(
-        public_id=str(prompt_id or "")[:32],
-        binding=binding_digest(nonce),
-        user=user,
-        purpose=PURPOSE,
-    ).first()
-    if prompt is None or prompt.device_id != device.pk:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=device,
-            request=request,
-            purpose=PURPOSE,
-            reason=AuditEvent.Reason.TAMPERED,
-        )
-        return Outcome(ok=False, problem=feedback.problem(feedback.TAMPERED), new_challenge=True)
-    if prompt.used_at is not None:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=device,
-            request=request,
-            purpose=PURPOSE,
-            reason=AuditEvent.Reason.REPLAYED,
-        )
-        return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED), new_challenge=True)
+    prompt = services.find_prompt(prompt_id, nonce, user, PURPOSE)
+    refusal = services.unusable_prompt(prompt, device, user=user, request=request, purpose=PURPOSE)
+    if refusal:
+        return refusal
 
     with transaction.atomic():
         active = services.active_device(user)

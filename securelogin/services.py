@@ -48,6 +48,30 @@ def audit(
     )
 
 
+def failed(reason, device, *, user, request, purpose):
+    """Audit a failed answer (it tells the attacker nothing new, but staff see it)."""
+    audit(
+        AuditEvent.Kind.FAILURE,
+        user=user,
+        device=device,
+        request=request,
+        purpose=purpose,
+        reason=reason,
+    )
+
+
+def refused(reason, device, *, user, request, purpose):
+    """Audit a try refused before any secret was looked at (locked, throttled, limit)."""
+    audit(
+        AuditEvent.Kind.REFUSED,
+        user=user,
+        device=device,
+        request=request,
+        purpose=purpose,
+        reason=reason,
+    )
+
+
 def active_device(user):
     return SecurityDevice.objects.filter(user=user, confirmed=True).first()
 
@@ -133,14 +157,7 @@ def check_password(request, username, password):
         return FirstFactor(problem=feedback.throttled(wait))
     device = active_device(known) if known else None
     if known is not None and account_locked(known, device):
-        audit(
-            AuditEvent.Kind.REFUSED,
-            user=known,
-            device=device,
-            request=request,
-            purpose="signin",
-            reason=Reason.LOCKED,
-        )
+        refused(Reason.LOCKED, device, user=known, request=request, purpose="signin")
         return FirstFactor(problem=feedback.problem(feedback.LOCKED))
     user = authenticate(request, username=username, password=password or "")
     if user is None or user.is_staff:
@@ -202,26 +219,14 @@ def issue_challenge(user, device, purpose, nonce, request=None):
             code = None
         else:
             if previous is not None and not previous.answered:
-                audit(
-                    AuditEvent.Kind.FAILURE,
-                    user=user,
-                    device=device,
-                    request=request,
-                    purpose=previous.purpose,
-                    reason=Reason.UNANSWERED,
+                failed(
+                    Reason.UNANSWERED, device, user=user, request=request, purpose=previous.purpose
                 )
             code = device.new_challenge_code(previous.code if previous else "")
             expires_at = now + timedelta(seconds=app_settings.CHALLENGE_SECONDS)
         if code is None:
             challenge = None
-            audit(
-                AuditEvent.Kind.REFUSED,
-                user=user,
-                device=device,
-                request=request,
-                purpose=purpose,
-                reason=Reason.PROMPT_LIMIT,
-            )
+            refused(Reason.PROMPT_LIMIT, device, user=user, request=request, purpose=purpose)
         else:
             challenge = Challenge.objects.create(
                 user=user,
@@ -265,6 +270,32 @@ class Outcome:
     locked: bool = False
 
 
+def retry(code, kind=None):
+    """A refusal that needs a fresh prompt: the problem `code` (for the device `kind`)."""
+    return Outcome(ok=False, problem=feedback.problem(code, kind), new_challenge=True)
+
+
+def find_prompt(prompt_id, nonce, user, purpose):
+    """The challenge or card prompt the form names, if it belongs to this attempt."""
+    return Challenge.objects.filter(
+        public_id=str(prompt_id or "")[:32],
+        binding=binding_digest(nonce),
+        user=user,
+        purpose=purpose,
+    ).first()
+
+
+def unusable_prompt(prompt, device, kind=None, *, user, request, purpose):
+    """The refusal (audited) of a prompt that is not `device`'s or was answered; else None."""
+    if prompt is None or prompt.device_id != device.pk:
+        failed(Reason.TAMPERED, device, user=user, request=request, purpose=purpose)
+        return retry(feedback.TAMPERED, kind)
+    if prompt.used_at is not None:
+        failed(Reason.REPLAYED, device, user=user, request=request, purpose=purpose)
+        return retry(feedback.REPLAYED, kind)
+    return None
+
+
 def verify_response(*, user, nonce, challenge_id, response, purpose, request=None):
     """Check one response to the challenge of this attempt.
 
@@ -287,48 +318,15 @@ def verify_response(*, user, nonce, challenge_id, response, purpose, request=Non
     if device is None:
         return Outcome(ok=False, problem=feedback.problem(feedback.NO_DEVICE))
     if device.is_locked:
-        audit(
-            AuditEvent.Kind.REFUSED,
-            user=user,
-            device=device,
-            request=request,
-            purpose=purpose,
-            reason=Reason.LOCKED,
-        )
+        refused(Reason.LOCKED, device, user=user, request=request, purpose=purpose)
         return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
     if device.is_expired:
         return Outcome(ok=False, problem=expired_problem(device))
 
-    challenge = Challenge.objects.filter(
-        public_id=str(challenge_id or "")[:32],
-        binding=binding_digest(nonce),
-        user=user,
-        purpose=purpose,
-    ).first()
-    if challenge is None or challenge.device_id != device.pk:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=device,
-            request=request,
-            purpose=purpose,
-            reason=Reason.TAMPERED,
-        )
-        return Outcome(
-            ok=False, problem=feedback.problem(feedback.TAMPERED, kind), new_challenge=True
-        )
-    if challenge.used_at is not None:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=device,
-            request=request,
-            purpose=purpose,
-            reason=Reason.REPLAYED,
-        )
-        return Outcome(
-            ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True
-        )
+    challenge = find_prompt(challenge_id, nonce, user, purpose)
+    refusal = unusable_prompt(challenge, device, kind, user=user, request=request, purpose=purpose)
+    if refusal:
+        return refusal
 
     # One verification at a time per account: the device row is locked, so the
     # back-off and the counters hold even for parallel submissions (several workers).
@@ -355,26 +353,12 @@ def guard(device, kind=None, *, user, purpose, request):
     (select_for_update). A lock that ran out is ended here."""
     device.end_lock_if_due()
     if device.is_locked:
-        audit(
-            AuditEvent.Kind.REFUSED,
-            user=user,
-            device=device,
-            request=request,
-            purpose=purpose,
-            reason=Reason.LOCKED,
-        )
+        refused(Reason.LOCKED, device, user=user, request=request, purpose=purpose)
         return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED, kind), locked=True)
     allowed, info = device.verify_is_allowed()
     if not allowed:
         wait = math.ceil((info["locked_until"] - timezone.now()).total_seconds())
-        audit(
-            AuditEvent.Kind.REFUSED,
-            user=user,
-            device=device,
-            request=request,
-            purpose=purpose,
-            reason=Reason.THROTTLED,
-        )
+        refused(Reason.THROTTLED, device, user=user, request=request, purpose=purpose)
         return Outcome(ok=False, problem=feedback.throttled(wait, kind))
     return None
 
@@ -382,14 +366,7 @@ def guard(device, kind=None, *, user, purpose, request):
 def count_failure(device, problem, *, user, purpose, request, reason=Reason.WRONG):
     """One wrong answer: counted toward the back-off and the lockout, audited."""
     locked = device.record_failure()
-    audit(
-        AuditEvent.Kind.FAILURE,
-        user=user,
-        device=device,
-        request=request,
-        purpose=purpose,
-        reason=reason,
-    )
+    failed(reason, device, user=user, request=request, purpose=purpose)
     if locked:
         audit(AuditEvent.Kind.LOCKOUT, user=user, device=device, request=request, purpose=purpose)
         return Outcome(
@@ -433,14 +410,7 @@ def judge(counted, responder, challenge, response, *, user, purpose, request, wr
         return blocked
 
     if challenge.is_expired:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=responder,
-            request=request,
-            purpose=purpose,
-            reason=Reason.EXPIRED,
-        )
+        failed(Reason.EXPIRED, responder, user=user, request=request, purpose=purpose)
         minutes = max(app_settings.CHALLENGE_SECONDS // 60, 1)
         return Outcome(
             ok=False,
@@ -450,17 +420,8 @@ def judge(counted, responder, challenge, response, *, user, purpose, request, wr
 
     if responder.matches(challenge.code, response):
         if not challenge.consume():
-            audit(
-                AuditEvent.Kind.FAILURE,
-                user=user,
-                device=responder,
-                request=request,
-                purpose=purpose,
-                reason=Reason.REPLAYED,
-            )
-            return Outcome(
-                ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True
-            )
+            failed(Reason.REPLAYED, responder, user=user, request=request, purpose=purpose)
+            return retry(feedback.REPLAYED, kind)
         return on_success()
 
     challenge.count_failure()
@@ -478,17 +439,8 @@ def judge(counted, responder, challenge, response, *, user, purpose, request, wr
         Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(
             used_at=timezone.now()
         )
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=responder,
-            request=request,
-            purpose=purpose,
-            reason=Reason.WITHDRAWN,
-        )
-        return Outcome(
-            ok=False, problem=feedback.problem(feedback.WITHDRAWN, kind), new_challenge=True
-        )
+        failed(Reason.WITHDRAWN, responder, user=user, request=request, purpose=purpose)
+        return retry(feedback.WITHDRAWN, kind)
     return outcome
 
 
