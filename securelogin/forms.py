@@ -26,6 +26,34 @@ def refuse(problem):
     raise ValidationError(problem.message, code=problem.code)
 
 
+def typed_answer(label: str, **attrs: object) -> forms.CharField:
+    """A field that keeps the answer exactly as typed (no strip, no length limit, not
+    required): its form's clean method tells the client what is wrong with its shape."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=False,
+        widget=forms.TextInput(attrs={"autofocus": True, "spellcheck": "false", **attrs}),
+    )
+
+
+def prompt_id() -> forms.CharField:
+    """The hidden id of the challenge or card prompt a form answers."""
+    return forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+
+
+def four_digit_pin(required: bool = True) -> forms.RegexField:
+    """The PIN typed on an emulated device or card."""
+    return forms.RegexField(
+        label=_("PIN"),
+        regex=r"^[0-9]{4}$",
+        max_length=4,
+        required=required,
+        strip=True,
+        error_messages={"invalid": _("The PIN has 4 digits.")},
+    )
+
+
 class PortalForm(forms.Form):
     """Every text field refuses control characters with a message that teaches
     (Django's own NUL check only says "Null characters are not allowed.")."""
@@ -61,20 +89,12 @@ class ResponseForm(PortalForm):
     exactly what is wrong with its shape (feedback.check_response_form, or
     check_card_values_form when `kind` is a code card)."""
 
-    challenge = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
-    response = forms.CharField(
-        label=_("Passcode (response)"),
-        required=False,
-        strip=False,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "autofocus": True,
-                "spellcheck": "false",
-                "autocapitalize": "off",
-            }
-        ),
+    challenge = prompt_id()
+    response = typed_answer(
+        _("Passcode (response)"),
+        autocomplete="one-time-code",
+        inputmode="numeric",
+        autocapitalize="off",
     )
 
     def __init__(self, *args, kind=None, digits=feedback.RESPONSE_DIGITS, **kwargs):
@@ -96,19 +116,11 @@ class ResponseForm(PortalForm):
 class TemporaryCodeForm(PortalForm):
     """Raw input on purpose: clean_code explains lower case, spaces and length (temporary_codes.check_form)."""
 
-    code = forms.CharField(
-        label=_("Temporary code"),
-        required=False,
-        strip=False,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "autofocus": True,
-                "spellcheck": "false",
-                "autocapitalize": "characters",
-                "autocorrect": "off",
-            }
-        ),
+    code = typed_answer(
+        _("Temporary code"),
+        autocomplete="one-time-code",
+        autocapitalize="characters",
+        autocorrect="off",
     )
 
     def clean_code(self):
@@ -121,20 +133,9 @@ class TemporaryCodeForm(PortalForm):
 class CardValuesForm(PortalForm):
     """Card values: the prompt id (hidden) and the two 3-digit values as typed (their shape judged in clean_values)."""
 
-    prompt = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
-    values = forms.CharField(
-        label=_("Card values"),
-        required=False,
-        strip=False,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "off",
-                "inputmode": "numeric",
-                "autofocus": True,
-                "spellcheck": "false",
-                "autocapitalize": "off",
-            }
-        ),
+    prompt = prompt_id()
+    values = typed_answer(
+        _("Card values"), autocomplete="off", inputmode="numeric", autocapitalize="off"
     )
 
     def clean_values(self):
@@ -172,14 +173,7 @@ class DeviceInputForm(PortalForm):
             "invalid": _("Type the 6-digit challenge code shown in the Client Portal.")
         },
     )
-    pin = forms.RegexField(
-        label=_("PIN"),
-        regex=r"^[0-9]{4}$",
-        max_length=4,
-        required=False,
-        strip=True,
-        error_messages={"invalid": _("The PIN has 4 digits.")},
-    )
+    pin = four_digit_pin(required=False)
 
 
 class PhonePasscodeForm(PortalForm):
@@ -200,9 +194,4 @@ class PhonePasscodeForm(PortalForm):
 
 
 class CardPinForm(PortalForm):
-    pin = forms.RegexField(
-        label=_("PIN"),
-        regex=r"^[0-9]{4}$",
-        max_length=4,
-        error_messages={"invalid": _("The PIN has 4 digits.")},
-    )
+    pin = four_digit_pin()

@@ -1,129 +1,53 @@
 """Concurrent submissions of one right response are accepted once only (real threads, PostgreSQL)."""
 
 import secrets
-import threading
 
 import pytest
-from django.db import connection, connections
 
-from securelogin import services
-from securelogin.models import AuditEvent, Challenge
+from securelogin.models import AuditEvent
 from tests.parallel import run_parallel
-from tests.securelogin.helpers import make_client
+from tests.securelogin.helpers import (
+    answer,
+    make_client,
+    needs_postgresql,
+    new_signin_challenge,
+    wrong_response,
+)
 
+pytestmark = [pytest.mark.django_db(transaction=True), needs_postgresql]
 THREADS = 8
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
-)
 def test_one_right_response_accepted_once_under_concurrency():
     user, device = make_client("racer", "ios")
-    nonce = secrets.token_urlsafe(16)
-    challenge = services.issue_challenge(user, device, Challenge.Purpose.SIGNIN, nonce)
+    nonce, challenge = new_signin_challenge(user, device)
     response = device.response_for(challenge.code)
-    barrier = threading.Barrier(THREADS)
-    results = []
-
-    def submit():
-        try:
-            barrier.wait()
-            outcome = services.verify_response(
-                user=user,
-                nonce=nonce,
-                challenge_id=challenge.public_id,
-                response=response,
-                purpose=Challenge.Purpose.SIGNIN,
-            )
-            results.append(outcome.ok)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=submit) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_parallel(THREADS, lambda _: answer(user, nonce, challenge, response).ok)
     assert sorted(results) == [False] * (THREADS - 1) + [True]
     assert AuditEvent.objects.filter(kind="success", user=user).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
-)
 def test_concurrent_wrong_responses_are_all_counted():
     user, device = make_client("guesser", "android")
-    nonce = secrets.token_urlsafe(16)
-    challenge = services.issue_challenge(user, device, Challenge.Purpose.SIGNIN, nonce)
-    wrong = "000000" if device.response_for(challenge.code) != "000000" else "111111"
-    barrier = threading.Barrier(4)
-
-    def submit():
-        try:
-            barrier.wait()
-            services.verify_response(
-                user=user,
-                nonce=nonce,
-                challenge_id=challenge.public_id,
-                response=wrong,
-                purpose=Challenge.Purpose.SIGNIN,
-            )
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=submit) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    nonce, challenge = new_signin_challenge(user, device)
+    wrong = wrong_response(device, challenge)
+    run_parallel(4, lambda _: answer(user, nonce, challenge, wrong))
     device.refresh_from_db()
     assert device.throttling_failure_count == 4
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
-)
 def test_back_off_holds_for_parallel_wrong_responses(settings):
     """With a back-off in force, parallel guesses do not all get through: the device row is locked."""
     settings.SECURELOGIN_THROTTLE_FACTOR = 60
     user, device = make_client("parallel", "dsc")
-    nonce = secrets.token_urlsafe(16)
-    challenge = services.issue_challenge(user, device, Challenge.Purpose.SIGNIN, nonce)
-    wrong = "000000" if device.response_for(challenge.code) != "000000" else "111111"
-    barrier = threading.Barrier(6)
-    codes = []
-
-    def submit():
-        try:
-            barrier.wait()
-            outcome = services.verify_response(
-                user=user,
-                nonce=nonce,
-                challenge_id=challenge.public_id,
-                response=wrong,
-                purpose=Challenge.Purpose.SIGNIN,
-            )
-            codes.append(outcome.problem.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=submit) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    nonce, challenge = new_signin_challenge(user, device)
+    wrong = wrong_response(device, challenge)
+    codes = run_parallel(6, lambda _: answer(user, nonce, challenge, wrong).problem.code)
     assert sorted(codes) == ["throttled"] * 5 + ["wrong"]
     device.refresh_from_db()
     assert device.throttling_failure_count == 1
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
-)
 def test_card_activated_once_and_wrong_codes_all_counted_under_concurrency(settings):
     """Parallel activations with two prompts (two tabs) activate the card once;
     parallel wrong temporary codes are each counted."""
@@ -136,56 +60,31 @@ def test_card_activated_once_and_wrong_codes_all_counted_under_concurrency(setti
     card = card_activation.card_to_print(user, create=True).card
     nonces = [secrets.token_urlsafe(16) for _ in range(THREADS)]
     prompts = [card_activation.issue_activation_prompt(user, card, nonce) for nonce in nonces]
-    barrier = threading.Barrier(THREADS)
-    results = []
 
-    def activate(nonce, prompt):
-        try:
-            barrier.wait()
-            outcome = card_activation.activate_card(
-                user=user,
-                nonce=nonce,
-                prompt_id=prompt.public_id,
-                raw=card.response_for(prompt.code),
-            )
-            results.append(outcome.ok)
-        finally:
-            connections.close_all()
+    def activate(n):
+        return card_activation.activate_card(
+            user=user,
+            nonce=nonces[n],
+            prompt_id=prompts[n].public_id,
+            raw=card.response_for(prompts[n].code),
+        ).ok
 
-    threads = [
-        threading.Thread(target=activate, args=pair) for pair in zip(nonces, prompts, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_parallel(THREADS, activate)
     assert sorted(results) == [False] * (THREADS - 1) + [True]
     assert AuditEvent.objects.filter(kind="card-activated", user=user).count() == 1
 
     other, _ = make_client("racer-code", "ios")
     temp, _ = temporary_access.issue_temporary_code(other, actor="agent")
-    barrier = threading.Barrier(THREADS)
-
-    def wrong_code():
-        try:
-            barrier.wait()
-            temporary_access.verify_temporary_code(user=other, raw="K7QM2XRA", purpose="signin")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=wrong_code) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_parallel(
+        THREADS,
+        lambda _: temporary_access.verify_temporary_code(
+            user=other, raw="K7QM2XRA", purpose="signin"
+        ),
+    )
     temp.refresh_from_db()
     assert temp.throttling_failure_count == THREADS
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
-)
 def test_dsc_pin_limit_holds_under_parallel_requests(settings):
     """Finding 6: 8 parallel wrong PINs: exactly 3 compared, the card blocked once, one audit row."""
     from django.test import Client
@@ -211,29 +110,14 @@ def test_dsc_pin_limit_holds_under_parallel_requests(settings):
     assert AuditEvent.objects.filter(kind="card-blocked", user=user).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
-)
 def test_lockout_once_across_parallel_wrong_responses(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURELOGIN_THROTTLE_FACTOR = 0
     settings.SECURELOGIN_MAX_FAILURES_PER_CHALLENGE = 100
     user, device = make_client("lockracer", "ios")
-    nonce = secrets.token_urlsafe(16)
-    challenge = services.issue_challenge(user, device, Challenge.Purpose.SIGNIN, nonce)
-    wrong = "000000" if device.response_for(challenge.code) != "000000" else "111111"
-
-    def guess(n):
-        return services.verify_response(
-            user=user,
-            nonce=nonce,
-            challenge_id=challenge.public_id,
-            response=wrong,
-            purpose=Challenge.Purpose.SIGNIN,
-        ).problem.code
-
-    codes = run_parallel(14, guess)
+    nonce, challenge = new_signin_challenge(user, device)
+    wrong = wrong_response(device, challenge)
+    codes = run_parallel(14, lambda _: answer(user, nonce, challenge, wrong).problem.code)
     device.refresh_from_db()
     assert device.is_locked and device.throttling_failure_count == 10
     assert codes.count("locked") == 5 and codes.count("wrong") == 9
@@ -241,10 +125,6 @@ def test_lockout_once_across_parallel_wrong_responses(settings):
     assert AuditEvent.objects.filter(kind="refused", reason="locked", user=user).count() == 4
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
-)
 def test_parallel_password_guesses_from_one_source_are_bounded(settings):
     """20 parallel wrong passwords for one user name from one source: the free tries plus one slot are checked."""
     from django.test import Client
