@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from portal.append_only import ReadOnlyAdminMixin
 
 from . import account_kinds, services, temporary_access
+from .admin_actions import report_count
 from .conf import app_settings
 from .models import AuditEvent, SecurityDevice
 from .otp_admin import LABELS, column, labelled_filter
@@ -173,48 +174,46 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: the audit log refers to devices
 
-    @admin.action(
-        description=_("Unlock the selected devices (clear lockout, back-off and card block)")
-    )
-    def unlock_devices(self, request, queryset):
-        unlocked = 0
-        for device in queryset:
-            device.unlock()
-            unlocked += 1
-            services.audit(
-                AuditEvent.Kind.UNLOCK,
-                user=device.user,
-                device=device,
-                request=request,
-                actor=request.user.get_username(),
-            )
-        self.message_user(
-            request,
-            ngettext("%(count)d device unlocked.", "%(count)d devices unlocked.", unlocked)
-            % {"count": unlocked},
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Revoke the selected devices"))
-    def revoke_devices(self, request, queryset):
+    def _audited(self, request, devices, change, kind):
+        """Apply `change` to each device, audit it as `kind`; returns how many."""
         count = 0
-        for device in queryset.filter(revoked_at__isnull=True).filter(
-            models.Q(confirmed=True) | models.Q(kind=SecurityDevice.Kind.CARD)
-        ):
-            device.revoke()
+        for device in devices:
+            change(device)
             services.audit(
-                AuditEvent.Kind.DEVICE_REVOKED,
+                kind,
                 user=device.user,
                 device=device,
                 request=request,
                 actor=request.user.get_username(),
             )
             count += 1
-        self.message_user(
+        return count
+
+    @admin.action(
+        description=_("Unlock the selected devices (clear lockout, back-off and card block)")
+    )
+    def unlock_devices(self, request, queryset):
+        count = self._audited(request, queryset, SecurityDevice.unlock, AuditEvent.Kind.UNLOCK)
+        report_count(
+            self,
             request,
-            ngettext("%(count)d device revoked.", "%(count)d devices revoked.", count)
-            % {"count": count},
-            messages.SUCCESS,
+            ngettext("%(count)d device unlocked.", "%(count)d devices unlocked.", count),
+            count,
+        )
+
+    @admin.action(description=_("Revoke the selected devices"))
+    def revoke_devices(self, request, queryset):
+        revocable = queryset.filter(revoked_at__isnull=True).filter(
+            models.Q(confirmed=True) | models.Q(kind=SecurityDevice.Kind.CARD)
+        )
+        count = self._audited(
+            request, revocable, SecurityDevice.revoke, AuditEvent.Kind.DEVICE_REVOKED
+        )
+        report_count(
+            self,
+            request,
+            ngettext("%(count)d device revoked.", "%(count)d devices revoked.", count),
+            count,
         )
 
 
@@ -272,16 +271,12 @@ class ClientUserAdmin(_BaseUserAdmin):
             account_kinds.mark_practice(user, actor=actor, request=request)
             for user in queryset.filter(is_staff=False)
         )
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d account is now a practice account.",
-                "%(count)d accounts are now practice accounts.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
+        message = ngettext(
+            "%(count)d account is now a practice account.",
+            "%(count)d accounts are now practice accounts.",
+            count,
         )
+        report_count(self, request, message, count)
 
     @admin.action(description=_("Make client accounts (emulators closed)"))
     def make_client_accounts(self, request, queryset):
@@ -289,16 +284,12 @@ class ClientUserAdmin(_BaseUserAdmin):
         count = sum(
             account_kinds.mark_client(user, actor=actor, request=request) for user in queryset
         )
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d account is now a client account.",
-                "%(count)d accounts are now client accounts.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
+        message = ngettext(
+            "%(count)d account is now a client account.",
+            "%(count)d accounts are now client accounts.",
+            count,
         )
+        report_count(self, request, message, count)
 
     @admin.action(
         description=_("Issue a temporary code (replaces the client's device, code or card)")

@@ -138,13 +138,9 @@ def revoke_token(token: HardwareToken, *, actor: str = "", request=None) -> bool
     a temporary code, stays assigned until staff revoke it here or mark it lost.) A client
     left without a device needs a temporary code or another token."""
     with transaction.atomic():
-        token = HardwareToken.objects.select_for_update().get(pk=token.pk)
-        if token.status != Status.ASSIGNED:
+        if _locked(token).status != Status.ASSIGNED:
             return False
-        HardwareToken.objects.filter(pk=token.pk).update(status=Status.AVAILABLE)
-        device = live_device(token)
-        if device is not None:
-            device.revoke()
+        device = _end_assignment(token, status=Status.AVAILABLE)
         last = device or latest_device(token)
         audit(
             AuditEvent.Kind.DEVICE_REVOKED,
@@ -160,13 +156,10 @@ def revoke_token(token: HardwareToken, *, actor: str = "", request=None) -> bool
 def mark_lost(token: HardwareToken, *, actor: str = "", request=None) -> bool:
     """The token is lost or stolen: its assignment ends and it is never assigned again."""
     with transaction.atomic():
-        token = HardwareToken.objects.select_for_update().get(pk=token.pk)
-        if token.status == Status.LOST:
+        if _locked(token).status == Status.LOST:
             return False
-        HardwareToken.objects.filter(pk=token.pk).update(status=Status.LOST, lost_at=timezone.now())
-        device = live_device(token)
+        device = _end_assignment(token, status=Status.LOST, lost_at=timezone.now())
         if device is not None:
-            device.revoke()
             audit(
                 AuditEvent.Kind.DEVICE_REVOKED,
                 user=device.user,
@@ -183,6 +176,20 @@ def mark_lost(token: HardwareToken, *, actor: str = "", request=None) -> bool:
             count=1,
         )
     return True
+
+
+def _locked(token: HardwareToken) -> HardwareToken:
+    """The token's row, locked until the end of the transaction."""
+    return HardwareToken.objects.select_for_update().get(pk=token.pk)
+
+
+def _end_assignment(token: HardwareToken, **changes: object) -> SecurityDevice | None:
+    """Store `changes` on the token and revoke the device that uses it (returned), if any."""
+    HardwareToken.objects.filter(pk=token.pk).update(**changes)
+    device = live_device(token)
+    if device is not None:
+        device.revoke()
+    return device
 
 
 # --- activation by the client ---------------------------------------------------

@@ -49,27 +49,17 @@ def audit(
 
 
 def failed(reason, device, *, user, request, purpose):
-    """Audit a failed answer (it tells the attacker nothing new, but staff see it)."""
-    audit(
-        AuditEvent.Kind.FAILURE,
-        user=user,
-        device=device,
-        request=request,
-        purpose=purpose,
-        reason=reason,
-    )
+    """Audit a wrong or unusable answer (staff see every one)."""
+    _audit_try(AuditEvent.Kind.FAILURE, reason, device, user, request, purpose)
 
 
 def refused(reason, device, *, user, request, purpose):
     """Audit a try refused before any secret was looked at (locked, throttled, limit)."""
-    audit(
-        AuditEvent.Kind.REFUSED,
-        user=user,
-        device=device,
-        request=request,
-        purpose=purpose,
-        reason=reason,
-    )
+    _audit_try(AuditEvent.Kind.REFUSED, reason, device, user, request, purpose)
+
+
+def _audit_try(kind, reason, device, user, request, purpose):
+    audit(kind, user=user, device=device, request=request, purpose=purpose, reason=reason)
 
 
 def active_device(user):
