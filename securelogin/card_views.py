@@ -56,12 +56,21 @@ def card_serial(card):
 @login_required
 def card(request):
     """KB2636 step 6: the card, with Print, a PDF download and Continue."""
+    card, refusal = _card_or_refusal(request)
+    if refusal:
+        return refusal
+    return render(request, "securelogin/card.html", _card_context(request, card))
+
+
+def _card_or_refusal(request):
+    """(the card waiting for activation, None), or (None, the answer of a client without
+    one: the card offer while they hold a temporary code, else the refusal)."""
     state = card_activation.card_to_print(request.user)
-    if state.problem:
-        if temporary_access.has_temporary_access(request.user):
-            return redirect("securelogin:card_offer")  # no card made yet (or it was replaced)
-        return _refused(request, state.problem)
-    return render(request, "securelogin/card.html", _card_context(request, state.card))
+    if not state.problem:
+        return state.card, None
+    if temporary_access.has_temporary_access(request.user):
+        return None, redirect("securelogin:card_offer")  # no card made yet (or it was replaced)
+    return None, _refused(request, state.problem)
 
 
 @never_cache
@@ -99,12 +108,9 @@ def card_pdf(request):
 @login_required
 def card_activate(request):
     """KB2636 step 8: two index numbers; the client types both values as 6 digits."""
-    state = card_activation.card_to_print(request.user)
-    if state.problem:
-        if temporary_access.has_temporary_access(request.user):
-            return redirect("securelogin:card_offer")
-        return _refused(request, state.problem)
-    card = state.card
+    card, refusal = _card_or_refusal(request)
+    if refusal:
+        return refusal
     nonce = session_state.activation_nonce(request.session)
     try:
         return _activation_page(request, card, nonce)
@@ -117,11 +123,7 @@ def _activation_page(request, card, nonce):
     form = CardValuesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         outcome = card_activation.activate_card(
-            user=request.user,
-            nonce=nonce,
-            prompt_id=form.cleaned_data["prompt"],
-            raw=form.cleaned_data["values"],
-            request=request,
+            user=request.user, nonce=nonce, request=request, **form.answer()
         )
         if outcome.ok:
             session_state.clear_activation(request.session)

@@ -34,14 +34,10 @@ class FirstTokenActivationMixin:
         request, user, nonce = self.request, self.user, self.nonce
         serial = device.hardware_token.serial
         problem = None
-        form = ResponseForm(request.POST or None, kind=device.kind, digits=device.response_digits)
+        form = self.response_form(device)
         if request.method == "POST" and form.is_valid():
             outcome = device_assignment.sign_in_with_new_token(
-                user=user,
-                nonce=nonce,
-                prompt_id=form.cleaned_data["challenge"],
-                raw=form.cleaned_data["response"],
-                request=request,
+                user=user, nonce=nonce, request=request, **form.answer()
             )
             if outcome.ok:
                 messages.success(

@@ -102,6 +102,10 @@ class ResponseForm(PortalForm):
         self.kind = kind
         self.digits = digits
 
+    def answer(self) -> dict[str, str]:
+        """The prompt id and the typed answer, as the activation functions take them."""
+        return {"prompt_id": self.cleaned_data["challenge"], "raw": self.cleaned_data["response"]}
+
     def clean_response(self):
         raw = self.cleaned_data["response"]
         if self.kind == "card":
@@ -137,6 +141,10 @@ class CardValuesForm(PortalForm):
     values = typed_answer(
         _("Card values"), autocomplete="off", inputmode="numeric", autocapitalize="off"
     )
+
+    def answer(self) -> dict[str, str]:
+        """The prompt id and the typed values, as card_activation.activate_card takes them."""
+        return {"prompt_id": self.cleaned_data["prompt"], "raw": self.cleaned_data["values"]}
 
     def clean_values(self):
         value, problem = feedback.check_card_values_form(self.cleaned_data["values"])

@@ -76,8 +76,16 @@ class SecondFactorView(View):
         """The account locked: forget the attempt."""
         raise NotImplementedError
 
+    cancel_view = ""  # where Cancel leads
+
     def cancel_url(self):
-        raise NotImplementedError
+        return reverse(self.cancel_view)
+
+    def response_form(self, device):
+        """The answer form of the device's prompt (bound on POST)."""
+        return ResponseForm(
+            self.request.POST or None, kind=device.kind, digits=device.response_digits
+        )
 
     def get(self, request, *args, **kwargs):
         return self.page()
@@ -157,13 +165,14 @@ class SecondFactorView(View):
         """GET shows the challenge (issuing one if needed); POST verifies a response."""
         request, user, nonce, purpose = self.request, self.user, self.nonce, self.purpose
         problem = None
-        form = ResponseForm(request.POST or None, kind=device.kind, digits=device.response_digits)
+        form = self.response_form(device)
         if request.method == "POST" and form.is_valid():
+            challenge_id, response = form.cleaned_data["challenge"], form.cleaned_data["response"]
             outcome = services.verify_response(
                 user=user,
                 nonce=nonce,
-                challenge_id=form.cleaned_data["challenge"],
-                response=form.cleaned_data["response"],
+                challenge_id=challenge_id,
+                response=response,
                 purpose=purpose,
                 request=request,
             )
@@ -222,6 +231,8 @@ class SigninVerifyView(FirstTokenActivationMixin, SecondFactorView):
     """Second factor of the sign-in; login() happens only here, after it passed. A new
     client's waiting token is activated here (first_token_views.py)."""
 
+    cancel_view = "securelogin:signin"
+
     def start(self):
         self.state = session_state.pending(self.request.session)
         self.user = session_state.pending_user(self.request.session)
@@ -235,9 +246,6 @@ class SigninVerifyView(FirstTokenActivationMixin, SecondFactorView):
             "Type this challenge code into your security device and enter the response it shows."
         )
         return None
-
-    def cancel_url(self):
-        return reverse("securelogin:signin")
 
     def abandon(self):
         session_state.clear_pending(self.request.session)
@@ -257,6 +265,8 @@ class SigninVerifyView(FirstTokenActivationMixin, SecondFactorView):
 class TaskVerifyView(LoginRequiredMixin, SecondFactorView):
     """Step-up: a task (change e-mail, withdrawal) asks for the second factor again."""
 
+    cancel_view = "securelogin:home"
+
     def start(self):
         self.state = session_state.task(self.request.session)
         if self.state is None:
@@ -272,9 +282,6 @@ class TaskVerifyView(LoginRequiredMixin, SecondFactorView):
             "security device and enter the response it shows."
         )
         return None
-
-    def cancel_url(self):
-        return reverse("securelogin:home")
 
     def abandon(self):
         session_state.clear_task(self.request.session)

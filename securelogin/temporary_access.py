@@ -74,15 +74,15 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
         blocked = guard(device, user=user, purpose=purpose, request=request)
         if blocked:
             return blocked
-        if device.kind != Kind.TEMPORARY:
+
+        def wrong(code, reason):
+            problem = feedback.problem(code)
             return count_failure(
-                device,
-                feedback.problem(feedback.CODE_WRONG),
-                user=user,
-                purpose=purpose,
-                request=request,
-                reason=Reason.NOT_TEMPORARY,
+                device, problem, user=user, purpose=purpose, request=request, reason=reason
             )
+
+        if device.kind != Kind.TEMPORARY:
+            return wrong(feedback.CODE_WRONG, Reason.NOT_TEMPORARY)
         if device.is_expired:
             return Outcome(ok=False, problem=feedback.problem(feedback.CODE_EXPIRED))
         if temporary_codes.code_matches(code, device.code_hash):
@@ -96,14 +96,7 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
             )
             return Outcome(ok=True)
         if _is_replaced_code(user, code, device):
-            return count_failure(
-                device,
-                feedback.problem(feedback.CODE_REPLACED),
-                user=user,
-                purpose=purpose,
-                request=request,
-                reason=Reason.REPLACED_CODE,
-            )
+            return wrong(feedback.CODE_REPLACED, Reason.REPLACED_CODE)
         return count_failure(
             device,
             feedback.problem(feedback.CODE_WRONG),

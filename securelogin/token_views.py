@@ -42,11 +42,7 @@ def token_activate(request):
     try:
         if request.method == "POST" and form.is_valid():
             outcome = device_assignment.activate_token(
-                user=request.user,
-                nonce=nonce,
-                prompt_id=form.cleaned_data["challenge"],
-                raw=form.cleaned_data["response"],
-                request=request,
+                user=request.user, nonce=nonce, request=request, **form.answer()
             )
             if outcome.ok:
                 request.session.pop(NONCE_KEY, None)
