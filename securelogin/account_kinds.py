@@ -24,39 +24,30 @@ def is_practice(user: AbstractBaseUser | None) -> bool:
 
 def mark_practice(user: AbstractBaseUser, *, actor: str = "", request=None) -> bool:
     """Make `user` a practice account; True when it was a client account before."""
-    from .services import audit
-
     with transaction.atomic():
         _, created = PracticeAccount.objects.get_or_create(
             user=user, defaults={"created_by": actor[:150]}
         )
         if created:
-            audit(
-                AuditEvent.Kind.PRACTICE_MARKED,
-                user=user,
-                actor=actor,
-                request=request,
-                purpose="practice",
-            )
+            _audit_marked(user, "practice", actor, request)
     return created
 
 
 def mark_client(user: AbstractBaseUser, *, actor: str = "", request=None) -> bool:
     """Make `user` a client account again; True when it was a practice account.
     Its emulated devices stay on record but their emulators close at once."""
-    from .services import audit
-
     with transaction.atomic():
         deleted, _ = PracticeAccount.objects.filter(user_id=user.pk).delete()
         if deleted:
-            audit(
-                AuditEvent.Kind.PRACTICE_MARKED,
-                user=user,
-                actor=actor,
-                request=request,
-                purpose="client",
-            )
+            _audit_marked(user, "client", actor, request)
     return bool(deleted)
+
+
+def _audit_marked(user: AbstractBaseUser, kind: str, actor: str, request=None) -> None:
+    """Audit a change of the account's kind ("practice" or "client") by `actor`."""
+    from .services import audit
+
+    audit(AuditEvent.Kind.PRACTICE_MARKED, user=user, actor=actor, request=request, purpose=kind)
 
 
 def may_use_emulator(user: AbstractBaseUser | None, device: SecurityDevice | None) -> bool:

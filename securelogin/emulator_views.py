@@ -113,29 +113,42 @@ def card_pin(request, pk):
     form = CardPinForm(request.POST)
     if not form.is_valid():
         return _error(request, device, _("The PIN has 4 digits."))
-    result = device.check_card_pin(form.cleaned_data["pin"])
+    refusal = _card_pin_refusal(
+        request,
+        device,
+        form.cleaned_data["pin"],
+        lambda left: (
+            ngettext(
+                "Wrong PIN. %(count)d try left before the card blocks.",
+                "Wrong PIN. %(count)d tries left before the card blocks.",
+                left,
+            )
+            % {"count": left}
+        ),
+    )
+    if refusal is not None:
+        return refusal
+    if wants_json(request):
+        return JsonResponse({"ok": True})
+    return _page(request, device, "off")
+
+
+def _card_pin_refusal(request, device, pin, wrong_pin):
+    """The DSC+'s own PIN check with its retry limit: None when the PIN is right, else the
+    refusal (`wrong_pin(tries left)` words a wrong PIN; the block is audited once)."""
+    if device.card_blocked_at:
+        return _card_blocked(request, device)
+    result = device.check_card_pin(pin)
     if result == "right":
-        if wants_json(request):
-            return JsonResponse({"ok": True})
-        return _page(request, device, "off")
+        return None
     if result == "blocked":
         services.audit(
             AuditEvent.Kind.CARD_BLOCKED, user=device.user, device=device, request=request
         )
     if device.card_blocked_at:
         return _card_blocked(request, device)
-    return _error(
-        request,
-        device,
-        ngettext(
-            "Wrong PIN. %(count)d try left before the card blocks.",
-            "Wrong PIN. %(count)d tries left before the card blocks.",
-            device.card_pin_retries_left,
-        )
-        % {"count": device.card_pin_retries_left},
-        status=403,
-        retries_left=device.card_pin_retries_left,
-    )
+    left = device.card_pin_retries_left
+    return _error(request, device, wrong_pin(left), status=403, retries_left=left)
 
 
 @require_POST
@@ -152,23 +165,9 @@ def respond(request, pk):
     if device.needs_pin and not pin:
         return _error(request, device, _("Enter your 4-digit PIN."))
     if device.kind == SecurityDevice.Kind.DSC:
-        if device.card_blocked_at:
-            return _card_blocked(request, device)
-        result = device.check_card_pin(pin)
-        if result != "right":
-            if result == "blocked":
-                services.audit(
-                    AuditEvent.Kind.CARD_BLOCKED, user=device.user, device=device, request=request
-                )
-            if device.card_blocked_at:
-                return _card_blocked(request, device)
-            return _error(
-                request,
-                device,
-                _("Wrong PIN."),
-                status=403,
-                retries_left=device.card_pin_retries_left,
-            )
+        refusal = _card_pin_refusal(request, device, pin, lambda left: _("Wrong PIN."))
+        if refusal is not None:
+            return refusal
     challenge = form.cleaned_data["challenge"]
     if device.kind == SecurityDevice.Kind.IOS:
         refused = _ios_confirmation(request, device, challenge)

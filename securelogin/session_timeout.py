@@ -5,10 +5,25 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from . import session_state
 from .conf import app_settings
+
+# Why a client was signed out: "idle" (minutes without a request) or "absolute" (hours
+# since sign-in).
+SIGNED_OUT = {
+    "idle": ngettext_lazy(
+        "You were signed out after %(count)d minute without activity. Please sign in again.",
+        "You were signed out after %(count)d minutes without activity. Please sign in again.",
+        "count",
+    ),
+    "absolute": ngettext_lazy(
+        "You were signed out because you signed in %(count)d hour ago. Please sign in again.",
+        "You were signed out because you signed in %(count)d hours ago. Please sign in again.",
+        "count",
+    ),
+}
 
 
 class ClientSessionTimeoutMiddleware:
@@ -31,19 +46,10 @@ class ClientSessionTimeoutMiddleware:
     def _sign_out(self, request, reason):
         logout(request)
         if reason == "idle":
-            minutes = max(app_settings.SESSION_IDLE_SECONDS // 60, 1)
-            text = ngettext(
-                "You were signed out after %(count)d minute without activity. Please sign in again.",
-                "You were signed out after %(count)d minutes without activity. Please sign in again.",
-                minutes,
-            ) % {"count": minutes}
+            count = max(app_settings.SESSION_IDLE_SECONDS // 60, 1)
         else:
-            hours = max(app_settings.SESSION_ABSOLUTE_SECONDS // 3600, 1)
-            text = ngettext(
-                "You were signed out because you signed in %(count)d hour ago. Please sign in again.",
-                "You were signed out because you signed in %(count)d hours ago. Please sign in again.",
-                hours,
-            ) % {"count": hours}
+            count = max(app_settings.SESSION_ABSOLUTE_SECONDS // 3600, 1)
+        text = SIGNED_OUT[reason] % {"count": count}
         messages.info(request, text)
         target = reverse("securelogin:signin")
         if request.method == "GET":

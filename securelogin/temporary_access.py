@@ -49,22 +49,10 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
     if device is None:
         # No credential at all: same page and answer as a wrong code, bounded by the deviceless counter.
         if services.deviceless_locked(user):
-            audit(
-                AuditEvent.Kind.REFUSED,
-                user=user,
-                request=request,
-                purpose=purpose,
-                reason=Reason.LOCKED,
-            )
+            services.refused(Reason.LOCKED, None, user=user, request=request, purpose=purpose)
             return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
         locked_now = services.count_deviceless_failure(user)
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            request=request,
-            purpose=purpose,
-            reason=Reason.NO_CREDENTIAL,
-        )
+        services.failed(Reason.NO_CREDENTIAL, None, user=user, request=request, purpose=purpose)
         if locked_now:
             audit(AuditEvent.Kind.LOCKOUT, user=user, request=request, purpose=purpose)
             return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
