@@ -6,11 +6,10 @@ token and completes the sign-in. Every other client gets SecondFactorView's own 
 """
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from . import device_assignment, feedback, services
-from .conf import app_settings
 from .forms import ResponseForm
 
 
@@ -57,27 +56,18 @@ class FirstTokenActivationMixin:
         elif request.method == "POST":
             problem = feedback.problem_from_form(form, device_kind=device.kind)
         prompt = device_assignment.activation_prompt(user, device, nonce, request)
-        return render(
-            request,
+        intro = _(
+            "This is your first sign-in with the security token %(serial)s that client "
+            "services sent you (the serial number is printed on its back). Switch it on, "
+            "type this challenge code into it (with your PIN if it asks for one) and "
+            "enter the response it shows: this activates the token and signs you in."
+        ) % {"serial": serial}
+        return self.step_page(
             "securelogin/challenge.html",
-            {
-                "title": self.title,
-                "intro": _(
-                    "This is your first sign-in with the security token %(serial)s that client "
-                    "services sent you (the serial number is printed on its back). Switch it on, "
-                    "type this challenge code into it (with your PIN if it asks for one) and "
-                    "enter the response it shows: this activates the token and signs you in."
-                )
-                % {"serial": serial},
-                "challenge": prompt,
-                "device": device,
-                "form": ResponseForm(initial={"challenge": prompt.public_id}),
-                "problem": problem,
-                "cancel_url": self.cancel_url(),
-                "help_url": feedback.help_url(feedback.WRONG, device.kind),
-                "emulator_url": "",
-                "response_digits": device.response_digits,
-                "valid_minutes": max(app_settings.CHALLENGE_SECONDS // 60, 1),
-            },
-            status=200 if problem is None else 400,
+            problem,
+            **self.challenge_context(device, prompt),
+            intro=intro,
+            form=ResponseForm(initial={"challenge": prompt.public_id}),
+            help_url=feedback.help_url(feedback.WRONG, device.kind),
+            emulator_url="",
         )

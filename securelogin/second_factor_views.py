@@ -81,6 +81,24 @@ class SecondFactorView(View):
     def cancel_url(self):
         return reverse(self.cancel_view)
 
+    def step_page(self, template, problem, **context):
+        """A page of this step: its title, the problem (status 400) and Cancel."""
+        return render(
+            self.request,
+            template,
+            {"title": self.title, "problem": problem, "cancel_url": self.cancel_url(), **context},
+            status=200 if problem is None else 400,
+        )
+
+    def challenge_context(self, device, challenge):
+        """What every challenge page shows about the device and how long it may take."""
+        return {
+            "challenge": challenge,
+            "device": device,
+            "response_digits": device.response_digits,
+            "valid_minutes": max(app_settings.CHALLENGE_SECONDS // 60, 1),
+        }
+
     def response_form(self, device):
         """The answer form of the device's prompt (bound on POST)."""
         return ResponseForm(
@@ -149,17 +167,7 @@ class SecondFactorView(View):
         blank = TemporaryCodeForm()
         if request.method == "POST":
             feedback.point_at(blank, problem)
-        return render(
-            request,
-            "securelogin/temporary_code.html",
-            {
-                "title": self.title,
-                "form": blank,
-                "problem": problem,
-                "cancel_url": self.cancel_url(),
-            },
-            status=200 if problem is None else 400,
-        )
+        return self.step_page("securelogin/temporary_code.html", problem, form=blank)
 
     def challenge_page(self, device):
         """GET shows the challenge (issuing one if needed); POST verifies a response."""
@@ -199,31 +207,21 @@ class SecondFactorView(View):
             form.fields["response"].label = _("Card values")
         if request.method == "POST":
             feedback.point_at(form, problem)
-        return render(
-            request,
+        card_intro = _(
+            "Find these two index numbers on your printed Online Security Code Card and type their "
+            "values one after the other, as 6 digits without a space."
+        )
+        return self.step_page(
             "securelogin/challenge.html",
-            {
-                "title": self.title,
-                "intro": _(
-                    "Find these two index numbers on your printed Online Security Code Card and type their "
-                    "values one after the other, as 6 digits without a space."
-                )
-                if is_card
-                else self.intro,
-                "challenge": challenge,
-                "pair": codecard.parse_pair(challenge.code) if is_card else None,
-                "device": device,
-                "form": form,
-                "problem": problem,
-                "cancel_url": self.cancel_url(),
-                "help_url": feedback.help_url(
-                    feedback.CARD_WRONG if is_card else feedback.WRONG, device.kind
-                ),
-                "emulator_url": emulator_url(user, device),
-                "response_digits": device.response_digits,
-                "valid_minutes": max(app_settings.CHALLENGE_SECONDS // 60, 1),
-            },
-            status=200 if problem is None else 400,
+            problem,
+            **self.challenge_context(device, challenge),
+            intro=card_intro if is_card else self.intro,
+            pair=codecard.parse_pair(challenge.code) if is_card else None,
+            form=form,
+            help_url=feedback.help_url(
+                feedback.CARD_WRONG if is_card else feedback.WRONG, device.kind
+            ),
+            emulator_url=emulator_url(user, device),
         )
 
 

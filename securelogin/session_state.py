@@ -31,11 +31,16 @@ def start_pending(session, user, next_url=""):
     return session[PENDING_KEY]
 
 
-def pending(session):
-    state = session.get(PENDING_KEY)
+def _fresh(session, key):
+    """The attempt stored under `key`, unless PENDING_SIGNIN_SECONDS have passed since."""
+    state = session.get(key)
     if not state or time.time() - state.get("since", 0) > app_settings.PENDING_SIGNIN_SECONDS:
         return None
     return state
+
+
+def pending(session):
+    return _fresh(session, PENDING_KEY)
 
 
 def pending_user(session):
@@ -71,10 +76,7 @@ def task_password_confirmed(state):
 
 
 def task(session):
-    state = session.get(TASK_KEY)
-    if not state or time.time() - state.get("since", 0) > app_settings.PENDING_SIGNIN_SECONDS:
-        return None
-    return state
+    return _fresh(session, TASK_KEY)
 
 
 def clear_task(session):
