@@ -62,3 +62,27 @@ def new_signin_challenge(user, device):
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL (row locking across connections)"
 )
+
+
+def fast_sign_in(settings):
+    """Cheap password hashing and no back-off: the tests sign in many times."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURELOGIN_THROTTLE_FACTOR = 0
+
+
+# --- browser tests (tests/browser/test_securelogin_*.py) ---------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+
+def no_sideways_scroll(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def keyboard_sign_in(page, username, password):
+    """User name, Tab, password, Enter: the sign-in form by keyboard alone."""
+    page.locator("#id_username").focus()
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")

@@ -15,7 +15,7 @@ from securelogin import device_assignment, pskc_import, services, temporary_acce
 from securelogin.conf import app_settings
 from securelogin.models import AuditEvent, Challenge, HardwareToken, SecurityDevice
 from tests.securelogin.helpers import PASSWORD
-from tests.securelogin.token_helpers import pskc_file, reference_ocra, token
+from tests.securelogin.token_helpers import MALFORMED_8_DIGITS, pskc_file, reference_ocra, token
 
 pytestmark = pytest.mark.django_db
 EIGHT = token("NEW-8", "OCRA-1:HOTP-SHA256-8:QN08")
@@ -128,13 +128,7 @@ def test_a_wrong_answer_counts_and_activates_nothing(client, new_client):
 
 @pytest.mark.parametrize(
     "typed, problem",
-    [
-        ("1234567", "token-wrong-length"),
-        ("1234 5678", "token-spaces"),
-        ("", "empty"),
-        ("12-345678", "token-not-digits"),
-        ("١٢٣٤٥٦٧٨", "non-ascii-digits"),
-    ],
+    [*MALFORMED_8_DIGITS, ("١٢٣٤٥٦٧٨", "non-ascii-digits")],
 )
 def test_malformed_answers_are_explained_in_both_languages_and_not_counted(
     client, new_client, typed, problem

@@ -29,17 +29,20 @@ def waiting_token(user):
     return device, nonce, prompt, reference_ocra(SPEC["suite"], SPEC["secret"], prompt.code)
 
 
+def accepted_once(answer_with, user, nonce, prompt, response):
+    """Six parallel submissions of the right response: exactly one is accepted."""
+
+    def submit(_):
+        return answer_with(user=user, nonce=nonce, prompt_id=prompt.public_id, raw=response).ok
+
+    return sorted(run_parallel(6, submit)) == [False] * 5 + [True]
+
+
 def test_one_right_activation_response_activates_once():
     pskc_import.import_tokens(pskc_file([SPEC]))
     user = client("parallel-activation")
     device, nonce, prompt, response = waiting_token(user)
-
-    def activate(_):
-        return device_assignment.activate_token(
-            user=user, nonce=nonce, prompt_id=prompt.public_id, raw=response
-        ).ok
-
-    assert sorted(run_parallel(6, activate)) == [False] * 5 + [True]
+    assert accepted_once(device_assignment.activate_token, user, nonce, prompt, response)
     assert AuditEvent.objects.filter(kind="token-activated", user=user).count() == 1
     assert SecurityDevice.objects.get(user=user, confirmed=True).pk == device.pk
 
@@ -80,13 +83,7 @@ def test_a_new_clients_parallel_right_sign_in_answers_activate_once():
     user = get_user_model().objects.create_user("parallel-new-client")
     device, nonce, prompt, response = waiting_token(user)
     assert device_assignment.token_to_activate_at_signin(user) == device
-
-    def sign_in(_):
-        return device_assignment.sign_in_with_new_token(
-            user=user, nonce=nonce, prompt_id=prompt.public_id, raw=response
-        ).ok
-
-    assert sorted(run_parallel(6, sign_in)) == [False] * 5 + [True]
+    assert accepted_once(device_assignment.sign_in_with_new_token, user, nonce, prompt, response)
     assert AuditEvent.objects.filter(kind="token-activated", user=user).count() == 1
     assert AuditEvent.objects.filter(kind="success", purpose="signin", user=user).count() == 1
     assert SecurityDevice.objects.get(user=user, confirmed=True).pk == device.pk
