@@ -134,12 +134,8 @@ def activate_card(*, user, nonce, prompt_id, raw, request=None):
                 last_used_at=now,
             )
             card.refresh_from_db()
-            audit(
-                AuditEvent.Kind.CARD_ACTIVATED,
-                user=user,
-                device=card,
-                request=request,
-                purpose=purpose,
+            services.event(
+                AuditEvent.Kind.CARD_ACTIVATED, card, user=user, request=request, purpose=purpose
             )
             return Outcome(ok=True)
 

@@ -246,21 +246,17 @@ def activate_token(
             )
             for old in old_rows:
                 old.revoke()
-                audit(
-                    AuditEvent.Kind.DEVICE_REVOKED,
-                    user=user,
-                    device=old,
-                    request=request,
-                    purpose=PURPOSE,
+                services.event(
+                    AuditEvent.Kind.DEVICE_REVOKED, old, user=user, request=request, purpose=PURPOSE
                 )
             SecurityDevice.objects.filter(pk=token_device.pk).update(
                 confirmed=True, activated_at=now, last_used_at=now
             )
             token_device.refresh_from_db()
-            audit(
+            services.event(
                 AuditEvent.Kind.TOKEN_ACTIVATED,
+                token_device,
                 user=user,
-                device=token_device,
                 request=request,
                 purpose=PURPOSE,
             )
@@ -301,10 +297,10 @@ def sign_in_with_new_token(
     if outcome.ok:
         device = services.active_device(user)
         device.record_success()
-        audit(
+        services.event(
             AuditEvent.Kind.SUCCESS,
+            device,
             user=user,
-            device=device,
             request=request,
             purpose=Challenge.Purpose.SIGNIN,
         )

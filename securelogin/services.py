@@ -62,6 +62,11 @@ def _audit_try(kind, reason, device, user, request, purpose):
     audit(kind, user=user, device=device, request=request, purpose=purpose, reason=reason)
 
 
+def event(kind, device, *, user, request, purpose=""):
+    """Audit what happened to `device` in this request (issued, used, activated …)."""
+    audit(kind, user=user, device=device, request=request, purpose=purpose)
+
+
 def active_device(user):
     return SecurityDevice.objects.filter(user=user, confirmed=True).first()
 
@@ -227,10 +232,10 @@ def issue_challenge(user, device, purpose, nonce, request=None):
                 expires_at=expires_at,
             )
         if challenge is not None and not keep:
-            audit(
+            event(
                 AuditEvent.Kind.CHALLENGE_ISSUED,
+                device,
                 user=user,
-                device=device,
                 request=request,
                 purpose=purpose,
             )

@@ -75,12 +75,8 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
             return Outcome(ok=False, problem=feedback.problem(feedback.CODE_EXPIRED))
         if temporary_codes.code_matches(code, device.code_hash):
             device.record_success()
-            audit(
-                AuditEvent.Kind.TEMP_CODE_USED,
-                user=user,
-                device=device,
-                request=request,
-                purpose=purpose,
+            services.event(
+                AuditEvent.Kind.TEMP_CODE_USED, device, user=user, request=request, purpose=purpose
             )
             return Outcome(ok=True)
         if _is_replaced_code(user, code, device):
