@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from . import feedback, services
 from .models import AuditEvent, Challenge, HardwareToken, SecurityDevice
-from .services import Outcome, audit
+from .services import Outcome, staff_event
 
 Kind = SecurityDevice.Kind
 Status = HardwareToken.Status
@@ -95,13 +95,7 @@ def assign_token(
         previous = pending_token(user)
         if previous is not None:
             previous.revoke()
-            audit(
-                AuditEvent.Kind.DEVICE_REVOKED,
-                user=user,
-                device=previous,
-                actor=actor,
-                request=request,
-            )
+            staff_event(AuditEvent.Kind.DEVICE_REVOKED, previous, actor=actor, request=request)
         device = SecurityDevice(
             user=user,
             kind=Kind.TOKEN,
@@ -113,14 +107,7 @@ def assign_token(
         )
         device.save()
         HardwareToken.objects.filter(pk=token.pk).update(status=Status.ASSIGNED)
-        audit(
-            AuditEvent.Kind.DEVICE_ASSIGNED,
-            user=user,
-            device=device,
-            actor=actor,
-            request=request,
-            count=1,
-        )
+        staff_event(AuditEvent.Kind.DEVICE_ASSIGNED, device, actor=actor, request=request, count=1)
     return device
 
 
@@ -142,14 +129,7 @@ def revoke_token(token: HardwareToken, *, actor: str = "", request=None) -> bool
             return False
         device = _end_assignment(token, status=Status.AVAILABLE)
         last = device or latest_device(token)
-        audit(
-            AuditEvent.Kind.DEVICE_REVOKED,
-            user=last.user if last else None,
-            device=last,
-            actor=actor,
-            request=request,
-            count=1,
-        )
+        staff_event(AuditEvent.Kind.DEVICE_REVOKED, last, actor=actor, request=request, count=1)
     return True
 
 
@@ -160,21 +140,8 @@ def mark_lost(token: HardwareToken, *, actor: str = "", request=None) -> bool:
             return False
         device = _end_assignment(token, status=Status.LOST, lost_at=timezone.now())
         if device is not None:
-            audit(
-                AuditEvent.Kind.DEVICE_REVOKED,
-                user=device.user,
-                device=device,
-                actor=actor,
-                request=request,
-            )
-        audit(
-            AuditEvent.Kind.TOKEN_LOST,
-            user=device.user if device else None,
-            device=device,
-            actor=actor,
-            request=request,
-            count=1,
-        )
+            staff_event(AuditEvent.Kind.DEVICE_REVOKED, device, actor=actor, request=request)
+        staff_event(AuditEvent.Kind.TOKEN_LOST, device, actor=actor, request=request, count=1)
     return True
 
 

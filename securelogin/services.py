@@ -62,6 +62,12 @@ def _audit_try(kind, reason, device, user, request, purpose):
     audit(kind, user=user, device=device, request=request, purpose=purpose, reason=reason)
 
 
+def staff_event(kind, device, *, actor, request, count=None):
+    """Audit what staff (or a command, `actor`) did to a client's device."""
+    user = device.user if device else None
+    audit(kind, user=user, device=device, actor=actor, request=request, count=count)
+
+
 def event(kind, device, *, user, request, purpose=""):
     """Audit what happened to `device` in this request (issued, used, activated …)."""
     audit(kind, user=user, device=device, request=request, purpose=purpose)
