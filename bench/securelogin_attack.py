@@ -65,7 +65,8 @@ def password_attack(count):
     print(
         f"1. {count} wrong passwords from one address in {elapsed:.1f} s: "
         f"{codes.count('bad-credentials')} checked, {codes.count('throttled')} refused unchecked; "
-        f"account locked: {device.is_locked}; failures counted on the account: {device.throttling_failure_count}; "
+        f"account locked: {device.is_locked}; failures counted on the account: "
+        f"{device.throttling_failure_count}; "
         f"client signs in from another address: {home.session.get(SESSION_KEY) == str(user.pk)}; "
         f"audit rows for the stranger: {AuditEvent.objects.filter(ip=STRANGER, user=user).count()}"
     )
@@ -94,7 +95,8 @@ def card_redraw_attack(count):
     issued = AuditEvent.objects.filter(user=user, kind="challenge-issued").count()
     print(
         f"2. {count} fresh sign-ins with the password against a card in {elapsed:.1f} s: "
-        f"{statuses.count(200)} reached the card prompt ({statuses.count('slowed')} slowed down at the "
+        f"{statuses.count(200)} reached the card prompt ({statuses.count('slowed')} slowed down "
+        f"at the "
         f"password step), {len(pairs)} distinct pair(s) shown, {issued} prompt(s) issued, "
         f"{statuses.count(429)} refused (prompt limit)"
     )
@@ -130,7 +132,8 @@ def main():
     call_command("migrate", verbosity=0)
     cache.clear()
     print(
-        f"database: {connection.vendor}; cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
+        f"database: {connection.vendor}; cache: "
+        f"{settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
     )
     password_attack(options.passwords)
     card_redraw_attack(options.signins)

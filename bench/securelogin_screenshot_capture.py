@@ -51,13 +51,13 @@ def main() -> None:
     first = time.perf_counter() - start
     images = sum(report.stored.values())
     print(
-        f"capture, first run ({images} screenshots: {', '.join(sorted(report.stored))})   {first:7.1f} s"
+        f"capture, first run ({images} screenshots: {', '.join(sorted(report.stored))})   "
+        f"{first:7.1f} s"
     )
     start = time.perf_counter()
     capture_article_figures(args.article, only_if_drawn=True)
-    print(
-        f"capture --only-if-drawn, nothing left to capture                  {time.perf_counter() - start:7.2f} s"
-    )
+    again = time.perf_counter() - start
+    print(f"capture --only-if-drawn, nothing left to capture                  {again:7.2f} s")
     for size in ("A4", "Letter"):
         samples = []
         for _ in range(20):
@@ -73,7 +73,8 @@ def main() -> None:
             )
             samples.append((time.perf_counter() - start) * 1000)
         print(
-            f"card PDF {size:<6} median {statistics.median(samples):6.1f} ms, {len(pdf) / 1024:5.1f} KiB"
+            f"card PDF {size:<6} median {statistics.median(samples):6.1f} ms, "
+            f"{len(pdf) / 1024:5.1f} KiB"
         )
 
 

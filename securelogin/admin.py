@@ -57,7 +57,8 @@ class AssignDeviceForm(forms.ModelForm):
             self.add_error(
                 "user",
                 _(
-                    "Emulated devices are only for practice accounts. Give a client account a security "
+                    "Emulated devices are only for practice accounts. Give a client account a "
+                    "security "
                     "token (Security tokens › Assign a security token)."
                 ),
             )

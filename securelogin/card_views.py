@@ -1,4 +1,5 @@
-"""Pages of the Online Security Code Card (KB2636): offer, printable card, PDF, activation, confirmation.
+"""Pages of the Online Security Code Card (KB2636): offer, printable card, PDF, activation,
+confirmation.
 
 All need a signed-in client; the card's values are shown only while it waits
 for activation and the client is signed in with a temporary code.

@@ -49,7 +49,8 @@ def parse_pair(code):
 
 
 def new_pair(previous=""):
-    """Two distinct index numbers drawn with `secrets`, never the `previous` pair (in either order)."""
+    """Two distinct index numbers drawn with `secrets`, never the `previous` pair (in either
+    order)."""
     last = parse_pair(previous)
     while True:
         first = secrets.randbelow(INDEX_COUNT) + 1

@@ -118,7 +118,8 @@ class ResponseForm(PortalForm):
 
 
 class TemporaryCodeForm(PortalForm):
-    """Raw input on purpose: clean_code explains lower case, spaces and length (temporary_codes.check_form)."""
+    """Raw input on purpose: clean_code explains lower case, spaces and length
+    (temporary_codes.check_form)."""
 
     code = typed_answer(
         _("Temporary code"),
@@ -135,7 +136,8 @@ class TemporaryCodeForm(PortalForm):
 
 
 class CardValuesForm(PortalForm):
-    """Card values: the prompt id (hidden) and the two 3-digit values as typed (their shape judged in clean_values)."""
+    """Card values: the prompt id (hidden) and the two 3-digit values as typed (their shape judged
+    in clean_values)."""
 
     prompt = prompt_id()
     values = typed_answer(

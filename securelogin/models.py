@@ -200,7 +200,8 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         return self.kind in (self.Kind.ANDROID, self.Kind.DSC)
 
     def secret_key(self):
-        """The decrypted key (OCRA key, or a code card's secret); never stored or logged in clear."""
+        """The decrypted key (OCRA key, or a code card's secret); never stored or logged in
+        clear."""
         if self.hardware_token_id:
             return self.hardware_token.secret_key()
         return decrypt(self.encrypted_key)

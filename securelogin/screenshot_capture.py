@@ -148,7 +148,8 @@ def capture_article_figures(
 def _run(journeys, languages, chromium):
     """Accounts, a live server and the browser for the journeys; always cleaned up."""
     accounts, users = _accounts(journeys, languages)
-    # An in-memory SQLite database (the tests) is shared with the server thread, as LiveServerTestCase does.
+    # An in-memory SQLite database (the tests) is shared with the server thread, as
+    # LiveServerTestCase does.
     overrides = {
         c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()
     }
@@ -167,7 +168,8 @@ def _run(journeys, languages, chromium):
         server.is_ready.wait()
         if server.error:
             raise CaptureError(f"Could not start the server: {server.error}")
-        # Playwright's sync API runs an event loop in this thread; the ORM is used only by the hooks.
+        # Playwright's sync API runs an event loop in this thread; the ORM is used only by the
+        # hooks.
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
         return _browse(f"http://127.0.0.1:{server.port}", journeys, languages, accounts, chromium)
     finally:
@@ -242,7 +244,8 @@ def _accounts(journeys, languages):
 
 
 def _signed_in_cookie(account: Account) -> dict:
-    """A session of the account, for journeys that start signed in (the sign-in has its own figures)."""
+    """A session of the account, for journeys that start signed in (the sign-in has its own
+    figures)."""
     client = Client()
     client.force_login(get_user_model().objects.get(username=account.username))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
@@ -285,7 +288,8 @@ def _browse(base, journeys, languages, accounts, chromium):
 
 
 def _journey(browser, base, journey, lang, account):
-    """One journey in a fresh browser context; a failure names the journey and the page it was on."""
+    """One journey in a fresh browser context; a failure names the journey and the page it was
+    on."""
     context = browser.new_context(
         viewport=screenshot_scenes.VIEWPORT,
         device_scale_factor=screenshots.SCALE,

@@ -125,7 +125,8 @@ DEVICE_SCENES = (
 
 
 def device_journey(context, base: str, lang: str, account: Account, hooks: Hooks) -> Shots:
-    """Change the e-mail address: user name and password again, the challenge, the device, the response."""
+    """Change the e-mail address: user name and password again, the challenge, the device, the
+    response."""
     shots, kind = Shots(), account.kind
     page = context.new_page()
     page.goto(f"{base}/{lang}/portal/tasks/change-email/")
@@ -286,7 +287,8 @@ def _type_card_values(page, card: dict[str, str], field_selector: str) -> None:
 
 
 def printed_card(pdf: bytes, dpi: int = 110) -> bytes:
-    """The card PDF as the printout looks: rendered by poppler, cropped to the card with a margin."""
+    """The card PDF as the printout looks: rendered by poppler, cropped to the card with a
+    margin."""
     pdftoppm = shutil.which("pdftoppm")
     if not pdftoppm:
         raise RuntimeError("pdftoppm not found: install poppler-utils (make chromium)")

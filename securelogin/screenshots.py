@@ -15,7 +15,8 @@ PAD = 28  # CSS px of white margin around each screenshot, room for the arrow
 SCALE = 2  # device pixel ratio of the screenshots
 RED = (214, 31, 38)
 ROOM_BELOW = 64  # CSS px under a control whose right-hand neighbour the arrow would cover
-# True when another control sits right of the element on its line (e.g. a Cancel link beside Continue).
+# True when another control sits right of the element on its line (e.g. a Cancel link beside
+# Continue).
 HAS_NEIGHBOUR_JS = """el => {
   const next = el.nextElementSibling;
   if (!next) { return false; }
@@ -26,7 +27,8 @@ DEMO_USERNAME = "jsmith01"  # what figure 1 shows; the real sign-in uses the acc
 
 ISOLATE_CSS = (
     "body, main { background: #fff !important; } body * { visibility: hidden !important; } "
-    ".fig-target, .fig-target * { visibility: visible !important; } .fig-target [hidden] { display: none !important; }"
+    ".fig-target, .fig-target * { visibility: visible !important; } .fig-target [hidden] { "
+    "display: none !important; }"
     " .sl-practice-only { display: none !important; }"  # not part of the real device or portal
 )
 

@@ -276,7 +276,8 @@ class TaskVerifyView(LoginRequiredMixin, SecondFactorView):
         self.purpose = Challenge.Purpose(self.state["kind"])
         self.title = _("Confirm it is you")
         self.intro = _(
-            "This task asks you to confirm your identity again: type this new challenge code into your "
+            "This task asks you to confirm your identity again: type this new challenge code into "
+            "your "
             "security device and enter the response it shows."
         )
         return None
@@ -305,7 +306,8 @@ def apply_task(request, state):
         messages.success(
             request,
             _(
-                "Your withdrawal request of %(amount)s %(currency)s was received (practice only: no money moves)."
+                "Your withdrawal request of %(amount)s %(currency)s was received (practice only: "
+                "no money moves)."
             )
             % data,
         )

@@ -1,4 +1,5 @@
-"""Business rules of the second factor: issue challenges, verify responses, throttle, lock, audit."""
+"""Business rules of the second factor: issue challenges, verify responses, throttle, lock,
+audit."""
 
 import math
 import time
@@ -337,14 +338,16 @@ def verify_response(*, user, nonce, challenge_id, response, purpose, request=Non
 
 
 def expired_problem(device):
-    """The message for an expired card or temporary code, with the date it expired in the client's language."""
+    """The message for an expired card or temporary code, with the date it expired in the client's
+    language."""
     if device.kind == SecurityDevice.Kind.CARD:
         return feedback.problem(feedback.CARD_EXPIRED, date=local_date(device.expires_at))
     return feedback.problem(feedback.CODE_EXPIRED)
 
 
 def local_date(moment):
-    """A date written the way the active language writes it (e.g. "Dec. 16, 2026" / "16. Dezember 2026")."""
+    """A date written the way the active language writes it (e.g. "Dec. 16, 2026" / "16. Dezember
+    2026")."""
     return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 

@@ -16,7 +16,8 @@ TASK_KEY = "securelogin.task"
 ACTIVATION_KEY = "securelogin.card-activation"
 SIGNED_IN_KEY = "securelogin.signed_in_at"
 SEEN_KEY = "securelogin.seen_at"
-# The last-seen time is written at most this often, so reading pages does not save the session each time.
+# The last-seen time is written at most this often, so reading pages does not save the session each
+# time.
 SEEN_RESOLUTION_SECONDS = 30
 
 

@@ -91,7 +91,8 @@ class StaffTOTPForm(ThrottledAuditedLogin, OTPAdminAuthenticationForm):
 
 
 class PortalAdminSite(OTPAdminSite):
-    """The admin under its usual name ("admin"), with the TOTP step unless relaxed in development."""
+    """The admin under its usual name ("admin"), with the TOTP step unless relaxed in
+    development."""
 
     def __init__(self, name="admin"):
         super().__init__(name)

@@ -13,7 +13,8 @@ from . import feedback, services, session_state
 def confirm_task_password(
     request: HttpRequest, username: str, password: str
 ) -> feedback.Problem | None:
-    """None when the credentials are the signed-in client's (the task moves on), else the problem."""
+    """None when the credentials are the signed-in client's (the task moves on), else the
+    problem."""
     result = services.check_password(request, username, password)
     if result.problem is not None:
         return result.problem

@@ -47,7 +47,8 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
         return Outcome(ok=False, problem=form_problem)
     device = services.active_device(user)
     if device is None:
-        # No credential at all: same page and answer as a wrong code, bounded by the deviceless counter.
+        # No credential at all: same page and answer as a wrong code, bounded by the deviceless
+        # counter.
         if services.deviceless_locked(user):
             services.refused(Reason.LOCKED, None, user=user, request=request, purpose=purpose)
             return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)

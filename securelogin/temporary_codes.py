@@ -37,7 +37,8 @@ def code_matches(code, encoded):
 
 
 def check_form(raw):
-    """(code, None) or (None, Problem) for the form of a typed temporary code; nothing secret is touched."""
+    """(code, None) or (None, Problem) for the form of a typed temporary code; nothing secret is
+    touched."""
     value = raw if isinstance(raw, str) else ""
     if len(value) > feedback.MAX_INPUT_LENGTH:
         return None, feedback.problem(feedback.CODE_LENGTH, length=length(), count=len(value))

@@ -1,4 +1,5 @@
-"""Staff TOTP sign-in and the new refusals on a 390 px phone, with the keyboard, in both languages."""
+"""Staff TOTP sign-in and the new refusals on a 390 px phone, with the keyboard, in both
+languages."""
 
 import pytest
 from django.contrib.auth import get_user_model

@@ -1,4 +1,5 @@
-"""Concurrent submissions of one right response are accepted once only (real threads, PostgreSQL)."""
+"""Concurrent submissions of one right response are accepted once only (real threads,
+PostgreSQL)."""
 
 import secrets
 
@@ -37,7 +38,8 @@ def test_concurrent_wrong_responses_are_all_counted():
 
 
 def test_back_off_holds_for_parallel_wrong_responses(settings):
-    """With a back-off in force, parallel guesses do not all get through: the device row is locked."""
+    """With a back-off in force, parallel guesses do not all get through: the device row is
+    locked."""
     settings.SECURELOGIN_THROTTLE_FACTOR = 60
     user, device = make_client("parallel", "dsc")
     nonce, challenge = new_signin_challenge(user, device)
@@ -86,7 +88,8 @@ def test_card_activated_once_and_wrong_codes_all_counted_under_concurrency(setti
 
 
 def test_dsc_pin_limit_holds_under_parallel_requests(settings):
-    """Finding 6: 8 parallel wrong PINs: exactly 3 compared, the card blocked once, one audit row."""
+    """Finding 6: 8 parallel wrong PINs: exactly 3 compared, the card blocked once, one audit
+    row."""
     from django.test import Client
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -126,7 +129,8 @@ def test_lockout_once_across_parallel_wrong_responses(settings):
 
 
 def test_parallel_password_guesses_from_one_source_are_bounded(settings):
-    """20 parallel wrong passwords for one user name from one source: the free tries plus one slot are checked."""
+    """20 parallel wrong passwords for one user name from one source: the free tries plus one slot
+    are checked."""
     from django.test import Client
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

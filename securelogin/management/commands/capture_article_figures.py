@@ -2,7 +2,8 @@
 
     .venv/bin/python manage.py capture_article_figures                 # every article with scenes
     .venv/bin/python manage.py capture_article_figures --article KB2636
-    .venv/bin/python manage.py capture_article_figures --only-if-drawn  # `make run`: only drawn ones
+    .venv/bin/python manage.py capture_article_figures --only-if-drawn  # `make run`: only drawn
+    ones
 
 Run after `load_help_content` (which creates the figures). The work is done by
 securelogin.screenshot_capture.capture_article_figures, as for the admin action.
