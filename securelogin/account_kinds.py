@@ -12,6 +12,7 @@ is on (development), and their submissions are purged after a day.
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.http import HttpRequest
 
 from .models import AuditEvent, PracticeAccount, SecurityDevice
 
@@ -22,7 +23,9 @@ def is_practice(user: AbstractBaseUser | None) -> bool:
     return PracticeAccount.objects.filter(user_id=user.pk).exists()
 
 
-def mark_practice(user: AbstractBaseUser, *, actor: str = "", request=None) -> bool:
+def mark_practice(
+    user: AbstractBaseUser, *, actor: str = "", request: HttpRequest | None = None
+) -> bool:
     """Make `user` a practice account; True when it was a client account before."""
     with transaction.atomic():
         _, created = PracticeAccount.objects.get_or_create(
@@ -33,7 +36,9 @@ def mark_practice(user: AbstractBaseUser, *, actor: str = "", request=None) -> b
     return created
 
 
-def mark_client(user: AbstractBaseUser, *, actor: str = "", request=None) -> bool:
+def mark_client(
+    user: AbstractBaseUser, *, actor: str = "", request: HttpRequest | None = None
+) -> bool:
     """Make `user` a client account again; True when it was a practice account.
     Its emulated devices stay on record but their emulators close at once."""
     with transaction.atomic():
@@ -43,7 +48,9 @@ def mark_client(user: AbstractBaseUser, *, actor: str = "", request=None) -> boo
     return bool(deleted)
 
 
-def _audit_marked(user: AbstractBaseUser, kind: str, actor: str, request=None) -> None:
+def _audit_marked(
+    user: AbstractBaseUser, kind: str, actor: str, request: HttpRequest | None = None
+) -> None:
     """Audit a change of the account's kind ("practice" or "client") by `actor`."""
     from .services import audit
 

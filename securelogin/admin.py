@@ -1,10 +1,15 @@
 """Staff tools: assign, revoke and unlock security devices, issue temporary codes
 (an action on the client in Users), see code cards; read the audit log."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +22,14 @@ from .admin_actions import report_count
 from .conf import app_settings
 from .models import AuditEvent, SecurityDevice
 from .otp_admin import LABELS, column, labelled_filter
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.db.models import QuerySet
+    from django.http import HttpResponse
 
 
 class AssignDeviceForm(forms.ModelForm):
@@ -34,7 +47,7 @@ class AssignDeviceForm(forms.ModelForm):
         model = SecurityDevice
         fields = ["user", "kind"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Temporary codes are issued from the client (Users), cards by the client.
         self.fields["kind"].choices = [
@@ -46,7 +59,7 @@ class AssignDeviceForm(forms.ModelForm):
             is_staff=False, is_active=True
         )
 
-    def clean(self):
+    def clean(self) -> Any:
         data = super().clean()
         kind = data.get("kind")
         if kind in (SecurityDevice.Kind.ANDROID, SecurityDevice.Kind.DSC) and not data.get("pin"):
@@ -72,10 +85,12 @@ class AccountKindFilter(admin.SimpleListFilter):
     parameter_name = "account_kind"
     user_path = ""
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [("practice", _("practice accounts")), ("client", _("client accounts"))]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         field = f"{self.user_path}practice_account__isnull"
         if self.value() == "practice":
             return queryset.filter(**{field: False})
@@ -131,7 +146,7 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
     exclude = ["encrypted_key", "encrypted_pin_hash", "code_hash"]
 
     @admin.display(description=_("status"))
-    def status_display(self, obj):
+    def status_display(self, obj: Any) -> str:
         labels = {
             "active": _("active"),
             "pending": _("waiting for activation"),
@@ -146,22 +161,24 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
             }
         return text
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request: HttpRequest, obj: Any | None = None, **kwargs) -> Any:
         if obj is None:
             kwargs["form"] = AssignDeviceForm
             AssignDeviceForm.base_fields["user"].label = LABELS["user"]
             kwargs["fields"] = ["user", "kind", "pin"]
         return super().get_form(request, obj, **kwargs)
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any | None = None) -> Any:
         return self.readonly_fields if obj is not None else []
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: Any | None = None) -> Any:
         if obj is None:
             return ["user", "kind", "pin"]
         return self.readonly_fields
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: forms.Form, change: Callable[..., Any]
+    ) -> None:
         if change:
             return
         device = services.assign_device(
@@ -172,10 +189,16 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
         )
         obj.pk = device.pk
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any | None = None) -> bool:
         return False  # revoke instead: the audit log refers to devices
 
-    def _audited(self, request, devices, change, kind):
+    def _audited(
+        self,
+        request: HttpRequest,
+        devices: Iterable[SecurityDevice],
+        change: Callable[..., Any],
+        kind: str,
+    ) -> int:
         """Apply `change` to each device, audit it as `kind`; returns how many."""
         count = 0
         for device in devices:
@@ -193,7 +216,7 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
     @admin.action(
         description=_("Unlock the selected devices (clear lockout, back-off and card block)")
     )
-    def unlock_devices(self, request, queryset):
+    def unlock_devices(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         count = self._audited(request, queryset, SecurityDevice.unlock, AuditEvent.Kind.UNLOCK)
         report_count(
             self,
@@ -203,7 +226,7 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description=_("Revoke the selected devices"))
-    def revoke_devices(self, request, queryset):
+    def revoke_devices(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         revocable = queryset.filter(revoked_at__isnull=True).filter(
             models.Q(confirmed=True) | models.Q(kind=SecurityDevice.Kind.CARD)
         )
@@ -258,15 +281,15 @@ class ClientUserAdmin(_BaseUserAdmin):
     ]
     list_filter = [AccountKindFilter, *(getattr(_BaseUserAdmin, "list_filter", None) or [])]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("practice_account")
 
     @admin.display(description=_("practice account"), boolean=True)
-    def practice_account_display(self, obj):
+    def practice_account_display(self, obj: Any) -> bool:
         return hasattr(obj, "practice_account")
 
     @admin.action(description=_("Make practice accounts (emulated devices; no real documents)"))
-    def make_practice_accounts(self, request, queryset):
+    def make_practice_accounts(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         actor = request.user.get_username()
         count = sum(
             account_kinds.mark_practice(user, actor=actor, request=request)
@@ -280,7 +303,7 @@ class ClientUserAdmin(_BaseUserAdmin):
         report_count(self, request, message, count)
 
     @admin.action(description=_("Make client accounts (emulators closed)"))
-    def make_client_accounts(self, request, queryset):
+    def make_client_accounts(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         actor = request.user.get_username()
         count = sum(
             account_kinds.mark_client(user, actor=actor, request=request) for user in queryset
@@ -295,7 +318,9 @@ class ClientUserAdmin(_BaseUserAdmin):
     @admin.action(
         description=_("Issue a temporary code (replaces the client's device, code or card)")
     )
-    def issue_temporary_code(self, request, queryset):
+    def issue_temporary_code(
+        self, request: HttpRequest, queryset: QuerySet[Any]
+    ) -> HttpResponse | None:
         """One client at a time; the code is shown on this response only (never stored in
         plain text, never put into messages or logs)."""
         if queryset.count() != 1:
@@ -329,7 +354,9 @@ class ClientUserAdmin(_BaseUserAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    def confirm_temporary_code(self, request, client):
+    def confirm_temporary_code(
+        self, request: HttpRequest, client: AbstractBaseUser
+    ) -> HttpResponse:
         """The question before the code: it names the client and what stops working now."""
         context = {
             **self.admin_site.each_context(request),

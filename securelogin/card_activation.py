@@ -5,10 +5,15 @@ Activation prompts are Challenge rows verified by services.judge, the same step 
 the sign-in's; wrong values count on the temporary code's row.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from . import feedback, services
@@ -16,6 +21,9 @@ from .conf import app_settings
 from .models import AuditEvent, Challenge, SecurityDevice
 from .services import Outcome, audit
 from .temporary_access import has_temporary_access
+
+if TYPE_CHECKING:
+    from securelogin.feedback import Problem
 
 Kind = SecurityDevice.Kind
 Reason = AuditEvent.Reason
@@ -29,7 +37,7 @@ class CardState:
     problem: feedback.Problem | None = None
 
 
-def revoked_card_notice(user):
+def revoked_card_notice(user: AbstractBaseUser) -> Problem | None:
     """The CARD_REVOKED problem when the client's latest credential is a card that
     staff revoked and nothing replaced it; else None."""
     latest = SecurityDevice.objects.filter(user=user).order_by("-created_at", "-pk").first()
@@ -38,7 +46,7 @@ def revoked_card_notice(user):
     return None
 
 
-def pending_card(user):
+def pending_card(user: AbstractBaseUser) -> SecurityDevice | None:
     return (
         SecurityDevice.objects.filter(
             user=user, kind=Kind.CARD, confirmed=False, revoked_at__isnull=True
@@ -48,7 +56,9 @@ def pending_card(user):
     )
 
 
-def card_to_print(user, request=None, create=False):
+def card_to_print(
+    user: AbstractBaseUser, request: HttpRequest | None = None, create: bool = False
+) -> CardState:
     """The card whose values may be shown: only a card waiting for activation,
     only while the client is signed in with a temporary code. With `create`, a
     new card is made when none is waiting."""
@@ -79,18 +89,29 @@ def card_to_print(user, request=None, create=False):
     return CardState(card=card)
 
 
-def issue_activation_prompt(user, card, nonce, request=None):
+def issue_activation_prompt(
+    user: AbstractBaseUser, card: SecurityDevice, nonce: str, request: HttpRequest | None = None
+) -> Challenge:
     return services.issue_challenge(user, card, Challenge.Purpose.CARD_ACTIVATION, nonce, request)
 
 
-def current_activation_prompt(user, card, nonce):
+def current_activation_prompt(
+    user: AbstractBaseUser, card: SecurityDevice, nonce: str
+) -> Challenge | None:
     prompt = services.current_challenge(nonce, user)
     if prompt is None or prompt.device_id != card.pk or prompt.is_expired or prompt.is_withdrawn:
         return None
     return prompt
 
 
-def activate_card(*, user, nonce, prompt_id, raw, request=None):
+def activate_card(
+    *,
+    user: AbstractBaseUser,
+    nonce: str,
+    prompt_id: str,
+    raw: str,
+    request: HttpRequest | None = None,
+) -> Outcome:
     """Check the two card values of the activation prompt; on success the card
     becomes the client's active credential for CARD_DAYS and the temporary code
     is revoked. Wrong values (and swapped ones) count toward the account's lockout
@@ -117,7 +138,7 @@ def activate_card(*, user, nonce, prompt_id, raw, request=None):
             # a parallel submission activated the card (or staff replaced the code) meanwhile
             return Outcome(ok=False, problem=feedback.problem(feedback.CARD_ALREADY_ACTIVE))
 
-        def activate():
+        def activate() -> Outcome:
             now = timezone.now()
             access.revoke()
             audit(

@@ -5,9 +5,13 @@ All need a signed-in client; the card's values are shown only while it waits
 for activation and the client is signed in with a temporary code.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -19,14 +23,19 @@ from .forms import CardValuesForm
 from .models import SecurityDevice
 from .second_factor_views import locked_response
 
+if TYPE_CHECKING:
+    from typing import Any
 
-def _refused(request, problem, status=403):
+    from securelogin.feedback import Problem
+
+
+def _refused(request: HttpRequest, problem: Problem, status: int = 403) -> HttpResponse:
     return render(request, "securelogin/card_refused.html", {"problem": problem}, status=status)
 
 
 @never_cache
 @login_required
-def card_offer(request):
+def card_offer(request: HttpRequest) -> HttpResponse:
     """KB70 step 4: "No device at hand?" – Continue makes (or shows) the client's card."""
     if not temporary_access.has_temporary_access(request.user):
         state = card_activation.card_to_print(request.user)
@@ -39,7 +48,7 @@ def card_offer(request):
     return render(request, "securelogin/card_offer.html", {"card_days": app_settings.CARD_DAYS})
 
 
-def _card_context(request, card):
+def _card_context(request: HttpRequest, card: SecurityDevice) -> dict[str, Any]:
     return {
         "card": card,
         "rows": codecard.rows(card.secret_key()),
@@ -49,13 +58,13 @@ def _card_context(request, card):
     }
 
 
-def card_serial(card):
+def card_serial(card: SecurityDevice) -> str:
     return f"OSC-{card.pk:06d}"
 
 
 @never_cache
 @login_required
-def card(request):
+def card(request: HttpRequest) -> HttpResponse:
     """KB2636 step 6: the card, with Print, a PDF download and Continue."""
     card, refusal = _card_or_refusal(request)
     if refusal:
@@ -63,7 +72,7 @@ def card(request):
     return render(request, "securelogin/card.html", _card_context(request, card))
 
 
-def _card_or_refusal(request):
+def _card_or_refusal(request: HttpRequest) -> tuple[SecurityDevice | None, HttpResponse | None]:
     """(the card waiting for activation, None), or (None, the answer of a client without
     one: the card offer while they hold a temporary code, else the refusal)."""
     state = card_activation.card_to_print(request.user)
@@ -76,7 +85,7 @@ def _card_or_refusal(request):
 
 @never_cache
 @login_required
-def card_pdf(request):
+def card_pdf(request: HttpRequest) -> HttpResponse:
     state = card_activation.card_to_print(request.user)
     if state.problem:
         return _refused(request, state.problem)
@@ -107,7 +116,7 @@ def card_pdf(request):
 
 @never_cache
 @login_required
-def card_activate(request):
+def card_activate(request: HttpRequest) -> HttpResponse:
     """KB2636 step 8: two index numbers; the client types both values as 6 digits."""
     card, refusal = _card_or_refusal(request)
     if refusal:
@@ -119,7 +128,7 @@ def card_activate(request):
         return _refused(request, refused.problem, status=429)
 
 
-def _activation_page(request, card, nonce):
+def _activation_page(request: HttpRequest, card: SecurityDevice, nonce: str) -> HttpResponse:
     problem = None
     form = CardValuesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -158,7 +167,7 @@ def _activation_page(request, card, nonce):
 
 @never_cache
 @login_required
-def card_activated(request):
+def card_activated(request: HttpRequest) -> HttpResponse:
     """KB2636 step 9: the confirmation with the expiry date; OK finishes."""
     device = services.active_device(request.user)
     if device is None or device.kind != SecurityDevice.Kind.CARD or device.is_expired:

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,7 @@ PURPOSE = Challenge.Purpose.TOKEN_ACTIVATION
 class AssignmentRefused(Exception):
     """Staff asked for something the rules do not allow; `message` says why (translated)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
@@ -72,7 +73,7 @@ def find_token(serial: str) -> HardwareToken:
 
 
 def assign_token(
-    user: AbstractBaseUser, serial: str, *, actor: str = "", request=None
+    user: AbstractBaseUser, serial: str, *, actor: str = "", request: HttpRequest | None = None
 ) -> SecurityDevice:
     """Give the unassigned token `serial` to the client `user`; it waits for the client's
     activation. A token the client was still to activate goes back into stock."""
@@ -119,7 +120,9 @@ def assign_token_to(username: str, serial: str, *, actor: str = "") -> SecurityD
     return assign_token(client, serial, actor=actor)
 
 
-def revoke_token(token: HardwareToken, *, actor: str = "", request=None) -> bool:
+def revoke_token(
+    token: HardwareToken, *, actor: str = "", request: HttpRequest | None = None
+) -> bool:
     """End the token's assignment (pending or active) and put it back in stock: the only way
     a token becomes assignable again. (A token whose device was replaced meanwhile, e.g. by
     a temporary code, stays assigned until staff revoke it here or mark it lost.) A client
@@ -133,7 +136,7 @@ def revoke_token(token: HardwareToken, *, actor: str = "", request=None) -> bool
     return True
 
 
-def mark_lost(token: HardwareToken, *, actor: str = "", request=None) -> bool:
+def mark_lost(token: HardwareToken, *, actor: str = "", request: HttpRequest | None = None) -> bool:
     """The token is lost or stolen: its assignment ends and it is never assigned again."""
     with transaction.atomic():
         if _locked(token).status == Status.LOST:
@@ -163,7 +166,10 @@ def _end_assignment(token: HardwareToken, **changes: object) -> SecurityDevice |
 
 
 def activation_prompt(
-    user: AbstractBaseUser, device: SecurityDevice, nonce: str, request=None
+    user: AbstractBaseUser,
+    device: SecurityDevice,
+    nonce: str,
+    request: HttpRequest | None = None,
 ) -> Challenge:
     """The open activation challenge of this attempt, or a new one (PromptLimitReached
     when the account drew too many this hour)."""
@@ -174,7 +180,12 @@ def activation_prompt(
 
 
 def activate_token(
-    *, user: AbstractBaseUser, nonce: str, prompt_id: str, raw: str, request=None
+    *,
+    user: AbstractBaseUser,
+    nonce: str,
+    prompt_id: str,
+    raw: str,
+    request: HttpRequest | None = None,
 ) -> Outcome:
     """Check the token's response to the activation challenge. On success the token
     becomes the active credential and the previous one is revoked. Wrong responses
@@ -203,7 +214,7 @@ def activate_token(
             # activated by a parallel submission, or staff revoked it meanwhile
             return Outcome(ok=False, problem=feedback.problem(feedback.TOKEN_NOT_PENDING))
 
-        def activate():
+        def activate() -> Outcome:
             now = timezone.now()
             old_rows = (
                 SecurityDevice.objects.select_for_update(of=("self",))
@@ -256,7 +267,12 @@ def token_to_activate_at_signin(user: AbstractBaseUser) -> SecurityDevice | None
 
 
 def sign_in_with_new_token(
-    *, user: AbstractBaseUser, nonce: str, prompt_id: str, raw: str, request=None
+    *,
+    user: AbstractBaseUser,
+    nonce: str,
+    prompt_id: str,
+    raw: str,
+    request: HttpRequest | None = None,
 ) -> Outcome:
     """`activate_token` with the sign-in's nonce; a right answer also counts as the
     sign-in's success (the token's failures reset, a `success` row for the sign-in)."""

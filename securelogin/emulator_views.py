@@ -8,7 +8,11 @@ never reaches the browser: JSON for the page's script, an HTML page when
 JavaScript is off.
 """
 
-from django.http import Http404, JsonResponse
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +27,12 @@ from . import account_kinds, feedback, services, session_state
 from .forms import CardPinForm, DeviceInputForm, PhonePasscodeForm
 from .models import AuditEvent, SecurityDevice
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.http import HttpResponse
+
 TEMPLATES = {
     SecurityDevice.Kind.IOS: "securelogin/emulator_phone.html",
     SecurityDevice.Kind.ANDROID: "securelogin/emulator_phone.html",
@@ -34,14 +44,14 @@ PHONE_SCREENS = ("start", "login", "account", "more", "twofa", "challenge")
 BIOMETRICS = ("face", "touch", "passcode")
 
 
-def _holder(request):
+def _holder(request: HttpRequest) -> AbstractBaseUser | None:
     """The client the emulator may serve: signed in, or with a pending sign-in."""
     if request.user.is_authenticated:
         return request.user
     return session_state.pending_user(request.session)
 
 
-def _device(request, pk):
+def _device(request: HttpRequest, pk: int) -> SecurityDevice:
     holder = _holder(request)
     if holder is None or not account_kinds.is_practice(holder):
         raise Http404  # a client account's device is never emulated
@@ -49,7 +59,7 @@ def _device(request, pk):
 
 
 @never_cache
-def my_device(request):
+def my_device(request: HttpRequest) -> HttpResponse:
     holder = _holder(request)
     if holder is not None and not account_kinds.is_practice(holder):
         raise Http404  # a client account's device is never emulated
@@ -65,7 +75,9 @@ def my_device(request):
     return redirect(f"{url}?{query}" if query else url)
 
 
-def _page(request, device, screen, status=200, **extra):
+def _page(
+    request: HttpRequest, device: SecurityDevice, screen: str, status: int = 200, **extra
+) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     biometric = source.get("biometric", "face")
     context = {
@@ -79,7 +91,7 @@ def _page(request, device, screen, status=200, **extra):
 
 
 @never_cache
-def emulator(request, pk):
+def emulator(request: HttpRequest, pk: int) -> HttpResponse:
     device = _device(request, pk)
     if device.kind == SecurityDevice.Kind.DSC:
         return _page(request, device, "off")
@@ -87,14 +99,16 @@ def emulator(request, pk):
     return _page(request, device, screen if screen in PHONE_SCREENS else "start")
 
 
-def _error(request, device, message, status=400, **extra):
+def _error(
+    request: HttpRequest, device: SecurityDevice, message: str, status: int = 400, **extra
+) -> HttpResponse:
     if wants_json(request):
         return JsonResponse({"ok": False, "error": message, **extra}, status=status)
     screen = "off" if device.kind == SecurityDevice.Kind.DSC else "challenge"
     return _page(request, device, screen, status=status, error=message, **extra)
 
 
-def _card_blocked(request, device):
+def _card_blocked(request: HttpRequest, device: SecurityDevice) -> HttpResponse:
     return _error(
         request, device, feedback.problem(feedback.CARD_BLOCKED).message, status=403, blocked=True
     )
@@ -103,7 +117,7 @@ def _card_blocked(request, device):
 @require_POST
 @never_cache
 @sensitive_post_parameters("pin")
-def card_pin(request, pk):
+def card_pin(request: HttpRequest, pk: int) -> HttpResponse:
     """The DSC+'s own PIN check (PIN> … OK) with its retry limit."""
     device = _device(request, pk)
     if device.kind != SecurityDevice.Kind.DSC:
@@ -133,7 +147,9 @@ def card_pin(request, pk):
     return _page(request, device, "off")
 
 
-def _card_pin_refusal(request, device, pin, wrong_pin):
+def _card_pin_refusal(
+    request: HttpRequest, device: SecurityDevice, pin: str, wrong_pin: Callable[[int], str]
+) -> HttpResponse | None:
     """The DSC+'s own PIN check with its retry limit: None when the PIN is right, else the
     refusal (`wrong_pin(tries left)` words a wrong PIN; the block is audited once)."""
     if device.card_blocked_at:
@@ -154,7 +170,7 @@ def _card_pin_refusal(request, device, pin, wrong_pin):
 @require_POST
 @never_cache
 @sensitive_post_parameters("pin", "passcode")
-def respond(request, pk):
+def respond(request: HttpRequest, pk: int) -> HttpResponse:
     """Generate Passcode: the device turns the challenge (and PIN) into the response."""
     device = _device(request, pk)
     form = DeviceInputForm(request.POST)
@@ -180,7 +196,9 @@ def respond(request, pk):
     return _page(request, device, screen, response=response, challenge=challenge)
 
 
-def _ios_confirmation(request, device, challenge):
+def _ios_confirmation(
+    request: HttpRequest, device: SecurityDevice, challenge: str
+) -> HttpResponse | None:
     """IB Key on iOS shows the response only after Face ID / Touch ID or, failing that, the
     phone's passcode (KB2260 step 5). None when confirmed; else the screen (or JSON) to show."""
     confirmed = request.POST.get("confirmed")

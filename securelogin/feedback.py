@@ -1,14 +1,22 @@
 """Error messages that teach: one table of problems, each with its code (what tests
 and templates use), its translated message and the help section that explains it."""
 
+from __future__ import annotations
+
 import math
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django import forms
 
 RESPONSE_DIGITS = 6
 MAX_INPUT_LENGTH = 64
@@ -365,7 +373,7 @@ class Problem:
     )  # (input id, label) the problem is about
 
 
-def point_at(form, problem: "Problem | None", names: list[str] | None = None) -> None:
+def point_at(form: forms.Form, problem: Problem | None, names: list[str] | None = None) -> None:
     """Tie the problem to the inputs it is about (all visible fields unless `names`):
     aria-invalid and aria-describedby on each, and (id, label) pairs for the error
     box's links to them (the way to the field without JavaScript)."""
@@ -378,11 +386,11 @@ def point_at(form, problem: "Problem | None", names: list[str] | None = None) ->
         problem.fields.append((bound.id_for_label, str(bound.label)))
 
 
-def _row(kind: "ProblemType | str") -> ProblemType:
+def _row(kind: ProblemType | str) -> ProblemType:
     return kind if isinstance(kind, ProblemType) else TABLE[kind]
 
 
-def help_url(kind, device_kind=None):
+def help_url(kind: ProblemType | str, device_kind: str | None = None) -> str:
     """The help link of a problem (a row or its code), for the client's device kind."""
     row = _row(kind)
     if row.help is None:
@@ -402,13 +410,13 @@ def help_url(kind, device_kind=None):
     return f"{url}#{anchor}" if anchor else url
 
 
-def message(kind, **params):
+def message(kind: ProblemType | str, **params) -> str:
     """The problem's message in the active language (plural forms chosen by its count)."""
     text = _row(kind).message
     return str(text % params) if params else str(text)
 
 
-def problem(kind, device_kind=None, **params):
+def problem(kind: ProblemType | str, device_kind: str | None = None, **params) -> Problem:
     row = _row(kind)
     return Problem(
         code=row.code, message=message(row, **params), help_url=help_url(row, device_kind)
@@ -426,7 +434,9 @@ def throttled(seconds: int, device_kind: str | None = None) -> Problem:
     return Problem(code=THROTTLED.code, message=text, help_url=help_url(THROTTLED, device_kind))
 
 
-def problem_from_form(form, default=None, device_kind=None):
+def problem_from_form(
+    form: forms.Form, default: Any | None = None, device_kind: str | None = None
+) -> Problem | None:
     """The problem of an invalid form whose error code is in the table (raised by the
     form's clean_* methods or the control-character check), else `default`."""
     for errors in form.errors.as_data().values():
@@ -443,7 +453,9 @@ def problem_from_form(form, default=None, device_kind=None):
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def check_response_form(raw, digits=RESPONSE_DIGITS):
+def check_response_form(
+    raw: str, digits: int = RESPONSE_DIGITS
+) -> tuple[str | None, Problem | None]:
     """Return (clean response, None) or (None, Problem) for the form of the input only;
     `digits` is the response length of the client's device (a token's suite may say 8)."""
     token = digits != RESPONSE_DIGITS
@@ -470,7 +482,7 @@ def check_response_form(raw, digits=RESPONSE_DIGITS):
     return value, None
 
 
-def _foreign_digits(value):
+def _foreign_digits(value: str) -> bool:
     """Digits of another script (Arabic-Indic, Devanagari, full-width …) and nothing but digits and
     spaces."""
     chars = [ch for ch in value if not ch.isspace()]
@@ -479,7 +491,7 @@ def _foreign_digits(value):
     )
 
 
-def check_card_values_form(raw):
+def check_card_values_form(raw: str) -> tuple[str | None, Problem | None]:
     """The Card values field: two 3-digit values typed as 6 digits. Returns (value, None) or (None,
     Problem)."""
     value = raw if isinstance(raw, str) else ""

@@ -5,18 +5,26 @@ The page asks for the token's response to a challenge; a right answer activates 
 token and completes the sign-in. Every other client gets SecondFactorView's own page.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from . import device_assignment, feedback, services
 from .forms import ResponseForm
+from .models import SecurityDevice
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
 
 
 class FirstTokenActivationMixin:
     """For SigninVerifyView: put the token's activation before the usual second factor."""
 
-    def page(self):
+    def page(self) -> HttpResponse:
         device = device_assignment.token_to_activate_at_signin(self.user)
         if device is None:
             return super().page()
@@ -28,7 +36,7 @@ class FirstTokenActivationMixin:
         except services.PromptLimitReached as refused:
             return self.notice(refused.problem, status=429)
 
-    def first_token_page(self, device):
+    def first_token_page(self, device: SecurityDevice) -> HttpResponse:
         """GET shows the activation challenge; POST checks the token's response."""
         request, user, nonce = self.request, self.user, self.nonce
         serial = device.hardware_token.serial

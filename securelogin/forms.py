@@ -1,7 +1,10 @@
 """Forms of the emulated Client Portal; the response's form is judged in feedback.py."""
 
+from __future__ import annotations
+
 import unicodedata
 from decimal import Decimal
+from typing import TYPE_CHECKING, Never
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,8 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from . import feedback, temporary_codes
 
+if TYPE_CHECKING:
+    from securelogin.feedback import Problem
 
-def refuse_control_characters(value):
+
+def refuse_control_characters(value: object) -> None:
     """NUL and the other control characters (Unicode category Cc: tabs, line breaks,
     escape …) never belong in a user name, password, code or amount; they come from
     pasting or from a script, and PostgreSQL refuses NUL outright."""
@@ -21,7 +27,7 @@ def refuse_control_characters(value):
         )
 
 
-def refuse(problem):
+def refuse(problem: Problem) -> Never:
     """A teaching problem from feedback.py as the field's error (its code is the problem's)."""
     raise ValidationError(problem.message, code=problem.code)
 
@@ -58,7 +64,7 @@ class PortalForm(forms.Form):
     """Every text field refuses control characters with a message that teaches
     (Django's own NUL check only says "Null characters are not allowed.")."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
@@ -97,7 +103,9 @@ class ResponseForm(PortalForm):
         autocapitalize="off",
     )
 
-    def __init__(self, *args, kind=None, digits=feedback.RESPONSE_DIGITS, **kwargs):
+    def __init__(
+        self, *args, kind: str | None = None, digits: int = feedback.RESPONSE_DIGITS, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.digits = digits
@@ -106,7 +114,7 @@ class ResponseForm(PortalForm):
         """The prompt id and the typed answer, as the activation functions take them."""
         return {"prompt_id": self.cleaned_data["challenge"], "raw": self.cleaned_data["response"]}
 
-    def clean_response(self):
+    def clean_response(self) -> str:
         raw = self.cleaned_data["response"]
         if self.kind == "card":
             value, problem = feedback.check_card_values_form(raw)
@@ -128,7 +136,7 @@ class TemporaryCodeForm(PortalForm):
         autocorrect="off",
     )
 
-    def clean_code(self):
+    def clean_code(self) -> str:
         code, problem = temporary_codes.check_form(self.cleaned_data["code"])
         if problem:
             refuse(problem)
@@ -148,7 +156,7 @@ class CardValuesForm(PortalForm):
         """The prompt id and the typed values, as card_activation.activate_card takes them."""
         return {"prompt_id": self.cleaned_data["prompt"], "raw": self.cleaned_data["values"]}
 
-    def clean_values(self):
+    def clean_values(self) -> str:
         value, problem = feedback.check_card_values_form(self.cleaned_data["values"])
         if problem:
             refuse(problem)

@@ -11,6 +11,8 @@ renditions) and deletes the practice clients again. Figures without a scene
 (e.g. a phone photographing a page: no screen of ours) keep their drawing.
 """
 
+from __future__ import annotations
+
 import os
 import re
 import secrets
@@ -18,6 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,6 +37,11 @@ from .account_kinds import mark_practice
 from .screenshot_scenes import Account, Hooks
 from .services import assign_device
 from .temporary_access import issue_temporary_code
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from playwright.sync_api import Browser
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "articles" / "content"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -82,7 +90,7 @@ def _known(scene: str) -> bool:
     return True
 
 
-def _is_drawn(figure) -> bool:
+def _is_drawn(figure: Any) -> bool:
     return any(
         (getattr(figure, localized_field("image", code)).name or "").startswith("figures/drawn-")
         for code in language_codes()
@@ -145,7 +153,7 @@ def capture_article_figures(
     return report
 
 
-def _run(journeys, languages, chromium):
+def _run(journeys: Any, languages: list[str], chromium: str) -> Any:
     """Accounts, a live server and the browser for the journeys; always cleaned up."""
     accounts, users = _accounts(journeys, languages)
     # An in-memory SQLite database (the tests) is shared with the server thread, as
@@ -197,7 +205,7 @@ def _site_host() -> str:
     return allowed[0]
 
 
-def _handler_for(address: str, host: str):
+def _handler_for(address: str, host: str) -> Any:
     """WSGI wrapper of the loopback server: its requests look like the site's own HTTPS requests
     (scheme, host, Origin and Referer), so no setting is changed for the rest of the process:
     under production settings the HTTPS redirect, secure cookies and CSRF checks stay on
@@ -205,8 +213,8 @@ def _handler_for(address: str, host: str):
     proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
     origin = re.compile(r"^http://[^/]+")
 
-    def handler(app):  # whitenoise (in the middleware) serves static files
-        def as_the_site(environ, start_response):
+    def handler(app: Any) -> Any:  # whitenoise (in the middleware) serves static files
+        def as_the_site(environ: dict[str, Any], start_response: Any) -> Any:
             environ.update({"REMOTE_ADDR": address, "wsgi.url_scheme": "https", "HTTP_HOST": host})
             environ.pop("HTTP_X_FORWARDED_FOR", None)
             if proxy_header:
@@ -221,7 +229,7 @@ def _handler_for(address: str, host: str):
     return handler
 
 
-def _accounts(journeys, languages):
+def _accounts(journeys: Any, languages: list[str]) -> Any:
     """One practice client per journey and language, deleted again after the capture."""
     accounts, users = {}, []
     with transaction.atomic():
@@ -265,7 +273,7 @@ def _expire_card(account: Account) -> None:
     ).update(expires_at=timezone.now() - timedelta(minutes=1))
 
 
-def _browse(base, journeys, languages, accounts, chromium):
+def _browse(base: str, journeys: Any, languages: list[str], accounts: Any, chromium: str) -> Any:
     from playwright.sync_api import sync_playwright
 
     images, values = {}, {}
@@ -287,7 +295,7 @@ def _browse(base, journeys, languages, accounts, chromium):
     return images, values
 
 
-def _journey(browser, base, journey, lang, account):
+def _journey(browser: Browser, base: str, journey: str, lang: str, account: Account) -> Any:
     """One journey in a fresh browser context; a failure names the journey and the page it was
     on."""
     context = browser.new_context(
@@ -314,7 +322,9 @@ def _journey(browser, base, journey, lang, account):
         context.close()
 
 
-def _store(article, scenes, images, languages, values) -> int:
+def _store(
+    article: Any, scenes: dict[str, str], images: Any, languages: list[str], values: Any
+) -> int:
     """Save the screenshots on the article's figures; keep the article 'as loaded'."""
     from articles import signals
     from articles.models import Article
@@ -343,7 +353,7 @@ def _store(article, scenes, images, languages, values) -> int:
     return stored
 
 
-def _renumber(figures_by_scene, journey, lang, shown) -> None:
+def _renumber(figures_by_scene: dict[str, Any], journey: str, lang: str, shown: Any) -> None:
     """Alt texts and captions name the example challenge and response: make them the ones the new
     screenshots show (the numbers named by the challenge and response figures of the journey)."""
     if not journey.startswith("device:") or not shown.get("challenge"):

@@ -9,6 +9,8 @@ database (the caller prepares the accounts and passes `hooks` for the few
 things only the server can do, such as letting a card expire).
 """
 
+from __future__ import annotations
+
 import io
 import re
 import shutil
@@ -17,10 +19,16 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageChops
 
 from .screenshots import DEMO_USERNAME, SCALE, shot
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from playwright.sync_api import BrowserContext, Page
 
 SUBMIT = "button[type=submit]"
 EXAMPLE_PASSWORD = "example-password"  # noqa: S105 - typed for the picture only (a password field shows dots)
@@ -77,13 +85,15 @@ def journey_of(scene: str) -> str:
     raise KeyError(scene)
 
 
-def _expect_text(page, selector: str, pattern: str, timeout: int = 10_000) -> None:
+def _expect_text(page: Page, selector: str, pattern: str, timeout: int = 10_000) -> None:
     from playwright.sync_api import expect
 
     expect(page.locator(selector)).to_have_text(re.compile(pattern), timeout=timeout)
 
 
-def _sign_in_form(page, shots: Shots | None, account: Account, prefix: str = "signin") -> None:
+def _sign_in_form(
+    page: Page, shots: Shots | None, account: Account, prefix: str = "signin"
+) -> None:
     """The sign-in (or task) form: pictures with the demo name, then the account's own."""
     if shots is not None:
         shots.images[f"{prefix}-empty"] = shot(page, ".sl-narrow form.card")
@@ -124,7 +134,9 @@ DEVICE_SCENES = (
 )
 
 
-def device_journey(context, base: str, lang: str, account: Account, hooks: Hooks) -> Shots:
+def device_journey(
+    context: BrowserContext, base: str, lang: str, account: Account, hooks: Hooks
+) -> Shots:
     """Change the e-mail address: user name and password again, the challenge, the device, the
     response."""
     shots, kind = Shots(), account.kind
@@ -153,7 +165,9 @@ def device_journey(context, base: str, lang: str, account: Account, hooks: Hooks
     return shots
 
 
-def _phone_screens(page, base, lang, account, challenge, shots):
+def _phone_screens(
+    page: Page, base: str, lang: str, account: Account, challenge: str, shots: Shots
+) -> Any:
     kind = account.kind
     for screen, arrow in PHONE_SCREENS:
         page.goto(f"{base}/{lang}/portal/device/?screen={screen}")
@@ -191,7 +205,9 @@ def _phone_screens(page, base, lang, account, challenge, shots):
     return response
 
 
-def _dsc_screens(page, base, lang, account, challenge, shots):
+def _dsc_screens(
+    page: Page, base: str, lang: str, account: Account, challenge: str, shots: Shots
+) -> Any:
     page.goto(f"{base}/{lang}/portal/device/")
     page.locator("#sl-press").click()
     _expect_text(page, "#sl-lcd", r"^PIN>")
@@ -216,7 +232,9 @@ def _dsc_screens(page, base, lang, account, challenge, shots):
 # ---------------------------------------------------------------------------
 
 
-def lost_device_journey(context, base: str, lang: str, account: Account, hooks: Hooks) -> Shots:
+def lost_device_journey(
+    context: BrowserContext, base: str, lang: str, account: Account, hooks: Hooks
+) -> Shots:
     shots = Shots()
     page = context.new_page()
     page.set_viewport_size({"width": 1024, "height": 800})  # the whole menu on one line
@@ -269,7 +287,7 @@ def lost_device_journey(context, base: str, lang: str, account: Account, hooks: 
     return shots
 
 
-def _card_values(page) -> dict[str, str]:
+def _card_values(page: Page) -> dict[str, str]:
     """{index label: value} as the card page shows them."""
     cells = page.locator(".sl-codecard-grid tbody th.sl-index")
     return {
@@ -280,7 +298,7 @@ def _card_values(page) -> dict[str, str]:
     }
 
 
-def _type_card_values(page, card: dict[str, str], field_selector: str) -> None:
+def _type_card_values(page: Page, card: dict[str, str], field_selector: str) -> None:
     page.locator("#index-1").wait_for()
     first, second = page.locator("#index-1").text_content(), page.locator("#index-2").text_content()
     page.fill(field_selector, card[first] + card[second])
@@ -320,7 +338,9 @@ def printed_card(pdf: bytes, dpi: int = 110) -> bytes:
 # ---------------------------------------------------------------------------
 
 
-def documents_journey(context, base: str, lang: str, account: Account, hooks: Hooks) -> Shots:
+def documents_journey(
+    context: BrowserContext, base: str, lang: str, account: Account, hooks: Hooks
+) -> Shots:
     shots = Shots()
     page = context.new_page()
     page.set_viewport_size({"width": 390, "height": 1400})  # a phone: where clients take the photos

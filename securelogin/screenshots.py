@@ -6,10 +6,16 @@ margin and draws the arrow with Pillow. The journeys that reach each screen
 are in screenshot_scenes.py; screenshot_capture.py stores the results.
 """
 
+from __future__ import annotations
+
 import io
 import re
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 PAD = 28  # CSS px of white margin around each screenshot, room for the arrow
 SCALE = 2  # device pixel ratio of the screenshots
@@ -97,7 +103,9 @@ def draw_highlight(png: bytes, target: dict, frame: dict) -> bytes:
     return out.getvalue()
 
 
-def shot(page, selector: str, arrow: str | None = None, highlight: str | None = None) -> bytes:
+def shot(
+    page: Page, selector: str, arrow: str | None = None, highlight: str | None = None
+) -> bytes:
     """Screenshot of `selector` with a white margin, and an arrow at `arrow` (or a red frame
     around `highlight`, or around `arrow` when an arrow would cover other controls)."""
     element = page.locator(selector).first

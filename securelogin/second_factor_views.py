@@ -6,10 +6,16 @@ account without any credential), an expired card's notice, or a challenge
 same `locked_response`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -32,8 +38,16 @@ from .first_token_views import FirstTokenActivationMixin
 from .forms import ResponseForm, SigninForm, TemporaryCodeForm
 from .models import Challenge, SecurityDevice
 
+if TYPE_CHECKING:
+    from typing import Any
 
-def locked_response(request):
+    from django.http import HttpResponse
+    from django.http.response import HttpResponseBase
+
+    from securelogin.feedback import Problem
+
+
+def locked_response(request: HttpRequest) -> HttpResponse:
     """The one answer of a locked account: the sign-in page with the LOCKED problem."""
     return render(
         request,
@@ -43,14 +57,14 @@ def locked_response(request):
     )
 
 
-def emulator_url(user, device):
+def emulator_url(user: AbstractBaseUser, device: SecurityDevice) -> str:
     """The link to the device's emulator: only for a practice account's emulated device."""
     if not account_kinds.may_use_emulator(user, device):
         return ""
     return reverse("securelogin:emulator", kwargs={"pk": device.pk})
 
 
-def safe_next(request, value):
+def safe_next(request: HttpRequest, value: str | None) -> str:
     if value and url_has_allowed_host_and_scheme(
         value, {request.get_host()}, require_https=request.is_secure()
     ):
@@ -65,23 +79,23 @@ class SecondFactorView(View):
     title = ""
     intro = ""
 
-    def start(self):
+    def start(self) -> HttpResponse | None:
         """Set self.user, self.nonce, self.purpose; or return a response (nothing to verify)."""
         raise NotImplementedError
 
-    def succeed(self):
+    def succeed(self) -> HttpResponse:
         raise NotImplementedError
 
-    def abandon(self):
+    def abandon(self) -> None:
         """The account locked: forget the attempt."""
         raise NotImplementedError
 
     cancel_view = ""  # where Cancel leads
 
-    def cancel_url(self):
+    def cancel_url(self) -> str:
         return reverse(self.cancel_view)
 
-    def step_page(self, template, problem, **context):
+    def step_page(self, template: str, problem: Problem | None, **context) -> HttpResponse:
         """A page of this step: its title, the problem (status 400) and Cancel."""
         return render(
             self.request,
@@ -90,7 +104,7 @@ class SecondFactorView(View):
             status=200 if problem is None else 400,
         )
 
-    def challenge_context(self, device, challenge):
+    def challenge_context(self, device: SecurityDevice, challenge: Challenge) -> dict[str, Any]:
         """What every challenge page shows about the device and how long it may take."""
         return {
             "challenge": challenge,
@@ -99,26 +113,26 @@ class SecondFactorView(View):
             "valid_minutes": max(app_settings.CHALLENGE_SECONDS // 60, 1),
         }
 
-    def response_form(self, device):
+    def response_form(self, device: SecurityDevice) -> ResponseForm:
         """The answer form of the device's prompt (bound on POST)."""
         return ResponseForm(
             self.request.POST or None, kind=device.kind, digits=device.response_digits
         )
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         return self.page()
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         return self.page()
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if request.method in ("GET", "POST"):
             early = self.start()
             if early is not None:
                 return early
         return super().dispatch(request, *args, **kwargs)
 
-    def page(self):
+    def page(self) -> HttpResponse:
         device = services.active_device(self.user)
         if device is not None and device.is_locked:
             return self.locked()
@@ -131,11 +145,11 @@ class SecondFactorView(View):
         except services.PromptLimitReached as refused:
             return self.notice(refused.problem, status=429)
 
-    def locked(self):
+    def locked(self) -> HttpResponse:
         self.abandon()
         return locked_response(self.request)
 
-    def notice(self, problem, status):
+    def notice(self, problem: Problem | None, status: int) -> HttpResponse:
         return render(
             self.request,
             "securelogin/notice.html",
@@ -143,7 +157,7 @@ class SecondFactorView(View):
             status=status,
         )
 
-    def temporary_code_page(self):
+    def temporary_code_page(self) -> HttpResponse:
         request = self.request
         problem = None
         form = TemporaryCodeForm(request.POST or None)
@@ -169,7 +183,7 @@ class SecondFactorView(View):
             feedback.point_at(blank, problem)
         return self.step_page("securelogin/temporary_code.html", problem, form=blank)
 
-    def challenge_page(self, device):
+    def challenge_page(self, device: SecurityDevice) -> HttpResponse:
         """GET shows the challenge (issuing one if needed); POST verifies a response."""
         request, user, nonce, purpose = self.request, self.user, self.nonce, self.purpose
         problem = None
@@ -231,7 +245,7 @@ class SigninVerifyView(FirstTokenActivationMixin, SecondFactorView):
 
     cancel_view = "securelogin:signin"
 
-    def start(self):
+    def start(self) -> HttpResponse | None:
         self.state = session_state.pending(self.request.session)
         self.user = session_state.pending_user(self.request.session)
         if self.state is None or self.user is None:
@@ -245,10 +259,10 @@ class SigninVerifyView(FirstTokenActivationMixin, SecondFactorView):
         )
         return None
 
-    def abandon(self):
+    def abandon(self) -> None:
         session_state.clear_pending(self.request.session)
 
-    def succeed(self):
+    def succeed(self) -> HttpResponse:
         request, user = self.request, self.user
         next_url = self.state.get("next") or ""
         session_state.clear_pending(request.session)
@@ -265,7 +279,7 @@ class TaskVerifyView(LoginRequiredMixin, SecondFactorView):
 
     cancel_view = "securelogin:home"
 
-    def start(self):
+    def start(self) -> HttpResponse | None:
         self.state = session_state.task(self.request.session)
         if self.state is None:
             messages.info(self.request, _("Please start the task again."))
@@ -282,17 +296,17 @@ class TaskVerifyView(LoginRequiredMixin, SecondFactorView):
         )
         return None
 
-    def abandon(self):
+    def abandon(self) -> None:
         session_state.clear_task(self.request.session)
         logout(self.request)
 
-    def succeed(self):
+    def succeed(self) -> HttpResponse:
         session_state.clear_task(self.request.session)
         apply_task(self.request, self.state)
         return redirect("securelogin:home")
 
 
-def apply_task(request, state):
+def apply_task(request: HttpRequest, state: dict[str, Any]) -> None:
     """Carry out a task after its step-up verification passed."""
     data = state["data"]
     if state["kind"] == Challenge.Purpose.CHANGE_EMAIL:

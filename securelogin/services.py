@@ -1,16 +1,20 @@
 """Business rules of the second factor: issue challenges, verify responses, throttle, lock,
 audit."""
 
+from __future__ import annotations
+
 import math
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -21,21 +25,27 @@ from . import codecard, feedback, limits
 from .conf import app_settings
 from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from securelogin.feedback import Problem
+
 Reason = AuditEvent.Reason
 
 
 def audit(
-    kind,
+    kind: str,
     *,
-    user=None,
-    username="",
-    device=None,
-    request=None,
-    purpose="",
-    reason="",
-    actor="",
-    count=None,
-):
+    user: AbstractBaseUser | None = None,
+    username: str = "",
+    device: SecurityDevice | None = None,
+    request: HttpRequest | None = None,
+    purpose: str = "",
+    reason: str = "",
+    actor: str = "",
+    count: int | None = None,
+) -> None:
     AuditEvent.objects.create(
         count=count,
         kind=kind,
@@ -49,32 +59,62 @@ def audit(
     )
 
 
-def failed(reason, device, *, user, request, purpose):
+def failed(
+    reason: str,
+    device: SecurityDevice,
+    *,
+    user: AbstractBaseUser,
+    request: HttpRequest,
+    purpose: str,
+) -> None:
     """Audit a wrong or unusable answer (staff see every one)."""
     _audit_try(AuditEvent.Kind.FAILURE, reason, device, user, request, purpose)
 
 
-def refused(reason, device, *, user, request, purpose):
+def refused(
+    reason: str,
+    device: SecurityDevice,
+    *,
+    user: AbstractBaseUser,
+    request: HttpRequest,
+    purpose: str,
+) -> None:
     """Audit a try refused before any secret was looked at (locked, throttled, limit)."""
     _audit_try(AuditEvent.Kind.REFUSED, reason, device, user, request, purpose)
 
 
-def _audit_try(kind, reason, device, user, request, purpose):
+def _audit_try(
+    kind: str,
+    reason: str,
+    device: SecurityDevice,
+    user: AbstractBaseUser,
+    request: HttpRequest,
+    purpose: str,
+) -> None:
     audit(kind, user=user, device=device, request=request, purpose=purpose, reason=reason)
 
 
-def staff_event(kind, device, *, actor, request, count=None):
+def staff_event(
+    kind: str, device: SecurityDevice, *, actor: str, request: HttpRequest, count: int | None = None
+) -> None:
     """Audit what staff (or a command, `actor`) did to a client's device."""
     user = device.user if device else None
     audit(kind, user=user, device=device, actor=actor, request=request, count=count)
 
 
-def event(kind, device, *, user, request, purpose=""):
+def event(
+    kind: str,
+    device: SecurityDevice,
+    *,
+    user: AbstractBaseUser,
+    request: HttpRequest,
+    purpose: str = "",
+) -> None:
     """Audit what happened to `device` in this request (issued, used, activated …)."""
     audit(kind, user=user, device=device, request=request, purpose=purpose)
 
 
-def active_device(user):
+def active_device(user: AbstractBaseUser) -> SecurityDevice | None:
     return SecurityDevice.objects.filter(user=user, confirmed=True).first()
 
 
@@ -84,11 +124,11 @@ def active_device(user):
 # device's first lock.
 
 
-def _deviceless_key(user):
+def _deviceless_key(user: AbstractBaseUser) -> str:
     return f"securelogin:deviceless-failures:{user.pk}"
 
 
-def count_deviceless_failure(user):
+def count_deviceless_failure(user: AbstractBaseUser) -> bool:
     """Returns True when this failure locked the account. The lock's end is stored as a
     time (not left to the key's expiry), and its length doubles like a device's."""
     key = _deviceless_key(user)
@@ -101,11 +141,11 @@ def count_deviceless_failure(user):
     return True
 
 
-def deviceless_locked(user):
+def deviceless_locked(user: AbstractBaseUser) -> bool:
     return (cache.get(_deviceless_key(user) + ":until") or 0) > time.time()
 
 
-def account_locked(user, device=None):
+def account_locked(user: AbstractBaseUser, device: SecurityDevice | None = None) -> bool:
     """Whether the account is locked (by second-factor failures); locks end by themselves.
     Without an active `device`: the shared cache's lock, or the lock on the row of a token
     waiting for activation (a new client's wrong answers at sign-in count there)."""
@@ -132,7 +172,7 @@ class FirstFactor:
     problem: feedback.Problem | None = None
 
 
-def check_password(request, username, password):
+def check_password(request: HttpRequest, username: str, password: str) -> FirstFactor:
     """First factor, in an order that tells an attacker nothing:
 
     1. the try is counted for (source, user name) and the source; throttled
@@ -182,12 +222,18 @@ def check_password(request, username, password):
 class PromptLimitReached(Exception):
     """More new challenges or card prompts for this account this hour than PROMPTS_PER_HOUR."""
 
-    def __init__(self, problem):
+    def __init__(self, problem: Problem | None) -> None:
         super().__init__(problem.code)
         self.problem = problem
 
 
-def issue_challenge(user, device, purpose, nonce, request=None):
+def issue_challenge(
+    user: AbstractBaseUser,
+    device: SecurityDevice,
+    purpose: str,
+    nonce: str,
+    request: HttpRequest | None = None,
+) -> Challenge:
     """A challenge bound to `nonce` (kept in the client's session).
 
     A code card keeps its open prompt (same pair, same expiry) until it is
@@ -253,7 +299,7 @@ def issue_challenge(user, device, purpose, nonce, request=None):
     return challenge
 
 
-def current_challenge(nonce, user):
+def current_challenge(nonce: str, user: AbstractBaseUser) -> Challenge | None:
     return (
         Challenge.objects.filter(binding=binding_digest(nonce), user=user, used_at__isnull=True)
         .select_related("device")
@@ -272,12 +318,14 @@ class Outcome:
     locked: bool = False
 
 
-def retry(code, kind=None):
+def retry(code: str, kind: str | None = None) -> Outcome:
     """A refusal that needs a fresh prompt: the problem `code` (for the device `kind`)."""
     return Outcome(ok=False, problem=feedback.problem(code, kind), new_challenge=True)
 
 
-def find_prompt(prompt_id, nonce, user, purpose):
+def find_prompt(
+    prompt_id: str, nonce: str, user: AbstractBaseUser, purpose: str
+) -> Challenge | None:
     """The challenge or card prompt the form names, if it belongs to this attempt."""
     return Challenge.objects.filter(
         public_id=str(prompt_id or "")[:32],
@@ -287,7 +335,15 @@ def find_prompt(prompt_id, nonce, user, purpose):
     ).first()
 
 
-def unusable_prompt(prompt, device, kind=None, *, user, request, purpose):
+def unusable_prompt(
+    prompt: str,
+    device: SecurityDevice,
+    kind: str | None = None,
+    *,
+    user: AbstractBaseUser,
+    request: HttpRequest,
+    purpose: str,
+) -> Outcome | None:
     """The refusal (audited) of a prompt that is not `device`'s or was answered; else None."""
     if prompt is None or prompt.device_id != device.pk:
         failed(Reason.TAMPERED, device, user=user, request=request, purpose=purpose)
@@ -298,7 +354,15 @@ def unusable_prompt(prompt, device, kind=None, *, user, request, purpose):
     return None
 
 
-def verify_response(*, user, nonce, challenge_id, response, purpose, request=None):
+def verify_response(
+    *,
+    user: AbstractBaseUser,
+    nonce: str,
+    challenge_id: str,
+    response: str,
+    purpose: str,
+    request: HttpRequest | None = None,
+) -> Outcome:
     """Check one response to the challenge of this attempt.
 
     Order: form of the input (no secret touched, nothing counted), binding of
@@ -337,7 +401,7 @@ def verify_response(*, user, nonce, challenge_id, response, purpose, request=Non
         return _judge(device, challenge, response, user=user, purpose=purpose, request=request)
 
 
-def expired_problem(device):
+def expired_problem(device: SecurityDevice) -> Problem:
     """The message for an expired card or temporary code, with the date it expired in the client's
     language."""
     if device.kind == SecurityDevice.Kind.CARD:
@@ -345,13 +409,20 @@ def expired_problem(device):
     return feedback.problem(feedback.CODE_EXPIRED)
 
 
-def local_date(moment):
+def local_date(moment: datetime) -> str:
     """A date written the way the active language writes it (e.g. "Dec. 16, 2026" / "16. Dezember
     2026")."""
     return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
-def guard(device, kind=None, *, user, purpose, request):
+def guard(
+    device: SecurityDevice,
+    kind: str | None = None,
+    *,
+    user: AbstractBaseUser,
+    purpose: str,
+    request: HttpRequest,
+) -> Outcome | None:
     """Lockout and back-off of the account (its one active device); None when a try
     is allowed, else the refusal (audited). Call with the device row locked
     (select_for_update). A lock that ran out is ended here."""
@@ -367,7 +438,15 @@ def guard(device, kind=None, *, user, purpose, request):
     return None
 
 
-def count_failure(device, problem, *, user, purpose, request, reason=Reason.WRONG):
+def count_failure(
+    device: SecurityDevice,
+    problem: Problem | None,
+    *,
+    user: AbstractBaseUser,
+    purpose: str,
+    request: HttpRequest,
+    reason: str = Reason.WRONG,
+) -> Outcome:
     """One wrong answer: counted toward the back-off and the lockout, audited."""
     locked = device.record_failure()
     failed(reason, device, user=user, request=request, purpose=purpose)
@@ -379,8 +458,16 @@ def count_failure(device, problem, *, user, purpose, request, reason=Reason.WRON
     return Outcome(ok=False, problem=problem)
 
 
-def _judge(device, challenge, response, *, user, purpose, request):
-    def success():
+def _judge(
+    device: SecurityDevice,
+    challenge: Challenge,
+    response: str,
+    *,
+    user: AbstractBaseUser,
+    purpose: str,
+    request: HttpRequest,
+) -> Outcome:
+    def success() -> Outcome:
         device.record_success()
         audit(AuditEvent.Kind.SUCCESS, user=user, device=device, request=request, purpose=purpose)
         return Outcome(ok=True)
@@ -398,7 +485,18 @@ def _judge(device, challenge, response, *, user, purpose, request):
     )
 
 
-def judge(counted, responder, challenge, response, *, user, purpose, request, wrong, on_success):
+def judge(
+    counted: SecurityDevice,
+    responder: SecurityDevice,
+    challenge: Challenge,
+    response: str,
+    *,
+    user: AbstractBaseUser,
+    purpose: str,
+    request: HttpRequest,
+    wrong: Problem,
+    on_success: Callable[[], Outcome],
+) -> Outcome:
     """The one verification step of a prompt: a device's challenge, a card's two index
     numbers at sign-in, or at activation. `counted` is the account's active credential
     (its row locked by the caller: back-off, lock, counting); `responder` the device or
@@ -449,8 +547,14 @@ def judge(counted, responder, challenge, response, *, user, purpose, request, wr
 
 
 def assign_device(
-    user, kind, pin="", actor="", request=None, audit_kind=AuditEvent.Kind.DEVICE_ASSIGNED, **fields
-):
+    user: AbstractBaseUser,
+    kind: str,
+    pin: str = "",
+    actor: str = "",
+    request: HttpRequest | None = None,
+    audit_kind: str = AuditEvent.Kind.DEVICE_ASSIGNED,
+    **fields,
+) -> SecurityDevice:
     """Give `user` a new active credential (a device, a temporary code or an
     activated code card), revoking the previous one and any card that waits
     for activation: a client has one at a time."""

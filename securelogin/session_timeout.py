@@ -1,7 +1,12 @@
 """Idle timeout and absolute lifetime of signed-in clients' sessions (OWASP ASVS V3.3)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -9,6 +14,11 @@ from django.utils.translation import ngettext_lazy
 
 from . import session_state
 from .conf import app_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.http import HttpResponse
 
 # Why a client was signed out: "idle" (minutes without a request) or "absolute" (hours
 # since sign-in).
@@ -31,10 +41,10 @@ class ClientSessionTimeoutMiddleware:
     SESSION_ABSOLUTE_SECONDS after sign-in, and says so on the sign-in page.
     Staff sessions (the admin) are left to the admin's own rules."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not user.is_staff:
             reason = session_state.expiry_reason(request.session)
@@ -43,7 +53,7 @@ class ClientSessionTimeoutMiddleware:
             session_state.touch(request.session)
         return self.get_response(request)
 
-    def _sign_out(self, request, reason):
+    def _sign_out(self, request: HttpRequest, reason: str) -> HttpResponse:
         logout(request)
         if reason == "idle":
             count = max(app_settings.SESSION_IDLE_SECONDS // 60, 1)

@@ -7,17 +7,26 @@ STAFF_OTP_REQUIRED=0 may relax the TOTP step for `make run`; under
 DJANGO_ENV=production it is always required (see checks.py).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import feedback, limits, services
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from typing import Any
 
 Reason = AuditEvent.Reason
 OTP_ERROR_CODES = {
@@ -39,7 +48,7 @@ class ThrottledAuditedLogin:
     """Mixin for the admin's login forms: the try is counted per (source, user name)
     and source before anything is checked, and every outcome is audited."""
 
-    def clean(self):
+    def clean(self) -> Any:
         username = (self.data.get("username") or "")[:150]
         ip = services.client_ip(self.request)
         wait = limits.admit_password_try(ip, username)
@@ -81,7 +90,7 @@ class StaffPasswordOnlyForm(ThrottledAuditedLogin, AdminAuthenticationForm):
 
 
 class StaffTOTPForm(ThrottledAuditedLogin, OTPAdminAuthenticationForm):
-    def clean_otp(self, user):
+    def clean_otp(self, user: AbstractBaseUser) -> Any:
         """A staff member with one TOTP device need not pick it from the list first."""
         if user is not None and not self.cleaned_data.get("otp_device"):
             devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True)[:2])
@@ -94,18 +103,18 @@ class PortalAdminSite(OTPAdminSite):
     """The admin under its usual name ("admin"), with the TOTP step unless relaxed in
     development."""
 
-    def __init__(self, name="admin"):
+    def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
 
     @property
-    def login_form(self):
+    def login_form(self) -> Any:
         return StaffTOTPForm if otp_required() else StaffPasswordOnlyForm
 
     @property
-    def login_template(self):
+    def login_template(self) -> Any:
         return OTPAdminSite.login_template if otp_required() else None
 
-    def has_permission(self, request):
+    def has_permission(self, request: HttpRequest) -> bool:
         if otp_required():
             return super().has_permission(request)
         return AdminSite.has_permission(self, request)

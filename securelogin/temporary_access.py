@@ -7,7 +7,9 @@ The code's alphabet, hashing and typed form are in temporary_codes.py.
 
 from datetime import timedelta
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from . import feedback, services, temporary_codes
@@ -21,7 +23,9 @@ Reason = AuditEvent.Reason
 REPLACED_CODES_CHECKED = 3
 
 
-def issue_temporary_code(user, actor, request=None):
+def issue_temporary_code(
+    user: AbstractBaseUser, actor: str, request: HttpRequest | None = None
+) -> tuple[SecurityDevice, str]:
     """Staff action: a new temporary code for `user`, which replaces the client's
     current device, code or card. Returns (device row, plain code): the code is
     shown to staff once and stored only as a salted hash."""
@@ -39,7 +43,9 @@ def issue_temporary_code(user, actor, request=None):
     return device, code
 
 
-def verify_temporary_code(*, user, raw, purpose, request=None):
+def verify_temporary_code(
+    *, user: AbstractBaseUser, raw: str, purpose: str, request: HttpRequest | None = None
+) -> Outcome:
     """The second factor typed as a temporary code. Order: form (nothing counted),
     lockout and back-off, expiry, then the hash; wrong codes count toward the lockout."""
     code, form_problem = temporary_codes.check_form(raw)
@@ -64,7 +70,7 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
         if blocked:
             return blocked
 
-        def wrong(code, reason):
+        def wrong(code: str, reason: str) -> Outcome:
             problem = feedback.problem(code)
             return count_failure(
                 device, problem, user=user, purpose=purpose, request=request, reason=reason
@@ -91,7 +97,7 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
         )
 
 
-def _is_replaced_code(user, code, current):
+def _is_replaced_code(user: AbstractBaseUser, code: str, current: SecurityDevice) -> bool:
     older = (
         SecurityDevice.objects.filter(
             user=user,
@@ -106,6 +112,6 @@ def _is_replaced_code(user, code, current):
     return any(temporary_codes.code_matches(code, old.code_hash) for old in older)
 
 
-def has_temporary_access(user):
+def has_temporary_access(user: AbstractBaseUser) -> bool:
     device = services.active_device(user)
     return device is not None and device.kind == Kind.TEMPORARY and not device.is_expired

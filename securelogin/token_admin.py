@@ -2,8 +2,13 @@
 revoke an assignment (the token can be assigned again), mark a token lost (never
 again). Every step is audited by device_assignment.py / pskc_import.py."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +21,14 @@ from . import device_assignment, pskc_import
 from .admin_actions import report_count
 from .models import HardwareToken
 from .token_forms import AssignTokenForm, ImportTokensForm
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from django import forms
+    from django.db.models import QuerySet
+    from django.http import HttpResponse
 
 
 @admin.register(HardwareToken)
@@ -41,7 +54,7 @@ class HardwareTokenAdmin(admin.ModelAdmin):
     change_list_template = "admin/securelogin/hardwaretoken/change_list.html"
 
     @admin.display(description=gettext_lazy("client"))
-    def holder(self, obj):
+    def holder(self, obj: HardwareToken) -> str:
         """Who holds the token: the client of its latest assignment while it is assigned
         (or lost), with that assignment's state."""
         device = (
@@ -57,13 +70,13 @@ class HardwareTokenAdmin(admin.ModelAdmin):
         state = states.get(device.status, device.status)
         return f"{device.user.get_username()} ({state})"
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens come from a vendor's file: "Import PSKC file"
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: HardwareToken | None = None) -> bool:
         return False  # the audit log refers to them; a lost token is marked lost
 
-    def get_urls(self):
+    def get_urls(self) -> list[Any]:
         return [
             path(
                 "import/",
@@ -78,7 +91,9 @@ class HardwareTokenAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _page(self, request, template, form, title, status=200):
+    def _page(
+        self, request: HttpRequest, template: str, form: forms.Form, title: str, status: int = 200
+    ) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
             "title": title,
@@ -87,7 +102,14 @@ class HardwareTokenAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, template, context, status=status)
 
-    def _form_view(self, request, form, template, title, act):
+    def _form_view(
+        self,
+        request: HttpRequest,
+        form: forms.Form,
+        template: str,
+        title: str,
+        act: Callable[[dict[str, Any]], str],
+    ) -> HttpResponse:
         """GET shows the form; a valid POST runs `act(cleaned_data)`, which returns the
         success message or raises a refusal (its message is shown on the form, status 400)."""
         if not self.has_change_permission(request):
@@ -104,8 +126,8 @@ class HardwareTokenAdmin(admin.ModelAdmin):
         return self._page(request, template, form, title, status)
 
     @method_decorator(sensitive_post_parameters("key", "passphrase"))
-    def import_view(self, request):
-        def act(data):
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        def act(data: dict[str, Any]) -> str:
             rows = pskc_import.import_tokens(
                 data["file"].read(pskc_import.MAX_FILE_BYTES + 1),
                 key=data.get("key_bytes"),
@@ -123,8 +145,8 @@ class HardwareTokenAdmin(admin.ModelAdmin):
         template = "admin/securelogin/hardwaretoken/import.html"
         return self._form_view(request, form, template, _("Import PSKC file"), act)
 
-    def assign_view(self, request):
-        def act(data):
+    def assign_view(self, request: HttpRequest) -> HttpResponse:
+        def act(data: dict[str, Any]) -> str:
             device_assignment.assign_token(
                 data["user"], data["serial"], actor=request.user.get_username(), request=request
             )
@@ -139,14 +161,20 @@ class HardwareTokenAdmin(admin.ModelAdmin):
         return self._form_view(request, form, template, _("Assign a security token"), act)
 
     @admin.action(description=gettext_lazy("Assign the selected token to a client"))
-    def assign_token(self, request, queryset):
+    def assign_token(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
         if queryset.count() != 1:
             self.message_user(request, _("Select exactly one token to assign."), messages.ERROR)
             return None
         url = reverse("admin:securelogin_hardwaretoken_assign")
         return redirect(f"{url}?serial={queryset.get().serial}")
 
-    def _for_each_token(self, request, queryset, change, message):
+    def _for_each_token(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Any],
+        change: Callable[..., Any],
+        message: str,
+    ) -> None:
         """Apply `change` to every selected token; tell staff how many it changed."""
         actor = request.user.get_username()
         count = sum(change(token, actor=actor, request=request) for token in queryset)
@@ -155,7 +183,7 @@ class HardwareTokenAdmin(admin.ModelAdmin):
     @admin.action(
         description=gettext_lazy("Revoke the assignment (the token can be assigned again)")
     )
-    def revoke_assignment(self, request, queryset):
+    def revoke_assignment(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._for_each_token(
             request,
             queryset,
@@ -166,7 +194,7 @@ class HardwareTokenAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description=gettext_lazy("Mark as lost (revoked, never assigned again)"))
-    def mark_lost(self, request, queryset):
+    def mark_lost(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._for_each_token(
             request,
             queryset,

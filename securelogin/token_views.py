@@ -4,11 +4,16 @@ Signed in with the current credential, the client types the challenge into the
 token and enters its response; success makes the token the active credential.
 """
 
+from __future__ import annotations
+
 import secrets
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,10 +24,13 @@ from .conf import app_settings
 from .forms import ResponseForm
 from .second_factor_views import locked_response
 
+if TYPE_CHECKING:
+    from django.http import HttpResponse
+
 NONCE_KEY = "securelogin.token-activation"
 
 
-def _nonce(session) -> str:
+def _nonce(session: SessionBase) -> str:
     """The nonce that binds this client's activation challenge to this session."""
     if not session.get(NONCE_KEY):
         session[NONCE_KEY] = secrets.token_urlsafe(24)
@@ -31,7 +39,7 @@ def _nonce(session) -> str:
 
 @never_cache
 @login_required
-def token_activate(request):
+def token_activate(request: HttpRequest) -> HttpResponse:
     device = device_assignment.pending_token(request.user)
     if device is None:
         messages.info(request, feedback.message(feedback.TOKEN_NOT_PENDING))

@@ -1,9 +1,14 @@
 """Pages of the emulated Client Portal: sign-in, home, the start of step-up tasks (the second
 factor itself is in second_factor_views.py)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,6 +22,9 @@ from .models import Challenge
 from .second_factor_views import emulator_url, safe_next
 from .task_signin import confirm_task_password
 
+if TYPE_CHECKING:
+    from django.http import HttpResponse
+
 TASKS = {
     Challenge.Purpose.CHANGE_EMAIL: ChangeEmailForm,
     Challenge.Purpose.WITHDRAWAL: WithdrawalForm,
@@ -25,7 +33,7 @@ TASKS = {
 
 @never_cache
 @sensitive_post_parameters("password")
-def signin(request):
+def signin(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and not request.user.is_staff:
         return redirect("securelogin:home")
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
@@ -58,21 +66,21 @@ def signin(request):
 
 
 @require_POST
-def signout(request):
+def signout(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("You are signed out."))
     return redirect("securelogin:signin")
 
 
 @login_required
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "securelogin/home.html", {"device": services.active_device(request.user)}
     )
 
 
 @login_required
-def security_device(request):
+def security_device(request: HttpRequest) -> HttpResponse:
     device = services.active_device(request.user)
     return render(
         request,
@@ -88,7 +96,7 @@ def security_device(request):
 
 
 @login_required
-def start_task(request, purpose):
+def start_task(request: HttpRequest, purpose: str) -> HttpResponse:
     if purpose not in TASKS:
         from django.http import Http404
 
@@ -106,7 +114,7 @@ def start_task(request, purpose):
 @never_cache
 @login_required
 @sensitive_post_parameters("password")
-def task_password(request):
+def task_password(request: HttpRequest) -> HttpResponse:
     """Step 1 of a step-up task (KB2260): user name and password again, then the device."""
     state = session_state.task(request.session)
     if state is None:
