@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.http import HttpRequest
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any
 
-    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.db.models import QuerySet
     from django.http import HttpResponse
 
@@ -47,20 +48,19 @@ class AssignDeviceForm(forms.ModelForm):
         model = SecurityDevice
         fields = ["user", "kind"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Temporary codes are issued from the client (Users), cards by the client.
-        self.fields["kind"].choices = [
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
             (value, label)
             for value, label in SecurityDevice.Kind.choices
             if value in SecurityDevice.DEVICE_KINDS
         ]
-        self.fields["user"].queryset = get_user_model().objects.filter(
-            is_staff=False, is_active=True
-        )
+        clients = get_user_model().objects.filter(is_staff=False, is_active=True)
+        self.fields["user"].queryset = clients  # type: ignore[attr-defined]  # a ModelChoiceField
 
     def clean(self) -> Any:
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("kind")
         if kind in (SecurityDevice.Kind.ANDROID, SecurityDevice.Kind.DSC) and not data.get("pin"):
             self.add_error("pin", _("This device needs a 4-digit PIN."))
@@ -161,12 +161,14 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
             }
         return text
 
-    def get_form(self, request: HttpRequest, obj: Any | None = None, **kwargs) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         if obj is None:
             kwargs["form"] = AssignDeviceForm
             AssignDeviceForm.base_fields["user"].label = LABELS["user"]
             kwargs["fields"] = ["user", "kind", "pin"]
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any | None = None) -> Any:
         return self.readonly_fields if obj is not None else []
@@ -176,9 +178,7 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
             return ["user", "kind", "pin"]
         return self.readonly_fields
 
-    def save_model(
-        self, request: HttpRequest, obj: Any, form: forms.Form, change: Callable[..., Any]
-    ) -> None:
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.Form, change: bool) -> None:
         if change:
             return
         device = services.assign_device(
@@ -262,13 +262,13 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 # --- Temporary codes: an action on the client, where staff look a client up -----
 
-User = get_user_model()
+User = get_user_model()  # type: ignore[misc]  # the configured account model
 _BaseUserAdmin = (
     type(admin.site._registry[User]) if admin.site.is_registered(User) else admin.ModelAdmin
 )
 
 
-class ClientUserAdmin(_BaseUserAdmin):
+class ClientUserAdmin(_BaseUserAdmin):  # type: ignore[valid-type,misc]  # the admin found at start-up
     actions = [
         *(getattr(_BaseUserAdmin, "actions", None) or []),
         "issue_temporary_code",
@@ -354,9 +354,7 @@ class ClientUserAdmin(_BaseUserAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    def confirm_temporary_code(
-        self, request: HttpRequest, client: AbstractBaseUser
-    ) -> HttpResponse:
+    def confirm_temporary_code(self, request: HttpRequest, client: User) -> HttpResponse:
         """The question before the code: it names the client and what stops working now."""
         context = {
             **self.admin_site.each_context(request),
@@ -364,7 +362,7 @@ class ClientUserAdmin(_BaseUserAdmin):
             "client": client,
             "device": services.active_device(client),
             "hours": app_settings.TEMPORARY_CODE_HOURS,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/securelogin/temporary_code_confirm.html", context)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -37,7 +37,7 @@ class CardState:
     problem: feedback.Problem | None = None
 
 
-def revoked_card_notice(user: AbstractBaseUser) -> Problem | None:
+def revoked_card_notice(user: User) -> Problem | None:
     """The CARD_REVOKED problem when the client's latest credential is a card that
     staff revoked and nothing replaced it; else None."""
     latest = SecurityDevice.objects.filter(user=user).order_by("-created_at", "-pk").first()
@@ -46,7 +46,7 @@ def revoked_card_notice(user: AbstractBaseUser) -> Problem | None:
     return None
 
 
-def pending_card(user: AbstractBaseUser) -> SecurityDevice | None:
+def pending_card(user: User) -> SecurityDevice | None:
     return (
         SecurityDevice.objects.filter(
             user=user, kind=Kind.CARD, confirmed=False, revoked_at__isnull=True
@@ -57,7 +57,7 @@ def pending_card(user: AbstractBaseUser) -> SecurityDevice | None:
 
 
 def card_to_print(
-    user: AbstractBaseUser, request: HttpRequest | None = None, create: bool = False
+    user: User, request: HttpRequest | None = None, create: bool = False
 ) -> CardState:
     """The card whose values may be shown: only a card waiting for activation,
     only while the client is signed in with a temporary code. With `create`, a
@@ -90,14 +90,12 @@ def card_to_print(
 
 
 def issue_activation_prompt(
-    user: AbstractBaseUser, card: SecurityDevice, nonce: str, request: HttpRequest | None = None
+    user: User, card: SecurityDevice, nonce: str, request: HttpRequest | None = None
 ) -> Challenge:
     return services.issue_challenge(user, card, Challenge.Purpose.CARD_ACTIVATION, nonce, request)
 
 
-def current_activation_prompt(
-    user: AbstractBaseUser, card: SecurityDevice, nonce: str
-) -> Challenge | None:
+def current_activation_prompt(user: User, card: SecurityDevice, nonce: str) -> Challenge | None:
     prompt = services.current_challenge(nonce, user)
     if prompt is None or prompt.device_id != card.pk or prompt.is_expired or prompt.is_withdrawn:
         return None
@@ -106,7 +104,7 @@ def current_activation_prompt(
 
 def activate_card(
     *,
-    user: AbstractBaseUser,
+    user: User,
     nonce: str,
     prompt_id: str,
     raw: str,

@@ -22,6 +22,7 @@ from .conf import app_settings
 from .forms import CardValuesForm
 from .models import SecurityDevice
 from .second_factor_views import locked_response
+from .signed_in import SignedInRequest
 
 if TYPE_CHECKING:
     from typing import Any
@@ -35,7 +36,7 @@ def _refused(request: HttpRequest, problem: Problem, status: int = 403) -> HttpR
 
 @never_cache
 @login_required
-def card_offer(request: HttpRequest) -> HttpResponse:
+def card_offer(request: SignedInRequest) -> HttpResponse:
     """KB70 step 4: "No device at hand?" – Continue makes (or shows) the client's card."""
     if not temporary_access.has_temporary_access(request.user):
         state = card_activation.card_to_print(request.user)
@@ -48,7 +49,7 @@ def card_offer(request: HttpRequest) -> HttpResponse:
     return render(request, "securelogin/card_offer.html", {"card_days": app_settings.CARD_DAYS})
 
 
-def _card_context(request: HttpRequest, card: SecurityDevice) -> dict[str, Any]:
+def _card_context(request: SignedInRequest, card: SecurityDevice) -> dict[str, Any]:
     return {
         "card": card,
         "rows": codecard.rows(card.secret_key()),
@@ -64,15 +65,16 @@ def card_serial(card: SecurityDevice) -> str:
 
 @never_cache
 @login_required
-def card(request: HttpRequest) -> HttpResponse:
+def card(request: SignedInRequest) -> HttpResponse:
     """KB2636 step 6: the card, with Print, a PDF download and Continue."""
     card, refusal = _card_or_refusal(request)
     if refusal:
         return refusal
+    assert card is not None  # no refusal: the card waits for activation
     return render(request, "securelogin/card.html", _card_context(request, card))
 
 
-def _card_or_refusal(request: HttpRequest) -> tuple[SecurityDevice | None, HttpResponse | None]:
+def _card_or_refusal(request: SignedInRequest) -> tuple[SecurityDevice | None, HttpResponse | None]:
     """(the card waiting for activation, None), or (None, the answer of a client without
     one: the card offer while they hold a temporary code, else the refusal)."""
     state = card_activation.card_to_print(request.user)
@@ -80,16 +82,18 @@ def _card_or_refusal(request: HttpRequest) -> tuple[SecurityDevice | None, HttpR
         return state.card, None
     if temporary_access.has_temporary_access(request.user):
         return None, redirect("securelogin:card_offer")  # no card made yet (or it was replaced)
+    assert state.problem is not None
     return None, _refused(request, state.problem)
 
 
 @never_cache
 @login_required
-def card_pdf(request: HttpRequest) -> HttpResponse:
+def card_pdf(request: SignedInRequest) -> HttpResponse:
     state = card_activation.card_to_print(request.user)
     if state.problem:
         return _refused(request, state.problem)
     card = state.card
+    assert card is not None  # no problem: the card waits for activation
     size = "Letter" if request.GET.get("size") == "letter" else "A4"
     pdf = codecard.render_pdf(
         card.secret_key(),
@@ -116,11 +120,12 @@ def card_pdf(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def card_activate(request: HttpRequest) -> HttpResponse:
+def card_activate(request: SignedInRequest) -> HttpResponse:
     """KB2636 step 8: two index numbers; the client types both values as 6 digits."""
     card, refusal = _card_or_refusal(request)
     if refusal:
         return refusal
+    assert card is not None  # no refusal: the card waits for activation
     nonce = session_state.activation_nonce(request.session)
     try:
         return _activation_page(request, card, nonce)
@@ -128,7 +133,7 @@ def card_activate(request: HttpRequest) -> HttpResponse:
         return _refused(request, refused.problem, status=429)
 
 
-def _activation_page(request: HttpRequest, card: SecurityDevice, nonce: str) -> HttpResponse:
+def _activation_page(request: SignedInRequest, card: SecurityDevice, nonce: str) -> HttpResponse:
     problem = None
     form = CardValuesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -167,7 +172,7 @@ def _activation_page(request: HttpRequest, card: SecurityDevice, nonce: str) -> 
 
 @never_cache
 @login_required
-def card_activated(request: HttpRequest) -> HttpResponse:
+def card_activated(request: SignedInRequest) -> HttpResponse:
     """KB2636 step 9: the confirmation with the expiry date; OK finishes."""
     device = services.active_device(request.user)
     if device is None or device.kind != SecurityDevice.Kind.CARD or device.is_expired:
@@ -175,5 +180,5 @@ def card_activated(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "securelogin/card_activated.html",
-        {"card": device, "expires_on": services.local_date(device.expires_at)},
+        {"card": device, "expires_on": services.local_date(device.expires_at)},  # type: ignore[arg-type]  # an active card has an expiry,
     )

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 
 @checks.register(checks.Tags.security, deploy=False)
-def staff_second_factor(app_configs: Any, **kwargs) -> list[CheckMessage]:
-    problems = []
+def staff_second_factor(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
     if not isinstance(admin.site, PortalAdminSite):
         problems.append(
             checks.Error(

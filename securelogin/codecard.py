@@ -38,7 +38,7 @@ def rows(secret: bytes) -> list[list[tuple[str, str]]]:
     return [[cells[c * per_column + r] for c in range(COLUMNS)] for r in range(per_column)]
 
 
-def parse_pair(code: str) -> tuple[int, int]:
+def parse_pair(code: str) -> tuple[int, int] | None:
     """'0713' -> (7, 13); None if malformed."""
     if not (isinstance(code, str) and len(code) == 4 and code.isascii() and code.isdigit()):
         return None

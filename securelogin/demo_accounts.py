@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -54,7 +54,7 @@ def _refuse_in_production(command: str, why: str) -> None:
         )
 
 
-def _practice_client(username: str, password: str) -> AbstractBaseUser:
+def _practice_client(username: str, password: str) -> User:
     user, _ = get_user_model().objects.get_or_create(
         username=username, defaults={"email": f"{username}@example.com"}
     )

@@ -18,7 +18,7 @@ marked lost is revoked and never assigned again.
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -52,7 +52,7 @@ def latest_device(token: HardwareToken) -> SecurityDevice | None:
     return token.devices.select_related("user").order_by("-created_at", "-pk").first()
 
 
-def pending_token(user: AbstractBaseUser) -> SecurityDevice | None:
+def pending_token(user: User) -> SecurityDevice | None:
     """The client's token that waits for activation, if any."""
     return (
         SecurityDevice.objects.filter(
@@ -73,7 +73,7 @@ def find_token(serial: str) -> HardwareToken:
 
 
 def assign_token(
-    user: AbstractBaseUser, serial: str, *, actor: str = "", request: HttpRequest | None = None
+    user: User, serial: str, *, actor: str = "", request: HttpRequest | None = None
 ) -> SecurityDevice:
     """Give the unassigned token `serial` to the client `user`; it waits for the client's
     activation. A token the client was still to activate goes back into stock."""
@@ -166,7 +166,7 @@ def _end_assignment(token: HardwareToken, **changes: object) -> SecurityDevice |
 
 
 def activation_prompt(
-    user: AbstractBaseUser,
+    user: User,
     device: SecurityDevice,
     nonce: str,
     request: HttpRequest | None = None,
@@ -181,7 +181,7 @@ def activation_prompt(
 
 def activate_token(
     *,
-    user: AbstractBaseUser,
+    user: User,
     nonce: str,
     prompt_id: str,
     raw: str,
@@ -256,7 +256,7 @@ def activate_token(
 # --- activation while signing in (a new client without a usable credential) -----
 
 
-def token_to_activate_at_signin(user: AbstractBaseUser) -> SecurityDevice | None:
+def token_to_activate_at_signin(user: User) -> SecurityDevice | None:
     """The token the sign-in's second step asks for: only when the client has no usable
     credential (none, or an expired temporary code or card) and a token waits. A client
     with a working credential activates from Security device, as before."""
@@ -268,7 +268,7 @@ def token_to_activate_at_signin(user: AbstractBaseUser) -> SecurityDevice | None
 
 def sign_in_with_new_token(
     *,
-    user: AbstractBaseUser,
+    user: User,
     nonce: str,
     prompt_id: str,
     raw: str,

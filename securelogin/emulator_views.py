@@ -10,7 +10,7 @@ JavaScript is off.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,7 +30,7 @@ from .models import AuditEvent, SecurityDevice
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import HttpResponse
 
 TEMPLATES = {
@@ -44,7 +44,7 @@ PHONE_SCREENS = ("start", "login", "account", "more", "twofa", "challenge")
 BIOMETRICS = ("face", "touch", "passcode")
 
 
-def _holder(request: HttpRequest) -> AbstractBaseUser | None:
+def _holder(request: HttpRequest) -> User | None:
     """The client the emulator may serve: signed in, or with a pending sign-in."""
     if request.user.is_authenticated:
         return request.user
@@ -76,7 +76,7 @@ def my_device(request: HttpRequest) -> HttpResponse:
 
 
 def _page(
-    request: HttpRequest, device: SecurityDevice, screen: str, status: int = 200, **extra
+    request: HttpRequest, device: SecurityDevice, screen: str, status: int = 200, **extra: Any
 ) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     biometric = source.get("biometric", "face")
@@ -87,7 +87,7 @@ def _page(
         "screens": PHONE_SCREENS,
         **extra,
     }
-    return render(request, TEMPLATES[device.kind], context, status=status)
+    return render(request, TEMPLATES[device.kind], context, status=status)  # type: ignore[index]
 
 
 @never_cache
@@ -100,7 +100,7 @@ def emulator(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _error(
-    request: HttpRequest, device: SecurityDevice, message: str, status: int = 400, **extra
+    request: HttpRequest, device: SecurityDevice, message: str, status: int = 400, **extra: Any
 ) -> HttpResponse:
     if wants_json(request):
         return JsonResponse({"ok": False, "error": message, **extra}, status=status)
@@ -176,7 +176,7 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeviceInputForm(request.POST)
     if not form.is_valid():
         first = next(iter(form.errors.values()))[0]
-        return _error(request, device, first)
+        return _error(request, device, str(first))
     pin = form.cleaned_data.get("pin") or ""
     if device.needs_pin and not pin:
         return _error(request, device, _("Enter your 4-digit PIN."))

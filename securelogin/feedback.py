@@ -410,13 +410,13 @@ def help_url(kind: ProblemType | str, device_kind: str | None = None) -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def message(kind: ProblemType | str, **params) -> str:
+def message(kind: ProblemType | str, **params: Any) -> str:
     """The problem's message in the active language (plural forms chosen by its count)."""
     text = _row(kind).message
     return str(text % params) if params else str(text)
 
 
-def problem(kind: ProblemType | str, device_kind: str | None = None, **params) -> Problem:
+def problem(kind: ProblemType | str, device_kind: str | None = None, **params: Any) -> Problem:
     row = _row(kind)
     return Problem(
         code=row.code, message=message(row, **params), help_url=help_url(row, device_kind)
@@ -453,13 +453,11 @@ def problem_from_form(
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def check_response_form(
-    raw: str, digits: int = RESPONSE_DIGITS
-) -> tuple[str | None, Problem | None]:
+def check_response_form(raw: str, digits: int = RESPONSE_DIGITS) -> tuple[Any, Problem | None]:
     """Return (clean response, None) or (None, Problem) for the form of the input only;
     `digits` is the response length of the client's device (a token's suite may say 8)."""
     token = digits != RESPONSE_DIGITS
-    sized = {"digits": digits} if token else {}
+    sized: dict[str, Any] = {"digits": digits} if token else {}
     value = raw if isinstance(raw, str) else ""
     if len(value) > MAX_INPUT_LENGTH:
         return None, problem(TOKEN_TOO_LONG if token else TOO_LONG, **sized)
@@ -491,7 +489,7 @@ def _foreign_digits(value: str) -> bool:
     )
 
 
-def check_card_values_form(raw: str) -> tuple[str | None, Problem | None]:
+def check_card_values_form(raw: str) -> tuple[Any, Problem | None]:
     """The Card values field: two 3-digit values typed as 6 digits. Returns (value, None) or (None,
     Problem)."""
     value = raw if isinstance(raw, str) else ""

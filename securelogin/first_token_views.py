@@ -20,8 +20,14 @@ from .models import SecurityDevice
 if TYPE_CHECKING:
     from django.http import HttpResponse
 
+    from .second_factor_views import SecondFactorView
 
-class FirstTokenActivationMixin:
+    _Base = SecondFactorView
+else:
+    _Base = object
+
+
+class FirstTokenActivationMixin(_Base):
     """For SigninVerifyView: put the token's activation before the usual second factor."""
 
     def page(self) -> HttpResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
-from typing import TYPE_CHECKING, Never
+from typing import TYPE_CHECKING, Any, Never
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from . import feedback, temporary_codes
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from securelogin.feedback import Problem
 
 
@@ -32,7 +34,7 @@ def refuse(problem: Problem) -> Never:
     raise ValidationError(problem.message, code=problem.code)
 
 
-def typed_answer(label: str, **attrs: object) -> forms.CharField:
+def typed_answer(label: StrOrPromise, **attrs: object) -> forms.CharField:
     """A field that keeps the answer exactly as typed (no strip, no length limit, not
     required): its form's clean method tells the client what is wrong with its shape."""
     return forms.CharField(
@@ -64,7 +66,7 @@ class PortalForm(forms.Form):
     """Every text field refuses control characters with a message that teaches
     (Django's own NUL check only says "Null characters are not allowed.")."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
@@ -104,7 +106,11 @@ class ResponseForm(PortalForm):
     )
 
     def __init__(
-        self, *args, kind: str | None = None, digits: int = feedback.RESPONSE_DIGITS, **kwargs
+        self,
+        *args: Any,
+        kind: str | None = None,
+        digits: int = feedback.RESPONSE_DIGITS,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -186,10 +186,10 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
     # --- creation and secrets -------------------------------------------------
 
     @classmethod
-    def build(cls, user: AbstractBaseUser, kind: str, pin: str = "") -> SecurityDevice:
+    def build(cls, user: User, kind: str, pin: str = "") -> SecurityDevice:
         """A new active device for `user` with a fresh random key (not saved)."""
         device = cls(user=user, kind=kind, name=str(cls.Kind(kind).label), confirmed=True)
-        device.suite = cls.SUITES[kind]
+        device.suite = cls.SUITES[kind]  # type: ignore[index]  # Kind is a str enum
         device.encrypted_key = encrypt(secrets.token_bytes(32))
         device.set_pin(pin)
         return device

@@ -165,10 +165,10 @@ def truncate(mac: bytes, digits: int) -> str:
     return str(binary % (10**digits)).zfill(digits)
 
 
-def ocra(suite: str, key: bytes, question: str, **inputs) -> str:
+def ocra(suite: str | Suite, key: bytes, question: str, **inputs: Any) -> str:
     """Compute the OCRA response for `question`; `suite` is a Suite or its text."""
     if isinstance(suite, str):
-        suite = parse_suite(suite)
+        suite = suite if isinstance(suite, Suite) else parse_suite(suite)
     mac = hmac.new(key, data_input(suite, question, **inputs), suite.digestmod).digest()
     return truncate(mac, suite.digits)
 

@@ -118,7 +118,7 @@ class LabelledTOTPDeviceAdmin(TOTPDeviceAdmin):
             for title, options in super().get_fieldsets(request, obj)
         ]
 
-    def get_form(self, request: HttpRequest, obj: Any | None = None, **kwargs) -> Any:
+    def get_form(self, request: HttpRequest, obj: Any | None = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)
         label_form_fields(form)
         return form

@@ -45,7 +45,7 @@ def uploads_for_client_accounts(view: Any) -> Any:
     setting allows it."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> Any:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         user = request.user
         if user.is_authenticated and not account_kinds.may_upload_documents(user):
             if "application/json" in request.headers.get("Accept", ""):

@@ -8,12 +8,12 @@ same `locked_response`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
@@ -57,7 +57,7 @@ def locked_response(request: HttpRequest) -> HttpResponse:
     )
 
 
-def emulator_url(user: AbstractBaseUser, device: SecurityDevice) -> str:
+def emulator_url(user: User, device: SecurityDevice) -> str:
     """The link to the device's emulator: only for a practice account's emulated device."""
     if not account_kinds.may_use_emulator(user, device):
         return ""
@@ -78,6 +78,10 @@ class SecondFactorView(View):
 
     title = ""
     intro = ""
+    user: User  # set by start(), with the attempt's nonce and purpose
+    nonce: str
+    purpose: str
+    state: dict[str, Any]
 
     def start(self) -> HttpResponse | None:
         """Set self.user, self.nonce, self.purpose; or return a response (nothing to verify)."""
@@ -95,7 +99,7 @@ class SecondFactorView(View):
     def cancel_url(self) -> str:
         return reverse(self.cancel_view)
 
-    def step_page(self, template: str, problem: Problem | None, **context) -> HttpResponse:
+    def step_page(self, template: str, problem: Problem | None, **context: Any) -> HttpResponse:
         """A page of this step: its title, the problem (status 400) and Cancel."""
         return render(
             self.request,
@@ -119,13 +123,13 @@ class SecondFactorView(View):
             self.request.POST or None, kind=device.kind, digits=device.response_digits
         )
 
-    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.page()
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.page()
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method in ("GET", "POST"):
             early = self.start()
             if early is not None:

@@ -7,10 +7,10 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -37,7 +37,7 @@ Reason = AuditEvent.Reason
 def audit(
     kind: str,
     *,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     username: str = "",
     device: SecurityDevice | None = None,
     request: HttpRequest | None = None,
@@ -61,10 +61,10 @@ def audit(
 
 def failed(
     reason: str,
-    device: SecurityDevice,
+    device: SecurityDevice | None,
     *,
-    user: AbstractBaseUser,
-    request: HttpRequest,
+    user: User,
+    request: HttpRequest | None,
     purpose: str,
 ) -> None:
     """Audit a wrong or unusable answer (staff see every one)."""
@@ -73,10 +73,10 @@ def failed(
 
 def refused(
     reason: str,
-    device: SecurityDevice,
+    device: SecurityDevice | None,
     *,
-    user: AbstractBaseUser,
-    request: HttpRequest,
+    user: User,
+    request: HttpRequest | None,
     purpose: str,
 ) -> None:
     """Audit a try refused before any secret was looked at (locked, throttled, limit)."""
@@ -86,16 +86,21 @@ def refused(
 def _audit_try(
     kind: str,
     reason: str,
-    device: SecurityDevice,
-    user: AbstractBaseUser,
-    request: HttpRequest,
+    device: SecurityDevice | None,
+    user: User,
+    request: HttpRequest | None,
     purpose: str,
 ) -> None:
     audit(kind, user=user, device=device, request=request, purpose=purpose, reason=reason)
 
 
 def staff_event(
-    kind: str, device: SecurityDevice, *, actor: str, request: HttpRequest, count: int | None = None
+    kind: str,
+    device: SecurityDevice | None,
+    *,
+    actor: str,
+    request: HttpRequest | None,
+    count: int | None = None,
 ) -> None:
     """Audit what staff (or a command, `actor`) did to a client's device."""
     user = device.user if device else None
@@ -104,17 +109,17 @@ def staff_event(
 
 def event(
     kind: str,
-    device: SecurityDevice,
+    device: SecurityDevice | None,
     *,
-    user: AbstractBaseUser,
-    request: HttpRequest,
+    user: User,
+    request: HttpRequest | None,
     purpose: str = "",
 ) -> None:
     """Audit what happened to `device` in this request (issued, used, activated …)."""
     audit(kind, user=user, device=device, request=request, purpose=purpose)
 
 
-def active_device(user: AbstractBaseUser) -> SecurityDevice | None:
+def active_device(user: User) -> SecurityDevice | None:
     return SecurityDevice.objects.filter(user=user, confirmed=True).first()
 
 
@@ -124,11 +129,11 @@ def active_device(user: AbstractBaseUser) -> SecurityDevice | None:
 # device's first lock.
 
 
-def _deviceless_key(user: AbstractBaseUser) -> str:
+def _deviceless_key(user: User) -> str:
     return f"securelogin:deviceless-failures:{user.pk}"
 
 
-def count_deviceless_failure(user: AbstractBaseUser) -> bool:
+def count_deviceless_failure(user: User) -> bool:
     """Returns True when this failure locked the account. The lock's end is stored as a
     time (not left to the key's expiry), and its length doubles like a device's."""
     key = _deviceless_key(user)
@@ -141,11 +146,11 @@ def count_deviceless_failure(user: AbstractBaseUser) -> bool:
     return True
 
 
-def deviceless_locked(user: AbstractBaseUser) -> bool:
+def deviceless_locked(user: User) -> bool:
     return (cache.get(_deviceless_key(user) + ":until") or 0) > time.time()
 
 
-def account_locked(user: AbstractBaseUser, device: SecurityDevice | None = None) -> bool:
+def account_locked(user: User, device: SecurityDevice | None = None) -> bool:
     """Whether the account is locked (by second-factor failures); locks end by themselves.
     Without an active `device`: the shared cache's lock, or the lock on the row of a token
     waiting for activation (a new client's wrong answers at sign-in count there)."""
@@ -167,12 +172,12 @@ def account_locked(user: AbstractBaseUser, device: SecurityDevice | None = None)
 class FirstFactor:
     """The password step's result: the user (and device) when it passed, else the problem."""
 
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     device: SecurityDevice | None = None
     problem: feedback.Problem | None = None
 
 
-def check_password(request: HttpRequest, username: str, password: str) -> FirstFactor:
+def check_password(request: HttpRequest | None, username: str, password: str) -> FirstFactor:
     """First factor, in an order that tells an attacker nothing:
 
     1. the try is counted for (source, user name) and the source; throttled
@@ -222,13 +227,13 @@ def check_password(request: HttpRequest, username: str, password: str) -> FirstF
 class PromptLimitReached(Exception):
     """More new challenges or card prompts for this account this hour than PROMPTS_PER_HOUR."""
 
-    def __init__(self, problem: Problem | None) -> None:
+    def __init__(self, problem: Problem) -> None:
         super().__init__(problem.code)
         self.problem = problem
 
 
 def issue_challenge(
-    user: AbstractBaseUser,
+    user: User,
     device: SecurityDevice,
     purpose: str,
     nonce: str,
@@ -261,6 +266,7 @@ def issue_challenge(
             and previous.expires_at > now
         )
         if keep:
+            assert previous is not None  # keep says so
             Challenge.objects.filter(pk=previous.pk).update(used_at=now)
             code, expires_at = previous.code, previous.expires_at
         elif counters.hit(f"securelogin:prompts:{user.pk}", 3600) > app_settings.PROMPTS_PER_HOUR:
@@ -299,7 +305,7 @@ def issue_challenge(
     return challenge
 
 
-def current_challenge(nonce: str, user: AbstractBaseUser) -> Challenge | None:
+def current_challenge(nonce: str, user: User) -> Challenge | None:
     return (
         Challenge.objects.filter(binding=binding_digest(nonce), user=user, used_at__isnull=True)
         .select_related("device")
@@ -318,14 +324,12 @@ class Outcome:
     locked: bool = False
 
 
-def retry(code: str, kind: str | None = None) -> Outcome:
+def retry(code: feedback.ProblemType, kind: str | None = None) -> Outcome:
     """A refusal that needs a fresh prompt: the problem `code` (for the device `kind`)."""
     return Outcome(ok=False, problem=feedback.problem(code, kind), new_challenge=True)
 
 
-def find_prompt(
-    prompt_id: str, nonce: str, user: AbstractBaseUser, purpose: str
-) -> Challenge | None:
+def find_prompt(prompt_id: str, nonce: str, user: User, purpose: str) -> Challenge | None:
     """The challenge or card prompt the form names, if it belongs to this attempt."""
     return Challenge.objects.filter(
         public_id=str(prompt_id or "")[:32],
@@ -336,12 +340,12 @@ def find_prompt(
 
 
 def unusable_prompt(
-    prompt: str,
+    prompt: Challenge | None,
     device: SecurityDevice,
     kind: str | None = None,
     *,
-    user: AbstractBaseUser,
-    request: HttpRequest,
+    user: User,
+    request: HttpRequest | None,
     purpose: str,
 ) -> Outcome | None:
     """The refusal (audited) of a prompt that is not `device`'s or was answered; else None."""
@@ -356,7 +360,7 @@ def unusable_prompt(
 
 def verify_response(
     *,
-    user: AbstractBaseUser,
+    user: User,
     nonce: str,
     challenge_id: str,
     response: str,
@@ -393,6 +397,7 @@ def verify_response(
     refusal = unusable_prompt(challenge, device, kind, user=user, request=request, purpose=purpose)
     if refusal:
         return refusal
+    assert challenge is not None  # unusable_prompt refuses a missing one
 
     # One verification at a time per account: the device row is locked, so the
     # back-off and the counters hold even for parallel submissions (several workers).
@@ -404,7 +409,7 @@ def verify_response(
 def expired_problem(device: SecurityDevice) -> Problem:
     """The message for an expired card or temporary code, with the date it expired in the client's
     language."""
-    if device.kind == SecurityDevice.Kind.CARD:
+    if device.kind == SecurityDevice.Kind.CARD and device.expires_at is not None:
         return feedback.problem(feedback.CARD_EXPIRED, date=local_date(device.expires_at))
     return feedback.problem(feedback.CODE_EXPIRED)
 
@@ -419,9 +424,9 @@ def guard(
     device: SecurityDevice,
     kind: str | None = None,
     *,
-    user: AbstractBaseUser,
+    user: User,
     purpose: str,
-    request: HttpRequest,
+    request: HttpRequest | None,
 ) -> Outcome | None:
     """Lockout and back-off of the account (its one active device); None when a try
     is allowed, else the refusal (audited). Call with the device row locked
@@ -442,9 +447,9 @@ def count_failure(
     device: SecurityDevice,
     problem: Problem | None,
     *,
-    user: AbstractBaseUser,
+    user: User,
     purpose: str,
-    request: HttpRequest,
+    request: HttpRequest | None,
     reason: str = Reason.WRONG,
 ) -> Outcome:
     """One wrong answer: counted toward the back-off and the lockout, audited."""
@@ -463,9 +468,9 @@ def _judge(
     challenge: Challenge,
     response: str,
     *,
-    user: AbstractBaseUser,
+    user: User,
     purpose: str,
-    request: HttpRequest,
+    request: HttpRequest | None,
 ) -> Outcome:
     def success() -> Outcome:
         device.record_success()
@@ -491,9 +496,9 @@ def judge(
     challenge: Challenge,
     response: str,
     *,
-    user: AbstractBaseUser,
+    user: User,
     purpose: str,
-    request: HttpRequest,
+    request: HttpRequest | None,
     wrong: Problem,
     on_success: Callable[[], Outcome],
 ) -> Outcome:
@@ -547,13 +552,13 @@ def judge(
 
 
 def assign_device(
-    user: AbstractBaseUser,
+    user: User,
     kind: str,
     pin: str = "",
     actor: str = "",
     request: HttpRequest | None = None,
     audit_kind: str = AuditEvent.Kind.DEVICE_ASSIGNED,
-    **fields,
+    **fields: Any,
 ) -> SecurityDevice:
     """Give `user` a new active credential (a device, a temporary code or an
     activated code card), revoking the previous one and any card that waits

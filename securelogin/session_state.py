@@ -11,7 +11,7 @@ import time
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.sessions.backends.base import SessionBase
 
 from .conf import app_settings
@@ -29,9 +29,7 @@ SEEN_KEY = "securelogin.seen_at"
 SEEN_RESOLUTION_SECONDS = 30
 
 
-def start_pending(
-    session: SessionBase, user: AbstractBaseUser, next_url: str = ""
-) -> dict[str, Any]:
+def start_pending(session: SessionBase, user: User, next_url: str = "") -> dict[str, Any]:
     session.cycle_key()  # a new session id once the password was right
     session[PENDING_KEY] = {
         "user_id": user.pk,
@@ -54,7 +52,7 @@ def pending(session: SessionBase) -> dict[str, Any] | None:
     return _fresh(session, PENDING_KEY)
 
 
-def pending_user(session: SessionBase) -> AbstractBaseUser | None:
+def pending_user(session: SessionBase) -> User | None:
     state = pending(session)
     if not state:
         return None

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -90,7 +90,7 @@ class StaffPasswordOnlyForm(ThrottledAuditedLogin, AdminAuthenticationForm):
 
 
 class StaffTOTPForm(ThrottledAuditedLogin, OTPAdminAuthenticationForm):
-    def clean_otp(self, user: AbstractBaseUser) -> Any:
+    def clean_otp(self, user: User) -> Any:
         """A staff member with one TOTP device need not pick it from the list first."""
         if user is not None and not self.cleaned_data.get("otp_device"):
             devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True)[:2])

@@ -7,7 +7,7 @@ The code's alphabet, hashing and typed form are in temporary_codes.py.
 
 from datetime import timedelta
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -24,7 +24,7 @@ REPLACED_CODES_CHECKED = 3
 
 
 def issue_temporary_code(
-    user: AbstractBaseUser, actor: str, request: HttpRequest | None = None
+    user: User, actor: str, request: HttpRequest | None = None
 ) -> tuple[SecurityDevice, str]:
     """Staff action: a new temporary code for `user`, which replaces the client's
     current device, code or card. Returns (device row, plain code): the code is
@@ -44,7 +44,7 @@ def issue_temporary_code(
 
 
 def verify_temporary_code(
-    *, user: AbstractBaseUser, raw: str, purpose: str, request: HttpRequest | None = None
+    *, user: User, raw: str, purpose: str, request: HttpRequest | None = None
 ) -> Outcome:
     """The second factor typed as a temporary code. Order: form (nothing counted),
     lockout and back-off, expiry, then the hash; wrong codes count toward the lockout."""
@@ -70,7 +70,7 @@ def verify_temporary_code(
         if blocked:
             return blocked
 
-        def wrong(code: str, reason: str) -> Outcome:
+        def wrong(code: feedback.ProblemType, reason: str) -> Outcome:
             problem = feedback.problem(code)
             return count_failure(
                 device, problem, user=user, purpose=purpose, request=request, reason=reason
@@ -97,7 +97,7 @@ def verify_temporary_code(
         )
 
 
-def _is_replaced_code(user: AbstractBaseUser, code: str, current: SecurityDevice) -> bool:
+def _is_replaced_code(user: User, code: str, current: SecurityDevice) -> bool:
     older = (
         SecurityDevice.objects.filter(
             user=user,
@@ -112,6 +112,6 @@ def _is_replaced_code(user: AbstractBaseUser, code: str, current: SecurityDevice
     return any(temporary_codes.code_matches(code, old.code_hash) for old in older)
 
 
-def has_temporary_access(user: AbstractBaseUser) -> bool:
+def has_temporary_access(user: User) -> bool:
     device = services.active_device(user)
     return device is not None and device.kind == Kind.TEMPORARY and not device.is_expired

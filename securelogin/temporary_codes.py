@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import check_password, make_password
 
@@ -42,7 +42,7 @@ def code_matches(code: str, encoded: str) -> bool:
     return bool(encoded) and check_password(code, encoded)
 
 
-def check_form(raw: str) -> tuple[str | None, Problem | None]:
+def check_form(raw: str) -> tuple[Any, Problem | None]:
     """(code, None) or (None, Problem) for the form of a typed temporary code; nothing secret is
     touched."""
     value = raw if isinstance(raw, str) else ""

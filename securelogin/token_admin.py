@@ -173,7 +173,7 @@ class HardwareTokenAdmin(admin.ModelAdmin):
         request: HttpRequest,
         queryset: QuerySet[Any],
         change: Callable[..., Any],
-        message: str,
+        message: Callable[[int], str],
     ) -> None:
         """Apply `change` to every selected token; tell staff how many it changed."""
         actor = request.user.get_username()

@@ -38,7 +38,7 @@ class ImportTokensForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("key") and data.get("passphrase"):
             raise forms.ValidationError(
                 _("Give either the pre-shared key or the passphrase, not both.")

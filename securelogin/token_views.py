@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.backends.base import SessionBase
-from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from . import device_assignment, feedback, services
 from .conf import app_settings
 from .forms import ResponseForm
 from .second_factor_views import locked_response
+from .signed_in import SignedInRequest
 
 if TYPE_CHECKING:
     from django.http import HttpResponse
@@ -39,7 +39,7 @@ def _nonce(session: SessionBase) -> str:
 
 @never_cache
 @login_required
-def token_activate(request: HttpRequest) -> HttpResponse:
+def token_activate(request: SignedInRequest) -> HttpResponse:
     device = device_assignment.pending_token(request.user)
     if device is None:
         messages.info(request, feedback.message(feedback.TOKEN_NOT_PENDING))

@@ -20,6 +20,7 @@ from .conf import app_settings
 from .forms import ChangeEmailForm, SigninForm, WithdrawalForm
 from .models import Challenge
 from .second_factor_views import emulator_url, safe_next
+from .signed_in import SignedInRequest
 from .task_signin import confirm_task_password
 
 if TYPE_CHECKING:
@@ -73,14 +74,14 @@ def signout(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     return render(
         request, "securelogin/home.html", {"device": services.active_device(request.user)}
     )
 
 
 @login_required
-def security_device(request: HttpRequest) -> HttpResponse:
+def security_device(request: SignedInRequest) -> HttpResponse:
     device = services.active_device(request.user)
     return render(
         request,
@@ -96,12 +97,12 @@ def security_device(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def start_task(request: HttpRequest, purpose: str) -> HttpResponse:
+def start_task(request: SignedInRequest, purpose: str) -> HttpResponse:
     if purpose not in TASKS:
         from django.http import Http404
 
         raise Http404
-    form = TASKS[purpose](request.POST or None)
+    form = TASKS[purpose](request.POST or None)  # type: ignore[index]  # Purpose is a str enum
     if request.method == "POST" and form.is_valid():
         data = {key: str(value) for key, value in form.cleaned_data.items()}
         session_state.start_task(request.session, purpose, data)
@@ -114,7 +115,7 @@ def start_task(request: HttpRequest, purpose: str) -> HttpResponse:
 @never_cache
 @login_required
 @sensitive_post_parameters("password")
-def task_password(request: HttpRequest) -> HttpResponse:
+def task_password(request: SignedInRequest) -> HttpResponse:
     """Step 1 of a step-up task (KB2260): user name and password again, then the device."""
     state = session_state.task(request.session)
     if state is None:
