@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.db.models import QuerySet
     from django.http import HttpResponse
+    from django_stubs_ext import StrOrPromise
 
 
 class AssignDeviceForm(forms.ModelForm):
@@ -87,7 +88,7 @@ class AccountKindFilter(admin.SimpleListFilter):
 
     def lookups(
         self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
-    ) -> list[tuple[str, str]]:
+    ) -> list[tuple[str, StrOrPromise]]:
         return [("practice", _("practice accounts")), ("client", _("client accounts"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -146,7 +147,7 @@ class SecurityDeviceAdmin(admin.ModelAdmin):
     exclude = ["encrypted_key", "encrypted_pin_hash", "code_hash"]
 
     @admin.display(description=_("status"))
-    def status_display(self, obj: Any) -> str:
+    def status_display(self, obj: Any) -> StrOrPromise:
         labels = {
             "active": _("active"),
             "pending": _("waiting for activation"),
@@ -257,7 +258,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "purpose"]
     search_fields = ["username", "ip", "actor"]
     date_hierarchy = "created_at"
-    readonly_fields = list_display
+    readonly_fields = list_display  # type: ignore[assignment]  # the same names
 
 
 # --- Temporary codes: an action on the client, where staff look a client up -----

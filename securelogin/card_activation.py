@@ -75,6 +75,7 @@ def card_to_print(
     card = pending_card(user)
     if card is None and create:
         with transaction.atomic():
+            assert active is not None  # has_temporary_access: the code is active
             SecurityDevice.objects.select_for_update().filter(
                 pk=active.pk
             ).first()  # one card at a time
@@ -122,6 +123,7 @@ def activate_card(
     if state.problem:
         return Outcome(ok=False, problem=state.problem)
     card = state.card
+    assert card is not None  # no problem: the card waits for activation
     prompt = services.find_prompt(prompt_id, nonce, user, purpose)
     if prompt is not None and prompt.device_id != card.pk and prompt.device.revoked_at is not None:
         # the prompt of a card that was replaced or revoked meanwhile (another tab, staff)
@@ -129,9 +131,12 @@ def activate_card(
     refusal = services.unusable_prompt(prompt, card, user=user, request=request, purpose=purpose)
     if refusal:
         return refusal
+    assert prompt is not None  # unusable_prompt refuses a missing one
 
     with transaction.atomic():
-        access = SecurityDevice.objects.select_for_update().get(pk=services.active_device(user).pk)
+        active = services.active_device(user)
+        assert active is not None  # card_to_print: a temporary code is active
+        access = SecurityDevice.objects.select_for_update().get(pk=active.pk)
         if access.kind != Kind.TEMPORARY or access.revoked_at is not None:
             # a parallel submission activated the card (or staff replaced the code) meanwhile
             return Outcome(ok=False, problem=feedback.problem(feedback.CARD_ALREADY_ACTIVE))

@@ -40,6 +40,7 @@ def card_offer(request: SignedInRequest) -> HttpResponse:
     """KB70 step 4: "No device at hand?" – Continue makes (or shows) the client's card."""
     if not temporary_access.has_temporary_access(request.user):
         state = card_activation.card_to_print(request.user)
+        assert state.problem is not None  # no temporary access, no card
         return _refused(request, state.problem)
     if request.method == "POST":
         state = card_activation.card_to_print(request.user, request, create=True)

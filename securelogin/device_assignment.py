@@ -201,6 +201,7 @@ def activate_token(
     refusal = services.unusable_prompt(prompt, device, user=user, request=request, purpose=PURPOSE)
     if refusal:
         return refusal
+    assert prompt is not None  # unusable_prompt refuses a missing one
 
     with transaction.atomic():
         active = services.active_device(user)
@@ -279,6 +280,7 @@ def sign_in_with_new_token(
     outcome = activate_token(user=user, nonce=nonce, prompt_id=prompt_id, raw=raw, request=request)
     if outcome.ok:
         device = services.active_device(user)
+        assert device is not None  # the token just became the active device
         device.record_success()
         services.event(
             AuditEvent.Kind.SUCCESS,

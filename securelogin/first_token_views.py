@@ -45,7 +45,9 @@ class FirstTokenActivationMixin(_Base):
     def first_token_page(self, device: SecurityDevice) -> HttpResponse:
         """GET shows the activation challenge; POST checks the token's response."""
         request, user, nonce = self.request, self.user, self.nonce
-        serial = device.hardware_token.serial
+        token = device.hardware_token
+        assert token is not None  # a token device
+        serial = token.serial
         problem = None
         form = self.response_form(device)
         if request.method == "POST" and form.is_valid():
@@ -62,7 +64,7 @@ class FirstTokenActivationMixin(_Base):
             if outcome.locked:
                 return self.locked()
             if device_assignment.pending_token(user) is None:  # staff revoked it meanwhile
-                messages.info(request, outcome.problem.message)
+                messages.info(request, outcome.problem.message if outcome.problem else "")
                 return redirect("securelogin:verify")
             problem = outcome.problem
             if outcome.new_challenge:

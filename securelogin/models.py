@@ -25,6 +25,8 @@ from .ocra import hash_pin, ocra, parse_suite
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from django.db.models.fields.related_descriptors import RelatedManager
+
 
 class PracticeAccount(models.Model):
     """Marks a client account as a practice account (the demo clients, or one staff
@@ -49,7 +51,7 @@ class PracticeAccount(models.Model):
         return str(self.user)
 
 
-class HardwareToken(models.Model):
+class HardwareToken(models.Model):  # type: ignore[django-manager-missing]  # django-otp has no stubs
     """A real OCRA token imported from a vendor's PSKC file (pskc_import.py).
 
     The secret (and, for suites with a PIN input, the PIN's hash) are encrypted at
@@ -57,6 +59,8 @@ class HardwareToken(models.Model):
     here (device_assignment.py); the client's answer to one challenge activates it.
     A revoked token is available again; a lost one never is.
     """
+
+    devices: RelatedManager[SecurityDevice]  # its assignments (SecurityDevice.hardware_token)
 
     class Status(models.TextChoices):
         AVAILABLE = "available", _("unassigned")
@@ -210,12 +214,12 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         """The decrypted key (OCRA key, or a code card's secret); never stored or logged in
         clear."""
         if self.hardware_token_id:
-            return self.hardware_token.secret_key()
+            return self.hardware_token.secret_key()  # type: ignore[union-attr]  # checked by _id
         return decrypt(self.encrypted_key)
 
-    def _pin_hash(self) -> bytes:
+    def _pin_hash(self) -> bytes | None:
         if self.hardware_token_id:
-            return self.hardware_token.pin_hash()
+            return self.hardware_token.pin_hash()  # type: ignore[union-attr]  # checked by _id
         return decrypt(self.encrypted_pin_hash) if self.encrypted_pin_hash else None
 
     @property
@@ -328,7 +332,8 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
 
     @property
     def is_locked(self) -> bool:
-        return self.locked_at is not None and timezone.now() < self.lock_ends_at
+        ends = self.lock_ends_at
+        return self.locked_at is not None and ends is not None and timezone.now() < ends
 
     def end_lock_if_due(self) -> None:
         """A lock that ran out gives a fresh count of tries (call with the row locked);

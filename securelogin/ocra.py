@@ -81,6 +81,8 @@ def parse_suite(text: str) -> Suite:
             if value < 1:
                 raise OcraError(f"Malformed time step in {text!r}")
             time_step = value * _TIME_STEP_SECONDS[unit]
+    if question is None:
+        raise OcraError(f"No question (Q…) in the OCRA suite {text!r}")
     return Suite(
         text=text,
         hash_name=match["hash"],
@@ -168,10 +170,12 @@ def truncate(mac: bytes, digits: int) -> str:
 def ocra(suite: str | Suite, key: bytes, question: str, **inputs: Any) -> str:
     """Compute the OCRA response for `question`; `suite` is a Suite or its text."""
     if isinstance(suite, str):
-        suite = suite if isinstance(suite, Suite) else parse_suite(suite)
+        suite = parse_suite(suite)
     mac = hmac.new(key, data_input(suite, question, **inputs), suite.digestmod).digest()
     return truncate(mac, suite.digits)
 
 
 def timestep_for(suite: Suite, unix_time: float) -> int:
+    if suite.time_step_seconds is None:
+        raise OcraError("This suite has no time step.")
     return int(unix_time // suite.time_step_seconds)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
 
 PRACTICE_SUBMISSION_HOURS = 24
 
@@ -99,7 +100,7 @@ class PracticeSubmissionFilter(admin.SimpleListFilter):
 
     def lookups(
         self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
-    ) -> list[tuple[str, str]]:
+    ) -> list[tuple[str, StrOrPromise]]:
         return [
             ("practice", gettext_lazy("practice accounts")),
             ("client", gettext_lazy("client accounts")),

@@ -159,7 +159,9 @@ def _run(journeys: Any, languages: list[str], chromium: str) -> Any:
     # An in-memory SQLite database (the tests) is shared with the server thread, as
     # LiveServerTestCase does.
     overrides = {
-        c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()
+        c.alias: c
+        for c in connections.all()
+        if c.vendor == "sqlite" and c.is_in_memory_db()  # type: ignore[attr-defined]  # SQLite's
     }
     for conn in overrides.values():
         conn.inc_thread_sharing()
@@ -306,7 +308,7 @@ def _journey(browser: Browser, base: str, journey: str, lang: str, account: Acco
     )
     try:
         if journey != "lost-device":
-            context.add_cookies([_signed_in_cookie(account)])
+            context.add_cookies([_signed_in_cookie(account)])  # type: ignore[list-item]  # a cookie dict
         return screenshot_scenes.JOURNEYS[journey](
             context, base, lang, account, Hooks(expire_card=_expire_card)
         )

@@ -28,7 +28,7 @@ from .screenshots import DEMO_USERNAME, SCALE, shot
 if TYPE_CHECKING:
     from typing import Any
 
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import BrowserContext, Locator, Page, ViewportSize
 
 SUBMIT = "button[type=submit]"
 EXAMPLE_PASSWORD = "example-password"  # noqa: S105 - typed for the picture only (a password field shows dots)
@@ -42,7 +42,10 @@ PHONE_SCREENS = [
     ("twofa", "#sl-generate-code"),
 ]
 DEVICE_KINDS = ("ios", "android", "dsc")
-VIEWPORT = {"width": 520, "height": 1000}  # narrow: forms fill the figure, text stays readable
+VIEWPORT: ViewportSize = {
+    "width": 520,
+    "height": 1000,
+}  # narrow: forms fill the figure, text stays readable
 
 
 @dataclass
@@ -150,7 +153,7 @@ def device_journey(
     shots.images[f"task-password:{kind}"] = task.images["task-filled"]
     _expect_text(page, "#challenge-code", r"^[0-9]{6}$")
     shots.images[f"challenge:{kind}"] = shot(page, ".sl-challenge-card")
-    challenge = page.locator("#challenge-code").text_content()
+    challenge = _text(page.locator("#challenge-code"))
     device = context.new_page()
     if kind == "dsc":
         response = _dsc_screens(device, base, lang, account, challenge, shots)
@@ -179,7 +182,7 @@ def _phone_screens(
         page.locator("#sl-generate").click()
         _expect_text(page, "#sl-response-android", r"^[0-9]{6}$")
         shots.images["phone-challenge:android"] = shot(page, "#sl-device", "#sl-generate")
-        return page.locator("#sl-response-android").text_content()
+        return _text(page.locator("#sl-response-android"))
     response = ""
     for biometric in ("passcode", "touch", "face"):
         page.goto(f"{base}/{lang}/portal/device/?screen=challenge&biometric={biometric}")
@@ -201,7 +204,7 @@ def _phone_screens(
         _expect_text(page, "#sl-response", r"^[0-9]{6}$")
         if biometric != "passcode":
             shots.images[f"{biometric}-response:ios"] = shot(page, "#sl-device")
-        response = page.locator("#sl-response").text_content()
+        response = _text(page.locator("#sl-response"))
     return response
 
 
@@ -224,7 +227,7 @@ def _dsc_screens(
     page.locator("#sl-ok").click()
     _expect_text(page, "#sl-lcd", r"^[0-9]{6}$")
     shots.images["dsc-response:dsc"] = shot(page, "#sl-device")
-    return page.locator("#sl-lcd").text_content()
+    return _text(page.locator("#sl-lcd"))
 
 
 # ---------------------------------------------------------------------------
@@ -270,7 +273,7 @@ def lost_device_journey(
     page.locator("#id_values").press("Enter")
     page.locator("#card-ok").wait_for()
     shots.images["card-activated"] = shot(page, ".sl-narrow", "#card-ok")
-    shots.values["expires_on"] = page.locator("#card-expiry").text_content()
+    shots.values["expires_on"] = _text(page.locator("#card-expiry"))
     context.clear_cookies()
     page.goto(f"{base}/{lang}/portal/signin/")
     _sign_in_form(page, None, account)
@@ -287,20 +290,22 @@ def lost_device_journey(
     return shots
 
 
+def _text(locator: Locator) -> str:
+    return locator.text_content() or ""
+
+
 def _card_values(page: Page) -> dict[str, str]:
     """{index label: value} as the card page shows them."""
     cells = page.locator(".sl-codecard-grid tbody th.sl-index")
     return {
-        cells.nth(i).text_content(): cells.nth(i)
-        .locator("xpath=following-sibling::td[1]")
-        .text_content()
+        _text(cells.nth(i)): _text(cells.nth(i).locator("xpath=following-sibling::td[1]"))
         for i in range(cells.count())
     }
 
 
 def _type_card_values(page: Page, card: dict[str, str], field_selector: str) -> None:
     page.locator("#index-1").wait_for()
-    first, second = page.locator("#index-1").text_content(), page.locator("#index-2").text_content()
+    first, second = _text(page.locator("#index-1")), _text(page.locator("#index-2"))
     page.fill(field_selector, card[first] + card[second])
 
 

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 
     from securelogin.feedback import Problem
 
+    from .signed_in import SignedInRequest
+
 
 def locked_response(request: HttpRequest) -> HttpResponse:
     """The one answer of a locked account: the sign-in page with the LOCKED problem."""
@@ -57,9 +59,9 @@ def locked_response(request: HttpRequest) -> HttpResponse:
     )
 
 
-def emulator_url(user: User, device: SecurityDevice) -> str:
+def emulator_url(user: User, device: SecurityDevice | None) -> str:
     """The link to the device's emulator: only for a practice account's emulated device."""
-    if not account_kinds.may_use_emulator(user, device):
+    if device is None or not account_kinds.may_use_emulator(user, device):
         return ""
     return reverse("securelogin:emulator", kwargs={"pk": device.pk})
 
@@ -250,12 +252,13 @@ class SigninVerifyView(FirstTokenActivationMixin, SecondFactorView):
     cancel_view = "securelogin:signin"
 
     def start(self) -> HttpResponse | None:
-        self.state = session_state.pending(self.request.session)
-        self.user = session_state.pending_user(self.request.session)
-        if self.state is None or self.user is None:
+        state = session_state.pending(self.request.session)
+        user = session_state.pending_user(self.request.session)
+        if state is None or user is None:
             session_state.clear_pending(self.request.session)
             messages.info(self.request, _("Please sign in with your user name and password first."))
             return redirect("securelogin:signin")
+        self.state, self.user = state, user
         self.nonce, self.purpose = self.state["nonce"], Challenge.Purpose.SIGNIN
         self.title = _("Security check")
         self.intro = _(
@@ -284,13 +287,14 @@ class TaskVerifyView(LoginRequiredMixin, SecondFactorView):
     cancel_view = "securelogin:home"
 
     def start(self) -> HttpResponse | None:
-        self.state = session_state.task(self.request.session)
-        if self.state is None:
+        state = session_state.task(self.request.session)
+        if state is None:
             messages.info(self.request, _("Please start the task again."))
             return redirect("securelogin:home")
-        if not session_state.task_password_confirmed(self.state):
+        if not session_state.task_password_confirmed(state):
             return redirect("securelogin:task_password")  # the source's step 1 comes first
-        self.user, self.nonce = self.request.user, self.state["nonce"]
+        assert isinstance(self.request.user, User)  # LoginRequiredMixin
+        self.state, self.user, self.nonce = state, self.request.user, state["nonce"]
         self.purpose = Challenge.Purpose(self.state["kind"])
         self.title = _("Confirm it is you")
         self.intro = _(
@@ -306,11 +310,11 @@ class TaskVerifyView(LoginRequiredMixin, SecondFactorView):
 
     def succeed(self) -> HttpResponse:
         session_state.clear_task(self.request.session)
-        apply_task(self.request, self.state)
+        apply_task(self.request, self.state)  # type: ignore[arg-type]  # LoginRequiredMixin
         return redirect("securelogin:home")
 
 
-def apply_task(request: HttpRequest, state: dict[str, Any]) -> None:
+def apply_task(request: SignedInRequest, state: dict[str, Any]) -> None:
     """Carry out a task after its step-up verification passed."""
     data = state["data"]
     if state["kind"] == Challenge.Purpose.CHANGE_EMAIL:

@@ -44,7 +44,7 @@ def otp_required() -> bool:
     return settings.PRODUCTION or settings.STAFF_OTP_REQUIRED
 
 
-class ThrottledAuditedLogin:
+class ThrottledAuditedLogin(AdminAuthenticationForm):
     """Mixin for the admin's login forms: the try is counted per (source, user name)
     and source before anything is checked, and every outcome is audited."""
 

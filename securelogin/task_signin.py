@@ -18,7 +18,7 @@ def confirm_task_password(
     result = services.check_password(request, username, password)
     if result.problem is not None:
         return result.problem
-    if result.user.pk != request.user.pk:
+    if result.user is None or result.user.pk != request.user.pk:
         return feedback.problem(feedback.BAD_CREDENTIALS)
     session_state.confirm_task_password(request.session)
     return None

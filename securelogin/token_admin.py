@@ -50,7 +50,7 @@ class HardwareTokenAdmin(admin.ModelAdmin):
         "imported_by",
         "lost_at",
     ]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
     change_list_template = "admin/securelogin/hardwaretoken/change_list.html"
 
     @admin.display(description=gettext_lazy("client"))

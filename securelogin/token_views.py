@@ -44,6 +44,9 @@ def token_activate(request: SignedInRequest) -> HttpResponse:
     if device is None:
         messages.info(request, feedback.message(feedback.TOKEN_NOT_PENDING))
         return redirect("securelogin:security_device")
+    token = device.hardware_token
+    assert token is not None  # a token device
+    serial = token.serial
     nonce = _nonce(request.session)
     problem = None
     form = ResponseForm(request.POST or None, kind=device.kind, digits=device.response_digits)
@@ -57,7 +60,7 @@ def token_activate(request: SignedInRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _("Your security token %(serial)s is active. From now on, sign in with it.")
-                    % {"serial": device.hardware_token.serial},
+                    % {"serial": serial},
                 )
                 return redirect("securelogin:security_device")
             if outcome.locked:
@@ -89,7 +92,7 @@ def token_activate(request: SignedInRequest) -> HttpResponse:
         "securelogin/token_activate.html",
         {
             "device": device,
-            "serial": device.hardware_token.serial,
+            "serial": serial,
             "challenge": prompt,
             "form": ResponseForm(initial={"challenge": prompt.public_id}),
             "problem": problem,

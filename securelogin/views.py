@@ -46,14 +46,14 @@ def signin(request: HttpRequest) -> HttpResponse:
         result = services.check_password(
             request, form.cleaned_data["username"], form.cleaned_data["password"]
         )
-        if result.problem is None:
+        if result.problem is None and result.user is not None:
             session_state.start_pending(request.session, result.user, next_url)
             return redirect("securelogin:verify")
         problem = result.problem
     elif request.method == "POST":
         problem = feedback.problem_from_form(form, default=feedback.BAD_CREDENTIALS)
         empty = [name for name in ("username", "password") if form.has_error(name, "required")]
-        if empty and problem.code == feedback.BAD_CREDENTIALS.code:
+        if empty and problem and problem.code == feedback.BAD_CREDENTIALS.code:
             problem = feedback.problem(feedback.CREDENTIALS_EMPTY)
             feedback.point_at(form, problem, empty)
     if problem is not None and not problem.fields:

@@ -34,5 +34,6 @@ class Command(BaseCommand):
             f"Scan this with an authenticator app (or type the URI into it):\n{uri}\n"
         )
         if not no_qr:
-            segno.make(uri, error="m").terminal(out=self.stdout, compact=True)
+            qr = segno.make(uri, error="m")
+            qr.terminal(out=self.stdout, compact=True)  # type: ignore[arg-type]  # writes like a file
         self.stdout.write("The admin sign-in now asks for the 6-digit code the app shows.")
