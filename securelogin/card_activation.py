@@ -47,13 +47,7 @@ def revoked_card_notice(user: User) -> Problem | None:
 
 
 def pending_card(user: User) -> SecurityDevice | None:
-    return (
-        SecurityDevice.objects.filter(
-            user=user, kind=Kind.CARD, confirmed=False, revoked_at__isnull=True
-        )
-        .order_by("-created_at")
-        .first()
-    )
+    return services.waiting_devices(user, Kind.CARD).order_by("-created_at").first()
 
 
 def card_to_print(

@@ -68,23 +68,22 @@ def card_serial(card: SecurityDevice) -> str:
 @login_required
 def card(request: SignedInRequest) -> HttpResponse:
     """KB2636 step 6: the card, with Print, a PDF download and Continue."""
-    card, refusal = _card_or_refusal(request)
-    if refusal:
-        return refusal
-    assert card is not None  # no refusal: the card waits for activation
+    card = _card_or_refusal(request)
+    if isinstance(card, HttpResponse):
+        return card
     return render(request, "securelogin/card.html", _card_context(request, card))
 
 
-def _card_or_refusal(request: SignedInRequest) -> tuple[SecurityDevice | None, HttpResponse | None]:
-    """(the card waiting for activation, None), or (None, the answer of a client without
-    one: the card offer while they hold a temporary code, else the refusal)."""
+def _card_or_refusal(request: SignedInRequest) -> SecurityDevice | HttpResponse:
+    """The card waiting for activation, or the answer of a client without one: the card
+    offer while they hold a temporary code, else the refusal."""
     state = card_activation.card_to_print(request.user)
-    if not state.problem:
-        return state.card, None
+    if state.problem is None and state.card is not None:
+        return state.card
     if temporary_access.has_temporary_access(request.user):
-        return None, redirect("securelogin:card_offer")  # no card made yet (or it was replaced)
+        return redirect("securelogin:card_offer")  # no card made yet (or it was replaced)
     assert state.problem is not None
-    return None, _refused(request, state.problem)
+    return _refused(request, state.problem)
 
 
 @never_cache
@@ -123,10 +122,9 @@ def card_pdf(request: SignedInRequest) -> HttpResponse:
 @login_required
 def card_activate(request: SignedInRequest) -> HttpResponse:
     """KB2636 step 8: two index numbers; the client types both values as 6 digits."""
-    card, refusal = _card_or_refusal(request)
-    if refusal:
-        return refusal
-    assert card is not None  # no refusal: the card waits for activation
+    card = _card_or_refusal(request)
+    if isinstance(card, HttpResponse):
+        return card
     nonce = session_state.activation_nonce(request.session)
     try:
         return _activation_page(request, card, nonce)

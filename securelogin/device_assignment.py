@@ -54,13 +54,7 @@ def latest_device(token: HardwareToken) -> SecurityDevice | None:
 
 def pending_token(user: User) -> SecurityDevice | None:
     """The client's token that waits for activation, if any."""
-    return (
-        SecurityDevice.objects.filter(
-            user=user, kind=Kind.TOKEN, confirmed=False, revoked_at__isnull=True
-        )
-        .select_related("hardware_token")
-        .first()
-    )
+    return services.waiting_devices(user, Kind.TOKEN).select_related("hardware_token").first()
 
 
 def find_token(serial: str) -> HardwareToken:

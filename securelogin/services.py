@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
 
+    from django.db.models import QuerySet
+
     from securelogin.feedback import Problem
 
 Reason = AuditEvent.Reason
@@ -117,6 +119,13 @@ def event(
 ) -> None:
     """Audit what happened to `device` in this request (issued, used, activated …)."""
     audit(kind, user=user, device=device, request=request, purpose=purpose)
+
+
+def waiting_devices(user: User, kind: str) -> QuerySet[SecurityDevice]:
+    """The client's devices of `kind` that wait for activation (not revoked)."""
+    return SecurityDevice.objects.filter(
+        user=user, kind=kind, confirmed=False, revoked_at__isnull=True
+    )
 
 
 def active_device(user: User) -> SecurityDevice | None:
