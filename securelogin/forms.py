@@ -34,6 +34,15 @@ def refuse(problem: Problem) -> Never:
     raise ValidationError(problem.message, code=problem.code)
 
 
+def checked(result: tuple[Any, Problem | None]) -> Any:
+    """The value of a feedback check ((value, None) or (None, problem)), or the problem
+    raised as the field's error."""
+    value, problem = result
+    if problem:
+        refuse(problem)
+    return value
+
+
 def typed_answer(label: StrOrPromise, **attrs: object) -> forms.CharField:
     """A field that keeps the answer exactly as typed (no strip, no length limit, not
     required): its form's clean method tells the client what is wrong with its shape."""
@@ -123,12 +132,8 @@ class ResponseForm(PortalForm):
     def clean_response(self) -> str:
         raw = self.cleaned_data["response"]
         if self.kind == "card":
-            value, problem = feedback.check_card_values_form(raw)
-        else:
-            value, problem = feedback.check_response_form(raw, digits=self.digits)
-        if problem:
-            refuse(problem)
-        return value
+            return checked(feedback.check_card_values_form(raw))
+        return checked(feedback.check_response_form(raw, digits=self.digits))
 
 
 class TemporaryCodeForm(PortalForm):
@@ -143,10 +148,7 @@ class TemporaryCodeForm(PortalForm):
     )
 
     def clean_code(self) -> str:
-        code, problem = temporary_codes.check_form(self.cleaned_data["code"])
-        if problem:
-            refuse(problem)
-        return code
+        return checked(temporary_codes.check_form(self.cleaned_data["code"]))
 
 
 class CardValuesForm(PortalForm):
@@ -163,10 +165,7 @@ class CardValuesForm(PortalForm):
         return {"prompt_id": self.cleaned_data["prompt"], "raw": self.cleaned_data["values"]}
 
     def clean_values(self) -> str:
-        value, problem = feedback.check_card_values_form(self.cleaned_data["values"])
-        if problem:
-            refuse(problem)
-        return value
+        return checked(feedback.check_card_values_form(self.cleaned_data["values"]))
 
 
 class ChangeEmailForm(PortalForm):
