@@ -118,14 +118,13 @@ def activate_card(
         return Outcome(ok=False, problem=state.problem)
     card = state.card
     assert card is not None  # no problem: the card waits for activation
-    prompt = services.find_prompt(prompt_id, nonce, user, purpose)
-    if prompt is not None and prompt.device_id != card.pk and prompt.device.revoked_at is not None:
+    found = services.find_prompt(prompt_id, nonce, user, purpose)
+    if found is not None and found.device_id != card.pk and found.device.revoked_at is not None:
         # the prompt of a card that was replaced or revoked meanwhile (another tab, staff)
         return services.retry(feedback.CARD_REVOKED)
-    refusal = services.unusable_prompt(prompt, card, user=user, request=request, purpose=purpose)
-    if refusal:
-        return refusal
-    assert prompt is not None  # unusable_prompt refuses a missing one
+    prompt = services.usable_prompt(found, card, user=user, request=request, purpose=purpose)
+    if isinstance(prompt, Outcome):
+        return prompt
 
     with transaction.atomic():
         active = services.active_device(user)

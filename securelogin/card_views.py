@@ -7,6 +7,8 @@ for activation and the client is signed in with a temporary code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import logout
@@ -64,26 +66,30 @@ def card_serial(card: SecurityDevice) -> str:
     return f"OSC-{card.pk:06d}"
 
 
-@never_cache
-@login_required
-def card(request: SignedInRequest) -> HttpResponse:
+def with_waiting_card(
+    view: Callable[[SignedInRequest, SecurityDevice], HttpResponse],
+) -> Callable[[SignedInRequest], HttpResponse]:
+    """A page of the card waiting for activation, for a signed-in client (never cached).
+    A client without one gets the card offer while they hold a temporary code, else the
+    refusal."""
+
+    @wraps(view)
+    def page(request: SignedInRequest) -> HttpResponse:
+        state = card_activation.card_to_print(request.user)
+        if state.problem is None and state.card is not None:
+            return view(request, state.card)
+        if temporary_access.has_temporary_access(request.user):
+            return redirect("securelogin:card_offer")  # no card made yet (or it was replaced)
+        assert state.problem is not None
+        return _refused(request, state.problem)
+
+    return never_cache(login_required(page))
+
+
+@with_waiting_card
+def card(request: SignedInRequest, card: SecurityDevice) -> HttpResponse:
     """KB2636 step 6: the card, with Print, a PDF download and Continue."""
-    card = _card_or_refusal(request)
-    if isinstance(card, HttpResponse):
-        return card
     return render(request, "securelogin/card.html", _card_context(request, card))
-
-
-def _card_or_refusal(request: SignedInRequest) -> SecurityDevice | HttpResponse:
-    """The card waiting for activation, or the answer of a client without one: the card
-    offer while they hold a temporary code, else the refusal."""
-    state = card_activation.card_to_print(request.user)
-    if state.problem is None and state.card is not None:
-        return state.card
-    if temporary_access.has_temporary_access(request.user):
-        return redirect("securelogin:card_offer")  # no card made yet (or it was replaced)
-    assert state.problem is not None
-    return _refused(request, state.problem)
 
 
 @never_cache
@@ -118,13 +124,9 @@ def card_pdf(request: SignedInRequest) -> HttpResponse:
     return response
 
 
-@never_cache
-@login_required
-def card_activate(request: SignedInRequest) -> HttpResponse:
+@with_waiting_card
+def card_activate(request: SignedInRequest, card: SecurityDevice) -> HttpResponse:
     """KB2636 step 8: two index numbers; the client types both values as 6 digits."""
-    card = _card_or_refusal(request)
-    if isinstance(card, HttpResponse):
-        return card
     nonce = session_state.activation_nonce(request.session)
     try:
         return _activation_page(request, card, nonce)

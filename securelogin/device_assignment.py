@@ -191,11 +191,10 @@ def activate_token(
     response, form_problem = feedback.check_response_form(raw, digits=device.response_digits)
     if form_problem:
         return Outcome(ok=False, problem=form_problem)
-    prompt = services.find_prompt(prompt_id, nonce, user, PURPOSE)
-    refusal = services.unusable_prompt(prompt, device, user=user, request=request, purpose=PURPOSE)
-    if refusal:
-        return refusal
-    assert prompt is not None  # unusable_prompt refuses a missing one
+    found = services.find_prompt(prompt_id, nonce, user, PURPOSE)
+    prompt = services.usable_prompt(found, device, user=user, request=request, purpose=PURPOSE)
+    if isinstance(prompt, Outcome):
+        return prompt
 
     with transaction.atomic():
         active = services.active_device(user)

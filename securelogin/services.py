@@ -348,7 +348,7 @@ def find_prompt(prompt_id: str, nonce: str, user: User, purpose: str) -> Challen
     ).first()
 
 
-def unusable_prompt(
+def usable_prompt(
     prompt: Challenge | None,
     device: SecurityDevice,
     kind: str | None = None,
@@ -356,15 +356,15 @@ def unusable_prompt(
     user: User,
     request: HttpRequest | None,
     purpose: str,
-) -> Outcome | None:
-    """The refusal (audited) of a prompt that is not `device`'s or was answered; else None."""
+) -> Challenge | Outcome:
+    """The prompt, if it is `device`'s and unanswered; else the refusal (audited)."""
     if prompt is None or prompt.device_id != device.pk:
         failed(Reason.TAMPERED, device, user=user, request=request, purpose=purpose)
         return retry(feedback.TAMPERED, kind)
     if prompt.used_at is not None:
         failed(Reason.REPLAYED, device, user=user, request=request, purpose=purpose)
         return retry(feedback.REPLAYED, kind)
-    return None
+    return prompt
 
 
 def verify_response(
@@ -402,11 +402,16 @@ def verify_response(
     if device.is_expired:
         return Outcome(ok=False, problem=expired_problem(device))
 
-    challenge = find_prompt(challenge_id, nonce, user, purpose)
-    refusal = unusable_prompt(challenge, device, kind, user=user, request=request, purpose=purpose)
-    if refusal:
-        return refusal
-    assert challenge is not None  # unusable_prompt refuses a missing one
+    challenge = usable_prompt(
+        find_prompt(challenge_id, nonce, user, purpose),
+        device,
+        kind,
+        user=user,
+        request=request,
+        purpose=purpose,
+    )
+    if isinstance(challenge, Outcome):
+        return challenge
 
     # One verification at a time per account: the device row is locked, so the
     # back-off and the counters hold even for parallel submissions (several workers).
