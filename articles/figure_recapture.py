@@ -21,7 +21,7 @@ _running: threading.Thread | None = None
 
 def articles_with_scenes(kb_numbers: list[str]) -> tuple[list[str], list[str]]:
     """(KB numbers with figures to capture, KB numbers without any)."""
-    from securelogin.figure_capture import capture_plan
+    from securelogin.screenshot_capture import capture_plan
 
     plan = capture_plan()
     return [kb for kb in kb_numbers if kb in plan], [kb for kb in kb_numbers if kb not in plan]
@@ -79,7 +79,7 @@ def running() -> threading.Thread | None:
 
 
 def _capture(kb_numbers: list[str]) -> None:
-    from securelogin.figure_capture import capture_article_figures
+    from securelogin.screenshot_capture import capture_article_figures
 
     close_old_connections()
     try:

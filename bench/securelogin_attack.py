@@ -12,35 +12,23 @@ Run: .venv/bin/python bench/securelogin_attack.py [--passwords 100] [--signins 6
 """
 
 import argparse
-import os
 import secrets
-import sys
-import tempfile
-import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='sl-bench-')}/bench.sqlite3"
+import securelogin_common  # noqa: F401 - sets Django up before any model import
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import setup_test_environment
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import SESSION_KEY, get_user_model  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from securelogin.models import AuditEvent, SecurityDevice  # noqa: E402
-from securelogin.services import assign_device  # noqa: E402
+from securelogin.models import AuditEvent, SecurityDevice
+from securelogin.services import assign_device
+from tests.parallel import run_parallel
 
 PASSWORD = "correct horse " + secrets.token_hex(4)
 # One address per scenario, so one scenario's per-source count does not slow the next.
@@ -77,7 +65,8 @@ def password_attack(count):
     print(
         f"1. {count} wrong passwords from one address in {elapsed:.1f} s: "
         f"{codes.count('bad-credentials')} checked, {codes.count('throttled')} refused unchecked; "
-        f"account locked: {device.is_locked}; failures counted on the account: {device.throttling_failure_count}; "
+        f"account locked: {device.is_locked}; failures counted on the account: "
+        f"{device.throttling_failure_count}; "
         f"client signs in from another address: {home.session.get(SESSION_KEY) == str(user.pk)}; "
         f"audit rows for the stranger: {AuditEvent.objects.filter(ip=STRANGER, user=user).count()}"
     )
@@ -106,7 +95,8 @@ def card_redraw_attack(count):
     issued = AuditEvent.objects.filter(user=user, kind="challenge-issued").count()
     print(
         f"2. {count} fresh sign-ins with the password against a card in {elapsed:.1f} s: "
-        f"{statuses.count(200)} reached the card prompt ({statuses.count('slowed')} slowed down at the "
+        f"{statuses.count(200)} reached the card prompt ({statuses.count('slowed')} slowed down "
+        f"at the "
         f"password step), {len(pairs)} distinct pair(s) shown, {issued} prompt(s) issued, "
         f"{statuses.count(429)} refused (prompt limit)"
     )
@@ -120,22 +110,13 @@ def parallel_passwords(threads):
         f"parallel-{secrets.token_hex(3)}", password=PASSWORD
     )
     assign_device(user, "ios")
-    barrier = threading.Barrier(threads)
 
     def guess(n):
-        try:
-            barrier.wait()
-            Client(REMOTE_ADDR=CROWD).post(
-                "/en/portal/signin/", {"username": user.username, "password": f"guess-{n}"}
-            )
-        finally:
-            connections.close_all()
+        Client(REMOTE_ADDR=CROWD).post(
+            "/en/portal/signin/", {"username": user.username, "password": f"guess-{n}"}
+        )
 
-    workers = [threading.Thread(target=guess, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    run_parallel(threads, guess)
     checked = AuditEvent.objects.filter(user=user, kind="failure", reason="password").count()
     print(f"3. {threads} parallel wrong passwords from one address: {checked} checked")
 
@@ -151,7 +132,8 @@ def main():
     call_command("migrate", verbosity=0)
     cache.clear()
     print(
-        f"database: {connection.vendor}; cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
+        f"database: {connection.vendor}; cache: "
+        f"{settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
     )
     password_attack(options.passwords)
     card_redraw_attack(options.signins)

@@ -11,44 +11,25 @@ Times (median / p95 of N runs):
 Run: .venv/bin/python bench/securelogin_codecard.py [runs]
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='sl-bench-')}/bench.sqlite3"
+import securelogin_common  # sets Django up before any model import
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import override_settings
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
-
-from securelogin import card_activation, codecard, services, temporary_access, temporary_codes  # noqa: E402
-from securelogin.models import SecurityDevice  # noqa: E402
+from securelogin import card_activation, codecard, temporary_access, temporary_codes
+from securelogin.models import SecurityDevice
+from tests.securelogin.helpers import answer, new_signin_challenge
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 50
 
 
 def timed(label, func, runs=RUNS):
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-    print(
-        f"{label:<48} median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms   (n={runs})"
-    )
+    securelogin_common.timed(label, func, runs)
 
 
 def main():
@@ -79,15 +60,8 @@ def main():
         card.refresh_from_db()
 
         def card_signin():
-            nonce = os.urandom(8).hex()
-            prompt = services.issue_challenge(user, card, "signin", nonce)
-            outcome = services.verify_response(
-                user=user,
-                nonce=nonce,
-                challenge_id=prompt.public_id,
-                response=card.response_for(prompt.code),
-                purpose="signin",
-            )
+            nonce, prompt = new_signin_challenge(user, card)
+            outcome = answer(user, nonce, prompt, card.response_for(prompt.code))
             assert outcome.ok, outcome
 
         timed("card sign-in: issue prompt + verify values", card_signin)

@@ -218,7 +218,8 @@ def main():
         elapsed = time.perf_counter() - started
         hasher = "MD5 (bench only)" if args.fast_hasher else "PBKDF2 (default)"
         print(
-            f"database: {env['DATABASE_URL'].split(':', 1)[0]}, gunicorn sync workers: {args.workers}, "
+            f"database: {env['DATABASE_URL'].split(':', 1)[0]}, gunicorn sync workers: "
+            f"{args.workers}, "
             f"clients: {CLIENTS}, password hasher: {hasher}, {elapsed:.1f} s"
         )
         print(

@@ -11,30 +11,20 @@ Run: .venv/bin/python bench/securelogin_tokens.py [tokens] [runs]
 
 import hashlib
 import io
-import os
-import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
+from functools import partial
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='sl-bench-')}/bench.sqlite3"
+import pskc
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from securelogin_common import elapsed, report  # sets Django up before any model import
 
-import django  # noqa: E402
-
-django.setup()
-
-import pskc  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-
-from securelogin import device_assignment, pskc_import, services  # noqa: E402
-from securelogin.models import Challenge, HardwareToken, SecurityDevice  # noqa: E402
-from securelogin.ocra import ocra  # noqa: E402
+from securelogin import device_assignment, pskc_import
+from securelogin.models import Challenge, HardwareToken, SecurityDevice
+from securelogin.ocra import ocra
+from tests.securelogin.helpers import answer, new_signin_challenge
 
 TOKENS = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 200
@@ -111,26 +101,14 @@ def bench_verify() -> None:
     SecurityDevice.objects.filter(pk=device.pk).update(confirmed=True)
     secret = token.secret_key()
     times = []
-    for run in range(RUNS):
-        nonce = f"bench-{run}"
-        challenge = services.issue_challenge(user, device, Challenge.Purpose.SIGNIN, nonce)
+    for _ in range(RUNS):
+        nonce, challenge = new_signin_challenge(user, device)
         response = ocra(SUITE, secret, challenge.code, pin="1234")
-        started = time.perf_counter()
-        outcome = services.verify_response(
-            user=user,
-            nonce=nonce,
-            challenge_id=challenge.public_id,
-            response=response,
-            purpose=Challenge.Purpose.SIGNIN,
-        )
-        times.append((time.perf_counter() - started) * 1000)
+        milliseconds, outcome = elapsed(partial(answer, user, nonce, challenge, response))
+        times.append(milliseconds)
         assert outcome.ok, outcome.problem
         Challenge.objects.all().delete()
-    times.sort()
-    print(
-        f"verify_response, 8-digit token with PIN hash, {RUNS} runs: median "
-        f"{statistics.median(times):.2f} ms, p95 {times[int(len(times) * 0.95) - 1]:.2f} ms"
-    )
+    report(f"verify_response, 8-digit token with PIN hash, {RUNS} runs", times)
 
 
 if __name__ == "__main__":

@@ -7,44 +7,20 @@ the audit row. Also times OCRA alone and a wrong response.
 Run: .venv/bin/python bench/securelogin_verify.py
 """
 
-import os
 import secrets
 import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
+from functools import partial
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='sl-bench-')}/bench.sqlite3"
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from securelogin_common import elapsed, report, timed  # sets Django up before any model import
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-
-from securelogin import services  # noqa: E402
-from securelogin.models import Challenge  # noqa: E402
-from securelogin.ocra import ocra  # noqa: E402
+from securelogin import services
+from securelogin.ocra import ocra
+from tests.securelogin.helpers import answer, new_signin_challenge, wrong_response
 
 ROUNDS = 500
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
-
-
-def report(label, times):
-    print(
-        f"{label:<42} median {statistics.median(times):6.3f} ms   p95 {percentile(times, 0.95):6.3f} ms   "
-        f"max {max(times):6.3f} ms   (n={len(times)})"
-    )
 
 
 def main():
@@ -57,41 +33,26 @@ def main():
     print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
 
     key = secrets.token_bytes(32)
-    times = []
-    for _ in range(ROUNDS * 4):
-        started = time.perf_counter()
-        ocra("OCRA-1:HOTP-SHA256-6:QN06-PSHA1", key, f"{secrets.randbelow(10**6):06d}", pin="2468")
-        times.append((time.perf_counter() - started) * 1000)
-    report("OCRA alone", times)
+    suite = "OCRA-1:HOTP-SHA256-6:QN06-PSHA1"
+    timed(
+        "OCRA alone",
+        lambda: ocra(suite, key, f"{secrets.randbelow(10**6):06d}", pin="2468"),
+        ROUNDS * 4,
+    )
 
     right, wrong = [], []
     for round_number in range(ROUNDS):
-        nonce = secrets.token_urlsafe(16)
-        challenge = services.issue_challenge(user, device, Challenge.Purpose.SIGNIN, nonce)
+        nonce, challenge = new_signin_challenge(user, device)
         response = device.response_for(challenge.code)
         if round_number % 2:
-            bad = "000000" if response != "000000" else "111111"
-            started = time.perf_counter()
-            outcome = services.verify_response(
-                user=user,
-                nonce=nonce,
-                challenge_id=challenge.public_id,
-                response=bad,
-                purpose=Challenge.Purpose.SIGNIN,
-            )
-            wrong.append((time.perf_counter() - started) * 1000)
+            bad = wrong_response(device, challenge)
+            milliseconds, outcome = elapsed(partial(answer, user, nonce, challenge, bad))
+            wrong.append(milliseconds)
             assert not outcome.ok
             device.record_success()  # keep the account unlocked between rounds
         else:
-            started = time.perf_counter()
-            outcome = services.verify_response(
-                user=user,
-                nonce=nonce,
-                challenge_id=challenge.public_id,
-                response=response,
-                purpose=Challenge.Purpose.SIGNIN,
-            )
-            right.append((time.perf_counter() - started) * 1000)
+            milliseconds, outcome = elapsed(partial(answer, user, nonce, challenge, response))
+            right.append(milliseconds)
             assert outcome.ok
     report("verify_response, right response", right)
     report("verify_response, wrong response", wrong)

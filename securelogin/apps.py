@@ -6,5 +6,5 @@ class SecureloginConfig(AppConfig):
     name = "securelogin"
     verbose_name = _("Secure sign-in")
 
-    def ready(self):
+    def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)

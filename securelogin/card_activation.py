@@ -5,16 +5,25 @@ Activation prompts are Challenge rows verified by services.judge, the same step 
 the sign-in's; wrong values count on the temporary code's row.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from . import conf, feedback, services
-from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
+from . import feedback, services
+from .conf import app_settings
+from .models import AuditEvent, Challenge, SecurityDevice
 from .services import Outcome, audit
 from .temporary_access import has_temporary_access
+
+if TYPE_CHECKING:
+    from securelogin.feedback import Problem
 
 Kind = SecurityDevice.Kind
 Reason = AuditEvent.Reason
@@ -28,7 +37,7 @@ class CardState:
     problem: feedback.Problem | None = None
 
 
-def revoked_card_notice(user):
+def revoked_card_notice(user: User) -> Problem | None:
     """The CARD_REVOKED problem when the client's latest credential is a card that
     staff revoked and nothing replaced it; else None."""
     latest = SecurityDevice.objects.filter(user=user).order_by("-created_at", "-pk").first()
@@ -37,17 +46,13 @@ def revoked_card_notice(user):
     return None
 
 
-def pending_card(user):
-    return (
-        SecurityDevice.objects.filter(
-            user=user, kind=Kind.CARD, confirmed=False, revoked_at__isnull=True
-        )
-        .order_by("-created_at")
-        .first()
-    )
+def pending_card(user: User) -> SecurityDevice | None:
+    return services.waiting_devices(user, Kind.CARD).order_by("-created_at").first()
 
 
-def card_to_print(user, request=None, create=False):
+def card_to_print(
+    user: User, request: HttpRequest | None = None, create: bool = False
+) -> CardState:
     """The card whose values may be shown: only a card waiting for activation,
     only while the client is signed in with a temporary code. With `create`, a
     new card is made when none is waiting."""
@@ -64,6 +69,7 @@ def card_to_print(user, request=None, create=False):
     card = pending_card(user)
     if card is None and create:
         with transaction.atomic():
+            assert active is not None  # has_temporary_access: the code is active
             SecurityDevice.objects.select_for_update().filter(
                 pk=active.pk
             ).first()  # one card at a time
@@ -78,18 +84,27 @@ def card_to_print(user, request=None, create=False):
     return CardState(card=card)
 
 
-def issue_activation_prompt(user, card, nonce, request=None):
+def issue_activation_prompt(
+    user: User, card: SecurityDevice, nonce: str, request: HttpRequest | None = None
+) -> Challenge:
     return services.issue_challenge(user, card, Challenge.Purpose.CARD_ACTIVATION, nonce, request)
 
 
-def current_activation_prompt(user, card, nonce):
+def current_activation_prompt(user: User, card: SecurityDevice, nonce: str) -> Challenge | None:
     prompt = services.current_challenge(nonce, user)
     if prompt is None or prompt.device_id != card.pk or prompt.is_expired or prompt.is_withdrawn:
         return None
     return prompt
 
 
-def activate_card(*, user, nonce, prompt_id, raw, request=None):
+def activate_card(
+    *,
+    user: User,
+    nonce: str,
+    prompt_id: str,
+    raw: str,
+    request: HttpRequest | None = None,
+) -> Outcome:
     """Check the two card values of the activation prompt; on success the card
     becomes the client's active credential for CARD_DAYS and the temporary code
     is revoked. Wrong values (and swapped ones) count toward the account's lockout
@@ -102,45 +117,24 @@ def activate_card(*, user, nonce, prompt_id, raw, request=None):
     if state.problem:
         return Outcome(ok=False, problem=state.problem)
     card = state.card
-    prompt = Challenge.objects.filter(
-        public_id=str(prompt_id or "")[:32],
-        binding=binding_digest(nonce),
-        user=user,
-        purpose=purpose,
-    ).first()
-    if prompt is not None and prompt.device_id != card.pk and prompt.device.revoked_at is not None:
+    assert card is not None  # no problem: the card waits for activation
+    found = services.find_prompt(prompt_id, nonce, user, purpose)
+    if found is not None and found.device_id != card.pk and found.device.revoked_at is not None:
         # the prompt of a card that was replaced or revoked meanwhile (another tab, staff)
-        return Outcome(
-            ok=False, problem=feedback.problem(feedback.CARD_REVOKED), new_challenge=True
-        )
-    if prompt is None or prompt.device_id != card.pk:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=card,
-            request=request,
-            purpose=purpose,
-            reason=Reason.TAMPERED,
-        )
-        return Outcome(ok=False, problem=feedback.problem(feedback.TAMPERED), new_challenge=True)
-    if prompt.used_at is not None:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=card,
-            request=request,
-            purpose=purpose,
-            reason=Reason.REPLAYED,
-        )
-        return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED), new_challenge=True)
+        return services.retry(feedback.CARD_REVOKED)
+    prompt = services.usable_prompt(found, card, user=user, request=request, purpose=purpose)
+    if isinstance(prompt, Outcome):
+        return prompt
 
     with transaction.atomic():
-        access = SecurityDevice.objects.select_for_update().get(pk=services.active_device(user).pk)
+        active = services.active_device(user)
+        assert active is not None  # card_to_print: a temporary code is active
+        access = SecurityDevice.objects.select_for_update().get(pk=active.pk)
         if access.kind != Kind.TEMPORARY or access.revoked_at is not None:
             # a parallel submission activated the card (or staff replaced the code) meanwhile
             return Outcome(ok=False, problem=feedback.problem(feedback.CARD_ALREADY_ACTIVE))
 
-        def activate():
+        def activate() -> Outcome:
             now = timezone.now()
             access.revoke()
             audit(
@@ -153,16 +147,12 @@ def activate_card(*, user, nonce, prompt_id, raw, request=None):
             SecurityDevice.objects.filter(pk=card.pk).update(
                 confirmed=True,
                 activated_at=now,
-                expires_at=now + timedelta(days=conf.get("CARD_DAYS")),
+                expires_at=now + timedelta(days=app_settings.CARD_DAYS),
                 last_used_at=now,
             )
             card.refresh_from_db()
-            audit(
-                AuditEvent.Kind.CARD_ACTIVATED,
-                user=user,
-                device=card,
-                request=request,
-                purpose=purpose,
+            services.event(
+                AuditEvent.Kind.CARD_ACTIVATED, card, user=user, request=request, purpose=purpose
             )
             return Outcome(ok=True)
 

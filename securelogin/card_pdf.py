@@ -7,11 +7,11 @@ the page in any language or paper size.
 """
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from fpdf import FPDF
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
+from portal.fonts import required_font_path
+
 PAPER = {"A4": "A4", "Letter": "Letter"}
 PAGE_MARGIN = 15.0  # mm from the paper's edge to the card frame
 PADDING = 7.0  # mm from the frame to the text
@@ -27,20 +27,13 @@ class CardText:
     lang: str = "en"
 
 
-def _font_path(name: str) -> str:
-    for folder in FONT_DIRS:
-        if (folder / name).exists():
-            return str(folder / name)
-    raise FileNotFoundError(f"{name} not found: install the Debian package fonts-dejavu-core")
-
-
 def _pdf(size: str) -> FPDF:
     pdf = FPDF(orientation="portrait", unit="mm", format=PAPER.get(size, "A4"))
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.set_creator("Secure sign-in help portal")
-    pdf.add_font("DejaVu", "", _font_path("DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", _font_path("DejaVuSans-Bold.ttf"))
+    pdf.add_font("DejaVu", "", required_font_path("regular"))
+    pdf.add_font("DejaVu", "B", required_font_path("bold"))
     return pdf
 
 

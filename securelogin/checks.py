@@ -1,15 +1,24 @@
 """System checks of the staff sign-in's second factor."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import admin
 from django.core import checks
 
 from .staff_signin import PortalAdminSite, otp_required
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.core.checks import CheckMessage
+
 
 @checks.register(checks.Tags.security, deploy=False)
-def staff_second_factor(app_configs, **kwargs):
-    problems = []
+def staff_second_factor(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
     if not isinstance(admin.site, PortalAdminSite):
         problems.append(
             checks.Error(

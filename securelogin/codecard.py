@@ -16,29 +16,29 @@ COLUMNS = 4
 VALUE_DIGITS = 3
 
 
-def index_label(index):
+def index_label(index: int) -> str:
     return f"{index:02d}"
 
 
-def value(secret, index):
+def value(secret: bytes, index: int) -> str:
     digest = hmac.new(secret, f"card:{index:02d}".encode(), hashlib.sha256).digest()
     # 64 bits modulo 1000: the bias (below 1e-16) is irrelevant here.
     return f"{int.from_bytes(digest[:8], 'big') % 10**VALUE_DIGITS:0{VALUE_DIGITS}d}"
 
 
-def all_values(secret):
+def all_values(secret: bytes) -> list[tuple[str, str]]:
     """[(label, value), …] for every index number, in order."""
     return [(index_label(i), value(secret, i)) for i in range(1, INDEX_COUNT + 1)]
 
 
-def rows(secret):
+def rows(secret: bytes) -> list[list[tuple[str, str]]]:
     """The card as rows of COLUMNS cells, read column by column (01–12 in the first column)."""
     cells = all_values(secret)
     per_column = INDEX_COUNT // COLUMNS
     return [[cells[c * per_column + r] for c in range(COLUMNS)] for r in range(per_column)]
 
 
-def parse_pair(code):
+def parse_pair(code: str) -> tuple[int, int] | None:
     """'0713' -> (7, 13); None if malformed."""
     if not (isinstance(code, str) and len(code) == 4 and code.isascii() and code.isdigit()):
         return None
@@ -48,8 +48,9 @@ def parse_pair(code):
     return first, second
 
 
-def new_pair(previous=""):
-    """Two distinct index numbers drawn with `secrets`, never the `previous` pair (in either order)."""
+def new_pair(previous: str = "") -> str:
+    """Two distinct index numbers drawn with `secrets`, never the `previous` pair (in either
+    order)."""
     last = parse_pair(previous)
     while True:
         first = secrets.randbelow(INDEX_COUNT) + 1
@@ -60,14 +61,14 @@ def new_pair(previous=""):
             return f"{first:02d}{second:02d}"
 
 
-def response_for_pair(secret, code):
+def response_for_pair(secret: bytes, code: str) -> str:
     pair = parse_pair(code)
     if pair is None:
         return ""
     return "".join(value(secret, index) for index in pair)
 
 
-def swapped(code):
+def swapped(code: str) -> str:
     pair = parse_pair(code)
     return f"{pair[1]:02d}{pair[0]:02d}" if pair else ""
 

@@ -17,15 +17,17 @@ Revoking a token's device puts the token back in stock (reassignable); a token
 marked lost is revoked and never assigned again.
 """
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import feedback, services
-from .models import AuditEvent, Challenge, HardwareToken, SecurityDevice, binding_digest
-from .services import Outcome, audit
+from .models import AuditEvent, Challenge, HardwareToken, SecurityDevice
+from .services import Outcome, staff_event
 
 Kind = SecurityDevice.Kind
 Status = HardwareToken.Status
@@ -35,7 +37,7 @@ PURPOSE = Challenge.Purpose.TOKEN_ACTIVATION
 class AssignmentRefused(Exception):
     """Staff asked for something the rules do not allow; `message` says why (translated)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
@@ -50,15 +52,9 @@ def latest_device(token: HardwareToken) -> SecurityDevice | None:
     return token.devices.select_related("user").order_by("-created_at", "-pk").first()
 
 
-def pending_token(user: AbstractBaseUser) -> SecurityDevice | None:
+def pending_token(user: User) -> SecurityDevice | None:
     """The client's token that waits for activation, if any."""
-    return (
-        SecurityDevice.objects.filter(
-            user=user, kind=Kind.TOKEN, confirmed=False, revoked_at__isnull=True
-        )
-        .select_related("hardware_token")
-        .first()
-    )
+    return services.waiting_devices(user, Kind.TOKEN).select_related("hardware_token").first()
 
 
 def find_token(serial: str) -> HardwareToken:
@@ -71,7 +67,7 @@ def find_token(serial: str) -> HardwareToken:
 
 
 def assign_token(
-    user: AbstractBaseUser, serial: str, *, actor: str = "", request=None
+    user: User, serial: str, *, actor: str = "", request: HttpRequest | None = None
 ) -> SecurityDevice:
     """Give the unassigned token `serial` to the client `user`; it waits for the client's
     activation. A token the client was still to activate goes back into stock."""
@@ -94,13 +90,7 @@ def assign_token(
         previous = pending_token(user)
         if previous is not None:
             previous.revoke()
-            audit(
-                AuditEvent.Kind.DEVICE_REVOKED,
-                user=user,
-                device=previous,
-                actor=actor,
-                request=request,
-            )
+            staff_event(AuditEvent.Kind.DEVICE_REVOKED, previous, actor=actor, request=request)
         device = SecurityDevice(
             user=user,
             kind=Kind.TOKEN,
@@ -112,75 +102,68 @@ def assign_token(
         )
         device.save()
         HardwareToken.objects.filter(pk=token.pk).update(status=Status.ASSIGNED)
-        audit(
-            AuditEvent.Kind.DEVICE_ASSIGNED,
-            user=user,
-            device=device,
-            actor=actor,
-            request=request,
-            count=1,
-        )
+        staff_event(AuditEvent.Kind.DEVICE_ASSIGNED, device, actor=actor, request=request, count=1)
     return device
 
 
-def revoke_token(token: HardwareToken, *, actor: str = "", request=None) -> bool:
+def assign_token_to(username: str, serial: str, *, actor: str = "") -> SecurityDevice:
+    """`assign_token` by the client's user name (as `manage.py assign_device` takes it)."""
+    client = get_user_model().objects.filter(username=username).first()
+    if client is None:
+        raise AssignmentRefused(f"No user is called {username!r}.")
+    return assign_token(client, serial, actor=actor)
+
+
+def revoke_token(
+    token: HardwareToken, *, actor: str = "", request: HttpRequest | None = None
+) -> bool:
     """End the token's assignment (pending or active) and put it back in stock: the only way
     a token becomes assignable again. (A token whose device was replaced meanwhile, e.g. by
     a temporary code, stays assigned until staff revoke it here or mark it lost.) A client
     left without a device needs a temporary code or another token."""
     with transaction.atomic():
-        token = HardwareToken.objects.select_for_update().get(pk=token.pk)
-        if token.status != Status.ASSIGNED:
+        if _locked(token).status != Status.ASSIGNED:
             return False
-        HardwareToken.objects.filter(pk=token.pk).update(status=Status.AVAILABLE)
-        device = live_device(token)
-        if device is not None:
-            device.revoke()
+        device = _end_assignment(token, status=Status.AVAILABLE)
         last = device or latest_device(token)
-        audit(
-            AuditEvent.Kind.DEVICE_REVOKED,
-            user=last.user if last else None,
-            device=last,
-            actor=actor,
-            request=request,
-            count=1,
-        )
+        staff_event(AuditEvent.Kind.DEVICE_REVOKED, last, actor=actor, request=request, count=1)
     return True
 
 
-def mark_lost(token: HardwareToken, *, actor: str = "", request=None) -> bool:
+def mark_lost(token: HardwareToken, *, actor: str = "", request: HttpRequest | None = None) -> bool:
     """The token is lost or stolen: its assignment ends and it is never assigned again."""
     with transaction.atomic():
-        token = HardwareToken.objects.select_for_update().get(pk=token.pk)
-        if token.status == Status.LOST:
+        if _locked(token).status == Status.LOST:
             return False
-        HardwareToken.objects.filter(pk=token.pk).update(status=Status.LOST, lost_at=timezone.now())
-        device = live_device(token)
+        device = _end_assignment(token, status=Status.LOST, lost_at=timezone.now())
         if device is not None:
-            device.revoke()
-            audit(
-                AuditEvent.Kind.DEVICE_REVOKED,
-                user=device.user,
-                device=device,
-                actor=actor,
-                request=request,
-            )
-        audit(
-            AuditEvent.Kind.TOKEN_LOST,
-            user=device.user if device else None,
-            device=device,
-            actor=actor,
-            request=request,
-            count=1,
-        )
+            staff_event(AuditEvent.Kind.DEVICE_REVOKED, device, actor=actor, request=request)
+        staff_event(AuditEvent.Kind.TOKEN_LOST, device, actor=actor, request=request, count=1)
     return True
+
+
+def _locked(token: HardwareToken) -> HardwareToken:
+    """The token's row, locked until the end of the transaction."""
+    return HardwareToken.objects.select_for_update().get(pk=token.pk)
+
+
+def _end_assignment(token: HardwareToken, **changes: object) -> SecurityDevice | None:
+    """Store `changes` on the token and revoke the device that uses it (returned), if any."""
+    HardwareToken.objects.filter(pk=token.pk).update(**changes)
+    device = live_device(token)
+    if device is not None:
+        device.revoke()
+    return device
 
 
 # --- activation by the client ---------------------------------------------------
 
 
 def activation_prompt(
-    user: AbstractBaseUser, device: SecurityDevice, nonce: str, request=None
+    user: User,
+    device: SecurityDevice,
+    nonce: str,
+    request: HttpRequest | None = None,
 ) -> Challenge:
     """The open activation challenge of this attempt, or a new one (PromptLimitReached
     when the account drew too many this hour)."""
@@ -191,7 +174,12 @@ def activation_prompt(
 
 
 def activate_token(
-    *, user: AbstractBaseUser, nonce: str, prompt_id: str, raw: str, request=None
+    *,
+    user: User,
+    nonce: str,
+    prompt_id: str,
+    raw: str,
+    request: HttpRequest | None = None,
 ) -> Outcome:
     """Check the token's response to the activation challenge. On success the token
     becomes the active credential and the previous one is revoked. Wrong responses
@@ -203,32 +191,10 @@ def activate_token(
     response, form_problem = feedback.check_response_form(raw, digits=device.response_digits)
     if form_problem:
         return Outcome(ok=False, problem=form_problem)
-    prompt = Challenge.objects.filter(
-        public_id=str(prompt_id or "")[:32],
-        binding=binding_digest(nonce),
-        user=user,
-        purpose=PURPOSE,
-    ).first()
-    if prompt is None or prompt.device_id != device.pk:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=device,
-            request=request,
-            purpose=PURPOSE,
-            reason=AuditEvent.Reason.TAMPERED,
-        )
-        return Outcome(ok=False, problem=feedback.problem(feedback.TAMPERED), new_challenge=True)
-    if prompt.used_at is not None:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=device,
-            request=request,
-            purpose=PURPOSE,
-            reason=AuditEvent.Reason.REPLAYED,
-        )
-        return Outcome(ok=False, problem=feedback.problem(feedback.REPLAYED), new_challenge=True)
+    found = services.find_prompt(prompt_id, nonce, user, PURPOSE)
+    prompt = services.usable_prompt(found, device, user=user, request=request, purpose=PURPOSE)
+    if isinstance(prompt, Outcome):
+        return prompt
 
     with transaction.atomic():
         active = services.active_device(user)
@@ -242,7 +208,7 @@ def activate_token(
             # activated by a parallel submission, or staff revoked it meanwhile
             return Outcome(ok=False, problem=feedback.problem(feedback.TOKEN_NOT_PENDING))
 
-        def activate():
+        def activate() -> Outcome:
             now = timezone.now()
             old_rows = (
                 SecurityDevice.objects.select_for_update(of=("self",))
@@ -252,21 +218,17 @@ def activate_token(
             )
             for old in old_rows:
                 old.revoke()
-                audit(
-                    AuditEvent.Kind.DEVICE_REVOKED,
-                    user=user,
-                    device=old,
-                    request=request,
-                    purpose=PURPOSE,
+                services.event(
+                    AuditEvent.Kind.DEVICE_REVOKED, old, user=user, request=request, purpose=PURPOSE
                 )
             SecurityDevice.objects.filter(pk=token_device.pk).update(
                 confirmed=True, activated_at=now, last_used_at=now
             )
             token_device.refresh_from_db()
-            audit(
+            services.event(
                 AuditEvent.Kind.TOKEN_ACTIVATED,
+                token_device,
                 user=user,
-                device=token_device,
                 request=request,
                 purpose=PURPOSE,
             )
@@ -288,7 +250,7 @@ def activate_token(
 # --- activation while signing in (a new client without a usable credential) -----
 
 
-def token_to_activate_at_signin(user: AbstractBaseUser) -> SecurityDevice | None:
+def token_to_activate_at_signin(user: User) -> SecurityDevice | None:
     """The token the sign-in's second step asks for: only when the client has no usable
     credential (none, or an expired temporary code or card) and a token waits. A client
     with a working credential activates from Security device, as before."""
@@ -299,18 +261,24 @@ def token_to_activate_at_signin(user: AbstractBaseUser) -> SecurityDevice | None
 
 
 def sign_in_with_new_token(
-    *, user: AbstractBaseUser, nonce: str, prompt_id: str, raw: str, request=None
+    *,
+    user: User,
+    nonce: str,
+    prompt_id: str,
+    raw: str,
+    request: HttpRequest | None = None,
 ) -> Outcome:
     """`activate_token` with the sign-in's nonce; a right answer also counts as the
     sign-in's success (the token's failures reset, a `success` row for the sign-in)."""
     outcome = activate_token(user=user, nonce=nonce, prompt_id=prompt_id, raw=raw, request=request)
     if outcome.ok:
         device = services.active_device(user)
+        assert device is not None  # the token just became the active device
         device.record_success()
-        audit(
+        services.event(
             AuditEvent.Kind.SUCCESS,
+            device,
             user=user,
-            device=device,
             request=request,
             purpose=Challenge.Purpose.SIGNIN,
         )

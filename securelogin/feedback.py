@@ -1,14 +1,22 @@
 """Error messages that teach: one table of problems, each with its code (what tests
 and templates use), its translated message and the help section that explains it."""
 
+from __future__ import annotations
+
 import math
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django import forms
 
 RESPONSE_DIGITS = 6
 MAX_INPUT_LENGTH = 64
@@ -48,7 +56,8 @@ NOT_DIGITS = ProblemType(
 LOWER_CASE = ProblemType(
     "lower-case",
     _(
-        "The response consists of digits only. Letters, lower case or upper case, belong to temporary codes, "
+        "The response consists of digits only. Letters, lower case or upper case, belong to "
+        "temporary codes, "
         "not to the response of a security device."
     ),
     ("sign-in-troubleshooting", "temporary-code"),
@@ -66,9 +75,11 @@ WRONG = ProblemType(
 EXPIRED = ProblemType(
     "expired",
     ngettext_lazy(
-        "The challenge code expired (it is valid for %(minutes)d minute). We have shown you a new one: type it into "
+        "The challenge code expired (it is valid for %(minutes)d minute). We have shown you a new "
+        "one: type it into "
         "your device and enter the new response.",
-        "The challenge code expired (it is valid for %(minutes)d minutes). We have shown you a new one: type it into "
+        "The challenge code expired (it is valid for %(minutes)d minutes). We have shown you a "
+        "new one: type it into "
         "your device and enter the new response.",
         "minutes",
     ),
@@ -113,14 +124,16 @@ CREDENTIALS_EMPTY = ProblemType(
 PROMPT_LIMIT = ProblemType(
     "prompt-limit",
     _(
-        "Too many new security checks were started for this account in the last hour. Please try again later."
+        "Too many new security checks were started for this account in the last hour. Please try "
+        "again later."
     ),
     ("sign-in-troubleshooting", "card-or-device"),
 )
 LOCKED = ProblemType(
     "locked",
     _(
-        "Your account is locked for a while after too many wrong attempts. Please try again later, or contact "
+        "Your account is locked for a while after too many wrong attempts. Please try again "
+        "later, or contact "
         "client services to unlock it now."
     ),
     ("sign-in-troubleshooting", "lost-device"),
@@ -143,7 +156,8 @@ BAD_CREDENTIALS = ProblemType(
 NON_ASCII_DIGITS = ProblemType(
     "non-ascii-digits",
     _(
-        "Your keyboard typed digits of another script (for example ١٢٣). Please type the digits 0–9 of a Latin "
+        "Your keyboard typed digits of another script (for example ١٢٣). Please type the digits "
+        "0–9 of a Latin "
         "keyboard."
     ),
     ("sign-in-troubleshooting", "card-or-device"),
@@ -151,7 +165,8 @@ NON_ASCII_DIGITS = ProblemType(
 CONTROL_CHARACTERS = ProblemType(
     "control-characters",
     _(
-        "The text contains an invisible control character (for example a line break or a null character from "
+        "The text contains an invisible control character (for example a line break or a null "
+        "character from "
         "copying and pasting). Please type it again by hand."
     ),
     ("sign-in-troubleshooting", "card-or-device"),
@@ -164,7 +179,8 @@ CODE_EMPTY = ProblemType(
 CODE_LOWER_CASE = ProblemType(
     "code-lower-case",
     _(
-        "Temporary codes are case-sensitive: every letter in them is a capital (the others are digits). "
+        "Temporary codes are case-sensitive: every letter in them is a capital (the others are "
+        "digits). "
         "Type the letters in upper case (for example K7QM2XRA, not k7qm2xra)."
     ),
     ("sign-in-troubleshooting", "temporary-code"),
@@ -177,7 +193,8 @@ CODE_SPACES = ProblemType(
 CODE_LOWER_CASE_AND_SPACES = ProblemType(
     "code-lower-case-and-spaces",
     _(
-        "The temporary code contains spaces and lower-case letters. Type it in capital letters, in one block "
+        "The temporary code contains spaces and lower-case letters. Type it in capital letters, "
+        "in one block "
         "without spaces (for example K7QM2XRA)."
     ),
     ("sign-in-troubleshooting", "temporary-code"),
@@ -185,7 +202,8 @@ CODE_LOWER_CASE_AND_SPACES = ProblemType(
 CODE_CHARACTERS = ProblemType(
     "code-characters",
     _(
-        "A temporary code consists of capital letters and the digits 2–9 only; it never contains O, 0, I, 1 or L, "
+        "A temporary code consists of capital letters and the digits 2–9 only; it never contains "
+        "O, 0, I, 1 or L, "
         "nor any other sign. Check the character you typed."
     ),
     ("sign-in-troubleshooting", "temporary-code"),
@@ -212,7 +230,8 @@ CODE_EXPIRED = ProblemType(
 CODE_REPLACED = ProblemType(
     "code-replaced",
     _(
-        "This temporary code was replaced by a newer one and no longer works. Type the newest code that client "
+        "This temporary code was replaced by a newer one and no longer works. Type the newest "
+        "code that client "
         "services gave you."
     ),
     ("sign-in-troubleshooting", "temporary-code"),
@@ -225,7 +244,8 @@ CARD_EMPTY = ProblemType(
 CARD_SPACES = ProblemType(
     "card-spaces",
     _(
-        "The card values contain a space. Type the two 3-digit values one right after the other, as 6 digits "
+        "The card values contain a space. Type the two 3-digit values one right after the other, "
+        "as 6 digits "
         "without a space."
     ),
     ("sign-in-troubleshooting", "card-or-device"),
@@ -233,14 +253,16 @@ CARD_SPACES = ProblemType(
 CARD_NOT_DIGITS = ProblemType(
     "card-not-digits",
     _(
-        "Card values consist of digits only (0–9). Type the two 3-digit values from your printed card as 6 digits."
+        "Card values consist of digits only (0–9). Type the two 3-digit values from your printed "
+        "card as 6 digits."
     ),
     ("online-security-code-card", "signing-in-with-the-card"),
 )
 CARD_LENGTH = ProblemType(
     "card-length",
     _(
-        "Type exactly 6 digits: the 3-digit value of the first index number, then that of the second. "
+        "Type exactly 6 digits: the 3-digit value of the first index number, then that of the "
+        "second. "
         "You typed %(count)d."
     ),
     ("online-security-code-card", "signing-in-with-the-card"),
@@ -253,7 +275,8 @@ CARD_WRONG = ProblemType(
 CARD_SWAPPED = ProblemType(
     "card-swapped",
     _(
-        "The two values are in the wrong order. Type the value of the first index number first, then the value "
+        "The two values are in the wrong order. Type the value of the first index number first, "
+        "then the value "
         "of the second."
     ),
     ("online-security-code-card", "signing-in-with-the-card"),
@@ -261,7 +284,8 @@ CARD_SWAPPED = ProblemType(
 CARD_EXPIRED = ProblemType(
     "card-expired",
     _(
-        "Your Online Security Code Card expired on %(date)s and can no longer be used. Please call client "
+        "Your Online Security Code Card expired on %(date)s and can no longer be used. Please "
+        "call client "
         "services: they can give you a new temporary code."
     ),
     ("temporary-code", "get-a-code"),
@@ -269,7 +293,8 @@ CARD_EXPIRED = ProblemType(
 CARD_REVOKED = ProblemType(
     "card-revoked",
     _(
-        "This Online Security Code Card is no longer valid: it was replaced or revoked. Please call client "
+        "This Online Security Code Card is no longer valid: it was replaced or revoked. Please "
+        "call client "
         "services for a new temporary code."
     ),
     ("temporary-code", "get-a-code"),
@@ -277,7 +302,8 @@ CARD_REVOKED = ProblemType(
 CARD_ALREADY_ACTIVE = ProblemType(
     "card-already-active",
     _(
-        "Your card is already activated, so its values are not shown again: keep using your printout. If you lost "
+        "Your card is already activated, so its values are not shown again: keep using your "
+        "printout. If you lost "
         "it, call client services for a new temporary code."
     ),
     ("online-security-code-card", "print-and-activate"),
@@ -285,7 +311,8 @@ CARD_ALREADY_ACTIVE = ProblemType(
 CARD_NOT_AVAILABLE = ProblemType(
     "card-not-available",
     _(
-        "This card cannot be shown or activated: an Online Security Code Card is offered only while you are signed "
+        "This card cannot be shown or activated: an Online Security Code Card is offered only "
+        "while you are signed "
         "in with a temporary code from client services."
     ),
     ("online-security-code-card", "print-and-activate"),
@@ -346,7 +373,7 @@ class Problem:
     )  # (input id, label) the problem is about
 
 
-def point_at(form, problem: "Problem | None", names: list[str] | None = None) -> None:
+def point_at(form: forms.Form, problem: Problem | None, names: list[str] | None = None) -> None:
     """Tie the problem to the inputs it is about (all visible fields unless `names`):
     aria-invalid and aria-describedby on each, and (id, label) pairs for the error
     box's links to them (the way to the field without JavaScript)."""
@@ -359,11 +386,11 @@ def point_at(form, problem: "Problem | None", names: list[str] | None = None) ->
         problem.fields.append((bound.id_for_label, str(bound.label)))
 
 
-def _row(kind: "ProblemType | str") -> ProblemType:
+def _row(kind: ProblemType | str) -> ProblemType:
     return kind if isinstance(kind, ProblemType) else TABLE[kind]
 
 
-def help_url(kind, device_kind=None):
+def help_url(kind: ProblemType | str, device_kind: str | None = None) -> str:
     """The help link of a problem (a row or its code), for the client's device kind."""
     row = _row(kind)
     if row.help is None:
@@ -383,13 +410,13 @@ def help_url(kind, device_kind=None):
     return f"{url}#{anchor}" if anchor else url
 
 
-def message(kind, **params):
+def message(kind: ProblemType | str, **params: Any) -> str:
     """The problem's message in the active language (plural forms chosen by its count)."""
     text = _row(kind).message
     return str(text % params) if params else str(text)
 
 
-def problem(kind, device_kind=None, **params):
+def problem(kind: ProblemType | str, device_kind: str | None = None, **params: Any) -> Problem:
     row = _row(kind)
     return Problem(
         code=row.code, message=message(row, **params), help_url=help_url(row, device_kind)
@@ -407,7 +434,9 @@ def throttled(seconds: int, device_kind: str | None = None) -> Problem:
     return Problem(code=THROTTLED.code, message=text, help_url=help_url(THROTTLED, device_kind))
 
 
-def problem_from_form(form, default=None, device_kind=None):
+def problem_from_form(
+    form: forms.Form, default: Any | None = None, device_kind: str | None = None
+) -> Problem | None:
     """The problem of an invalid form whose error code is in the table (raised by the
     form's clean_* methods or the control-character check), else `default`."""
     for errors in form.errors.as_data().values():
@@ -424,11 +453,11 @@ def problem_from_form(form, default=None, device_kind=None):
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def check_response_form(raw, digits=RESPONSE_DIGITS):
+def check_response_form(raw: str, digits: int = RESPONSE_DIGITS) -> tuple[Any, Problem | None]:
     """Return (clean response, None) or (None, Problem) for the form of the input only;
     `digits` is the response length of the client's device (a token's suite may say 8)."""
     token = digits != RESPONSE_DIGITS
-    sized = {"digits": digits} if token else {}
+    sized: dict[str, Any] = {"digits": digits} if token else {}
     value = raw if isinstance(raw, str) else ""
     if len(value) > MAX_INPUT_LENGTH:
         return None, problem(TOKEN_TOO_LONG if token else TOO_LONG, **sized)
@@ -451,16 +480,18 @@ def check_response_form(raw, digits=RESPONSE_DIGITS):
     return value, None
 
 
-def _foreign_digits(value):
-    """Digits of another script (Arabic-Indic, Devanagari, full-width …) and nothing but digits and spaces."""
+def _foreign_digits(value: str) -> bool:
+    """Digits of another script (Arabic-Indic, Devanagari, full-width …) and nothing but digits and
+    spaces."""
     chars = [ch for ch in value if not ch.isspace()]
     return (
         bool(chars) and all(ch.isdigit() for ch in chars) and not all(ch.isascii() for ch in chars)
     )
 
 
-def check_card_values_form(raw):
-    """The Card values field: two 3-digit values typed as 6 digits. Returns (value, None) or (None, Problem)."""
+def check_card_values_form(raw: str) -> tuple[Any, Problem | None]:
+    """The Card values field: two 3-digit values typed as 6 digits. Returns (value, None) or (None,
+    Problem)."""
     value = raw if isinstance(raw, str) else ""
     if len(value) > MAX_INPUT_LENGTH:
         return None, problem(CARD_LENGTH, count=len(value))

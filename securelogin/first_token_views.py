@@ -5,18 +5,32 @@ The page asks for the token's response to a challenge; a right answer activates 
 token and completes the sign-in. Every other client gets SecondFactorView's own page.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from . import conf, device_assignment, feedback, services
+from . import device_assignment, feedback, services
 from .forms import ResponseForm
+from .models import SecurityDevice
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
+
+    from .second_factor_views import SecondFactorView
+
+    _Base = SecondFactorView
+else:
+    _Base = object
 
 
-class FirstTokenActivationMixin:
+class FirstTokenActivationMixin(_Base):
     """For SigninVerifyView: put the token's activation before the usual second factor."""
 
-    def page(self):
+    def page(self) -> HttpResponse:
         device = device_assignment.token_to_activate_at_signin(self.user)
         if device is None:
             return super().page()
@@ -28,19 +42,17 @@ class FirstTokenActivationMixin:
         except services.PromptLimitReached as refused:
             return self.notice(refused.problem, status=429)
 
-    def first_token_page(self, device):
+    def first_token_page(self, device: SecurityDevice) -> HttpResponse:
         """GET shows the activation challenge; POST checks the token's response."""
         request, user, nonce = self.request, self.user, self.nonce
-        serial = device.hardware_token.serial
+        token = device.hardware_token
+        assert token is not None  # a token device
+        serial = token.serial
         problem = None
-        form = ResponseForm(request.POST or None, kind=device.kind, digits=device.response_digits)
+        form = self.response_form(device)
         if request.method == "POST" and form.is_valid():
             outcome = device_assignment.sign_in_with_new_token(
-                user=user,
-                nonce=nonce,
-                prompt_id=form.cleaned_data["challenge"],
-                raw=form.cleaned_data["response"],
-                request=request,
+                user=user, nonce=nonce, request=request, **form.answer()
             )
             if outcome.ok:
                 messages.success(
@@ -52,7 +64,7 @@ class FirstTokenActivationMixin:
             if outcome.locked:
                 return self.locked()
             if device_assignment.pending_token(user) is None:  # staff revoked it meanwhile
-                messages.info(request, outcome.problem.message)
+                messages.info(request, outcome.problem.message if outcome.problem else "")
                 return redirect("securelogin:verify")
             problem = outcome.problem
             if outcome.new_challenge:
@@ -60,27 +72,18 @@ class FirstTokenActivationMixin:
         elif request.method == "POST":
             problem = feedback.problem_from_form(form, device_kind=device.kind)
         prompt = device_assignment.activation_prompt(user, device, nonce, request)
-        return render(
-            request,
+        intro = _(
+            "This is your first sign-in with the security token %(serial)s that client "
+            "services sent you (the serial number is printed on its back). Switch it on, "
+            "type this challenge code into it (with your PIN if it asks for one) and "
+            "enter the response it shows: this activates the token and signs you in."
+        ) % {"serial": serial}
+        return self.step_page(
             "securelogin/challenge.html",
-            {
-                "title": self.title,
-                "intro": _(
-                    "This is your first sign-in with the security token %(serial)s that client "
-                    "services sent you (the serial number is printed on its back). Switch it on, "
-                    "type this challenge code into it (with your PIN if it asks for one) and "
-                    "enter the response it shows: this activates the token and signs you in."
-                )
-                % {"serial": serial},
-                "challenge": prompt,
-                "device": device,
-                "form": ResponseForm(initial={"challenge": prompt.public_id}),
-                "problem": problem,
-                "cancel_url": self.cancel_url(),
-                "help_url": feedback.help_url(feedback.WRONG, device.kind),
-                "emulator_url": "",
-                "response_digits": device.response_digits,
-                "valid_minutes": max(conf.get("CHALLENGE_SECONDS") // 60, 1),
-            },
-            status=200 if problem is None else 400,
+            problem,
+            **self.challenge_context(device, prompt),
+            intro=intro,
+            form=ResponseForm(initial={"challenge": prompt.public_id}),
+            help_url=feedback.help_url(feedback.WRONG, device.kind),
+            emulator_url="",
         )

@@ -1,7 +1,10 @@
 """Forms of the emulated Client Portal; the response's form is judged in feedback.py."""
 
+from __future__ import annotations
+
 import unicodedata
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Never
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,8 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from . import feedback, temporary_codes
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def refuse_control_characters(value):
+    from securelogin.feedback import Problem
+
+
+def refuse_control_characters(value: object) -> None:
     """NUL and the other control characters (Unicode category Cc: tabs, line breaks,
     escape …) never belong in a user name, password, code or amount; they come from
     pasting or from a script, and PostgreSQL refuses NUL outright."""
@@ -21,16 +29,53 @@ def refuse_control_characters(value):
         )
 
 
-def refuse(problem):
+def refuse(problem: Problem) -> Never:
     """A teaching problem from feedback.py as the field's error (its code is the problem's)."""
     raise ValidationError(problem.message, code=problem.code)
+
+
+def checked(result: tuple[Any, Problem | None]) -> Any:
+    """The value of a feedback check ((value, None) or (None, problem)), or the problem
+    raised as the field's error."""
+    value, problem = result
+    if problem:
+        refuse(problem)
+    return value
+
+
+def typed_answer(label: StrOrPromise, **attrs: object) -> forms.CharField:
+    """A field that keeps the answer exactly as typed (no strip, no length limit, not
+    required): its form's clean method tells the client what is wrong with its shape."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=False,
+        widget=forms.TextInput(attrs={"autofocus": True, "spellcheck": "false", **attrs}),
+    )
+
+
+def prompt_id() -> forms.CharField:
+    """The hidden id of the challenge or card prompt a form answers."""
+    return forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+
+
+def four_digit_pin(required: bool = True) -> forms.RegexField:
+    """The PIN typed on an emulated device or card."""
+    return forms.RegexField(
+        label=_("PIN"),
+        regex=r"^[0-9]{4}$",
+        max_length=4,
+        required=required,
+        strip=True,
+        error_messages={"invalid": _("The PIN has 4 digits.")},
+    )
 
 
 class PortalForm(forms.Form):
     """Every text field refuses control characters with a message that teaches
     (Django's own NUL check only says "Null characters are not allowed.")."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
@@ -61,87 +106,66 @@ class ResponseForm(PortalForm):
     exactly what is wrong with its shape (feedback.check_response_form, or
     check_card_values_form when `kind` is a code card)."""
 
-    challenge = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
-    response = forms.CharField(
-        label=_("Passcode (response)"),
-        required=False,
-        strip=False,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "autofocus": True,
-                "spellcheck": "false",
-                "autocapitalize": "off",
-            }
-        ),
+    challenge = prompt_id()
+    response = typed_answer(
+        _("Passcode (response)"),
+        autocomplete="one-time-code",
+        inputmode="numeric",
+        autocapitalize="off",
     )
 
-    def __init__(self, *args, kind=None, digits=feedback.RESPONSE_DIGITS, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        kind: str | None = None,
+        digits: int = feedback.RESPONSE_DIGITS,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.digits = digits
 
-    def clean_response(self):
+    def answer(self) -> dict[str, str]:
+        """The prompt id and the typed answer, as the activation functions take them."""
+        return {"prompt_id": self.cleaned_data["challenge"], "raw": self.cleaned_data["response"]}
+
+    def clean_response(self) -> str:
         raw = self.cleaned_data["response"]
         if self.kind == "card":
-            value, problem = feedback.check_card_values_form(raw)
-        else:
-            value, problem = feedback.check_response_form(raw, digits=self.digits)
-        if problem:
-            refuse(problem)
-        return value
+            return checked(feedback.check_card_values_form(raw))
+        return checked(feedback.check_response_form(raw, digits=self.digits))
 
 
 class TemporaryCodeForm(PortalForm):
-    """Raw input on purpose: clean_code explains lower case, spaces and length (temporary_codes.check_form)."""
+    """Raw input on purpose: clean_code explains lower case, spaces and length
+    (temporary_codes.check_form)."""
 
-    code = forms.CharField(
-        label=_("Temporary code"),
-        required=False,
-        strip=False,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "autofocus": True,
-                "spellcheck": "false",
-                "autocapitalize": "characters",
-                "autocorrect": "off",
-            }
-        ),
+    code = typed_answer(
+        _("Temporary code"),
+        autocomplete="one-time-code",
+        autocapitalize="characters",
+        autocorrect="off",
     )
 
-    def clean_code(self):
-        code, problem = temporary_codes.check_form(self.cleaned_data["code"])
-        if problem:
-            refuse(problem)
-        return code
+    def clean_code(self) -> str:
+        return checked(temporary_codes.check_form(self.cleaned_data["code"]))
 
 
 class CardValuesForm(PortalForm):
-    """Card values: the prompt id (hidden) and the two 3-digit values as typed (their shape judged in clean_values)."""
+    """Card values: the prompt id (hidden) and the two 3-digit values as typed (their shape judged
+    in clean_values)."""
 
-    prompt = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
-    values = forms.CharField(
-        label=_("Card values"),
-        required=False,
-        strip=False,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "off",
-                "inputmode": "numeric",
-                "autofocus": True,
-                "spellcheck": "false",
-                "autocapitalize": "off",
-            }
-        ),
+    prompt = prompt_id()
+    values = typed_answer(
+        _("Card values"), autocomplete="off", inputmode="numeric", autocapitalize="off"
     )
 
-    def clean_values(self):
-        value, problem = feedback.check_card_values_form(self.cleaned_data["values"])
-        if problem:
-            refuse(problem)
-        return value
+    def answer(self) -> dict[str, str]:
+        """The prompt id and the typed values, as card_activation.activate_card takes them."""
+        return {"prompt_id": self.cleaned_data["prompt"], "raw": self.cleaned_data["values"]}
+
+    def clean_values(self) -> str:
+        return checked(feedback.check_card_values_form(self.cleaned_data["values"]))
 
 
 class ChangeEmailForm(PortalForm):
@@ -172,14 +196,7 @@ class DeviceInputForm(PortalForm):
             "invalid": _("Type the 6-digit challenge code shown in the Client Portal.")
         },
     )
-    pin = forms.RegexField(
-        label=_("PIN"),
-        regex=r"^[0-9]{4}$",
-        max_length=4,
-        required=False,
-        strip=True,
-        error_messages={"invalid": _("The PIN has 4 digits.")},
-    )
+    pin = four_digit_pin(required=False)
 
 
 class PhonePasscodeForm(PortalForm):
@@ -200,9 +217,4 @@ class PhonePasscodeForm(PortalForm):
 
 
 class CardPinForm(PortalForm):
-    pin = forms.RegexField(
-        label=_("PIN"),
-        regex=r"^[0-9]{4}$",
-        max_length=4,
-        error_messages={"invalid": _("The PIN has 4 digits.")},
-    )
+    pin = four_digit_pin()

@@ -17,7 +17,7 @@ from django.core.cache import cache
 
 from portal import counters
 
-from . import conf
+from .conf import app_settings
 
 
 def _digest(text: str) -> str:
@@ -29,16 +29,16 @@ def _scopes(ip: str | None, username: str) -> list[tuple[str, int]]:
     return [
         (
             f"securelogin:pw:pair:{_digest(source + '|' + username.casefold())}",
-            conf.get("PASSWORD_FREE_TRIES_PER_PAIR"),
+            app_settings.PASSWORD_FREE_TRIES_PER_PAIR,
         ),
-        (f"securelogin:pw:source:{_digest(source)}", conf.get("PASSWORD_FREE_TRIES_PER_SOURCE")),
+        (f"securelogin:pw:source:{_digest(source)}", app_settings.PASSWORD_FREE_TRIES_PER_SOURCE),
     ]
 
 
 def delay_for(tries_over: int) -> int:
     """Seconds until the next try, for the n-th try beyond the free ones (n >= 1)."""
-    base = conf.get("PASSWORD_DELAY_SECONDS")
-    return min(base * 2 ** min(tries_over - 1, 30), conf.get("PASSWORD_DELAY_MAX_SECONDS"))
+    base = app_settings.PASSWORD_DELAY_SECONDS
+    return min(base * 2 ** min(tries_over - 1, 30), app_settings.PASSWORD_DELAY_MAX_SECONDS)
 
 
 def admit_password_try(ip: str | None, username: str) -> int:
@@ -46,7 +46,7 @@ def admit_password_try(ip: str | None, username: str) -> int:
     A refused try is counted too, so hammering only makes the wait longer."""
     wait = 0
     for key, free in _scopes(ip, username):
-        tries = counters.hit(key, conf.get("PASSWORD_WINDOW_SECONDS"))
+        tries = counters.hit(key, app_settings.PASSWORD_WINDOW_SECONDS)
         if tries <= free:
             continue
         delay = delay_for(tries - free)
@@ -69,5 +69,5 @@ def password_accepted(ip: str | None, username: str) -> None:
 
 def lock_seconds(locks_in_a_row: int) -> int:
     """How long the n-th lock in a row lasts: LOCK_SECONDS doubling, capped at LOCK_MAX_SECONDS."""
-    seconds = conf.get("LOCK_SECONDS") * 2 ** max(min(locks_in_a_row, 20) - 1, 0)
-    return min(seconds, conf.get("LOCK_MAX_SECONDS"))
+    seconds = app_settings.LOCK_SECONDS * 2 ** max(min(locks_in_a_row, 20) - 1, 0)
+    return min(seconds, app_settings.LOCK_MAX_SECONDS)

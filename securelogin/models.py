@@ -1,11 +1,15 @@
 """Security devices, challenges and the audit log of the emulated Client Portal."""
 
+from __future__ import annotations
+
 import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -15,8 +19,13 @@ from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from portal.append_only import AppendOnlyModel
 from portal.crypto import decrypt, encrypt
 
-from . import conf
+from .conf import app_settings
 from .ocra import hash_pin, ocra, parse_suite
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class PracticeAccount(models.Model):
@@ -38,11 +47,11 @@ class PracticeAccount(models.Model):
         verbose_name = _("practice account")
         verbose_name_plural = _("practice accounts")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.user)
 
 
-class HardwareToken(models.Model):
+class HardwareToken(models.Model):  # type: ignore[django-manager-missing]  # django-otp has no stubs
     """A real OCRA token imported from a vendor's PSKC file (pskc_import.py).
 
     The secret (and, for suites with a PIN input, the PIN's hash) are encrypted at
@@ -50,6 +59,8 @@ class HardwareToken(models.Model):
     here (device_assignment.py); the client's answer to one challenge activates it.
     A revoked token is available again; a lost one never is.
     """
+
+    devices: RelatedManager[SecurityDevice]  # its assignments (SecurityDevice.hardware_token)
 
     class Status(models.TextChoices):
         AVAILABLE = "available", _("unassigned")
@@ -79,7 +90,7 @@ class HardwareToken(models.Model):
         verbose_name = _("security token")
         verbose_name_plural = _("security tokens")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.serial
 
     def secret_key(self) -> bytes:
@@ -173,21 +184,21 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.user}"
 
     # --- creation and secrets -------------------------------------------------
 
     @classmethod
-    def build(cls, user, kind, pin=""):
+    def build(cls, user: User, kind: str, pin: str = "") -> SecurityDevice:
         """A new active device for `user` with a fresh random key (not saved)."""
         device = cls(user=user, kind=kind, name=str(cls.Kind(kind).label), confirmed=True)
-        device.suite = cls.SUITES[kind]
+        device.suite = cls.SUITES[kind]  # type: ignore[index]  # Kind is a str enum
         device.encrypted_key = encrypt(secrets.token_bytes(32))
         device.set_pin(pin)
         return device
 
-    def set_pin(self, pin):
+    def set_pin(self, pin: str) -> None:
         if self.needs_pin:
             if not (pin and len(pin) == 4 and pin.isascii() and pin.isdigit()):
                 raise ValueError("This device needs a 4-digit PIN.")
@@ -196,18 +207,19 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
             self.encrypted_pin_hash = ""
 
     @property
-    def needs_pin(self):
+    def needs_pin(self) -> bool:
         return self.kind in (self.Kind.ANDROID, self.Kind.DSC)
 
-    def secret_key(self):
-        """The decrypted key (OCRA key, or a code card's secret); never stored or logged in clear."""
+    def secret_key(self) -> bytes:
+        """The decrypted key (OCRA key, or a code card's secret); never stored or logged in
+        clear."""
         if self.hardware_token_id:
-            return self.hardware_token.secret_key()
+            return self.hardware_token.secret_key()  # type: ignore[union-attr]  # checked by _id
         return decrypt(self.encrypted_key)
 
-    def _pin_hash(self):
+    def _pin_hash(self) -> bytes | None:
         if self.hardware_token_id:
-            return self.hardware_token.pin_hash()
+            return self.hardware_token.pin_hash()  # type: ignore[union-attr]  # checked by _id
         return decrypt(self.encrypted_pin_hash) if self.encrypted_pin_hash else None
 
     @property
@@ -217,7 +229,7 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
 
     # --- responses ------------------------------------------------------------
 
-    def response_for(self, challenge, pin=None):
+    def response_for(self, challenge: str, pin: str | None = None) -> str:
         """What the device shows for `challenge`; with `pin` as typed on the device
         (a wrong PIN gives a wrong response), else with the PIN on record.
         For a code card the challenge is a pair of index numbers ("0713") and the
@@ -234,16 +246,16 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
             )
         return ocra(suite, self.secret_key(), challenge, **inputs)
 
-    def matches(self, challenge, response):
+    def matches(self, challenge: str, response: str) -> bool:
         """Constant-time comparison of a response with the expected one."""
         return hmac.compare_digest(self.response_for(challenge).encode(), response.encode())
 
-    def verify_token(self, token):
+    def verify_token(self, token: HardwareToken) -> bool:
         """django-otp's entry point: a bare token means nothing without its
         challenge, so verification goes through services.verify_response()."""
         return False
 
-    def new_challenge_code(self, previous=""):
+    def new_challenge_code(self, previous: str = "") -> str:
         """A fresh challenge: 6 random digits, or for a code card two distinct
         index numbers, never the pair of the `previous` prompt."""
         if self.kind == self.Kind.CARD:
@@ -257,11 +269,11 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
     # --- validity (temporary codes and code cards) ------------------------------
 
     @property
-    def is_expired(self):
+    def is_expired(self) -> bool:
         return self.expires_at is not None and timezone.now() >= self.expires_at
 
     @property
-    def status(self):
+    def status(self) -> str:
         """active / pending (card not activated yet) / expired / revoked."""
         if self.revoked_at:
             return "revoked"
@@ -269,7 +281,7 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
             return "expired"
         return "active" if self.confirmed else "pending"
 
-    def check_card_pin(self, pin):
+    def check_card_pin(self, pin: str) -> str:
         """The DSC+'s own PIN check: "right", "wrong", "blocked" (this wrong PIN
         blocked the card: only one call gets it, so the block is audited once)
         or "was-blocked". The row is locked while counting, so
@@ -291,7 +303,7 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
                     self.card_pin_failures = 0
                 return "right"
             self.card_pin_failures = row.card_pin_failures + 1
-            blocked_now = self.card_pin_failures >= conf.get("CARD_PIN_RETRIES")
+            blocked_now = self.card_pin_failures >= app_settings.CARD_PIN_RETRIES
             if blocked_now:
                 self.card_blocked_at = timezone.now()
             SecurityDevice.objects.filter(pk=self.pk).update(
@@ -300,16 +312,16 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
             return "blocked" if blocked_now else "wrong"
 
     @property
-    def card_pin_retries_left(self):
-        return max(conf.get("CARD_PIN_RETRIES") - self.card_pin_failures, 0)
+    def card_pin_retries_left(self) -> int:
+        return max(app_settings.CARD_PIN_RETRIES - self.card_pin_failures, 0)
 
     # --- throttling and lockout (per account: one active device per client) ----
 
-    def get_throttle_factor(self):
-        return conf.get("THROTTLE_FACTOR")
+    def get_throttle_factor(self) -> int:
+        return app_settings.THROTTLE_FACTOR
 
     @property
-    def lock_ends_at(self):
+    def lock_ends_at(self) -> datetime | None:
         """When the current lock ends by itself: LOCK_SECONDS, doubled for each
         lock in a row, capped at LOCK_MAX_SECONDS."""
         if self.locked_at is None:
@@ -319,10 +331,11 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         return self.locked_at + timedelta(seconds=lock_seconds(self.lock_count))
 
     @property
-    def is_locked(self):
-        return self.locked_at is not None and timezone.now() < self.lock_ends_at
+    def is_locked(self) -> bool:
+        ends = self.lock_ends_at
+        return self.locked_at is not None and ends is not None and timezone.now() < ends
 
-    def end_lock_if_due(self):
+    def end_lock_if_due(self) -> None:
         """A lock that ran out gives a fresh count of tries (call with the row locked);
         lock_count stays, so the next lock lasts twice as long."""
         if self.locked_at is not None and not self.is_locked:
@@ -335,7 +348,7 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
                 None,
             )
 
-    def record_failure(self):
+    def record_failure(self) -> bool:
         """Count one second-factor failure atomically (safe with several workers);
         returns True when this failure locked the account."""
         now = timezone.now()
@@ -346,8 +359,8 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         self.refresh_from_db(
             fields=["throttling_failure_count", "throttling_failure_timestamp", "locked_at"]
         )
-        if self.locked_at is None and self.throttling_failure_count >= conf.get(
-            "LOCK_AFTER_FAILURES"
+        if self.locked_at is None and self.throttling_failure_count >= (
+            app_settings.LOCK_AFTER_FAILURES
         ):
             locked = SecurityDevice.objects.filter(pk=self.pk, locked_at__isnull=True).update(
                 locked_at=now, lock_count=F("lock_count") + 1
@@ -356,7 +369,7 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
             return bool(locked)
         return False
 
-    def record_success(self):
+    def record_success(self) -> None:
         SecurityDevice.objects.filter(pk=self.pk).update(
             throttling_failure_count=0,
             throttling_failure_timestamp=None,
@@ -366,7 +379,7 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         self.throttling_failure_count = 0
         self.throttling_failure_timestamp = None
 
-    def unlock(self):
+    def unlock(self) -> None:
         """Staff action: clear the lockout, the back-off and a blocked card."""
         SecurityDevice.objects.filter(pk=self.pk).update(
             locked_at=None,
@@ -378,7 +391,7 @@ class SecurityDevice(TimestampMixin, ThrottlingMixin, Device):
         )
         self.refresh_from_db()
 
-    def revoke(self):
+    def revoke(self) -> None:
         """End this credential. A hardware token it used stays assigned (it may be lost):
         only staff put it back in stock (device_assignment.revoke_token) or mark it lost."""
         SecurityDevice.objects.filter(pk=self.pk).update(confirmed=False, revoked_at=timezone.now())
@@ -391,11 +404,11 @@ def new_challenge_code(digits: int = 6) -> str:
     return f"{secrets.randbelow(10**digits):0{digits}d}"
 
 
-def new_public_id():
+def new_public_id() -> str:
     return secrets.token_urlsafe(18)
 
 
-def binding_digest(nonce):
+def binding_digest(nonce: str) -> str:
     """Challenges store only a digest of the nonce kept in the client's session."""
     return hashlib.sha256(nonce.encode()).hexdigest()
 
@@ -432,18 +445,18 @@ class Challenge(models.Model):
     class Meta:
         indexes = [models.Index(fields=["expires_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.purpose} · {self.user} · {self.created_at:%Y-%m-%d %H:%M}"
 
     @property
-    def is_expired(self):
+    def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
 
     @property
-    def is_withdrawn(self):
-        return self.failures >= conf.get("MAX_FAILURES_PER_CHALLENGE")
+    def is_withdrawn(self) -> bool:
+        return self.failures >= app_settings.MAX_FAILURES_PER_CHALLENGE
 
-    def consume(self):
+    def consume(self) -> bool:
         """Mark used; True only for the one caller that got there first."""
         now = timezone.now()
         taken = Challenge.objects.filter(
@@ -451,7 +464,7 @@ class Challenge(models.Model):
         ).update(used_at=now, answered=True)
         return taken == 1
 
-    def count_failure(self):
+    def count_failure(self) -> None:
         Challenge.objects.filter(pk=self.pk).update(failures=F("failures") + 1, answered=True)
         self.refresh_from_db(fields=["failures", "answered"])
 
@@ -540,5 +553,5 @@ class AuditEvent(AppendOnlyModel):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"

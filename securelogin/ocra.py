@@ -18,10 +18,16 @@ Inputs follow the RFC's reference implementation:
 - T: number of time steps, 8 bytes big-endian.
 """
 
+from __future__ import annotations
+
 import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 HASHES = {"SHA1": hashlib.sha1, "SHA256": hashlib.sha256, "SHA512": hashlib.sha512}
 _TIME_STEP_SECONDS = {"S": 1, "M": 60, "H": 3600}
@@ -49,7 +55,7 @@ class Suite:
     time_step_seconds: int | None
 
     @property
-    def digestmod(self):
+    def digestmod(self) -> Any:
         return HASHES[self.hash_name]
 
 
@@ -75,6 +81,8 @@ def parse_suite(text: str) -> Suite:
             if value < 1:
                 raise OcraError(f"Malformed time step in {text!r}")
             time_step = value * _TIME_STEP_SECONDS[unit]
+    if question is None:
+        raise OcraError(f"No question (Q…) in the OCRA suite {text!r}")
     return Suite(
         text=text,
         hash_name=match["hash"],
@@ -113,7 +121,13 @@ def _question_bytes(suite: Suite, question: str) -> bytes:
 
 
 def data_input(
-    suite: Suite, question, counter=None, pin=None, pin_hash=None, session=b"", timestep=None
+    suite: Suite,
+    question: str,
+    counter: int | None = None,
+    pin: str | None = None,
+    pin_hash: bytes | None = None,
+    session: bytes = b"",
+    timestep: int | None = None,
 ) -> bytes:
     """Build the message that is MACed: suite | 00 | C | Q | P | S | T."""
     message = bytearray(suite.text.encode("ascii"))
@@ -153,7 +167,7 @@ def truncate(mac: bytes, digits: int) -> str:
     return str(binary % (10**digits)).zfill(digits)
 
 
-def ocra(suite, key: bytes, question: str, **inputs) -> str:
+def ocra(suite: str | Suite, key: bytes, question: str, **inputs: Any) -> str:
     """Compute the OCRA response for `question`; `suite` is a Suite or its text."""
     if isinstance(suite, str):
         suite = parse_suite(suite)
@@ -162,4 +176,6 @@ def ocra(suite, key: bytes, question: str, **inputs) -> str:
 
 
 def timestep_for(suite: Suite, unix_time: float) -> int:
+    if suite.time_step_seconds is None:
+        raise OcraError("This suite has no time step.")
     return int(unix_time // suite.time_step_seconds)

@@ -6,13 +6,24 @@ admins of both device models use these labelled columns instead of the bare name
 (a column here is a callable: its description is translated, its ordering the field).
 """
 
+from __future__ import annotations
+
 import dataclasses
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import SecurityDevice
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django import forms
 
 LABELS = {
     "user": _("user"),
@@ -38,10 +49,10 @@ SECTIONS = {
 }
 
 
-def column(name: str):
+def column(name: str) -> Any:
     """A list or read-only column showing the model field `name` under its translated label."""
 
-    def value(obj):
+    def value(obj: Any) -> Any:
         return getattr(obj, name)
 
     value.__name__ = f"labelled_{name}"
@@ -54,7 +65,15 @@ class LabelledFieldFilter(admin.FieldListFilter):
     """A list filter on a django-otp field, titled with the translated label: Django's own
     filter for the field (boolean, date …), made the way an unlabelled entry would be."""
 
-    def __new__(cls, field, request, params, model, model_admin, field_path):
+    def __new__(
+        cls,
+        field: Any,
+        request: HttpRequest,
+        params: Any,
+        model: Any,
+        model_admin: admin.ModelAdmin[Any],
+        field_path: str,
+    ) -> Any:
         chosen = admin.FieldListFilter.create(
             field, request, params, model, model_admin, field_path
         )
@@ -67,7 +86,7 @@ def labelled_filter(name: str) -> tuple[str, type]:
     return (name, LabelledFieldFilter)
 
 
-def label_form_fields(form_class) -> None:
+def label_form_fields(form_class: type[forms.Form]) -> None:
     """Translated labels on a model form's fields that django-otp left unlabelled."""
     for name, field in form_class.base_fields.items():
         if name in LABELS:
@@ -89,7 +108,7 @@ class LabelledTOTPDeviceAdmin(TOTPDeviceAdmin):
         labelled_filter("confirmed"),
     ]
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: Any | None = None) -> Any:
         swap = {"created_at": column("created_at"), "last_used_at": column("last_used_at")}
         return [
             (
@@ -99,12 +118,14 @@ class LabelledTOTPDeviceAdmin(TOTPDeviceAdmin):
             for title, options in super().get_fieldsets(request, obj)
         ]
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request: HttpRequest, obj: Any | None = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)
         label_form_fields(form)
         return form
 
-    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+    def get_actions(
+        self, request: HttpRequest, action_location: Any = ActionLocation.CHANGE_LIST
+    ) -> Any:
         actions = super().get_actions(request, action_location=action_location)
         if "delete_selected" in actions:
             text = _("Delete selected authenticator apps (TOTP)")
@@ -114,7 +135,7 @@ class LabelledTOTPDeviceAdmin(TOTPDeviceAdmin):
         return actions
 
     @admin.display(description=_("QR code"))
-    def qrcode_link(self, device):
+    def qrcode_link(self, device: SecurityDevice) -> str:
         return super().qrcode_link(device)
 
 

@@ -7,18 +7,28 @@ may upload only where settings.PRACTICE_ACCOUNTS_MAY_UPLOAD is on (development,
 the admin and deleted a day later by `manage.py documents_purge_photos`.
 """
 
+from __future__ import annotations
+
 from datetime import timedelta
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import account_kinds
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from typing import Any
+
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
 
 PRACTICE_SUBMISSION_HOURS = 24
 
@@ -31,12 +41,12 @@ def refusal_message() -> str:
     )
 
 
-def uploads_for_client_accounts(view):
+def uploads_for_client_accounts(view: Any) -> Any:
     """Refuse (403) a practice account's upload before its body is read, unless the
     setting allows it."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         user = request.user
         if user.is_authenticated and not account_kinds.may_upload_documents(user):
             if "application/json" in request.headers.get("Accept", ""):
@@ -52,12 +62,14 @@ def uploads_for_client_accounts(view):
     return wrapper
 
 
-def practice_submissions(queryset):
+def practice_submissions(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """The submissions (of a Submission queryset) whose owner is a practice account."""
     return queryset.filter(owner__practice_account__isnull=False)
 
 
-def purge_practice_submissions(now=None, hours: int = PRACTICE_SUBMISSION_HOURS) -> int:
+def purge_practice_submissions(
+    now: datetime | None = None, hours: int = PRACTICE_SUBMISSION_HOURS
+) -> int:
     """Delete practice accounts' submissions older than `hours`, with their photos
     (each photo's files go once the deletion is committed); returns how many."""
     from documents.models import Photo, Submission
@@ -86,13 +98,15 @@ class PracticeSubmissionFilter(admin.SimpleListFilter):
     title = gettext_lazy("account kind")
     parameter_name = "account_kind"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, StrOrPromise]]:
         return [
             ("practice", gettext_lazy("practice accounts")),
             ("client", gettext_lazy("client accounts")),
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "practice":
             return practice_submissions(queryset)
         if self.value() == "client":

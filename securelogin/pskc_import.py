@@ -9,15 +9,19 @@ whole file with a translated message, and nothing is imported. Secrets are
 encrypted at rest with portal.crypto; the audit row holds the count only.
 """
 
+from __future__ import annotations
+
 import io
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pskc
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError as XmlParseError
 from defusedxml.ElementTree import fromstring as safe_fromstring
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from pskc.exceptions import DecryptionError, KeyDerivationError, PSKCError
 
@@ -25,6 +29,9 @@ from portal.crypto import encrypt
 
 from .models import AuditEvent, HardwareToken
 from .ocra import OcraError, Suite, hash_pin, parse_suite
+
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TOKENS = 5000
@@ -38,7 +45,7 @@ _SERIAL_RE = re.compile(r"[A-Za-z0-9._:/-]{1,64}")
 class ImportRefused(Exception):
     """The whole file is refused; `message` says why (translated, no secret in it)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
@@ -63,7 +70,7 @@ def _is_ocra(algorithm: str) -> bool:
     return text.endswith(":ocra") or text.endswith("#ocra") or "#ocra-1:" in text
 
 
-def suite_of(key) -> str:
+def suite_of(key: Any) -> str:
     """The OCRA suite a key declares: its <Suite> parameter, or the suite written
     after '#' in the algorithm URI (draft-hoyer-keyprov-pskc-algorithm-profiles)."""
     if key.algorithm_suite:
@@ -147,7 +154,7 @@ def _open_container(data: bytes, key: bytes | None, passphrase: str | None) -> p
     return container
 
 
-def _secret(key, serial: str) -> bytes:
+def _secret(key: Any, serial: str) -> bytes:
     try:
         secret = key.secret
     except DecryptionError:
@@ -167,7 +174,7 @@ def _secret(key, serial: str) -> bytes:
     return bytes(secret)
 
 
-def _pin_hash(key, suite: Suite, serial: str, pin_keys: dict) -> bytes | None:
+def _pin_hash(key: Any, suite: Suite, serial: str, pin_keys: dict) -> bytes | None:
     """The hash of the PIN the file carries for `key` (its PINPolicy's PINKeyId), when the
     suite feeds the PIN into the response. `pin_keys`: the file's PIN keys by id (looked up
     once, not per token, so a large file costs linear time)."""
@@ -290,7 +297,7 @@ def import_tokens(
     key: bytes | None = None,
     passphrase: str | None = None,
     actor: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> list[HardwareToken]:
     """Read, check and store every token of the file as an unassigned HardwareToken, or none."""
     from .services import audit
@@ -320,3 +327,17 @@ def import_tokens(
             _("Some of these serial numbers were imported meanwhile. Nothing was imported.")
         ) from None
     return rows
+
+
+def import_file(
+    path: str, *, key_hex: str | None = None, passphrase: str | None = None, actor: str = ""
+) -> list[HardwareToken]:
+    """`import_tokens` for a file on disk, the key given in hex (as `manage.py import_pskc`
+    takes them); ImportRefused also when the file cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ImportRefused(f"Cannot read {path}: {exc.strerror}") from None
+    key = parse_hex_key(key_hex) if key_hex is not None else None
+    return import_tokens(data, key=key, passphrase=passphrase if key is None else None, actor=actor)

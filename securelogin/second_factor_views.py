@@ -6,10 +6,16 @@ account without any credential), an expired card's notice, or a challenge
 same `locked_response`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -22,18 +28,28 @@ from . import (
     account_kinds,
     card_activation,
     codecard,
-    conf,
     feedback,
     services,
     session_state,
     temporary_access,
 )
+from .conf import app_settings
 from .first_token_views import FirstTokenActivationMixin
 from .forms import ResponseForm, SigninForm, TemporaryCodeForm
 from .models import Challenge, SecurityDevice
 
+if TYPE_CHECKING:
+    from typing import Any
 
-def locked_response(request):
+    from django.http import HttpResponse
+    from django.http.response import HttpResponseBase
+
+    from securelogin.feedback import Problem
+
+    from .signed_in import SignedInRequest
+
+
+def locked_response(request: HttpRequest) -> HttpResponse:
     """The one answer of a locked account: the sign-in page with the LOCKED problem."""
     return render(
         request,
@@ -43,14 +59,14 @@ def locked_response(request):
     )
 
 
-def emulator_url(user, device):
+def emulator_url(user: User, device: SecurityDevice | None) -> str:
     """The link to the device's emulator: only for a practice account's emulated device."""
-    if not account_kinds.may_use_emulator(user, device):
+    if device is None or not account_kinds.may_use_emulator(user, device):
         return ""
     return reverse("securelogin:emulator", kwargs={"pk": device.pk})
 
 
-def safe_next(request, value):
+def safe_next(request: HttpRequest, value: str | None) -> str:
     if value and url_has_allowed_host_and_scheme(
         value, {request.get_host()}, require_https=request.is_secure()
     ):
@@ -64,35 +80,65 @@ class SecondFactorView(View):
 
     title = ""
     intro = ""
+    user: User  # set by start(), with the attempt's nonce and purpose
+    nonce: str
+    purpose: str
+    state: dict[str, Any]
 
-    def start(self):
+    def start(self) -> HttpResponse | None:
         """Set self.user, self.nonce, self.purpose; or return a response (nothing to verify)."""
         raise NotImplementedError
 
-    def succeed(self):
+    def succeed(self) -> HttpResponse:
         raise NotImplementedError
 
-    def abandon(self):
+    def abandon(self) -> None:
         """The account locked: forget the attempt."""
         raise NotImplementedError
 
-    def cancel_url(self):
-        raise NotImplementedError
+    cancel_view = ""  # where Cancel leads
 
-    def get(self, request, *args, **kwargs):
+    def cancel_url(self) -> str:
+        return reverse(self.cancel_view)
+
+    def step_page(self, template: str, problem: Problem | None, **context: Any) -> HttpResponse:
+        """A page of this step: its title, the problem (status 400) and Cancel."""
+        return render(
+            self.request,
+            template,
+            {"title": self.title, "problem": problem, "cancel_url": self.cancel_url(), **context},
+            status=200 if problem is None else 400,
+        )
+
+    def challenge_context(self, device: SecurityDevice, challenge: Challenge) -> dict[str, Any]:
+        """What every challenge page shows about the device and how long it may take."""
+        return {
+            "challenge": challenge,
+            "device": device,
+            "response_digits": device.response_digits,
+            "valid_minutes": max(app_settings.CHALLENGE_SECONDS // 60, 1),
+        }
+
+    def response_form(self, device: SecurityDevice) -> ResponseForm:
+        """The answer form of the device's prompt (bound on POST)."""
+        return ResponseForm(
+            self.request.POST or None, kind=device.kind, digits=device.response_digits
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.page()
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.page()
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method in ("GET", "POST"):
             early = self.start()
             if early is not None:
                 return early
         return super().dispatch(request, *args, **kwargs)
 
-    def page(self):
+    def page(self) -> HttpResponse:
         device = services.active_device(self.user)
         if device is not None and device.is_locked:
             return self.locked()
@@ -105,11 +151,11 @@ class SecondFactorView(View):
         except services.PromptLimitReached as refused:
             return self.notice(refused.problem, status=429)
 
-    def locked(self):
+    def locked(self) -> HttpResponse:
         self.abandon()
         return locked_response(self.request)
 
-    def notice(self, problem, status):
+    def notice(self, problem: Problem | None, status: int) -> HttpResponse:
         return render(
             self.request,
             "securelogin/notice.html",
@@ -117,7 +163,7 @@ class SecondFactorView(View):
             status=status,
         )
 
-    def temporary_code_page(self):
+    def temporary_code_page(self) -> HttpResponse:
         request = self.request
         problem = None
         form = TemporaryCodeForm(request.POST or None)
@@ -141,29 +187,20 @@ class SecondFactorView(View):
         blank = TemporaryCodeForm()
         if request.method == "POST":
             feedback.point_at(blank, problem)
-        return render(
-            request,
-            "securelogin/temporary_code.html",
-            {
-                "title": self.title,
-                "form": blank,
-                "problem": problem,
-                "cancel_url": self.cancel_url(),
-            },
-            status=200 if problem is None else 400,
-        )
+        return self.step_page("securelogin/temporary_code.html", problem, form=blank)
 
-    def challenge_page(self, device):
+    def challenge_page(self, device: SecurityDevice) -> HttpResponse:
         """GET shows the challenge (issuing one if needed); POST verifies a response."""
         request, user, nonce, purpose = self.request, self.user, self.nonce, self.purpose
         problem = None
-        form = ResponseForm(request.POST or None, kind=device.kind, digits=device.response_digits)
+        form = self.response_form(device)
         if request.method == "POST" and form.is_valid():
+            challenge_id, response = form.cleaned_data["challenge"], form.cleaned_data["response"]
             outcome = services.verify_response(
                 user=user,
                 nonce=nonce,
-                challenge_id=form.cleaned_data["challenge"],
-                response=form.cleaned_data["response"],
+                challenge_id=challenge_id,
+                response=response,
                 purpose=purpose,
                 request=request,
             )
@@ -190,31 +227,21 @@ class SecondFactorView(View):
             form.fields["response"].label = _("Card values")
         if request.method == "POST":
             feedback.point_at(form, problem)
-        return render(
-            request,
+        card_intro = _(
+            "Find these two index numbers on your printed Online Security Code Card and type their "
+            "values one after the other, as 6 digits without a space."
+        )
+        return self.step_page(
             "securelogin/challenge.html",
-            {
-                "title": self.title,
-                "intro": _(
-                    "Find these two index numbers on your printed Online Security Code Card and type their "
-                    "values one after the other, as 6 digits without a space."
-                )
-                if is_card
-                else self.intro,
-                "challenge": challenge,
-                "pair": codecard.parse_pair(challenge.code) if is_card else None,
-                "device": device,
-                "form": form,
-                "problem": problem,
-                "cancel_url": self.cancel_url(),
-                "help_url": feedback.help_url(
-                    feedback.CARD_WRONG if is_card else feedback.WRONG, device.kind
-                ),
-                "emulator_url": emulator_url(user, device),
-                "response_digits": device.response_digits,
-                "valid_minutes": max(conf.get("CHALLENGE_SECONDS") // 60, 1),
-            },
-            status=200 if problem is None else 400,
+            problem,
+            **self.challenge_context(device, challenge),
+            intro=card_intro if is_card else self.intro,
+            pair=codecard.parse_pair(challenge.code) if is_card else None,
+            form=form,
+            help_url=feedback.help_url(
+                feedback.CARD_WRONG if is_card else feedback.WRONG, device.kind
+            ),
+            emulator_url=emulator_url(user, device),
         )
 
 
@@ -222,13 +249,16 @@ class SigninVerifyView(FirstTokenActivationMixin, SecondFactorView):
     """Second factor of the sign-in; login() happens only here, after it passed. A new
     client's waiting token is activated here (first_token_views.py)."""
 
-    def start(self):
-        self.state = session_state.pending(self.request.session)
-        self.user = session_state.pending_user(self.request.session)
-        if self.state is None or self.user is None:
+    cancel_view = "securelogin:signin"
+
+    def start(self) -> HttpResponse | None:
+        state = session_state.pending(self.request.session)
+        user = session_state.pending_user(self.request.session)
+        if state is None or user is None:
             session_state.clear_pending(self.request.session)
             messages.info(self.request, _("Please sign in with your user name and password first."))
             return redirect("securelogin:signin")
+        self.state, self.user = state, user
         self.nonce, self.purpose = self.state["nonce"], Challenge.Purpose.SIGNIN
         self.title = _("Security check")
         self.intro = _(
@@ -236,13 +266,10 @@ class SigninVerifyView(FirstTokenActivationMixin, SecondFactorView):
         )
         return None
 
-    def cancel_url(self):
-        return reverse("securelogin:signin")
-
-    def abandon(self):
+    def abandon(self) -> None:
         session_state.clear_pending(self.request.session)
 
-    def succeed(self):
+    def succeed(self) -> HttpResponse:
         request, user = self.request, self.user
         next_url = self.state.get("next") or ""
         session_state.clear_pending(request.session)
@@ -257,36 +284,37 @@ class SigninVerifyView(FirstTokenActivationMixin, SecondFactorView):
 class TaskVerifyView(LoginRequiredMixin, SecondFactorView):
     """Step-up: a task (change e-mail, withdrawal) asks for the second factor again."""
 
-    def start(self):
-        self.state = session_state.task(self.request.session)
-        if self.state is None:
+    cancel_view = "securelogin:home"
+
+    def start(self) -> HttpResponse | None:
+        state = session_state.task(self.request.session)
+        if state is None:
             messages.info(self.request, _("Please start the task again."))
             return redirect("securelogin:home")
-        if not session_state.task_password_confirmed(self.state):
+        if not session_state.task_password_confirmed(state):
             return redirect("securelogin:task_password")  # the source's step 1 comes first
-        self.user, self.nonce = self.request.user, self.state["nonce"]
+        assert isinstance(self.request.user, User)  # LoginRequiredMixin
+        self.state, self.user, self.nonce = state, self.request.user, state["nonce"]
         self.purpose = Challenge.Purpose(self.state["kind"])
         self.title = _("Confirm it is you")
         self.intro = _(
-            "This task asks you to confirm your identity again: type this new challenge code into your "
+            "This task asks you to confirm your identity again: type this new challenge code into "
+            "your "
             "security device and enter the response it shows."
         )
         return None
 
-    def cancel_url(self):
-        return reverse("securelogin:home")
-
-    def abandon(self):
+    def abandon(self) -> None:
         session_state.clear_task(self.request.session)
         logout(self.request)
 
-    def succeed(self):
+    def succeed(self) -> HttpResponse:
         session_state.clear_task(self.request.session)
-        apply_task(self.request, self.state)
+        apply_task(self.request, self.state)  # type: ignore[arg-type]  # LoginRequiredMixin
         return redirect("securelogin:home")
 
 
-def apply_task(request, state):
+def apply_task(request: SignedInRequest, state: dict[str, Any]) -> None:
     """Carry out a task after its step-up verification passed."""
     data = state["data"]
     if state["kind"] == Challenge.Purpose.CHANGE_EMAIL:
@@ -300,7 +328,8 @@ def apply_task(request, state):
         messages.success(
             request,
             _(
-                "Your withdrawal request of %(amount)s %(currency)s was received (practice only: no money moves)."
+                "Your withdrawal request of %(amount)s %(currency)s was received (practice only: "
+                "no money moves)."
             )
             % data,
         )

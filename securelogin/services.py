@@ -1,39 +1,53 @@
-"""Business rules of the second factor: issue challenges, verify responses, throttle, lock, audit."""
+"""Business rules of the second factor: issue challenges, verify responses, throttle, lock,
+audit."""
+
+from __future__ import annotations
 
 import math
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from portal import counters
 from portal.client_address import client_ip
 
-from . import codecard, conf, feedback, limits
+from . import codecard, feedback, limits
+from .conf import app_settings
 from .models import AuditEvent, Challenge, SecurityDevice, binding_digest
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from django.db.models import QuerySet
+
+    from securelogin.feedback import Problem
 
 Reason = AuditEvent.Reason
 
 
 def audit(
-    kind,
+    kind: str,
     *,
-    user=None,
-    username="",
-    device=None,
-    request=None,
-    purpose="",
-    reason="",
-    actor="",
-    count=None,
-):
+    user: User | None = None,
+    username: str = "",
+    device: SecurityDevice | None = None,
+    request: HttpRequest | None = None,
+    purpose: str = "",
+    reason: str = "",
+    actor: str = "",
+    count: int | None = None,
+) -> None:
     AuditEvent.objects.create(
         count=count,
         kind=kind,
@@ -47,7 +61,74 @@ def audit(
     )
 
 
-def active_device(user):
+def failed(
+    reason: str,
+    device: SecurityDevice | None,
+    *,
+    user: User,
+    request: HttpRequest | None,
+    purpose: str,
+) -> None:
+    """Audit a wrong or unusable answer (staff see every one)."""
+    _audit_try(AuditEvent.Kind.FAILURE, reason, device, user, request, purpose)
+
+
+def refused(
+    reason: str,
+    device: SecurityDevice | None,
+    *,
+    user: User,
+    request: HttpRequest | None,
+    purpose: str,
+) -> None:
+    """Audit a try refused before any secret was looked at (locked, throttled, limit)."""
+    _audit_try(AuditEvent.Kind.REFUSED, reason, device, user, request, purpose)
+
+
+def _audit_try(
+    kind: str,
+    reason: str,
+    device: SecurityDevice | None,
+    user: User,
+    request: HttpRequest | None,
+    purpose: str,
+) -> None:
+    audit(kind, user=user, device=device, request=request, purpose=purpose, reason=reason)
+
+
+def staff_event(
+    kind: str,
+    device: SecurityDevice | None,
+    *,
+    actor: str,
+    request: HttpRequest | None,
+    count: int | None = None,
+) -> None:
+    """Audit what staff (or a command, `actor`) did to a client's device."""
+    user = device.user if device else None
+    audit(kind, user=user, device=device, actor=actor, request=request, count=count)
+
+
+def event(
+    kind: str,
+    device: SecurityDevice | None,
+    *,
+    user: User,
+    request: HttpRequest | None,
+    purpose: str = "",
+) -> None:
+    """Audit what happened to `device` in this request (issued, used, activated …)."""
+    audit(kind, user=user, device=device, request=request, purpose=purpose)
+
+
+def waiting_devices(user: User, kind: str) -> QuerySet[SecurityDevice]:
+    """The client's devices of `kind` that wait for activation (not revoked)."""
+    return SecurityDevice.objects.filter(
+        user=user, kind=kind, confirmed=False, revoked_at__isnull=True
+    )
+
+
+def active_device(user: User) -> SecurityDevice | None:
     return SecurityDevice.objects.filter(user=user, confirmed=True).first()
 
 
@@ -57,15 +138,15 @@ def active_device(user):
 # device's first lock.
 
 
-def _deviceless_key(user):
+def _deviceless_key(user: User) -> str:
     return f"securelogin:deviceless-failures:{user.pk}"
 
 
-def count_deviceless_failure(user):
+def count_deviceless_failure(user: User) -> bool:
     """Returns True when this failure locked the account. The lock's end is stored as a
     time (not left to the key's expiry), and its length doubles like a device's."""
     key = _deviceless_key(user)
-    if counters.hit(key, conf.get("LOCK_SECONDS")) != conf.get("LOCK_AFTER_FAILURES"):
+    if counters.hit(key, app_settings.LOCK_SECONDS) != app_settings.LOCK_AFTER_FAILURES:
         return False
     locks = counters.hit(key + ":locks", 24 * 3600)
     seconds = limits.lock_seconds(locks)
@@ -74,11 +155,11 @@ def count_deviceless_failure(user):
     return True
 
 
-def deviceless_locked(user):
+def deviceless_locked(user: User) -> bool:
     return (cache.get(_deviceless_key(user) + ":until") or 0) > time.time()
 
 
-def account_locked(user, device=None):
+def account_locked(user: User, device: SecurityDevice | None = None) -> bool:
     """Whether the account is locked (by second-factor failures); locks end by themselves.
     Without an active `device`: the shared cache's lock, or the lock on the row of a token
     waiting for activation (a new client's wrong answers at sign-in count there)."""
@@ -100,12 +181,12 @@ def account_locked(user, device=None):
 class FirstFactor:
     """The password step's result: the user (and device) when it passed, else the problem."""
 
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     device: SecurityDevice | None = None
     problem: feedback.Problem | None = None
 
 
-def check_password(request, username, password):
+def check_password(request: HttpRequest | None, username: str, password: str) -> FirstFactor:
     """First factor, in an order that tells an attacker nothing:
 
     1. the try is counted for (source, user name) and the source; throttled
@@ -132,14 +213,7 @@ def check_password(request, username, password):
         return FirstFactor(problem=feedback.throttled(wait))
     device = active_device(known) if known else None
     if known is not None and account_locked(known, device):
-        audit(
-            AuditEvent.Kind.REFUSED,
-            user=known,
-            device=device,
-            request=request,
-            purpose="signin",
-            reason=Reason.LOCKED,
-        )
+        refused(Reason.LOCKED, device, user=known, request=request, purpose="signin")
         return FirstFactor(problem=feedback.problem(feedback.LOCKED))
     user = authenticate(request, username=username, password=password or "")
     if user is None or user.is_staff:
@@ -162,12 +236,18 @@ def check_password(request, username, password):
 class PromptLimitReached(Exception):
     """More new challenges or card prompts for this account this hour than PROMPTS_PER_HOUR."""
 
-    def __init__(self, problem):
+    def __init__(self, problem: Problem) -> None:
         super().__init__(problem.code)
         self.problem = problem
 
 
-def issue_challenge(user, device, purpose, nonce, request=None):
+def issue_challenge(
+    user: User,
+    device: SecurityDevice,
+    purpose: str,
+    nonce: str,
+    request: HttpRequest | None = None,
+) -> Challenge:
     """A challenge bound to `nonce` (kept in the client's session).
 
     A code card keeps its open prompt (same pair, same expiry) until it is
@@ -195,32 +275,21 @@ def issue_challenge(user, device, purpose, nonce, request=None):
             and previous.expires_at > now
         )
         if keep:
+            assert previous is not None  # keep says so
             Challenge.objects.filter(pk=previous.pk).update(used_at=now)
             code, expires_at = previous.code, previous.expires_at
-        elif counters.hit(f"securelogin:prompts:{user.pk}", 3600) > conf.get("PROMPTS_PER_HOUR"):
+        elif counters.hit(f"securelogin:prompts:{user.pk}", 3600) > app_settings.PROMPTS_PER_HOUR:
             code = None
         else:
             if previous is not None and not previous.answered:
-                audit(
-                    AuditEvent.Kind.FAILURE,
-                    user=user,
-                    device=device,
-                    request=request,
-                    purpose=previous.purpose,
-                    reason=Reason.UNANSWERED,
+                failed(
+                    Reason.UNANSWERED, device, user=user, request=request, purpose=previous.purpose
                 )
             code = device.new_challenge_code(previous.code if previous else "")
-            expires_at = now + timedelta(seconds=conf.get("CHALLENGE_SECONDS"))
+            expires_at = now + timedelta(seconds=app_settings.CHALLENGE_SECONDS)
         if code is None:
             challenge = None
-            audit(
-                AuditEvent.Kind.REFUSED,
-                user=user,
-                device=device,
-                request=request,
-                purpose=purpose,
-                reason=Reason.PROMPT_LIMIT,
-            )
+            refused(Reason.PROMPT_LIMIT, device, user=user, request=request, purpose=purpose)
         else:
             challenge = Challenge.objects.create(
                 user=user,
@@ -231,10 +300,10 @@ def issue_challenge(user, device, purpose, nonce, request=None):
                 expires_at=expires_at,
             )
         if challenge is not None and not keep:
-            audit(
+            event(
                 AuditEvent.Kind.CHALLENGE_ISSUED,
+                device,
                 user=user,
-                device=device,
                 request=request,
                 purpose=purpose,
             )
@@ -245,7 +314,7 @@ def issue_challenge(user, device, purpose, nonce, request=None):
     return challenge
 
 
-def current_challenge(nonce, user):
+def current_challenge(nonce: str, user: User) -> Challenge | None:
     return (
         Challenge.objects.filter(binding=binding_digest(nonce), user=user, used_at__isnull=True)
         .select_related("device")
@@ -264,7 +333,49 @@ class Outcome:
     locked: bool = False
 
 
-def verify_response(*, user, nonce, challenge_id, response, purpose, request=None):
+def retry(code: feedback.ProblemType, kind: str | None = None) -> Outcome:
+    """A refusal that needs a fresh prompt: the problem `code` (for the device `kind`)."""
+    return Outcome(ok=False, problem=feedback.problem(code, kind), new_challenge=True)
+
+
+def find_prompt(prompt_id: str, nonce: str, user: User, purpose: str) -> Challenge | None:
+    """The challenge or card prompt the form names, if it belongs to this attempt."""
+    return Challenge.objects.filter(
+        public_id=str(prompt_id or "")[:32],
+        binding=binding_digest(nonce),
+        user=user,
+        purpose=purpose,
+    ).first()
+
+
+def usable_prompt(
+    prompt: Challenge | None,
+    device: SecurityDevice,
+    kind: str | None = None,
+    *,
+    user: User,
+    request: HttpRequest | None,
+    purpose: str,
+) -> Challenge | Outcome:
+    """The prompt, if it is `device`'s and unanswered; else the refusal (audited)."""
+    if prompt is None or prompt.device_id != device.pk:
+        failed(Reason.TAMPERED, device, user=user, request=request, purpose=purpose)
+        return retry(feedback.TAMPERED, kind)
+    if prompt.used_at is not None:
+        failed(Reason.REPLAYED, device, user=user, request=request, purpose=purpose)
+        return retry(feedback.REPLAYED, kind)
+    return prompt
+
+
+def verify_response(
+    *,
+    user: User,
+    nonce: str,
+    challenge_id: str,
+    response: str,
+    purpose: str,
+    request: HttpRequest | None = None,
+) -> Outcome:
     """Check one response to the challenge of this attempt.
 
     Order: form of the input (no secret touched, nothing counted), binding of
@@ -286,48 +397,21 @@ def verify_response(*, user, nonce, challenge_id, response, purpose, request=Non
     if device is None:
         return Outcome(ok=False, problem=feedback.problem(feedback.NO_DEVICE))
     if device.is_locked:
-        audit(
-            AuditEvent.Kind.REFUSED,
-            user=user,
-            device=device,
-            request=request,
-            purpose=purpose,
-            reason=Reason.LOCKED,
-        )
+        refused(Reason.LOCKED, device, user=user, request=request, purpose=purpose)
         return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
     if device.is_expired:
         return Outcome(ok=False, problem=expired_problem(device))
 
-    challenge = Challenge.objects.filter(
-        public_id=str(challenge_id or "")[:32],
-        binding=binding_digest(nonce),
+    challenge = usable_prompt(
+        find_prompt(challenge_id, nonce, user, purpose),
+        device,
+        kind,
         user=user,
+        request=request,
         purpose=purpose,
-    ).first()
-    if challenge is None or challenge.device_id != device.pk:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=device,
-            request=request,
-            purpose=purpose,
-            reason=Reason.TAMPERED,
-        )
-        return Outcome(
-            ok=False, problem=feedback.problem(feedback.TAMPERED, kind), new_challenge=True
-        )
-    if challenge.used_at is not None:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=device,
-            request=request,
-            purpose=purpose,
-            reason=Reason.REPLAYED,
-        )
-        return Outcome(
-            ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True
-        )
+    )
+    if isinstance(challenge, Outcome):
+        return challenge
 
     # One verification at a time per account: the device row is locked, so the
     # back-off and the counters hold even for parallel submissions (several workers).
@@ -336,59 +420,55 @@ def verify_response(*, user, nonce, challenge_id, response, purpose, request=Non
         return _judge(device, challenge, response, user=user, purpose=purpose, request=request)
 
 
-def expired_problem(device):
-    """The message for an expired card or temporary code, with the date it expired in the client's language."""
-    if device.kind == SecurityDevice.Kind.CARD:
+def expired_problem(device: SecurityDevice) -> Problem:
+    """The message for an expired card or temporary code, with the date it expired in the client's
+    language."""
+    if device.kind == SecurityDevice.Kind.CARD and device.expires_at is not None:
         return feedback.problem(feedback.CARD_EXPIRED, date=local_date(device.expires_at))
     return feedback.problem(feedback.CODE_EXPIRED)
 
 
-def local_date(moment):
-    """A date written the way the active language writes it (e.g. "Dec. 16, 2026" / "16. Dezember 2026")."""
+def local_date(moment: datetime) -> str:
+    """A date written the way the active language writes it (e.g. "Dec. 16, 2026" / "16. Dezember
+    2026")."""
     return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
-def guard(device, kind=None, *, user, purpose, request):
+def guard(
+    device: SecurityDevice,
+    kind: str | None = None,
+    *,
+    user: User,
+    purpose: str,
+    request: HttpRequest | None,
+) -> Outcome | None:
     """Lockout and back-off of the account (its one active device); None when a try
     is allowed, else the refusal (audited). Call with the device row locked
     (select_for_update). A lock that ran out is ended here."""
     device.end_lock_if_due()
     if device.is_locked:
-        audit(
-            AuditEvent.Kind.REFUSED,
-            user=user,
-            device=device,
-            request=request,
-            purpose=purpose,
-            reason=Reason.LOCKED,
-        )
+        refused(Reason.LOCKED, device, user=user, request=request, purpose=purpose)
         return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED, kind), locked=True)
     allowed, info = device.verify_is_allowed()
     if not allowed:
         wait = math.ceil((info["locked_until"] - timezone.now()).total_seconds())
-        audit(
-            AuditEvent.Kind.REFUSED,
-            user=user,
-            device=device,
-            request=request,
-            purpose=purpose,
-            reason=Reason.THROTTLED,
-        )
+        refused(Reason.THROTTLED, device, user=user, request=request, purpose=purpose)
         return Outcome(ok=False, problem=feedback.throttled(wait, kind))
     return None
 
 
-def count_failure(device, problem, *, user, purpose, request, reason=Reason.WRONG):
+def count_failure(
+    device: SecurityDevice,
+    problem: Problem | None,
+    *,
+    user: User,
+    purpose: str,
+    request: HttpRequest | None,
+    reason: str = Reason.WRONG,
+) -> Outcome:
     """One wrong answer: counted toward the back-off and the lockout, audited."""
     locked = device.record_failure()
-    audit(
-        AuditEvent.Kind.FAILURE,
-        user=user,
-        device=device,
-        request=request,
-        purpose=purpose,
-        reason=reason,
-    )
+    failed(reason, device, user=user, request=request, purpose=purpose)
     if locked:
         audit(AuditEvent.Kind.LOCKOUT, user=user, device=device, request=request, purpose=purpose)
         return Outcome(
@@ -397,8 +477,16 @@ def count_failure(device, problem, *, user, purpose, request, reason=Reason.WRON
     return Outcome(ok=False, problem=problem)
 
 
-def _judge(device, challenge, response, *, user, purpose, request):
-    def success():
+def _judge(
+    device: SecurityDevice,
+    challenge: Challenge,
+    response: str,
+    *,
+    user: User,
+    purpose: str,
+    request: HttpRequest | None,
+) -> Outcome:
+    def success() -> Outcome:
         device.record_success()
         audit(AuditEvent.Kind.SUCCESS, user=user, device=device, request=request, purpose=purpose)
         return Outcome(ok=True)
@@ -416,7 +504,18 @@ def _judge(device, challenge, response, *, user, purpose, request):
     )
 
 
-def judge(counted, responder, challenge, response, *, user, purpose, request, wrong, on_success):
+def judge(
+    counted: SecurityDevice,
+    responder: SecurityDevice,
+    challenge: Challenge,
+    response: str,
+    *,
+    user: User,
+    purpose: str,
+    request: HttpRequest | None,
+    wrong: Problem,
+    on_success: Callable[[], Outcome],
+) -> Outcome:
     """The one verification step of a prompt: a device's challenge, a card's two index
     numbers at sign-in, or at activation. `counted` is the account's active credential
     (its row locked by the caller: back-off, lock, counting); `responder` the device or
@@ -432,15 +531,8 @@ def judge(counted, responder, challenge, response, *, user, purpose, request, wr
         return blocked
 
     if challenge.is_expired:
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=responder,
-            request=request,
-            purpose=purpose,
-            reason=Reason.EXPIRED,
-        )
-        minutes = max(conf.get("CHALLENGE_SECONDS") // 60, 1)
+        failed(Reason.EXPIRED, responder, user=user, request=request, purpose=purpose)
+        minutes = max(app_settings.CHALLENGE_SECONDS // 60, 1)
         return Outcome(
             ok=False,
             problem=feedback.problem(feedback.EXPIRED, kind, minutes=minutes),
@@ -449,17 +541,8 @@ def judge(counted, responder, challenge, response, *, user, purpose, request, wr
 
     if responder.matches(challenge.code, response):
         if not challenge.consume():
-            audit(
-                AuditEvent.Kind.FAILURE,
-                user=user,
-                device=responder,
-                request=request,
-                purpose=purpose,
-                reason=Reason.REPLAYED,
-            )
-            return Outcome(
-                ok=False, problem=feedback.problem(feedback.REPLAYED, kind), new_challenge=True
-            )
+            failed(Reason.REPLAYED, responder, user=user, request=request, purpose=purpose)
+            return retry(feedback.REPLAYED, kind)
         return on_success()
 
     challenge.count_failure()
@@ -477,23 +560,20 @@ def judge(counted, responder, challenge, response, *, user, purpose, request, wr
         Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(
             used_at=timezone.now()
         )
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            device=responder,
-            request=request,
-            purpose=purpose,
-            reason=Reason.WITHDRAWN,
-        )
-        return Outcome(
-            ok=False, problem=feedback.problem(feedback.WITHDRAWN, kind), new_challenge=True
-        )
+        failed(Reason.WITHDRAWN, responder, user=user, request=request, purpose=purpose)
+        return retry(feedback.WITHDRAWN, kind)
     return outcome
 
 
 def assign_device(
-    user, kind, pin="", actor="", request=None, audit_kind=AuditEvent.Kind.DEVICE_ASSIGNED, **fields
-):
+    user: User,
+    kind: str,
+    pin: str = "",
+    actor: str = "",
+    request: HttpRequest | None = None,
+    audit_kind: str = AuditEvent.Kind.DEVICE_ASSIGNED,
+    **fields: Any,
+) -> SecurityDevice:
     """Give `user` a new active credential (a device, a temporary code or an
     activated code card), revoking the previous one and any card that waits
     for activation: a client has one at a time."""

@@ -1,4 +1,5 @@
-"""The admin app with securelogin's staff sign-in (kept out of apps.py, which may declare one config only)."""
+"""The admin app with securelogin's staff sign-in (kept out of apps.py, which may declare one config
+only)."""
 
 from django.contrib.admin.apps import AdminConfig
 

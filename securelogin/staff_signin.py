@@ -7,15 +7,26 @@ STAFF_OTP_REQUIRED=0 may relax the TOTP step for `make run`; under
 DJANGO_ENV=production it is always required (see checks.py).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import feedback, limits, services
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from typing import Any
 
 Reason = AuditEvent.Reason
 OTP_ERROR_CODES = {
@@ -33,11 +44,11 @@ def otp_required() -> bool:
     return settings.PRODUCTION or settings.STAFF_OTP_REQUIRED
 
 
-class ThrottledAuditedLogin:
+class ThrottledAuditedLogin(AdminAuthenticationForm):
     """Mixin for the admin's login forms: the try is counted per (source, user name)
     and source before anything is checked, and every outcome is audited."""
 
-    def clean(self):
+    def clean(self) -> Any:
         username = (self.data.get("username") or "")[:150]
         ip = services.client_ip(self.request)
         wait = limits.admit_password_try(ip, username)
@@ -79,7 +90,7 @@ class StaffPasswordOnlyForm(ThrottledAuditedLogin, AdminAuthenticationForm):
 
 
 class StaffTOTPForm(ThrottledAuditedLogin, OTPAdminAuthenticationForm):
-    def clean_otp(self, user):
+    def clean_otp(self, user: User) -> Any:
         """A staff member with one TOTP device need not pick it from the list first."""
         if user is not None and not self.cleaned_data.get("otp_device"):
             devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True)[:2])
@@ -89,20 +100,42 @@ class StaffTOTPForm(ThrottledAuditedLogin, OTPAdminAuthenticationForm):
 
 
 class PortalAdminSite(OTPAdminSite):
-    """The admin under its usual name ("admin"), with the TOTP step unless relaxed in development."""
+    """The admin under its usual name ("admin"), with the TOTP step unless relaxed in
+    development."""
 
-    def __init__(self, name="admin"):
+    def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
 
     @property
-    def login_form(self):
+    def login_form(self) -> Any:
         return StaffTOTPForm if otp_required() else StaffPasswordOnlyForm
 
     @property
-    def login_template(self):
+    def login_template(self) -> Any:
         return OTPAdminSite.login_template if otp_required() else None
 
-    def has_permission(self, request):
+    def has_permission(self, request: HttpRequest) -> bool:
         if otp_required():
             return super().has_permission(request)
         return AdminSite.has_permission(self, request)
+
+
+class EnrolmentRefused(Exception):
+    """No such staff member, or one already enrolled (without `replace`)."""
+
+
+def enrol_staff_totp(username: str, *, replace: bool = False) -> TOTPDevice:
+    """Give the staff member `username` a new confirmed TOTP device for the admin sign-in."""
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise EnrolmentRefused(f"No user named {username!r}.")
+    if not user.is_staff:
+        raise EnrolmentRefused(f"{username!r} is not staff: only staff sign in to the admin.")
+    with transaction.atomic():
+        existing = TOTPDevice.objects.filter(user=user)
+        if existing.exists() and not replace:
+            raise EnrolmentRefused(
+                f"{username!r} already has a TOTP device; use --replace to enrol a new one."
+            )
+        existing.delete()
+        return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)

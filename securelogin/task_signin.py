@@ -13,11 +13,12 @@ from . import feedback, services, session_state
 def confirm_task_password(
     request: HttpRequest, username: str, password: str
 ) -> feedback.Problem | None:
-    """None when the credentials are the signed-in client's (the task moves on), else the problem."""
+    """None when the credentials are the signed-in client's (the task moves on), else the
+    problem."""
     result = services.check_password(request, username, password)
     if result.problem is not None:
         return result.problem
-    if result.user.pk != request.user.pk:
+    if result.user is None or result.user.pk != request.user.pk:
         return feedback.problem(feedback.BAD_CREDENTIALS)
     session_state.confirm_task_password(request.session)
     return None

@@ -7,10 +7,13 @@ The code's alphabet, hashing and typed form are in temporary_codes.py.
 
 from datetime import timedelta
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from . import conf, feedback, services, temporary_codes
+from . import feedback, services, temporary_codes
+from .conf import app_settings
 from .models import AuditEvent, SecurityDevice
 from .services import Outcome, audit, count_failure, guard
 
@@ -20,7 +23,9 @@ Reason = AuditEvent.Reason
 REPLACED_CODES_CHECKED = 3
 
 
-def issue_temporary_code(user, actor, request=None):
+def issue_temporary_code(
+    user: User, actor: str, request: HttpRequest | None = None
+) -> tuple[SecurityDevice, str]:
     """Staff action: a new temporary code for `user`, which replaces the client's
     current device, code or card. Returns (device row, plain code): the code is
     shown to staff once and stored only as a salted hash."""
@@ -33,12 +38,14 @@ def issue_temporary_code(user, actor, request=None):
         audit_kind=AuditEvent.Kind.TEMP_CODE_ISSUED,
         code_hash=temporary_codes.hash_code(code),
         issued_by=actor,
-        expires_at=timezone.now() + timedelta(hours=conf.get("TEMPORARY_CODE_HOURS")),
+        expires_at=timezone.now() + timedelta(hours=app_settings.TEMPORARY_CODE_HOURS),
     )
     return device, code
 
 
-def verify_temporary_code(*, user, raw, purpose, request=None):
+def verify_temporary_code(
+    *, user: User, raw: str, purpose: str, request: HttpRequest | None = None
+) -> Outcome:
     """The second factor typed as a temporary code. Order: form (nothing counted),
     lockout and back-off, expiry, then the hash; wrong codes count toward the lockout."""
     code, form_problem = temporary_codes.check_form(raw)
@@ -46,24 +53,13 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
         return Outcome(ok=False, problem=form_problem)
     device = services.active_device(user)
     if device is None:
-        # No credential at all: same page and answer as a wrong code, bounded by the deviceless counter.
+        # No credential at all: same page and answer as a wrong code, bounded by the deviceless
+        # counter.
         if services.deviceless_locked(user):
-            audit(
-                AuditEvent.Kind.REFUSED,
-                user=user,
-                request=request,
-                purpose=purpose,
-                reason=Reason.LOCKED,
-            )
+            services.refused(Reason.LOCKED, None, user=user, request=request, purpose=purpose)
             return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
         locked_now = services.count_deviceless_failure(user)
-        audit(
-            AuditEvent.Kind.FAILURE,
-            user=user,
-            request=request,
-            purpose=purpose,
-            reason=Reason.NO_CREDENTIAL,
-        )
+        services.failed(Reason.NO_CREDENTIAL, None, user=user, request=request, purpose=purpose)
         if locked_now:
             audit(AuditEvent.Kind.LOCKOUT, user=user, request=request, purpose=purpose)
             return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
@@ -73,36 +69,25 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
         blocked = guard(device, user=user, purpose=purpose, request=request)
         if blocked:
             return blocked
-        if device.kind != Kind.TEMPORARY:
+
+        def wrong(code: feedback.ProblemType, reason: str) -> Outcome:
+            problem = feedback.problem(code)
             return count_failure(
-                device,
-                feedback.problem(feedback.CODE_WRONG),
-                user=user,
-                purpose=purpose,
-                request=request,
-                reason=Reason.NOT_TEMPORARY,
+                device, problem, user=user, purpose=purpose, request=request, reason=reason
             )
+
+        if device.kind != Kind.TEMPORARY:
+            return wrong(feedback.CODE_WRONG, Reason.NOT_TEMPORARY)
         if device.is_expired:
             return Outcome(ok=False, problem=feedback.problem(feedback.CODE_EXPIRED))
         if temporary_codes.code_matches(code, device.code_hash):
             device.record_success()
-            audit(
-                AuditEvent.Kind.TEMP_CODE_USED,
-                user=user,
-                device=device,
-                request=request,
-                purpose=purpose,
+            services.event(
+                AuditEvent.Kind.TEMP_CODE_USED, device, user=user, request=request, purpose=purpose
             )
             return Outcome(ok=True)
         if _is_replaced_code(user, code, device):
-            return count_failure(
-                device,
-                feedback.problem(feedback.CODE_REPLACED),
-                user=user,
-                purpose=purpose,
-                request=request,
-                reason=Reason.REPLACED_CODE,
-            )
+            return wrong(feedback.CODE_REPLACED, Reason.REPLACED_CODE)
         return count_failure(
             device,
             feedback.problem(feedback.CODE_WRONG),
@@ -112,14 +97,14 @@ def verify_temporary_code(*, user, raw, purpose, request=None):
         )
 
 
-def _is_replaced_code(user, code, current):
+def _is_replaced_code(user: User, code: str, current: SecurityDevice) -> bool:
     older = (
         SecurityDevice.objects.filter(
             user=user,
             kind=Kind.TEMPORARY,
             revoked_at__isnull=False,
             created_at__lte=current.created_at,
-            created_at__gte=timezone.now() - timedelta(hours=conf.get("TEMPORARY_CODE_HOURS")),
+            created_at__gte=timezone.now() - timedelta(hours=app_settings.TEMPORARY_CODE_HOURS),
         )
         .exclude(pk=current.pk)
         .order_by("-created_at")[:REPLACED_CODES_CHECKED]
@@ -127,6 +112,6 @@ def _is_replaced_code(user, code, current):
     return any(temporary_codes.code_matches(code, old.code_hash) for old in older)
 
 
-def has_temporary_access(user):
+def has_temporary_access(user: User) -> bool:
     device = services.active_device(user)
     return device is not None and device.kind == Kind.TEMPORARY and not device.is_expired

@@ -2,8 +2,13 @@
 revoke an assignment (the token can be assigned again), mark a token lost (never
 again). Every step is audited by device_assignment.py / pskc_import.py."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,8 +18,17 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
 from . import device_assignment, pskc_import
+from .admin_actions import report_count
 from .models import HardwareToken
 from .token_forms import AssignTokenForm, ImportTokensForm
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from django import forms
+    from django.db.models import QuerySet
+    from django.http import HttpResponse
 
 
 @admin.register(HardwareToken)
@@ -36,11 +50,11 @@ class HardwareTokenAdmin(admin.ModelAdmin):
         "imported_by",
         "lost_at",
     ]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
     change_list_template = "admin/securelogin/hardwaretoken/change_list.html"
 
     @admin.display(description=gettext_lazy("client"))
-    def holder(self, obj):
+    def holder(self, obj: HardwareToken) -> str:
         """Who holds the token: the client of its latest assignment while it is assigned
         (or lost), with that assignment's state."""
         device = (
@@ -56,13 +70,13 @@ class HardwareTokenAdmin(admin.ModelAdmin):
         state = states.get(device.status, device.status)
         return f"{device.user.get_username()} ({state})"
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens come from a vendor's file: "Import PSKC file"
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: HardwareToken | None = None) -> bool:
         return False  # the audit log refers to them; a lost token is marked lost
 
-    def get_urls(self):
+    def get_urls(self) -> list[Any]:
         return [
             path(
                 "import/",
@@ -77,7 +91,9 @@ class HardwareTokenAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _page(self, request, template, form, title, status=200):
+    def _page(
+        self, request: HttpRequest, template: str, form: forms.Form, title: str, status: int = 200
+    ) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
             "title": title,
@@ -86,117 +102,104 @@ class HardwareTokenAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, template, context, status=status)
 
-    @method_decorator(sensitive_post_parameters("key", "passphrase"))
-    def import_view(self, request):
+    def _form_view(
+        self,
+        request: HttpRequest,
+        form: forms.Form,
+        template: str,
+        title: str,
+        act: Callable[[dict[str, Any]], str],
+    ) -> HttpResponse:
+        """GET shows the form; a valid POST runs `act(cleaned_data)`, which returns the
+        success message or raises a refusal (its message is shown on the form, status 400)."""
         if not self.has_change_permission(request):
             raise PermissionDenied
-        form = ImportTokensForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
             try:
-                rows = pskc_import.import_tokens(
-                    data["file"].read(pskc_import.MAX_FILE_BYTES + 1),
-                    key=data.get("key_bytes"),
-                    passphrase=data.get("passphrase") or None,
-                    actor=request.user.get_username(),
-                    request=request,
-                )
-            except pskc_import.ImportRefused as refused:
+                message = act(form.cleaned_data)
+            except (pskc_import.ImportRefused, device_assignment.AssignmentRefused) as refused:
                 form.add_error(None, refused.message)
             else:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d token imported, unassigned.",
-                        "%(count)d tokens imported, unassigned.",
-                        len(rows),
-                    )
-                    % {"count": len(rows)},
-                    messages.SUCCESS,
-                )
+                self.message_user(request, message, messages.SUCCESS)
                 return redirect("admin:securelogin_hardwaretoken_changelist")
         status = 400 if request.method == "POST" else 200
-        return self._page(
-            request,
-            "admin/securelogin/hardwaretoken/import.html",
-            form,
-            _("Import PSKC file"),
-            status,
-        )
+        return self._page(request, template, form, title, status)
 
-    def assign_view(self, request):
-        if not self.has_change_permission(request):
-            raise PermissionDenied
+    @method_decorator(sensitive_post_parameters("key", "passphrase"))
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        def act(data: dict[str, Any]) -> str:
+            rows = pskc_import.import_tokens(
+                data["file"].read(pskc_import.MAX_FILE_BYTES + 1),
+                key=data.get("key_bytes"),
+                passphrase=data.get("passphrase") or None,
+                actor=request.user.get_username(),
+                request=request,
+            )
+            return ngettext(
+                "%(count)d token imported, unassigned.",
+                "%(count)d tokens imported, unassigned.",
+                len(rows),
+            ) % {"count": len(rows)}
+
+        form = ImportTokensForm(request.POST or None, request.FILES or None)
+        template = "admin/securelogin/hardwaretoken/import.html"
+        return self._form_view(request, form, template, _("Import PSKC file"), act)
+
+    def assign_view(self, request: HttpRequest) -> HttpResponse:
+        def act(data: dict[str, Any]) -> str:
+            device_assignment.assign_token(
+                data["user"], data["serial"], actor=request.user.get_username(), request=request
+            )
+            return _(
+                "Token %(serial)s assigned to %(user)s; it waits for the client's activation."
+            ) % {"serial": data["serial"], "user": data["user"].get_username()}
+
         form = AssignTokenForm(
             request.POST or None, initial={"serial": request.GET.get("serial", "")[:64]}
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                device_assignment.assign_token(
-                    form.cleaned_data["user"],
-                    form.cleaned_data["serial"],
-                    actor=request.user.get_username(),
-                    request=request,
-                )
-            except device_assignment.AssignmentRefused as refused:
-                form.add_error(None, refused.message)
-            else:
-                self.message_user(
-                    request,
-                    _(
-                        "Token %(serial)s assigned to %(user)s; it waits for the client's "
-                        "activation."
-                    )
-                    % {
-                        "serial": form.cleaned_data["serial"],
-                        "user": form.cleaned_data["user"].get_username(),
-                    },
-                    messages.SUCCESS,
-                )
-                return redirect("admin:securelogin_hardwaretoken_changelist")
-        status = 400 if request.method == "POST" else 200
-        return self._page(
-            request,
-            "admin/securelogin/hardwaretoken/assign.html",
-            form,
-            _("Assign a security token"),
-            status,
-        )
+        template = "admin/securelogin/hardwaretoken/assign.html"
+        return self._form_view(request, form, template, _("Assign a security token"), act)
 
     @admin.action(description=gettext_lazy("Assign the selected token to a client"))
-    def assign_token(self, request, queryset):
+    def assign_token(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
         if queryset.count() != 1:
             self.message_user(request, _("Select exactly one token to assign."), messages.ERROR)
             return None
         url = reverse("admin:securelogin_hardwaretoken_assign")
         return redirect(f"{url}?serial={queryset.get().serial}")
 
+    def _for_each_token(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Any],
+        change: Callable[..., Any],
+        message: Callable[[int], str],
+    ) -> None:
+        """Apply `change` to every selected token; tell staff how many it changed."""
+        actor = request.user.get_username()
+        count = sum(change(token, actor=actor, request=request) for token in queryset)
+        report_count(self, request, message(count), count)
+
     @admin.action(
         description=gettext_lazy("Revoke the assignment (the token can be assigned again)")
     )
-    def revoke_assignment(self, request, queryset):
-        count = sum(
-            device_assignment.revoke_token(
-                token, actor=request.user.get_username(), request=request
-            )
-            for token in queryset
-        )
-        self.message_user(
+    def revoke_assignment(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._for_each_token(
             request,
-            ngettext("%(count)d assignment revoked.", "%(count)d assignments revoked.", count)
-            % {"count": count},
-            messages.SUCCESS,
+            queryset,
+            device_assignment.revoke_token,
+            lambda count: ngettext(
+                "%(count)d assignment revoked.", "%(count)d assignments revoked.", count
+            ),
         )
 
     @admin.action(description=gettext_lazy("Mark as lost (revoked, never assigned again)"))
-    def mark_lost(self, request, queryset):
-        count = sum(
-            device_assignment.mark_lost(token, actor=request.user.get_username(), request=request)
-            for token in queryset
-        )
-        self.message_user(
+    def mark_lost(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._for_each_token(
             request,
-            ngettext("%(count)d token marked lost.", "%(count)d tokens marked lost.", count)
-            % {"count": count},
-            messages.SUCCESS,
+            queryset,
+            device_assignment.mark_lost,
+            lambda count: ngettext(
+                "%(count)d token marked lost.", "%(count)d tokens marked lost.", count
+            ),
         )

@@ -1,10 +1,17 @@
 """Staff forms for hardware tokens: import a PSKC file, assign a token by serial."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from . import pskc_import
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class ImportTokensForm(forms.Form):
@@ -30,8 +37,8 @@ class ImportTokensForm(forms.Form):
         help_text=_("Only for a file protected with a passphrase (PBKDF2)."),
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("key") and data.get("passphrase"):
             raise forms.ValidationError(
                 _("Give either the pre-shared key or the passphrase, not both.")

@@ -3,30 +3,19 @@ from django.urls import path
 from . import card_views, emulator_views, second_factor_views, token_views, views
 
 app_name = "securelogin"
+SECURITY = "account/security/secure-login/"  # the Client Portal's own path of these pages
 urlpatterns = [
     path("", views.home, name="home"),
     path("signin/", views.signin, name="signin"),
     path("signin/verify/", second_factor_views.SigninVerifyView.as_view(), name="verify"),
     path("signout/", views.signout, name="signout"),
-    path("account/security/secure-login/device/", views.security_device, name="security_device"),
-    path("account/security/secure-login/card/offer/", card_views.card_offer, name="card_offer"),
-    path("account/security/secure-login/card/", card_views.card, name="card"),
-    path("account/security/secure-login/card/pdf/", card_views.card_pdf, name="card_pdf"),
-    path(
-        "account/security/secure-login/card/activate/",
-        card_views.card_activate,
-        name="card_activate",
-    ),
-    path(
-        "account/security/secure-login/card/activated/",
-        card_views.card_activated,
-        name="card_activated",
-    ),
-    path(
-        "account/security/secure-login/token/activate/",
-        token_views.token_activate,
-        name="token_activate",
-    ),
+    path(f"{SECURITY}device/", views.security_device, name="security_device"),
+    path(f"{SECURITY}card/offer/", card_views.card_offer, name="card_offer"),
+    path(f"{SECURITY}card/", card_views.card, name="card"),
+    path(f"{SECURITY}card/pdf/", card_views.card_pdf, name="card_pdf"),
+    path(f"{SECURITY}card/activate/", card_views.card_activate, name="card_activate"),
+    path(f"{SECURITY}card/activated/", card_views.card_activated, name="card_activated"),
+    path(f"{SECURITY}token/activate/", token_views.token_activate, name="token_activate"),
     path("tasks/sign-in-again/", views.task_password, name="task_password"),
     path("tasks/verify/", second_factor_views.TaskVerifyView.as_view(), name="task_verify"),
     path("tasks/<slug:purpose>/", views.start_task, name="task"),

@@ -82,7 +82,7 @@ def staff_logins_are_otp_verified(monkeypatch):
     """Tests that log staff in with force_login()/login() get a verified TOTP device in the
     session, as the admin's real sign-in leaves it (the verified-device fixture). The
     admin still requires it: tests of the staff sign-in itself post the real login form
-    (tests/securelogin/test_securelogin_staff_signin.py)."""
+    (tests/securelogin/test_staff_signin.py)."""
     from django.test import Client
 
     from tests.staff_otp import verify_session

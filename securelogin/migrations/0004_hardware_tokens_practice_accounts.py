@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
     ]
 
 
-def mark_existing_practice_accounts(apps, schema_editor):
+def mark_existing_practice_accounts(apps, schema_editor) -> None:
     """Until now every device was emulated, so every client holding one was practising:
     those accounts (and the demo client without a device) become practice accounts."""
     User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))

@@ -15,10 +15,10 @@ from playwright.sync_api import expect
 
 from articles import figure_recapture
 from articles.models import Article, Figure
-from securelogin import figures
+from securelogin import screenshots
 from securelogin.account_kinds import mark_practice
-from securelogin.figure_capture import CaptureError, capture_article_figures, capture_plan
 from securelogin.models import SecurityDevice
+from securelogin.screenshot_capture import CaptureError, capture_article_figures, capture_plan
 from securelogin.services import assign_device
 from tests.staff_otp import verify_session
 
@@ -135,7 +135,7 @@ def test_practice_only_controls_are_not_in_the_figures(browser, live_server):
     page.fill("#sl-challenge", challenge)
     page.locator("#sl-generate").click()
     expect(page.locator("#sl-confirm")).to_be_visible()  # the practice page offers it
-    page.add_style_tag(content=figures.ISOLATE_CSS)
+    page.add_style_tag(content=screenshots.ISOLATE_CSS)
     page.locator("#sl-device").evaluate("el => el.classList.add('fig-target')")
     expect(page.locator("#sl-confirm")).to_be_hidden()  # the figure does not
     expect(page.locator("#sl-use-passcode")).to_be_visible()  # the phone's own button stays

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from securelogin.account_kinds import mark_practice
 from securelogin.services import assign_device
+from tests.securelogin.helpers import fast_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "browser practice 2260"
@@ -16,8 +17,7 @@ PINS = {"ios": "", "android": "2468", "dsc": "1357"}
 
 @pytest.fixture(autouse=True)
 def quick(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.SECURELOGIN_THROTTLE_FACTOR = 0
+    fast_sign_in(settings)
 
 
 def make(kind):

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from securelogin import card_activation, codecard
 from securelogin.services import assign_device
+from tests.securelogin.helpers import fast_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "browser practice 70"
@@ -40,8 +41,7 @@ WORDS = {
 
 @pytest.fixture(autouse=True)
 def quick(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.SECURELOGIN_THROTTLE_FACTOR = 0
+    fast_sign_in(settings)
 
 
 def sign_in_password(page, base, lang, user):

@@ -1,25 +1,21 @@
-"""Staff TOTP sign-in and the new refusals on a 390 px phone, with the keyboard, in both languages."""
+"""Staff TOTP sign-in and the new refusals on a 390 px phone, with the keyboard, in both
+languages."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from securelogin.services import assign_device
+from tests.securelogin.helpers import PHONE, fast_sign_in, no_sideways_scroll
 from tests.staff_otp import current_code, enrol
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "browser practice 2260"
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(autouse=True)
 def quick(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.SECURELOGIN_THROTTLE_FACTOR = 0
-
-
-def no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    fast_sign_in(settings)
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])

@@ -8,17 +8,16 @@ from playwright.sync_api import expect
 from securelogin import device_assignment, pskc_import, temporary_access
 from securelogin.account_kinds import mark_practice
 from securelogin.services import assign_device
+from tests.securelogin.helpers import PHONE, fast_sign_in, keyboard_sign_in, no_sideways_scroll
 from tests.securelogin.token_helpers import pskc_file, reference_ocra, token
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "browser token 2026"
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(autouse=True)
 def quick(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.SECURELOGIN_THROTTLE_FACTOR = 0
+    fast_sign_in(settings)
 
 
 @pytest.fixture
@@ -27,10 +26,6 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def type_by_keyboard(page, field, text):
@@ -52,11 +47,7 @@ def test_client_activates_a_token_and_signs_in_with_it(page, live_server, lang):
     base = f"{live_server.url}/{lang}/portal"
 
     page.goto(f"{base}/signin/")
-    page.locator("#id_username").focus()
-    page.keyboard.type(user.username)
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
+    keyboard_sign_in(page, user.username, PASSWORD)
     type_by_keyboard(page, "#id_code", code)
     page.wait_for_url("**/card/offer/")
     page.goto(f"{base}/account/security/secure-login/device/")
@@ -130,11 +121,7 @@ def test_new_client_activates_the_token_while_signing_in(browser, live_server, l
     }[lang]
 
     page.goto(f"{base}/signin/")
-    page.locator("#id_username").focus()
-    page.keyboard.type(user.username)
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
+    keyboard_sign_in(page, user.username, PASSWORD)
     expect(page.locator("h1")).to_have_text(heading)
     expect(page.locator("main")).to_contain_text(spec["serial"])
     assert len(page.locator("#challenge-code").inner_text()) == 8

@@ -3,13 +3,12 @@
 import pytest
 
 from securelogin.models import SecurityDevice
-from tests.securelogin.helpers import make_client
+from tests.securelogin.helpers import fast_sign_in, make_client
 
 
 @pytest.fixture(autouse=True)
 def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.SECURELOGIN_THROTTLE_FACTOR = 0
+    fast_sign_in(settings)
 
 
 @pytest.fixture

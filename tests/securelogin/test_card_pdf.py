@@ -11,7 +11,7 @@ from securelogin import codecard, temporary_access
 from securelogin.card_pdf import PAGE_MARGIN
 from securelogin.models import SecurityDevice
 from tests.securelogin.helpers import make_client
-from tests.securelogin.test_securelogin_lostdevice import new_card, signed_in_with_code
+from tests.securelogin.test_lostdevice import new_card, signed_in_with_code
 
 pytestmark = pytest.mark.django_db
 MM = 72 / 25.4  # PDF points per millimetre

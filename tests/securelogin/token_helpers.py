@@ -2,7 +2,7 @@
 
 The tests compute a token's responses here, from the secret they put into the
 file, so they check the portal's verification against a second implementation
-(itself checked against RFC 6287 Appendix C in test_securelogin_tokens.py).
+(itself checked against RFC 6287 Appendix C in test_tokens.py).
 """
 
 import hashlib
@@ -17,6 +17,13 @@ OCRA_URI = "urn:ietf:params:xml:ns:keyprov:pskc:ocra"
 PIN_URI = "urn:ietf:params:xml:ns:keyprov:pskc:pin"
 PRESHARED_KEY = bytes.fromhex("000102030405060708090a0b0c0d0e0f")
 PASSPHRASE = "vendor passphrase 2026"
+# Malformed responses to an 8-digit token (QN08) and the problem each gets.
+MALFORMED_8_DIGITS = [
+    ("1234567", "token-wrong-length"),
+    ("1234 5678", "token-spaces"),
+    ("", "empty"),
+    ("12-345678", "token-not-digits"),
+]
 
 
 def reference_ocra(suite: str, key: bytes, question: str, pin: str | None = None) -> str:

@@ -12,7 +12,8 @@ import pytest
 from django.core.cache import cache
 
 from documents import throttle
-from securelogin import conf, limits
+from securelogin import limits
+from securelogin.conf import app_settings
 from securelogin.models import AuditEvent, SecurityDevice
 from tests.form_data import form_data
 from tests.securelogin.helpers import PASSWORD, make_client
@@ -110,7 +111,7 @@ def test_password_tries_of_one_source_and_user_name_count_once_across_both_worke
     by both workers, and the next try is slowed down whichever worker answers, right password or
     not. (Wrong passwords never lock the account: a stranger could otherwise lock anyone out.)"""
     node = workers.node
-    free = conf.get("PASSWORD_FREE_TRIES_PER_PAIR")
+    free = app_settings.PASSWORD_FREE_TRIES_PER_PAIR
     user = django_user_model.objects.create_user("otto", "otto@example.com", PASSWORD)
     pair_key = limits._scopes("127.0.0.1", user.username)[0][0]
     guesser = Visitor(handlers=(workers.handler(),))

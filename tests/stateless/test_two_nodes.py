@@ -117,9 +117,9 @@ def test_wrong_responses_sent_to_both_nodes_add_up_to_one_lockout():
 
     The nodes run without back-off (SECURELOGIN_THROTTLE_FACTOR=0), so the ten answers need
     no waiting; the lockout threshold is the default (securelogin/conf.py)."""
-    from securelogin import conf
+    from securelogin.conf import app_settings
 
-    limit = conf.get("LOCK_AFTER_FAILURES")
+    limit = app_settings.LOCK_AFTER_FAILURES
     nodes = [
         start_node(f"node-{n}", DJANGO_SETTINGS_MODULE=NODE_SETTINGS, SECURELOGIN_THROTTLE_FACTOR=0)
         for n in (1, 2)

@@ -1,10 +1,12 @@
 """Assign an imported security token to a client: `manage.py assign_device USER SERIAL`.
 
-Parses the arguments and calls device_assignment.assign_token (audited); the
+Parses the arguments and calls device_assignment.assign_token_to (audited); the
 client then activates the token by answering one challenge with it.
 """
 
-from django.contrib.auth import get_user_model
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from securelogin import device_assignment
@@ -16,22 +18,19 @@ class Command(BaseCommand):
         "client's activation."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("user", help="the client's user name")
         parser.add_argument("serial", help="the token's serial number")
 
-    def handle(self, *args, user, serial, **options):
-        client = get_user_model().objects.filter(username=user).first()
-        if client is None:
-            raise CommandError(f"No user is called {user!r}.")
+    def handle(self, *args: Any, user: str, serial: str, **options: Any) -> None:
         try:
-            device_assignment.assign_token(client, serial, actor="assign_device")
+            device = device_assignment.assign_token_to(user, serial, actor="assign_device")
         except device_assignment.AssignmentRefused as refused:
             raise CommandError(refused.message) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Token {serial} assigned to {client.get_username()}; it becomes the client's "
-                "device once they "
-                "answer one challenge with it (Security device › Activate your security token)."
+                f"Token {serial} assigned to {device.user.get_username()}; it becomes the "
+                "client's device once they answer one challenge with it (Security device › "
+                "Activate your security token)."
             )
         )

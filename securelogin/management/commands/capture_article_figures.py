@@ -2,18 +2,21 @@
 
     .venv/bin/python manage.py capture_article_figures                 # every article with scenes
     .venv/bin/python manage.py capture_article_figures --article KB2636
-    .venv/bin/python manage.py capture_article_figures --only-if-drawn  # `make run`: only drawn ones
+    .venv/bin/python manage.py capture_article_figures --only-if-drawn  # `make run`: only drawn
+    ones
 
 Run after `load_help_content` (which creates the figures). The work is done by
-securelogin.figure_capture.capture_article_figures, as for the admin action.
+securelogin.screenshot_capture.capture_article_figures, as for the admin action.
 """
 
 import os
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from securelogin.figure_capture import CaptureError, capture_article_figures
+from securelogin.screenshot_capture import CaptureError, capture_article_figures
 
 
 class Command(BaseCommand):
@@ -21,7 +24,7 @@ class Command(BaseCommand):
         "Capture the article figures as screenshots of the practice portal (Playwright + Chromium)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--article",
             action="append",
@@ -42,7 +45,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output-dir", type=Path, help="Also write the PNG files here.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         languages = [
             code.strip() for code in options["languages"].split(",") if code.strip()
         ] or None

@@ -1,12 +1,14 @@
 """Import hardware tokens from a vendor's PSKC file:
 `manage.py import_pskc FILE [--key HEX | --passphrase …]`.
 
-Parses the arguments and calls pskc_import.import_tokens (all or nothing, audited).
+Parses the arguments and calls pskc_import.import_file (all or nothing, audited).
 The passphrase may also come from the PSKC_PASSPHRASE environment variable, so it
 stays out of the shell history.
 """
 
 import os
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,7 +21,7 @@ class Command(BaseCommand):
         "all or nothing."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="the PSKC file from the token vendor")
         secret = parser.add_mutually_exclusive_group()
         secret.add_argument(
@@ -29,27 +31,22 @@ class Command(BaseCommand):
             "--passphrase", help="passphrase (PBKDF2-protected files); or set PSKC_PASSPHRASE"
         )
 
-    def handle(self, *args, file, key, passphrase, **options):
-        passphrase = passphrase if passphrase is not None else os.environ.get("PSKC_PASSPHRASE")
+    def handle(
+        self, *args: Any, file: str, key: str | None, passphrase: str | None, **options: Any
+    ) -> None:
         try:
-            with open(file, "rb") as handle:
-                data = handle.read(pskc_import.MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
-        try:
-            key_bytes = pskc_import.parse_hex_key(key) if key is not None else None
-            rows = pskc_import.import_tokens(
-                data,
-                key=key_bytes,
-                passphrase=passphrase if key is None else None,
+            rows = pskc_import.import_file(
+                file,
+                key_hex=key,
+                passphrase=passphrase
+                if passphrase is not None
+                else os.environ.get("PSKC_PASSPHRASE"),
                 actor="import_pskc",
             )
         except pskc_import.ImportRefused as refused:
             raise CommandError(refused.message) from None
+        serials = ", ".join(row.serial for row in rows[:20])
+        more = " …" if len(rows) > 20 else ""
         self.stdout.write(
-            self.style.SUCCESS(
-                f"{len(rows)} token(s) imported, unassigned: "
-                f"{', '.join(row.serial for row in rows[:20])}"
-                f"{' …' if len(rows) > 20 else ''}"
-            )
+            self.style.SUCCESS(f"{len(rows)} token(s) imported, unassigned: {serials}{more}")
         )

@@ -5,11 +5,13 @@
 which scene each figure shows (`capture = "…"` in articles/content/*.toml),
 starts this site on a free loopback port in-process, creates throw-away
 practice clients, runs the journeys that reach those screens in every
-language with Playwright and Debian's Chromium (figure_scenes.py), stores each
+language with Playwright and Debian's Chromium (screenshot_scenes.py), stores each
 screenshot as the figure's image_en / image_de (the Figure model rebuilds its
 renditions) and deletes the practice clients again. Figures without a scene
 (e.g. a phone photographing a page: no screen of ours) keep their drawing.
 """
+
+from __future__ import annotations
 
 import os
 import re
@@ -18,6 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,11 +30,18 @@ from django.test import Client
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
-from . import figure_scenes, figures
+from portal.languages import language_codes, localized_field
+
+from . import screenshot_scenes, screenshots
 from .account_kinds import mark_practice
-from .figure_scenes import Account, Hooks
+from .screenshot_scenes import Account, Hooks
 from .services import assign_device
 from .temporary_access import issue_temporary_code
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from playwright.sync_api import Browser
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "articles" / "content"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -74,16 +84,16 @@ def capture_plan(content_dir: Path = CONTENT_DIR) -> dict[str, dict[str, str]]:
 
 def _known(scene: str) -> bool:
     try:
-        figure_scenes.journey_of(scene)
+        screenshot_scenes.journey_of(scene)
     except KeyError:
         return False
     return True
 
 
-def _is_drawn(figure) -> bool:
+def _is_drawn(figure: Any) -> bool:
     return any(
-        (getattr(figure, f"image_{code}").name or "").startswith("figures/drawn-")
-        for code, _name in settings.LANGUAGES
+        (getattr(figure, localized_field("image", code)).name or "").startswith("figures/drawn-")
+        for code in language_codes()
     )
 
 
@@ -100,7 +110,7 @@ def capture_article_figures(
     from articles.models import Article
 
     plan = capture_plan(content_dir)
-    languages = languages or [code for code, _name in settings.LANGUAGES]
+    languages = languages or language_codes()
     unknown = sorted(set(kb_numbers or []) - set(plan))
     if unknown:
         raise CaptureError(f"No figures to capture in: {', '.join(unknown)}.")
@@ -127,7 +137,7 @@ def capture_article_figures(
         raise CaptureError(f"Chromium not found at {chromium} (make chromium).")
     journeys = sorted(
         {
-            figure_scenes.journey_of(plan[kb][f.number])
+            screenshot_scenes.journey_of(plan[kb][f.number])
             for kb, article in articles.items()
             for f in article.figures.all()
             if f.number in plan[kb]
@@ -143,12 +153,15 @@ def capture_article_figures(
     return report
 
 
-def _run(journeys, languages, chromium):
+def _run(journeys: Any, languages: list[str], chromium: str) -> Any:
     """Accounts, a live server and the browser for the journeys; always cleaned up."""
     accounts, users = _accounts(journeys, languages)
-    # An in-memory SQLite database (the tests) is shared with the server thread, as LiveServerTestCase does.
+    # An in-memory SQLite database (the tests) is shared with the server thread, as
+    # LiveServerTestCase does.
     overrides = {
-        c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()
+        c.alias: c
+        for c in connections.all()
+        if c.vendor == "sqlite" and c.is_in_memory_db()  # type: ignore[attr-defined]  # SQLite's
     }
     for conn in overrides.values():
         conn.inc_thread_sharing()
@@ -165,7 +178,8 @@ def _run(journeys, languages, chromium):
         server.is_ready.wait()
         if server.error:
             raise CaptureError(f"Could not start the server: {server.error}")
-        # Playwright's sync API runs an event loop in this thread; the ORM is used only by the hooks.
+        # Playwright's sync API runs an event loop in this thread; the ORM is used only by the
+        # hooks.
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
         return _browse(f"http://127.0.0.1:{server.port}", journeys, languages, accounts, chromium)
     finally:
@@ -193,7 +207,7 @@ def _site_host() -> str:
     return allowed[0]
 
 
-def _handler_for(address: str, host: str):
+def _handler_for(address: str, host: str) -> Any:
     """WSGI wrapper of the loopback server: its requests look like the site's own HTTPS requests
     (scheme, host, Origin and Referer), so no setting is changed for the rest of the process:
     under production settings the HTTPS redirect, secure cookies and CSRF checks stay on
@@ -201,8 +215,8 @@ def _handler_for(address: str, host: str):
     proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
     origin = re.compile(r"^http://[^/]+")
 
-    def handler(app):  # whitenoise (in the middleware) serves static files
-        def as_the_site(environ, start_response):
+    def handler(app: Any) -> Any:  # whitenoise (in the middleware) serves static files
+        def as_the_site(environ: dict[str, Any], start_response: Any) -> Any:
             environ.update({"REMOTE_ADDR": address, "wsgi.url_scheme": "https", "HTTP_HOST": host})
             environ.pop("HTTP_X_FORWARDED_FOR", None)
             if proxy_header:
@@ -217,7 +231,7 @@ def _handler_for(address: str, host: str):
     return handler
 
 
-def _accounts(journeys, languages):
+def _accounts(journeys: Any, languages: list[str]) -> Any:
     """One practice client per journey and language, deleted again after the capture."""
     accounts, users = {}, []
     with transaction.atomic():
@@ -240,7 +254,8 @@ def _accounts(journeys, languages):
 
 
 def _signed_in_cookie(account: Account) -> dict:
-    """A session of the account, for journeys that start signed in (the sign-in has its own figures)."""
+    """A session of the account, for journeys that start signed in (the sign-in has its own
+    figures)."""
     client = Client()
     client.force_login(get_user_model().objects.get(username=account.username))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
@@ -260,7 +275,7 @@ def _expire_card(account: Account) -> None:
     ).update(expires_at=timezone.now() - timedelta(minutes=1))
 
 
-def _browse(base, journeys, languages, accounts, chromium):
+def _browse(base: str, journeys: Any, languages: list[str], accounts: Any, chromium: str) -> Any:
     from playwright.sync_api import sync_playwright
 
     images, values = {}, {}
@@ -282,18 +297,19 @@ def _browse(base, journeys, languages, accounts, chromium):
     return images, values
 
 
-def _journey(browser, base, journey, lang, account):
-    """One journey in a fresh browser context; a failure names the journey and the page it was on."""
+def _journey(browser: Browser, base: str, journey: str, lang: str, account: Account) -> Any:
+    """One journey in a fresh browser context; a failure names the journey and the page it was
+    on."""
     context = browser.new_context(
-        viewport=figure_scenes.VIEWPORT,
-        device_scale_factor=figures.SCALE,
+        viewport=screenshot_scenes.VIEWPORT,
+        device_scale_factor=screenshots.SCALE,
         locale=lang,
         bypass_csp=True,
     )
     try:
         if journey != "lost-device":
-            context.add_cookies([_signed_in_cookie(account)])
-        return figure_scenes.JOURNEYS[journey](
+            context.add_cookies([_signed_in_cookie(account)])  # type: ignore[list-item]  # a cookie dict
+        return screenshot_scenes.JOURNEYS[journey](
             context, base, lang, account, Hooks(expire_card=_expire_card)
         )
     except Exception as error:
@@ -308,7 +324,9 @@ def _journey(browser, base, journey, lang, account):
         context.close()
 
 
-def _store(article, scenes, images, languages, values) -> int:
+def _store(
+    article: Any, scenes: dict[str, str], images: Any, languages: list[str], values: Any
+) -> int:
     """Save the screenshots on the article's figures; keep the article 'as loaded'."""
     from articles import signals
     from articles.models import Article
@@ -321,7 +339,9 @@ def _store(article, scenes, images, languages, values) -> int:
                 png = images.get((scene, lang))
                 if png:
                     name = f"{article.kb_number.lower()}-{figure.number}-{lang}.png"
-                    getattr(figure, f"image_{lang}").save(name, ContentFile(png), save=False)
+                    getattr(figure, localized_field("image", lang)).save(
+                        name, ContentFile(png), save=False
+                    )
                     stored += 1
         for (journey, lang), shown in values.items():
             _renumber(figures_by_scene, journey, lang, shown)
@@ -335,7 +355,7 @@ def _store(article, scenes, images, languages, values) -> int:
     return stored
 
 
-def _renumber(figures_by_scene, journey, lang, shown) -> None:
+def _renumber(figures_by_scene: dict[str, Any], journey: str, lang: str, shown: Any) -> None:
     """Alt texts and captions name the example challenge and response: make them the ones the new
     screenshots show (the numbers named by the challenge and response figures of the journey)."""
     if not journey.startswith("device:") or not shown.get("challenge"):
@@ -345,19 +365,21 @@ def _renumber(figures_by_scene, journey, lang, shown) -> None:
     for scene, key in ((f"challenge:{kind}", "challenge"), (f"response-typed:{kind}", "response")):
         figure = figures_by_scene.get(scene)
         found = (
-            figures.SIX_DIGITS.findall(getattr(figure, f"alt_text_{lang}") or "") if figure else []
+            screenshots.SIX_DIGITS.findall(getattr(figure, localized_field("alt_text", lang)) or "")
+            if figure
+            else []
         )
         if found:
             old[found[0]] = shown[key]
     if not old:
         return
     for scene, figure in figures_by_scene.items():
-        if figure_scenes.journey_of(scene) != journey:
+        if screenshot_scenes.journey_of(scene) != journey:
             continue
-        for name in (f"alt_text_{lang}", f"caption_{lang}"):
+        for name in (localized_field("alt_text", lang), localized_field("caption", lang)):
             text = getattr(figure, name) or ""
             setattr(
                 figure,
                 name,
-                figures.SIX_DIGITS.sub(lambda m: old.get(m.group(0), m.group(0)), text),
+                screenshots.SIX_DIGITS.sub(lambda m: old.get(m.group(0), m.group(0)), text),
             )

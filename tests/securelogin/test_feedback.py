@@ -1,4 +1,5 @@
-"""The one table of problems: unique codes, a help link where one exists, plural forms for counts."""
+"""The one table of problems: unique codes, a help link where one exists, plural forms for
+counts."""
 
 import re
 

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from securelogin import device_assignment, pskc_import, temporary_access
 from securelogin.models import AuditEvent, Challenge, HardwareToken, SecurityDevice
 from tests.securelogin.helpers import PASSWORD
-from tests.securelogin.token_helpers import pskc_file, reference_ocra, token
+from tests.securelogin.token_helpers import MALFORMED_8_DIGITS, pskc_file, reference_ocra, token
 
 pytestmark = pytest.mark.django_db
 SIX = token("TK-6", "OCRA-1:HOTP-SHA1-6:QN06-PSHA1", pin="2580")
@@ -127,12 +127,7 @@ def test_a_wrong_pin_gives_a_wrong_response_that_counts(client, stock, client_ac
 
 @pytest.mark.parametrize(
     "typed, problem",
-    [
-        ("1234567", "token-wrong-length"),
-        ("1234 5678", "token-spaces"),
-        ("", "empty"),
-        ("12-345678", "token-not-digits"),
-    ],
+    MALFORMED_8_DIGITS,
 )
 def test_malformed_token_responses_are_explained_with_the_suites_length_and_not_counted(
     client, stock, client_account, typed, problem

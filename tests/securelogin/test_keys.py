@@ -1,4 +1,5 @@
-"""Keys of the secrets at rest: several accepted, rotation re-encrypts, production needs one (finding 9)."""
+"""Keys of the secrets at rest: several accepted, rotation re-encrypts, production needs one
+(finding 9)."""
 
 import io
 

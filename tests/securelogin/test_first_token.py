@@ -11,10 +11,11 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from securelogin import conf, device_assignment, pskc_import, services, temporary_access
+from securelogin import device_assignment, pskc_import, services, temporary_access
+from securelogin.conf import app_settings
 from securelogin.models import AuditEvent, Challenge, HardwareToken, SecurityDevice
 from tests.securelogin.helpers import PASSWORD
-from tests.securelogin.token_helpers import pskc_file, reference_ocra, token
+from tests.securelogin.token_helpers import MALFORMED_8_DIGITS, pskc_file, reference_ocra, token
 
 pytestmark = pytest.mark.django_db
 EIGHT = token("NEW-8", "OCRA-1:HOTP-SHA256-8:QN08")
@@ -127,13 +128,7 @@ def test_a_wrong_answer_counts_and_activates_nothing(client, new_client):
 
 @pytest.mark.parametrize(
     "typed, problem",
-    [
-        ("1234567", "token-wrong-length"),
-        ("1234 5678", "token-spaces"),
-        ("", "empty"),
-        ("12-345678", "token-not-digits"),
-        ("١٢٣٤٥٦٧٨", "non-ascii-digits"),
-    ],
+    [*MALFORMED_8_DIGITS, ("١٢٣٤٥٦٧٨", "non-ascii-digits")],
 )
 def test_malformed_answers_are_explained_in_both_languages_and_not_counted(
     client, new_client, typed, problem
@@ -193,7 +188,7 @@ def test_ten_wrong_answers_lock_the_account_and_the_password_step_says_so(client
         assert refused.status_code == 400 and refused.context["problem"].code == "locked"
     assert client.get(VERIFY).status_code == 302
     # The lock ends by itself; then the activation works.
-    with time_machine.travel(timezone.now() + timedelta(seconds=conf.get("LOCK_SECONDS") + 1)):
+    with time_machine.travel(timezone.now() + timedelta(seconds=app_settings.LOCK_SECONDS + 1)):
         password_step(client, new_client)
         challenge = client.get(VERIFY).context["challenge"]
         assert post(client, challenge, answer(EIGHT, challenge.code)).status_code == 302

@@ -4,20 +4,14 @@ import secrets
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from securelogin import device_assignment, pskc_import, temporary_access
 from securelogin.models import AuditEvent, HardwareToken, SecurityDevice
 from tests.parallel import run_parallel
+from tests.securelogin.helpers import needs_postgresql
 from tests.securelogin.token_helpers import pskc_file, reference_ocra, token
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL (row locking across connections)",
-    ),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), needs_postgresql]
 SPEC = token("PAR-1", "OCRA-1:HOTP-SHA1-8:QN08")
 
 
@@ -27,20 +21,28 @@ def client(name):
     return user
 
 
-def test_one_right_activation_response_activates_once():
-    pskc_import.import_tokens(pskc_file([SPEC]))
-    user = client("parallel-activation")
+def waiting_token(user):
+    """The token assigned to `user`, an activation prompt of one attempt and its right answer."""
     device = device_assignment.assign_token(user, SPEC["serial"])
     nonce = secrets.token_urlsafe(16)
     prompt = device_assignment.activation_prompt(user, device, nonce)
-    response = reference_ocra(SPEC["suite"], SPEC["secret"], prompt.code)
+    return device, nonce, prompt, reference_ocra(SPEC["suite"], SPEC["secret"], prompt.code)
 
-    def activate(_):
-        return device_assignment.activate_token(
-            user=user, nonce=nonce, prompt_id=prompt.public_id, raw=response
-        ).ok
 
-    assert sorted(run_parallel(6, activate)) == [False] * 5 + [True]
+def accepted_once(answer_with, user, nonce, prompt, response):
+    """Six parallel submissions of the right response: exactly one is accepted."""
+
+    def submit(_):
+        return answer_with(user=user, nonce=nonce, prompt_id=prompt.public_id, raw=response).ok
+
+    return sorted(run_parallel(6, submit)) == [False] * 5 + [True]
+
+
+def test_one_right_activation_response_activates_once():
+    pskc_import.import_tokens(pskc_file([SPEC]))
+    user = client("parallel-activation")
+    device, nonce, prompt, response = waiting_token(user)
+    assert accepted_once(device_assignment.activate_token, user, nonce, prompt, response)
     assert AuditEvent.objects.filter(kind="token-activated", user=user).count() == 1
     assert SecurityDevice.objects.get(user=user, confirmed=True).pk == device.pk
 
@@ -79,18 +81,9 @@ def test_a_new_clients_parallel_right_sign_in_answers_activate_once():
     """No other credential: the token's own row is the one locked and counted."""
     pskc_import.import_tokens(pskc_file([SPEC]))
     user = get_user_model().objects.create_user("parallel-new-client")
-    device = device_assignment.assign_token(user, SPEC["serial"])
+    device, nonce, prompt, response = waiting_token(user)
     assert device_assignment.token_to_activate_at_signin(user) == device
-    nonce = secrets.token_urlsafe(16)
-    prompt = device_assignment.activation_prompt(user, device, nonce)
-    response = reference_ocra(SPEC["suite"], SPEC["secret"], prompt.code)
-
-    def sign_in(_):
-        return device_assignment.sign_in_with_new_token(
-            user=user, nonce=nonce, prompt_id=prompt.public_id, raw=response
-        ).ok
-
-    assert sorted(run_parallel(6, sign_in)) == [False] * 5 + [True]
+    assert accepted_once(device_assignment.sign_in_with_new_token, user, nonce, prompt, response)
     assert AuditEvent.objects.filter(kind="token-activated", user=user).count() == 1
     assert AuditEvent.objects.filter(kind="success", purpose="signin", user=user).count() == 1
     assert SecurityDevice.objects.get(user=user, confirmed=True).pk == device.pk

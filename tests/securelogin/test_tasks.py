@@ -13,7 +13,8 @@ TASK_PASSWORD = "/en/portal/tasks/sign-in-again/"
 
 
 def start(client, purpose, data, user=None):
-    """The task's form, then user name and password again (the source's step 1), then the challenge."""
+    """The task's form, then user name and password again (the source's step 1), then the
+    challenge."""
     assert client.post(f"/en/portal/tasks/{purpose}/", data)["Location"] == TASK_PASSWORD
     user = user or client.get("/en/portal/").context["user"]
     again = client.post(TASK_PASSWORD, {"username": user.username, "password": PASSWORD})

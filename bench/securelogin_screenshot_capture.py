@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """How long capturing the article figures takes (what `make run` does once), and the card PDF.
 
-Run: .venv/bin/python bench/figure_capture.py [--article KB2636 ...]
+Run: .venv/bin/python bench/securelogin_screenshot_capture.py [--article KB2636 ...]
 Uses a throw-away SQLite database and media folder (nothing of the project's
 own is touched), loads the help content, then prints the seconds of
 `capture_article_figures --only-if-drawn` (every article, both languages: the
@@ -41,7 +41,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from securelogin import codecard
-    from securelogin.figure_capture import capture_article_figures
+    from securelogin.screenshot_capture import capture_article_figures
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -51,13 +51,13 @@ def main() -> None:
     first = time.perf_counter() - start
     images = sum(report.stored.values())
     print(
-        f"capture, first run ({images} screenshots: {', '.join(sorted(report.stored))})   {first:7.1f} s"
+        f"capture, first run ({images} screenshots: {', '.join(sorted(report.stored))})   "
+        f"{first:7.1f} s"
     )
     start = time.perf_counter()
     capture_article_figures(args.article, only_if_drawn=True)
-    print(
-        f"capture --only-if-drawn, nothing left to capture                  {time.perf_counter() - start:7.2f} s"
-    )
+    again = time.perf_counter() - start
+    print(f"capture --only-if-drawn, nothing left to capture                  {again:7.2f} s")
     for size in ("A4", "Letter"):
         samples = []
         for _ in range(20):
@@ -73,7 +73,8 @@ def main() -> None:
             )
             samples.append((time.perf_counter() - start) * 1000)
         print(
-            f"card PDF {size:<6} median {statistics.median(samples):6.1f} ms, {len(pdf) / 1024:5.1f} KiB"
+            f"card PDF {size:<6} median {statistics.median(samples):6.1f} ms, "
+            f"{len(pdf) / 1024:5.1f} KiB"
         )
 
 

@@ -3,19 +3,26 @@
 `shot(page, selector, arrow)` isolates the element (everything else hidden,
 practice-only controls such as "Simulate Face ID" removed), adds a white
 margin and draws the arrow with Pillow. The journeys that reach each screen
-are in figure_scenes.py; figure_capture.py stores the results.
+are in screenshot_scenes.py; screenshot_capture.py stores the results.
 """
+
+from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
 
 PAD = 28  # CSS px of white margin around each screenshot, room for the arrow
 SCALE = 2  # device pixel ratio of the screenshots
 RED = (214, 31, 38)
 ROOM_BELOW = 64  # CSS px under a control whose right-hand neighbour the arrow would cover
-# True when another control sits right of the element on its line (e.g. a Cancel link beside Continue).
+# True when another control sits right of the element on its line (e.g. a Cancel link beside
+# Continue).
 HAS_NEIGHBOUR_JS = """el => {
   const next = el.nextElementSibling;
   if (!next) { return false; }
@@ -26,7 +33,8 @@ DEMO_USERNAME = "jsmith01"  # what figure 1 shows; the real sign-in uses the acc
 
 ISOLATE_CSS = (
     "body, main { background: #fff !important; } body * { visibility: hidden !important; } "
-    ".fig-target, .fig-target * { visibility: visible !important; } .fig-target [hidden] { display: none !important; }"
+    ".fig-target, .fig-target * { visibility: visible !important; } .fig-target [hidden] { "
+    "display: none !important; }"
     " .sl-practice-only { display: none !important; }"  # not part of the real device or portal
 )
 
@@ -95,7 +103,9 @@ def draw_highlight(png: bytes, target: dict, frame: dict) -> bytes:
     return out.getvalue()
 
 
-def shot(page, selector: str, arrow: str | None = None, highlight: str | None = None) -> bytes:
+def shot(
+    page: Page, selector: str, arrow: str | None = None, highlight: str | None = None
+) -> bytes:
     """Screenshot of `selector` with a white margin, and an arrow at `arrow` (or a red frame
     around `highlight`, or around `arrow` when an arrow would cover other controls)."""
     element = page.locator(selector).first
@@ -106,13 +116,15 @@ def shot(page, selector: str, arrow: str | None = None, highlight: str | None = 
     element.evaluate("el => el.classList.add('fig-target')")
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     box = element.bounding_box()
-    frame = {"x": max(box["x"] - PAD, 0), "y": max(box["y"] - PAD, 0)}
+    assert box is not None, f"{selector} is not visible"
+    frame: Any = {"x": max(box["x"] - PAD, 0), "y": max(box["y"] - PAD, 0)}
     frame["width"] = box["width"] + PAD * 2
     frame["height"] = box["height"] + PAD * 2
-    target = page.locator(arrow or highlight).first if (arrow or highlight) else None
+    pointed = arrow or highlight
+    target = page.locator(pointed).first if pointed else None
     from_below = False
-    if arrow and target.evaluate(HAS_NEIGHBOUR_JS):
-        target_box = target.bounding_box()
+    if arrow and target and target.evaluate(HAS_NEIGHBOUR_JS):
+        target_box: Any = target.bounding_box()
         room = box["y"] + box["height"] - (target_box["y"] + target_box["height"])
         if room < ROOM_BELOW:  # white room under the element, so the arrow covers nothing
             from_below = True
@@ -123,12 +135,19 @@ def shot(page, selector: str, arrow: str | None = None, highlight: str | None = 
             highlight = arrow
     png = page.screenshot(clip=frame)
     if target and highlight:
-        png = draw_highlight(png, target.bounding_box(), frame)
+        png = draw_highlight(png, _box(target), frame)
     elif target:
-        png = draw_arrow(png, target.bounding_box(), frame, from_below=from_below)
+        png = draw_arrow(png, _box(target), frame, from_below=from_below)
     element.evaluate("el => el.classList.remove('fig-target')")
     style.evaluate("el => el.remove()")
     return png
 
 
 SIX_DIGITS = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")  # a challenge or response in a text
+
+
+def _box(locator: Locator) -> dict[str, float]:
+    """The element's box in CSS px (it is on screen: the screenshot was just taken)."""
+    box = locator.bounding_box()
+    assert box is not None
+    return {"x": box["x"], "y": box["y"], "width": box["width"], "height": box["height"]}

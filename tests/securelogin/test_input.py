@@ -99,7 +99,8 @@ def test_nul_404_page_speaks_the_paths_language(client):
 
 
 def test_sign_in_during_a_database_outage_is_a_translated_503(ios_client, monkeypatch):
-    """Finding 10 (the 503 page is the stateless work's): a sign-in POST while the database is gone."""
+    """Finding 10 (the 503 page is the stateless work's): a sign-in POST while the database is
+    gone."""
     from django.db import OperationalError
     from django.test import Client
 

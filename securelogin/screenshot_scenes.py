@@ -9,6 +9,8 @@ database (the caller prepares the accounts and passes `hooks` for the few
 things only the server can do, such as letting a card expire).
 """
 
+from __future__ import annotations
+
 import io
 import re
 import shutil
@@ -17,10 +19,16 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageChops
 
-from .figures import DEMO_USERNAME, SCALE, shot
+from .screenshots import DEMO_USERNAME, SCALE, shot
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from playwright.sync_api import BrowserContext, Locator, Page, ViewportSize
 
 SUBMIT = "button[type=submit]"
 EXAMPLE_PASSWORD = "example-password"  # noqa: S105 - typed for the picture only (a password field shows dots)
@@ -34,7 +42,10 @@ PHONE_SCREENS = [
     ("twofa", "#sl-generate-code"),
 ]
 DEVICE_KINDS = ("ios", "android", "dsc")
-VIEWPORT = {"width": 520, "height": 1000}  # narrow: forms fill the figure, text stays readable
+VIEWPORT: ViewportSize = {
+    "width": 520,
+    "height": 1000,
+}  # narrow: forms fill the figure, text stays readable
 
 
 @dataclass
@@ -77,13 +88,15 @@ def journey_of(scene: str) -> str:
     raise KeyError(scene)
 
 
-def _expect_text(page, selector: str, pattern: str, timeout: int = 10_000) -> None:
+def _expect_text(page: Page, selector: str, pattern: str, timeout: int = 10_000) -> None:
     from playwright.sync_api import expect
 
     expect(page.locator(selector)).to_have_text(re.compile(pattern), timeout=timeout)
 
 
-def _sign_in_form(page, shots: Shots | None, account: Account, prefix: str = "signin") -> None:
+def _sign_in_form(
+    page: Page, shots: Shots | None, account: Account, prefix: str = "signin"
+) -> None:
     """The sign-in (or task) form: pictures with the demo name, then the account's own."""
     if shots is not None:
         shots.images[f"{prefix}-empty"] = shot(page, ".sl-narrow form.card")
@@ -124,8 +137,11 @@ DEVICE_SCENES = (
 )
 
 
-def device_journey(context, base: str, lang: str, account: Account, hooks: Hooks) -> Shots:
-    """Change the e-mail address: user name and password again, the challenge, the device, the response."""
+def device_journey(
+    context: BrowserContext, base: str, lang: str, account: Account, hooks: Hooks
+) -> Shots:
+    """Change the e-mail address: user name and password again, the challenge, the device, the
+    response."""
     shots, kind = Shots(), account.kind
     page = context.new_page()
     page.goto(f"{base}/{lang}/portal/tasks/change-email/")
@@ -137,7 +153,7 @@ def device_journey(context, base: str, lang: str, account: Account, hooks: Hooks
     shots.images[f"task-password:{kind}"] = task.images["task-filled"]
     _expect_text(page, "#challenge-code", r"^[0-9]{6}$")
     shots.images[f"challenge:{kind}"] = shot(page, ".sl-challenge-card")
-    challenge = page.locator("#challenge-code").text_content()
+    challenge = _text(page.locator("#challenge-code"))
     device = context.new_page()
     if kind == "dsc":
         response = _dsc_screens(device, base, lang, account, challenge, shots)
@@ -152,7 +168,9 @@ def device_journey(context, base: str, lang: str, account: Account, hooks: Hooks
     return shots
 
 
-def _phone_screens(page, base, lang, account, challenge, shots):
+def _phone_screens(
+    page: Page, base: str, lang: str, account: Account, challenge: str, shots: Shots
+) -> Any:
     kind = account.kind
     for screen, arrow in PHONE_SCREENS:
         page.goto(f"{base}/{lang}/portal/device/?screen={screen}")
@@ -164,7 +182,7 @@ def _phone_screens(page, base, lang, account, challenge, shots):
         page.locator("#sl-generate").click()
         _expect_text(page, "#sl-response-android", r"^[0-9]{6}$")
         shots.images["phone-challenge:android"] = shot(page, "#sl-device", "#sl-generate")
-        return page.locator("#sl-response-android").text_content()
+        return _text(page.locator("#sl-response-android"))
     response = ""
     for biometric in ("passcode", "touch", "face"):
         page.goto(f"{base}/{lang}/portal/device/?screen=challenge&biometric={biometric}")
@@ -186,11 +204,13 @@ def _phone_screens(page, base, lang, account, challenge, shots):
         _expect_text(page, "#sl-response", r"^[0-9]{6}$")
         if biometric != "passcode":
             shots.images[f"{biometric}-response:ios"] = shot(page, "#sl-device")
-        response = page.locator("#sl-response").text_content()
+        response = _text(page.locator("#sl-response"))
     return response
 
 
-def _dsc_screens(page, base, lang, account, challenge, shots):
+def _dsc_screens(
+    page: Page, base: str, lang: str, account: Account, challenge: str, shots: Shots
+) -> Any:
     page.goto(f"{base}/{lang}/portal/device/")
     page.locator("#sl-press").click()
     _expect_text(page, "#sl-lcd", r"^PIN>")
@@ -207,7 +227,7 @@ def _dsc_screens(page, base, lang, account, challenge, shots):
     page.locator("#sl-ok").click()
     _expect_text(page, "#sl-lcd", r"^[0-9]{6}$")
     shots.images["dsc-response:dsc"] = shot(page, "#sl-device")
-    return page.locator("#sl-lcd").text_content()
+    return _text(page.locator("#sl-lcd"))
 
 
 # ---------------------------------------------------------------------------
@@ -215,7 +235,9 @@ def _dsc_screens(page, base, lang, account, challenge, shots):
 # ---------------------------------------------------------------------------
 
 
-def lost_device_journey(context, base: str, lang: str, account: Account, hooks: Hooks) -> Shots:
+def lost_device_journey(
+    context: BrowserContext, base: str, lang: str, account: Account, hooks: Hooks
+) -> Shots:
     shots = Shots()
     page = context.new_page()
     page.set_viewport_size({"width": 1024, "height": 800})  # the whole menu on one line
@@ -251,7 +273,7 @@ def lost_device_journey(context, base: str, lang: str, account: Account, hooks: 
     page.locator("#id_values").press("Enter")
     page.locator("#card-ok").wait_for()
     shots.images["card-activated"] = shot(page, ".sl-narrow", "#card-ok")
-    shots.values["expires_on"] = page.locator("#card-expiry").text_content()
+    shots.values["expires_on"] = _text(page.locator("#card-expiry"))
     context.clear_cookies()
     page.goto(f"{base}/{lang}/portal/signin/")
     _sign_in_form(page, None, account)
@@ -268,25 +290,28 @@ def lost_device_journey(context, base: str, lang: str, account: Account, hooks: 
     return shots
 
 
-def _card_values(page) -> dict[str, str]:
+def _text(locator: Locator) -> str:
+    return locator.text_content() or ""
+
+
+def _card_values(page: Page) -> dict[str, str]:
     """{index label: value} as the card page shows them."""
     cells = page.locator(".sl-codecard-grid tbody th.sl-index")
     return {
-        cells.nth(i).text_content(): cells.nth(i)
-        .locator("xpath=following-sibling::td[1]")
-        .text_content()
+        _text(cells.nth(i)): _text(cells.nth(i).locator("xpath=following-sibling::td[1]"))
         for i in range(cells.count())
     }
 
 
-def _type_card_values(page, card: dict[str, str], field_selector: str) -> None:
+def _type_card_values(page: Page, card: dict[str, str], field_selector: str) -> None:
     page.locator("#index-1").wait_for()
-    first, second = page.locator("#index-1").text_content(), page.locator("#index-2").text_content()
+    first, second = _text(page.locator("#index-1")), _text(page.locator("#index-2"))
     page.fill(field_selector, card[first] + card[second])
 
 
 def printed_card(pdf: bytes, dpi: int = 110) -> bytes:
-    """The card PDF as the printout looks: rendered by poppler, cropped to the card with a margin."""
+    """The card PDF as the printout looks: rendered by poppler, cropped to the card with a
+    margin."""
     pdftoppm = shutil.which("pdftoppm")
     if not pdftoppm:
         raise RuntimeError("pdftoppm not found: install poppler-utils (make chromium)")
@@ -318,7 +343,9 @@ def printed_card(pdf: bytes, dpi: int = 110) -> bytes:
 # ---------------------------------------------------------------------------
 
 
-def documents_journey(context, base: str, lang: str, account: Account, hooks: Hooks) -> Shots:
+def documents_journey(
+    context: BrowserContext, base: str, lang: str, account: Account, hooks: Hooks
+) -> Shots:
     shots = Shots()
     page = context.new_page()
     page.set_viewport_size({"width": 390, "height": 1400})  # a phone: where clients take the photos
