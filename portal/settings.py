@@ -86,7 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "securelogin.staff_apps.StaffAuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
     "reversion",
     "portal",
     "articles",

@@ -9,6 +9,7 @@ admins of both device models use these labelled columns instead of the bare name
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import TYPE_CHECKING
 
 from django.contrib import admin
@@ -49,6 +50,7 @@ SECTIONS = {
 }
 
 
+@functools.cache  # one object per field, so a column in readonly_fields is the one in fields
 def column(name: str) -> Any:
     """A list or read-only column showing the model field `name` under its translated label."""
 

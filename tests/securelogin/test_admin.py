@@ -313,3 +313,27 @@ def test_german_admin_has_no_english_column_or_filter_of_django_otp(staff, ios_c
         staff.get(f"/de/admin/securelogin/securitydevice/{ios_client[1].pk}/change/").status_code
         == 200
     )
+
+
+def test_german_admin_names_the_authenticator_apps_in_german(staff, admin_user):
+    """django-otp names its model and app without gettext ("TOTP device", "Otp_Totp")."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=admin_user, defaults={"name": "app", "confirmed": True}
+    )
+    pages = [
+        staff.get(url).content.decode()
+        for url in (
+            "/de/admin/",
+            "/de/admin/otp_totp/",
+            "/de/admin/otp_totp/totpdevice/",
+            "/de/admin/otp_totp/totpdevice/add/",
+            f"/de/admin/otp_totp/totpdevice/{device.pk}/change/",
+        )
+    ]
+    for page in pages:
+        assert "TOTP device" not in page and "Otp_Totp" not in page
+    assert "Authenticator-App (TOTP)" in pages[3] and "Anmelde-Apps des Personals" in pages[0]
+    english = staff.get("/en/admin/otp_totp/totpdevice/").content.decode()
+    assert "Select authenticator app (TOTP) to change" in english
