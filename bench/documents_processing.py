@@ -57,7 +57,7 @@ def setup_django(private_root):
 def make_photo(path, width, height):
     from PIL import Image
 
-    from documents import samples
+    from tests.documents import samples
 
     page = samples.text_page(height, width, seed=7)  # portrait page …
     shot = samples.photo(page, noise=3).transpose(Image.Transpose.ROTATE_90)  # … lying on its side

@@ -18,7 +18,7 @@ from documents.errors import REFUSALS, WARNINGS, warning_dict
 from documents.forms import RejectForm
 from documents.models import DocumentRequest, HandoffEvent, Photo, PhotoAccess, Submission
 from documents.pdf import submission_pdf
-from documents.views import private_file_response
+from documents.storage import private_file_response
 from portal.append_only import ReadOnlyAdminMixin
 from securelogin.practice_uploads import PracticeSubmissionFilter
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from documents import conf
+from documents.conf import app_settings
 from documents.models import DocumentRequest, DocumentType, PageFormat, RejectionReason
 
 FILES_FIELD = "photos"
@@ -78,7 +78,7 @@ class UploadForm(forms.Form):
             )
         uploads = self.files.getlist(FILES_FIELD) if self.files else []
         uploads = [upload for upload in uploads if upload is not None]
-        limit = conf.max_files()
+        limit = app_settings.MAX_FILES
         if not uploads:
             self.add_error(None, _("Add at least one photo."))
         elif len(uploads) > limit:

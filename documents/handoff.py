@@ -1,11 +1,11 @@
 """Hand-off to the phone: the rules of the link shown as a QR code on the desktop.
 
 - The link carries a token of 32 random bytes (256 bits, `secrets`); only its SHA-256 is stored.
-- It is valid for `conf.handoff_minutes()` (15) minutes after it was made.
+- It is valid for `app_settings.HANDOFF_MINUTES` (15) minutes after it was made.
 - Single use: the link's page only shows a "Start" button (a link preview or mail scanner that
   fetches it uses nothing up); the first device that presses it is bound to the hand-off by a
   cookie holding a second secret (also stored only as a hash), and no other device can open
-  the link again. That phone may add photos (1 to `conf.max_files()` in all) until it says
+  the link again. That phone may add photos (1 to `app_settings.MAX_FILES` in all) until it says
   it is done or the 15 minutes are over. A second device, a used, expired or finished link,
   and an unknown token each get their own refusal (`LinkRefused.code`); unknown tokens are
   counted per address (`portal/counters.py`) and a burst of them is refused before any look-up.
@@ -23,7 +23,8 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from documents import conf, services
+from documents import services
+from documents.conf import app_settings
 from documents.models import (
     DocumentRequest,
     HandoffEvent,
@@ -92,7 +93,7 @@ def create(
         request=request,
         token_hash=digest(token),
         created_at=now,
-        expires_at=now + timedelta(minutes=conf.handoff_minutes()),
+        expires_at=now + timedelta(minutes=app_settings.HANDOFF_MINUTES),
     )
     audit(HandoffEvent.Kind.CREATED, handoff, ip=ip)
     return handoff, token
@@ -110,7 +111,7 @@ def find_link(token: str, ip: str | None = None, bound_to: int | None = None) ->
     Raises LinkRefused (audited) for a burst of guesses, an unknown, expired, used or finished
     link, or a link another device has opened already.
     """
-    if counters.count(_guess_key(ip)) >= conf.handoff_guesses():
+    if counters.count(_guess_key(ip)) >= app_settings.HANDOFF_GUESSES:
         audit(HandoffEvent.Kind.REFUSED, ip=ip, detail="throttled")
         raise LinkRefused("throttled")
     handoff = None
@@ -188,7 +189,7 @@ class Added:
 
 def add_photos(handoff: PhoneHandoff, uploads: list, ip: str | None = None) -> Added:
     """Check, sandbox and store the phone's photos exactly as a desktop upload; all or none."""
-    if handoff.photos.count() + len(uploads) > conf.max_files():
+    if handoff.photos.count() + len(uploads) > app_settings.MAX_FILES:
         for upload in uploads:
             upload.close()
         audit(HandoffEvent.Kind.PHOTO_REFUSED, handoff, ip=ip, detail="too_many")
@@ -207,7 +208,7 @@ def add_photos(handoff: PhoneHandoff, uploads: list, ip: str | None = None) -> A
             if not locked.phone_may_add():
                 raise LinkRefused(closed_reason(locked) or "unknown", locked)
             count = locked.photos.count()
-            if count + len(staged) > conf.max_files():
+            if count + len(staged) > app_settings.MAX_FILES:
                 raise LinkRefused("too_many", locked)
             added = [
                 HandoffPhoto.objects.create(
@@ -313,8 +314,8 @@ def finish(
 
 
 def purge_abandoned(now=None) -> int:
-    """Delete the photos of hand-offs never finished, `conf.handoff_keep_hours()` after start."""
-    cutoff = (now or timezone.now()) - timedelta(hours=conf.handoff_keep_hours())
+    """Delete the photos of hand-offs never finished, `app_settings.HANDOFF_KEEP_HOURS` after start."""
+    cutoff = (now or timezone.now()) - timedelta(hours=app_settings.HANDOFF_KEEP_HOURS)
     removed = 0
     for photo in HandoffPhoto.objects.filter(
         handoff__finished_at__isnull=True, handoff__created_at__lt=cutoff

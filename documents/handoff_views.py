@@ -9,12 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents import conf, handoff
+from documents import handoff
+from documents.conf import app_settings
 from documents.errors import warning_dict
 from documents.forms import HandoffFinishForm
 from documents.models import DocumentRequest, PhoneHandoff
 from documents.qr import qr_svg
-from documents.views import client_required, private_file_response
+from documents.storage import private_file_response
+from documents.views import client_required
 from portal import crypto
 from portal.client_address import client_ip
 
@@ -29,7 +31,7 @@ def _own_handoff(request, pk):
 
 def phone_url(request, token: str) -> str:
     path = reverse("documents:phone_open", kwargs={"token": token})
-    base = conf.handoff_base_url().rstrip("/")
+    base = app_settings.HANDOFF_BASE_URL.rstrip("/")
     return base + path if base else request.build_absolute_uri(path)
 
 
@@ -101,7 +103,7 @@ def _page(request, item, form=None, errors=(), status=200):
         "photos": item.photos.all(),
         "form": form,
         "errors": errors,
-        "minutes": conf.handoff_minutes(),
+        "minutes": app_settings.HANDOFF_MINUTES,
     }
     return render(request, "documents/handoff.html", context, status=status)
 

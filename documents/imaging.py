@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from documents import conf
+from documents.conf import app_settings
 from documents.errors import OVERRIDABLE, PhotoRefused
 from portal import sandbox
 
@@ -115,8 +115,8 @@ def _check_size(upload):
     size = upload.size or 0
     if size == 0:
         raise PhotoRefused("empty")
-    if size > conf.max_file_bytes():
-        raise PhotoRefused("too_large", limit=conf.max_file_megabytes())
+    if size > app_settings.MAX_FILE_BYTES:
+        raise PhotoRefused("too_large", limit=app_settings.max_file_megabytes())
 
 
 def _detect(upload):
@@ -142,20 +142,20 @@ def _params(
         "keep": keep,
         "accept_poor": accept_poor,
         "page_format": page_format,
-        "dpi": {"refuse": conf.min_dpi(), "warn": conf.recommended_dpi()},
+        "dpi": {"refuse": app_settings.MIN_DPI, "warn": app_settings.RECOMMENDED_DPI},
         "overridable": sorted(OVERRIDABLE),
         "image_path": str(image_path) if image_path else None,
         "thumbnail_path": str(thumbnail_path) if thumbnail_path else None,
         "document_path": str(document_path) if document_path else None,
-        "max_file_bytes": conf.max_file_bytes(),
-        "max_pixels": conf.max_pixels(),
-        "max_decoded_bytes": conf.max_decoded_bytes(),
-        "max_scans": conf.max_scans(),
-        "max_side": conf.max_side(),
-        "min_short_side": conf.min_short_side(),
-        "thumbnail_side": conf.thumbnail_side(),
-        "jpeg_quality": conf.jpeg_quality(),
-        "thresholds": conf.thresholds(),
+        "max_file_bytes": app_settings.MAX_FILE_BYTES,
+        "max_pixels": app_settings.MAX_PIXELS,
+        "max_decoded_bytes": app_settings.MAX_DECODED_BYTES,
+        "max_scans": app_settings.MAX_JPEG_SCANS,
+        "max_side": app_settings.MAX_SIDE,
+        "min_short_side": app_settings.MIN_SHORT_SIDE,
+        "thumbnail_side": app_settings.THUMBNAIL_SIDE,
+        "jpeg_quality": app_settings.JPEG_QUALITY,
+        "thresholds": app_settings.thresholds(),
     }
 
 

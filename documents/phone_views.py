@@ -11,11 +11,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from documents import conf, handoff, throttle, uploads
+from documents import handoff, throttle, uploads
+from documents.conf import app_settings
 from documents.errors import warning_dict
 from documents.forms import FILES_FIELD
-from documents.views import MULTIPART_OVERHEAD, wants_json
 from portal.client_address import client_ip
+from portal.negotiation import wants_json
 
 
 def refusal_texts(code: str) -> tuple[str, str]:
@@ -33,7 +34,7 @@ def refusal_texts(code: str) -> tuple[str, str]:
         ),
         "expired": (
             _("This link has expired: it works for %(minutes)s minutes only.")
-            % {"minutes": conf.handoff_minutes()},
+            % {"minutes": app_settings.HANDOFF_MINUTES},
             new_link,
         ),
         "used": (
@@ -143,17 +144,13 @@ def phone(request):
         return refused(request, refusal.code)
     guard = None
     if request.method == "POST":
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > (conf.max_files() + 1) * conf.max_file_bytes() + MULTIPART_OVERHEAD:
+        guard = uploads.limit(request, app_settings.MAX_FILES + 1)
+        if guard is None:
             message = _(
                 "The upload is too large. Send at most %(count)d photos "
                 "of at most %(limit)s MB each."
-            ) % {"count": conf.max_files(), "limit": conf.max_file_megabytes()}
+            ) % {"count": app_settings.MAX_FILES, "limit": app_settings.max_file_megabytes()}
             return _page(request, item, [message], status=413)
-        guard = uploads.install(request, conf.max_file_bytes())
     return _phone(request, item, guard)
 
 
@@ -194,7 +191,10 @@ def _phone(request, item, guard):
         return _page(
             request,
             item,
-            [_("The file is larger than %(limit)s MB.") % {"limit": conf.max_file_megabytes()}],
+            [
+                _("The file is larger than %(limit)s MB.")
+                % {"limit": app_settings.max_file_megabytes()}
+            ],
             status=400,
         )
     if not files:
@@ -205,7 +205,7 @@ def _phone(request, item, guard):
         return refused(request, handoff.closed_reason(item) or "unknown")
     if added.error == "too_many":
         message = _("You can send at most %(max)s photos in one submission.") % {
-            "max": conf.max_files()
+            "max": app_settings.MAX_FILES
         }
         return _page(request, item, [message], status=400)
     if added.file_errors:
@@ -241,10 +241,10 @@ def _page(request, item, errors=(), file_errors=(), status=200):
         ],
         "errors": errors,
         "file_errors": file_errors,
-        "sent": int(sent) if sent.isdigit() and int(sent) <= conf.max_files() else 0,
-        "max_files": conf.max_files(),
-        "max_megabytes": conf.max_file_megabytes(),
-        "min_side": conf.min_short_side(),
+        "sent": int(sent) if sent.isdigit() and int(sent) <= app_settings.MAX_FILES else 0,
+        "max_files": app_settings.MAX_FILES,
+        "max_megabytes": app_settings.max_file_megabytes(),
+        "min_side": app_settings.MIN_SHORT_SIDE,
     }
     return render(request, "documents/phone.html", context, status=status)
 

@@ -15,7 +15,7 @@ resolution.
 - ink: the 2nd percentile of brightness, the level of the darkest text.
 
 How the thresholds were measured (bench/documents_thresholds.py prints the
-table again): generated text pages (documents/samples.py: paper 225, ink 35,
+table again): generated text pages (tests/documents/samples.py: paper 225, ink 35,
 text 1/90 of the page height) at 1240×1754 (A4, 150 dpi), 2480×3508 and
 3024×4032 (12 MP), Gaussian blur of radius r at full size, then sensor noise
 σ 3 or 6, JPEG q 90. What matters is the blur left in the 1000 px copy,
@@ -197,7 +197,7 @@ def percentile(histogram, share):
 def assess(image, thresholds):
     """Scores plus the verdict: a refusal code (dark, blurred) and warnings (glare, bright).
 
-    `thresholds` is documents.conf.thresholds() (passed in: this runs in the sandboxed child).
+    `thresholds` is documents.app_settings.thresholds() (passed in: this runs in the sandboxed child).
     """
     scores = measure(image)
     result = Assessment(scores=scores)

@@ -18,7 +18,8 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from documents import conf, imaging, storage
+from documents import imaging, storage
+from documents.conf import app_settings
 from documents.errors import PhotoRefused
 from documents.models import DocumentRequest, PageFormat, Photo, Submission
 
@@ -46,7 +47,7 @@ def process_all(uploads, anyway=frozenset(), page_format=PageFormat.PAGE):
     """Process every upload to staging; returns (staged, errors). On errors nothing stays staged.
 
     Each photo is decoded in its own sandboxed child process; up to
-    conf.parallel_photos() children run at once (the worker thread only waits
+    app_settings.PARALLEL_PHOTOS children run at once (the worker thread only waits
     for them), so a submission of ten photos takes about a fifth of the time
     on two cores while the web worker's own memory stays that of no photo.
     """
@@ -73,7 +74,7 @@ def process_all(uploads, anyway=frozenset(), page_format=PageFormat.PAGE):
 
     try:
         with ThreadPoolExecutor(
-            max_workers=max(1, min(conf.parallel_photos(), len(uploads)))
+            max_workers=max(1, min(app_settings.PARALLEL_PHOTOS, len(uploads)))
         ) as pool:
             for future in [pool.submit(one, index) for index in range(len(uploads))]:
                 future.result()  # re-raises a storage error (full disk…) after every child has finished

@@ -22,9 +22,11 @@ from django.core.files.uploadhandler import (
     SkipFile,
     TemporaryFileUploadHandler,
 )
+from django.http import HttpRequest
 from django.utils.http import parse_header_parameters
 
 from documents import storage
+from documents.conf import app_settings
 
 
 class FileSizeLimitHandler(FileUploadHandler):
@@ -117,12 +119,28 @@ class BodyGuard:
         return self.tail.rstrip(b"\r\n").endswith(closing)
 
 
-def install(request, limit):
-    """Set the handlers and the guard before anything reads the body; returns the size handler."""
+MULTIPART_OVERHEAD = 1024 * 1024  # what a body may carry besides its files (fields, boundaries)
+
+
+def content_length(request: HttpRequest) -> int:
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        length = 0
+        return 0
+
+
+def limit(request: HttpRequest, files_allowed: int) -> FileSizeLimitHandler | None:
+    """Refuse (None) a body larger than `files_allowed` full-size photos before reading it;
+    otherwise install the handlers that stop storing any single file past the limit."""
+    file_bytes = app_settings.MAX_FILE_BYTES
+    if content_length(request) > files_allowed * file_bytes + MULTIPART_OVERHEAD:
+        return None
+    return install(request, file_bytes)
+
+
+def install(request: HttpRequest, limit: int) -> FileSizeLimitHandler:
+    """Set the handlers and the guard before anything reads the body; returns the size handler."""
+    length = content_length(request)
     handler = FileSizeLimitHandler(request, limit)
     request.upload_handlers = [
         handler,

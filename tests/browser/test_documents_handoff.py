@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from playwright.sync_api import expect
 
-from documents import samples
 from documents.models import HandoffEvent, Submission
+from tests.documents import samples
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,8 +8,8 @@ from django.test import Client
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from documents import samples
 from documents.models import Submission
+from tests.documents import samples
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

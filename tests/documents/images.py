@@ -7,7 +7,7 @@ import zlib
 import pillow_heif
 from PIL import Image
 
-from documents import samples
+from tests.documents import samples
 
 PAGE_SIZE = (1240, 1754)  # A4 at 150 dpi: above the 1000 px minimum, quick to process
 

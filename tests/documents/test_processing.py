@@ -6,8 +6,8 @@ import pytest
 from PIL import Image, ImageStat
 
 from documents import imaging, quality
-from documents import samples as sample_pages
 from documents.errors import PhotoRefused
+from tests.documents import samples as sample_pages
 from tests.documents.conftest import upload
 
 

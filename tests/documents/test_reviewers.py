@@ -120,7 +120,7 @@ def test_json_403_when_staff_lacks_the_permission(django_user_model, submission)
 def test_json_403_on_a_failed_csrf_check_and_it_is_not_counted_by_the_throttle(
     client_user, samples, settings
 ):
-    settings.DOCUMENTS_THROTTLE = {"check": (1, 3600), "submit": (1, 3600)}
+    settings.DOCUMENTS_THROTTLE_CHECKS = settings.DOCUMENTS_THROTTLE_SUBMISSIONS = 1
     client = Client(enforce_csrf_checks=True)
     client.force_login(client_user)
     for _ in range(3):

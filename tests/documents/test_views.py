@@ -434,7 +434,8 @@ def test_json_texts_for_script_are_valid(signed_in):
 
 
 def test_checks_are_throttled_per_client(signed_in, samples, settings):
-    settings.DOCUMENTS_THROTTLE = {"check": (2, 60), "submit": (1, 60)}
+    settings.DOCUMENTS_THROTTLE_CHECKS, settings.DOCUMENTS_THROTTLE_SUBMISSIONS = 2, 1
+    settings.DOCUMENTS_THROTTLE_WINDOW_SECONDS = 60
     for _ in range(2):
         assert (
             signed_in.post(url("check"), {"photos": upload(samples.small_jpeg)}, **JSON).status_code
