@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Q, Value, When
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -154,32 +154,10 @@ class SubmissionAdmin(admin.ModelAdmin):
     view_on_site = False  # the client page is the owner's only; staff review here
     inlines = [PhotoInline]
     actions = ["accept_selected", "reject_selected"]
-    readonly_fields = (
-        "reference",
-        "owner",
-        "document_type",
-        "page_format",
-        "note",
-        "created_at",
-        "reviewed_at",
-        "reviewed_by",
-        "pdf_link",
-    )
+    sent_fields = ("reference", "owner", "document_type", "page_format", "note", "created_at")
+    readonly_fields = (*sent_fields, "reviewed_at", "reviewed_by", "pdf_link")
     fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "reference",
-                    "owner",
-                    "document_type",
-                    "page_format",
-                    "note",
-                    "created_at",
-                    "pdf_link",
-                )
-            },
-        ),
+        (None, {"fields": (*sent_fields, "pdf_link")}),
         (
             _("Review"),
             {
@@ -340,39 +318,31 @@ class SubmissionAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/documents/reject.html", context)
 
 
-@admin.register(PhotoAccess)
-class PhotoAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: who looked at which client's photos, and when."""
+class LogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only, newest first by day: an append-only log with a `kind` and a `created_at`."""
 
-    list_display = (
-        "created_at",
-        "staff_username",
-        "client_username",
-        "reference",
-        "kind",
-        "position",
-    )
+    columns: tuple[str, ...] = ()  # shown after the time
     list_filter = ("kind", "created_at")
-    search_fields = ("staff_username", "client_username", "reference")
     date_hierarchy = "created_at"
+
+    def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
+        return ("created_at", *self.columns)
+
+
+@admin.register(PhotoAccess)
+class PhotoAccessAdmin(LogAdmin):
+    """Who looked at which client's photos, and when."""
+
+    columns = ("staff_username", "client_username", "reference", "kind", "position")
+    search_fields = ("staff_username", "client_username", "reference")
 
 
 @admin.register(HandoffEvent)
-class HandoffEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: every phone hand-off link made, opened, used and refused (never the token)."""
+class HandoffEventAdmin(LogAdmin):
+    """Every phone hand-off link made, opened, used and refused (never the token)."""
 
-    list_display = (
-        "created_at",
-        "kind",
-        "client_username",
-        "handoff_id",
-        "detail",
-        "reference",
-        "ip",
-    )
-    list_filter = ("kind", "created_at")
+    columns = ("kind", "client_username", "handoff_id", "detail", "reference", "ip")
     search_fields = ("client_username", "reference", "ip")
-    date_hierarchy = "created_at"
 
 
 class RequestStateFilter(admin.SimpleListFilter):

@@ -7,11 +7,14 @@ bench/documents_thresholds.py for how).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core import checks
 
 from portal.app_settings import AppSettings, Setting
+
+Validator = Callable[[AppSettings], list[checks.CheckMessage]]
 
 
 class DocumentsSettings(AppSettings):
@@ -34,40 +37,22 @@ class DocumentsSettings(AppSettings):
         }
 
 
-def _dpi_in_order(settings: AppSettings) -> list[checks.CheckMessage]:
-    if settings.RECOMMENDED_DPI < settings.MIN_DPI:
+def _in_order(smaller: str, larger: str, code: str, equal_allowed: bool = True) -> Validator:
+    """A rule that one setting stays below another (e.g. MIN_DPI ≤ RECOMMENDED_DPI)."""
+
+    def check(settings: AppSettings) -> list[checks.CheckMessage]:
+        low, high = getattr(settings, smaller), getattr(settings, larger)
+        if low < high or (equal_allowed and low == high):
+            return []
+        relation = "at most" if equal_allowed else "below"
         return [
             checks.Error(
-                f"DOCUMENTS_RECOMMENDED_DPI ({settings.RECOMMENDED_DPI}) must be at least "
-                f"DOCUMENTS_MIN_DPI ({settings.MIN_DPI}).",
-                id="documents.E001",
+                f"DOCUMENTS_{smaller} ({low}) must be {relation} DOCUMENTS_{larger} ({high}).",
+                id=code,
             )
         ]
-    return []
 
-
-def _sides_in_order(settings: AppSettings) -> list[checks.CheckMessage]:
-    if settings.MIN_SHORT_SIDE > settings.MAX_SIDE:
-        return [
-            checks.Error(
-                f"DOCUMENTS_MIN_SHORT_SIDE ({settings.MIN_SHORT_SIDE}) must not be larger than "
-                f"DOCUMENTS_MAX_SIDE ({settings.MAX_SIDE}).",
-                id="documents.E002",
-            )
-        ]
-    return []
-
-
-def _brightness_in_order(settings: AppSettings) -> list[checks.CheckMessage]:
-    if settings.DARK_THRESHOLD >= settings.BRIGHT_THRESHOLD:
-        return [
-            checks.Error(
-                f"DOCUMENTS_DARK_THRESHOLD ({settings.DARK_THRESHOLD}) must be below "
-                f"DOCUMENTS_BRIGHT_THRESHOLD ({settings.BRIGHT_THRESHOLD}).",
-                id="documents.E003",
-            )
-        ]
-    return []
+    return check
 
 
 def _base_url_is_absolute(settings: AppSettings) -> list[checks.CheckMessage]:
@@ -209,5 +194,10 @@ app_settings = DocumentsSettings(
             "to `DJANGO_ALLOWED_HOSTS`); empty: the address the desktop used",
         ),
     },
-    validators=(_dpi_in_order, _sides_in_order, _brightness_in_order, _base_url_is_absolute),
+    validators=(
+        _in_order("MIN_DPI", "RECOMMENDED_DPI", "documents.E001"),
+        _in_order("MIN_SHORT_SIDE", "MAX_SIDE", "documents.E002"),
+        _in_order("DARK_THRESHOLD", "BRIGHT_THRESHOLD", "documents.E003", equal_allowed=False),
+        _base_url_is_absolute,
+    ),
 )

@@ -214,18 +214,9 @@ def add_photos(handoff: PhoneHandoff, uploads: list, ip: str | None = None) -> A
                 HandoffPhoto.objects.create(
                     handoff=locked,
                     position=count + number,
-                    image=image,
-                    thumbnail=thumbnail,
-                    document=document,
-                    width=photo.width,
-                    height=photo.height,
-                    source_format=photo.source_format,
-                    warnings=photo.warnings,
-                    scores=photo.scores,
+                    **services.stored_photo_fields(photo, photo_names),
                 )
-                for number, (photo, (image, thumbnail, document)) in enumerate(
-                    zip(staged, names, strict=True), 1
-                )
+                for number, (photo, photo_names) in enumerate(zip(staged, names, strict=True), 1)
             ]
             for photo in added:
                 audit(HandoffEvent.Kind.PHOTO_ADDED, locked, ip=ip, detail=f"page {photo.position}")
@@ -289,14 +280,9 @@ def finish(
                     Photo.objects.create(
                         submission=submission,
                         position=position,
-                        image=photo.image.name,
-                        thumbnail=photo.thumbnail.name,
-                        document=photo.document.name,
-                        width=photo.width,
-                        height=photo.height,
-                        source_format=photo.source_format,
-                        warnings=photo.warnings,
-                        scores=photo.scores,
+                        **services.stored_photo_fields(
+                            photo, (photo.image.name, photo.thumbnail.name, photo.document.name)
+                        ),
                     )
                 HandoffPhoto.objects.filter(
                     handoff=locked

@@ -13,6 +13,7 @@ import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from django.utils import translation
 from documents import imaging, storage
 from documents.conf import app_settings
 from documents.errors import PhotoRefused
+from documents.handoff_models import HandoffPhoto
 from documents.models import DocumentRequest, PageFormat, Photo, Submission
 
 logger = logging.getLogger(__name__)
@@ -134,6 +136,25 @@ def store_staged(staged) -> list[tuple[str, str, str]]:
         raise
 
 
+def stored_photo_fields(
+    photo: imaging.ProcessedPhoto | HandoffPhoto, names: tuple[str, str, str]
+) -> dict[str, Any]:
+    """The columns of a Photo (or a phone's HandoffPhoto) for a photo stored under `names`
+    (image, thumbnail, straightened document or ""): a staged photo, or a phone's photo that
+    becomes a submission's."""
+    image, thumbnail, document = names
+    return {
+        "image": image,
+        "thumbnail": thumbnail,
+        "document": document,
+        "width": photo.width,
+        "height": photo.height,
+        "source_format": photo.source_format,
+        "warnings": photo.warnings,
+        "scores": photo.scores,
+    }
+
+
 def delete_stored(names) -> None:
     """Remove files from the private store (after a failed transaction); errors are logged."""
     _delete(storage.private_storage(), [name for name in names if name])
@@ -151,21 +172,14 @@ def _store(owner, document_type, note, staged, request=None, page_format=PageFor
                     submission = Submission.objects.create(
                         owner=owner, document_type=document_type, note=note, page_format=page_format
                     )
-                    for position, (photo, (image_name, thumbnail_name, document_name)) in enumerate(
+                    for position, (photo, photo_names) in enumerate(
                         zip(staged, names, strict=True), 1
                     ):
                         Photo.objects.create(
                             submission=submission,
                             position=position,
-                            image=image_name,
-                            thumbnail=thumbnail_name,
-                            document=document_name,
-                            width=photo.width,
-                            height=photo.height,
-                            source_format=photo.source_format,
-                            warnings=photo.warnings,
-                            scores=photo.scores,
                             client_note=photo.client_note,
+                            **stored_photo_fields(photo, photo_names),
                         )
                     fulfil(owner, document_type, submission, request)
                 return submission

@@ -17,13 +17,6 @@ from tests.documents import images
 from tests.documents.conftest import upload
 
 
-@pytest.fixture
-def staging(tmp_path):
-    path = tmp_path / "staging"
-    path.mkdir()
-    return path
-
-
 def refused(data, staging, name="photo.jpg"):
     with pytest.raises(PhotoRefused) as caught:
         imaging.process_photo(upload(data, name), staging)

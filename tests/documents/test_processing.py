@@ -11,13 +11,6 @@ from tests.documents import samples as sample_pages
 from tests.documents.conftest import upload
 
 
-@pytest.fixture
-def staging(tmp_path):
-    path = tmp_path / "staging"
-    path.mkdir()
-    return path
-
-
 def process(data, staging, name="photo.jpg"):
     return imaging.process_photo(upload(data, name), staging)
 

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from documents.models import REVIEWERS_GROUP, PhotoAccess, Submission
-from tests.documents.conftest import upload
+from documents.models import REVIEWERS_GROUP, PhotoAccess
+from tests.documents.conftest import send_photos, upload
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -16,11 +16,9 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 
 @pytest.fixture
 def submission(client_user, samples):
-    client = Client()
-    client.force_login(client_user)
-    files = [upload(samples.sharp_jpeg, "1.jpg"), upload(samples.sharp_jpeg, "2.jpg")]
-    client.post(reverse("documents:upload"), {"document_type": "identity", "photos": files})
-    return Submission.objects.get()
+    return send_photos(
+        client_user, upload(samples.sharp_jpeg, "1.jpg"), upload(samples.sharp_jpeg, "2.jpg")
+    )
 
 
 def staff_client(django_user_model, name, reviewer):
