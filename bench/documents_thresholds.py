@@ -34,14 +34,16 @@ def jpeg_roundtrip(image):
 def main():
     print(
         f"thresholds: blur < {app_settings.BLUR_THRESHOLD}, dark < {app_settings.DARK_THRESHOLD}, "
-        f"motion balance < {app_settings.MOTION_BALANCE}, glare spot ≥ {app_settings.GLARE_SPOT_FRACTION}, "
+        f"motion balance < {app_settings.MOTION_BALANCE}, glare spot ≥ "
+        f"{app_settings.GLARE_SPOT_FRACTION}, "
         f"bright > {app_settings.BRIGHT_THRESHOLD}"
     )
     for label, (width, height) in SIZES.items():
         page = samples.text_page(width, height, seed=1)
         print(f"\n{label} ({width}×{height})")
         print(
-            f"{'variant':28} {'sharpness':>10} {'balance':>8} {'brightness':>10} {'spot':>6}  verdict"
+            f"{'variant':28} {'sharpness':>10} {'balance':>8} {'brightness':>10} {'spot':>6}  "
+            "verdict"
         )
         variants = [
             (f"blur r={r}, noise σ={n}", {"blur": r, "noise": n})

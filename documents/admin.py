@@ -67,18 +67,21 @@ class PhotoInline(admin.TabularInline):
         label = _("Page %(position)s") % {"position": photo.position}
         if not photo.outline_found:
             return format_html(
-                '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="160" loading="lazy"></a>'
+                '<a href="{}" target="_blank" rel="noopener">'
+                '<img src="{}" alt="{}" width="160" loading="lazy"></a>'
                 "<p>{}</p>",
                 original,
                 photo.get_thumbnail_url(),
                 label,
                 _(
-                    "No outline of the document was found: the whole photo is shown as the document."
+                    "No outline of the document was found: the whole photo is shown as the "
+                    "document."
                 ),
             )
         document = reverse("admin:documents_submission_document", args=args)
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="240" loading="lazy"></a>'
+            '<a href="{}" target="_blank" rel="noopener">'
+            '<img src="{}" alt="{}" width="240" loading="lazy"></a>'
             '<p><a href="{}" target="_blank" rel="noopener">{}</a></p>',
             document,
             document,

@@ -191,7 +191,8 @@ def judge_document(grey, scale, p):
 
 
 def judge_resolution(verdict, dpi, p):
-    """Refuse under the format's minimum dpi, warn under the recommended one (after the quality checks)."""
+    """Refuse under the format's minimum dpi, warn under the recommended one (after the quality
+    checks)."""
     if verdict.refusal:
         return
     if dpi < p["dpi"]["refuse"]:

@@ -43,42 +43,50 @@ REFUSALS = {
     ),
     "too_small": (
         _(
-            "The photo is too small (%(width)s × %(height)s pixels); we need at least %(minimum)s pixels on the short side."
+            "The photo is too small (%(width)s × %(height)s pixels); we need at least %(minimum)s "
+            "pixels on the short side."
         ),
         _(
-            "Move closer, so that the page fills the picture, and use your camera’s full resolution."
+            "Move closer, so that the page fills the picture, and use your camera’s full "
+            "resolution."
         ),
     ),
     "blurred": (
         _("The photo is blurred, so the text may not be readable."),
         _(
-            "Hold the phone still with both hands, tap the document on the screen to focus, and take the photo again."
+            "Hold the phone still with both hands, tap the document on the screen to focus, and "
+            "take the photo again."
         ),
     ),
     "motion_blurred": (
         _("The photo is smeared because the phone moved, so the text may not be readable."),
         _(
-            "Rest your elbows on the table, hold the phone still with both hands and take the photo again."
+            "Rest your elbows on the table, hold the phone still with both hands and take the "
+            "photo again."
         ),
     ),
     "too_low_resolution": (
         _(
-            "The document is too small in the photo: about %(dpi)s dpi, and we need at least %(minimum)s dpi "
+            "The document is too small in the photo: about %(dpi)s dpi, and we need at least "
+            "%(minimum)s dpi "
             "to read it."
         ),
         _(
-            "Move closer, so that the document fills most of the picture, and use your camera’s full resolution."
+            "Move closer, so that the document fills most of the picture, and use your camera’s "
+            "full resolution."
         ),
     ),
     "dark": (
         _("The photo is too dark."),
         _(
-            "Use even light without shadow, for example daylight near a window, and take the photo again."
+            "Use even light without shadow, for example daylight near a window, and take the "
+            "photo again."
         ),
     ),
 }
 
-# Refusals a client may overrule after two tries with the same page (the photo is poor, not hostile).
+# Refusals a client may overrule after two tries with the same page (the photo is poor, not
+# hostile).
 OVERRIDABLE = frozenset({"blurred", "motion_blurred", "dark", "too_low_resolution"})
 # Codes whose message and mark come from the document found in the photo (its dpi, its box).
 DOCUMENT_CODES = frozenset({"too_low_resolution", "low_resolution"})
@@ -87,21 +95,25 @@ WARNINGS = {
     "glare": (
         _("Part of the photo is washed out by glare."),
         _(
-            "Use even light without shadow and avoid reflections on glossy paper. Retake the photo if text is hidden."
+            "Use even light without shadow and avoid reflections on glossy paper. Retake the "
+            "photo if text is hidden."
         ),
     ),
     "low_resolution": (
         _(
-            "The document is rather small in the photo (about %(dpi)s dpi), so fine print may be hard to read."
+            "The document is rather small in the photo (about %(dpi)s dpi), so fine print may be "
+            "hard to read."
         ),
         _(
-            "If you can, move closer so that the document fills most of the picture, and take the photo again."
+            "If you can, move closer so that the document fills most of the picture, and take the "
+            "photo again."
         ),
     ),
     "bright": (
         _("The photo is very bright."),
         _(
-            "Use even light without shadow, out of direct sunlight. Retake the photo if text is hard to read."
+            "Use even light without shadow, out of direct sunlight. Retake the photo if text is "
+            "hard to read."
         ),
     ),
 }
@@ -142,7 +154,8 @@ class PhotoRefused(Exception):
 
 
 def warning_dict(code, scores=None):
-    """A warning for JSON; glare also carries `box`, the spot as [left, top, right, bottom] page fractions."""
+    """A warning for JSON; glare also carries `box`, the spot as [left, top, right, bottom] page
+    fractions."""
     message, advice = (
         WARNINGS[code] if code in WARNINGS else REFUSALS[code]
     )  # a refusal sent anyway

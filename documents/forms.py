@@ -56,7 +56,8 @@ class UploadForm(forms.Form):
         if owner is not None:
             self.fields["request"].queryset = DocumentRequest.objects.open().filter(owner=owner)
         self.fields["request"].error_messages["invalid_choice"] = _(
-            "This request has already been answered or is not yours. Choose the document type below."
+            "This request has already been answered or is not yours. Choose the document type "
+            "below."
         )
 
     def clean(self):
@@ -96,7 +97,8 @@ class UploadForm(forms.Form):
 
 
 class HandoffFinishForm(forms.Form):
-    """The desktop finishes a phone hand-off: what the photos show (the photos came from the phone)."""
+    """The desktop finishes a phone hand-off: what the photos show (the photos came from the
+    phone)."""
 
     document_type = forms.ChoiceField(
         label=_("What are you sending?"), choices=DocumentType.choices, widget=forms.RadioSelect

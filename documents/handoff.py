@@ -300,7 +300,8 @@ def finish(
 
 
 def purge_abandoned(now=None) -> int:
-    """Delete the photos of hand-offs never finished, `app_settings.HANDOFF_KEEP_HOURS` after start."""
+    """Delete the photos of hand-offs never finished, `app_settings.HANDOFF_KEEP_HOURS` after
+    start."""
     cutoff = (now or timezone.now()) - timedelta(hours=app_settings.HANDOFF_KEEP_HOURS)
     removed = 0
     for photo in HandoffPhoto.objects.filter(

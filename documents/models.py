@@ -150,7 +150,8 @@ class Submission(models.Model):
 
 
 class Photo(models.Model):
-    """One page, re-encoded as JPEG without metadata; files under random names in private storage."""
+    """One page, re-encoded as JPEG without metadata; files under random names in private
+    storage."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos")
     position = models.PositiveSmallIntegerField(_("page"))

@@ -36,7 +36,8 @@ MIN_CONTRAST = (
 )
 MM_PER_INCH = 25.4
 
-# Physical sizes in mm (short side, long side) of each format: the rules for judging and straightening.
+# Physical sizes in mm (short side, long side) of each format: the rules for judging and
+# straightening.
 PAPERS = {
     "page": ((210.0, 297.0), (215.9, 279.4)),  # A4, Letter
     "id_card": ((53.98, 85.6),),  # ISO/IEC 7810 ID-1
@@ -188,7 +189,8 @@ def straighten(
 
 
 def bounding_box(corners: np.ndarray, width: int, height: int) -> list[float]:
-    """[left, top, right, bottom] of the corners as fractions of the photo (for the marked preview)."""
+    """[left, top, right, bottom] of the corners as fractions of the photo (for the marked
+    preview)."""
     xs, ys = corners[:, 0], corners[:, 1]
     return [
         round(max(0.0, float(xs.min()) / width), 3),

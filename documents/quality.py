@@ -197,7 +197,8 @@ def percentile(histogram, share):
 def assess(image, thresholds):
     """Scores plus the verdict: a refusal code (dark, blurred) and warnings (glare, bright).
 
-    `thresholds` is documents.app_settings.thresholds() (passed in: this runs in the sandboxed child).
+    `thresholds` is documents.conf.app_settings.thresholds() (passed in: this runs in the
+    sandboxed child).
     """
     scores = measure(image)
     result = Assessment(scores=scores)

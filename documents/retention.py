@@ -52,7 +52,8 @@ def purge_expired_photos(now: datetime | None = None, days: int | None = None) -
             if submission is None:
                 continue  # another run got there first
             for photo in Photo.objects.filter(submission=submission):
-                photo.delete()  # one by one: each delete's signal removes its files after the commit
+                # One by one: each delete's signal removes its files after the commit.
+                photo.delete()
                 photos += 1
             submission.photos_deleted_at = now
             submission.save(update_fields=["photos_deleted_at"])

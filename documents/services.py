@@ -72,14 +72,15 @@ def process_all(uploads, anyway=frozenset(), page_format=PageFormat.PAGE):
                     **refused.as_dict(),
                 }
         finally:
-            upload.close()  # a streamed upload's temp file goes away now, not at the end of the request
+            upload.close()  # a streamed upload's temp file goes now, not at the request's end
 
     try:
         with ThreadPoolExecutor(
             max_workers=max(1, min(app_settings.PARALLEL_PHOTOS, len(uploads)))
         ) as pool:
             for future in [pool.submit(one, index) for index in range(len(uploads))]:
-                future.result()  # re-raises a storage error (full disk…) after every child has finished
+                # re-raises a storage error (full disk…) after every child has finished
+                future.result()
     except BaseException:
         _discard([item for item in outcomes if isinstance(item, imaging.ProcessedPhoto)])
         raise
@@ -194,7 +195,8 @@ def _store(owner, document_type, note, staged, request=None, page_format=PageFor
 
 
 def fulfil(owner, document_type, submission, request) -> None:
-    """Mark the request answered (in the submission's transaction); a request answered meanwhile is left."""
+    """Mark the request answered (in the submission's transaction); a request answered meanwhile is
+    left."""
     which = {"pk": request.pk} if request is not None else {"document_type": document_type}
     target = (
         DocumentRequest.objects.open()

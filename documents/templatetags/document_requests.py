@@ -1,4 +1,5 @@
-"""{% open_document_requests user %}: the client's open document requests (portal home, documents pages)."""
+"""{% open_document_requests user %}: the client's open document requests (portal home, documents
+pages)."""
 
 from django import template
 

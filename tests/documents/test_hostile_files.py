@@ -131,7 +131,8 @@ def test_exif_that_raises_while_turning_upright_is_ignored():
 
 
 def test_16_bit_rgba_png_is_normalised(staging):
-    """16-bit-per-channel RGBA (stored by Pillow from a 16-bit grey page with alpha) comes out 8-bit RGB."""
+    """16-bit-per-channel RGBA (stored by Pillow from a 16-bit grey page with alpha) comes out
+    8-bit RGB."""
     page = images.page().convert("RGBA")
     buffer = io.BytesIO()
     page.save(buffer, "PNG")

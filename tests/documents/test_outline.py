@@ -32,7 +32,8 @@ def real_dpi_rule(settings):
 
 
 def run_child_code(data, page_format, keep=False, staging=None):
-    """documents.decoding.process in this process (the sandbox runs the same code), real settings."""
+    """documents.decoding.process in this process (the sandbox runs the same code), real
+    settings."""
     paths = (
         [staging / name for name in ("image.jpg", "thumb.jpg", "document.jpg")]
         if keep

@@ -95,8 +95,8 @@ def test_the_submission_page_marks_the_glare_spot_on_the_photo(signed_in, sample
     with translation.override(lang):
         html = signed_in.get(submission.get_absolute_url()).content.decode()
     assert (
-        f'class="problem-area" viewBox="0 0 1 1" preserveAspectRatio="none" role="img" aria-label="{label}"'
-        in html
+        'class="problem-area" viewBox="0 0 1 1" preserveAspectRatio="none" role="img" '
+        f'aria-label="{label}"' in html
     )
     box = submission.photos.get().glare_box
     assert f'<rect x="{box["x"]}" y="{box["y"]}"' in html

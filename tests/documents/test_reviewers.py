@@ -1,4 +1,5 @@
-"""Reviewer access by permission, audited photo views, JSON errors, throttle after CSRF (issue 11, findings 7 and 9)."""
+"""Reviewer access by permission, audited photo views, JSON errors, throttle after CSRF (issue 11,
+findings 7 and 9)."""
 
 import pytest
 from django.contrib.auth.models import Group

@@ -1,4 +1,5 @@
-"""The Send documents page and JSON endpoint, My submissions, thumbnails: permissions and bad input."""
+"""The Send documents page and JSON endpoint, My submissions, thumbnails: permissions and bad
+input."""
 
 import errno
 import io
@@ -271,7 +272,8 @@ def test_full_disk_while_storing_leaves_nothing(signed_in, samples, private_root
 def test_full_disk_while_writing_to_staging_leaves_nothing(
     signed_in, samples, private_root, settings
 ):
-    """The second photo's child cannot write its files (RLIMIT_FSIZE standing in for a full disk)."""
+    """The second photo's child cannot write its files (RLIMIT_FSIZE standing in for a full
+    disk)."""
     from portal import sandbox
 
     real_run = sandbox.run
