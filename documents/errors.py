@@ -1,5 +1,7 @@
 """Why a photo was refused or flagged, in words the client understands (translated)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 # code: (what is wrong, what to change)
@@ -122,14 +124,14 @@ WARNINGS = {
 class PhotoRefused(Exception):
     """A photo that cannot be accepted; `code` is a key of REFUSALS."""
 
-    def __init__(self, code, scores=None, **params):
+    def __init__(self, code: str, scores: dict[str, Any] | None = None, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.params = params
         self.scores = scores or {}
 
     @property
-    def message(self):
+    def message(self) -> str:
         return (
             str(REFUSALS[self.code][0]) % self.params
             if self.params
@@ -137,13 +139,17 @@ class PhotoRefused(Exception):
         )
 
     @property
-    def advice(self):
+    def advice(self) -> str:
         return str(REFUSALS[self.code][1])
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         """For JSON; a refusal about the document's size also carries `box` (the document as
         [left, top, right, bottom] photo fractions) and the photo's `width` and `height`."""
-        refusal = {"code": self.code, "message": self.message, "advice": self.advice}
+        refusal: dict[str, Any] = {
+            "code": self.code,
+            "message": self.message,
+            "advice": self.advice,
+        }
         if self.code in DOCUMENT_CODES and self.scores.get("document_box"):
             refusal.update(
                 box=self.scores["document_box"],
@@ -153,19 +159,18 @@ class PhotoRefused(Exception):
         return refusal
 
 
-def warning_dict(code, scores=None):
+def warning_dict(code: str, scores: dict[str, Any] | None = None) -> dict[str, Any]:
     """A warning for JSON; glare also carries `box`, the spot as [left, top, right, bottom] page
     fractions."""
-    message, advice = (
-        WARNINGS[code] if code in WARNINGS else REFUSALS[code]
-    )  # a refusal sent anyway
+    texts = WARNINGS[code] if code in WARNINGS else REFUSALS[code]  # a refusal sent anyway
+    message, advice = str(texts[0]), str(texts[1])
     scores = scores or {}
     if code in DOCUMENT_CODES:
-        message = str(message) % {
+        message = message % {
             "dpi": scores.get("dpi", "?"),
             "minimum": scores.get("min_dpi", "?"),
         }
-    warning = {"code": code, "message": str(message), "advice": str(advice)}
+    warning: dict[str, Any] = {"code": code, "message": message, "advice": advice}
     if code == "glare" and scores.get("glare_box"):
         warning["box"] = scores["glare_box"]
     elif code in DOCUMENT_CODES and scores.get("document_box"):

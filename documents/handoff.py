@@ -18,8 +18,9 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -46,7 +47,7 @@ class LinkRefused(Exception):
 
     CODES = ("unknown", "expired", "used", "finished", "other_device", "throttled")
 
-    def __init__(self, code: str, handoff: PhoneHandoff | None = None):
+    def __init__(self, code: str, handoff: PhoneHandoff | None = None) -> None:
         super().__init__(code)
         self.code = code
         self.handoff = handoff
@@ -55,7 +56,7 @@ class LinkRefused(Exception):
 class HandoffClosed(Exception):
     """The desktop cannot finish: nothing arrived yet, or it was finished already."""
 
-    def __init__(self, code: str):
+    def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
 
@@ -83,7 +84,7 @@ def audit(
 
 
 def create(
-    owner, request: DocumentRequest | None = None, ip: str | None = None
+    owner: User, request: DocumentRequest | None = None, ip: str | None = None
 ) -> tuple[PhoneHandoff, str]:
     """A new link for `owner` (answering `request`, one of their open requests, if given)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -199,7 +200,7 @@ def add_photos(handoff: PhoneHandoff, uploads: list, ip: str | None = None) -> A
         for error in errors:
             audit(HandoffEvent.Kind.PHOTO_REFUSED, handoff, ip=ip, detail=error["code"])
         return Added(file_errors=errors)
-    stored = []
+    stored: list[str] = []
     try:
         names = services.store_staged(staged)
         stored = [name for names_of_photo in names for name in names_of_photo if name]
@@ -228,14 +229,15 @@ def add_photos(handoff: PhoneHandoff, uploads: list, ip: str | None = None) -> A
         services.delete_stored(stored)
         raise
     finally:
-        for photo in staged:
-            photo.discard()
+        for staged_photo in staged:
+            staged_photo.discard()
     return Added(photos=added)
 
 
 def page_format_of(handoff: PhoneHandoff) -> str:
     """The document's size the phone's photos are judged for: the staff request's, else a page."""
-    return handoff.request.page_format if handoff.request_id else PageFormat.PAGE
+    request = handoff.request
+    return request.page_format if request is not None else PageFormat.PAGE
 
 
 def mark_done(handoff: PhoneHandoff, ip: str | None = None) -> None:
@@ -246,7 +248,7 @@ def mark_done(handoff: PhoneHandoff, ip: str | None = None) -> None:
         audit(HandoffEvent.Kind.DONE, handoff, ip=ip)
 
 
-def state(handoff: PhoneHandoff, now=None) -> str:
+def state(handoff: PhoneHandoff, now: datetime | None = None) -> str:
     """waiting (not opened yet), connected, done, expired or finished."""
     if handoff.finished_at:
         return "finished"
@@ -281,7 +283,12 @@ def finish(
                         submission=submission,
                         position=position,
                         **services.stored_photo_fields(
-                            photo, (photo.image.name, photo.thumbnail.name, photo.document.name)
+                            photo,
+                            (
+                                photo.image.name or "",
+                                photo.thumbnail.name or "",
+                                photo.document.name or "",
+                            ),
                         ),
                     )
                 HandoffPhoto.objects.filter(
@@ -299,7 +306,7 @@ def finish(
     raise AssertionError("unreachable")
 
 
-def purge_abandoned(now=None) -> int:
+def purge_abandoned(now: datetime | None = None) -> int:
     """Delete the photos of hand-offs never finished, `app_settings.HANDOFF_KEEP_HOURS` after
     start."""
     cutoff = (now or timezone.now()) - timedelta(hours=app_settings.HANDOFF_KEEP_HOURS)
@@ -309,8 +316,7 @@ def purge_abandoned(now=None) -> int:
     ):
         names = [photo.image.name, photo.thumbnail.name, photo.document.name]
         photo.delete()
-        services.delete_stored(
-            names
-        )  # after the row: a failure leaves a file, never a row without one
+        # After the row: a failure leaves a file, never a row without one.
+        services.delete_stored(names)
         removed += 1
     return removed

@@ -95,7 +95,7 @@ def private_file_response(
 ) -> FileResponse:
     """Stream a private photo, never cached; 404 when its file is not in the store."""
     try:
-        handle = field_file.storage.open(field_file.name, "rb")
+        handle = field_file.storage.open(field_file.name or "", "rb")
     except FileNotFoundError:
         raise Http404 from None
     except ClientError as exc:  # S3: a missing key is a 404; any other error an outage (503)
@@ -103,7 +103,7 @@ def private_file_response(
             raise Http404 from None
         raise
     response = FileResponse(
-        handle, content_type=content_type, as_attachment=attachment, filename=filename
+        handle, content_type=content_type, as_attachment=attachment, filename=filename or ""
     )
     response["Cache-Control"] = "private, no-store"
     return response

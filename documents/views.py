@@ -5,13 +5,14 @@ script_texts.py, the JSON of a submission in serialisation.py, streaming in stor
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +35,9 @@ from portal import stores
 from portal.negotiation import wants_json
 from securelogin.practice_uploads import uploads_for_client_accounts
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 logger = logging.getLogger(__name__)
 
 
@@ -49,6 +53,13 @@ def client_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Http
         return redirect_to_login(request.get_full_path())
 
     return wrapper
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The user of a request that `client_required` (or the admin) let through."""
+    user = request.user
+    assert isinstance(user, User), "behind client_required or the admin only"
+    return user
 
 
 def _refused(
@@ -109,9 +120,9 @@ def _storage_failed(request: HttpRequest, form: UploadForm) -> HttpResponse:
 
 def _upload_context(
     form: UploadForm,
-    general_errors: list[str],
+    general_errors: Sequence[StrOrPromise | ValidationError],
     file_errors: list[dict[str, Any]],
-    user: AbstractBaseUser | AnonymousUser | None = None,
+    user: User | None = None,
 ) -> dict[str, Any]:
     return {
         "form": form,
@@ -156,13 +167,14 @@ def _upload(request: HttpRequest, handler: FileSizeLimitHandler | None) -> HttpR
         return render(
             request,
             "documents/upload.html",
-            _upload_context(_blank_form(request), [], [], request.user),
+            _upload_context(_blank_form(request), [], [], signed_in_user(request)),
         )
-    if not throttle.allow("submit", request.user.pk):  # counted once CSRF has passed
+    assert handler is not None  # a POST
+    if not throttle.allow("submit", signed_in_user(request).pk):  # counted once CSRF has passed
         return _throttled(request)
-    form = UploadForm(request.POST, request.FILES, owner=request.user)
+    form = UploadForm(request.POST, request.FILES, owner=signed_in_user(request))
     if not uploads.complete(handler):
-        return _interrupted(request, UploadForm(request.POST, owner=request.user))
+        return _interrupted(request, UploadForm(request.POST, owner=signed_in_user(request)))
     valid = form.is_valid()
     skipped = _too_large_errors(handler)
     if (
@@ -181,7 +193,7 @@ def _upload(request: HttpRequest, handler: FileSizeLimitHandler | None) -> HttpR
     data = form.cleaned_data
     try:
         outcome = services.create_submission(
-            request.user,
+            signed_in_user(request),
             data["document_type"],
             data["note"].strip(),
             data["photos"],
@@ -196,11 +208,11 @@ def _upload(request: HttpRequest, handler: FileSizeLimitHandler | None) -> HttpR
             getattr(exc, "strerror", None) or type(exc).__name__,
         )
         return _storage_failed(request, form)
-    if not outcome.ok:
+    submission = outcome.submission
+    if submission is None:
         offered = refusals.record(request.session, outcome.file_errors)
         return _upload_failed(request, form, outcome.file_errors, offered)
     refusals.clear(request.session)
-    submission = outcome.submission
     # Shown on the submission page, which the script opens next as well.
     messages.success(
         request,
@@ -220,7 +232,7 @@ def _upload_failed(
 ) -> HttpResponse:
     """`anyway_slots`: photos refused twice in a row for their quality, which the plain form now
     offers to send anyway (documents/refusals.py)."""
-    general = list(form.non_field_errors())
+    general: list[StrOrPromise | ValidationError] = list(form.non_field_errors())
     if wants_json(request):
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
         return JsonResponse(
@@ -247,7 +259,7 @@ def _upload_failed(
         general.append(
             _("Nothing was sent. After correcting the form, please choose your photos again.")
         )
-    context = _upload_context(form, general, file_errors, request.user)
+    context = _upload_context(form, general, file_errors, signed_in_user(request))
     context["anyway_slots"] = [
         {"index": slot, "value": str(slot), "number": slot + 1} for slot in anyway_slots
     ]
@@ -258,7 +270,7 @@ def _blank_form(request: HttpRequest) -> UploadForm:
     """The empty form; ?request=<id> of one of the client's open requests answers that request."""
     raw = request.GET.get("request", "")
     chosen = (
-        DocumentRequest.objects.open().filter(owner=request.user, pk=raw).first()
+        DocumentRequest.objects.open().filter(owner=signed_in_user(request), pk=raw).first()
         if raw.isdigit()
         else None
     )
@@ -271,7 +283,7 @@ def _blank_form(request: HttpRequest) -> UploadForm:
         if chosen
         else {}
     )
-    form = UploadForm(initial=initial, owner=request.user)
+    form = UploadForm(initial=initial, owner=signed_in_user(request))
     form.chosen_request = chosen
     return form
 
@@ -299,7 +311,7 @@ def check(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _check(request: HttpRequest, handler: FileSizeLimitHandler) -> HttpResponse:
-    if not throttle.allow("check", request.user.pk):  # counted once CSRF has passed
+    if not throttle.allow("check", signed_in_user(request).pk):  # counted once CSRF has passed
         return _throttled(request)
     files = request.FILES.getlist(FILES_FIELD)  # reads the whole body
     if not uploads.complete(handler):
@@ -350,7 +362,7 @@ def _check(request: HttpRequest, handler: FileSizeLimitHandler) -> HttpResponse:
 @client_required
 @require_GET
 def submission_list(request: HttpRequest) -> HttpResponse:
-    submissions = Submission.objects.owned_by(request.user).prefetch_related("photos")
+    submissions = Submission.objects.owned_by(signed_in_user(request)).prefetch_related("photos")
     return render(request, "documents/submission_list.html", {"submissions": submissions})
 
 
@@ -358,7 +370,9 @@ def submission_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def submission_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    submission = get_object_or_404(Submission.objects.owned_by(request.user), reference=reference)
+    submission = get_object_or_404(
+        Submission.objects.owned_by(signed_in_user(request)), reference=reference
+    )
     return render(
         request,
         "documents/submission_detail.html",
@@ -377,8 +391,10 @@ def thumbnail(request: HttpRequest, reference: str, position: int) -> HttpRespon
     )
     if photo is None:
         raise Http404
-    if photo.submission.owner_id != request.user.pk:
-        if not can_review(request.user):
+    if photo.submission.owner_id != signed_in_user(request).pk:
+        if not can_review(signed_in_user(request)):
             raise Http404
-        PhotoAccess.record(request.user, photo.submission, PhotoAccess.Kind.THUMBNAIL, position)
+        PhotoAccess.record(
+            signed_in_user(request), photo.submission, PhotoAccess.Kind.THUMBNAIL, position
+        )
     return private_file_response(photo.thumbnail)
