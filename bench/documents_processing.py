@@ -70,7 +70,8 @@ def make_photo(path, width, height):
 def as_upload(path):
     from django.core.files.uploadedfile import UploadedFile
 
-    return UploadedFile(open(path, "rb"), name=Path(path).name, size=os.path.getsize(path))  # noqa: SIM115
+    handle = open(path, "rb")  # noqa: SIM115 (the upload closes it)
+    return UploadedFile(handle, name=Path(path).name, size=os.path.getsize(path))
 
 
 def child(path, count):

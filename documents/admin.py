@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -133,14 +134,24 @@ class PhotoInline(admin.TabularInline):
         return ", ".join(f"{name} {value}" for name, value in photo.scores.items()) or "–"
 
 
-class SentAnywayFilter(admin.SimpleListFilter):
-    title = _("sent anyway")
-    parameter_name = "anyway"
+class ChoiceFilter(admin.SimpleListFilter):
+    """A list filter with fixed choices (`fixed_lookups`: value, label)."""
+
+    fixed_lookups: Sequence[tuple[str, StrOrPromise]] = ()
 
     def lookups(
         self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
     ) -> list[tuple[str, StrOrPromise]]:
-        return [("yes", _("With a photo sent anyway")), ("no", _("Every photo passed the checks"))]
+        return list(self.fixed_lookups)
+
+
+class SentAnywayFilter(ChoiceFilter):
+    title = _("sent anyway")
+    parameter_name = "anyway"
+    fixed_lookups = [
+        ("yes", _("With a photo sent anyway")),
+        ("no", _("Every photo passed the checks")),
+    ]
 
     def queryset(
         self, request: HttpRequest, queryset: QuerySet[Submission]
@@ -229,7 +240,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.display(description=_("sent anyway"), boolean=True, ordering="anyway_total")
     def sent_anyway(self, submission: Submission) -> bool:
         """A photo the client sent although a quality check refused it twice (with a note)."""
-        return submission.anyway_total > 0  # type: ignore[attr-defined]  # get_queryset's annotation
+        return submission.anyway_total > 0  # type: ignore[attr-defined]  # get_queryset's
 
     @admin.display(description=_("PDF of all pages"))
     def pdf_link(self, submission: Submission) -> str:
@@ -375,18 +386,14 @@ class HandoffEventAdmin(LogAdmin):
     search_fields = ("client_username", "reference", "ip")
 
 
-class RequestStateFilter(admin.SimpleListFilter):
+class RequestStateFilter(ChoiceFilter):
     title = _("state")
     parameter_name = "state"
-
-    def lookups(
-        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
-    ) -> list[tuple[str, StrOrPromise]]:
-        return [
-            ("open", _("Outstanding")),
-            ("overdue", _("Overdue")),
-            ("fulfilled", _("Fulfilled")),
-        ]
+    fixed_lookups = [
+        ("open", _("Outstanding")),
+        ("overdue", _("Overdue")),
+        ("fulfilled", _("Fulfilled")),
+    ]
 
     def queryset(
         self, request: HttpRequest, queryset: QuerySet[DocumentRequest]

@@ -88,7 +88,8 @@ def upright(image: Image.Image) -> Image.Image:
     """Apply the EXIF orientation; a photo whose EXIF cannot be read is kept as it is."""
     try:
         ImageOps.exif_transpose(image, in_place=True)
-    except Exception:  # noqa: BLE001 — malformed EXIF (struct.error, bad offsets…): the pixels are fine
+    # Malformed EXIF (struct.error, bad offsets…): the pixels are fine.
+    except Exception:  # noqa: BLE001
         image.info.pop("exif", None)
     return image
 

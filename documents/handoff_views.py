@@ -45,11 +45,7 @@ def phone_url(request: HttpRequest, token: str) -> str:
 def start(request: HttpRequest) -> HttpResponseBase:
     """ "Use your phone": a new link (answering one of the client's open requests, if chosen)."""
     raw = request.POST.get("request", "")
-    answering = (
-        DocumentRequest.objects.open().filter(owner=signed_in_user(request), pk=raw).first()
-        if raw.isdigit()
-        else None
-    )
+    answering = DocumentRequest.objects.answerable(signed_in_user(request), raw)
     item, token = handoff.create(signed_in_user(request), answering, ip=client_ip(request))
     links = request.session.get(SESSION_KEY, {})
     links = {

@@ -291,6 +291,10 @@ class DocumentRequestQuerySet(models.QuerySet["DocumentRequest"]):
     def open(self) -> DocumentRequestQuerySet:
         return self.filter(fulfilled_by__isnull=True)
 
+    def answerable(self, owner: User, raw_pk: str) -> DocumentRequest | None:
+        """The owner's open request whose id a form sent (`raw_pk`, text), or None."""
+        return self.open().filter(owner=owner, pk=raw_pk).first() if raw_pk.isdigit() else None
+
     def overdue(self, today: date | None = None) -> DocumentRequestQuerySet:
         return self.open().filter(due_date__lt=today or timezone.localdate())
 

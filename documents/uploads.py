@@ -78,7 +78,8 @@ class StagedUploadedFile(TemporaryUploadedFile):
         content_type_extra: dict[str, bytes] | None = None,
     ) -> None:
         _, ext = os.path.splitext(name or "")
-        handle = tempfile.NamedTemporaryFile(suffix=".upload" + ext[:10], dir=storage.upload_dir())  # noqa: SIM115
+        suffix, folder = ".upload" + ext[:10], storage.upload_dir()
+        handle = tempfile.NamedTemporaryFile(suffix=suffix, dir=folder)  # noqa: SIM115
         UploadedFile.__init__(self, handle, name, content_type, size, charset, content_type_extra)
 
 

@@ -269,11 +269,7 @@ def _upload_failed(
 def _blank_form(request: HttpRequest) -> UploadForm:
     """The empty form; ?request=<id> of one of the client's open requests answers that request."""
     raw = request.GET.get("request", "")
-    chosen = (
-        DocumentRequest.objects.open().filter(owner=signed_in_user(request), pk=raw).first()
-        if raw.isdigit()
-        else None
-    )
+    chosen = DocumentRequest.objects.answerable(signed_in_user(request), raw)
     initial = (
         {
             "request": chosen.pk,
