@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents import refusals, services, throttle, uploads
+from documents import send_anyway, services, throttle, uploads
 from documents.conf import app_settings
 from documents.errors import PhotoRefused, warning_dict
 from documents.forms import FILES_FIELD, UploadForm
@@ -189,7 +189,7 @@ def _upload(request: HttpRequest, handler: FileSizeLimitHandler | None) -> HttpR
         )
         valid = False
     if not valid or skipped:
-        return _upload_failed(request, form, skipped, refusals.offered(request.session))
+        return _upload_failed(request, form, skipped, send_anyway.offered(request.session))
     data = form.cleaned_data
     try:
         outcome = services.create_submission(
@@ -210,9 +210,9 @@ def _upload(request: HttpRequest, handler: FileSizeLimitHandler | None) -> HttpR
         return _storage_failed(request, form)
     submission = outcome.submission
     if submission is None:
-        offered = refusals.record(request.session, outcome.file_errors)
+        offered = send_anyway.record(request.session, outcome.file_errors)
         return _upload_failed(request, form, outcome.file_errors, offered)
-    refusals.clear(request.session)
+    send_anyway.clear(request.session)
     # Shown on the submission page, which the script opens next as well.
     messages.success(
         request,
@@ -231,7 +231,7 @@ def _upload_failed(
     anyway_slots: Iterable[int] = (),
 ) -> HttpResponse:
     """`anyway_slots`: photos refused twice in a row for their quality, which the plain form now
-    offers to send anyway (documents/refusals.py)."""
+    offers to send anyway (documents/send_anyway.py)."""
     general: list[StrOrPromise | ValidationError] = list(form.non_field_errors())
     if wants_json(request):
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
