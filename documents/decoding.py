@@ -105,7 +105,7 @@ def open_checked(data: bytes, kind: str, p: Params) -> Image.Image:
     width, height = image.size
     over = image_limits.refusal(image, p["max_pixels"], p["max_decoded_bytes"])
     if over:
-        raise Refused(over[0], **over[1])
+        raise Refused(over[0], None, **over[1])
     if image.format not in ("HEIF", "MPO") and getattr(image, "is_animated", False):
         raise Refused("animated")
     if min(width, height) < p["min_short_side"]:
