@@ -57,7 +57,7 @@ def setup_django(private_root):
 def make_photo(path, width, height):
     from PIL import Image
 
-    from documents import samples
+    from tests.documents import samples
 
     page = samples.text_page(height, width, seed=7)  # portrait page …
     shot = samples.photo(page, noise=3).transpose(Image.Transpose.ROTATE_90)  # … lying on its side
@@ -70,7 +70,8 @@ def make_photo(path, width, height):
 def as_upload(path):
     from django.core.files.uploadedfile import UploadedFile
 
-    return UploadedFile(open(path, "rb"), name=Path(path).name, size=os.path.getsize(path))  # noqa: SIM115
+    handle = open(path, "rb")  # noqa: SIM115 (the upload closes it)
+    return UploadedFile(handle, name=Path(path).name, size=os.path.getsize(path))
 
 
 def child(path, count):
@@ -142,12 +143,14 @@ def main():
         photo24 = Path(folder) / "IMG_24MP.jpg"
         heic12 = Path(folder) / "IMG_12MP.heic"
         print(
-            f"test photos: 12 MP {photo12.stat().st_size / 1e6:.1f} MB, 24 MP {photo24.stat().st_size / 1e6:.1f} MB "
+            f"test photos: 12 MP {photo12.stat().st_size / 1e6:.1f} MB, 24 MP "
+            f"{photo24.stat().st_size / 1e6:.1f} MB "
             f"(JPEG q 92), 12 MP HEIC {heic12.stat().st_size / 1e6:.1f} MB"
         )
 
         print(
-            "\npeak RSS of a fresh process per measurement, photos of one submission processed one after another:"
+            "\npeak RSS of a fresh process per measurement, photos of one submission processed "
+            "one after another:"
         )
         heic48 = Path(folder) / "IMG_48MP.heic"
         hostile = [
@@ -172,7 +175,8 @@ def main():
             print(
                 f"  {label:14} × {count:2d}: web worker peak {figures['peak_kb'] / 1024:6.1f} MB "
                 f"(after imports {figures['baseline_kb'] / 1024:5.1f} MB), "
-                f"largest sandboxed child {figures['children_kb'] / 1024:6.1f} MB, {figures['seconds']:.2f} s{outcome}"
+                f"largest sandboxed child {figures['children_kb'] / 1024:6.1f} MB, "
+                f"{figures['seconds']:.2f} s{outcome}"
             )
 
         setup_django(os.path.join(folder, "private"))
@@ -182,7 +186,8 @@ def main():
 
         staging = storage.staging_dir()
         print(
-            f"\ntime to process one photo (median of {RUNS} after a warm-up; CPU = the child's CPU time):"
+            f"\ntime to process one photo (median of {RUNS} after a warm-up; CPU = the child's "
+            "CPU time):"
         )
         import pillow_heif
         from PIL import Image
@@ -218,7 +223,8 @@ def main():
             )
             print(
                 f"  {label:11} → {result.width}×{result.height} ({found}): "
-                f"median {median_ms(times)} ms (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}), "
+                f"median {median_ms(times)} ms (min {min(times) * 1000:.0f}, max "
+                f"{max(times) * 1000:.0f}), "
                 f"CPU {median_ms(cpu)} ms; without spare children {median_ms(cold)} ms"
                 f"   | Pillow open+load alone: median {median_ms(floor)} ms"
             )
@@ -246,7 +252,8 @@ def time_photo(imaging, path, staging):
             outcome = imaging.process_photo(upload, staging)
         except PhotoRefused as refused:  # e.g. the 10 s wall clock on an overloaded machine: say so
             print(
-                f"    run {run}: refused ({refused.code}) after {time.perf_counter() - started:.1f} s"
+                f"    run {run}: refused ({refused.code}) after "
+                f"{time.perf_counter() - started:.1f} s"
             )
             outcome = None
         elapsed = time.perf_counter() - started

@@ -1,6 +1,6 @@
 """Measure the quality scores behind documents/quality.py's thresholds.
 
-Prints sharpness / brightness / glare of generated pages (documents/samples.py)
+Prints sharpness / brightness / glare of generated pages (tests/documents/samples.py)
 photographed with increasing blur, noise, exposure and glare, at three sizes.
 Run: .venv/bin/python bench/documents_thresholds.py
 """
@@ -19,7 +19,9 @@ django.setup()
 
 from PIL import Image  # noqa: E402
 
-from documents import conf, quality, samples  # noqa: E402
+from documents import quality  # noqa: E402
+from documents.conf import app_settings  # noqa: E402
+from tests.documents import samples  # noqa: E402
 
 SIZES = {"A4 150 dpi": (1240, 1754), "A4 300 dpi": (2480, 3508), "12 MP phone": (3024, 4032)}
 
@@ -31,15 +33,17 @@ def jpeg_roundtrip(image):
 
 def main():
     print(
-        f"thresholds: blur < {conf.blur_threshold()}, dark < {conf.dark_threshold()}, "
-        f"motion balance < {conf.motion_balance()}, glare spot ≥ {conf.glare_spot_fraction()}, "
-        f"bright > {conf.bright_threshold()}"
+        f"thresholds: blur < {app_settings.BLUR_THRESHOLD}, dark < {app_settings.DARK_THRESHOLD}, "
+        f"motion balance < {app_settings.MOTION_BALANCE}, glare spot ≥ "
+        f"{app_settings.GLARE_SPOT_FRACTION}, "
+        f"bright > {app_settings.BRIGHT_THRESHOLD}"
     )
     for label, (width, height) in SIZES.items():
         page = samples.text_page(width, height, seed=1)
         print(f"\n{label} ({width}×{height})")
         print(
-            f"{'variant':28} {'sharpness':>10} {'balance':>8} {'brightness':>10} {'spot':>6}  verdict"
+            f"{'variant':28} {'sharpness':>10} {'balance':>8} {'brightness':>10} {'spot':>6}  "
+            "verdict"
         )
         variants = [
             (f"blur r={r}, noise σ={n}", {"blur": r, "noise": n})
@@ -56,7 +60,7 @@ def main():
         variants += [(f"motion blur {m} px", {"motion": m}) for m in (6, 10, 20, 40)]
         for name, options in variants:
             image = jpeg_roundtrip(samples.photo(page, **options))
-            verdict = quality.assess(image, conf.thresholds())
+            verdict = quality.assess(image, app_settings.thresholds())
             s = verdict.scores
             flag = verdict.refusal or ",".join(verdict.warnings) or "ok"
             print(

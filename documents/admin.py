@@ -1,14 +1,20 @@
 """Staff review: the queue of submissions, photos inline, the PDF, accept / reject with a reason."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Q, Value, When
-from django.http import Http404, HttpResponse
+from django.db.models import Case, Count, ForeignKey, Q, QuerySet, Value, When
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +22,22 @@ from django.utils.translation import ngettext
 
 from documents.errors import REFUSALS, WARNINGS, warning_dict
 from documents.forms import RejectForm
-from documents.models import DocumentRequest, HandoffEvent, Photo, PhotoAccess, Submission
+from documents.models import (
+    DocumentRequest,
+    DocumentRequestQuerySet,
+    HandoffEvent,
+    Photo,
+    PhotoAccess,
+    Submission,
+)
 from documents.pdf import submission_pdf
-from documents.views import private_file_response
+from documents.storage import private_file_response
+from documents.views import signed_in_user
 from portal.append_only import ReadOnlyAdminMixin
 from securelogin.practice_uploads import PracticeSubmissionFilter
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class SubmissionAdminForm(forms.ModelForm):
@@ -28,8 +45,9 @@ class SubmissionAdminForm(forms.ModelForm):
         model = Submission
         fields = ["status", "rejection_reason", "staff_message"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         rejected = cleaned.get("status") == Submission.Status.REJECTED
         if rejected and not cleaned.get("rejection_reason"):
             self.add_error("rejection_reason", _("Choose the reason the client will see."))
@@ -53,11 +71,11 @@ class PhotoInline(admin.TabularInline):
     )
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Submission | None = None) -> bool:
         return False
 
     @admin.display(description=_("photo"))
-    def preview(self, photo):
+    def preview(self, photo: Photo) -> str:
         """The straightened document (viewing it is audited), with the original photo a click away;
         when no outline was found, the photo itself and a note saying so."""
         if not photo.pk:
@@ -67,18 +85,21 @@ class PhotoInline(admin.TabularInline):
         label = _("Page %(position)s") % {"position": photo.position}
         if not photo.outline_found:
             return format_html(
-                '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="160" loading="lazy"></a>'
+                '<a href="{}" target="_blank" rel="noopener">'
+                '<img src="{}" alt="{}" width="160" loading="lazy"></a>'
                 "<p>{}</p>",
                 original,
                 photo.get_thumbnail_url(),
                 label,
                 _(
-                    "No outline of the document was found: the whole photo is shown as the document."
+                    "No outline of the document was found: the whole photo is shown as the "
+                    "document."
                 ),
             )
         document = reverse("admin:documents_submission_document", args=args)
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" width="240" loading="lazy"></a>'
+            '<a href="{}" target="_blank" rel="noopener">'
+            '<img src="{}" alt="{}" width="240" loading="lazy"></a>'
             '<p><a href="{}" target="_blank" rel="noopener">{}</a></p>',
             document,
             document,
@@ -88,7 +109,7 @@ class PhotoInline(admin.TabularInline):
         )
 
     @admin.display(description=_("quality warnings"))
-    def quality_warnings(self, photo):
+    def quality_warnings(self, photo: Photo) -> str:
         """The warnings in the reviewer's language, not their codes."""
         lines = format_html_join(
             "",
@@ -109,22 +130,36 @@ class PhotoInline(admin.TabularInline):
         return lines or "–"
 
     @admin.display(description=_("quality scores"))
-    def quality_scores(self, photo):
+    def quality_scores(self, photo: Photo) -> str:
         return ", ".join(f"{name} {value}" for name, value in photo.scores.items()) or "–"
 
 
-class SentAnywayFilter(admin.SimpleListFilter):
+class ChoiceFilter(admin.SimpleListFilter):
+    """A list filter with fixed choices (`fixed_lookups`: value, label)."""
+
+    fixed_lookups: Sequence[tuple[str, StrOrPromise]] = ()
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, StrOrPromise]]:
+        return list(self.fixed_lookups)
+
+
+class SentAnywayFilter(ChoiceFilter):
     title = _("sent anyway")
     parameter_name = "anyway"
+    fixed_lookups = [
+        ("yes", _("With a photo sent anyway")),
+        ("no", _("Every photo passed the checks")),
+    ]
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("With a photo sent anyway")), ("no", _("Every photo passed the checks"))]
-
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Submission]
+    ) -> QuerySet[Submission]:
         if self.value() == "yes":
-            return queryset.filter(anyway_total__gt=0)
+            return queryset.filter(anyway_total__gt=0)  # type: ignore[misc]  # annotated
         if self.value() == "no":
-            return queryset.filter(anyway_total=0)
+            return queryset.filter(anyway_total=0)  # type: ignore[misc]  # annotated
         return queryset
 
 
@@ -154,32 +189,10 @@ class SubmissionAdmin(admin.ModelAdmin):
     view_on_site = False  # the client page is the owner's only; staff review here
     inlines = [PhotoInline]
     actions = ["accept_selected", "reject_selected"]
-    readonly_fields = (
-        "reference",
-        "owner",
-        "document_type",
-        "page_format",
-        "note",
-        "created_at",
-        "reviewed_at",
-        "reviewed_by",
-        "pdf_link",
-    )
+    sent_fields = ("reference", "owner", "document_type", "page_format", "note", "created_at")
+    readonly_fields = (*sent_fields, "reviewed_at", "reviewed_by", "pdf_link")
     fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "reference",
-                    "owner",
-                    "document_type",
-                    "page_format",
-                    "note",
-                    "created_at",
-                    "pdf_link",
-                )
-            },
-        ),
+        (None, {"fields": (*sent_fields, "pdf_link")}),
         (
             _("Review"),
             {
@@ -196,11 +209,11 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_select_related = ("owner", "owner__practice_account", "reviewed_by")
 
     @admin.display(description=_("practice"), boolean=True)
-    def practice(self, obj):
+    def practice(self, obj: Submission) -> bool:
         """A practice account's submission (purged a day after it was sent)."""
         return hasattr(obj.owner, "practice_account")
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Submission]:
         return (
             super()
             .get_queryset(request)
@@ -210,40 +223,42 @@ class SubmissionAdmin(admin.ModelAdmin):
             )
         )
 
-    def get_ordering(self, request):
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
         """The queue: submissions waiting for review first, oldest first."""
         waiting_first = Case(
             When(status=Submission.Status.RECEIVED, then=Value(0)), default=Value(1)
         )
         return [waiting_first.asc(), "created_at"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # submissions come from clients only
 
     @admin.display(description=_("photos"), ordering="photo_total")
-    def photo_count(self, submission):
-        return submission.photo_total
+    def photo_count(self, submission: Submission) -> int:
+        return submission.photo_total  # type: ignore[attr-defined]  # get_queryset's annotation
 
     @admin.display(description=_("sent anyway"), boolean=True, ordering="anyway_total")
-    def sent_anyway(self, submission):
+    def sent_anyway(self, submission: Submission) -> bool:
         """A photo the client sent although a quality check refused it twice (with a note)."""
-        return submission.anyway_total > 0
+        return submission.anyway_total > 0  # type: ignore[attr-defined]  # get_queryset's
 
     @admin.display(description=_("PDF of all pages"))
-    def pdf_link(self, submission):
+    def pdf_link(self, submission: Submission) -> str:
         if not submission.pk:
             return "–"
         url = reverse("admin:documents_submission_pdf", args=[submission.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Download PDF"))
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Submission, form: forms.ModelForm[Submission], change: bool
+    ) -> None:
         """Editing the status on the form records who reviewed it, like the actions do."""
         if change and {"status", "rejection_reason", "staff_message"} & set(form.changed_data):
-            obj.reviewed_by = request.user
+            obj.reviewed_by = signed_in_user(request)
             obj.reviewed_at = timezone.now()
         super().save_model(request, obj, form, change)
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         own = [
             path(
                 "<int:pk>/pdf/",
@@ -263,42 +278,42 @@ class SubmissionAdmin(admin.ModelAdmin):
         ]
         return own + super().get_urls()
 
-    def _get_viewable(self, request, pk):
+    def _get_viewable(self, request: HttpRequest, pk: int) -> Submission:
         submission = get_object_or_404(Submission.objects.select_related("owner"), pk=pk)
         if not self.has_view_permission(request, submission):
             raise PermissionDenied
         return submission
 
-    def pdf_view(self, request, pk):
+    def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         submission = self._get_viewable(request, pk)
-        PhotoAccess.record(request.user, submission, PhotoAccess.Kind.PDF)
+        PhotoAccess.record(signed_in_user(request), submission, PhotoAccess.Kind.PDF)
         response = HttpResponse(submission_pdf(submission), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{submission.reference}.pdf"'
         response["Cache-Control"] = "private, no-store"
         return response
 
-    def photo_view(self, request, pk, position):
+    def photo_view(self, request: HttpRequest, pk: int, position: int) -> FileResponse:
         submission = self._get_viewable(request, pk)
         photo = get_object_or_404(Photo, submission=submission, position=position)
-        PhotoAccess.record(request.user, submission, PhotoAccess.Kind.PHOTO, position)
+        PhotoAccess.record(signed_in_user(request), submission, PhotoAccess.Kind.PHOTO, position)
         return private_file_response(photo.image, filename=f"{submission.reference}-{position}.jpg")
 
-    def document_view(self, request, pk, position):
+    def document_view(self, request: HttpRequest, pk: int, position: int) -> FileResponse:
         """The straightened document of one photo (404 when no outline was found); audited."""
         submission = self._get_viewable(request, pk)
         photo = get_object_or_404(Photo, submission=submission, position=position)
         if not photo.document:
             raise Http404
-        PhotoAccess.record(request.user, submission, PhotoAccess.Kind.DOCUMENT, position)
+        PhotoAccess.record(signed_in_user(request), submission, PhotoAccess.Kind.DOCUMENT, position)
         return private_file_response(
             photo.document, filename=f"{submission.reference}-{position}-document.jpg"
         )
 
     @admin.action(description=_("Accept selected submissions"), permissions=["change"])
-    def accept_selected(self, request, queryset):
+    def accept_selected(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
         count = 0
         for submission in queryset:
-            submission.accept(request.user)
+            submission.accept(signed_in_user(request))
             count += 1
         self.message_user(
             request,
@@ -308,14 +323,18 @@ class SubmissionAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description=_("Reject selected submissions…"), permissions=["change"])
-    def reject_selected(self, request, queryset):
+    def reject_selected(
+        self, request: HttpRequest, queryset: QuerySet[Submission]
+    ) -> TemplateResponse | None:
         if "apply" in request.POST:
             form = RejectForm(request.POST)
             if form.is_valid():
                 count = 0
                 for submission in queryset:
                     submission.reject(
-                        request.user, form.cleaned_data["reason"], form.cleaned_data["message"]
+                        signed_in_user(request),
+                        form.cleaned_data["reason"],
+                        form.cleaned_data["message"],
                     )
                     count += 1
                 self.message_user(
@@ -334,63 +353,55 @@ class SubmissionAdmin(admin.ModelAdmin):
             "title": _("Reject submissions"),
             "form": form,
             "submissions": queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/documents/reject.html", context)
 
 
-@admin.register(PhotoAccess)
-class PhotoAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: who looked at which client's photos, and when."""
+class LogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only, newest first by day: an append-only log with a `kind` and a `created_at`."""
 
-    list_display = (
-        "created_at",
-        "staff_username",
-        "client_username",
-        "reference",
-        "kind",
-        "position",
-    )
+    columns: tuple[str, ...] = ()  # shown after the time
     list_filter = ("kind", "created_at")
-    search_fields = ("staff_username", "client_username", "reference")
     date_hierarchy = "created_at"
+
+    def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
+        return ("created_at", *self.columns)
+
+
+@admin.register(PhotoAccess)
+class PhotoAccessAdmin(LogAdmin):
+    """Who looked at which client's photos, and when."""
+
+    columns = ("staff_username", "client_username", "reference", "kind", "position")
+    search_fields = ("staff_username", "client_username", "reference")
 
 
 @admin.register(HandoffEvent)
-class HandoffEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: every phone hand-off link made, opened, used and refused (never the token)."""
+class HandoffEventAdmin(LogAdmin):
+    """Every phone hand-off link made, opened, used and refused (never the token)."""
 
-    list_display = (
-        "created_at",
-        "kind",
-        "client_username",
-        "handoff_id",
-        "detail",
-        "reference",
-        "ip",
-    )
-    list_filter = ("kind", "created_at")
+    columns = ("kind", "client_username", "handoff_id", "detail", "reference", "ip")
     search_fields = ("client_username", "reference", "ip")
-    date_hierarchy = "created_at"
 
 
-class RequestStateFilter(admin.SimpleListFilter):
+class RequestStateFilter(ChoiceFilter):
     title = _("state")
     parameter_name = "state"
+    fixed_lookups = [
+        ("open", _("Outstanding")),
+        ("overdue", _("Overdue")),
+        ("fulfilled", _("Fulfilled")),
+    ]
 
-    def lookups(self, request, model_admin):
-        return [
-            ("open", _("Outstanding")),
-            ("overdue", _("Overdue")),
-            ("fulfilled", _("Fulfilled")),
-        ]
-
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[DocumentRequest]
+    ) -> QuerySet[DocumentRequest]:
         if self.value() == "open":
-            return queryset.open()
+            return cast(DocumentRequestQuerySet, queryset).open()
         if self.value() == "overdue":
-            return queryset.overdue()
+            return cast(DocumentRequestQuerySet, queryset).overdue()
         if self.value() == "fulfilled":
             return queryset.filter(fulfilled_by__isnull=False)
         return queryset
@@ -416,23 +427,30 @@ class DocumentRequestAdmin(admin.ModelAdmin):
     list_select_related = ("owner", "created_by", "fulfilled_by")
 
     @admin.display(description=_("state"))
-    def state(self, item):
+    def state(self, item: DocumentRequest) -> StrOrPromise:
         if not item.is_open:
             return _("Fulfilled")
         if item.is_overdue:
             return format_html('<strong class="overdue">{}</strong>', _("Overdue"))
         return _("Outstanding")
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if (
-            db_field.name == "owner"
-        ):  # clients only; reviewers need no permission on user accounts for this
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField | None:
+        # Clients only; reviewers need no permission on user accounts for this.
+        if db_field.name == "owner":
             kwargs["queryset"] = (
                 get_user_model().objects.filter(is_active=True, is_staff=False).order_by("username")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: DocumentRequest,
+        form: forms.ModelForm[DocumentRequest],
+        change: bool,
+    ) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = signed_in_user(request)
         super().save_model(request, obj, form, change)

@@ -6,5 +6,5 @@ class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Documents")
 
-    def ready(self):
+    def ready(self) -> None:
         from documents import signals  # noqa: F401

@@ -23,11 +23,14 @@ an outline was found, the straightened document (cut from the working image,
 so it keeps more than the stored photo's resolution), all without metadata.
 """
 
+from __future__ import annotations
+
 import io
 import json
 import os
 import sys
 import warnings
+from typing import Any
 
 import cv2
 import numpy as np
@@ -36,6 +39,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from documents import outline, quality
 from portal import image_limits, sandbox_job
+
+Params = dict[str, Any]  # what imaging._params sends the child: limits, thresholds, format
 
 pillow_heif.register_heif_opener()
 cv2.setNumThreads(1)  # the CPU-time limit counts every thread; one core per photo is the budget
@@ -52,17 +57,17 @@ READ_ERRORS = (
 
 
 class Refused(Exception):
-    def __init__(self, code, scores=None, **params):
+    def __init__(self, code: str, scores: dict[str, Any] | None = None, **params: Any) -> None:
         super().__init__(code)
         self.code, self.params, self.scores = code, params, scores or {}
 
 
-def target_size(width, height, limit):
+def target_size(width: int, height: int, limit: int) -> tuple[int, int]:
     scale = min(1.0, limit / max(width, height))
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def to_8bit(image):
+def to_8bit(image: Image.Image) -> Image.Image:
     """8-bit RGB or L; 16-bit grey is scaled (not clipped), alpha flattened on white."""
     mode = image.mode
     if mode in ("RGB", "L"):
@@ -79,16 +84,17 @@ def to_8bit(image):
     return image.convert("RGB")  # CMYK (Adobe inversion handled by Pillow), P, YCbCr, LAB, HSV
 
 
-def upright(image):
+def upright(image: Image.Image) -> Image.Image:
     """Apply the EXIF orientation; a photo whose EXIF cannot be read is kept as it is."""
     try:
         ImageOps.exif_transpose(image, in_place=True)
-    except Exception:  # noqa: BLE001 — malformed EXIF (struct.error, bad offsets…): the pixels are fine
+    # Malformed EXIF (struct.error, bad offsets…): the pixels are fine.
+    except Exception:  # noqa: BLE001
         image.info.pop("exif", None)
     return image
 
 
-def open_checked(data, kind, p):
+def open_checked(data: bytes, kind: str, p: Params) -> Image.Image:
     """Open and check everything the header declares; returns the image, not yet decoded."""
     if kind == "JPEG" and image_limits.jpeg_scans(data) > p["max_scans"]:
         raise Refused("too_complex")
@@ -99,7 +105,7 @@ def open_checked(data, kind, p):
     width, height = image.size
     over = image_limits.refusal(image, p["max_pixels"], p["max_decoded_bytes"])
     if over:
-        raise Refused(over[0], **over[1])
+        raise Refused(over[0], None, **over[1])
     if image.format not in ("HEIF", "MPO") and getattr(image, "is_animated", False):
         raise Refused("animated")
     if min(width, height) < p["min_short_side"]:
@@ -107,7 +113,7 @@ def open_checked(data, kind, p):
     return image
 
 
-def decode(data, kind, p):
+def decode(data: bytes, kind: str, p: Params) -> tuple[Image.Image, float]:
     """Open, check, decode (draft for JPEG), convert, shrink to the working size, orient.
 
     Returns (image, scale): `scale` is how many pixels of the original photo one pixel of the
@@ -136,18 +142,18 @@ def decode(data, kind, p):
     return upright(image), original / max(image.size)
 
 
-def planes(image):
+def planes(image: Image.Image) -> list[np.ndarray]:
     """The image's channels as uint8 arrays. Pillow hands out a one-channel image as a plain copy,
     while an RGB image goes through a slow repacking (about 75 ms for 12 MP): split first."""
     return [np.asarray(band) for band in image.split()]
 
 
-def from_planes(arrays):
+def from_planes(arrays: list[np.ndarray]) -> Image.Image:
     bands = [Image.fromarray(array) for array in arrays]
     return bands[0] if len(bands) == 1 else Image.merge("RGB", bands)
 
 
-def shrink(image, layers, limit):
+def shrink(image: Image.Image, layers: list[np.ndarray], limit: int) -> Image.Image:
     """The image at most `limit` px on the long side. Above half size OpenCV's bilinear resize (no
     aliasing) of each channel; a few times faster than Pillow's resize of a 12 MP photo."""
     if max(image.size) <= limit:
@@ -157,7 +163,7 @@ def shrink(image, layers, limit):
     return from_planes([cv2.resize(layer, size, interpolation=method) for layer in layers])
 
 
-def save_clean(image, path, **options):
+def save_clean(image: Image.Image, path: str, **options: Any) -> None:
     """Write a fresh JPEG with no metadata at all (EXIF, XMP, ICC, comments)."""
     image.info.clear()
     with open(path, "wb") as out:
@@ -166,7 +172,9 @@ def save_clean(image, path, **options):
         os.fsync(out.fileno())
 
 
-def judge_document(grey, scale, p):
+def judge_document(
+    grey: np.ndarray, scale: float, p: Params
+) -> tuple[np.ndarray | None, dict[str, Any]]:
     """Find the document, measure its effective dpi for its format: (corners or None, scores)."""
     height, width = grey.shape[:2]
     corners = outline.find_outline(grey)
@@ -190,8 +198,9 @@ def judge_document(grey, scale, p):
     return corners, scores
 
 
-def judge_resolution(verdict, dpi, p):
-    """Refuse under the format's minimum dpi, warn under the recommended one (after the quality checks)."""
+def judge_resolution(verdict: quality.Assessment, dpi: float, p: Params) -> None:
+    """Refuse under the format's minimum dpi, warn under the recommended one (after the quality
+    checks)."""
     if verdict.refusal:
         return
     if dpi < p["dpi"]["refuse"]:
@@ -200,7 +209,7 @@ def judge_resolution(verdict, dpi, p):
         verdict.warnings.append("low_resolution")
 
 
-def process(data, p):
+def process(data: bytes, p: Params) -> dict[str, Any]:
     kind = p["kind"]
     image, scale = decode(data, kind, p)
     grey = image if image.mode == "L" else image.convert("L")
@@ -247,7 +256,7 @@ def process(data, p):
     }
 
 
-def main():
+def main() -> None:
     params, data = sandbox_job.read_job()
     try:
         answer = process(data, params)

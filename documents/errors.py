@@ -1,5 +1,7 @@
 """Why a photo was refused or flagged, in words the client understands (translated)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 # code: (what is wrong, what to change)
@@ -43,42 +45,50 @@ REFUSALS = {
     ),
     "too_small": (
         _(
-            "The photo is too small (%(width)s × %(height)s pixels); we need at least %(minimum)s pixels on the short side."
+            "The photo is too small (%(width)s × %(height)s pixels); we need at least %(minimum)s "
+            "pixels on the short side."
         ),
         _(
-            "Move closer, so that the page fills the picture, and use your camera’s full resolution."
+            "Move closer, so that the page fills the picture, and use your camera’s full "
+            "resolution."
         ),
     ),
     "blurred": (
         _("The photo is blurred, so the text may not be readable."),
         _(
-            "Hold the phone still with both hands, tap the document on the screen to focus, and take the photo again."
+            "Hold the phone still with both hands, tap the document on the screen to focus, and "
+            "take the photo again."
         ),
     ),
     "motion_blurred": (
         _("The photo is smeared because the phone moved, so the text may not be readable."),
         _(
-            "Rest your elbows on the table, hold the phone still with both hands and take the photo again."
+            "Rest your elbows on the table, hold the phone still with both hands and take the "
+            "photo again."
         ),
     ),
     "too_low_resolution": (
         _(
-            "The document is too small in the photo: about %(dpi)s dpi, and we need at least %(minimum)s dpi "
+            "The document is too small in the photo: about %(dpi)s dpi, and we need at least "
+            "%(minimum)s dpi "
             "to read it."
         ),
         _(
-            "Move closer, so that the document fills most of the picture, and use your camera’s full resolution."
+            "Move closer, so that the document fills most of the picture, and use your camera’s "
+            "full resolution."
         ),
     ),
     "dark": (
         _("The photo is too dark."),
         _(
-            "Use even light without shadow, for example daylight near a window, and take the photo again."
+            "Use even light without shadow, for example daylight near a window, and take the "
+            "photo again."
         ),
     ),
 }
 
-# Refusals a client may overrule after two tries with the same page (the photo is poor, not hostile).
+# Refusals a client may overrule after two tries with the same page (the photo is poor, not
+# hostile).
 OVERRIDABLE = frozenset({"blurred", "motion_blurred", "dark", "too_low_resolution"})
 # Codes whose message and mark come from the document found in the photo (its dpi, its box).
 DOCUMENT_CODES = frozenset({"too_low_resolution", "low_resolution"})
@@ -87,21 +97,25 @@ WARNINGS = {
     "glare": (
         _("Part of the photo is washed out by glare."),
         _(
-            "Use even light without shadow and avoid reflections on glossy paper. Retake the photo if text is hidden."
+            "Use even light without shadow and avoid reflections on glossy paper. Retake the "
+            "photo if text is hidden."
         ),
     ),
     "low_resolution": (
         _(
-            "The document is rather small in the photo (about %(dpi)s dpi), so fine print may be hard to read."
+            "The document is rather small in the photo (about %(dpi)s dpi), so fine print may be "
+            "hard to read."
         ),
         _(
-            "If you can, move closer so that the document fills most of the picture, and take the photo again."
+            "If you can, move closer so that the document fills most of the picture, and take the "
+            "photo again."
         ),
     ),
     "bright": (
         _("The photo is very bright."),
         _(
-            "Use even light without shadow, out of direct sunlight. Retake the photo if text is hard to read."
+            "Use even light without shadow, out of direct sunlight. Retake the photo if text is "
+            "hard to read."
         ),
     ),
 }
@@ -110,14 +124,14 @@ WARNINGS = {
 class PhotoRefused(Exception):
     """A photo that cannot be accepted; `code` is a key of REFUSALS."""
 
-    def __init__(self, code, scores=None, **params):
+    def __init__(self, code: str, scores: dict[str, Any] | None = None, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.params = params
         self.scores = scores or {}
 
     @property
-    def message(self):
+    def message(self) -> str:
         return (
             str(REFUSALS[self.code][0]) % self.params
             if self.params
@@ -125,13 +139,17 @@ class PhotoRefused(Exception):
         )
 
     @property
-    def advice(self):
+    def advice(self) -> str:
         return str(REFUSALS[self.code][1])
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         """For JSON; a refusal about the document's size also carries `box` (the document as
         [left, top, right, bottom] photo fractions) and the photo's `width` and `height`."""
-        refusal = {"code": self.code, "message": self.message, "advice": self.advice}
+        refusal: dict[str, Any] = {
+            "code": self.code,
+            "message": self.message,
+            "advice": self.advice,
+        }
         if self.code in DOCUMENT_CODES and self.scores.get("document_box"):
             refusal.update(
                 box=self.scores["document_box"],
@@ -141,18 +159,18 @@ class PhotoRefused(Exception):
         return refusal
 
 
-def warning_dict(code, scores=None):
-    """A warning for JSON; glare also carries `box`, the spot as [left, top, right, bottom] page fractions."""
-    message, advice = (
-        WARNINGS[code] if code in WARNINGS else REFUSALS[code]
-    )  # a refusal sent anyway
+def warning_dict(code: str, scores: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A warning for JSON; glare also carries `box`, the spot as [left, top, right, bottom] page
+    fractions."""
+    texts = WARNINGS[code] if code in WARNINGS else REFUSALS[code]  # a refusal sent anyway
+    message, advice = str(texts[0]), str(texts[1])
     scores = scores or {}
     if code in DOCUMENT_CODES:
-        message = str(message) % {
+        message = message % {
             "dpi": scores.get("dpi", "?"),
             "minimum": scores.get("min_dpi", "?"),
         }
-    warning = {"code": code, "message": str(message), "advice": str(advice)}
+    warning: dict[str, Any] = {"code": code, "message": message, "advice": advice}
     if code == "glare" and scores.get("glare_box"):
         warning["box"] = scores["glare_box"]
     elif code in DOCUMENT_CODES and scores.get("document_box"):

@@ -1,13 +1,24 @@
 """The upload form (document type, note, 1–10 photos) and the staff rejection form."""
 
+from __future__ import annotations
+
+from typing import Any, cast
+
 from django import forms
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from documents import conf
+from documents.conf import app_settings
 from documents.models import DocumentRequest, DocumentType, PageFormat, RejectionReason
 
 FILES_FIELD = "photos"
+
+
+def _require_note_for_other(form: forms.Form, cleaned: dict[str, Any]) -> None:
+    """A note is needed for "Other document": which document it is."""
+    if cleaned.get("document_type") == DocumentType.OTHER and not cleaned.get("note", "").strip():
+        form.add_error("note", _("Tell us which document you are sending."))
 
 
 class UploadForm(forms.Form):
@@ -51,26 +62,27 @@ class UploadForm(forms.Form):
         help_text=_("Why this photo cannot be taken better, for example “the original is faded”."),
     )
 
-    def __init__(self, *args, owner=None, **kwargs):
+    chosen_request: DocumentRequest | None = None  # the open request the blank form answers
+
+    def __init__(self, *args: Any, owner: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if owner is not None:
-            self.fields["request"].queryset = DocumentRequest.objects.open().filter(owner=owner)
+            request_field = cast(forms.ModelChoiceField, self.fields["request"])
+            request_field.queryset = DocumentRequest.objects.open().filter(owner=owner)
         self.fields["request"].error_messages["invalid_choice"] = _(
-            "This request has already been answered or is not yours. Choose the document type below."
+            "This request has already been answered or is not yours. Choose the document type "
+            "below."
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         answering = cleaned.get("request")
         # A staff request sets the size; a client (or script) that chose none sends a page.
         cleaned["page_format"] = (
             answering.page_format if answering else cleaned.get("page_format") or PageFormat.PAGE
         )
-        if (
-            cleaned.get("document_type") == DocumentType.OTHER
-            and not cleaned.get("note", "").strip()
-        ):
-            self.add_error("note", _("Tell us which document you are sending."))
+        _require_note_for_other(self, cleaned)
         if cleaned.get("anyway") and not cleaned.get("anyway_note", "").strip():
             self.add_error(
                 "anyway_note",
@@ -78,7 +90,7 @@ class UploadForm(forms.Form):
             )
         uploads = self.files.getlist(FILES_FIELD) if self.files else []
         uploads = [upload for upload in uploads if upload is not None]
-        limit = conf.max_files()
+        limit = app_settings.MAX_FILES
         if not uploads:
             self.add_error(None, _("Add at least one photo."))
         elif len(uploads) > limit:
@@ -96,7 +108,8 @@ class UploadForm(forms.Form):
 
 
 class HandoffFinishForm(forms.Form):
-    """The desktop finishes a phone hand-off: what the photos show (the photos came from the phone)."""
+    """The desktop finishes a phone hand-off: what the photos show (the photos came from the
+    phone)."""
 
     document_type = forms.ChoiceField(
         label=_("What are you sending?"), choices=DocumentType.choices, widget=forms.RadioSelect
@@ -108,13 +121,10 @@ class HandoffFinishForm(forms.Form):
         help_text=_("Needed for “Other document”, for example “bank statement March”."),
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("document_type") == DocumentType.OTHER
-            and not cleaned.get("note", "").strip()
-        ):
-            self.add_error("note", _("Tell us which document you are sending."))
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        _require_note_for_other(self, cleaned)
         return cleaned
 
 

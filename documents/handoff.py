@@ -1,11 +1,11 @@
 """Hand-off to the phone: the rules of the link shown as a QR code on the desktop.
 
 - The link carries a token of 32 random bytes (256 bits, `secrets`); only its SHA-256 is stored.
-- It is valid for `conf.handoff_minutes()` (15) minutes after it was made.
+- It is valid for `app_settings.HANDOFF_MINUTES` (15) minutes after it was made.
 - Single use: the link's page only shows a "Start" button (a link preview or mail scanner that
   fetches it uses nothing up); the first device that presses it is bound to the hand-off by a
   cookie holding a second secret (also stored only as a hash), and no other device can open
-  the link again. That phone may add photos (1 to `conf.max_files()` in all) until it says
+  the link again. That phone may add photos (1 to `app_settings.MAX_FILES` in all) until it says
   it is done or the 15 minutes are over. A second device, a used, expired or finished link,
   and an unknown token each get their own refusal (`LinkRefused.code`); unknown tokens are
   counted per address (`portal/counters.py`) and a burst of them is refused before any look-up.
@@ -18,12 +18,14 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from documents import conf, services
+from documents import services
+from documents.conf import app_settings
 from documents.models import (
     DocumentRequest,
     HandoffEvent,
@@ -45,7 +47,7 @@ class LinkRefused(Exception):
 
     CODES = ("unknown", "expired", "used", "finished", "other_device", "throttled")
 
-    def __init__(self, code: str, handoff: PhoneHandoff | None = None):
+    def __init__(self, code: str, handoff: PhoneHandoff | None = None) -> None:
         super().__init__(code)
         self.code = code
         self.handoff = handoff
@@ -54,7 +56,7 @@ class LinkRefused(Exception):
 class HandoffClosed(Exception):
     """The desktop cannot finish: nothing arrived yet, or it was finished already."""
 
-    def __init__(self, code: str):
+    def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
 
@@ -82,7 +84,7 @@ def audit(
 
 
 def create(
-    owner, request: DocumentRequest | None = None, ip: str | None = None
+    owner: User, request: DocumentRequest | None = None, ip: str | None = None
 ) -> tuple[PhoneHandoff, str]:
     """A new link for `owner` (answering `request`, one of their open requests, if given)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -92,7 +94,7 @@ def create(
         request=request,
         token_hash=digest(token),
         created_at=now,
-        expires_at=now + timedelta(minutes=conf.handoff_minutes()),
+        expires_at=now + timedelta(minutes=app_settings.HANDOFF_MINUTES),
     )
     audit(HandoffEvent.Kind.CREATED, handoff, ip=ip)
     return handoff, token
@@ -110,7 +112,7 @@ def find_link(token: str, ip: str | None = None, bound_to: int | None = None) ->
     Raises LinkRefused (audited) for a burst of guesses, an unknown, expired, used or finished
     link, or a link another device has opened already.
     """
-    if counters.count(_guess_key(ip)) >= conf.handoff_guesses():
+    if counters.count(_guess_key(ip)) >= app_settings.HANDOFF_GUESSES:
         audit(HandoffEvent.Kind.REFUSED, ip=ip, detail="throttled")
         raise LinkRefused("throttled")
     handoff = None
@@ -188,7 +190,7 @@ class Added:
 
 def add_photos(handoff: PhoneHandoff, uploads: list, ip: str | None = None) -> Added:
     """Check, sandbox and store the phone's photos exactly as a desktop upload; all or none."""
-    if handoff.photos.count() + len(uploads) > conf.max_files():
+    if handoff.photos.count() + len(uploads) > app_settings.MAX_FILES:
         for upload in uploads:
             upload.close()
         audit(HandoffEvent.Kind.PHOTO_REFUSED, handoff, ip=ip, detail="too_many")
@@ -198,7 +200,7 @@ def add_photos(handoff: PhoneHandoff, uploads: list, ip: str | None = None) -> A
         for error in errors:
             audit(HandoffEvent.Kind.PHOTO_REFUSED, handoff, ip=ip, detail=error["code"])
         return Added(file_errors=errors)
-    stored = []
+    stored: list[str] = []
     try:
         names = services.store_staged(staged)
         stored = [name for names_of_photo in names for name in names_of_photo if name]
@@ -207,24 +209,15 @@ def add_photos(handoff: PhoneHandoff, uploads: list, ip: str | None = None) -> A
             if not locked.phone_may_add():
                 raise LinkRefused(closed_reason(locked) or "unknown", locked)
             count = locked.photos.count()
-            if count + len(staged) > conf.max_files():
+            if count + len(staged) > app_settings.MAX_FILES:
                 raise LinkRefused("too_many", locked)
             added = [
                 HandoffPhoto.objects.create(
                     handoff=locked,
                     position=count + number,
-                    image=image,
-                    thumbnail=thumbnail,
-                    document=document,
-                    width=photo.width,
-                    height=photo.height,
-                    source_format=photo.source_format,
-                    warnings=photo.warnings,
-                    scores=photo.scores,
+                    **services.stored_photo_fields(photo, photo_names),
                 )
-                for number, (photo, (image, thumbnail, document)) in enumerate(
-                    zip(staged, names, strict=True), 1
-                )
+                for number, (photo, photo_names) in enumerate(zip(staged, names, strict=True), 1)
             ]
             for photo in added:
                 audit(HandoffEvent.Kind.PHOTO_ADDED, locked, ip=ip, detail=f"page {photo.position}")
@@ -236,14 +229,15 @@ def add_photos(handoff: PhoneHandoff, uploads: list, ip: str | None = None) -> A
         services.delete_stored(stored)
         raise
     finally:
-        for photo in staged:
-            photo.discard()
+        for staged_photo in staged:
+            staged_photo.discard()
     return Added(photos=added)
 
 
 def page_format_of(handoff: PhoneHandoff) -> str:
     """The document's size the phone's photos are judged for: the staff request's, else a page."""
-    return handoff.request.page_format if handoff.request_id else PageFormat.PAGE
+    request = handoff.request
+    return request.page_format if request is not None else PageFormat.PAGE
 
 
 def mark_done(handoff: PhoneHandoff, ip: str | None = None) -> None:
@@ -254,7 +248,7 @@ def mark_done(handoff: PhoneHandoff, ip: str | None = None) -> None:
         audit(HandoffEvent.Kind.DONE, handoff, ip=ip)
 
 
-def state(handoff: PhoneHandoff, now=None) -> str:
+def state(handoff: PhoneHandoff, now: datetime | None = None) -> str:
     """waiting (not opened yet), connected, done, expired or finished."""
     if handoff.finished_at:
         return "finished"
@@ -288,14 +282,14 @@ def finish(
                     Photo.objects.create(
                         submission=submission,
                         position=position,
-                        image=photo.image.name,
-                        thumbnail=photo.thumbnail.name,
-                        document=photo.document.name,
-                        width=photo.width,
-                        height=photo.height,
-                        source_format=photo.source_format,
-                        warnings=photo.warnings,
-                        scores=photo.scores,
+                        **services.stored_photo_fields(
+                            photo,
+                            (
+                                photo.image.name or "",
+                                photo.thumbnail.name or "",
+                                photo.document.name or "",
+                            ),
+                        ),
                     )
                 HandoffPhoto.objects.filter(
                     handoff=locked
@@ -312,17 +306,17 @@ def finish(
     raise AssertionError("unreachable")
 
 
-def purge_abandoned(now=None) -> int:
-    """Delete the photos of hand-offs never finished, `conf.handoff_keep_hours()` after start."""
-    cutoff = (now or timezone.now()) - timedelta(hours=conf.handoff_keep_hours())
+def purge_abandoned(now: datetime | None = None) -> int:
+    """Delete the photos of hand-offs never finished, `app_settings.HANDOFF_KEEP_HOURS` after
+    start."""
+    cutoff = (now or timezone.now()) - timedelta(hours=app_settings.HANDOFF_KEEP_HOURS)
     removed = 0
     for photo in HandoffPhoto.objects.filter(
         handoff__finished_at__isnull=True, handoff__created_at__lt=cutoff
     ):
         names = [photo.image.name, photo.thumbnail.name, photo.document.name]
         photo.delete()
-        services.delete_stored(
-            names
-        )  # after the row: a failure leaves a file, never a row without one
+        # After the row: a failure leaves a file, never a row without one.
+        services.delete_stored(names)
         removed += 1
     return removed

@@ -3,6 +3,8 @@
 The rules (token, expiry, single use) live in documents/handoff.py.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -56,13 +58,13 @@ class PhoneHandoff(models.Model):
         verbose_name = _("phone hand-off")
         verbose_name_plural = _("phone hand-offs")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.owner} {self.created_at:%Y-%m-%d %H:%M}"
 
-    def is_expired(self, now=None) -> bool:
+    def is_expired(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.expires_at
 
-    def phone_may_add(self, now=None) -> bool:
+    def phone_may_add(self, now: datetime | None = None) -> bool:
         """The phone may still add photos: opened, not done, not finished, not expired."""
         return bool(
             self.opened_at
@@ -97,7 +99,7 @@ class HandoffPhoto(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.handoff_id} #{self.position}"
 
 
@@ -138,5 +140,5 @@ class HandoffEvent(AppendOnlyModel):
         verbose_name = _("phone hand-off event")
         verbose_name_plural = _("phone hand-off events")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.kind} {self.client_username}"

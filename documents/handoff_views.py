@@ -1,50 +1,52 @@
 """Desktop side of the hand-off to the phone: make a link, show its QR code and the photos as they
 arrive (a small JSON endpoint for the page's polling script), and finish the submission."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents import conf, handoff
+from documents import handoff
+from documents.conf import app_settings
 from documents.errors import warning_dict
 from documents.forms import HandoffFinishForm
 from documents.models import DocumentRequest, PhoneHandoff
 from documents.qr import qr_svg
-from documents.views import client_required, private_file_response
+from documents.storage import private_file_response
+from documents.views import client_required, signed_in_user
 from portal import crypto
 from portal.client_address import client_ip
 
 SESSION_KEY = "documents_handoff_links"
 
 
-def _own_handoff(request, pk):
+def _own_handoff(request: HttpRequest, pk: int) -> PhoneHandoff:
     return get_object_or_404(
-        PhoneHandoff.objects.select_related("request"), pk=pk, owner=request.user
+        PhoneHandoff.objects.select_related("request"), pk=pk, owner=signed_in_user(request)
     )
 
 
-def phone_url(request, token: str) -> str:
+def phone_url(request: HttpRequest, token: str) -> str:
     path = reverse("documents:phone_open", kwargs={"token": token})
-    base = conf.handoff_base_url().rstrip("/")
+    base = app_settings.HANDOFF_BASE_URL.rstrip("/")
     return base + path if base else request.build_absolute_uri(path)
 
 
 @client_required
 @never_cache
 @require_POST
-def start(request):
+def start(request: HttpRequest) -> HttpResponseBase:
     """ "Use your phone": a new link (answering one of the client's open requests, if chosen)."""
     raw = request.POST.get("request", "")
-    answering = (
-        DocumentRequest.objects.open().filter(owner=request.user, pk=raw).first()
-        if raw.isdigit()
-        else None
-    )
-    item, token = handoff.create(request.user, answering, ip=client_ip(request))
+    answering = DocumentRequest.objects.answerable(signed_in_user(request), raw)
+    item, token = handoff.create(signed_in_user(request), answering, ip=client_ip(request))
     links = request.session.get(SESSION_KEY, {})
     links = {
         pk: value
@@ -56,7 +58,7 @@ def start(request):
     return redirect("documents:handoff", pk=item.pk)
 
 
-def _link(request, item, state):
+def _link(request: HttpRequest, item: PhoneHandoff, state: str) -> str | None:
     """The link while no phone has opened it, kept encrypted in the desktop's session so that a
     reload shows the QR code again; forgotten once a phone has opened it (the database has only
     the token's hash)."""
@@ -76,21 +78,27 @@ def _link(request, item, state):
 @client_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def page(request, pk):
+def page(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The hand-off page: QR code and link, the photos that arrived, and the finish form."""
     item = _own_handoff(request, pk)
-    if item.finished_at and item.submission_id:
+    if item.finished_at and item.submission is not None:
         return redirect(item.submission)
     if request.method == "POST":
         return _finish(request, item)
     return _page(request, item)
 
 
-def _page(request, item, form=None, errors=(), status=200):
+def _page(
+    request: HttpRequest,
+    item: PhoneHandoff,
+    form: HandoffFinishForm | None = None,
+    errors: Sequence[str] = (),
+    status: int = 200,
+) -> HttpResponse:
     state = handoff.state(item)
     link = _link(request, item, state)
     if form is None:
-        initial = {"document_type": item.request.document_type} if item.request_id else {}
+        initial = {"document_type": item.request.document_type} if item.request else {}
         form = HandoffFinishForm(initial=initial)
     context = {
         "handoff": item,
@@ -101,12 +109,12 @@ def _page(request, item, form=None, errors=(), status=200):
         "photos": item.photos.all(),
         "form": form,
         "errors": errors,
-        "minutes": conf.handoff_minutes(),
+        "minutes": app_settings.HANDOFF_MINUTES,
     }
     return render(request, "documents/handoff.html", context, status=status)
 
 
-def _finish(request, item):
+def _finish(request: HttpRequest, item: PhoneHandoff) -> HttpResponseBase:
     form = HandoffFinishForm(request.POST)
     if not form.is_valid():
         return _page(
@@ -126,7 +134,8 @@ def _finish(request, item):
     except handoff.HandoffClosed as closed:
         if closed.code == "finished":
             item.refresh_from_db()
-            return redirect(item.submission) if item.submission_id else redirect("documents:upload")
+            finished = item.submission
+            return redirect(finished if finished is not None else "documents:upload")
         message = _(
             "No photos have arrived from your phone yet. Send at least one photo, then finish here."
         )
@@ -152,7 +161,7 @@ def state_text(state: str) -> str:
 @client_required
 @never_cache
 @require_GET
-def status(request, pk):
+def status(request: HttpRequest, pk: int) -> JsonResponse:
     """What the page's script polls: the state and the photos received so far."""
     item = _own_handoff(request, pk)
     state = handoff.state(item)
@@ -161,7 +170,7 @@ def status(request, pk):
             "ok": True,
             "state": state,
             "state_text": state_text(state),
-            "submission_url": item.submission.get_absolute_url() if item.submission_id else "",
+            "submission_url": item.submission.get_absolute_url() if item.submission else "",
             "photos": [
                 {
                     "position": photo.position,
@@ -181,7 +190,7 @@ def status(request, pk):
 
 @client_required
 @require_GET
-def thumbnail(request, pk, position):
+def thumbnail(request: HttpRequest, pk: int, position: int) -> HttpResponseBase:
     """The owner's own hand-off photos only; anyone else gets 404."""
     item = _own_handoff(request, pk)
     photo = item.photos.filter(position=position).first()

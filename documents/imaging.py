@@ -13,15 +13,21 @@ Steps, one file at a time:
    web worker never holds the decoded pixels.
 """
 
+from __future__ import annotations
+
 import contextlib
 import logging
 import os
 import re
 import tempfile
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from documents import conf
+from django.core.files.uploadedfile import UploadedFile
+
+from documents.conf import app_settings
 from documents.errors import OVERRIDABLE, PhotoRefused
 from portal import sandbox
 
@@ -71,7 +77,7 @@ def sniff(head: bytes) -> str:
     return "unknown"
 
 
-def contains_markup(upload) -> bool:
+def contains_markup(upload: UploadedFile) -> bool:
     """Scan the whole file in chunks (with overlap) for HTML/SVG/script markup."""
     tail = b""
     for chunk in upload.chunks(CHUNK):
@@ -92,18 +98,18 @@ class ProcessedPhoto:
     width: int
     height: int
     source_format: str
-    scores: dict = field(default_factory=dict)
-    warnings: list = field(default_factory=list)
+    scores: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
     client_note: str = ""  # the client's note when sent anyway (set by services)
 
-    def discard_document(self):
+    def discard_document(self) -> None:
         """No outline was found: the whole photo stands for the document, there is no crop."""
         if self.document_path is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.document_path)
             self.document_path = None
 
-    def discard(self):
+    def discard(self) -> None:
         for path in (self.image_path, self.thumbnail_path, self.document_path):
             if path is None:
                 continue
@@ -111,15 +117,15 @@ class ProcessedPhoto:
                 os.unlink(path)
 
 
-def _check_size(upload):
+def _check_size(upload: UploadedFile) -> None:
     size = upload.size or 0
     if size == 0:
         raise PhotoRefused("empty")
-    if size > conf.max_file_bytes():
-        raise PhotoRefused("too_large", limit=conf.max_file_megabytes())
+    if size > app_settings.MAX_FILE_BYTES:
+        raise PhotoRefused("too_large", limit=app_settings.max_file_megabytes())
 
 
-def _detect(upload):
+def _detect(upload: UploadedFile) -> str:
     upload.seek(0)
     head = upload.read(32)
     upload.seek(0)
@@ -135,31 +141,37 @@ def _detect(upload):
 
 
 def _params(
-    kind, image_path, thumbnail_path, document_path, keep, accept_poor=False, page_format="page"
-):
+    kind: str,
+    image_path: Path | None,
+    thumbnail_path: Path | None,
+    document_path: Path | None,
+    keep: bool,
+    accept_poor: bool = False,
+    page_format: str = "page",
+) -> dict[str, Any]:
     return {
         "kind": kind,
         "keep": keep,
         "accept_poor": accept_poor,
         "page_format": page_format,
-        "dpi": {"refuse": conf.min_dpi(), "warn": conf.recommended_dpi()},
+        "dpi": {"refuse": app_settings.MIN_DPI, "warn": app_settings.RECOMMENDED_DPI},
         "overridable": sorted(OVERRIDABLE),
         "image_path": str(image_path) if image_path else None,
         "thumbnail_path": str(thumbnail_path) if thumbnail_path else None,
         "document_path": str(document_path) if document_path else None,
-        "max_file_bytes": conf.max_file_bytes(),
-        "max_pixels": conf.max_pixels(),
-        "max_decoded_bytes": conf.max_decoded_bytes(),
-        "max_scans": conf.max_scans(),
-        "max_side": conf.max_side(),
-        "min_short_side": conf.min_short_side(),
-        "thumbnail_side": conf.thumbnail_side(),
-        "jpeg_quality": conf.jpeg_quality(),
-        "thresholds": conf.thresholds(),
+        "max_file_bytes": app_settings.MAX_FILE_BYTES,
+        "max_pixels": app_settings.MAX_PIXELS,
+        "max_decoded_bytes": app_settings.MAX_DECODED_BYTES,
+        "max_scans": app_settings.MAX_JPEG_SCANS,
+        "max_side": app_settings.MAX_SIDE,
+        "min_short_side": app_settings.MIN_SHORT_SIDE,
+        "thumbnail_side": app_settings.THUMBNAIL_SIDE,
+        "jpeg_quality": app_settings.JPEG_QUALITY,
+        "thresholds": app_settings.thresholds(),
     }
 
 
-def _source(upload):
+def _source(upload: UploadedFile) -> AbstractContextManager[Any]:
     """What the child reads on stdin: the upload's temp file itself, or its bytes."""
     path = getattr(upload, "temporary_file_path", None)
     if path is not None:
@@ -168,14 +180,18 @@ def _source(upload):
     return contextlib.nullcontext(upload.read())
 
 
-def _staged_file(staging):
+def _staged_file(staging: Path) -> Path:
     handle, name = tempfile.mkstemp(prefix="doc-", suffix=".jpg", dir=staging)
     os.close(handle)
     return Path(name)
 
 
 def process_photo(
-    upload, staging: Path, keep=True, accept_poor=False, page_format="page"
+    upload: UploadedFile,
+    staging: Path,
+    keep: bool = True,
+    accept_poor: bool = False,
+    page_format: str = "page",
 ) -> ProcessedPhoto:
     """Check and convert one upload; raises PhotoRefused with a code for the client.
 
@@ -188,7 +204,11 @@ def process_photo(
     """
     _check_size(upload)
     kind = _detect(upload)
-    paths = tuple(_staged_file(staging) for _ in range(3)) if keep else (None, None, None)
+    paths: tuple[Path | None, Path | None, Path | None] = (
+        (_staged_file(staging), _staged_file(staging), _staged_file(staging))
+        if keep
+        else (None, None, None)
+    )
     photo = ProcessedPhoto(*paths, width=0, height=0, source_format=kind)
     params = _params(kind, *paths, keep, accept_poor, page_format)
     try:

@@ -1,9 +1,12 @@
 """Document submissions: one client sends 1–10 photos of a requested document."""
 
+from __future__ import annotations
+
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +21,7 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_PREFIX = "DOC"
 
 
-def new_reference():
+def new_reference() -> str:
     """A short, unambiguous, unguessable reference such as DOC-7K3M-9QXA (about 39 random bits)."""
     chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
     return f"{REFERENCE_PREFIX}-{chars[:4]}-{chars[4:]}"
@@ -46,11 +49,11 @@ class RejectionReason(models.TextChoices):
     MISMATCH = "mismatch", _("The name or address does not match our records.")
 
 
-class SubmissionQuerySet(models.QuerySet):
-    def owned_by(self, user):
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def owned_by(self, user: User) -> SubmissionQuerySet:
         return self.filter(owner=user)
 
-    def photos_past_retention(self, now, days):
+    def photos_past_retention(self, now: datetime, days: int) -> SubmissionQuerySet:
         """Reviewed (accepted or rejected) more than `days` ago and still holding photos."""
         return self.filter(
             status__in=[Submission.Status.ACCEPTED, Submission.Status.REJECTED],
@@ -116,25 +119,25 @@ class Submission(models.Model):
         verbose_name_plural = _("document submissions")
         indexes = [models.Index(fields=["status", "created_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.reference
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("documents:submission_detail", kwargs={"reference": self.reference})
 
-    def accept(self, staff_user, message=""):
+    def accept(self, staff_user: User, message: str = "") -> None:
         self.status = self.Status.ACCEPTED
         self.rejection_reason = ""
         self._reviewed(staff_user, message)
 
-    def reject(self, staff_user, reason, message=""):
+    def reject(self, staff_user: User, reason: str, message: str = "") -> None:
         if reason not in RejectionReason.values:
             raise ValueError("unknown rejection reason")
         self.status = self.Status.REJECTED
         self.rejection_reason = reason
         self._reviewed(staff_user, message)
 
-    def _reviewed(self, staff_user, message):
+    def _reviewed(self, staff_user: User, message: str) -> None:
         self.staff_message = message
         self.reviewed_by = staff_user
         self.reviewed_at = timezone.now()
@@ -150,7 +153,8 @@ class Submission(models.Model):
 
 
 class Photo(models.Model):
-    """One page, re-encoded as JPEG without metadata; files under random names in private storage."""
+    """One page, re-encoded as JPEG without metadata; files under random names in private
+    storage."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos")
     position = models.PositiveSmallIntegerField(_("page"))
@@ -187,16 +191,16 @@ class Photo(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.submission.reference} #{self.position}"
 
     @property
-    def sent_anyway(self):
+    def sent_anyway(self) -> str:
         """The refusal the client overruled (blurred, motion_blurred, dark), or ""."""
         return next((code for code in self.warnings if code in OVERRIDABLE), "")
 
     @property
-    def glare_box(self):
+    def glare_box(self) -> dict[str, float] | None:
         """The washed-out spot as SVG coordinates in a 0–1 square (x, y, width, height), or None."""
         box = self.scores.get("glare_box") if "glare" in self.warnings else None
         if not box:
@@ -210,10 +214,10 @@ class Photo(models.Model):
         }
 
     @property
-    def outline_found(self):
+    def outline_found(self) -> bool:
         return bool(self.document)
 
-    def get_thumbnail_url(self):
+    def get_thumbnail_url(self) -> str:
         return reverse(
             "documents:thumbnail",
             kwargs={"reference": self.submission.reference, "position": self.position},
@@ -257,11 +261,17 @@ class PhotoAccess(AppendOnlyModel):
         verbose_name = _("photo access by staff")
         verbose_name_plural = _("photo accesses by staff")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.staff_username} {self.reference}"
 
     @classmethod
-    def record(cls, staff_user, submission, kind, position=None):
+    def record(
+        cls,
+        staff_user: User,
+        submission: Submission,
+        kind: str,
+        position: int | None = None,
+    ) -> PhotoAccess:
         return cls.objects.create(
             staff=staff_user,
             staff_username=staff_user.get_username(),
@@ -272,16 +282,20 @@ class PhotoAccess(AppendOnlyModel):
         )
 
 
-def can_review(user):
+def can_review(user: User | AnonymousUser) -> bool:
     """Staff with the reviewers' permission (the "Document reviewers" group, or a superuser)."""
     return user.is_active and user.is_staff and user.has_perm("documents.view_submission")
 
 
-class DocumentRequestQuerySet(models.QuerySet):
-    def open(self):
+class DocumentRequestQuerySet(models.QuerySet["DocumentRequest"]):
+    def open(self) -> DocumentRequestQuerySet:
         return self.filter(fulfilled_by__isnull=True)
 
-    def overdue(self, today=None):
+    def answerable(self, owner: User, raw_pk: str) -> DocumentRequest | None:
+        """The owner's open request whose id a form sent (`raw_pk`, text), or None."""
+        return self.open().filter(owner=owner, pk=raw_pk).first() if raw_pk.isdigit() else None
+
+    def overdue(self, today: date | None = None) -> DocumentRequestQuerySet:
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
 
@@ -338,18 +352,18 @@ class DocumentRequest(models.Model):
         verbose_name = _("document request")
         verbose_name_plural = _("document requests")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_document_type_display()} · {self.owner}"
 
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         return self.fulfilled_by_id is None
 
     @property
-    def is_overdue(self):
+    def is_overdue(self) -> bool:
         return self.is_open and self.due_date < timezone.localdate()
 
-    def get_send_url(self):
+    def get_send_url(self) -> str:
         return reverse("documents:upload") + f"?request={self.pk}"
 
 

@@ -36,7 +36,8 @@ MIN_CONTRAST = (
 )
 MM_PER_INCH = 25.4
 
-# Physical sizes in mm (short side, long side) of each format: the rules for judging and straightening.
+# Physical sizes in mm (short side, long side) of each format: the rules for judging and
+# straightening.
 PAPERS = {
     "page": ((210.0, 297.0), (215.9, 279.4)),  # A4, Letter
     "id_card": ((53.98, 85.6),),  # ISO/IEC 7810 ID-1
@@ -57,9 +58,7 @@ def find_outline(grey: np.ndarray) -> np.ndarray | None:
     _, light = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     light = cv2.morphologyEx(light, cv2.MORPH_CLOSE, kernel)
     if _largest_share(light) > MAX_SHARE:
-        return (
-            None  # the paper fills the photo: there is no table around it to find an edge against
-        )
+        return None  # the paper fills the photo: no table around it to find an edge against
     for mask in (light, _edge_mask(grey, kernel)):
         corners = _quadrilateral(mask)
         if corners is not None and _stands_out(grey, corners):
@@ -67,14 +66,14 @@ def find_outline(grey: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def _largest_share(mask):
+def _largest_share(mask: np.ndarray) -> float:
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     return max((cv2.contourArea(c) for c in contours), default=0.0) / (
         mask.shape[0] * mask.shape[1]
     )
 
 
-def _stands_out(grey, corners):
+def _stands_out(grey: np.ndarray, corners: np.ndarray) -> bool:
     """Paper is lighter than what it lies on: a block of text inside a page (darker than the paper
     around it) or a dark object on a light table is not the document."""
     inside = np.zeros_like(grey)
@@ -85,7 +84,7 @@ def _stands_out(grey, corners):
     return float(grey[inside > 0].mean()) > float(grey[outside].mean()) + MIN_CONTRAST
 
 
-def _edge_mask(grey, kernel):
+def _edge_mask(grey: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """The document as the largest area closed by strong edges (when lightness alone fails)."""
     edges = cv2.dilate(cv2.Canny(grey, 40, 120), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     closed = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, kernel)
@@ -95,7 +94,7 @@ def _edge_mask(grey, kernel):
     return filled
 
 
-def _quadrilateral(mask):
+def _quadrilateral(mask: np.ndarray) -> np.ndarray | None:
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return None
@@ -188,7 +187,8 @@ def straighten(
 
 
 def bounding_box(corners: np.ndarray, width: int, height: int) -> list[float]:
-    """[left, top, right, bottom] of the corners as fractions of the photo (for the marked preview)."""
+    """[left, top, right, bottom] of the corners as fractions of the photo (for the marked
+    preview)."""
     xs, ys = corners[:, 0], corners[:, 1]
     return [
         round(max(0.0, float(xs.min()) / width), 3),

@@ -5,20 +5,26 @@ becomes a page that says so, in the reviewer's language, so the PDF of the
 other pages can still be read.
 """
 
+from __future__ import annotations
+
 import io
-from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
+
+from documents.storage import is_missing_object
+from portal.fonts import pillow_font
+
+if TYPE_CHECKING:
+    from documents.models import Photo, Submission
 
 PDF_RESOLUTION = 300.0  # a stored 3508 px page is an A4 page; viewers fit it to the window
 PLACEHOLDER_SIZE = (2480, 3508)  # an A4 page at PDF_RESOLUTION
-FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",)
 
 
-def submission_pdf(submission) -> bytes:
+def submission_pdf(submission: Submission) -> bytes:
     """Returns PDF bytes: one page per photo, in order (a placeholder page for a missing file)."""
     photos = list(submission.photos.all())
     images = []
@@ -51,7 +57,7 @@ def submission_pdf(submission) -> bytes:
             image.close()
 
 
-def _open_photo(photo) -> Image.Image | None:
+def _open_photo(photo: Photo) -> Image.Image | None:
     """The photo's decoded image, or None when its file is not in the store."""
     if not photo.image.name:
         return None
@@ -68,22 +74,10 @@ def _open_photo(photo) -> Image.Image | None:
         raise
 
 
-def is_missing_object(exc: ClientError) -> bool:
-    return exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey")
-
-
 def placeholder_page(text: str) -> Image.Image:
     """A white A4 page with one line of text near the top."""
     page = Image.new("L", PLACEHOLDER_SIZE, 255)
     draw = ImageDraw.Draw(page)
     draw.rectangle((150, 150, PLACEHOLDER_SIZE[0] - 150, 450), outline=0, width=6)
-    draw.text((220, 300), text, fill=0, font=_font(56), anchor="lm")
+    draw.text((220, 300), text, fill=0, font=pillow_font(56), anchor="lm")
     return page
-
-
-@cache
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    for name in FONT_FILES:
-        if Path(name).exists():
-            return ImageFont.truetype(name, size)
-    return ImageFont.load_default(size=size)

@@ -1,8 +1,13 @@
 """Phone side of the hand-off: open the link once, add photos, say done. No sign-in, no session:
 the phone is known only by the cookie that opening the link set (documents/handoff.py)."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,11 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from documents import conf, handoff, throttle, uploads
+from documents import handoff, throttle, uploads
+from documents.conf import app_settings
 from documents.errors import warning_dict
 from documents.forms import FILES_FIELD
-from documents.views import MULTIPART_OVERHEAD, wants_json
+from documents.models import PhoneHandoff
 from portal.client_address import client_ip
+from portal.negotiation import wants_json
 
 
 def refusal_texts(code: str) -> tuple[str, str]:
@@ -33,7 +40,7 @@ def refusal_texts(code: str) -> tuple[str, str]:
         ),
         "expired": (
             _("This link has expired: it works for %(minutes)s minutes only.")
-            % {"minutes": conf.handoff_minutes()},
+            % {"minutes": app_settings.HANDOFF_MINUTES},
             new_link,
         ),
         "used": (
@@ -68,7 +75,7 @@ REFUSAL_STATUS = {
 }
 
 
-def refused(request, code: str, forget_cookie: bool = True):
+def refused(request: HttpRequest, code: str, forget_cookie: bool = True) -> HttpResponse:
     """The refusal page (or JSON); `forget_cookie` drops the phone's cookie, which is not done
     when another link was refused (the cookie may belong to a hand-off still in use)."""
     message, advice = refusal_texts(code)
@@ -91,7 +98,7 @@ def refused(request, code: str, forget_cookie: bool = True):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def open_link(request, token):
+def open_link(request: HttpRequest, token: str) -> HttpResponseBase:
     """The QR code's link. GET shows a "Start" button and changes nothing (link previews and
     mail scanners fetch links); POST binds this phone to the hand-off with a cookie and goes on
     to the phone's page, whose address carries no token."""
@@ -120,7 +127,7 @@ def open_link(request, token):
     return response
 
 
-def _bound_handoff_id(request) -> int | None:
+def _bound_handoff_id(request: HttpRequest) -> int | None:
     """The hand-off this device's cookie is bound to, if the cookie is genuine."""
     try:
         return _current(request).pk
@@ -128,14 +135,14 @@ def _bound_handoff_id(request) -> int | None:
         return None
 
 
-def _current(request):
+def _current(request: HttpRequest) -> PhoneHandoff:
     return handoff.from_cookie(request.COOKIES.get(handoff.COOKIE_NAME, ""), ip=client_ip(request))
 
 
 @csrf_exempt  # upload handlers must be set before the CSRF check reads the body: csrf_protect below
 @never_cache
 @require_http_methods(["GET", "POST"])
-def phone(request):
+def phone(request: HttpRequest) -> HttpResponseBase:
     """The phone's page: the photos sent so far and a form to add more (one or several at once)."""
     try:
         item = _current(request)
@@ -143,24 +150,23 @@ def phone(request):
         return refused(request, refusal.code)
     guard = None
     if request.method == "POST":
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > (conf.max_files() + 1) * conf.max_file_bytes() + MULTIPART_OVERHEAD:
+        guard = uploads.limit(request, app_settings.MAX_FILES + 1)
+        if guard is None:
             message = _(
                 "The upload is too large. Send at most %(count)d photos "
                 "of at most %(limit)s MB each."
-            ) % {"count": conf.max_files(), "limit": conf.max_file_megabytes()}
+            ) % {"count": app_settings.MAX_FILES, "limit": app_settings.max_file_megabytes()}
             return _page(request, item, [message], status=413)
-        guard = uploads.install(request, conf.max_file_bytes())
     return _phone(request, item, guard)
 
 
 @csrf_protect
-def _phone(request, item, guard):
+def _phone(
+    request: HttpRequest, item: PhoneHandoff, guard: uploads.FileSizeLimitHandler | None
+) -> HttpResponseBase:
     if request.method == "GET":
         return _page(request, item)
+    assert guard is not None  # a POST
     if not throttle.allow("submit", item.owner_id):
         return _page(
             request,
@@ -194,7 +200,10 @@ def _phone(request, item, guard):
         return _page(
             request,
             item,
-            [_("The file is larger than %(limit)s MB.") % {"limit": conf.max_file_megabytes()}],
+            [
+                _("The file is larger than %(limit)s MB.")
+                % {"limit": app_settings.max_file_megabytes()}
+            ],
             status=400,
         )
     if not files:
@@ -205,7 +214,7 @@ def _phone(request, item, guard):
         return refused(request, handoff.closed_reason(item) or "unknown")
     if added.error == "too_many":
         message = _("You can send at most %(max)s photos in one submission.") % {
-            "max": conf.max_files()
+            "max": app_settings.MAX_FILES
         }
         return _page(request, item, [message], status=400)
     if added.file_errors:
@@ -217,7 +226,13 @@ def _phone(request, item, guard):
     return redirect(reverse("documents:phone") + f"?sent={len(added.photos)}")
 
 
-def _page(request, item, errors=(), file_errors=(), status=200):
+def _page(
+    request: HttpRequest,
+    item: PhoneHandoff,
+    errors: Sequence[str] = (),
+    file_errors: Sequence[dict[str, Any]] = (),
+    status: int = 200,
+) -> HttpResponse:
     if wants_json(request) and status >= 400:
         texts = list(errors) + [f"{error['message']} {error['advice']}" for error in file_errors]
         return JsonResponse(
@@ -241,17 +256,17 @@ def _page(request, item, errors=(), file_errors=(), status=200):
         ],
         "errors": errors,
         "file_errors": file_errors,
-        "sent": int(sent) if sent.isdigit() and int(sent) <= conf.max_files() else 0,
-        "max_files": conf.max_files(),
-        "max_megabytes": conf.max_file_megabytes(),
-        "min_side": conf.min_short_side(),
+        "sent": int(sent) if sent.isdigit() and int(sent) <= app_settings.MAX_FILES else 0,
+        "max_files": app_settings.MAX_FILES,
+        "max_megabytes": app_settings.max_file_megabytes(),
+        "min_side": app_settings.MIN_SHORT_SIDE,
     }
     return render(request, "documents/phone.html", context, status=status)
 
 
 @never_cache
 @require_POST
-def done(request):
+def done(request: HttpRequest) -> HttpResponse:
     """The phone is done: the link stops working; the client finishes on the computer."""
     try:
         item = _current(request)

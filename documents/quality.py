@@ -15,7 +15,7 @@ resolution.
 - ink: the 2nd percentile of brightness, the level of the darkest text.
 
 How the thresholds were measured (bench/documents_thresholds.py prints the
-table again): generated text pages (documents/samples.py: paper 225, ink 35,
+table again): generated text pages (tests/documents/samples.py: paper 225, ink 35,
 text 1/90 of the page height) at 1240×1754 (A4, 150 dpi), 2480×3508 and
 3024×4032 (12 MP), Gaussian blur of radius r at full size, then sensor noise
 σ 3 or 6, JPEG q 90. What matters is the blur left in the 1000 px copy,
@@ -59,7 +59,10 @@ white page or a reflection at the edge can still be perfectly legible; the
 client is told and may retake).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
@@ -73,12 +76,12 @@ WHITE_PAPER = 245  # median block brightness from which the paper itself is whit
 
 @dataclass
 class Assessment:
-    scores: dict
+    scores: dict[str, Any]
     refusal: str = ""  # code of the check that refuses the photo, or ""
-    warnings: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
-def grey_copy(image):
+def grey_copy(image: Image.Image) -> Image.Image:
     """A grey copy at most CHECK_SIDE px on the long side."""
     grey = image if image.mode == "L" else image.convert("L")
     if max(grey.size) > CHECK_SIDE:
@@ -87,7 +90,7 @@ def grey_copy(image):
     return grey
 
 
-def laplacian_variance(grey):
+def laplacian_variance(grey: Image.Image) -> float:
     """Variance of the 3×3 Laplacian over the interior of the grey copy (OpenCV, exact integers)."""
     width, height = grey.size
     if width < 3 or height < 3:
@@ -97,7 +100,7 @@ def laplacian_variance(grey):
     return float(response.var(dtype=np.float64))
 
 
-def directional_balance(grey):
+def directional_balance(grey: Image.Image) -> float:
     """Weakest over strongest gradient energy of four directions (0°, 45°, 90°, 135°).
 
     Motion blur smears edges along one direction only, so the Laplacian can
@@ -122,7 +125,7 @@ def directional_balance(grey):
     return min(energies) / max(energies) if max(energies) else 1.0
 
 
-def glare_spot(grey):
+def glare_spot(grey: Image.Image) -> tuple[int, float, list[float] | None]:
     """(paper level, share of the page in the largest washed-out spot, its box as page fractions).
 
     The page is cut into blocks of about BLOCK px; a block is washed out when
@@ -142,7 +145,7 @@ def glare_spot(grey):
         for index, value in enumerate(burnt.getdata())
         if value >= 230
     }
-    largest = []
+    largest: list[tuple[int, int]] = []
     while washed:  # connected groups of washed-out blocks (4-neighbours); keep the largest
         stack, group = [washed.pop()], []
         while stack:
@@ -166,7 +169,7 @@ def glare_spot(grey):
     return paper, len(largest) / (columns * rows), box
 
 
-def measure(image):
+def measure(image: Image.Image) -> dict[str, Any]:
     grey = grey_copy(image)
     histogram = grey.histogram()
     pixels = sum(histogram)
@@ -184,7 +187,7 @@ def measure(image):
     }
 
 
-def percentile(histogram, share):
+def percentile(histogram: list[int], share: float) -> int:
     """The grey level below which `share` of the pixels lie."""
     wanted, seen = share * sum(histogram), 0
     for level, count in enumerate(histogram):
@@ -194,10 +197,11 @@ def percentile(histogram, share):
     return 255
 
 
-def assess(image, thresholds):
+def assess(image: Image.Image, thresholds: dict[str, Any]) -> Assessment:
     """Scores plus the verdict: a refusal code (dark, blurred) and warnings (glare, bright).
 
-    `thresholds` is documents.conf.thresholds() (passed in: this runs in the sandboxed child).
+    `thresholds` is documents.conf.app_settings.thresholds() (passed in: this runs in the
+    sandboxed child).
     """
     scores = measure(image)
     result = Assessment(scores=scores)

@@ -12,8 +12,11 @@
   `upload_interrupted`) is incomplete, and the view then stores nothing.
 """
 
+from __future__ import annotations
+
 import os
 import tempfile
+from typing import Any
 
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import (
@@ -22,28 +25,32 @@ from django.core.files.uploadhandler import (
     SkipFile,
     TemporaryFileUploadHandler,
 )
+from django.http import HttpRequest
 from django.utils.http import parse_header_parameters
 
 from documents import storage
+from documents.conf import app_settings
 
 
 class FileSizeLimitHandler(FileUploadHandler):
-    def __init__(self, request=None, limit=0):
+    body: BodyGuard  # set by install()
+
+    def __init__(self, request: HttpRequest | None = None, limit: int = 0) -> None:
         super().__init__(request)
         self.limit = limit
-        self.order = []  # every file name seen, in order
-        self.too_large = set()  # positions in `order` that were skipped
+        self.order: list[str | None] = []  # every file name seen, in order
+        self.too_large: set[int] = set()  # positions in `order` that were skipped
         self.interrupted = False
         self._received = 0
         self._skipped = False
 
-    def new_file(self, field_name, file_name, *args, **kwargs):
+    def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
         super().new_file(field_name, file_name, *args, **kwargs)
         self.order.append(file_name)
         self._received = 0
         self._skipped = False
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self._received += len(raw_data)
         if self._received > self.limit:
             self.too_large.add(len(self.order) - 1)
@@ -51,10 +58,10 @@ class FileSizeLimitHandler(FileUploadHandler):
             raise SkipFile
         return raw_data
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> None:
         return None  # the next handlers (memory, temp file) build the file
 
-    def upload_interrupted(self):
+    def upload_interrupted(self) -> None:
         # Django also calls this after a skipped last file; only a file cut short counts.
         self.interrupted = self.interrupted or not self._skipped
 
@@ -62,14 +69,22 @@ class FileSizeLimitHandler(FileUploadHandler):
 class StagedUploadedFile(TemporaryUploadedFile):
     """A TemporaryUploadedFile in the staging folder (deleted when closed, like Django's)."""
 
-    def __init__(self, name, content_type, size, charset, content_type_extra=None):
-        _, ext = os.path.splitext(name)
-        handle = tempfile.NamedTemporaryFile(suffix=".upload" + ext[:10], dir=storage.upload_dir())  # noqa: SIM115
+    def __init__(
+        self,
+        name: str | None,
+        content_type: str | None,
+        size: int,
+        charset: str | None,
+        content_type_extra: dict[str, bytes] | None = None,
+    ) -> None:
+        _, ext = os.path.splitext(name or "")
+        suffix, folder = ".upload" + ext[:10], storage.upload_dir()
+        handle = tempfile.NamedTemporaryFile(suffix=suffix, dir=folder)  # noqa: SIM115
         UploadedFile.__init__(self, handle, name, content_type, size, charset, content_type_extra)
 
 
 class StagedFileUploadHandler(TemporaryFileUploadHandler):
-    def new_file(self, *args, **kwargs):
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         FileUploadHandler.new_file(self, *args, **kwargs)
         self.file = StagedUploadedFile(
             self.file_name, self.content_type, 0, self.charset, self.content_type_extra
@@ -81,7 +96,7 @@ class BodyGuard:
 
     TAIL = 512
 
-    def __init__(self, stream, content_type, content_length):
+    def __init__(self, stream: Any, content_type: str | None, content_length: int) -> None:
         self.stream = stream
         self.expected = content_length
         self.received = 0
@@ -89,24 +104,25 @@ class BodyGuard:
         _, params = parse_header_parameters(content_type or "")
         self.boundary = params.get("boundary", "").encode("ascii", "replace")
 
-    def _seen(self, data):
+    def _seen(self, data: bytes) -> bytes:
         self.received += len(data)
         self.tail = (self.tail + data)[-self.TAIL :]
         return data
 
-    def read(self, *args):
+    def read(self, *args: Any) -> bytes:
         return self._seen(self.stream.read(*args))
 
-    def readline(self, *args):
+    def readline(self, *args: Any) -> bytes:
         return self._seen(self.stream.readline(*args))
 
-    def seekable(self):
+    def seekable(self) -> bool:
         return False  # as the LimitedStream it wraps: Django asks before re-reading a body
 
-    def __getattr__(self, name):  # close() and whatever else Django asks of the stream it wraps
+    # close() and whatever else Django asks of the stream it wraps
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
 
-    def complete(self):
+    def complete(self) -> bool:
         """The whole body arrived; a multipart body also ends with its closing boundary.
         (A form without a file comes url-encoded: no boundary to look for.)"""
         if self.received != self.expected:
@@ -117,12 +133,28 @@ class BodyGuard:
         return self.tail.rstrip(b"\r\n").endswith(closing)
 
 
-def install(request, limit):
-    """Set the handlers and the guard before anything reads the body; returns the size handler."""
+MULTIPART_OVERHEAD = 1024 * 1024  # what a body may carry besides its files (fields, boundaries)
+
+
+def content_length(request: HttpRequest) -> int:
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        length = 0
+        return 0
+
+
+def limit(request: HttpRequest, files_allowed: int) -> FileSizeLimitHandler | None:
+    """Refuse (None) a body larger than `files_allowed` full-size photos before reading it;
+    otherwise install the handlers that stop storing any single file past the limit."""
+    file_bytes = app_settings.MAX_FILE_BYTES
+    if content_length(request) > files_allowed * file_bytes + MULTIPART_OVERHEAD:
+        return None
+    return install(request, file_bytes)
+
+
+def install(request: HttpRequest, limit: int) -> FileSizeLimitHandler:
+    """Set the handlers and the guard before anything reads the body; returns the size handler."""
+    length = content_length(request)
     handler = FileSizeLimitHandler(request, limit)
     request.upload_handlers = [
         handler,
@@ -130,11 +162,11 @@ def install(request, limit):
         StagedFileUploadHandler(request),
     ]
     # Django's WSGIRequest reads the body through `_stream` (a LimitedStream over wsgi.input).
-    handler.body = request._stream = BodyGuard(
-        request._stream, request.META.get("CONTENT_TYPE"), length
-    )
+    guard = BodyGuard(request._stream, request.META.get("CONTENT_TYPE"), length)
+    handler.body = guard
+    request._stream = guard  # type: ignore[assignment]  # reads like the stream it wraps
     return handler
 
 
-def complete(handler):
+def complete(handler: FileSizeLimitHandler) -> bool:
     return not handler.interrupted and handler.body.complete()

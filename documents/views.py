@@ -1,13 +1,20 @@
-"""Client pages: send documents (HTML form and JSON endpoint), photo check, my submissions, thumbnails."""
+"""Client pages: send documents (HTML form and JSON endpoint), photo check, my submissions,
+thumbnails. Request and response only: the work is in services.py, the script's texts in
+script_texts.py, the JSON of a submission in serialisation.py, streaming in storage.py."""
+
+from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
+from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,30 +22,30 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents import conf, refusals, services, throttle, uploads
-from documents.errors import OVERRIDABLE, PhotoRefused, warning_dict
+from documents import send_anyway, services, throttle, uploads
+from documents.conf import app_settings
+from documents.errors import PhotoRefused, warning_dict
 from documents.forms import FILES_FIELD, UploadForm
 from documents.models import DocumentRequest, PageFormat, Photo, PhotoAccess, Submission, can_review
-from documents.pdf import is_missing_object
+from documents.script_texts import upload_script_texts
+from documents.serialisation import submission_json
+from documents.storage import private_file_response
+from documents.uploads import FileSizeLimitHandler
 from portal import stores
+from portal.negotiation import wants_json
 from securelogin.practice_uploads import uploads_for_client_accounts
 
-MULTIPART_OVERHEAD = 1024 * 1024
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 logger = logging.getLogger(__name__)
 
 
-def wants_json(request):
-    accept = request.headers.get("Accept", "")
-    return (
-        "application/json" in accept or request.headers.get("X-Requested-With") == "XMLHttpRequest"
-    )
-
-
-def client_required(view):
+def client_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """login_required, but a script asking for JSON gets 401 JSON instead of a redirect."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         if wants_json(request):
@@ -48,131 +55,90 @@ def client_required(view):
     return wrapper
 
 
-def _limit_uploads(request, files_allowed):
-    """Refuse an oversized body before reading it; stop storing any single file past the limit."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > files_allowed * conf.max_file_bytes() + MULTIPART_OVERHEAD:
-        return None
-    return uploads.install(request, conf.max_file_bytes())
+def signed_in_user(request: HttpRequest) -> User:
+    """The user of a request that `client_required` (or the admin) let through."""
+    user = request.user
+    assert isinstance(user, User), "behind client_required or the admin only"
+    return user
 
 
-def _interrupted(request, form=None):
+def _refused(
+    request: HttpRequest,
+    message: str,
+    status: int,
+    form: UploadForm | None = None,
+    code: str = "",
+) -> HttpResponse:
+    """The whole sending refused: JSON for a script, else the upload page with the message."""
+    if wants_json(request):
+        body: dict[str, Any] = {
+            "ok": False,
+            "errors": {"__all__": [message]},
+            "error": message,
+            "file_errors": [],
+        }
+        if code:
+            body["code"] = code
+        return JsonResponse(body, status=status)
+    context = _upload_context(form or UploadForm(), [message], [])
+    return render(request, "documents/upload.html", context, status=status)
+
+
+def _interrupted(request: HttpRequest, form: UploadForm | None = None) -> HttpResponse:
     """The body did not arrive whole (connection lost, short Content-Length): nothing is kept."""
     for upload in request.FILES.getlist(FILES_FIELD):
         upload.close()
     message = _(
-        "The upload was interrupted before all photos arrived. Nothing was sent; please send the photos again."
+        "The upload was interrupted before all photos arrived. Nothing was sent; please send "
+        "the photos again."
     )
-    if wants_json(request):
-        return JsonResponse(
-            {
-                "ok": False,
-                "code": "interrupted",
-                "errors": {"__all__": [message]},
-                "error": message,
-                "file_errors": [],
-            },
-            status=400,
-        )
-    return render(
-        request,
-        "documents/upload.html",
-        _upload_context(form or UploadForm(), [message], []),
-        status=400,
-    )
+    return _refused(request, message, 400, form, code="interrupted")
 
 
-def _throttled(request):
+def _throttled(request: HttpRequest) -> HttpResponse:
     message = _("You have sent a lot of photos in a short time. Please wait a while and try again.")
-    if wants_json(request):
-        return JsonResponse(
-            {"ok": False, "errors": {"__all__": [message]}, "error": message, "file_errors": []},
-            status=429,
-        )
-    return render(
-        request, "documents/upload.html", _upload_context(UploadForm(), [message], []), status=429
-    )
+    return _refused(request, message, 429)
 
 
-def _too_large_response(request):
+def _too_large(request: HttpRequest) -> HttpResponse:
+    count = app_settings.MAX_FILES
     message = ngettext(
         "The upload is too large. Send at most %(count)d photo of at most %(limit)s MB.",
         "The upload is too large. Send at most %(count)d photos of at most %(limit)s MB each.",
-        conf.max_files(),
-    ) % {
-        "count": conf.max_files(),
-        "limit": conf.max_file_megabytes(),
-    }
-    if wants_json(request):
-        return JsonResponse(
-            {"ok": False, "errors": {"__all__": [message]}, "file_errors": []}, status=413
-        )
-    return render(
-        request, "documents/upload.html", _upload_context(UploadForm(), [message], []), status=413
+        count,
+    ) % {"count": count, "limit": app_settings.max_file_megabytes()}
+    return _refused(request, message, 413)
+
+
+def _storage_failed(request: HttpRequest, form: UploadForm) -> HttpResponse:
+    message = _(
+        "We could not store your photos just now. Nothing was sent; please try again in a few "
+        "minutes."
     )
+    return _refused(request, message, 503, form)
 
 
-def _upload_context(form, general_errors, file_errors, user=None):
+def _upload_context(
+    form: UploadForm,
+    general_errors: Sequence[StrOrPromise | ValidationError],
+    file_errors: list[dict[str, Any]],
+    user: User | None = None,
+) -> dict[str, Any]:
     return {
         "form": form,
         "open_requests": DocumentRequest.objects.open().filter(owner=user) if user else [],
         "general_errors": general_errors,
         "file_errors": file_errors,
-        "max_files": conf.max_files(),
-        "max_megabytes": conf.max_file_megabytes(),
-        "max_bytes": conf.max_file_bytes(),
-        "min_side": conf.min_short_side(),
-        "js_texts": _js_texts(),
+        "max_files": app_settings.MAX_FILES,
+        "max_megabytes": app_settings.max_file_megabytes(),
+        "max_bytes": app_settings.MAX_FILE_BYTES,
+        "min_side": app_settings.MIN_SHORT_SIDE,
+        "js_texts": upload_script_texts(),
     }
 
 
-def _js_texts():
-    """Texts for upload.js, in the page's language (read from a JSON data block: CSP-safe)."""
-    megabytes = conf.max_file_megabytes()
-    return {
-        "checking": _("Checking…"),
-        "ok": _("Looks good."),
-        "refused": _("Not accepted:"),
-        "warning": _("Check this photo:"),
-        "remove": _("Remove"),
-        "removeLabel": _("Remove photo %(number)s"),
-        "replace": _("Take again"),
-        "replaceLabel": _("Take photo %(number)s again"),
-        "photo": _("Photo %(number)s"),
-        "noPreview": _("No preview"),
-        "tooMany": _("You can send at most %(max)s photos in one submission.")
-        % {"max": conf.max_files()},
-        "tooLarge": PhotoRefused("too_large", limit=megabytes).as_dict(),
-        "empty": PhotoRefused("empty").as_dict(),
-        "none": _("Add at least one photo."),
-        "fixRefused": _(
-            "Take the photos marked “Not accepted” again, or remove them, before you send."
-        ),
-        "stillChecking": _("Please wait until every photo has been checked."),
-        "sending": _("Sending…"),
-        "processing": _("Checking the photos…"),
-        "network": _("The connection was interrupted. Nothing was sent; please try again."),
-        "cancelled": _("Sending was cancelled. Nothing was sent."),
-        "serverError": _("Something went wrong. Nothing was sent; please try again."),
-        "checkFailed": _(
-            "This photo could not be checked now; it will be checked when you send it."
-        ),
-        "marked": _("The washed-out area is marked."),
-        "anyway": _("Send this photo anyway"),
-        "anywayLabel": _("Send photo %(number)s anyway"),
-        "anywayChosen": _("Will be sent anyway, with your note for our staff."),
-        "anywayNote": _("Tell our staff why you are sending a photo that did not pass the check."),
-        "overridable": sorted(OVERRIDABLE),
-        "count": _("%(count)s of %(max)s photos"),
-        "max": conf.max_files(),
-    }
-
-
-def _too_large_errors(handler):
-    refused = PhotoRefused("too_large", limit=conf.max_file_megabytes())
+def _too_large_errors(handler: FileSizeLimitHandler) -> list[dict[str, Any]]:
+    refused = PhotoRefused("too_large", limit=app_settings.max_file_megabytes())
     return [
         {"index": index, "name": (handler.order[index] or "")[:120], **refused.as_dict()}
         for index in sorted(handler.too_large)
@@ -185,44 +151,49 @@ def _too_large_errors(handler):
 @transaction.non_atomic_requests  # services.create_submission commits its own durable transaction
 @never_cache
 @require_http_methods(["GET", "POST"])
-def upload(request):
+def upload(request: HttpRequest) -> HttpResponse:
     """The "Send documents" page; POST creates a submission (redirect, or JSON for scripts)."""
     handler = None
     if request.method == "POST":
-        handler = _limit_uploads(request, conf.max_files() + 1)
+        handler = uploads.limit(request, app_settings.MAX_FILES + 1)
         if handler is None:
-            return _too_large_response(request)
+            return _too_large(request)
     return _upload(request, handler)
 
 
 @csrf_protect
-def _upload(request, handler):
+def _upload(request: HttpRequest, handler: FileSizeLimitHandler | None) -> HttpResponse:
     if request.method == "GET":
         return render(
             request,
             "documents/upload.html",
-            _upload_context(_blank_form(request), [], [], request.user),
+            _upload_context(_blank_form(request), [], [], signed_in_user(request)),
         )
-    if not throttle.allow("submit", request.user.pk):  # counted once CSRF has passed
+    assert handler is not None  # a POST
+    if not throttle.allow("submit", signed_in_user(request).pk):  # counted once CSRF has passed
         return _throttled(request)
-    form = UploadForm(request.POST, request.FILES, owner=request.user)
+    form = UploadForm(request.POST, request.FILES, owner=signed_in_user(request))
     if not uploads.complete(handler):
-        return _interrupted(request, UploadForm(request.POST, owner=request.user))
+        return _interrupted(request, UploadForm(request.POST, owner=signed_in_user(request)))
     valid = form.is_valid()
     skipped = _too_large_errors(handler)
-    if valid and skipped and len(form.cleaned_data["photos"]) + len(skipped) > conf.max_files():
+    if (
+        valid
+        and skipped
+        and len(form.cleaned_data["photos"]) + len(skipped) > app_settings.MAX_FILES
+    ):
         form.add_error(
             None,
             _("You can send at most %(limit)d photos in one submission.")
-            % {"limit": conf.max_files()},
+            % {"limit": app_settings.MAX_FILES},
         )
         valid = False
     if not valid or skipped:
-        return _upload_failed(request, form, skipped, refusals.offered(request.session))
+        return _upload_failed(request, form, skipped, send_anyway.offered(request.session))
     data = form.cleaned_data
     try:
         outcome = services.create_submission(
-            request.user,
+            signed_in_user(request),
             data["document_type"],
             data["note"].strip(),
             data["photos"],
@@ -231,19 +202,17 @@ def _upload(request, handler):
             anyway_note=data["anyway_note"].strip(),
             page_format=data["page_format"],
         )
-    except (
-        stores.STORAGE_ERRORS
-    ) as exc:  # full disk, object store gone…: services removed every file it wrote
+    except stores.STORAGE_ERRORS as exc:  # full disk, object store gone…: nothing was kept
         logger.error(
             "document submission could not be stored: %s",
             getattr(exc, "strerror", None) or type(exc).__name__,
         )
         return _storage_failed(request, form)
-    if not outcome.ok:
-        offered = refusals.record(request.session, outcome.file_errors)
-        return _upload_failed(request, form, outcome.file_errors, offered)
-    refusals.clear(request.session)
     submission = outcome.submission
+    if submission is None:
+        offered = send_anyway.record(request.session, outcome.file_errors)
+        return _upload_failed(request, form, outcome.file_errors, offered)
+    send_anyway.clear(request.session)
     # Shown on the submission page, which the script opens next as well.
     messages.success(
         request,
@@ -255,23 +224,15 @@ def _upload(request, handler):
     return redirect(submission)
 
 
-def _storage_failed(request, form):
-    message = _(
-        "We could not store your photos just now. Nothing was sent; please try again in a few minutes."
-    )
-    if wants_json(request):
-        return JsonResponse(
-            {"ok": False, "errors": {"__all__": [message]}, "file_errors": []}, status=503
-        )
-    return render(
-        request, "documents/upload.html", _upload_context(form, [message], []), status=503
-    )
-
-
-def _upload_failed(request, form, file_errors, anyway_slots=()):
+def _upload_failed(
+    request: HttpRequest,
+    form: UploadForm,
+    file_errors: list[dict[str, Any]],
+    anyway_slots: Iterable[int] = (),
+) -> HttpResponse:
     """`anyway_slots`: photos refused twice in a row for their quality, which the plain form now
-    offers to send anyway (documents/refusals.py)."""
-    general = list(form.non_field_errors())
+    offers to send anyway (documents/send_anyway.py)."""
+    general: list[StrOrPromise | ValidationError] = list(form.non_field_errors())
     if wants_json(request):
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
         return JsonResponse(
@@ -286,35 +247,29 @@ def _upload_failed(request, form, file_errors, anyway_slots=()):
     if anyway_slots:
         general.append(
             _(
-                "Nothing was sent. Choose your photos again: take the ones marked below again, or tick "
-                "“Send anyway” for them and write a note for our staff."
+                "Nothing was sent. Choose your photos again: take the ones marked below again, "
+                "or tick “Send anyway” for them and write a note for our staff."
             )
         )
     elif file_errors:
         general.append(
             _("Nothing was sent. Please choose your photos again, without the ones marked below.")
         )
-    elif request.FILES.getlist(
-        FILES_FIELD
-    ):  # a browser cannot keep chosen files across a reload: say so
+    elif request.FILES.getlist(FILES_FIELD):  # a browser keeps no chosen files across a reload
         general.append(
             _("Nothing was sent. After correcting the form, please choose your photos again.")
         )
-    context = _upload_context(form, general, file_errors, request.user)
+    context = _upload_context(form, general, file_errors, signed_in_user(request))
     context["anyway_slots"] = [
         {"index": slot, "value": str(slot), "number": slot + 1} for slot in anyway_slots
     ]
     return render(request, "documents/upload.html", context, status=400)
 
 
-def _blank_form(request):
+def _blank_form(request: HttpRequest) -> UploadForm:
     """The empty form; ?request=<id> of one of the client's open requests answers that request."""
     raw = request.GET.get("request", "")
-    chosen = (
-        DocumentRequest.objects.open().filter(owner=request.user, pk=raw).first()
-        if raw.isdigit()
-        else None
-    )
+    chosen = DocumentRequest.objects.answerable(signed_in_user(request), raw)
     initial = (
         {
             "request": chosen.pk,
@@ -324,31 +279,9 @@ def _blank_form(request):
         if chosen
         else {}
     )
-    form = UploadForm(initial=initial, owner=request.user)
+    form = UploadForm(initial=initial, owner=signed_in_user(request))
     form.chosen_request = chosen
     return form
-
-
-def submission_json(submission):
-    return {
-        "ok": True,
-        "reference": submission.reference,
-        "status": submission.status,
-        "status_display": submission.get_status_display(),
-        "document_type": submission.document_type,
-        "created_at": submission.created_at.isoformat(),
-        "url": submission.get_absolute_url(),
-        "photos": [
-            {
-                "position": photo.position,
-                "width": photo.width,
-                "height": photo.height,
-                "thumbnail_url": photo.get_thumbnail_url(),
-                "warnings": [warning_dict(code, photo.scores) for code in photo.warnings],
-            }
-            for photo in submission.photos.all()
-        ],
-    }
 
 
 @client_required
@@ -356,14 +289,16 @@ def submission_json(submission):
 @csrf_exempt
 @never_cache
 @require_POST
-def check(request):
+def check(request: HttpRequest) -> HttpResponse:
     """Check one photo at once (the page calls this when a photo is added); stores nothing."""
-    handler = _limit_uploads(request, 1)
+    handler = uploads.limit(request, 1)
     if handler is None:
         return JsonResponse(
             {
                 "ok": False,
-                "error": PhotoRefused("too_large", limit=conf.max_file_megabytes()).as_dict(),
+                "error": PhotoRefused(
+                    "too_large", limit=app_settings.max_file_megabytes()
+                ).as_dict(),
             },
             status=413,
         )
@@ -371,14 +306,14 @@ def check(request):
 
 
 @csrf_protect
-def _check(request, handler):
-    if not throttle.allow("check", request.user.pk):  # counted once CSRF has passed
+def _check(request: HttpRequest, handler: FileSizeLimitHandler) -> HttpResponse:
+    if not throttle.allow("check", signed_in_user(request).pk):  # counted once CSRF has passed
         return _throttled(request)
     files = request.FILES.getlist(FILES_FIELD)  # reads the whole body
     if not uploads.complete(handler):
         return _interrupted(request)
     if handler.too_large:
-        refused = PhotoRefused("too_large", limit=conf.max_file_megabytes())
+        refused = PhotoRefused("too_large", limit=app_settings.max_file_megabytes())
         return JsonResponse({"ok": False, "error": refused.as_dict()}, status=422)
     if len(files) != 1:
         return JsonResponse(
@@ -422,16 +357,18 @@ def _check(request, handler):
 
 @client_required
 @require_GET
-def submission_list(request):
-    submissions = Submission.objects.owned_by(request.user).prefetch_related("photos")
+def submission_list(request: HttpRequest) -> HttpResponse:
+    submissions = Submission.objects.owned_by(signed_in_user(request)).prefetch_related("photos")
     return render(request, "documents/submission_list.html", {"submissions": submissions})
 
 
 @client_required
 @never_cache
 @require_GET
-def submission_detail(request, reference):
-    submission = get_object_or_404(Submission.objects.owned_by(request.user), reference=reference)
+def submission_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    submission = get_object_or_404(
+        Submission.objects.owned_by(signed_in_user(request)), reference=reference
+    )
     return render(
         request,
         "documents/submission_detail.html",
@@ -441,8 +378,8 @@ def submission_detail(request, reference):
 
 @client_required
 @require_GET
-def thumbnail(request, reference, position):
-    """Owner or a reviewer (audited) only; anyone else gets 404, as if the submission did not exist."""
+def thumbnail(request: HttpRequest, reference: str, position: int) -> HttpResponseBase:
+    """Owner or a reviewer (audited) only; anyone else gets 404, as if there were no submission."""
     photo = (
         Photo.objects.select_related("submission__owner")
         .filter(submission__reference=reference, position=position)
@@ -450,24 +387,10 @@ def thumbnail(request, reference, position):
     )
     if photo is None:
         raise Http404
-    if photo.submission.owner_id != request.user.pk:
-        if not can_review(request.user):
+    if photo.submission.owner_id != signed_in_user(request).pk:
+        if not can_review(signed_in_user(request)):
             raise Http404
-        PhotoAccess.record(request.user, photo.submission, PhotoAccess.Kind.THUMBNAIL, position)
+        PhotoAccess.record(
+            signed_in_user(request), photo.submission, PhotoAccess.Kind.THUMBNAIL, position
+        )
     return private_file_response(photo.thumbnail)
-
-
-def private_file_response(field_file, filename=None, attachment=False, content_type="image/jpeg"):
-    try:
-        handle = field_file.storage.open(field_file.name, "rb")
-    except FileNotFoundError:
-        raise Http404
-    except ClientError as exc:  # S3: a missing key is a 404; any other error an outage (503)
-        if is_missing_object(exc):
-            raise Http404
-        raise
-    response = FileResponse(
-        handle, content_type=content_type, as_attachment=attachment, filename=filename
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -236,10 +236,6 @@ STAGING_ROOT = Path(env_str("STAGING_ROOT", str(BASE_DIR / "staging")))
 # of every child are SANDBOX_LIMITS (a dict, Django settings only).
 SANDBOX_SPARES = env_bool("SANDBOX_SPARES", True)
 
-# The address in the "Use your phone" QR code: the site as a phone reaches it (e.g. the machine's
-# LAN address while trying `make run`); default: the address the desktop used.
-DOCUMENTS_HANDOFF_BASE_URL = env_str("DOCUMENTS_HANDOFF_BASE_URL")
-
 # Object storage: S3_ENDPOINT_URL switches both file stores (public figures, private
 # document photos) to an S3-compatible service, each in its own bucket.
 S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL")

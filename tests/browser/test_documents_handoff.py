@@ -7,41 +7,31 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from playwright.sync_api import expect
 
-from documents import samples
 from documents.models import HandoffEvent, Submission
+from tests.documents import samples
+from tests.documents.texts import by_language
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TEXT = {
-    "en": {
-        "use": "Use your phone",
-        "scan": "Scan this code",
-        "phone_title": "Add photos from your phone",
-        "received": "1 photo received.",
-        "done": "Done: finish on my computer",
-        "done_title": "Done on your phone",
-        "connected": "Your phone is connected.",
-        "finished": "Your phone has finished.",
-        "address": "Proof of address",
-        "send": "Send the photos from my phone",
-        "thanks": "Thank you. Your photos were received.",
-        "used": "This link has been used",
-    },
-    "de": {
-        "use": "Smartphone verwenden",
-        "scan": "Scannen Sie diesen Code",
-        "phone_title": "Fotos vom Smartphone hinzufügen",
-        "received": "1 Foto angekommen.",
-        "done": "Fertig: am Computer abschließen",
-        "done_title": "Fertig auf dem Smartphone",
-        "connected": "Ihr Smartphone ist verbunden.",
-        "finished": "Ihr Smartphone ist fertig.",
-        "address": "Adressnachweis",
-        "send": "Fotos von meinem Smartphone senden",
-        "thanks": "Vielen Dank, Ihre Fotos sind eingegangen.",
-        "used": "Dieser Link wurde bereits verwendet",
-    },
-}
+TEXT = by_language(
+    {
+        "use": ("Use your phone", "Smartphone verwenden"),
+        "scan": ("Scan this code", "Scannen Sie diesen Code"),
+        "phone_title": ("Add photos from your phone", "Fotos vom Smartphone hinzufügen"),
+        "received": ("1 photo received.", "1 Foto angekommen."),
+        "done": ("Done: finish on my computer", "Fertig: am Computer abschließen"),
+        "done_title": ("Done on your phone", "Fertig auf dem Smartphone"),
+        "connected": ("Your phone is connected.", "Ihr Smartphone ist verbunden."),
+        "finished": ("Your phone has finished.", "Ihr Smartphone ist fertig."),
+        "address": ("Proof of address", "Adressnachweis"),
+        "send": ("Send the photos from my phone", "Fotos von meinem Smartphone senden"),
+        "thanks": (
+            "Thank you. Your photos were received.",
+            "Vielen Dank, Ihre Fotos sind eingegangen.",
+        ),
+        "used": ("This link has been used", "Dieser Link wurde bereits verwendet"),
+    }
+)
 
 
 @pytest.fixture(scope="module")

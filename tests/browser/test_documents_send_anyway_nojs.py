@@ -6,27 +6,24 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from playwright.sync_api import expect
 
-from documents import samples
 from documents.models import Photo, Submission
+from tests.documents import samples
+from tests.documents.texts import by_language
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TEXT = {
-    "en": {
-        "address": "Proof of address",
-        "send": "Send documents",
-        "anyway": "Send photo 1 anyway",
-        "note": "Note for our staff",
-        "thanks": "Thank you. Your photos were received.",
-    },
-    "de": {
-        "address": "Adressnachweis",
-        "send": "Dokumente senden",
-        "anyway": "Foto 1 trotzdem senden",
-        "note": "Hinweis für unsere Mitarbeitenden",
-        "thanks": "Vielen Dank, Ihre Fotos sind eingegangen.",
-    },
-}
+TEXT = by_language(
+    {
+        "address": ("Proof of address", "Adressnachweis"),
+        "send": ("Send documents", "Dokumente senden"),
+        "anyway": ("Send photo 1 anyway", "Foto 1 trotzdem senden"),
+        "note": ("Note for our staff", "Hinweis für unsere Mitarbeitenden"),
+        "thanks": (
+            "Thank you. Your photos were received.",
+            "Vielen Dank, Ihre Fotos sind eingegangen.",
+        ),
+    }
+)
 
 
 @pytest.fixture(scope="module")

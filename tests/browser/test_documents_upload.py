@@ -8,8 +8,8 @@ from django.test import Client
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from documents import samples
 from documents.models import Submission
+from tests.documents import samples
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,7 +125,8 @@ def test_client_sends_three_pages_after_retaking_a_blurred_one_and_staff_accept(
     expect(page.locator(".message.success")).to_contain_text(t["thanks"])
     expect(page.locator(".thumbnails img")).to_have_count(3)
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.thumbnails img')].every(i => i.complete && i.naturalWidth > 0)"
+        "() => [...document.querySelectorAll('.thumbnails img')].every(i => i.complete && "
+        "i.naturalWidth > 0)"
     )
     assert no_horizontal_scroll(page)
     page.screenshot(path=f"/tmp/documents-sent-{lang}.png", full_page=True)
@@ -291,7 +292,8 @@ def test_rejected_submission_fits_a_phone_screen_in_german(browser, live_server,
 def test_glare_spot_is_marked_on_the_preview_and_retaken(
     browser, live_server, photo_files, lang, tmp_path
 ):
-    """The client sees their photo with the washed-out spot outlined, retakes it, and the mark goes."""
+    """The client sees their photo with the washed-out spot outlined, retakes it, and the mark
+    goes."""
     glare = tmp_path / "glare.jpg"
     glare.write_bytes(
         samples.encode(samples.photo(samples.text_page(1240, 1754, seed=4), spot=0.1))

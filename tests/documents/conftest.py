@@ -14,6 +14,14 @@ def private_root(settings, tmp_path, monkeypatch) -> FileStores:
     return isolated_file_stores(settings, tmp_path, monkeypatch)
 
 
+@pytest.fixture
+def staging(tmp_path):
+    """An empty staging folder of the test's own (for imaging.process_photo)."""
+    path = tmp_path / "staging"
+    path.mkdir()
+    return path
+
+
 def stored_files(stores: FileStores):
     """Every private object (staging included): what a failed request must not leave behind."""
     return stores.private_names() + stores.staging_names()
@@ -64,6 +72,26 @@ def staff_user(django_user_model):
     return django_user_model.objects.create_superuser(
         "clara", "clara@example.com", "pw-clara-123456"
     )
+
+
+@pytest.fixture
+def staff(client, staff_user):
+    """The test client, signed in as the superuser."""
+    client.force_login(staff_user)
+    return client
+
+
+def send_photos(user, *files, document_type="identity"):
+    """The user sends these photos from the upload page; returns the one submission stored."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from documents.models import Submission
+
+    client = Client()
+    client.force_login(user)
+    client.post(reverse("documents:upload"), {"document_type": document_type, "photos": files})
+    return Submission.objects.get()
 
 
 @pytest.fixture

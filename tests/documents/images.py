@@ -7,7 +7,7 @@ import zlib
 import pillow_heif
 from PIL import Image
 
-from documents import samples
+from tests.documents import samples
 
 PAGE_SIZE = (1240, 1754)  # A4 at 150 dpi: above the 1000 px minimum, quick to process
 
@@ -63,7 +63,8 @@ def webp():
 
 
 def rotated_jpeg():
-    """Stored lying on its side with EXIF Orientation 6: upright it is portrait, dark block top-left."""
+    """Stored lying on its side with EXIF Orientation 6: upright it is portrait, dark block
+    top-left."""
     upright = samples.photo(page())
     upright.paste((0, 0, 0), (0, 0, 300, 300))
     stored = upright.transpose(Image.Transpose.ROTATE_90)  # exif_transpose applies ROTATE_270 for 6
@@ -98,7 +99,8 @@ def _png_chunk(kind, data):
 
 
 def bomb_png(side=30_000):
-    """A valid 1-bit PNG of side × side pixels, all black: about 100 kB, compressed as it is made."""
+    """A valid 1-bit PNG of side × side pixels, all black: about 100 kB, compressed as it is
+    made."""
     row = b"\x00" * (1 + (side + 7) // 8)
     compressor = zlib.compressobj(9)
     rows_per_block = 1000
@@ -253,7 +255,8 @@ def textured_background(size, seed=3, level=55):
 
 def document_corners(photo_size, dpi, page_format="page", angle=8.0, tilt=0.08, centre=(0.5, 0.5)):
     """Where a document of `page_format` at `dpi` lies in the photo: rotated by `angle` degrees and
-    perspective-tilted (the far edge `tilt` shorter); top-left, top-right, bottom-right, bottom-left."""
+    perspective-tilted (the far edge `tilt` shorter); top-left, top-right, bottom-right,
+    bottom-left."""
     import math
 
     import numpy as np

@@ -4,34 +4,24 @@ import io
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
 from documents.models import Submission
-from tests.documents.conftest import upload
+from tests.documents.conftest import send_photos, upload
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def submission(client_user, samples):
-    client = Client()
-    client.force_login(client_user)
-    files = [
+    return send_photos(
+        client_user,
         upload(samples.sharp_jpeg, "1.jpg"),
         upload(samples.sharp_jpeg, "2.jpg"),
         upload(samples.webp, "3.webp"),
-    ]
-    client.post(reverse("documents:upload"), {"document_type": "identity", "photos": files})
-    return Submission.objects.get()
-
-
-@pytest.fixture
-def staff(client, staff_user):
-    client.force_login(staff_user)
-    return client
+    )
 
 
 def test_queue_lists_and_filters_by_status(staff, submission):
@@ -97,25 +87,21 @@ def test_accept_action(staff, submission, staff_user):
     assert submission.reviewed_by == staff_user and submission.reviewed_at
 
 
-def test_reject_action_asks_for_a_reason(staff, submission):
+def reject_selected(staff, submission, **fields):
+    """The changelist's "reject" action on the submission (`apply=1` and a reason to apply it)."""
     changelist = reverse("admin:documents_submission_changelist")
-    response = staff.post(
-        changelist, {"action": "reject_selected", ACTION_CHECKBOX_NAME: [submission.pk]}
-    )
+    data = {"action": "reject_selected", ACTION_CHECKBOX_NAME: [submission.pk], **fields}
+    return staff.post(changelist, data)
+
+
+def test_reject_action_asks_for_a_reason(staff, submission):
+    response = reject_selected(staff, submission)
     assert response.status_code == 200
     assert 'name="reason"' in response.content.decode()
     submission.refresh_from_db()
     assert submission.status == Submission.Status.RECEIVED
-    response = staff.post(
-        changelist,
-        {
-            "action": "reject_selected",
-            ACTION_CHECKBOX_NAME: [submission.pk],
-            "apply": "1",
-            "reason": "expired",
-            "message": "Please send the new passport.",
-        },
-    )
+    message = "Please send the new passport."
+    response = reject_selected(staff, submission, apply="1", reason="expired", message=message)
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.status == Submission.Status.REJECTED
@@ -124,16 +110,7 @@ def test_reject_action_asks_for_a_reason(staff, submission):
 
 
 def test_reject_with_unknown_reason_changes_nothing(staff, submission):
-    changelist = reverse("admin:documents_submission_changelist")
-    response = staff.post(
-        changelist,
-        {
-            "action": "reject_selected",
-            ACTION_CHECKBOX_NAME: [submission.pk],
-            "apply": "1",
-            "reason": "nope",
-        },
-    )
+    response = reject_selected(staff, submission, apply="1", reason="nope")
     assert response.status_code == 200
     submission.refresh_from_db()
     assert submission.status == Submission.Status.RECEIVED
@@ -150,32 +127,18 @@ def test_change_form_rejection_needs_a_reason_and_records_the_reviewer(
     change = reverse("admin:documents_submission_change", args=[submission.pk])
     photos = {f"photos-{i}-id": str(p.pk) for i, p in enumerate(submission.photos.all())}
     photos.update({f"photos-{i}-submission": str(submission.pk) for i in range(3)})
-    response = staff.post(
-        change,
-        {
-            "status": "rejected",
-            "rejection_reason": "",
-            "staff_message": "",
-            "photos-TOTAL_FORMS": "3",
-            "photos-INITIAL_FORMS": "3",
-            **photos,
-        },
-    )
+    photos.update({"photos-TOTAL_FORMS": "3", "photos-INITIAL_FORMS": "3"})
+
+    def reject(reason):
+        data = {"status": "rejected", "rejection_reason": reason, "staff_message": "", **photos}
+        return staff.post(change, data)
+
+    response = reject("")
     assert response.status_code == 200
     assert "Choose the reason the client will see." in response.content.decode()
     submission.refresh_from_db()
     assert submission.status == Submission.Status.RECEIVED
-    response = staff.post(
-        change,
-        {
-            "status": "rejected",
-            "rejection_reason": "mismatch",
-            "staff_message": "",
-            "photos-TOTAL_FORMS": "3",
-            "photos-INITIAL_FORMS": "3",
-            **photos,
-        },
-    )
+    response = reject("mismatch")
     assert response.status_code == 302
     submission.refresh_from_db()
     assert (

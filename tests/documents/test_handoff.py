@@ -119,13 +119,15 @@ def test_the_phone_adds_photos_and_the_desktop_finishes(
     assert HandoffEvent.objects.get(kind="finished").reference == submission.reference
 
 
-def test_a_hand_off_for_a_staff_request_fulfils_it(desktop, client_user, staff_user, samples):
-    wanted = DocumentRequest.objects.create(
-        owner=client_user,
-        document_type="address",
-        due_date=timezone.localdate(),
-        created_by=staff_user,
+def address_request(owner, staff_user):
+    """Staff ask the client for a proof of address, due today."""
+    return DocumentRequest.objects.create(
+        owner=owner, document_type="address", due_date=timezone.localdate(), created_by=staff_user
     )
+
+
+def test_a_hand_off_for_a_staff_request_fulfils_it(desktop, client_user, staff_user, samples):
+    wanted = address_request(client_user, staff_user)
     item, link = start(desktop, request=str(wanted.pk))
     assert item.request == wanted
     page = desktop.get(reverse("documents:handoff", args=[item.pk])).content.decode()
@@ -138,12 +140,7 @@ def test_a_hand_off_for_a_staff_request_fulfils_it(desktop, client_user, staff_u
 
 
 def test_someone_elses_request_is_not_bound(desktop, other_user, staff_user):
-    theirs = DocumentRequest.objects.create(
-        owner=other_user,
-        document_type="address",
-        due_date=timezone.localdate(),
-        created_by=staff_user,
-    )
+    theirs = address_request(other_user, staff_user)
     item, _link = start(desktop, request=str(theirs.pk))
     assert item.request is None
 

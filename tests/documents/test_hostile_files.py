@@ -17,13 +17,6 @@ from tests.documents import images
 from tests.documents.conftest import upload
 
 
-@pytest.fixture
-def staging(tmp_path):
-    path = tmp_path / "staging"
-    path.mkdir()
-    return path
-
-
 def refused(data, staging, name="photo.jpg"):
     with pytest.raises(PhotoRefused) as caught:
         imaging.process_photo(upload(data, name), staging)
@@ -138,7 +131,8 @@ def test_exif_that_raises_while_turning_upright_is_ignored():
 
 
 def test_16_bit_rgba_png_is_normalised(staging):
-    """16-bit-per-channel RGBA (stored by Pillow from a 16-bit grey page with alpha) comes out 8-bit RGB."""
+    """16-bit-per-channel RGBA (stored by Pillow from a 16-bit grey page with alpha) comes out
+    8-bit RGB."""
     page = images.page().convert("RGBA")
     buffer = io.BytesIO()
     page.save(buffer, "PNG")

@@ -1,4 +1,5 @@
-"""All or nothing on the wire (issue 11, finding 4): a body that does not arrive whole stores nothing.
+"""All or nothing on the wire (issue 11, finding 4): a body that does not arrive whole stores
+nothing.
 
 The bodies are sent as a client would on a broken connection: cut inside the
 second photo, cut exactly between the two photos, or complete but with a
@@ -97,7 +98,8 @@ def test_whole_body_is_still_accepted(signed_in, samples, private_root):
 def test_large_uploads_are_written_to_the_staging_folder(
     signed_in, samples, private_root, settings, monkeypatch
 ):
-    """Not the system temp folder: the cleaning command must be able to find what a killed worker left."""
+    """Not the system temp folder: the cleaning command must be able to find what a killed worker
+    left."""
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000
     from documents import services
 

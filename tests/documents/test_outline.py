@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
-from documents import conf, decoding, imaging, outline
+from documents import decoding, imaging, outline
+from documents.conf import app_settings
 from documents.models import DocumentRequest, PhotoAccess, Submission
 from tests.documents import images
 from tests.documents.conftest import upload
@@ -27,11 +28,12 @@ PHOTO_SIZE = {"page": (3100, 4300), "id_card": (1600, 1200), "passport": (2000, 
 def real_dpi_rule(settings):
     """The product's thresholds (the suite's settings lower them for its quick 146 dpi pages)."""
     del settings.DOCUMENTS_MIN_DPI, settings.DOCUMENTS_RECOMMENDED_DPI
-    assert (conf.min_dpi(), conf.recommended_dpi()) == (200, 300)
+    assert (app_settings.MIN_DPI, app_settings.RECOMMENDED_DPI) == (200, 300)
 
 
 def run_child_code(data, page_format, keep=False, staging=None):
-    """documents.decoding.process in this process (the sandbox runs the same code), real settings."""
+    """documents.decoding.process in this process (the sandbox runs the same code), real
+    settings."""
     paths = (
         [staging / name for name in ("image.jpg", "thumb.jpg", "document.jpg")]
         if keep

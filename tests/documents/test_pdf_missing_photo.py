@@ -6,14 +6,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from PIL import Image, ImageChops, ImageStat
 
-from documents.models import Submission
 from documents.pdf import placeholder_page
 from documents.retention import purge_expired_photos
-from tests.documents.conftest import upload
+from tests.documents.conftest import send_photos, upload
 
 pytestmark = pytest.mark.django_db
 PDFTOPPM = shutil.which("pdftoppm")  # poppler-utils, installed by the Makefile
@@ -21,17 +19,9 @@ PDFTOPPM = shutil.which("pdftoppm")  # poppler-utils, installed by the Makefile
 
 @pytest.fixture
 def submission(client_user, samples):
-    client = Client()
-    client.force_login(client_user)
-    files = [upload(samples.sharp_jpeg, "1.jpg"), upload(samples.webp, "2.webp")]
-    client.post(reverse("documents:upload"), {"document_type": "identity", "photos": files})
-    return Submission.objects.get()
-
-
-@pytest.fixture
-def staff(client, staff_user):
-    client.force_login(staff_user)
-    return client
+    return send_photos(
+        client_user, upload(samples.sharp_jpeg, "1.jpg"), upload(samples.webp, "2.webp")
+    )
 
 
 def page_count(pdf: bytes) -> int:

@@ -6,16 +6,9 @@ import pytest
 from PIL import Image, ImageStat
 
 from documents import imaging, quality
-from documents import samples as sample_pages
 from documents.errors import PhotoRefused
+from tests.documents import samples as sample_pages
 from tests.documents.conftest import upload
-
-
-@pytest.fixture
-def staging(tmp_path):
-    path = tmp_path / "staging"
-    path.mkdir()
-    return path
 
 
 def process(data, staging, name="photo.jpg"):
@@ -74,7 +67,8 @@ def test_glare_only_warns(samples, staging):
 def test_page_that_is_white_all_over_with_crisp_text_gets_no_warning(
     staging, paper, noise, brightness
 ):
-    """A scan or a phone's document mode burns out most pixels, but that is not glare: the text is crisp."""
+    """A scan or a phone's document mode burns out most pixels, but that is not glare: the text is
+    crisp."""
     page = sample_pages.text_page(1240, 1754, seed=3, paper=paper, ink=25)
     data = sample_pages.encode(sample_pages.photo(page, noise=noise, brightness=brightness))
     photo = process(data, staging)
@@ -204,7 +198,8 @@ def test_gps_and_all_metadata_are_dropped(samples, staging):
 
 
 def test_large_photo_is_downscaled_to_3508_px_300_dpi_of_a4(staging):
-    """3508 px is the long side of an A4 page at 300 dpi (the 3000 px cap allowed at most 257 dpi)."""
+    """3508 px is the long side of an A4 page at 300 dpi (the 3000 px cap allowed at most 257
+    dpi)."""
     page = sample_pages.text_page(2400, 4000, seed=2)
     data = sample_pages.encode(sample_pages.photo(page, noise=2))
     photo = process(data, staging)

@@ -3,7 +3,9 @@
 import pytest
 from PIL import ImageDraw, ImageFilter
 
-from documents import conf, quality, samples
+from documents import quality
+from documents.conf import app_settings
+from tests.documents import samples
 
 
 def page(size=(1240, 1754), **kwargs):
@@ -12,7 +14,7 @@ def page(size=(1240, 1754), **kwargs):
 
 @pytest.mark.parametrize("share", [0.05, 0.1, 0.2])
 def test_glare_spot_of_5_to_20_percent_warns_and_is_located(share):
-    verdict = quality.assess(page(spot=share), conf.thresholds())
+    verdict = quality.assess(page(spot=share), app_settings.thresholds())
     assert verdict.refusal == ""
     assert verdict.warnings == ["glare"]
     assert verdict.scores["glare_spot"] == pytest.approx(share, abs=0.03)
@@ -21,7 +23,7 @@ def test_glare_spot_of_5_to_20_percent_warns_and_is_located(share):
 
 
 def test_a_tiny_reflection_does_not_warn():
-    assert quality.assess(page(spot=0.005), conf.thresholds()).warnings == []
+    assert quality.assess(page(spot=0.005), app_settings.thresholds()).warnings == []
 
 
 def test_white_scan_with_grey_areas_gets_no_glare_warning():
@@ -30,15 +32,15 @@ def test_white_scan_with_grey_areas_gets_no_glare_warning():
     draw = ImageDraw.Draw(scan)
     draw.rectangle((100, 100, 1140, 500), fill=190)
     draw.rectangle((100, 1200, 700, 1600), fill=160)
-    verdict = quality.assess(samples.photo(scan, noise=0), conf.thresholds())
+    verdict = quality.assess(samples.photo(scan, noise=0), app_settings.thresholds())
     assert verdict.scores["paper"] >= quality.WHITE_PAPER
     assert verdict.warnings == [] and verdict.refusal == ""
 
 
 @pytest.mark.parametrize("size", [(1240, 1754), (3024, 4032)])
 def test_40_px_motion_blur_is_refused_though_the_laplacian_passes(size):
-    verdict = quality.assess(page(size, motion=40), conf.thresholds())
-    assert verdict.scores["sharpness"] > conf.blur_threshold()  # what let it through before
+    verdict = quality.assess(page(size, motion=40), app_settings.thresholds())
+    assert verdict.scores["sharpness"] > app_settings.BLUR_THRESHOLD  # what let it through before
     assert verdict.refusal == "motion_blurred"
 
 
@@ -46,13 +48,13 @@ def test_vertical_motion_blur_is_refused_too():
     image = samples.photo(
         samples.text_page(1240, 1754, seed=5).filter(ImageFilter.BoxBlur((0, 20)))
     )
-    assert quality.assess(image, conf.thresholds()).refusal == "motion_blurred"
+    assert quality.assess(image, app_settings.thresholds()).refusal == "motion_blurred"
 
 
 @pytest.mark.parametrize("size", [(1240, 1754), (3024, 4032)])
 def test_sharp_and_slightly_soft_pages_pass(size):
     for image in (page(size), page(size, blur=1)):
-        verdict = quality.assess(image, conf.thresholds())
+        verdict = quality.assess(image, app_settings.thresholds())
         assert verdict.refusal == "" and verdict.scores["balance"] > 0.3
 
 
@@ -93,8 +95,8 @@ def test_the_submission_page_marks_the_glare_spot_on_the_photo(signed_in, sample
     with translation.override(lang):
         html = signed_in.get(submission.get_absolute_url()).content.decode()
     assert (
-        f'class="problem-area" viewBox="0 0 1 1" preserveAspectRatio="none" role="img" aria-label="{label}"'
-        in html
+        'class="problem-area" viewBox="0 0 1 1" preserveAspectRatio="none" role="img" '
+        f'aria-label="{label}"' in html
     )
     box = submission.photos.get().glare_box
     assert f'<rect x="{box["x"]}" y="{box["y"]}"' in html

@@ -1,4 +1,5 @@
-"""Reviewer access by permission, audited photo views, JSON errors, throttle after CSRF (issue 11, findings 7 and 9)."""
+"""Reviewer access by permission, audited photo views, JSON errors, throttle after CSRF (issue 11,
+findings 7 and 9)."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -7,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from documents.models import REVIEWERS_GROUP, PhotoAccess, Submission
-from tests.documents.conftest import upload
+from documents.models import REVIEWERS_GROUP, PhotoAccess
+from tests.documents.conftest import send_photos, upload
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -16,11 +17,9 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 
 @pytest.fixture
 def submission(client_user, samples):
-    client = Client()
-    client.force_login(client_user)
-    files = [upload(samples.sharp_jpeg, "1.jpg"), upload(samples.sharp_jpeg, "2.jpg")]
-    client.post(reverse("documents:upload"), {"document_type": "identity", "photos": files})
-    return Submission.objects.get()
+    return send_photos(
+        client_user, upload(samples.sharp_jpeg, "1.jpg"), upload(samples.sharp_jpeg, "2.jpg")
+    )
 
 
 def staff_client(django_user_model, name, reviewer):
@@ -120,7 +119,7 @@ def test_json_403_when_staff_lacks_the_permission(django_user_model, submission)
 def test_json_403_on_a_failed_csrf_check_and_it_is_not_counted_by_the_throttle(
     client_user, samples, settings
 ):
-    settings.DOCUMENTS_THROTTLE = {"check": (1, 3600), "submit": (1, 3600)}
+    settings.DOCUMENTS_THROTTLE_CHECKS = settings.DOCUMENTS_THROTTLE_SUBMISSIONS = 1
     client = Client(enforce_csrf_checks=True)
     client.force_login(client_user)
     for _ in range(3):

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from documents.models import Photo, Submission
-from documents.refusals import SESSION_KEY
+from documents.send_anyway import SESSION_KEY
 from tests.documents.conftest import stored_files, upload
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""The Send documents page and JSON endpoint, My submissions, thumbnails: permissions and bad input."""
+"""The Send documents page and JSON endpoint, My submissions, thumbnails: permissions and bad
+input."""
 
 import errno
 import io
@@ -271,7 +272,8 @@ def test_full_disk_while_storing_leaves_nothing(signed_in, samples, private_root
 def test_full_disk_while_writing_to_staging_leaves_nothing(
     signed_in, samples, private_root, settings
 ):
-    """The second photo's child cannot write its files (RLIMIT_FSIZE standing in for a full disk)."""
+    """The second photo's child cannot write its files (RLIMIT_FSIZE standing in for a full
+    disk)."""
     from portal import sandbox
 
     real_run = sandbox.run
@@ -434,7 +436,8 @@ def test_json_texts_for_script_are_valid(signed_in):
 
 
 def test_checks_are_throttled_per_client(signed_in, samples, settings):
-    settings.DOCUMENTS_THROTTLE = {"check": (2, 60), "submit": (1, 60)}
+    settings.DOCUMENTS_THROTTLE_CHECKS, settings.DOCUMENTS_THROTTLE_SUBMISSIONS = 2, 1
+    settings.DOCUMENTS_THROTTLE_WINDOW_SECONDS = 60
     for _ in range(2):
         assert (
             signed_in.post(url("check"), {"photos": upload(samples.small_jpeg)}, **JSON).status_code

@@ -101,6 +101,7 @@ def walked_rows() -> list[Row]:
 VALID_VALUES: dict[str, Any] = {
     "CONNECTIVITY_PROBE_SCHEME": "https",
     "CONNECTIVITY_PROBE_BIND": "127.0.0.2",
+    "DOCUMENTS_HANDOFF_BASE_URL": "https://walk-test.example",  # documents.E004: an absolute URL
 }
 
 

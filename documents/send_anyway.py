@@ -8,13 +8,17 @@ slot the form offers to send that photo anyway, with a note for staff. A slot
 that passed, or was refused for another reason, starts again from zero.
 """
 
+from typing import Any
+
+from django.contrib.sessions.backends.base import SessionBase
+
 from documents.errors import OVERRIDABLE
 
 SESSION_KEY = "documents_refusals"
 TRIES_BEFORE_ANYWAY = 2
 
 
-def record(session, file_errors: list[dict]) -> list[int]:
+def record(session: SessionBase, file_errors: list[dict[str, Any]]) -> list[int]:
     """Count this sending's refusals; returns the slots (from 0) that may now be sent anyway."""
     previous = session.get(SESSION_KEY, {})
     counts = {
@@ -26,11 +30,11 @@ def record(session, file_errors: list[dict]) -> list[int]:
     return sorted(int(slot) for slot, count in counts.items() if count >= TRIES_BEFORE_ANYWAY)
 
 
-def offered(session) -> list[int]:
+def offered(session: SessionBase) -> list[int]:
     """The slots already offered (a form error on the next try must not take the offer away)."""
     counts = session.get(SESSION_KEY, {})
     return sorted(int(slot) for slot, count in counts.items() if count >= TRIES_BEFORE_ANYWAY)
 
 
-def clear(session) -> None:
+def clear(session: SessionBase) -> None:
     session.pop(SESSION_KEY, None)

@@ -67,7 +67,8 @@ def text_page(width=1240, height=1754, seed=0, paper=225, ink=35):
 
 def photo(page, blur=0.0, noise=3.0, brightness=1.0, glare=0.0, mode="RGB", spot=0.0, motion=0):
     """Make a page look photographed: blur or motion blur (`motion` px, horizontal), then exposure,
-    glare (a burnt-out band over `glare` of the height, or a round spot covering `spot` of the page) and noise."""
+    glare (a burnt-out band over `glare` of the height, or a round spot covering `spot` of the
+    page) and noise."""
     image = page.filter(ImageFilter.GaussianBlur(blur)) if blur else page.copy()
     if motion:
         image = image.filter(ImageFilter.BoxBlur((motion // 2, 0)))
