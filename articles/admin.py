@@ -30,7 +30,6 @@ from articles import (
     workflow,
 )
 from articles.figure_recapture import recapture_action as figure_recapture_action
-from articles.figures import validate_figure_image
 from articles.models import (
     Article,
     Category,
@@ -43,6 +42,7 @@ from articles.models import (
     Step,
     Synonym,
 )
+from articles.renditions import validate_figure_image
 from articles.text_diff import word_diff
 
 

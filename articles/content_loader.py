@@ -3,7 +3,7 @@
 Idempotent: an article whose source file is unchanged since the last load
 is skipped, so re-running changes nothing. An article a staff member edited
 in the admin since the last load is not overwritten unless forced.
-Figures are drawn with Pillow (illustrations.py) under names derived from
+Figures are drawn with Pillow (drawings.py) under names derived from
 what they show, so a figure is drawn only once.
 """
 
@@ -14,27 +14,47 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import reversion
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
 from articles import drift, history, signals
-from articles.illustrations import DRAWING_VERSION, draw_figure
+from articles.drawings import DRAWING_VERSION, draw_figure
 from articles.models import Article, Category, Figure, Section, Step, Synonym
 from articles.search import rebuild_search_entries, reindex_all
+from portal.languages import language_codes, localized_field
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SYNONYMS_FILE = "synonyms.toml"
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 @dataclass
 class LoadReport:
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    kept_staff_edits: list = field(default_factory=list)
+    """KB numbers of the articles a load created, updated, left alone, or kept as staff edited."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept_staff_edits: list[str] = field(default_factory=list)
+
+    def messages(self) -> list[tuple[str, bool]]:
+        """What to tell the person who ran the load: (text, is a warning)."""
+        lines = [
+            (
+                f"Help content: {len(self.created)} created, {len(self.updated)} updated, "
+                f"{len(self.unchanged)} unchanged.",
+                False,
+            )
+        ]
+        lines += [
+            (
+                f"{kb} was edited in the admin since it was loaded: kept the staff version "
+                "(use --force to replace it with the file).",
+                True,
+            )
+            for kb in self.kept_staff_edits
+        ]
+        return lines
 
 
 class ContentError(ValueError):
@@ -42,23 +62,24 @@ class ContentError(ValueError):
 
 
 def translated(table, key, path, required=True):
+    languages = language_codes()
     value = table.get(key)
     if value is None and not required:
-        return {code: "" for code in LANGUAGES}
+        return {code: "" for code in languages}
     if not isinstance(value, dict) or any(
-        not isinstance(value.get(code), str) for code in LANGUAGES
+        not isinstance(value.get(code), str) for code in languages
     ):
         raise ContentError(
-            f"{path.name}: '{key}' needs text for every language ({', '.join(LANGUAGES)})."
+            f"{path.name}: '{key}' needs text for every language ({', '.join(languages)})."
         )
-    return {code: value[code] for code in LANGUAGES}
+    return {code: value[code] for code in languages}
 
 
 def set_translated(obj, name, values):
     # Only the per-language columns: assigning `name` itself would write into
     # whichever language happens to be active.
     for code, text in values.items():
-        setattr(obj, f"{name}_{code}", text)
+        setattr(obj, localized_field(name, code), text)
 
 
 def read_file(path):
@@ -73,9 +94,9 @@ def read_file(path):
 
 def _category_state(category):
     texts = tuple(
-        getattr(category, f"{name}_{code}", None)
+        getattr(category, localized_field(name, code), None)
         for name in ("name", "description")
-        for code in LANGUAGES
+        for code in language_codes()
     )
     return (category.pk, *texts, category.order)
 
@@ -131,10 +152,10 @@ def ensure_drawn(figure_data, language, path):
 
 def figure_files_present(article):
     return all(
-        default_storage.exists(getattr(figure, f"image_{code}").name)
+        default_storage.exists(getattr(figure, localized_field("image", code)).name)
         for figure in article.figures.all()
-        for code in LANGUAGES
-        if getattr(figure, f"image_{code}")
+        for code in language_codes()
+        if getattr(figure, localized_field("image", code))
     )
 
 
@@ -201,8 +222,10 @@ def load_article(path, categories, force=False):
                 figure, "caption", translated(figure_data, "caption", path, required=False)
             )
             set_translated(figure, "alt_text", translated(figure_data, "alt", path))
-            for code in LANGUAGES:
-                setattr(figure, f"image_{code}", ensure_drawn(figure_data, code, path))
+            for code in language_codes():
+                setattr(
+                    figure, localized_field("image", code), ensure_drawn(figure_data, code, path)
+                )
             figure.save()
         rebuild_search_entries(article)
         drift.refresh_article(article.pk)
@@ -245,7 +268,7 @@ def seed_synonyms(path):
     if not path.exists():
         return
     data, _digest = read_file(path)
-    for code in LANGUAGES:
+    for code in language_codes():
         sets = data.get(code, [])
         if not isinstance(sets, list) or not all(isinstance(words, str) for words in sets):
             raise ContentError(

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.figures import build_renditions, validate_figure_image
+from articles.renditions import build_renditions, validate_figure_image
 from articles.rich_text import render_markdown
 
 

@@ -145,7 +145,7 @@ def test_a_figure_over_the_cpu_bound_is_refused_and_the_worker_did_not_decode_it
 
     from django.core.exceptions import ValidationError
 
-    from articles.figures import validate_figure_image
+    from articles.renditions import validate_figure_image
 
     settings.FIGURE_MAX_JPEG_SCANS = 10**6
     settings.SANDBOX_LIMITS = {"cpu_seconds": 1}
