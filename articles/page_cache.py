@@ -29,11 +29,11 @@ import threading
 import time
 from collections import OrderedDict
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 
 from articles import version_watch
+from articles.conf import app_settings
 from portal.stores import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class LocalPages:
 
     def put(self, version, key, page):
         size = len(page[0])
-        limit = settings.PAGE_CACHE_LOCAL_BYTES
+        limit = app_settings.PAGE_CACHE_LOCAL_BYTES
         if size > limit:
             return
         with self._lock:
@@ -197,4 +197,4 @@ def get_page(version, key):
 def store_page(version, key, page):
     local_pages.put(version, key, page)
     with contextlib.suppress(*CACHE_ERRORS):
-        cache.set(key, page, timeout=settings.ARTICLE_CACHE_SECONDS)
+        cache.set(key, page, timeout=app_settings.ARTICLE_CACHE_SECONDS)

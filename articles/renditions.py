@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from articles.conf import app_settings
 from portal import sandbox
 
 FORMATS = ["PNG", "JPEG", "WEBP"]
@@ -30,11 +31,9 @@ def _decode(source, widths=(), out_dir=None):
     """Decode in the sandbox (and make renditions); returns the child's answer."""
     params = {
         "formats": FORMATS,
-        "max_pixels": settings.FIGURE_MAX_PIXELS,
-        "max_decoded_bytes": getattr(
-            settings, "FIGURE_MAX_DECODED_BYTES", 4 * settings.FIGURE_MAX_PIXELS
-        ),
-        "max_scans": getattr(settings, "FIGURE_MAX_JPEG_SCANS", 100),
+        "max_pixels": app_settings.FIGURE_MAX_PIXELS,
+        "max_decoded_bytes": app_settings.FIGURE_MAX_DECODED_BYTES,
+        "max_scans": app_settings.FIGURE_MAX_JPEG_SCANS,
         "widths": list(widths),
         "out_dir": str(out_dir) if out_dir else None,
     }
@@ -46,12 +45,12 @@ def validate_figure_image(upload):
     if upload is None:
         return
     size = getattr(upload, "size", None)
-    if size is not None and size > settings.FIGURE_MAX_UPLOAD_BYTES:
+    if size is not None and size > app_settings.FIGURE_MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The image is too large (%(size)s MB). Upload a file of at most %(limit)s MB.")
             % {
                 "size": round(size / 1_048_576, 1),
-                "limit": settings.FIGURE_MAX_UPLOAD_BYTES // 1_048_576,
+                "limit": app_settings.FIGURE_MAX_UPLOAD_BYTES // 1_048_576,
             }
         )
     upload.seek(0)
@@ -74,7 +73,7 @@ def validate_figure_image(upload):
             % {
                 "width": answer["width"],
                 "height": answer["height"],
-                "limit": settings.FIGURE_MAX_PIXELS // 1_000_000,
+                "limit": app_settings.FIGURE_MAX_PIXELS // 1_000_000,
             }
         )
     raise ValidationError(
@@ -98,7 +97,8 @@ def renditions_for_image(image_field_file):
         data = handle.read()
     with Image.open(io.BytesIO(data)) as header:
         original_width, original_height = header.size
-    widths = sorted({min(width, original_width) for width in settings.FIGURE_RENDITION_WIDTHS})
+    configured = (int(width) for width in app_settings.FIGURE_RENDITION_WIDTHS)  # env: strings
+    widths = sorted({min(width, original_width) for width in configured})
     targets = {
         (width, extension): _rendition_name(name, width, extension)
         for width in widths

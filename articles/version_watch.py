@@ -30,6 +30,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from articles.conf import app_settings
+
 logger = logging.getLogger(__name__)
 RECONNECT_SECONDS = 1.0
 
@@ -56,7 +58,7 @@ class RedisVersionWatcher:
             self.subscribed
             and known is not None
             and known[1] == self.generation
-            and time.monotonic() - known[2] < settings.PAGE_CACHE_VERSION_RECHECK_SECONDS
+            and time.monotonic() - known[2] < app_settings.PAGE_CACHE_VERSION_RECHECK_SECONDS
         ):
             return known[0]
         generation = (
@@ -142,7 +144,7 @@ class StampFileVersionWatcher:
             known is not None
             and stamp is not None
             and known[1] == stamp
-            and time.monotonic() - known[2] < settings.PAGE_CACHE_VERSION_RECHECK_SECONDS
+            and time.monotonic() - known[2] < app_settings.PAGE_CACHE_VERSION_RECHECK_SECONDS
         ):
             return known[0]
         version = read_version()
@@ -182,7 +184,7 @@ def watcher():
     Called on every cacheable request: the check that the watcher still fits is a tuple comparison.
     """
     global _watcher, _watcher_key
-    if settings.PAGE_CACHE_VERSION_RECHECK_SECONDS <= 0:
+    if app_settings.PAGE_CACHE_VERSION_RECHECK_SECONDS <= 0:
         return None
     if settings.REDIS_URL:
         key = (os.getpid(), settings.REDIS_URL)

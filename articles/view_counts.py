@@ -17,13 +17,13 @@ from collections import Counter
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import F
 from django.dispatch import receiver
 
+from articles.conf import app_settings
 from portal import counters
 from portal.stores import CACHE_ERRORS
 
@@ -52,8 +52,8 @@ class _Config:
         self.load()
 
     def load(self):
-        self.counting = settings.VIEW_COUNTING
-        self.push_seconds = settings.VIEW_COUNT_PUSH_SECONDS
+        self.counting = app_settings.VIEW_COUNTING
+        self.push_seconds = app_settings.VIEW_COUNT_PUSH_SECONDS
 
 
 config = _Config()
@@ -150,7 +150,7 @@ def push() -> None:
     """Add this process's tally to the shared counters; flush them to the database when due."""
     try:
         _add_to_shared(tally.take())
-        if cache.add(FLUSH_LOCK, 1, timeout=settings.VIEW_COUNT_FLUSH_SECONDS):
+        if cache.add(FLUSH_LOCK, 1, timeout=app_settings.VIEW_COUNT_FLUSH_SECONDS):
             flush_to_database()
     except CACHE_ERRORS as error:
         # Reading must keep working without the shared cache; these few counts are lost.
@@ -185,7 +185,7 @@ def _write_rows(rows: Counter) -> None:
 
     slugs = {page for kind, page, *_rest in rows if kind == "article"}
     article_ids = dict(Article.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-    guide = Article.objects.filter(kb_number=settings.TROUBLESHOOTING_ARTICLE_KB).values_list(
+    guide = Article.objects.filter(kb_number=app_settings.TROUBLESHOOTING_ARTICLE_KB).values_list(
         "pk", flat=True
     )
     guide_id = guide.first()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles import drift
+from articles.conf import app_settings
 from articles.display import article_queryset, categories_with_articles, prepare_article
 from articles.forms import FeedbackForm
 from articles.middleware import mark_public
@@ -228,7 +229,10 @@ def feedback(request, slug):
 
 def troubleshooting_article():
     article = (
-        article_queryset().published().filter(kb_number=settings.TROUBLESHOOTING_ARTICLE_KB).first()
+        article_queryset()
+        .published()
+        .filter(kb_number=app_settings.TROUBLESHOOTING_ARTICLE_KB)
+        .first()
     )
     if article is None:
         raise Http404(_("The troubleshooting guide is not available."))
