@@ -2,6 +2,7 @@
 
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -44,6 +45,7 @@ from articles.models import (
 )
 from articles.renditions import validate_figure_image
 from articles.text_diff import word_diff
+from portal.languages import language_codes, localized_field, localized_fields
 
 
 class FigureImageField(forms.FileField):
@@ -69,15 +71,18 @@ class MissingTranslationFilter(admin.SimpleListFilter):
     parameter_name = "missing"
 
     def lookups(self, request, model_admin):
-        return [("de", _("Missing German")), ("en", _("Missing English"))]
+        # The translations first (the usual gap), the source language last.
+        languages = sorted(settings.LANGUAGES, key=lambda item: item[0] == settings.LANGUAGE_CODE)
+        return [(code, _("Missing %(language)s") % {"language": name}) for code, name in languages]
 
     def queryset(self, request, queryset):
         language = self.value()
-        if language not in {"de", "en"}:
+        if language not in language_codes():
             return queryset
 
         def empty(field):
-            return Q(**{f"{field}_{language}__isnull": True}) | Q(**{f"{field}_{language}": ""})
+            name = localized_field(field, language)
+            return Q(**{f"{name}__isnull": True}) | Q(**{name: ""})
 
         missing_step = Step.objects.filter(empty("text")).values("section__article")
         missing_section = Section.objects.filter(empty("title")).values("article")
@@ -354,8 +359,8 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         MissingTranslationFilter,
         OutOfDateFilter,
     )
-    search_fields = ("kb_number", "title_en", "title_de", "slug")
-    prepopulated_fields = {"slug": ("title_en",)}
+    search_fields = ("kb_number", *localized_fields("title"), "slug")
+    prepopulated_fields = {"slug": (localized_field("title", settings.LANGUAGE_CODE),)}
     filter_horizontal = ("related",)
     readonly_fields = ("preview_link", "updated_at", "status_changed", "translation_drift")
     fields = (
@@ -547,8 +552,13 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
 
     @admin.display(description=_("languages"))
     def translation_state(self, article):
-        missing = [code.upper() for code in ("en", "de") if not getattr(article, f"title_{code}")]
-        return _("missing %(langs)s") % {"langs": ", ".join(missing)} if missing else "EN · DE"
+        codes = language_codes()
+        missing = [
+            code.upper() for code in codes if not getattr(article, localized_field("title", code))
+        ]
+        if missing:
+            return _("missing %(langs)s") % {"langs": ", ".join(missing)}
+        return " · ".join(code.upper() for code in codes)
 
     @admin.display(description=_("preview"))
     def preview_link(self, article):
@@ -663,7 +673,7 @@ class StepInline(TranslationStackedInline):
 class SectionAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     list_display = ("title", "article", "anchor", "order")
     list_select_related = ("article",)
-    search_fields = ("title_en", "title_de", "article__kb_number")
+    search_fields = (*localized_fields("title"), "article__kb_number")
     fields = ("article", "order", "anchor", "title", "intro", "action_url", "action_label")
     inlines = [StepInline]
 
@@ -671,7 +681,7 @@ class SectionAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
 @admin.register(Category)
 class CategoryAdmin(TabbedTranslationAdmin):
     list_display = ("name", "slug", "order")
-    prepopulated_fields = {"slug": ("name_en",)}
+    prepopulated_fields = {"slug": (localized_field("name", settings.LANGUAGE_CODE),)}
 
 
 @admin.register(Figure)
@@ -679,7 +689,7 @@ class FigureAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     formfield_overrides = FIGURE_FORMFIELDS
     list_display = ("article", "number", "preview", "caption")
     list_select_related = ("article",)
-    search_fields = ("article__kb_number", "number", "caption_en", "caption_de")
+    search_fields = ("article__kb_number", "number", *localized_fields("caption"))
     fields = ("article", "step", "number", "order", "image", "caption", "alt_text")
     raw_id_fields = ("step",)
 

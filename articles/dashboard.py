@@ -15,10 +15,10 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from articles.models import Article, FailedSearch, Feedback, PageViewDay, SearchLeadDay
+from portal.languages import language_codes, localized_fields
 
 PERIODS = (7, 30, 90, 365)
 DEFAULT_PERIOD = 30
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 TOP = 15
 
 
@@ -48,7 +48,7 @@ def parse_filters(params) -> tuple[Filters, list[str]]:
                 _("Unknown period; showing the last %(days)s days.") % {"days": DEFAULT_PERIOD}
             )
     language = params.get("language", "")
-    if language in LANGUAGES:
+    if language in language_codes():
         filters.language = language
     elif language:
         errors.append(_("Unknown language; showing both."))
@@ -133,18 +133,18 @@ def build_dashboard(filters: Filters) -> Dashboard:
     def row(article_id, language):
         key = (article_id, language)
         if key not in rows:
-            kb, title_en, title_de = titles.get(article_id, ("?", "", ""))
-            rows[key] = ArticleRow(
-                article_id, kb, (title_de if language == "de" else title_en) or title_en, language
-            )
+            kb, by_language = titles.get(article_id, ("?", {}))
+            title = by_language.get(language) or by_language.get(settings.LANGUAGE_CODE, "")
+            rows[key] = ArticleRow(article_id, kb, title, language)
         return rows[key]
 
     articles = Article.objects.all()
     if filters.article_id:
         articles = articles.filter(pk=filters.article_id)
+    languages = language_codes()
     titles = {
-        pk: (kb, en, de)
-        for pk, kb, en, de in articles.values_list("pk", "kb_number", "title_en", "title_de")
+        pk: (kb, dict(zip(languages, texts, strict=True)))
+        for pk, kb, *texts in articles.values_list("pk", "kb_number", *localized_fields("title"))
     }
 
     views = _scoped(PageViewDay.objects.filter(anchor=""), filters)

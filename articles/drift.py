@@ -15,15 +15,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
+from portal.languages import language_codes, localized_field, localized_fields, other_language
+
 TRACKED_FIELDS = {"Article": ("title", "summary"), "Section": ("title", "intro"), "Step": ("text",)}
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
-
-
-def other_language(language: str) -> str:
-    return next(code for code in LANGUAGES if code != language)
 
 
 def text_hash(text: str) -> str:
@@ -37,7 +33,7 @@ def tracked_fields(instance) -> tuple:
 def _previous_texts(instance) -> dict | None:
     if instance.pk is None:
         return None
-    names = [f"{field}_{code}" for field in tracked_fields(instance) for code in LANGUAGES]
+    names = localized_fields(tracked_fields(instance))
     return type(instance).objects.filter(pk=instance.pk).values(*names).first()
 
 
@@ -55,19 +51,22 @@ def record_translation_sources(instance, now: datetime | None = None) -> None:
     now = now or timezone.now()
     previous = _previous_texts(instance)
     sources = dict(instance.translation_sources or {})
+    languages = language_codes()
     for field in tracked_fields(instance):
-        current = {code: getattr(instance, f"{field}_{code}", "") or "" for code in LANGUAGES}
+        current = {
+            code: getattr(instance, localized_field(field, code), "") or "" for code in languages
+        }
         if previous is None:
-            sources[field] = {code: _record(current[other_language(code)]) for code in LANGUAGES}
+            sources[field] = {code: _record(current[other_language(code)]) for code in languages}
             continue
-        before = {code: previous.get(f"{field}_{code}") or "" for code in LANGUAGES}
+        before = {code: previous.get(localized_field(field, code)) or "" for code in languages}
         # Rows written before drift was tracked matched each other as they were.
         entry = {code: dict(record) for code, record in (sources.get(field) or {}).items()}
-        for code in LANGUAGES:
+        for code in languages:
             entry.setdefault(code, _record(before[other_language(code)]))
-        changed = [code for code in LANGUAGES if current[code] != before[code]]
-        if len(changed) == len(LANGUAGES):
-            entry = {code: _record(current[other_language(code)]) for code in LANGUAGES}
+        changed = [code for code in languages if current[code] != before[code]]
+        if len(changed) == len(languages):
+            entry = {code: _record(current[other_language(code)]) for code in languages}
         elif changed:
             [language] = changed
             other = other_language(language)
@@ -75,7 +74,7 @@ def record_translation_sources(instance, now: datetime | None = None) -> None:
             entry[language] = _record(current[other])
             if was_behind:
                 entry[other] = _record(current[language])
-        for code in LANGUAGES:
+        for code in languages:
             source = current[other_language(code)]
             stale = bool(current[code] and source) and entry[code]["hash"] != text_hash(source)
             if not stale:
@@ -91,8 +90,8 @@ def mark_checked(instance) -> None:
     sources = {}
     for field in tracked_fields(instance):
         sources[field] = {}
-        for language in LANGUAGES:
-            source = getattr(instance, f"{field}_{other_language(language)}", "") or ""
+        for language in language_codes():
+            source = getattr(instance, localized_field(field, other_language(language)), "") or ""
             sources[field][language] = {"hash": text_hash(source), "source": source, "since": None}
     instance.translation_sources = sources
 
@@ -117,8 +116,8 @@ def stale_texts(instance) -> list[StaleText]:
     found = []
     for field in tracked_fields(instance):
         for language, record in (instance.translation_sources or {}).get(field, {}).items():
-            text = getattr(instance, f"{field}_{language}", "") or ""
-            source = getattr(instance, f"{field}_{other_language(language)}", "") or ""
+            text = getattr(instance, localized_field(field, language), "") or ""
+            source = getattr(instance, localized_field(field, other_language(language)), "") or ""
             if text and source and record.get("hash") != text_hash(source):
                 since = datetime.fromisoformat(record["since"]) if record.get("since") else None
                 found.append(

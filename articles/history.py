@@ -9,7 +9,6 @@ Revision comments are short keys (see COMMENTS) shown in the reader's language.
 from dataclasses import dataclass, field
 
 import reversion
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,8 +17,8 @@ from reversion.errors import RevertError
 from reversion.models import Version
 
 from articles.models import Article, Figure, Section, Step
+from portal.languages import language_codes, localized_field
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 LOADED = "loaded"
 EDITED = "edited"
 CHECKED = "checked"
@@ -101,8 +100,9 @@ class Snapshot:
         rows = []
 
         def add(key, label, values, name):
-            for code in LANGUAGES:
-                rows.append(Text(f"{key}:{code}", label, code, values.get(f"{name}_{code}") or ""))
+            for code in language_codes():
+                text = values.get(localized_field(name, code)) or ""
+                rows.append(Text(f"{key}:{code}", label, code, text))
 
         add("title", _("Title"), self.article, "title")
         add("summary", _("Summary"), self.article, "summary")
@@ -228,8 +228,9 @@ def missing_figures(version: Version) -> list[str]:
     """Numbers of the version's figures whose image files no longer exist."""
     missing = []
     for figure in snapshot(version).figures:
-        for code in LANGUAGES:
-            name = getattr(figure.get(f"image_{code}"), "name", figure.get(f"image_{code}")) or ""
+        for code in language_codes():
+            image = figure.get(localized_field("image", code))
+            name = getattr(image, "name", image) or ""
             if name and not default_storage.exists(name):
                 missing.append(str(figure.get("number", "?")))
                 break

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.renditions import build_renditions, validate_figure_image
 from articles.rich_text import render_markdown
+from portal.languages import language_codes, localized_field, localized_fields
 
 
 class Category(models.Model):
@@ -155,12 +156,11 @@ class Article(models.Model):
     def content_hash(self):
         """A digest of every translated text of the article, its sections and steps."""
         digest = hashlib.sha256()
-        languages = [code for code, _name in settings.LANGUAGES]
 
         def feed(obj, fields):
             for field in fields:
-                for lang in languages:
-                    digest.update(str(getattr(obj, f"{field}_{lang}", "") or "").encode())
+                for name in localized_fields(field):
+                    digest.update(str(getattr(obj, name, "") or "").encode())
                     digest.update(b"\x00")
 
         feed(self, ["title", "summary"])
@@ -375,9 +375,10 @@ class FailedSearch(models.Model):
 
 def render_translated_markdown(instance, field):
     """Fill <field>_html_<lang> with sanitised HTML of <field>_<lang>."""
-    for code, _name in settings.LANGUAGES:
-        source = getattr(instance, f"{field}_{code}", None) or ""
-        setattr(instance, f"{field}_html_{code}", render_markdown(source) if source else "")
+    for code in language_codes():
+        source = getattr(instance, localized_field(field, code), None) or ""
+        html = render_markdown(source) if source else ""
+        setattr(instance, localized_field(f"{field}_html", code), html)
 
 
 class SearchEntry(models.Model):

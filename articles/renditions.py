@@ -22,6 +22,7 @@ from PIL import Image
 
 from articles.conf import app_settings
 from portal import sandbox
+from portal.languages import language_codes, localized_field
 
 FORMATS = ["PNG", "JPEG", "WEBP"]
 RENDITION_EXTENSIONS = (("webp", "webp"), ("jpeg", "jpg"))  # key in the description, file extension
@@ -135,8 +136,8 @@ def _scratch():
 def build_renditions(figure):
     """Renditions for every language that has its own image."""
     result = {}
-    for code, _name in settings.LANGUAGES:
-        field_file = getattr(figure, f"image_{code}", None)
+    for code in language_codes():
+        field_file = getattr(figure, localized_field("image", code), None)
         if field_file and field_file.name:
             if not field_file._committed:  # a fresh upload: store it first
                 field_file.save(field_file.name, field_file.file, save=False)

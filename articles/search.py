@@ -27,6 +27,7 @@ from articles.page_cache import content_version
 from articles.search_text import STOP_WORDS, fold, index_tokens, split_compound, stem, words
 from articles.search_text import units as typed_units
 from articles.search_vocabulary import synonym_groups, update_word_counts, vocabulary
+from portal.languages import language_codes, localized_field, other_language
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -76,10 +77,6 @@ def clean_query(raw):
     text = " ".join(text.split())
     truncated = len(text) > MAX_QUERY_LENGTH
     return text[:MAX_QUERY_LENGTH].strip(), truncated
-
-
-def other_language(language):
-    return next((code for code, _name in settings.LANGUAGES if code != language), language)
 
 
 def parse_query(query, language, correct=True, as_you_type=False, version=None):
@@ -330,10 +327,14 @@ def record_failed_search(raw_query, language):
 def rebuild_search_entries(article):
     """Rewrite the article's search text and index tokens for every language (called on each edit)."""
     sections = list(article.sections.prefetch_related("steps"))
-    for code, _name in settings.LANGUAGES:
+    for code in language_codes():
 
         def text(obj, field, code=code):
-            return getattr(obj, f"{field}_{code}", None) or getattr(obj, f"{field}_en", None) or ""
+            return (
+                getattr(obj, localized_field(field, code), None)
+                or getattr(obj, localized_field(field, settings.LANGUAGE_CODE), None)
+                or ""
+            )
 
         body_parts = []
         for section in sections:
@@ -394,7 +395,7 @@ def reindex_all():
             ],
         )
     forget()
-    parts = {code: vocabulary(code, fresh=False).parts for code, _name in settings.LANGUAGES}
+    parts = {code: vocabulary(code, fresh=False).parts for code in language_codes()}
     for entry in SearchEntry.objects.select_related("article"):
         index_entry(entry, parts.get(entry.language, frozenset()), entry.article.kb_number)
 

@@ -142,8 +142,7 @@ def _add_to_shared(counts: Counter) -> None:
         if counters.add(name, amount, KEEP_SECONDS):
             # The counter is new: list it under its day so the flush finds it.
             index = _index_key(key[1])
-            cache.add(index, 0, timeout=KEEP_SECONDS)
-            cache.set(f"{index}:{cache.incr(index)}", name, timeout=KEEP_SECONDS)
+            cache.set(f"{index}:{counters.hit(index, KEEP_SECONDS)}", name, timeout=KEEP_SECONDS)
 
 
 def push() -> None:

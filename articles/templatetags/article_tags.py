@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from articles.rich_text import sanitise_html
+from portal.languages import localized_field
 
 register = template.Library()
 
@@ -52,9 +53,9 @@ def fallback_lang(obj, field: str) -> str:
     django-modeltranslation shows another language's text instead (screen readers then
     read it with the right voice); empty when the text is in the page's language."""
     language = get_language()
-    if getattr(obj, f"{field}_{language}", None):
+    if getattr(obj, localized_field(field, language), None):
         return ""
     for fallback in settings.MODELTRANSLATION_FALLBACK_LANGUAGES:
-        if fallback != language and getattr(obj, f"{field}_{fallback}", None):
+        if fallback != language and getattr(obj, localized_field(field, fallback), None):
             return format_html(' lang="{}"', fallback)
     return ""
