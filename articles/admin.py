@@ -328,9 +328,10 @@ class ArticleAdminForm(forms.ModelForm):
             self.data[self.add_prefix("lock_version")] = current
             raise forms.ValidationError(
                 _(
-                    "%(who)s saved this article (%(when)s) after you opened it, so your changes are not saved "
-                    "yet. They are still in this form: open the history in a new tab to see what changed, then "
-                    "press Save again to replace that version with yours."
+                    "%(who)s saved this article (%(when)s) after you opened it, so your changes "
+                    "are not saved yet. They are still in this form: open the history in a new "
+                    "tab to see what changed, then press Save again to replace that version with "
+                    "yours."
                 ),
                 params={"who": who, "when": when},
                 code="edit_conflict",

@@ -264,7 +264,7 @@ def load_help_content(content_dir=CONTENT_DIR, force=False):
 
 
 def seed_synonyms(path):
-    """Create the seed synonym sets of a language whose table is still empty (staff own them afterwards)."""
+    """Create the seed synonym sets of a language whose table is empty (then staff own them)."""
     if not path.exists():
         return
     data, _digest = read_file(path)

@@ -104,7 +104,7 @@ class Dashboard:
 
 
 def period_bounds(filters: Filters) -> tuple[datetime, datetime]:
-    """The period as [start, end) moments in the site's time zone (an index range, no per-row cast)."""
+    """The period as [start, end) moments in the site's time zone (an index range, no cast)."""
     zone = timezone.get_current_timezone()
     start = datetime.combine(filters.start, time.min, tzinfo=zone)
     return start, datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=zone)

@@ -28,7 +28,7 @@ def articles_with_scenes(kb_numbers: list[str]) -> tuple[list[str], list[str]]:
 
 
 def recapture_action(modeladmin, request, queryset) -> None:
-    """Admin action (POST with CSRF, staff with the change permission): start the capture and say so."""
+    """Admin action (POST with CSRF, staff with change permission): start the capture, say so."""
     capturable, without = articles_with_scenes(sorted(queryset.values_list("kb_number", flat=True)))
     if without:
         modeladmin.message_user(

@@ -68,7 +68,8 @@ class FeedbackForm(forms.Form):
         if len(comment) > COMMENT_MAX_LENGTH:
             raise forms.ValidationError(
                 _(
-                    "Please keep your comment to %(limit)s characters (it has %(count)s); nothing was sent yet."
+                    "Please keep your comment to %(limit)s characters (it has %(count)s); nothing "
+                    "was sent yet."
                 ),
                 params={"limit": COMMENT_MAX_LENGTH, "count": len(comment)},
                 code="too_long",

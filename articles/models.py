@@ -291,7 +291,8 @@ class Figure(models.Model):
         _("image"), upload_to=figure_upload_to, validators=[validate_figure_image]
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    # {"en": {"width": 960, "height": 720, "sources": {"webp": [[480, "url"], …], "jpeg": […]}}, "de": …}
+    # {"en": {"width": 960, "height": 720,
+    #         "sources": {"webp": [[480, "url"], …], "jpeg": […]}}, "de": …}
     renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:

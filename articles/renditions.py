@@ -69,7 +69,8 @@ def validate_figure_image(upload):
     if answer["code"] == "too_many_pixels":
         raise ValidationError(
             _(
-                "The image has too many pixels (%(width)s × %(height)s). Use at most %(limit)s megapixels."
+                "The image has too many pixels (%(width)s × %(height)s). Use at most %(limit)s "
+                "megapixels."
             )
             % {
                 "width": answer["width"],

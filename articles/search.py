@@ -45,7 +45,7 @@ class SearchResult:
 
 @dataclass
 class SearchOutcome:
-    """What a search found and how: the corrected query, the synonyms used, the language it was found in."""
+    """What a search found and how: the corrected query, synonyms used, language it was found in."""
 
     query: str
     language: str
@@ -229,7 +229,7 @@ def _ranked_entries(parsed, language, limit):
 
 
 def _suggested_entries(parsed, language, limit):
-    """As you type: articles with every word (the last one may be unfinished), then with any, by engine rank."""
+    """As you type: articles with every word (the last may be unfinished), then any, by rank."""
     ranked, seen = [], set()
     for mode in ("all", "any"):
         for entry_id, rank in search_index.run(parsed.groups, language, mode, limit):
@@ -325,7 +325,7 @@ def record_failed_search(raw_query, language):
 
 
 def rebuild_search_entries(article):
-    """Rewrite the article's search text and index tokens for every language (called on each edit)."""
+    """Rewrite the article's search text and index tokens in every language (on each edit)."""
     sections = list(article.sections.prefetch_related("steps"))
     for code in language_codes():
 
@@ -378,7 +378,7 @@ def index_entry(entry, parts=None, kb_number=""):
 
 
 def reindex_all():
-    """Re-analyse every entry with a fresh vocabulary (after a bulk load or a change of analysis)."""
+    """Re-analyse every entry with a fresh vocabulary (after a bulk load or analysis change)."""
     from articles.search_vocabulary import forget
 
     forget()

@@ -25,7 +25,8 @@ def create_fts_table(schema_editor):
         )
     elif schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            "CREATE INDEX IF NOT EXISTS articles_searchentry_vector_gin ON articles_searchentry USING gin (vector)"
+            "CREATE INDEX IF NOT EXISTS articles_searchentry_vector_gin ON articles_searchentry "
+            "USING gin (vector)"
         )
         keep_vectors_inline(schema_editor)
 
@@ -57,23 +58,27 @@ def write_entry(entry, title_tokens, summary_tokens, body_tokens):
     )
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [entry.pk])  # noqa: S608 constant name
+            delete = f"DELETE FROM {FTS_TABLE} WHERE rowid = %s"  # noqa: S608 constant name
+            cursor.execute(delete, [entry.pk])
             if entry.published:
                 cursor.execute(
-                    f"INSERT INTO {FTS_TABLE} (rowid, lang, title, summary, body) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
+                    f"INSERT INTO {FTS_TABLE} (rowid, lang, title, summary, body) "  # noqa: S608
+                    "VALUES (%s, %s, %s, %s, %s)",
                     [entry.pk, entry.language, title, summary, body],
                 )
         elif connection.vendor == "postgresql":
             cursor.execute(
-                "UPDATE articles_searchentry SET vector = setweight(to_tsvector('simple', %s), 'A') "
-                "|| setweight(to_tsvector('simple', %s), 'B') || setweight(to_tsvector('simple', %s), 'C') "
+                "UPDATE articles_searchentry SET vector = "
+                "setweight(to_tsvector('simple', %s), 'A') "
+                "|| setweight(to_tsvector('simple', %s), 'B') "
+                "|| setweight(to_tsvector('simple', %s), 'C') "
                 "WHERE id = %s",
                 [title, summary, body, entry.pk],
             )
 
 
 def clear():
-    """Empty the SQLite index before a full rebuild (rows of entries a test flush removed go too)."""
+    """Empty the SQLite index before a full rebuild (rows of entries a test flush removed too)."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 constant name
@@ -87,7 +92,8 @@ def forget_entries(entry_ids):
 
 
 def run(groups, language, mode, limit):
-    """Entry ids with their rank (higher is better) for "all" groups or "any" group, by engine rank alone."""
+    """Entry ids with their rank (higher is better) for "all" groups or "any" group, by engine
+    rank alone."""
     expression = _compile(groups, mode, connection.vendor)
     if not expression:
         return []
@@ -101,8 +107,10 @@ def run(groups, language, mode, limit):
             )
             return [(pk, -rank) for pk, rank in cursor.fetchall()]
         cursor.execute(
-            "SELECT e.id, ts_rank(e.vector, q, 1) AS r FROM articles_searchentry e, to_tsquery('simple', %s) q "
-            "WHERE e.language = %s AND e.published AND e.vector @@ q ORDER BY r DESC, e.id LIMIT %s",
+            "SELECT e.id, ts_rank(e.vector, q, 1) AS r "
+            "FROM articles_searchentry e, to_tsquery('simple', %s) q "
+            "WHERE e.language = %s AND e.published AND e.vector @@ q "
+            "ORDER BY r DESC, e.id LIMIT %s",
             [expression, language, limit],
         )
         return list(cursor.fetchall())
@@ -143,7 +151,8 @@ def ranked(groups, language, limit):
             bonus_sql = " + ".join(terms) or "0"
             cursor.execute(
                 # constant names only; every match expression is a parameter
-                f"WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25({FTS_TABLE}, {BM25_WEIGHTS}) AS r "  # noqa: S608
+                "WITH m AS MATERIALIZED "  # noqa: S608
+                f"(SELECT rowid AS id, -bm25({FTS_TABLE}, {BM25_WEIGHTS}) AS r "
                 f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
                 f"SELECT id, coalesce(r / (SELECT max(r) FROM m), 0) + {bonus_sql} AS score FROM m "
                 "ORDER BY score DESC, id LIMIT %s",
@@ -160,10 +169,12 @@ def ranked(groups, language, limit):
                 params.append(compiled)
         bonus_sql = " + ".join(terms) or "0"
         cursor.execute(  # constant SQL pieces only; every query text is a parameter
-            # normalisation 1|32: divided by 1 + log(length), then scaled into 0–1 as rank / (rank + 1)
+            # normalisation 1|32: divided by 1 + log(length), then scaled into 0–1 as
+            # rank / (rank + 1)
             f"SELECT e.id, ts_rank(e.vector, q, 33) + {bonus_sql} AS score "  # noqa: S608
             f"FROM articles_searchentry e, to_tsquery('simple', %s) q{''.join(sources)} "
-            "WHERE e.language = %s AND e.published AND e.vector @@ q ORDER BY score DESC, e.id LIMIT %s",
+            "WHERE e.language = %s AND e.published AND e.vector @@ q "
+            "ORDER BY score DESC, e.id LIMIT %s",
             [*params, language, limit],
         )
         return [(pk, float(score or 0)) for pk, score in cursor.fetchall()]

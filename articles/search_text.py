@@ -30,24 +30,25 @@ def _listed(text):
 
 STOP_WORDS = {
     "en": _listed(
-        "a an and are as at be but by can do does for from how i if in into is it its me my no not of on "
-        "or our so that the their then there these this to was we what when where which who why will with "
-        "you your"
+        "a an and are as at be but by can do does for from how i if in into is it its me my no "
+        "not of on or our so that the their then there these this to was we what when where which "
+        "who why will with you your"
     ),
     "de": _listed(
-        "aber als am an auch auf aus bei bin bis da das dass dem den der des die doch du ein eine einem einen "
-        "einer eines er es fur hat habe ich ihr im in ist ja kann mein mit nach nicht noch nur ob oder sie "
-        "sind so und uns von vom was wenn wie wir wo zu zum zur"
+        "aber als am an auch auf aus bei bin bis da das dass dem den der des die doch du ein eine "
+        "einem einen einer eines er es fur hat habe ich ihr im in ist ja kann mein mit nach nicht "
+        "noch nur ob oder sie sind so und uns von vom was wenn wie wir wo zu zum zur"
     ),
 }
 
 # Parts of German compounds common in this subject, beyond the words the articles use alone.
 GERMAN_PARTS = _listed(
-    "sicherheit sicherheits code karte karten gerat zugang zugangs anmeldung anmelde konto kunden portal dienst "
-    "service schlussel nummer handy telefon mobil fingerabdruck gesicht erkennung passwort kennwort antwort "
-    "frage zahl zahlen index wert werte faktor zeit netz netzwerk dokument foto bild datei hoch lade app "
-    "plattform handel web seite browser fehler meldung online offline drucker sperre gesperrt nutzer benutzer "
-    "name zweit zwei stufe bestatigung pin liste ersatz verlust verloren ablauf tag tage port ports"
+    "sicherheit sicherheits code karte karten gerat zugang zugangs anmeldung anmelde konto kunden "
+    "portal dienst service schlussel nummer handy telefon mobil fingerabdruck gesicht erkennung "
+    "passwort kennwort antwort frage zahl zahlen index wert werte faktor zeit netz netzwerk "
+    "dokument foto bild datei hoch lade app plattform handel web seite browser fehler meldung "
+    "online offline drucker sperre gesperrt nutzer benutzer name zweit zwei stufe bestatigung pin "
+    "liste ersatz verlust verloren ablauf tag tage port ports"
 )
 
 
@@ -72,7 +73,8 @@ def words(text, language):
 
 
 def units(text, language):
-    """Folded words as typed: (word, pieces), a hyphenated word joined ("codekarte", ["code", "karte"])."""
+    """Folded words as typed: (word, pieces); a hyphenated word is joined:
+    ("codekarte", ["code", "karte"])."""
     out = []
     for match in WORD.finditer(fold(text or "", language)):
         pieces = match.group(0).split("-")
@@ -90,7 +92,7 @@ def stem(word, language):
 
 
 def split_compound(word, parts):
-    """The shortest split of a word into known parts (with linking letters), or [] when there is none."""
+    """The shortest split of a word into known parts (with linking letters), or [] if none."""
     if len(word) < MIN_COMPOUND:
         return []
     best = _split(word, frozenset(parts) if not isinstance(parts, frozenset) else parts, 0)

@@ -34,7 +34,8 @@ class Vocabulary:
     ordered: list = field(default_factory=list)
 
     def knows(self, word, prefixes=True):
-        """True when the word, its stem, (prefixes=True) a longer word it begins, or its parts occur in the articles."""
+        """True when the word, its stem, (prefixes=True) a longer word it begins, or its parts
+        occur in the articles."""
         if (
             word in self.counts
             or stem(word, self.language) in self.stems
@@ -48,7 +49,7 @@ class Vocabulary:
         return self.language == "de" and bool(split_compound(word, self.parts))
 
     def correct(self, word):
-        """The closest known word within 1 (short words) or 2 edits, most frequent first; None if none."""
+        """The closest known word within 1 (short words) or 2 edits, most frequent first."""
         if len(word) < 4 or any(ch.isdigit() for ch in word):
             return None
         limit = 1 if len(word) <= 5 else 2
@@ -85,7 +86,7 @@ def build_vocabulary(language, version=None):
 
 
 def vocabulary(language, version=None, fresh=True):
-    """The vocabulary of the content version (read when not given; fresh=False: any one already built)."""
+    """The vocabulary of the content version (read if not given; fresh=False: any one built)."""
     if fresh and version is None:
         version = content_version()
     cached = _vocabularies.get(language)

@@ -105,8 +105,8 @@ def synonyms_changed(sender, **kwargs):
 
 @receiver(post_delete, sender=SearchEntry)
 def unindex_entry(sender, instance, **kwargs):
-    """A deleted article leaves nothing in SQLite's FTS5 table (PostgreSQL keeps the vector in the row)
-    and its words no longer count."""
+    """A deleted article leaves nothing in SQLite's FTS5 table (PostgreSQL keeps the vector in
+    the row) and its words no longer count."""
     search_index.forget_entries([instance.pk])
     forget_words(instance)
 

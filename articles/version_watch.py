@@ -69,7 +69,7 @@ class RedisVersionWatcher:
         return version
 
     def forget(self):
-        """This process changed the content (or a test emptied the cache): read the version again."""
+        """This process changed the content (or a test emptied the cache): read it again."""
         self.generation += 1
 
     def announce(self):
@@ -179,7 +179,7 @@ _lock = threading.Lock()
 
 
 def watcher():
-    """This process's watcher (made on first use, again after a fork or a change of database), or None.
+    """This process's watcher (made on first use, again after a fork or a database change), or None.
 
     Called on every cacheable request: the check that the watcher still fits is a tuple comparison.
     """

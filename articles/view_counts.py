@@ -5,8 +5,9 @@ shared cache (portal/counters.py) at most every VIEW_COUNT_PUSH_SECONDS (so a ca
 costs no round trip to a store per view); whichever request first finds the database flush
 due (VIEW_COUNT_FLUSH_SECONDS, one process at a time) moves the shared counters into
 PageViewDay rows in one transaction. No IP address, user, cookie or time of a single view
-is stored: only counts per page, language and day (in TIME_ZONE). A situation page opened from another
-situation page counts as "moved on" for the one the reader came from (its Referer path).
+is stored: only counts per page, language and day (in TIME_ZONE). A situation page opened
+from another situation page counts as "moved on" for the one the reader came from (its
+Referer path).
 """
 
 import logging
@@ -74,7 +75,7 @@ class Tally:
         self._pushed_at = time.monotonic()
 
     def add(self, key: tuple, also: tuple | None = None) -> bool:
-        """Count one (and `also`, if given); True when the tally is due to go to the shared cache."""
+        """Count one (and `also`, if given); True when the tally is due for the shared cache."""
         with self._lock:
             self._counts[key] += 1
             if also is not None:

@@ -23,12 +23,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 WORDS = {
-    "en": "sign in password device phone card challenge response code temporary access client portal security "
-    "print activate expire index values digits spaces upper case ports network router hotel blocked app "
-    "authenticate generate passcode touch face fingerprint android iphone document photo upload blurred".split(),
-    "de": "anmelden passwort gerät telefon karte challenge antwort code temporär zugang kundenportal sicherheit "
-    "drucken aktivieren ablaufen index werte ziffern leerzeichen großbuchstaben ports netzwerk router hotel "
-    "blockiert app authentifizieren generieren passcode gesicht fingerabdruck android iphone dokument foto".split(),
+    "en": (
+        "sign in password device phone card challenge response code temporary access client portal "
+        "security print activate expire index values digits spaces upper case ports network router "
+        "hotel blocked app authenticate generate passcode touch face fingerprint android iphone "
+        "document photo upload blurred"
+    ).split(),
+    "de": (
+        "anmelden passwort gerät telefon karte challenge antwort code temporär zugang kundenportal "
+        "sicherheit drucken aktivieren ablaufen index werte ziffern leerzeichen großbuchstaben "
+        "ports netzwerk router hotel blockiert app authentifizieren generieren passcode gesicht "
+        "fingerabdruck android iphone dokument foto"
+    ).split(),
 }
 
 
@@ -72,7 +78,8 @@ def timed(function, *args, **kwargs):
 def figures(label, timings, extra=""):
     timings = sorted(timings)
     print(
-        f"  {label:<28} median {statistics.median(timings):7.2f} ms   p95 {timings[int(len(timings) * 0.95)]:7.2f} ms   "
+        f"  {label:<28} median {statistics.median(timings):7.2f} ms   p95 "
+        f"{timings[int(len(timings) * 0.95)]:7.2f} ms   "
         f"max {timings[-1]:7.2f} ms {extra}",
         flush=True,
     )

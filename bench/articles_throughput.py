@@ -87,7 +87,8 @@ def main():
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2",
-        help="Redis for the second set-up (default: REDIS_URL, else db 2 on this machine); '' skips it",
+        help="Redis for the second set-up (default: REDIS_URL, else db 2 on this machine); "
+        "'' skips it",
     )
     options = parser.parse_args()
 
@@ -117,8 +118,9 @@ def main():
         page = static_twin(env, port, base)
         load = wrk if shutil.which("wrk") else python_load
         print(
-            f"Load generator: {'wrk' if load is wrk else 'python threads'}; {options.connections} connections, "
-            f"{options.seconds} s each; gunicorn {options.workers} sync workers; page {len(page):,} bytes; "
+            f"Load generator: {'wrk' if load is wrk else 'python threads'}; "
+            f"{options.connections} connections, {options.seconds} s each; "
+            f"gunicorn {options.workers} sync workers; page {len(page):,} bytes; "
             f"database {env['DATABASE_URL'].split(':', 1)[0]}",
             flush=True,
         )
@@ -157,7 +159,7 @@ def static_twin(env, port, base):
 
 
 def measure_setup(name, env, target, port, base, load, options):
-    """Static file and cached article alternately, twice each, on one gunicorn: the ratio of the medians."""
+    """Static file and cached article alternately, twice each, on one gunicorn: median ratio."""
     server = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),
