@@ -1,13 +1,16 @@
 """Staff editing of the knowledge base: both languages side by side in tabs."""
 
+
 import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import ModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone, translation
@@ -53,7 +56,7 @@ class FigureImageField(forms.FileField):
 
     default_validators = [validate_figure_image]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         kwargs.pop("form_class", None)
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", "image/png,image/jpeg,image/webp")
@@ -70,12 +73,12 @@ class MissingTranslationFilter(admin.SimpleListFilter):
     title = _("translation")
     parameter_name = "missing"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin):
         # The translations first (the usual gap), the source language last.
         languages = sorted(settings.LANGUAGES, key=lambda item: item[0] == settings.LANGUAGE_CODE)
         return [(code, _("Missing %(language)s") % {"language": name}) for code, name in languages]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet):
         language = self.value()
         if language not in language_codes():
             return queryset
@@ -97,10 +100,10 @@ class OutOfDateFilter(admin.SimpleListFilter):
     title = _("translation up to date")
     parameter_name = "outdated"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin):
         return [("de", _("German out of date")), ("en", _("English out of date"))]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet):
         if self.value() in {"de", "en"}:
             return queryset.filter(stale_translations__has_key=self.value())
         return queryset
@@ -122,7 +125,13 @@ class ArticleRevisionMixin:
     a save of a published article by staff without the publish permission becomes a change
     waiting for a publisher instead (pending.py)."""
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id=None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
         article = self.target_article(request, object_id)
@@ -136,7 +145,7 @@ class ArticleRevisionMixin:
             # again runs the check once more, which now tells the user (nothing is saved).
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def _propose(self, request, article, object_id, form_url, extra_context):
+    def _propose(self, request: HttpRequest, article, object_id: str, form_url, extra_context):
         """Run the save, keep what it saved as the pending change, and roll it all back."""
         refusal = pending.refusal(article, has_uploads=any(f.size for f in request.FILES.values()))
         if refusal:
@@ -172,7 +181,9 @@ class ArticleRevisionMixin:
         )
         return response
 
-    def _save_rolled_back(self, request, article, object_id, form_url, extra_context):
+    def _save_rolled_back(
+        self, request: HttpRequest, article, object_id: str, form_url, extra_context
+    ):
         """The admin's response and, if the form was saved, the rows of the version it kept;
         nothing of the save stays in the database."""
         rows = None
@@ -184,7 +195,7 @@ class ArticleRevisionMixin:
             transaction.set_rollback(True)
         return response, rows
 
-    def target_article(self, request, object_id):
+    def target_article(self, request: HttpRequest, object_id: str):
         """The article a save on this page changes (for an added row: the one chosen)."""
         if object_id:
             obj = self.get_object(request, unquote(object_id))
@@ -192,14 +203,14 @@ class ArticleRevisionMixin:
         chosen = request.POST.get("article", "")
         return Article.objects.filter(pk=chosen).first() if chosen.isdigit() else None
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         refusal = getattr(request, "_save_refusal", None)
         if refusal:
             form = type(form.__name__, (RefusedSaveForm, form), {"refusal": refusal})
         return form
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj=None):
         if obj is not None and pending.must_propose(request.user, self.article_of(obj)):
             return False  # deleting from a published article needs a publisher
         return super().has_delete_permission(request, obj)
@@ -207,7 +218,7 @@ class ArticleRevisionMixin:
     def article_of(self, obj):
         return obj.article
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         history.record(
             self.article_of(form.instance),
@@ -257,7 +268,7 @@ class FigureInline(TranslationTabularInline):
     def preview(self, figure):
         return thumbnail(figure) if figure.pk else "—"
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "step":
             article_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Step.objects.filter(section__article_id=article_id).select_related(
@@ -272,10 +283,10 @@ class PendingChangeFilter(admin.SimpleListFilter):
     title = _("change waiting for a publisher")
     parameter_name = "pending"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin):
         return [("yes", _("Waiting")), ("no", _("None waiting"))]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet):
         if self.value() == "yes":
             return queryset.filter(pending_change__isnull=False)
         if self.value() == "no":
@@ -289,7 +300,7 @@ class ArticleAdminForm(forms.ModelForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     user = None  # set by ArticleAdmin.get_form
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["lock_version"].initial = self.instance.edit_version
@@ -389,12 +400,12 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     def article_of(self, obj):
         return obj
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
         return form
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not workflow.can_publish(request.user):
             fields.append("publish_at")
@@ -402,10 +413,10 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
                 fields.append("status")
         return fields
 
-    def has_publish_permission(self, request):
+    def has_publish_permission(self, request: HttpRequest):
         return workflow.can_publish(request.user)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
         if {"status", "publish_at"} & set(form.changed_data) or not change:
             if obj.status != Article.Status.PUBLISHED:
                 obj.publish_at = None
@@ -455,7 +466,13 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             ),
         ] + super().get_urls()
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ):
         article = self.get_object(request, unquote(object_id))
         waiting = pending.pending_for(article) if article is not None else None
         extra_context = {**(extra_context or {}), "pending_change": waiting}
@@ -466,10 +483,10 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def history_view(self, request, object_id, extra_context=None):
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None):
         return admin_history.versions_view(self, request, object_id)
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         extra_context = {
             **(extra_context or {}),
             "dashboard_url": reverse("admin:articles_article_dashboard"),
@@ -536,7 +553,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             ),
         )
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest):
         return (
             super()
             .get_queryset(request)
@@ -548,7 +565,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         )
 
     @admin.display(description=_("helpful (yes / no)"))
-    def helpful_votes(self, article):
+    def helpful_votes(self, article) -> str:
         return f"{article.yes_votes} / {article.no_votes}"
 
     @admin.display(description=_("languages"))
@@ -574,7 +591,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             )
         return format_html(" · ".join(["{}"] * len(links)), *links)
 
-    def _move(self, request, queryset, status, done_message):
+    def _move(self, request: HttpRequest, queryset: QuerySet, status, done_message) -> None:
         """Move each article with workflow.move; done_message(count) says what was done."""
         moved = 0
         for article in queryset:
@@ -588,7 +605,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             messages.success(request, done_message(moved) % {"count": moved})
 
     @admin.action(description=_("Send the selected articles to review"), permissions=["change"])
-    def send_to_review(self, request, queryset):
+    def send_to_review(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._move(
             request,
             queryset,
@@ -599,7 +616,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         )
 
     @admin.action(description=_("Publish the selected articles now"), permissions=["publish"])
-    def publish(self, request, queryset):
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._move(
             request,
             queryset,
@@ -610,7 +627,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     @admin.action(
         description=_("Turn the selected articles back into drafts"), permissions=["publish"]
     )
-    def unpublish(self, request, queryset):
+    def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._move(
             request,
             queryset,
@@ -623,7 +640,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     @admin.action(
         description=_("Translation checked: both languages match"), permissions=["change"]
     )
-    def translation_checked(self, request, queryset):
+    def translation_checked(self, request: HttpRequest, queryset: QuerySet) -> None:
         from articles.page_cache import bump_content_version
 
         for article in queryset:
@@ -644,7 +661,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     @admin.action(
         description=_("Re-capture the figures from the practice portal"), permissions=["change"]
     )
-    def capture_figures(self, request, queryset):
+    def capture_figures(self, request: HttpRequest, queryset: QuerySet) -> None:
         figure_recapture_action(self, request, queryset)
 
 
@@ -700,10 +717,10 @@ class FigureAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -739,10 +756,10 @@ class UnopenedFilter(admin.SimpleListFilter):
     title = _("results opened")
     parameter_name = "opened"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin):
         return [("none", _("Results, none opened")), ("some", _("At least one opened"))]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet):
         if self.value() == "none":
             return queryset.filter(results__gt=0, opened=0)
         if self.value() == "some":
@@ -754,14 +771,14 @@ class FiredFilter(admin.SimpleListFilter):
     title = _("help the search gave")
     parameter_name = "fired"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin):
         return [
             ("correction", _("Spelling corrected")),
             ("synonyms", _("Synonyms used")),
             ("other", _("Found in the other language")),
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet):
         if self.value() == "correction":
             return queryset.exclude(correction="")
         if self.value() == "synonyms":

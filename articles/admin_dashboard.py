@@ -3,8 +3,9 @@
 import csv
 
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ def csv_cell(value):
     return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
 
 
-def dashboard_view(model_admin, request):
+def dashboard_view(model_admin: ModelAdmin, request: HttpRequest):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     view_counts.flush_now()  # this process's latest counts too

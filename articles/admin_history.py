@@ -2,8 +2,9 @@
 preview in either language, and restoring one (admin views wired in admin.py)."""
 
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,7 +19,13 @@ from articles.text_diff import side_by_side
 from articles.views import render_article
 
 
-def _article_and_version(model_admin, request, object_id, version_id=None, change=False):
+def _article_and_version(
+    model_admin: ModelAdmin,
+    request: HttpRequest,
+    object_id: str,
+    version_id=None,
+    change: bool = False,
+):
     article = get_object_or_404(Article, pk=object_id)
     allowed = (
         model_admin.has_change_permission(request, article)
@@ -35,7 +42,7 @@ def _article_and_version(model_admin, request, object_id, version_id=None, chang
     return article, version
 
 
-def _context(model_admin, request, article, title, **extra):
+def _context(model_admin: ModelAdmin, request: HttpRequest, article, title: str, **extra):
     return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -62,7 +69,7 @@ def preview_links(article, version):
     return links
 
 
-def versions_view(model_admin, request, object_id):
+def versions_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str):
     article, _version = _article_and_version(model_admin, request, object_id)
     rows = history.history_rows(article)
     for row in rows:
@@ -75,7 +82,7 @@ def versions_view(model_admin, request, object_id):
     )
 
 
-def compare_view(model_admin, request, object_id):
+def compare_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str):
     article, _version = _article_and_version(model_admin, request, object_id)
     chosen = [request.GET.get("older", ""), request.GET.get("newer", "")]
     versions = {
@@ -108,7 +115,7 @@ def compare_view(model_admin, request, object_id):
     )
 
 
-def restore_view(model_admin, request, object_id, version_id):
+def restore_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str, version_id):
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     article, version = _article_and_version(
@@ -150,7 +157,7 @@ def restore_view(model_admin, request, object_id, version_id):
     )
 
 
-def version_preview_view(model_admin, request, object_id, version_id):
+def version_preview_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str, version_id):
     article, version = _article_and_version(model_admin, request, object_id, version_id)
     response = HttpResponse(render_article(request, history.version_article(version), preview=True))
     response["Cache-Control"] = "private, no-store"

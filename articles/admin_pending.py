@@ -3,8 +3,9 @@ article, previews in both languages, and publishing or discarding it (admin view
 admin.py; the rules are in pending.py)."""
 
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,7 +25,7 @@ def notice(change: PendingChange) -> str:
     ) % {"who": pending.who(change), "when": pending.when(change)}
 
 
-def _article_and_change(model_admin, request, object_id):
+def _article_and_change(model_admin: ModelAdmin, request: HttpRequest, object_id: str):
     article = get_object_or_404(Article, pk=object_id)
     if not model_admin.has_view_permission(request, article):
         raise PermissionDenied
@@ -44,7 +45,7 @@ def preview_links(article: Article) -> list[tuple[str, str]]:
     return links
 
 
-def review_view(model_admin, request, object_id):
+def review_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str):
     """GET: the change beside the live article; POST action=publish|discard."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -76,7 +77,7 @@ def review_view(model_admin, request, object_id):
     )
 
 
-def _decide(model_admin, request, article):
+def _decide(model_admin: ModelAdmin, request: HttpRequest, article):
     if not model_admin.has_change_permission(request, article):
         raise PermissionDenied
     change = pending.pending_for(article)
@@ -105,7 +106,7 @@ def _decide(model_admin, request, article):
     return redirect("admin:articles_article_change", article.pk)
 
 
-def preview_view(model_admin, request, object_id):
+def preview_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str):
     from articles import history
 
     article, change = _article_and_change(model_admin, request, object_id)

@@ -61,7 +61,7 @@ class ContentError(ValueError):
     """A content file is malformed; the message names the file and the problem."""
 
 
-def translated(table, key, path, required=True):
+def translated(table, key: str, path, required: bool = True):
     languages = language_codes()
     value = table.get(key)
     if value is None and not required:
@@ -75,7 +75,7 @@ def translated(table, key, path, required=True):
     return {code: value[code] for code in languages}
 
 
-def set_translated(obj, name, values):
+def set_translated(obj, name, values) -> None:
     # Only the per-language columns: assigning `name` itself would write into
     # whichever language happens to be active.
     for code, text in values.items():
@@ -121,14 +121,14 @@ def load_categories(content_dir):
     return categories
 
 
-def drawn_image_name(spec):
+def drawn_image_name(spec) -> str:
     digest = hashlib.sha256(
         json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:24]
     return f"figures/drawn-{digest}.png"
 
 
-def ensure_drawn(figure_data, language, path):
+def ensure_drawn(figure_data, language: str, path):
     lines = figure_data.get("screen", {}).get(language)
     title = figure_data.get("title", {}).get(language, "")
     if not isinstance(lines, list):
@@ -159,7 +159,7 @@ def figure_files_present(article):
     )
 
 
-def load_article(path, categories, force=False):
+def load_article(path, categories, force: bool = False):
     """Load one article file; returns (status, article, related KB numbers)."""
     data, digest = read_file(path)
     kb = data.get("kb")
@@ -238,7 +238,7 @@ def load_article(path, categories, force=False):
     return status, article, data.get("related", [])
 
 
-def load_help_content(content_dir=CONTENT_DIR, force=False):
+def load_help_content(content_dir=CONTENT_DIR, force: bool = False):
     content_dir = Path(content_dir)
     report = LoadReport()
     with transaction.atomic():

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from articles.models import Article, FailedSearch, Feedback, PageViewDay, SearchLeadDay
@@ -111,7 +111,11 @@ def period_bounds(filters: Filters) -> tuple[datetime, datetime]:
 
 
 def _scoped(
-    queryset, filters, day_field="day", language_field="language", article_field="article_id"
+    queryset: QuerySet,
+    filters,
+    day_field: str = "day",
+    language_field: str = "language",
+    article_field: str = "article_id",
 ):
     if day_field == "day":
         queryset = queryset.filter(day__range=(filters.start, filters.end))
@@ -130,7 +134,7 @@ def build_dashboard(filters: Filters) -> Dashboard:
     rows = {}
     titles = {}
 
-    def row(article_id, language):
+    def row(article_id, language: str):
         key = (article_id, language)
         if key not in rows:
             kb, by_language = titles.get(article_id, ("?", {}))

@@ -77,7 +77,7 @@ def renditions(image, widths, out_dir):
     return files
 
 
-def main():
+def main() -> None:
     params, data = sandbox_job.read_job()
     try:
         image = decode(data, params)

@@ -12,6 +12,8 @@ import threading
 
 from django.contrib import messages
 from django.db import close_old_connections, connections
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -27,7 +29,7 @@ def articles_with_scenes(kb_numbers: list[str]) -> tuple[list[str], list[str]]:
     return [kb for kb in kb_numbers if kb in plan], [kb for kb in kb_numbers if kb not in plan]
 
 
-def recapture_action(modeladmin, request, queryset) -> None:
+def recapture_action(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
     """Admin action (POST with CSRF, staff with change permission): start the capture, say so."""
     capturable, without = articles_with_scenes(sorted(queryset.values_list("kb_number", flat=True)))
     if without:

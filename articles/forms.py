@@ -53,7 +53,7 @@ class FeedbackForm(forms.Form):
         help_text=_("Please do not write passwords, PINs or codes here."),
     )
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, *args, article, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["figure"].queryset = article.figures.all()
         self.fields["figure"].label_from_instance = lambda figure: (

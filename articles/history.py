@@ -9,6 +9,7 @@ Revision comments are short keys (see COMMENTS) shown in the reader's language.
 from dataclasses import dataclass, field
 
 import reversion
+from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -99,7 +100,7 @@ class Snapshot:
     def texts(self) -> list[Text]:
         rows = []
 
-        def add(key, label, values, name):
+        def add(key: str, label, values, name) -> None:
             for code in language_codes():
                 text = values.get(localized_field(name, code)) or ""
                 rows.append(Text(f"{key}:{code}", label, code, text))
@@ -237,7 +238,7 @@ def missing_figures(version: Version) -> list[str]:
     return missing
 
 
-def restore(version: Version, user, expected_edit_version: int, comment: str = "") -> Article:
+def restore(version: Version, user: User, expected_edit_version: int, comment: str = "") -> Article:
     """Bring back the article's texts, sections, steps and figures of `version`, as a new version.
 
     Refused (RestoreError, nothing changed) when the article was saved by someone else after

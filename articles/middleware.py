@@ -9,7 +9,7 @@ new version in the shared cache once it is committed (articles.signals), so
 no worker on any node serves a stale page (page_cache.py).
 """
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 from articles import page_cache, view_counts
 
@@ -19,7 +19,7 @@ NEVER_PUBLIC = ("/healthz", "/readyz", "/media/", "/static/", "/i18n/")
 NEVER_PUBLIC_SECTIONS = {"admin", "portal", "documents"}
 
 
-def may_be_public(path):
+def may_be_public(path) -> bool:
     if path.startswith(NEVER_PUBLIC):
         return False
     parts = path.split("/", 3)  # "", "en", "admin", …
@@ -32,10 +32,10 @@ def mark_public(response):
 
 
 class PublicPageCacheMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         cacheable_request = (
             request.method in ("GET", "HEAD")
             and not request.META.get("QUERY_STRING")

@@ -45,13 +45,13 @@ UNKNOWN_SCHEDULE_SECONDS = 60
 class LocalPages:
     """Pages of one content version in this process, least recently used dropped first."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._version = None
         self._pages = OrderedDict()
         self._bytes = 0
 
-    def get(self, version, key):
+    def get(self, version, key: str):
         with self._lock:
             if version != self._version:
                 return None
@@ -60,7 +60,7 @@ class LocalPages:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, version, key, page):
+    def put(self, version, key: str, page) -> None:
         size = len(page[0])
         limit = app_settings.PAGE_CACHE_LOCAL_BYTES
         if size > limit:
@@ -77,7 +77,7 @@ class LocalPages:
                 _key, dropped = self._pages.popitem(last=False)
                 self._bytes -= len(dropped[0])
 
-    def clear(self):
+    def clear(self) -> None:
         with self._lock:
             self._version, self._pages, self._bytes = None, OrderedDict(), 0
 
@@ -154,7 +154,7 @@ def _roll_scheduled(version):
     return fresh if fresh is not None and not has_expired(fresh) else None
 
 
-def bump_content_version():
+def bump_content_version() -> None:
     """Start a new content version now and again once the edit is committed.
 
     Between the two, another request may render the old rows under the first new
@@ -164,7 +164,7 @@ def bump_content_version():
     transaction.on_commit(_new_version)
 
 
-def _new_version():
+def _new_version() -> None:
     try:
         cache.set(VERSION_KEY, draw_version(), timeout=None)
         version_watch.announce_change()
@@ -176,12 +176,12 @@ def _new_version():
         )
 
 
-def page_key(version, host, path):
+def page_key(version, host, path) -> str:
     """The key of a public page; the path carries the language (/en/…, /de/…)."""
     return f"kb:page:{version}:{host}:{path}"
 
 
-def get_page(version, key):
+def get_page(version, key: str):
     page = local_pages.get(version, key)
     if page is not None:
         return page
@@ -194,7 +194,7 @@ def get_page(version, key):
     return page
 
 
-def store_page(version, key, page):
+def store_page(version, key: str, page) -> None:
     local_pages.put(version, key, page)
     with contextlib.suppress(*CACHE_ERRORS):
         cache.set(key, page, timeout=app_settings.ARTICLE_CACHE_SECONDS)

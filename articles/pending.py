@@ -12,6 +12,7 @@ message until the first is published or discarded. Figure uploads are refused wh
 since a rolled-back transaction cannot take back a file written to storage.
 """
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,7 +30,7 @@ class PendingError(Exception):
     """The pending change cannot be published or kept; the message says why, for staff."""
 
 
-def must_propose(user, article: Article | None) -> bool:
+def must_propose(user: User, article: Article | None) -> bool:
     """Whether this user's save of this article has to wait for a publisher."""
     return (
         article is not None
@@ -85,7 +86,7 @@ def capture(article: Article) -> list[dict]:
     )
 
 
-def store(article: Article, rows: list[dict], user, base_edit_version: int) -> PendingChange:
+def store(article: Article, rows: list[dict], user: User, base_edit_version: int) -> PendingChange:
     """Keep the captured rows as the article's pending change (after the rollback)."""
     try:
         with transaction.atomic():
@@ -118,7 +119,7 @@ def article_version(change: PendingChange) -> Version:
     )
 
 
-def may_discard(user, change: PendingChange) -> bool:
+def may_discard(user: User, change: PendingChange) -> bool:
     return workflow.can_publish(user) or (
         user.is_authenticated and change.proposed_by_id == user.pk
     )
@@ -144,7 +145,7 @@ def _foreign_rows(change: PendingChange) -> bool:
     return False
 
 
-def publish(change: PendingChange, user) -> Article:
+def publish(change: PendingChange, user: User) -> Article:
     """Make the pending change the live article, as a new version in the history."""
     if not workflow.can_publish(user):
         raise PermissionDenied(_("Only publishers may publish a waiting change."))
@@ -170,7 +171,7 @@ def publish(change: PendingChange, user) -> Article:
     return article
 
 
-def discard(change: PendingChange, user) -> None:
+def discard(change: PendingChange, user: User) -> None:
     """Drop the pending change, noting in the history who dropped whose change."""
     if not may_discard(user, change):
         raise PermissionDenied(_("Only publishers may discard a change someone else proposed."))

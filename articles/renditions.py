@@ -83,7 +83,7 @@ def validate_figure_image(upload):
     )
 
 
-def _rendition_name(source_name, width, extension):
+def _rendition_name(source_name, width, extension) -> str:
     stem = PurePosixPath(source_name).stem
     return f"renditions/{stem}-{width}.{extension}"
 

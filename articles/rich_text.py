@@ -40,7 +40,7 @@ def sanitise_html(html):
     )
 
 
-def link_kb_references(text):
+def link_kb_references(text: str):
     """Turn "KB70" into a Markdown link to the language-neutral KB redirect.
 
     The link is relative ("../kb/KB70/" style is fragile), so it points to

@@ -79,7 +79,9 @@ def clean_query(raw):
     return text[:MAX_QUERY_LENGTH].strip(), truncated
 
 
-def parse_query(query, language, correct=True, as_you_type=False, version=None):
+def parse_query(
+    query: str, language: str, correct: bool = True, as_you_type: bool = False, version=None
+):
     """Turn a cleaned query into index groups, correcting unknown words and applying synonyms."""
     version = version or content_version()
     known = vocabulary(language, version)
@@ -113,7 +115,7 @@ def parse_query(query, language, correct=True, as_you_type=False, version=None):
     )
 
 
-def _apply_synonyms(units, language, known, as_you_type, version):
+def _apply_synonyms(units, language: str, known, as_you_type, version):
     stemmed = [stem(unit[0], language) for unit in units]
     synonyms = [
         [[stem(word, language) for word in member] for member in group]
@@ -163,7 +165,13 @@ def _apply_synonyms(units, language, known, as_you_type, version):
     return groups, prefixes, fired
 
 
-def search(raw_query, language, correct=True, as_you_type=False, limit=MAX_RESULTS):
+def search(
+    raw_query: str,
+    language: str,
+    correct: bool = True,
+    as_you_type: bool = False,
+    limit=MAX_RESULTS,
+):
     """Search the reader's language, or the other one when it knows more of the typed words
     (an English word typed on /de/) or when nothing matched here."""
     query, _truncated = clean_query(raw_query)
@@ -191,7 +199,7 @@ def search(raw_query, language, correct=True, as_you_type=False, limit=MAX_RESUL
     return outcome
 
 
-def known_words(query, language, version=None):
+def known_words(query: str, language: str, version=None):
     """How many of the typed words (common words aside) the articles of a language use."""
     known = vocabulary(language, version)
     stop = set().union(*STOP_WORDS.values())
@@ -202,11 +210,11 @@ def known_words(query, language, version=None):
     )
 
 
-def search_articles(raw_query, language, **options):
+def search_articles(raw_query: str, language: str, **options):
     return search(raw_query, language, **options).results
 
 
-def _ranked_entries(parsed, language, limit):
+def _ranked_entries(parsed, language: str, limit: int):
     """[(entry id, score)] best first.
 
     Candidates match any typed word; each one's engine rank (scaled to 0–1) gets a
@@ -228,7 +236,7 @@ def _ranked_entries(parsed, language, limit):
     return ranked
 
 
-def _suggested_entries(parsed, language, limit):
+def _suggested_entries(parsed, language: str, limit: int):
     """As you type: articles with every word (the last may be unfinished), then any, by rank."""
     ranked, seen = [], set()
     for mode in ("all", "any"):
@@ -241,7 +249,7 @@ def _suggested_entries(parsed, language, limit):
     return ranked
 
 
-def _results(ranked, language, parsed, snippets=True):
+def _results(ranked, language: str, parsed, snippets: bool = True):
     """SearchResults in rank order: the entries with their published articles in one query."""
     skipped = ("vector", "words") if snippets else ("vector", "words", "title", "summary", "body")
     entries = (
@@ -273,15 +281,15 @@ def _results(ranked, language, parsed, snippets=True):
 
 
 @lru_cache(maxsize=20000)
-def folded_stem(word, language):
+def folded_stem(word: str, language: str):
     folded = fold(word, language)
     return folded, stem(folded, language)
 
 
-def make_snippet(entry, stems, language):
+def make_snippet(entry, stems, language: str):
     """An escaped excerpt around the first matching word, with matching words wrapped in <mark>."""
 
-    def matches(word):
+    def matches(word: str) -> bool:
         return folded_stem(word, language)[1] in stems
 
     source = entry.body or entry.summary
@@ -306,7 +314,7 @@ def make_snippet(entry, stems, language):
     return mark_safe(prefix + "".join(pieces) + suffix)
 
 
-def record_failed_search(raw_query, language):
+def record_failed_search(raw_query: str, language: str) -> None:
     query, _truncated = clean_query(raw_query)
     normalised = query.casefold()
     if not normalised:
@@ -324,7 +332,7 @@ def record_failed_search(raw_query, language):
             continue  # another request created it at the same moment: count again
 
 
-def rebuild_search_entries(article):
+def rebuild_search_entries(article) -> None:
     """Rewrite the article's search text and index tokens in every language (on each edit)."""
     sections = list(article.sections.prefetch_related("steps"))
     for code in language_codes():
@@ -354,7 +362,7 @@ def rebuild_search_entries(article):
         index_entry(entry, kb_number=article.kb_number)
 
 
-def index_entry(entry, parts=None, kb_number=""):
+def index_entry(entry, parts=None, kb_number: str = "") -> None:
     """Write one entry's analysed tokens into the database's full-text index and count its words.
 
     The KB number counts as a title word, so "KB2636" finds its article.
@@ -377,7 +385,7 @@ def index_entry(entry, parts=None, kb_number=""):
     )
 
 
-def reindex_all():
+def reindex_all() -> None:
     """Re-analyse every entry with a fresh vocabulary (after a bulk load or analysis change)."""
     from articles.search_vocabulary import forget
 
@@ -400,6 +408,6 @@ def reindex_all():
         index_entry(entry, parts.get(entry.language, frozenset()), entry.article.kb_number)
 
 
-def strip_markdown(text):
+def strip_markdown(text: str):
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text or "")
     return re.sub(r"[*_`#>]+", "", text).strip()

@@ -12,12 +12,13 @@ or "prefix".
 """
 
 from django.db import connection
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 FTS_TABLE = "articles_search_fts"
 BM25_WEIGHTS = "0.0, 10.0, 4.0, 1.0"  # lang, title, summary, body
 
 
-def create_fts_table(schema_editor):
+def create_fts_table(schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
@@ -31,7 +32,7 @@ def create_fts_table(schema_editor):
         keep_vectors_inline(schema_editor)
 
 
-def keep_vectors_inline(schema_editor):
+def keep_vectors_inline(schema_editor: BaseDatabaseSchemaEditor) -> None:
     """PostgreSQL: keep each tsvector in its row (compressed) rather than in the TOAST table.
 
     A search reads the vector of every candidate four or five times (match, rank, bonuses); out of
@@ -44,14 +45,14 @@ def keep_vectors_inline(schema_editor):
         )
 
 
-def drop_fts_table(schema_editor):
+def drop_fts_table(schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
     elif schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS articles_searchentry_vector_gin")
 
 
-def write_entry(entry, title_tokens, summary_tokens, body_tokens):
+def write_entry(entry, title_tokens, summary_tokens, body_tokens) -> None:
     """Put one entry's tokens into the index (drafts are taken out)."""
     title, summary, body = (
         " ".join(tokens) for tokens in (title_tokens, summary_tokens, body_tokens)
@@ -77,21 +78,21 @@ def write_entry(entry, title_tokens, summary_tokens, body_tokens):
             )
 
 
-def clear():
+def clear() -> None:
     """Empty the SQLite index before a full rebuild (rows of entries a test flush removed too)."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 constant name
 
 
-def forget_entries(entry_ids):
+def forget_entries(entry_ids) -> None:
     if connection.vendor == "sqlite" and entry_ids:
         with connection.cursor() as cursor:
             delete = f"DELETE FROM {FTS_TABLE} WHERE rowid = %s"  # noqa: S608
             cursor.executemany(delete, [[pk] for pk in entry_ids])
 
 
-def run(groups, language, mode, limit):
+def run(groups, language: str, mode, limit: int):
     """Entry ids with their rank (higher is better) for "all" groups or "any" group, by engine
     rank alone."""
     expression = _compile(groups, mode, connection.vendor)
@@ -123,7 +124,7 @@ BONUSES = (
 )  # (mode, title only, bonus)
 
 
-def ranked(groups, language, limit):
+def ranked(groups, language: str, limit: int):
     """Entry ids matching any group with their score, best first, in one query.
 
     Score: the engine's rank scaled to 0–1 (bm25 over the best match; ts_rank as r/(r+1)), plus a
@@ -180,12 +181,12 @@ def ranked(groups, language, limit):
         return [(pk, float(score or 0)) for pk, score in cursor.fetchall()]
 
 
-def _compile(groups, mode, vendor, title_only=False):
+def _compile(groups, mode, vendor, title_only: bool = False):
     sqlite = vendor == "sqlite"
     and_, or_ = (" AND ", " OR ") if sqlite else (" & ", " | ")
     weight = "A" if title_only else ""
 
-    def token(text, prefix=False):
+    def token(text: str, prefix: bool = False):
         if sqlite:
             return f'"{text}"' + (" *" if prefix else "")
         label = ("*" if prefix else "") + weight

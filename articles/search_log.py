@@ -35,7 +35,7 @@ def record_search(outcome):
     return None
 
 
-def record_open(stat_id, article=None, language=""):
+def record_open(stat_id: str, article=None, language: str = "") -> None:
     """Count that a result of this search was opened (unknown ids are ignored), and that this
     query led to the article today (for the staff dashboard)."""
     SearchStat.objects.filter(pk=stat_id).update(opened=F("opened") + 1)

@@ -50,7 +50,7 @@ def _article_of(instance):
 @receiver(post_save, sender=Step)
 @receiver(post_delete, sender=Section)
 @receiver(post_delete, sender=Step)
-def reindex_article(sender, instance, raw=False, **kwargs):
+def reindex_article(sender, instance, raw: bool = False, **kwargs) -> None:
     if raw or getattr(_state, "suspended", False):
         return
     try:
@@ -72,13 +72,13 @@ def _deleting():
 
 
 @receiver(pre_delete, sender=Article)
-def article_deleting(sender, instance, **kwargs):
+def article_deleting(sender, instance, **kwargs) -> None:
     """Its sections go first: re-indexing them then would bring back the entries being deleted."""
     _deleting().add(instance.pk)
 
 
 @receiver(post_delete, sender=Article)
-def article_deleted(sender, instance, **kwargs):
+def article_deleted(sender, instance, **kwargs) -> None:
     _deleting().discard(instance.pk)
 
 
@@ -87,24 +87,24 @@ def article_deleted(sender, instance, **kwargs):
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
 @receiver(post_delete, sender=Article)
-def content_changed(sender, **kwargs):
+def content_changed(sender, **kwargs) -> None:
     bump_content_version()
 
 
 @receiver(m2m_changed, sender=Article.related.through)
-def related_changed(sender, **kwargs):
+def related_changed(sender, **kwargs) -> None:
     bump_content_version()
 
 
 @receiver(post_save, sender=Synonym)
 @receiver(post_delete, sender=Synonym)
-def synonyms_changed(sender, **kwargs):
+def synonyms_changed(sender, **kwargs) -> None:
     """A new content version makes every process reload the synonym sets for the next search."""
     bump_content_version()
 
 
 @receiver(post_delete, sender=SearchEntry)
-def unindex_entry(sender, instance, **kwargs):
+def unindex_entry(sender, instance, **kwargs) -> None:
     """A deleted article leaves nothing in SQLite's FTS5 table (PostgreSQL keeps the vector in
     the row) and its words no longer count."""
     search_index.forget_entries([instance.pk])
@@ -112,6 +112,6 @@ def unindex_entry(sender, instance, **kwargs):
 
 
 @receiver(post_delete, sender=PendingChange)
-def pending_change_deleted(sender, instance, **kwargs):
+def pending_change_deleted(sender, instance, **kwargs) -> None:
     """A waiting change that goes with its article leaves no proposal revision behind."""
     Revision.objects.filter(pk=instance.revision_id).delete()

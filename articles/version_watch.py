@@ -36,12 +36,12 @@ logger = logging.getLogger(__name__)
 RECONNECT_SECONDS = 1.0
 
 
-def channel():
+def channel() -> str:
     return f"{settings.CACHE_KEY_PREFIX}:kb:content-changed"
 
 
 class RedisVersionWatcher:
-    def __init__(self, redis_url):
+    def __init__(self, redis_url) -> None:
         self.redis_url = redis_url
         self.subscribed = False
         self.generation = 0  # increases with every change notice and every (re)subscription
@@ -68,11 +68,11 @@ class RedisVersionWatcher:
         self._known = (version, generation, time.monotonic()) if version is not None else None
         return version
 
-    def forget(self):
+    def forget(self) -> None:
         """This process changed the content (or a test emptied the cache): read it again."""
         self.generation += 1
 
-    def announce(self):
+    def announce(self) -> None:
         client = redis.Redis.from_url(
             self.redis_url,
             socket_connect_timeout=settings.STORE_TIMEOUT_SECONDS,
@@ -83,10 +83,10 @@ class RedisVersionWatcher:
         finally:
             client.close()
 
-    def stop(self):
+    def stop(self) -> None:
         self._stop.set()
 
-    def _listen(self):
+    def _listen(self) -> None:
         while not self._stop.is_set():
             try:
                 client = redis.Redis.from_url(
@@ -121,7 +121,7 @@ class StampFileVersionWatcher:
     """SQLite: every worker is on the machine that holds the database file, so a file beside it
     is shared by all of them. A change replaces the file (new inode); a stat tells."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = path
         self._known = None  # (version, stamp it was read under, monotonic time it was read)
 
@@ -155,10 +155,10 @@ class StampFileVersionWatcher:
         )
         return version
 
-    def forget(self):
+    def forget(self) -> None:
         self._known = None
 
-    def announce(self):
+    def announce(self) -> None:
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         temporary.write_bytes(str(time.time_ns()).encode())
         os.replace(temporary, self.path)
@@ -206,13 +206,13 @@ def watcher():
     return _watcher
 
 
-def forget():
+def forget() -> None:
     """Make this process read the version again on its next request."""
     if _watcher is not None:
         _watcher.forget()
 
 
-def announce_change():
+def announce_change() -> None:
     """Tell every process that the version changed. Errors reach the caller."""
     current = watcher()
     if current is not None:

@@ -49,10 +49,10 @@ def page_of(path: str):
 class _Config:
     """The two settings read on every view, kept as plain attributes (LazySettings costs more)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.load()
 
-    def load(self):
+    def load(self) -> None:
         self.counting = app_settings.VIEW_COUNTING
         self.push_seconds = app_settings.VIEW_COUNT_PUSH_SECONDS
 
@@ -61,7 +61,7 @@ config = _Config()
 
 
 @receiver(setting_changed)
-def _reload(setting, **kwargs):
+def _reload(setting, **kwargs) -> None:
     if setting in ("VIEW_COUNTING", "VIEW_COUNT_PUSH_SECONDS"):
         config.load()
 
@@ -69,7 +69,7 @@ def _reload(setting, **kwargs):
 class Tally:
     """This process's counts since it last added them to the shared cache."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts = Counter()
         self._pushed_at = time.monotonic()
@@ -95,7 +95,7 @@ tally = Tally()
 class _Today:
     """Today's date in TIME_ZONE as text, recomputed once a minute (a view must stay cheap)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._text, self._until = "", 0.0
 
     def __call__(self) -> str:

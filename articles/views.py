@@ -7,7 +7,7 @@ from urllib.parse import quote_plus
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -43,7 +43,7 @@ def public_page(build):
 
 
 @require_GET
-def home(request):
+def home(request: HttpRequest):
     def build(base):
         categories = [c for c in categories_with_articles() if c.articles.all()]
         return render_to_string(
@@ -54,7 +54,7 @@ def home(request):
 
 
 @require_GET
-def category_detail(request, slug):
+def category_detail(request: HttpRequest, slug: str):
     def build(base):
         category = get_object_or_404(categories_with_articles(), slug=slug)
         return render_to_string(
@@ -65,7 +65,7 @@ def category_detail(request, slug):
 
 
 @require_GET
-def article_detail(request, slug):
+def article_detail(request: HttpRequest, slug: str):
     def build(base):
         article = get_object_or_404(article_queryset().published(), slug=slug)
         return render_article(request, prepare_article(article), extra=base)
@@ -75,7 +75,7 @@ def article_detail(request, slug):
 
 @staff_member_required
 @require_GET
-def article_preview(request, slug):
+def article_preview(request: HttpRequest, slug: str):
     """Staff see drafts (and unsaved-to-cache changes) exactly as readers will."""
     article = get_object_or_404(article_queryset(), slug=slug)
     response = HttpResponse(render_article(request, prepare_article(article), preview=True))
@@ -83,7 +83,7 @@ def article_preview(request, slug):
     return response
 
 
-def render_article(request, article, preview=False, extra=None):
+def render_article(request: HttpRequest, article, preview: bool = False, extra=None):
     notice = drift.reader_notice(article, get_language())
     if notice:
         with translation.override(notice["language"]):
@@ -98,13 +98,13 @@ def render_article(request, article, preview=False, extra=None):
 
 
 @require_GET
-def kb_redirect(request, kb_number):
+def kb_redirect(request: HttpRequest, kb_number: str):
     article = get_object_or_404(Article.objects.published(), kb_number__iexact=kb_number)
     return redirect(article)
 
 
 @require_GET
-def search(request):
+def search(request: HttpRequest):
     raw = request.GET.get("q", "")
     query, truncated = clean_query(raw)
     exact = request.GET.get("exact") == "1"
@@ -139,7 +139,7 @@ def search(request):
 
 
 @require_GET
-def search_open(request, stat_id, slug):
+def search_open(request: HttpRequest, stat_id: str, slug: str):
     """A result link: count that this search's result was opened, then show the article."""
     article = get_object_or_404(Article.objects.published(), slug=slug)
     record_open(stat_id, article, get_language())
@@ -147,7 +147,7 @@ def search_open(request, stat_id, slug):
 
 
 @require_GET
-def search_suggest(request):
+def search_suggest(request: HttpRequest):
     """Up to five articles for what is typed so far, as JSON, for the header search box."""
     query, _truncated = clean_query(request.GET.get("q", ""))
     items = []
@@ -166,14 +166,14 @@ def search_suggest(request):
     return response
 
 
-def visitor_id(request):
+def visitor_id(request: HttpRequest):
     """A random per-browser identifier kept in a signed cookie (no personal data)."""
     value = request.get_signed_cookie(VISITOR_COOKIE, default=None, salt="kb-visitor")
     return value or secrets.token_urlsafe(16)
 
 
 @require_http_methods(["GET", "POST"])
-def feedback(request, slug):
+def feedback(request: HttpRequest, slug: str):
     article = get_object_or_404(Article.objects.published(), slug=slug)
     visitor = visitor_id(request)
     visitor_hash = hashlib.sha256(f"{settings.SECRET_KEY}:{visitor}".encode()).hexdigest()
@@ -240,7 +240,7 @@ def troubleshooting_article():
 
 
 @require_GET
-def troubleshooter(request):
+def troubleshooter(request: HttpRequest):
     def build(base):
         article = troubleshooting_article()
         return render_to_string(
@@ -251,7 +251,7 @@ def troubleshooter(request):
 
 
 @require_GET
-def situation(request, anchor):
+def situation(request: HttpRequest, anchor: str):
     def build(base):
         article = troubleshooting_article()
         matches = [section for section in article.display_sections if section.anchor == anchor]

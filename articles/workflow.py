@@ -10,6 +10,7 @@ page cache's version carries the next such moment (page_cache.py).
 
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,11 +21,11 @@ from articles.models import Article
 PUBLISH_PERMISSION = "articles.publish_article"
 
 
-def can_publish(user) -> bool:
+def can_publish(user: User) -> bool:
     return bool(user and user.has_perm(PUBLISH_PERMISSION))
 
 
-def allowed_statuses(user, article: Article | None) -> list[str]:
+def allowed_statuses(user: User, article: Article | None) -> list[str]:
     """The statuses this user may give the article (its current one always included)."""
     if can_publish(user):
         return [choice for choice, _label in Article.Status.choices]
@@ -40,7 +41,7 @@ def status_comment(status: str, publish_at: datetime | None) -> str:
     return f"status:{status}"
 
 
-def move(article: Article, status: str, user, publish_at: datetime | None = None) -> Article:
+def move(article: Article, status: str, user: User, publish_at: datetime | None = None) -> Article:
     """Give the article a new status as `user`, keeping who did it and a version in the history.
 
     Raises PermissionDenied (with a message for staff) when the user may not do this.

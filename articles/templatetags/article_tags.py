@@ -24,7 +24,7 @@ def rich_text(html):
 
 
 @register.inclusion_tag("articles/includes/figure.html")
-def figure_picture(figure, sizes="(min-width: 48rem) 16rem, 90vw", anchor=True):
+def figure_picture(figure, sizes: str = "(min-width: 48rem) 16rem, 90vw", anchor: bool = True):
     """A figure's <picture>; `anchor` gives it the page-wide id figure-N (only once per page)."""
     language = get_language()
     rendition = figure.rendition_for(language)
