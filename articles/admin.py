@@ -1,5 +1,8 @@
 """Staff editing of the knowledge base: both languages side by side in tabs."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import reversion
 from django import forms
@@ -10,12 +13,14 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
@@ -50,6 +55,9 @@ from articles.renditions import validate_figure_image
 from articles.text_diff import word_diff
 from portal.languages import language_codes, localized_field, localized_fields
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class FigureImageField(forms.FileField):
     """Checks figure uploads with our own rules (type, size, pixel count) and messages."""
@@ -73,7 +81,7 @@ class MissingTranslationFilter(admin.SimpleListFilter):
     title = _("translation")
     parameter_name = "missing"
 
-    def lookups(self, request: HttpRequest, model_admin: ModelAdmin):
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin) -> list:
         # The translations first (the usual gap), the source language last.
         languages = sorted(settings.LANGUAGES, key=lambda item: item[0] == settings.LANGUAGE_CODE)
         return [(code, _("Missing %(language)s") % {"language": name}) for code, name in languages]
@@ -100,7 +108,9 @@ class OutOfDateFilter(admin.SimpleListFilter):
     title = _("translation up to date")
     parameter_name = "outdated"
 
-    def lookups(self, request: HttpRequest, model_admin: ModelAdmin):
+    def lookups(
+        self, request: HttpRequest, model_admin: ModelAdmin
+    ) -> list[tuple[str, StrOrPromise]]:
         return [("de", _("German out of date")), ("en", _("English out of date"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet):
@@ -114,7 +124,7 @@ class RefusedSaveForm(forms.BaseForm):
 
     refusal = ""
 
-    def clean(self):
+    def clean(self) -> None:
         data = super().clean()
         if data is not None or self.refusal:
             raise forms.ValidationError(self.refusal, code="pending_change")
@@ -131,7 +141,7 @@ class ArticleRevisionMixin:
         object_id=None,
         form_url: str = "",
         extra_context: dict | None = None,
-    ):
+    ) -> HttpResponseRedirect:
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
         article = self.target_article(request, object_id)
@@ -145,7 +155,9 @@ class ArticleRevisionMixin:
             # again runs the check once more, which now tells the user (nothing is saved).
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def _propose(self, request: HttpRequest, article, object_id: str, form_url, extra_context):
+    def _propose(
+        self, request: HttpRequest, article, object_id: str, form_url, extra_context
+    ) -> HttpResponseRedirect:
         """Run the save, keep what it saved as the pending change, and roll it all back."""
         refusal = pending.refusal(article, has_uploads=any(f.size for f in request.FILES.values()))
         if refusal:
@@ -183,7 +195,7 @@ class ArticleRevisionMixin:
 
     def _save_rolled_back(
         self, request: HttpRequest, article, object_id: str, form_url, extra_context
-    ):
+    ) -> tuple:
         """The admin's response and, if the form was saved, the rows of the version it kept;
         nothing of the save stays in the database."""
         rows = None
@@ -210,7 +222,7 @@ class ArticleRevisionMixin:
             form = type(form.__name__, (RefusedSaveForm, form), {"refusal": refusal})
         return form
 
-    def has_delete_permission(self, request: HttpRequest, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is not None and pending.must_propose(request.user, self.article_of(obj)):
             return False  # deleting from a published article needs a publisher
         return super().has_delete_permission(request, obj)
@@ -228,7 +240,7 @@ class ArticleRevisionMixin:
         request._article_recorded = True
 
 
-def thumbnail(figure, language=None):
+def thumbnail(figure, language=None) -> SafeString | str:
     rendition = figure.rendition_for(language or "en")
     sources = rendition.get("sources", {}).get("jpeg") or []
     if not sources:
@@ -245,7 +257,7 @@ class SectionInline(TranslationStackedInline):
     show_change_link = True
 
     @admin.display(description=_("steps"))
-    def steps_link(self, section):
+    def steps_link(self, section) -> SafeString | StrOrPromise:
         if not section.pk:
             return _("Save first, then edit the steps.")
         url = reverse("admin:articles_section_change", args=[section.pk])
@@ -265,7 +277,7 @@ class FigureInline(TranslationTabularInline):
     ordering = ("order",)
 
     @admin.display(description=_("thumbnail"))
-    def preview(self, figure):
+    def preview(self, figure) -> str | SafeString:
         return thumbnail(figure) if figure.pk else "—"
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
@@ -283,7 +295,9 @@ class PendingChangeFilter(admin.SimpleListFilter):
     title = _("change waiting for a publisher")
     parameter_name = "pending"
 
-    def lookups(self, request: HttpRequest, model_admin: ModelAdmin):
+    def lookups(
+        self, request: HttpRequest, model_admin: ModelAdmin
+    ) -> list[tuple[str, StrOrPromise]]:
         return [("yes", _("Waiting")), ("no", _("None waiting"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet):
@@ -312,7 +326,7 @@ class ArticleAdminForm(forms.ModelForm):
                 (value, label) for value, label in Article.Status.choices if value in allowed
             ]
 
-    def clean(self):
+    def clean(self) -> dict:
         data = super().clean()
         if not self.instance.pk:
             return data
@@ -405,7 +419,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         form.user = request.user
         return form
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list:
         fields = list(super().get_readonly_fields(request, obj))
         if not workflow.can_publish(request.user):
             fields.append("publish_at")
@@ -413,7 +427,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
                 fields.append("status")
         return fields
 
-    def has_publish_permission(self, request: HttpRequest):
+    def has_publish_permission(self, request: HttpRequest) -> bool:
         return workflow.can_publish(request.user)
 
     def save_model(self, request: HttpRequest, obj, form, change) -> None:
@@ -483,7 +497,9 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None):
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> TemplateResponse:
         return admin_history.versions_view(self, request, object_id)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
@@ -502,7 +518,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         return article.get_status_display()
 
     @admin.display(description=_("waiting change"))
-    def pending_display(self, article):
+    def pending_display(self, article) -> SafeString | str:
         waiting = getattr(article, "pending_change", None) if article.pk else None
         if waiting is None:
             return "—"
@@ -512,7 +528,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         )
 
     @admin.display(description=_("status changed"))
-    def status_changed(self, article):
+    def status_changed(self, article) -> str:
         if not article.status_changed_at:
             return "—"
         who = (
@@ -526,7 +542,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         }
 
     @admin.display(description=_("out-of-date translations"))
-    def translation_drift(self, article):
+    def translation_drift(self, article) -> SafeString | StrOrPromise | str:
         if not article.pk:
             return "—"
         stale = drift.article_stale_texts(article)
@@ -569,7 +585,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         return f"{article.yes_votes} / {article.no_votes}"
 
     @admin.display(description=_("languages"))
-    def translation_state(self, article):
+    def translation_state(self, article) -> str:
         codes = language_codes()
         missing = [
             code.upper() for code in codes if not getattr(article, localized_field("title", code))
@@ -579,7 +595,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         return " · ".join(code.upper() for code in codes)
 
     @admin.display(description=_("preview"))
-    def preview_link(self, article):
+    def preview_link(self, article) -> SafeString | str:
         if not article.pk:
             return "—"
         links = []
@@ -712,7 +728,7 @@ class FigureAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     raw_id_fields = ("step",)
 
     @admin.display(description=_("thumbnail"))
-    def preview(self, figure):
+    def preview(self, figure) -> str | SafeString:
         return thumbnail(figure)
 
 
@@ -756,7 +772,9 @@ class UnopenedFilter(admin.SimpleListFilter):
     title = _("results opened")
     parameter_name = "opened"
 
-    def lookups(self, request: HttpRequest, model_admin: ModelAdmin):
+    def lookups(
+        self, request: HttpRequest, model_admin: ModelAdmin
+    ) -> list[tuple[str, StrOrPromise]]:
         return [("none", _("Results, none opened")), ("some", _("At least one opened"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet):
@@ -771,7 +789,9 @@ class FiredFilter(admin.SimpleListFilter):
     title = _("help the search gave")
     parameter_name = "fired"
 
-    def lookups(self, request: HttpRequest, model_admin: ModelAdmin):
+    def lookups(
+        self, request: HttpRequest, model_admin: ModelAdmin
+    ) -> list[tuple[str, StrOrPromise]]:
         return [
             ("correction", _("Spelling corrected")),
             ("synonyms", _("Synonyms used")),

@@ -19,13 +19,15 @@ TABLE_ROWS = 100
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_cell(value):
+def csv_cell(value) -> str:
     """Text a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
 
 
-def dashboard_view(model_admin: ModelAdmin, request: HttpRequest):
+def dashboard_view(
+    model_admin: ModelAdmin, request: HttpRequest
+) -> TemplateResponse | HttpResponse:
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     view_counts.flush_now()  # this process's latest counts too
@@ -70,7 +72,7 @@ def _with_csv(params):
     return query.urlencode()
 
 
-def csv_export(data):
+def csv_export(data) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="help-dashboard-{data.filters.start}-{data.filters.end}.csv"'

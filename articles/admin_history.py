@@ -4,7 +4,13 @@ preview in either language, and restoring one (admin views wired in admin.py).""
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,7 +31,7 @@ def _article_and_version(
     object_id: str,
     version_id=None,
     change: bool = False,
-):
+) -> tuple:
     article = get_object_or_404(Article, pk=object_id)
     allowed = (
         model_admin.has_change_permission(request, article)
@@ -42,7 +48,7 @@ def _article_and_version(
     return article, version
 
 
-def _context(model_admin: ModelAdmin, request: HttpRequest, article, title: str, **extra):
+def _context(model_admin: ModelAdmin, request: HttpRequest, article, title: str, **extra) -> dict:
     return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -54,7 +60,7 @@ def _context(model_admin: ModelAdmin, request: HttpRequest, article, title: str,
     }
 
 
-def preview_links(article, version):
+def preview_links(article, version) -> list:
     links = []
     for code, label in (("en", _("English")), ("de", _("German"))):
         with translation.override(code):
@@ -69,7 +75,9 @@ def preview_links(article, version):
     return links
 
 
-def versions_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str):
+def versions_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str
+) -> TemplateResponse:
     article, _version = _article_and_version(model_admin, request, object_id)
     rows = history.history_rows(article)
     for row in rows:
@@ -82,7 +90,9 @@ def versions_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str)
     )
 
 
-def compare_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str):
+def compare_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str
+) -> TemplateResponse | HttpResponseRedirect:
     article, _version = _article_and_version(model_admin, request, object_id)
     chosen = [request.GET.get("older", ""), request.GET.get("newer", "")]
     versions = {
@@ -115,7 +125,9 @@ def compare_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str):
     )
 
 
-def restore_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str, version_id):
+def restore_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str, version_id
+) -> TemplateResponse | HttpResponseRedirect | HttpResponseNotAllowed:
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     article, version = _article_and_version(
@@ -157,7 +169,9 @@ def restore_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str, 
     )
 
 
-def version_preview_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str, version_id):
+def version_preview_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str, version_id
+) -> HttpResponse:
     article, version = _article_and_version(model_admin, request, object_id, version_id)
     response = HttpResponse(render_article(request, history.version_article(version), preview=True))
     response["Cache-Control"] = "private, no-store"

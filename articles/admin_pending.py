@@ -5,7 +5,13 @@ admin.py; the rules are in pending.py)."""
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,7 +31,7 @@ def notice(change: PendingChange) -> str:
     ) % {"who": pending.who(change), "when": pending.when(change)}
 
 
-def _article_and_change(model_admin: ModelAdmin, request: HttpRequest, object_id: str):
+def _article_and_change(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> tuple:
     article = get_object_or_404(Article, pk=object_id)
     if not model_admin.has_view_permission(request, article):
         raise PermissionDenied
@@ -45,7 +51,9 @@ def preview_links(article: Article) -> list[tuple[str, str]]:
     return links
 
 
-def review_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str):
+def review_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str
+) -> TemplateResponse | HttpResponseRedirect | HttpResponseNotAllowed:
     """GET: the change beside the live article; POST action=publish|discard."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -77,7 +85,7 @@ def review_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str):
     )
 
 
-def _decide(model_admin: ModelAdmin, request: HttpRequest, article):
+def _decide(model_admin: ModelAdmin, request: HttpRequest, article) -> HttpResponseRedirect:
     if not model_admin.has_change_permission(request, article):
         raise PermissionDenied
     change = pending.pending_for(article)
@@ -106,7 +114,7 @@ def _decide(model_admin: ModelAdmin, request: HttpRequest, article):
     return redirect("admin:articles_article_change", article.pk)
 
 
-def preview_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str):
+def preview_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
     from articles import history
 
     article, change = _article_and_change(model_admin, request, object_id)

@@ -61,7 +61,7 @@ class ContentError(ValueError):
     """A content file is malformed; the message names the file and the problem."""
 
 
-def translated(table, key: str, path, required: bool = True):
+def translated(table, key: str, path, required: bool = True) -> dict:
     languages = language_codes()
     value = table.get(key)
     if value is None and not required:
@@ -82,7 +82,7 @@ def set_translated(obj, name, values) -> None:
         setattr(obj, localized_field(name, code), text)
 
 
-def read_file(path):
+def read_file(path) -> tuple:
     raw = path.read_bytes()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
@@ -92,7 +92,7 @@ def read_file(path):
     return data, digest
 
 
-def _category_state(category):
+def _category_state(category) -> tuple:
     texts = tuple(
         getattr(category, localized_field(name, code), None)
         for name in ("name", "description")
@@ -101,7 +101,7 @@ def _category_state(category):
     return (category.pk, *texts, category.order)
 
 
-def load_categories(content_dir):
+def load_categories(content_dir) -> dict:
     path = content_dir / "categories.toml"
     data, _digest = read_file(path)
     categories = {}
@@ -128,7 +128,7 @@ def drawn_image_name(spec) -> str:
     return f"figures/drawn-{digest}.png"
 
 
-def ensure_drawn(figure_data, language: str, path):
+def ensure_drawn(figure_data, language: str, path) -> str:
     lines = figure_data.get("screen", {}).get(language)
     title = figure_data.get("title", {}).get(language, "")
     if not isinstance(lines, list):
@@ -150,7 +150,7 @@ def ensure_drawn(figure_data, language: str, path):
     return name
 
 
-def figure_files_present(article):
+def figure_files_present(article) -> bool:
     return all(
         default_storage.exists(getattr(figure, localized_field("image", code)).name)
         for figure in article.figures.all()
@@ -159,7 +159,7 @@ def figure_files_present(article):
     )
 
 
-def load_article(path, categories, force: bool = False):
+def load_article(path, categories, force: bool = False) -> tuple:
     """Load one article file; returns (status, article, related KB numbers)."""
     data, digest = read_file(path)
     kb = data.get("kb")
@@ -238,7 +238,7 @@ def load_article(path, categories, force: bool = False):
     return status, article, data.get("related", [])
 
 
-def load_help_content(content_dir=CONTENT_DIR, force: bool = False):
+def load_help_content(content_dir=CONTENT_DIR, force: bool = False) -> LoadReport:
     content_dir = Path(content_dir)
     report = LoadReport()
     with transaction.atomic():
@@ -263,7 +263,7 @@ def load_help_content(content_dir=CONTENT_DIR, force: bool = False):
     return report
 
 
-def seed_synonyms(path):
+def seed_synonyms(path) -> None:
     """Create the seed synonym sets of a language whose table is empty (then staff own them)."""
     if not path.exists():
         return

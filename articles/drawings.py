@@ -34,11 +34,11 @@ def draw_figure(device, title: str, lines, arrow=None):
     return buffer.getvalue()
 
 
-def _is_button(line):
+def _is_button(line) -> bool:
     return line.startswith("[") and line.endswith("]")
 
 
-def _draw_lines(draw, box, lines, arrow, size: int = 30, centre: bool = False):
+def _draw_lines(draw, box, lines, arrow, size: int = 30, centre: bool = False) -> list:
     """Draw screen lines inside box; return the y positions of each line's centre."""
     left, top, right, _bottom = box
     y = top
@@ -73,7 +73,7 @@ def _arrow(draw, y, tip_x) -> None:
     draw.polygon([(tip_x, y), (tip_x + 34, y - 22), (tip_x + 34, y + 22)], fill=RED)
 
 
-def _phone(title: str, lines, arrow):
+def _phone(title: str, lines, arrow) -> Image:
     image = Image.new("RGB", (720, 1080), (236, 240, 245))
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((150, 30, 570, 1050), radius=60, fill=(34, 38, 46))
@@ -88,7 +88,7 @@ def _phone(title: str, lines, arrow):
     return image
 
 
-def _card(title: str, lines, arrow):
+def _card(title: str, lines, arrow) -> Image:
     image = Image.new("RGB", (960, 640), (236, 240, 245))
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((60, 40, 900, 600), radius=40, fill=(28, 52, 86))
@@ -127,7 +127,7 @@ def _content_height(lines, size):
     return sum(size + 44 if _is_button(line) else size + 22 for line in lines)
 
 
-def _browser(title: str, lines, arrow):
+def _browser(title: str, lines, arrow) -> Image:
     height = max(480, 250 + _content_height(lines, 32) + 40)
     image = Image.new("RGB", (1200, height), (236, 240, 245))
     draw = ImageDraw.Draw(image)
@@ -146,7 +146,7 @@ def _browser(title: str, lines, arrow):
     return image
 
 
-def _paper(title: str, lines, arrow):
+def _paper(title: str, lines, arrow) -> Image:
     height = max(420, 190 + _content_height(lines, 30) + 60)
     image = Image.new("RGB", (1000, height), (236, 240, 245))
     draw = ImageDraw.Draw(image)

@@ -34,7 +34,9 @@ RENDITION_FORMATS = (
 )
 
 
-def decode(data, p):
+def decode(
+    data, p
+) -> dict[str, bool | str] | dict[str, bool | str | int] | dict[str, bool | str | dict]:
     """The decoded image, or a refusal dict."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -53,7 +55,7 @@ def decode(data, p):
     return image
 
 
-def renditions(image, widths, out_dir):
+def renditions(image, widths, out_dir) -> list:
     """Each width (never upscaled) as WebP and as JPEG (transparency flattened on white)."""
     width, height = image.size
     base = (

@@ -63,7 +63,7 @@ class FeedbackForm(forms.Form):
         if not self.fields["figure"].queryset.exists():
             del self.fields["figure"]
 
-    def clean_comment(self):
+    def clean_comment(self) -> str:
         comment = clean_comment_text(self.cleaned_data.get("comment", ""))
         if len(comment) > COMMENT_MAX_LENGTH:
             raise forms.ValidationError(
@@ -76,7 +76,7 @@ class FeedbackForm(forms.Form):
             )
         return comment
 
-    def clean(self):
+    def clean(self) -> dict:
         data = super().clean()
         if data.get("helpful") is True:
             data["reason"], data["figure"] = "", None

@@ -145,7 +145,7 @@ class Snapshot:
         return rows
 
 
-def _order(values):
+def _order(values) -> tuple:
     return (values.get("order") or 0, int(values.get("id") or 0))
 
 

@@ -35,7 +35,7 @@ class PublicPageCacheMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         cacheable_request = (
             request.method in ("GET", "HEAD")
             and not request.META.get("QUERY_STRING")

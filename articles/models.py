@@ -4,6 +4,8 @@ Text fields listed in translation.py exist once per language
 (title_en, title_de, …) through django-modeltranslation.
 """
 
+from __future__ import annotations
+
 import hashlib
 import secrets
 
@@ -11,6 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields import CharField, SlugField, TextField
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,10 +34,10 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
-    def __str__(self):
+    def __str__(self) -> CharField | SlugField:
         return self.name or self.slug
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
@@ -51,7 +54,7 @@ class EditConflict(Exception):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> ArticleQuerySet:
         return self.filter(published_q())
 
 
@@ -119,10 +122,10 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         permissions = [("publish_article", _("Can publish articles"))]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kb_number}: {self.title}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         from articles.drift import record_translation_sources
 
         record_translation_sources(self)
@@ -139,21 +142,21 @@ class Article(models.Model):
             self.edit_version = (self.edit_version or 0) + 1
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("articles:article", kwargs={"slug": self.slug})
 
     @property
-    def is_published(self):
+    def is_published(self) -> bool:
         """Readers see it now (published, and its "publish at" moment has come)."""
         return self.status == self.Status.PUBLISHED and (
             self.publish_at is None or self.publish_at <= timezone.now()
         )
 
     @property
-    def is_scheduled(self):
+    def is_scheduled(self) -> bool:
         return self.status == self.Status.PUBLISHED and not self.is_published
 
-    def content_hash(self):
+    def content_hash(self) -> str:
         """A digest of every translated text of the article, its sections and steps."""
         digest = hashlib.sha256()
 
@@ -207,17 +210,17 @@ class Section(models.Model):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
 
-    def __str__(self):
+    def __str__(self) -> CharField | SlugField:
         return self.title or self.anchor
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         from articles.drift import record_translation_sources
 
         render_translated_markdown(self, "intro")
         record_translation_sources(self)
         super().save(*args, **kwargs)
 
-    def action_href(self):
+    def action_href(self) -> str:
         """The resolved action link, or "" when none is set or it does not exist."""
         if not self.action_url:
             return ""
@@ -247,10 +250,10 @@ class Step(models.Model):
         verbose_name = _("step")
         verbose_name_plural = _("steps")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.section} · {self.label or self.order}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         from articles.drift import record_translation_sources
 
         render_translated_markdown(self, "text")
@@ -258,7 +261,7 @@ class Step(models.Model):
         super().save(*args, **kwargs)
 
 
-def figure_upload_to(instance, filename):
+def figure_upload_to(instance, filename) -> str:
     """Store figure images under a random name, keeping only a safe extension."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
     if extension not in {"png", "jpg", "jpeg", "webp"}:
@@ -303,10 +306,10 @@ class Figure(models.Model):
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article.kb_number} · {self.number}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         self.renditions = build_renditions(self)
         super().save(*args, **kwargs)
 
@@ -350,7 +353,7 @@ class Feedback(models.Model):
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article.kb_number} {'👍' if self.helpful else '👎'}"
 
 
@@ -370,11 +373,11 @@ class FailedSearch(models.Model):
         verbose_name = _("failed search")
         verbose_name_plural = _("failed searches")
 
-    def __str__(self):
+    def __str__(self) -> CharField:
         return self.query
 
 
-def render_translated_markdown(instance, field):
+def render_translated_markdown(instance, field) -> None:
     """Fill <field>_html_<lang> with sanitised HTML of <field>_<lang>."""
     for code in language_codes():
         source = getattr(instance, localized_field(field, code), None) or ""
@@ -404,7 +407,7 @@ class SearchEntry(models.Model):
             models.UniqueConstraint(fields=["article", "language"], name="unique_search_entry")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.language}: {self.title}"
 
 
@@ -425,13 +428,13 @@ class Synonym(models.Model):
         verbose_name = _("synonym set")
         verbose_name_plural = _("synonyms")
 
-    def __str__(self):
+    def __str__(self) -> TextField:
         return self.words
 
-    def members(self):
+    def members(self) -> list:
         return [member.strip() for member in self.words.split(",") if member.strip()]
 
-    def clean(self):
+    def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         if len(self.members()) < 2:
@@ -464,7 +467,7 @@ class SearchStat(models.Model):
         verbose_name = _("search")
         verbose_name_plural = _("searches")
 
-    def __str__(self):
+    def __str__(self) -> CharField:
         return self.query
 
 
@@ -484,7 +487,7 @@ class SearchWord(models.Model):
             models.UniqueConstraint(fields=["language", "word"], name="unique_search_word")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.language}: {self.word}"
 
 
@@ -518,7 +521,7 @@ class PageViewDay(models.Model):
             models.Index(fields=["anchor", "day", "views"], name="page_view_day_by_day"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article_id}#{self.anchor} {self.language} {self.day}: {self.views}"
 
 
@@ -538,7 +541,7 @@ class SearchLeadDay(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.query} → {self.article_id} ({self.language}, {self.day})"
 
 
@@ -569,5 +572,5 @@ class PendingChange(models.Model):
         verbose_name = _("pending change")
         verbose_name_plural = _("pending changes")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article.kb_number} ({self.proposed_at:%Y-%m-%d %H:%M})"

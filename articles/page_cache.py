@@ -51,7 +51,7 @@ class LocalPages:
         self._pages = OrderedDict()
         self._bytes = 0
 
-    def get(self, version, key: str):
+    def get(self, version, key: str) -> None:
         with self._lock:
             if version != self._version:
                 return None
@@ -82,14 +82,14 @@ class LocalPages:
             self._version, self._pages, self._bytes = None, OrderedDict(), 0
 
     @property
-    def size_in_bytes(self):
+    def size_in_bytes(self) -> int:
         return self._bytes
 
 
 local_pages = LocalPages()
 
 
-def read_content_version():
+def read_content_version() -> None:
     """The current content version from the shared cache; None when the cache is unreachable."""
     try:
         version = cache.get(VERSION_KEY)
@@ -117,13 +117,13 @@ def draw_version():
     return f"{token}@{moment}" if moment else token
 
 
-def scheduled_moment(version):
+def scheduled_moment(version) -> int | None:
     """The epoch second a version stops being current (a scheduled article appears), or None."""
     _token, _at, moment = version.partition("@")
     return int(moment) if moment else None
 
 
-def has_expired(version, now=None):
+def has_expired(version, now=None) -> bool:
     moment = scheduled_moment(version)
     return moment is not None and (now or time.time()) >= moment
 
@@ -140,7 +140,7 @@ def content_version():
     return _roll_scheduled(version)
 
 
-def _roll_scheduled(version):
+def _roll_scheduled(version) -> None:
     """A scheduled article just became visible: one process draws the next version for all."""
     fresh = read_content_version()
     if fresh is None or not has_expired(fresh):
@@ -181,7 +181,7 @@ def page_key(version, host, path) -> str:
     return f"kb:page:{version}:{host}:{path}"
 
 
-def get_page(version, key: str):
+def get_page(version, key: str) -> None:
     page = local_pages.get(version, key)
     if page is not None:
         return page

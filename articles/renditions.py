@@ -12,6 +12,7 @@ exist, so nothing is resized per request.
 import io
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,7 +42,7 @@ def _decode(source, widths=(), out_dir=None):
     return sandbox.run("articles.figure_decoding", params, source)
 
 
-def validate_figure_image(upload):
+def validate_figure_image(upload) -> None:
     """Refuse files that are not PNG/JPEG/WebP images, too large, or too costly to decode."""
     if upload is None:
         return
@@ -88,7 +89,7 @@ def _rendition_name(source_name, width, extension) -> str:
     return f"renditions/{stem}-{width}.{extension}"
 
 
-def renditions_for_image(image_field_file):
+def renditions_for_image(image_field_file) -> dict[str, Any]:
     """Make (or reuse) the renditions of one stored image; return their description.
 
     Only the header is read here (for the size); pixels are decoded in the
@@ -134,7 +135,7 @@ def _scratch():
     return path
 
 
-def build_renditions(figure):
+def build_renditions(figure) -> dict:
     """Renditions for every language that has its own image."""
     result = {}
     for code in language_codes():

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from articles import search_index
 from articles.models import Article, FailedSearch, SearchEntry, SearchWord, published_q
@@ -67,7 +67,7 @@ class ParsedQuery:
     as_you_type: bool = False
 
 
-def clean_query(raw):
+def clean_query(raw) -> tuple[str, bool]:
     """Normalise a typed query: Unicode NFKC, no control characters, bounded length.
 
     Returns (query, was_truncated).
@@ -81,7 +81,7 @@ def clean_query(raw):
 
 def parse_query(
     query: str, language: str, correct: bool = True, as_you_type: bool = False, version=None
-):
+) -> ParsedQuery:
     """Turn a cleaned query into index groups, correcting unknown words and applying synonyms."""
     version = version or content_version()
     known = vocabulary(language, version)
@@ -115,7 +115,7 @@ def parse_query(
     )
 
 
-def _apply_synonyms(units, language: str, known, as_you_type, version):
+def _apply_synonyms(units, language: str, known, as_you_type, version) -> tuple[list, list, list]:
     stemmed = [stem(unit[0], language) for unit in units]
     synonyms = [
         [[stem(word, language) for word in member] for member in group]
@@ -171,7 +171,7 @@ def search(
     correct: bool = True,
     as_you_type: bool = False,
     limit=MAX_RESULTS,
-):
+) -> SearchOutcome:
     """Search the reader's language, or the other one when it knows more of the typed words
     (an English word typed on /de/) or when nothing matched here."""
     query, _truncated = clean_query(raw_query)
@@ -210,11 +210,11 @@ def known_words(query: str, language: str, version=None):
     )
 
 
-def search_articles(raw_query: str, language: str, **options):
+def search_articles(raw_query: str, language: str, **options) -> list:
     return search(raw_query, language, **options).results
 
 
-def _ranked_entries(parsed, language: str, limit: int):
+def _ranked_entries(parsed, language: str, limit: int) -> list:
     """[(entry id, score)] best first.
 
     Candidates match any typed word; each one's engine rank (scaled to 0–1) gets a
@@ -236,7 +236,7 @@ def _ranked_entries(parsed, language: str, limit: int):
     return ranked
 
 
-def _suggested_entries(parsed, language: str, limit: int):
+def _suggested_entries(parsed, language: str, limit: int) -> list:
     """As you type: articles with every word (the last may be unfinished), then any, by rank."""
     ranked, seen = [], set()
     for mode in ("all", "any"):
@@ -249,7 +249,7 @@ def _suggested_entries(parsed, language: str, limit: int):
     return ranked
 
 
-def _results(ranked, language: str, parsed, snippets: bool = True):
+def _results(ranked, language: str, parsed, snippets: bool = True) -> list:
     """SearchResults in rank order: the entries with their published articles in one query."""
     skipped = ("vector", "words") if snippets else ("vector", "words", "title", "summary", "body")
     entries = (
@@ -281,12 +281,12 @@ def _results(ranked, language: str, parsed, snippets: bool = True):
 
 
 @lru_cache(maxsize=20000)
-def folded_stem(word: str, language: str):
+def folded_stem(word: str, language: str) -> tuple:
     folded = fold(word, language)
     return folded, stem(folded, language)
 
 
-def make_snippet(entry, stems, language: str):
+def make_snippet(entry, stems, language: str) -> str | SafeString:
     """An escaped excerpt around the first matching word, with matching words wrapped in <mark>."""
 
     def matches(word: str) -> bool:

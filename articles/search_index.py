@@ -92,7 +92,7 @@ def forget_entries(entry_ids) -> None:
             cursor.executemany(delete, [[pk] for pk in entry_ids])
 
 
-def run(groups, language: str, mode, limit: int):
+def run(groups, language: str, mode, limit: int) -> list:
     """Entry ids with their rank (higher is better) for "all" groups or "any" group, by engine
     rank alone."""
     expression = _compile(groups, mode, connection.vendor)
@@ -124,7 +124,7 @@ BONUSES = (
 )  # (mode, title only, bonus)
 
 
-def ranked(groups, language: str, limit: int):
+def ranked(groups, language: str, limit: int) -> list:
     """Entry ids matching any group with their score, best first, in one query.
 
     Score: the engine's rank scaled to 0–1 (bm25 over the best match; ts_rank as r/(r+1)), plus a
@@ -181,7 +181,7 @@ def ranked(groups, language: str, limit: int):
         return [(pk, float(score or 0)) for pk, score in cursor.fetchall()]
 
 
-def _compile(groups, mode, vendor, title_only: bool = False):
+def _compile(groups, mode, vendor, title_only: bool = False) -> str:
     sqlite = vendor == "sqlite"
     and_, or_ = (" AND ", " OR ") if sqlite else (" & ", " | ")
     weight = "A" if title_only else ""

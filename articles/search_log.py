@@ -10,7 +10,7 @@ from articles.models import SearchLeadDay, SearchStat
 FIELD_LIMITS = {"correction": 200, "synonyms": 300}
 
 
-def record_search(outcome):
+def record_search(outcome) -> None:
     """Count one search (the results page, not the suggestions); returns the SearchStat id."""
     query = outcome.query.casefold()[:200]
     if not query:

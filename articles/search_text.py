@@ -24,7 +24,7 @@ MIN_PART = 3
 MIN_COMPOUND = 7
 
 
-def _listed(text: str):
+def _listed(text: str) -> frozenset:
     return frozenset(text.split())
 
 
@@ -52,7 +52,7 @@ GERMAN_PARTS = _listed(
 )
 
 
-def fold(text: str, language: str):
+def fold(text: str, language: str) -> str:
     """Lower case without accents; ß→ss; in German also ae/oe/ue → a/o/u."""
     text = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -61,7 +61,7 @@ def fold(text: str, language: str):
     return text
 
 
-def words(text: str, language: str):
+def words(text: str, language: str) -> list:
     """Folded words in order; each hyphenated word gives its pieces and the joined form."""
     out = []
     for match in WORD.finditer(fold(text or "", language)):
@@ -72,7 +72,7 @@ def words(text: str, language: str):
     return out
 
 
-def units(text: str, language: str):
+def units(text: str, language: str) -> list:
     """Folded words as typed: (word, pieces); a hyphenated word is joined:
     ("codekarte", ["code", "karte"])."""
     out = []
@@ -91,7 +91,7 @@ def stem(word: str, language: str):
     return stemmer(language).stemWord(word)
 
 
-def split_compound(word: str, parts):
+def split_compound(word: str, parts) -> list | None:
     """The shortest split of a word into known parts (with linking letters), or [] if none."""
     if len(word) < MIN_COMPOUND:
         return []
@@ -99,7 +99,7 @@ def split_compound(word: str, parts):
     return best if best and len(best) > 1 else []
 
 
-def _split(word: str, parts, depth):
+def _split(word: str, parts, depth) -> list[str] | None:
     if depth > 4:
         return None
     if word in parts and depth:
@@ -124,7 +124,7 @@ def _split(word: str, parts, depth):
     return best
 
 
-def index_tokens(text: str, language: str, parts=frozenset()):
+def index_tokens(text: str, language: str, parts=frozenset()) -> list:
     """The tokens stored for a text: stems of its words, then stems of their compound parts."""
     tokens = []
     for word in words(text, language):

@@ -33,7 +33,7 @@ class Vocabulary:
     parts: frozenset = frozenset()
     ordered: list = field(default_factory=list)
 
-    def knows(self, word: str, prefixes: bool = True):
+    def knows(self, word: str, prefixes: bool = True) -> bool:
         """True when the word, its stem, (prefixes=True) a longer word it begins, or its parts
         occur in the articles."""
         if (
@@ -48,7 +48,7 @@ class Vocabulary:
                 return True
         return self.language == "de" and bool(split_compound(word, self.parts))
 
-    def correct(self, word: str):
+    def correct(self, word: str) -> None:
         """The closest known word within 1 (short words) or 2 edits, most frequent first."""
         if len(word) < 4 or any(ch.isdigit() for ch in word):
             return None
@@ -62,7 +62,7 @@ class Vocabulary:
         return best[0]
 
 
-def build_vocabulary(language: str, version=None):
+def build_vocabulary(language: str, version=None) -> Vocabulary:
     counts = Counter(
         dict(
             SearchWord.objects.filter(language=language, documents__gt=0).values_list(
@@ -85,7 +85,7 @@ def build_vocabulary(language: str, version=None):
     )
 
 
-def vocabulary(language: str, version=None, fresh: bool = True):
+def vocabulary(language: str, version=None, fresh: bool = True) -> Vocabulary:
     """The vocabulary of the content version (read if not given; fresh=False: any one built)."""
     if fresh and version is None:
         version = content_version()
@@ -98,7 +98,7 @@ def vocabulary(language: str, version=None, fresh: bool = True):
     return built
 
 
-def synonym_groups(language: str, version=None, fresh: bool = True):
+def synonym_groups(language: str, version=None, fresh: bool = True) -> list:
     """The synonym sets of a language, each a list of members, each a list of folded words."""
     if fresh and version is None:
         version = content_version()

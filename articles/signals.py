@@ -1,6 +1,7 @@
 """Keep search text and cached pages in step with every edit."""
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -26,7 +27,7 @@ _state = threading.local()
 
 
 @contextmanager
-def suspended():
+def suspended() -> Iterator:
     """Skip per-row re-indexing during a bulk load (the loader re-indexes once at the end)."""
     _state.suspended = True
     try:
@@ -35,7 +36,7 @@ def suspended():
         _state.suspended = False
 
 
-def _article_of(instance):
+def _article_of(instance) -> None:
     if isinstance(instance, Article):
         return instance
     if isinstance(instance, Section):
@@ -65,7 +66,7 @@ def reindex_article(sender, instance, raw: bool = False, **kwargs) -> None:
     bump_content_version()
 
 
-def _deleting():
+def _deleting() -> set:
     if not hasattr(_state, "deleting"):
         _state.deleting = set()
     return _state.deleting

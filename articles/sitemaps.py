@@ -1,5 +1,7 @@
 """sitemap.xml: every published article and the main pages, in both languages."""
 
+from collections.abc import Iterable
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -12,7 +14,7 @@ class ArticleSitemap(Sitemap):
     x_default = True
     changefreq = "monthly"
 
-    def items(self):
+    def items(self) -> Iterable:
         return Article.objects.published().order_by("kb_number")
 
     def lastmod(self, article):
@@ -24,8 +26,8 @@ class StaticPageSitemap(Sitemap):
     alternates = True
     changefreq = "weekly"
 
-    def items(self):
+    def items(self) -> list[str]:
         return ["articles:home", "articles:troubleshooter", "connectivity:test"]
 
-    def location(self, item):
+    def location(self, item) -> str:
         return reverse(item)

@@ -125,7 +125,7 @@ class StampFileVersionWatcher:
         self.path = path
         self._known = None  # (version, stamp it was read under, monotonic time it was read)
 
-    def _stamp(self):
+    def _stamp(self) -> tuple | None:
         try:
             info = os.stat(self.path)
         except FileNotFoundError:
@@ -164,7 +164,7 @@ class StampFileVersionWatcher:
         os.replace(temporary, self.path)
 
 
-def stamp_path():
+def stamp_path() -> Path:
     """Beside the database file; for an in-memory database (the tests) in the temporary folder,
     never in the working directory."""
     if connection.is_in_memory_db():
@@ -178,7 +178,7 @@ _watcher_key = None
 _lock = threading.Lock()
 
 
-def watcher():
+def watcher() -> RedisVersionWatcher | None | StampFileVersionWatcher:
     """This process's watcher (made on first use, again after a fork or a database change), or None.
 
     Called on every cacheable request: the check that the watcher still fits is a tuple comparison.

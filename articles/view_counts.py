@@ -37,7 +37,7 @@ FLUSH_LOCK = f"{PREFIX}:flush"
 DAYS_FLUSHED = 3
 
 
-def page_of(path: str):
+def page_of(path: str) -> tuple | None:
     """("article", slug, language) or ("situation", anchor, language), or None for other pages."""
     for kind, pattern in (("article", ARTICLE_PATH), ("situation", SITUATION_PATH)):
         match = pattern.match(path)

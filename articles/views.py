@@ -7,7 +7,7 @@ from urllib.parse import quote_plus
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -30,7 +30,7 @@ SUGGEST_MIN_CHARS = 2
 SUGGEST_LIMIT = 5
 
 
-def public_page(build):
+def public_page(build) -> HttpResponse:
     """Render a public page that the page-cache middleware may keep until the next edit.
 
     Cacheable pages show nothing personal (no messages, no user, no CSRF token).
@@ -43,7 +43,7 @@ def public_page(build):
 
 
 @require_GET
-def home(request: HttpRequest):
+def home(request: HttpRequest) -> HttpResponse:
     def build(base):
         categories = [c for c in categories_with_articles() if c.articles.all()]
         return render_to_string(
@@ -54,7 +54,7 @@ def home(request: HttpRequest):
 
 
 @require_GET
-def category_detail(request: HttpRequest, slug: str):
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def build(base):
         category = get_object_or_404(categories_with_articles(), slug=slug)
         return render_to_string(
@@ -65,7 +65,7 @@ def category_detail(request: HttpRequest, slug: str):
 
 
 @require_GET
-def article_detail(request: HttpRequest, slug: str):
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def build(base):
         article = get_object_or_404(article_queryset().published(), slug=slug)
         return render_article(request, prepare_article(article), extra=base)
@@ -75,7 +75,7 @@ def article_detail(request: HttpRequest, slug: str):
 
 @staff_member_required
 @require_GET
-def article_preview(request: HttpRequest, slug: str):
+def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff see drafts (and unsaved-to-cache changes) exactly as readers will."""
     article = get_object_or_404(article_queryset(), slug=slug)
     response = HttpResponse(render_article(request, prepare_article(article), preview=True))
@@ -98,13 +98,13 @@ def render_article(request: HttpRequest, article, preview: bool = False, extra=N
 
 
 @require_GET
-def kb_redirect(request: HttpRequest, kb_number: str):
+def kb_redirect(request: HttpRequest, kb_number: str) -> HttpResponseRedirect:
     article = get_object_or_404(Article.objects.published(), kb_number__iexact=kb_number)
     return redirect(article)
 
 
 @require_GET
-def search(request: HttpRequest):
+def search(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     query, truncated = clean_query(raw)
     exact = request.GET.get("exact") == "1"
@@ -139,7 +139,7 @@ def search(request: HttpRequest):
 
 
 @require_GET
-def search_open(request: HttpRequest, stat_id: str, slug: str):
+def search_open(request: HttpRequest, stat_id: str, slug: str) -> HttpResponseRedirect:
     """A result link: count that this search's result was opened, then show the article."""
     article = get_object_or_404(Article.objects.published(), slug=slug)
     record_open(stat_id, article, get_language())
@@ -147,7 +147,7 @@ def search_open(request: HttpRequest, stat_id: str, slug: str):
 
 
 @require_GET
-def search_suggest(request: HttpRequest):
+def search_suggest(request: HttpRequest) -> JsonResponse:
     """Up to five articles for what is typed so far, as JSON, for the header search box."""
     query, _truncated = clean_query(request.GET.get("q", ""))
     items = []
@@ -173,7 +173,7 @@ def visitor_id(request: HttpRequest):
 
 
 @require_http_methods(["GET", "POST"])
-def feedback(request: HttpRequest, slug: str):
+def feedback(request: HttpRequest, slug: str) -> HttpResponse | HttpResponseRedirect:
     article = get_object_or_404(Article.objects.published(), slug=slug)
     visitor = visitor_id(request)
     visitor_hash = hashlib.sha256(f"{settings.SECRET_KEY}:{visitor}".encode()).hexdigest()
@@ -240,7 +240,7 @@ def troubleshooting_article():
 
 
 @require_GET
-def troubleshooter(request: HttpRequest):
+def troubleshooter(request: HttpRequest) -> HttpResponse:
     def build(base):
         article = troubleshooting_article()
         return render_to_string(
@@ -251,7 +251,7 @@ def troubleshooter(request: HttpRequest):
 
 
 @require_GET
-def situation(request: HttpRequest, anchor: str):
+def situation(request: HttpRequest, anchor: str) -> HttpResponse:
     def build(base):
         article = troubleshooting_article()
         matches = [section for section in article.display_sections if section.anchor == anchor]

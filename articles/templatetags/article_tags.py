@@ -1,10 +1,12 @@
 """Template helpers for articles: sanitised rich text and responsive figures."""
 
+from typing import Any
+
 from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from articles.rich_text import sanitise_html
@@ -14,7 +16,7 @@ register = template.Library()
 
 
 @register.filter
-def rich_text(html):
+def rich_text(html) -> SafeString | str:
     """Re-sanitise stored HTML and point KB links to the reader's language."""
     if not html:
         return ""
@@ -24,7 +26,9 @@ def rich_text(html):
 
 
 @register.inclusion_tag("articles/includes/figure.html")
-def figure_picture(figure, sizes: str = "(min-width: 48rem) 16rem, 90vw", anchor: bool = True):
+def figure_picture(
+    figure, sizes: str = "(min-width: 48rem) 16rem, 90vw", anchor: bool = True
+) -> dict[str, Any]:
     """A figure's <picture>; `anchor` gives it the page-wide id figure-N (only once per page)."""
     language = get_language()
     rendition = figure.rendition_for(language)
