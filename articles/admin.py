@@ -56,6 +56,10 @@ from articles.text_diff import word_diff
 from portal.languages import language_codes, localized_field, localized_fields
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from django.db.models import Field
     from django_stubs_ext import StrOrPromise
 
 
@@ -91,7 +95,7 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         if language not in language_codes():
             return queryset
 
-        def empty(field):
+        def empty(field: str):
             name = localized_field(field, language)
             return Q(**{f"{name}__isnull": True}) | Q(**{name: ""})
 
@@ -138,7 +142,7 @@ class ArticleRevisionMixin:
     def changeform_view(
         self,
         request: HttpRequest,
-        object_id=None,
+        object_id: str = None,
         form_url: str = "",
         extra_context: dict | None = None,
     ) -> HttpResponseRedirect:
@@ -156,7 +160,12 @@ class ArticleRevisionMixin:
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _propose(
-        self, request: HttpRequest, article, object_id: str, form_url, extra_context
+        self,
+        request: HttpRequest,
+        article: Article,
+        object_id: str,
+        form_url: str,
+        extra_context: dict[str, Any] | None,
     ) -> HttpResponseRedirect:
         """Run the save, keep what it saved as the pending change, and roll it all back."""
         refusal = pending.refusal(article, has_uploads=any(f.size for f in request.FILES.values()))
@@ -194,7 +203,12 @@ class ArticleRevisionMixin:
         return response
 
     def _save_rolled_back(
-        self, request: HttpRequest, article, object_id: str, form_url, extra_context
+        self,
+        request: HttpRequest,
+        article: Article,
+        object_id: str,
+        form_url: str,
+        extra_context: dict[str, Any] | None,
     ) -> tuple:
         """The admin's response and, if the form was saved, the rows of the version it kept;
         nothing of the save stays in the database."""
@@ -215,22 +229,24 @@ class ArticleRevisionMixin:
         chosen = request.POST.get("article", "")
         return Article.objects.filter(pk=chosen).first() if chosen.isdigit() else None
 
-    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         refusal = getattr(request, "_save_refusal", None)
         if refusal:
             form = type(form.__name__, (RefusedSaveForm, form), {"refusal": refusal})
         return form
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and pending.must_propose(request.user, self.article_of(obj)):
             return False  # deleting from a published article needs a publisher
         return super().has_delete_permission(request, obj)
 
-    def article_of(self, obj):
+    def article_of(self, obj: Any):
         return obj.article
 
-    def save_related(self, request: HttpRequest, form, formsets, change) -> None:
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: list, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         history.record(
             self.article_of(form.instance),
@@ -240,7 +256,7 @@ class ArticleRevisionMixin:
         request._article_recorded = True
 
 
-def thumbnail(figure, language=None) -> SafeString | str:
+def thumbnail(figure: Figure, language: str = None) -> SafeString | str:
     rendition = figure.rendition_for(language or "en")
     sources = rendition.get("sources", {}).get("jpeg") or []
     if not sources:
@@ -257,7 +273,7 @@ class SectionInline(TranslationStackedInline):
     show_change_link = True
 
     @admin.display(description=_("steps"))
-    def steps_link(self, section) -> SafeString | StrOrPromise:
+    def steps_link(self, section: Section) -> SafeString | StrOrPromise:
         if not section.pk:
             return _("Save first, then edit the steps.")
         url = reverse("admin:articles_section_change", args=[section.pk])
@@ -277,10 +293,10 @@ class FigureInline(TranslationTabularInline):
     ordering = ("order",)
 
     @admin.display(description=_("thumbnail"))
-    def preview(self, figure) -> str | SafeString:
+    def preview(self, figure: Figure) -> str | SafeString:
         return thumbnail(figure) if figure.pk else "—"
 
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+    def formfield_for_foreignkey(self, db_field: Field, request: HttpRequest, **kwargs):
         if db_field.name == "step":
             article_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Step.objects.filter(section__article_id=article_id).select_related(
@@ -411,15 +427,15 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     class Media:
         css = {"all": ["css/staff.css"]}
 
-    def article_of(self, obj):
+    def article_of(self, obj: Any):
         return obj
 
-    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
         return form
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list:
         fields = list(super().get_readonly_fields(request, obj))
         if not workflow.can_publish(request.user):
             fields.append("publish_at")
@@ -430,7 +446,9 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return workflow.can_publish(request.user)
 
-    def save_model(self, request: HttpRequest, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool
+    ) -> None:
         if {"status", "publish_at"} & set(form.changed_data) or not change:
             if obj.status != Article.Status.PUBLISHED:
                 obj.publish_at = None
@@ -444,7 +462,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
 
-        def bound(view):
+        def bound(view: Callable):
             return wrap(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
 
         return [
@@ -510,7 +528,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("status"), ordering="status")
-    def status_display(self, article):
+    def status_display(self, article: Article):
         if article.is_scheduled:
             return _("Scheduled for %(date)s") % {
                 "date": date_format(timezone.localtime(article.publish_at), "DATETIME_FORMAT")
@@ -518,7 +536,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         return article.get_status_display()
 
     @admin.display(description=_("waiting change"))
-    def pending_display(self, article) -> SafeString | str:
+    def pending_display(self, article: Article) -> SafeString | str:
         waiting = getattr(article, "pending_change", None) if article.pk else None
         if waiting is None:
             return "—"
@@ -528,7 +546,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         )
 
     @admin.display(description=_("status changed"))
-    def status_changed(self, article) -> str:
+    def status_changed(self, article: Article) -> str:
         if not article.status_changed_at:
             return "—"
         who = (
@@ -542,7 +560,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         }
 
     @admin.display(description=_("out-of-date translations"))
-    def translation_drift(self, article) -> SafeString | StrOrPromise | str:
+    def translation_drift(self, article: Article) -> SafeString | StrOrPromise | str:
         if not article.pk:
             return "—"
         stale = drift.article_stale_texts(article)
@@ -581,11 +599,11 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         )
 
     @admin.display(description=_("helpful (yes / no)"))
-    def helpful_votes(self, article) -> str:
+    def helpful_votes(self, article: Article) -> str:
         return f"{article.yes_votes} / {article.no_votes}"
 
     @admin.display(description=_("languages"))
-    def translation_state(self, article) -> str:
+    def translation_state(self, article: Article) -> str:
         codes = language_codes()
         missing = [
             code.upper() for code in codes if not getattr(article, localized_field("title", code))
@@ -595,7 +613,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         return " · ".join(code.upper() for code in codes)
 
     @admin.display(description=_("preview"))
-    def preview_link(self, article) -> SafeString | str:
+    def preview_link(self, article: Article) -> SafeString | str:
         if not article.pk:
             return "—"
         links = []
@@ -607,7 +625,9 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             )
         return format_html(" · ".join(["{}"] * len(links)), *links)
 
-    def _move(self, request: HttpRequest, queryset: QuerySet, status, done_message) -> None:
+    def _move(
+        self, request: HttpRequest, queryset: QuerySet, status: str, done_message: str
+    ) -> None:
         """Move each article with workflow.move; done_message(count) says what was done."""
         moved = 0
         for article in queryset:
@@ -681,7 +701,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         figure_recapture_action(self, request, queryset)
 
 
-def _drift_label(item):
+def _drift_label(item: Any):
     if isinstance(item.instance, Article):
         return {"title": gettext("title"), "summary": gettext("summary")}[item.field]
     if isinstance(item.instance, Section):
@@ -728,7 +748,7 @@ class FigureAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     raw_id_fields = ("step",)
 
     @admin.display(description=_("thumbnail"))
-    def preview(self, figure) -> str | SafeString:
+    def preview(self, figure: Figure) -> str | SafeString:
         return thumbnail(figure)
 
 
@@ -736,7 +756,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

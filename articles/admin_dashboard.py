@@ -1,6 +1,9 @@
 """The staff dashboard page in the admin and its CSV export (numbers from dashboard.py)."""
 
+from __future__ import annotations
+
 import csv
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
@@ -15,11 +18,16 @@ from articles import view_counts
 from articles.dashboard_charts import bar_chart, column_chart
 from articles.models import Article, Feedback
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.http import QueryDict
+
 TABLE_ROWS = 100
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_cell(value) -> str:
+def csv_cell(value: Any) -> str:
     """Text a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
@@ -66,13 +74,13 @@ def dashboard_view(
     return TemplateResponse(request, "admin/articles/dashboard.html", context)
 
 
-def _with_csv(params):
+def _with_csv(params: QueryDict):
     query = params.copy()
     query["format"] = "csv"
     return query.urlencode()
 
 
-def csv_export(data) -> HttpResponse:
+def csv_export(data: Any) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="help-dashboard-{data.filters.start}-{data.filters.end}.csv"'

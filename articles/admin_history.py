@@ -1,6 +1,10 @@
 """Staff pages of an article's history: the versions, two versions side by side, a version's
 preview in either language, and restoring one (admin views wired in admin.py)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
@@ -24,12 +28,15 @@ from articles.models import Article
 from articles.text_diff import side_by_side
 from articles.views import render_article
 
+if TYPE_CHECKING:
+    from reversion.models import Version
+
 
 def _article_and_version(
     model_admin: ModelAdmin,
     request: HttpRequest,
     object_id: str,
-    version_id=None,
+    version_id: int = None,
     change: bool = False,
 ) -> tuple:
     article = get_object_or_404(Article, pk=object_id)
@@ -48,7 +55,9 @@ def _article_and_version(
     return article, version
 
 
-def _context(model_admin: ModelAdmin, request: HttpRequest, article, title: str, **extra) -> dict:
+def _context(
+    model_admin: ModelAdmin, request: HttpRequest, article: Article, title: str, **extra
+) -> dict:
     return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -60,7 +69,7 @@ def _context(model_admin: ModelAdmin, request: HttpRequest, article, title: str,
     }
 
 
-def preview_links(article, version) -> list:
+def preview_links(article: Article, version: Version) -> list:
     links = []
     for code, label in (("en", _("English")), ("de", _("German"))):
         with translation.override(code):
@@ -126,7 +135,7 @@ def compare_view(
 
 
 def restore_view(
-    model_admin: ModelAdmin, request: HttpRequest, object_id: str, version_id
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str, version_id: int
 ) -> TemplateResponse | HttpResponseRedirect | HttpResponseNotAllowed:
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -170,7 +179,7 @@ def restore_view(
 
 
 def version_preview_view(
-    model_admin: ModelAdmin, request: HttpRequest, object_id: str, version_id
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str, version_id: int
 ) -> HttpResponse:
     article, version = _article_and_version(model_admin, request, object_id, version_id)
     response = HttpResponse(render_article(request, history.version_article(version), preview=True))

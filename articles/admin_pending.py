@@ -85,7 +85,9 @@ def review_view(
     )
 
 
-def _decide(model_admin: ModelAdmin, request: HttpRequest, article) -> HttpResponseRedirect:
+def _decide(
+    model_admin: ModelAdmin, request: HttpRequest, article: Article
+) -> HttpResponseRedirect:
     if not model_admin.has_change_permission(request, article):
         raise PermissionDenied
     change = pending.pending_for(article)

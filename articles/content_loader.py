@@ -7,11 +7,14 @@ Figures are drawn with Pillow (drawings.py) under names derived from
 what they show, so a figure is drawn only once.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import reversion
 from django.core.files.base import ContentFile
@@ -23,6 +26,11 @@ from articles.drawings import DRAWING_VERSION, draw_figure
 from articles.models import Article, Category, Figure, Section, Step, Synonym
 from articles.search import rebuild_search_entries, reindex_all
 from portal.languages import language_codes, localized_field
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.db.models import Model
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SYNONYMS_FILE = "synonyms.toml"
@@ -61,7 +69,7 @@ class ContentError(ValueError):
     """A content file is malformed; the message names the file and the problem."""
 
 
-def translated(table, key: str, path, required: bool = True) -> dict:
+def translated(table: dict[str, Any], key: str, path: Path, required: bool = True) -> dict:
     languages = language_codes()
     value = table.get(key)
     if value is None and not required:
@@ -75,14 +83,14 @@ def translated(table, key: str, path, required: bool = True) -> dict:
     return {code: value[code] for code in languages}
 
 
-def set_translated(obj, name, values) -> None:
+def set_translated(obj: Model, name: str, values: dict[str, str]) -> None:
     # Only the per-language columns: assigning `name` itself would write into
     # whichever language happens to be active.
     for code, text in values.items():
         setattr(obj, localized_field(name, code), text)
 
 
-def read_file(path) -> tuple:
+def read_file(path: Path) -> tuple:
     raw = path.read_bytes()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
@@ -92,7 +100,7 @@ def read_file(path) -> tuple:
     return data, digest
 
 
-def _category_state(category) -> tuple:
+def _category_state(category: Category) -> tuple:
     texts = tuple(
         getattr(category, localized_field(name, code), None)
         for name in ("name", "description")
@@ -101,7 +109,7 @@ def _category_state(category) -> tuple:
     return (category.pk, *texts, category.order)
 
 
-def load_categories(content_dir) -> dict:
+def load_categories(content_dir: Path | str) -> dict:
     path = content_dir / "categories.toml"
     data, _digest = read_file(path)
     categories = {}
@@ -121,14 +129,14 @@ def load_categories(content_dir) -> dict:
     return categories
 
 
-def drawn_image_name(spec) -> str:
+def drawn_image_name(spec: dict[str, Any]) -> str:
     digest = hashlib.sha256(
         json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:24]
     return f"figures/drawn-{digest}.png"
 
 
-def ensure_drawn(figure_data, language: str, path) -> str:
+def ensure_drawn(figure_data: dict[str, Any], language: str, path: Path) -> str:
     lines = figure_data.get("screen", {}).get(language)
     title = figure_data.get("title", {}).get(language, "")
     if not isinstance(lines, list):
@@ -150,7 +158,7 @@ def ensure_drawn(figure_data, language: str, path) -> str:
     return name
 
 
-def figure_files_present(article) -> bool:
+def figure_files_present(article: Article) -> bool:
     return all(
         default_storage.exists(getattr(figure, localized_field("image", code)).name)
         for figure in article.figures.all()
@@ -159,7 +167,7 @@ def figure_files_present(article) -> bool:
     )
 
 
-def load_article(path, categories, force: bool = False) -> tuple:
+def load_article(path: Path, categories: dict[str, Category], force: bool = False) -> tuple:
     """Load one article file; returns (status, article, related KB numbers)."""
     data, digest = read_file(path)
     kb = data.get("kb")
@@ -238,7 +246,7 @@ def load_article(path, categories, force: bool = False) -> tuple:
     return status, article, data.get("related", [])
 
 
-def load_help_content(content_dir=CONTENT_DIR, force: bool = False) -> LoadReport:
+def load_help_content(content_dir: Path | str = CONTENT_DIR, force: bool = False) -> LoadReport:
     content_dir = Path(content_dir)
     report = LoadReport()
     with transaction.atomic():
@@ -263,7 +271,7 @@ def load_help_content(content_dir=CONTENT_DIR, force: bool = False) -> LoadRepor
     return report
 
 
-def seed_synonyms(path) -> None:
+def seed_synonyms(path: Path) -> None:
     """Create the seed synonym sets of a language whose table is empty (then staff own them)."""
     if not path.exists():
         return

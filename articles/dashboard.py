@@ -7,8 +7,11 @@ and how often readers left from it (views − moved on). A fixed number of group
 however many articles and days.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
@@ -16,6 +19,9 @@ from django.utils import timezone
 
 from articles.models import Article, FailedSearch, Feedback, PageViewDay, SearchLeadDay
 from portal.languages import language_codes, localized_fields
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
 
 PERIODS = (7, 30, 90, 365)
 DEFAULT_PERIOD = 30
@@ -34,7 +40,7 @@ class Filters:
         return self.end - timedelta(days=self.days - 1)
 
 
-def parse_filters(params) -> tuple[Filters, list[str]]:
+def parse_filters(params: QueryDict) -> tuple[Filters, list[str]]:
     """Filters from the query string; unknown values fall back to the default and are named."""
     from django.utils.translation import gettext as _
 
@@ -112,7 +118,7 @@ def period_bounds(filters: Filters) -> tuple[datetime, datetime]:
 
 def _scoped(
     queryset: QuerySet,
-    filters,
+    filters: Filters,
     day_field: str = "day",
     language_field: str = "language",
     article_field: str = "article_id",
@@ -134,7 +140,7 @@ def build_dashboard(filters: Filters) -> Dashboard:
     rows = {}
     titles = {}
 
-    def row(article_id, language: str):
+    def row(article_id: int, language: str):
         key = (article_id, language)
         if key not in rows:
             kb, by_language = titles.get(article_id, ("?", {}))

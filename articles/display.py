@@ -16,7 +16,7 @@ def article_queryset():
     )
 
 
-def prepare_article(article):
+def prepare_article(article: Article):
     """Attach numbered steps and the figures shown beside each step.
 
     Five queries in all (article, sections, steps, figures, related),

@@ -23,7 +23,7 @@ LCD = (196, 214, 170)
 LCD_INK = (30, 42, 20)
 
 
-def draw_figure(device, title: str, lines, arrow=None):
+def draw_figure(device: str, title: str, lines: list[str], arrow: int | None = None):
     """Return PNG bytes of the illustration."""
     drawer = {"phone": _phone, "card": _card, "browser": _browser, "paper": _paper}.get(
         device, _browser
@@ -34,11 +34,18 @@ def draw_figure(device, title: str, lines, arrow=None):
     return buffer.getvalue()
 
 
-def _is_button(line) -> bool:
+def _is_button(line: str) -> bool:
     return line.startswith("[") and line.endswith("]")
 
 
-def _draw_lines(draw, box, lines, arrow, size: int = 30, centre: bool = False) -> list:
+def _draw_lines(
+    draw: ImageDraw.ImageDraw,
+    box: tuple[int, int, int, int],
+    lines: list[str],
+    arrow: int | None,
+    size: int = 30,
+    centre: bool = False,
+) -> list:
     """Draw screen lines inside box; return the y positions of each line's centre."""
     left, top, right, _bottom = box
     y = top
@@ -67,13 +74,13 @@ def _draw_lines(draw, box, lines, arrow, size: int = 30, centre: bool = False) -
     return centres
 
 
-def _arrow(draw, y, tip_x) -> None:
+def _arrow(draw: ImageDraw.ImageDraw, y: float, tip_x: float) -> None:
     tail_x = tip_x + 120
     draw.line((tail_x, y, tip_x + 24, y), fill=RED, width=10)
     draw.polygon([(tip_x, y), (tip_x + 34, y - 22), (tip_x + 34, y + 22)], fill=RED)
 
 
-def _phone(title: str, lines, arrow) -> Image:
+def _phone(title: str, lines: list[str], arrow: int | None) -> Image:
     image = Image.new("RGB", (720, 1080), (236, 240, 245))
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((150, 30, 570, 1050), radius=60, fill=(34, 38, 46))
@@ -88,7 +95,7 @@ def _phone(title: str, lines, arrow) -> Image:
     return image
 
 
-def _card(title: str, lines, arrow) -> Image:
+def _card(title: str, lines: list[str], arrow: int | None) -> Image:
     image = Image.new("RGB", (960, 640), (236, 240, 245))
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((60, 40, 900, 600), radius=40, fill=(28, 52, 86))
@@ -123,11 +130,11 @@ def _card(title: str, lines, arrow) -> Image:
     return image
 
 
-def _content_height(lines, size):
+def _content_height(lines: list[str], size: int):
     return sum(size + 44 if _is_button(line) else size + 22 for line in lines)
 
 
-def _browser(title: str, lines, arrow) -> Image:
+def _browser(title: str, lines: list[str], arrow: int | None) -> Image:
     height = max(480, 250 + _content_height(lines, 32) + 40)
     image = Image.new("RGB", (1200, height), (236, 240, 245))
     draw = ImageDraw.Draw(image)
@@ -146,7 +153,7 @@ def _browser(title: str, lines, arrow) -> Image:
     return image
 
 
-def _paper(title: str, lines, arrow) -> Image:
+def _paper(title: str, lines: list[str], arrow: int | None) -> Image:
     height = max(420, 190 + _content_height(lines, 30) + 60)
     image = Image.new("RGB", (1000, height), (236, 240, 245))
     draw = ImageDraw.Draw(image)

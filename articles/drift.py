@@ -11,13 +11,21 @@ Writing a language's text counts as translating it from the other language as it
 language changed, shown to readers ("The English version … was updated on …").
 """
 
+from __future__ import annotations
+
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from portal.languages import language_codes, localized_field, localized_fields, other_language
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from articles.models import Article
 
 TRACKED_FIELDS = {"Article": ("title", "summary"), "Section": ("title", "intro"), "Step": ("text",)}
 
@@ -26,11 +34,11 @@ def text_hash(text: str) -> str:
     return hashlib.sha256((text or "").encode()).hexdigest()[:20]
 
 
-def tracked_fields(instance) -> tuple:
+def tracked_fields(instance: Model) -> tuple:
     return TRACKED_FIELDS.get(type(instance).__name__, ())
 
 
-def _previous_texts(instance) -> dict | None:
+def _previous_texts(instance: Model) -> dict | None:
     if instance.pk is None:
         return None
     names = localized_fields(tracked_fields(instance))
@@ -41,7 +49,7 @@ def _record(source: str, since: str | None = None) -> dict:
     return {"hash": text_hash(source), "source": source, "since": since}
 
 
-def record_translation_sources(instance, now: datetime | None = None) -> None:
+def record_translation_sources(instance: Model, now: datetime | None = None) -> None:
     """Before a save: note what each language was translated from, and what is now out of date.
 
     When one language changes alone, it is either catching up (it was out of date: both now
@@ -85,7 +93,7 @@ def record_translation_sources(instance, now: datetime | None = None) -> None:
     instance.translation_sources = sources
 
 
-def mark_checked(instance) -> None:
+def mark_checked(instance: Model) -> None:
     """Both languages of every tracked field match each other as they are now (not saved)."""
     sources = {}
     for field in tracked_fields(instance):
@@ -112,7 +120,7 @@ class StaleText:
         return other_language(self.language)
 
 
-def stale_texts(instance) -> list[StaleText]:
+def stale_texts(instance: Model) -> list[StaleText]:
     found = []
     for field in tracked_fields(instance):
         for language, record in (instance.translation_sources or {}).get(field, {}).items():
@@ -126,7 +134,7 @@ def stale_texts(instance) -> list[StaleText]:
     return found
 
 
-def article_stale_texts(article) -> list[StaleText]:
+def article_stale_texts(article: Article) -> list[StaleText]:
     """Every out-of-date text of the article, its sections and their steps, in page order."""
     found = stale_texts(article)
     for section in article.sections.all():
@@ -158,7 +166,7 @@ def refresh_article(article_id: int) -> dict:
     return summary
 
 
-def check_translations(article) -> None:
+def check_translations(article: Article) -> None:
     """Staff say both languages of the whole article match: nothing is out of date any more."""
     from articles.models import Article, Section, Step
 
@@ -173,7 +181,7 @@ def check_translations(article) -> None:
     Article.objects.filter(pk=article.pk).update(stale_translations={})
 
 
-def reader_notice(article, language: str) -> dict | None:
+def reader_notice(article: Article, language: str) -> dict | None:
     """What a reader of an out-of-date translation is told: the date and the other language."""
     since = (article.stale_translations or {}).get(language)
     if not since:

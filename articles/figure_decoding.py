@@ -8,15 +8,21 @@ portal/image_limits.py are checked before decoding; with no widths the image
 is only decoded completely (the upload check). No Django here.
 """
 
+from __future__ import annotations
+
 import io
 import json
 import os
 import sys
 import warnings
+from typing import TYPE_CHECKING
 
 from PIL import Image, UnidentifiedImageError
 
 from portal import image_limits, sandbox_job
+
+if TYPE_CHECKING:
+    from typing import Any
 
 READ_ERRORS = (
     UnidentifiedImageError,
@@ -35,7 +41,7 @@ RENDITION_FORMATS = (
 
 
 def decode(
-    data, p
+    data: bytes, p: dict[str, Any]
 ) -> dict[str, bool | str] | dict[str, bool | str | int] | dict[str, bool | str | dict]:
     """The decoded image, or a refusal dict."""
     with warnings.catch_warnings():
@@ -55,7 +61,7 @@ def decode(
     return image
 
 
-def renditions(image, widths, out_dir) -> list:
+def renditions(image: Image.Image, widths: list[int], out_dir: str | None) -> list:
     """Each width (never upscaled) as WebP and as JPEG (transparency flattened on white)."""
     width, height = image.size
     base = (

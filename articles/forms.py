@@ -1,9 +1,15 @@
+from __future__ import annotations
+
 import unicodedata
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Feedback
+
+if TYPE_CHECKING:
+    from articles.models import Article
 
 COMMENT_MAX_LENGTH = 2000
 # Control and format characters other than line breaks and tabs (e.g. NUL, bidi overrides).
@@ -53,7 +59,7 @@ class FeedbackForm(forms.Form):
         help_text=_("Please do not write passwords, PINs or codes here."),
     )
 
-    def __init__(self, *args, article, **kwargs) -> None:
+    def __init__(self, *args, article: Article, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["figure"].queryset = article.figures.all()
         self.fields["figure"].label_from_instance = lambda figure: (

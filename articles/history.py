@@ -6,7 +6,10 @@ once everything is saved, so a version never keeps a section deleted in the same
 Revision comments are short keys (see COMMENTS) shown in the reader's language.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import reversion
 from django.contrib.auth.models import User
@@ -19,6 +22,9 @@ from reversion.models import Version
 
 from articles.models import Article, Figure, Section, Step
 from portal.languages import language_codes, localized_field
+
+if TYPE_CHECKING:
+    from typing import Any
 
 LOADED = "loaded"
 EDITED = "edited"
@@ -55,7 +61,7 @@ def describe(comment: str) -> str:
     return str(COMMENTS.get(comment, comment))
 
 
-def record(article: Article, user=None, comment: str = EDITED) -> None:
+def record(article: Article, user: User = None, comment: str = EDITED) -> None:
     """Add the article as it is now (with sections, steps, figures) to the current revision."""
     if not reversion.is_active():
         return
@@ -65,7 +71,7 @@ def record(article: Article, user=None, comment: str = EDITED) -> None:
     reversion.add_to_revision(Article.objects.get(pk=article.pk))
 
 
-def save_version(article: Article, user=None, comment: str = EDITED) -> None:
+def save_version(article: Article, user: User = None, comment: str = EDITED) -> None:
     """Keep a version now, outside any other revision (actions, drift checks)."""
     with reversion.create_revision(manage_manually=True):
         record(article, user, comment)
@@ -100,7 +106,7 @@ class Snapshot:
     def texts(self) -> list[Text]:
         rows = []
 
-        def add(key: str, label, values, name) -> None:
+        def add(key: str, label: str, values: dict[str, Any], name: str) -> None:
             for code in language_codes():
                 text = values.get(localized_field(name, code)) or ""
                 rows.append(Text(f"{key}:{code}", label, code, text))
@@ -145,7 +151,7 @@ class Snapshot:
         return rows
 
 
-def _order(values) -> tuple:
+def _order(values: dict[str, Any]) -> tuple:
     return (values.get("order") or 0, int(values.get("id") or 0))
 
 

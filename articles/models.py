@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -21,6 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from articles.renditions import build_renditions, validate_figure_image
 from articles.rich_text import render_markdown
 from portal.languages import language_codes, localized_field, localized_fields
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.db.models import Model
 
 
 class Category(models.Model):
@@ -160,7 +166,7 @@ class Article(models.Model):
         """A digest of every translated text of the article, its sections and steps."""
         digest = hashlib.sha256()
 
-        def feed(obj, fields):
+        def feed(obj: Any, fields: list[str]):
             for field in fields:
                 for name in localized_fields(field):
                     digest.update(str(getattr(obj, name, "") or "").encode())
@@ -261,7 +267,7 @@ class Step(models.Model):
         super().save(*args, **kwargs)
 
 
-def figure_upload_to(instance, filename) -> str:
+def figure_upload_to(instance: Model, filename: str) -> str:
     """Store figure images under a random name, keeping only a safe extension."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
     if extension not in {"png", "jpg", "jpeg", "webp"}:
@@ -313,7 +319,7 @@ class Figure(models.Model):
         self.renditions = build_renditions(self)
         super().save(*args, **kwargs)
 
-    def rendition_for(self, language):
+    def rendition_for(self, language: str):
         return self.renditions.get(language) or self.renditions.get(settings.LANGUAGE_CODE) or {}
 
 
@@ -377,7 +383,7 @@ class FailedSearch(models.Model):
         return self.query
 
 
-def render_translated_markdown(instance, field) -> None:
+def render_translated_markdown(instance: Model, field: str) -> None:
     """Fill <field>_html_<lang> with sanitised HTML of <field>_<lang>."""
     for code in language_codes():
         source = getattr(instance, localized_field(field, code), None) or ""

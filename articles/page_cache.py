@@ -51,7 +51,7 @@ class LocalPages:
         self._pages = OrderedDict()
         self._bytes = 0
 
-    def get(self, version, key: str) -> None:
+    def get(self, version: str, key: str) -> None:
         with self._lock:
             if version != self._version:
                 return None
@@ -60,7 +60,7 @@ class LocalPages:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, version, key: str, page) -> None:
+    def put(self, version: str, key: str, page: tuple) -> None:
         size = len(page[0])
         limit = app_settings.PAGE_CACHE_LOCAL_BYTES
         if size > limit:
@@ -117,13 +117,13 @@ def draw_version():
     return f"{token}@{moment}" if moment else token
 
 
-def scheduled_moment(version) -> int | None:
+def scheduled_moment(version: str) -> int | None:
     """The epoch second a version stops being current (a scheduled article appears), or None."""
     _token, _at, moment = version.partition("@")
     return int(moment) if moment else None
 
 
-def has_expired(version, now=None) -> bool:
+def has_expired(version: str, now: float | None = None) -> bool:
     moment = scheduled_moment(version)
     return moment is not None and (now or time.time()) >= moment
 
@@ -140,7 +140,7 @@ def content_version():
     return _roll_scheduled(version)
 
 
-def _roll_scheduled(version) -> None:
+def _roll_scheduled(version: str) -> None:
     """A scheduled article just became visible: one process draws the next version for all."""
     fresh = read_content_version()
     if fresh is None or not has_expired(fresh):
@@ -176,12 +176,12 @@ def _new_version() -> None:
         )
 
 
-def page_key(version, host, path) -> str:
+def page_key(version: str, host: str, path: str) -> str:
     """The key of a public page; the path carries the language (/en/…, /de/…)."""
     return f"kb:page:{version}:{host}:{path}"
 
 
-def get_page(version, key: str) -> None:
+def get_page(version: str, key: str) -> None:
     page = local_pages.get(version, key)
     if page is not None:
         return page
@@ -194,7 +194,7 @@ def get_page(version, key: str) -> None:
     return page
 
 
-def store_page(version, key: str, page) -> None:
+def store_page(version: str, key: str, page: tuple) -> None:
     local_pages.put(version, key, page)
     with contextlib.suppress(*CACHE_ERRORS):
         cache.set(key, page, timeout=app_settings.ARTICLE_CACHE_SECONDS)

@@ -12,6 +12,10 @@ message until the first is published or discarded. Figure uploads are refused wh
 since a rolled-back transaction cannot take back a file written to storage.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -22,6 +26,9 @@ from reversion.models import Revision, Version
 
 from articles import history, workflow
 from articles.models import Article, Figure, PendingChange, Section, Step
+
+if TYPE_CHECKING:
+    from typing import Any
 
 PROPOSED = history.PROPOSED
 
@@ -185,7 +192,7 @@ def discard(change: PendingChange, user: User) -> None:
 def live_snapshot(article: Article) -> history.Snapshot:
     """The live article's texts, lined up like a version's (history.snapshot)."""
 
-    def values(obj):
+    def values(obj: Any):
         return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
 
     sections = [

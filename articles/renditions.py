@@ -9,10 +9,12 @@ a name derived from it; saving a figure again reuses the files that already
 exist, so nothing is resized per request.
 """
 
+from __future__ import annotations
+
 import io
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,11 +27,17 @@ from articles.conf import app_settings
 from portal import sandbox
 from portal.languages import language_codes, localized_field
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models.fields.files import FieldFile
+
+    from articles.models import Figure
+
 FORMATS = ["PNG", "JPEG", "WEBP"]
 RENDITION_EXTENSIONS = (("webp", "webp"), ("jpeg", "jpg"))  # key in the description, file extension
 
 
-def _decode(source, widths=(), out_dir=None):
+def _decode(source: bytes, widths: list[int] = (), out_dir: str | None = None):
     """Decode in the sandbox (and make renditions); returns the child's answer."""
     params = {
         "formats": FORMATS,
@@ -42,7 +50,7 @@ def _decode(source, widths=(), out_dir=None):
     return sandbox.run("articles.figure_decoding", params, source)
 
 
-def validate_figure_image(upload) -> None:
+def validate_figure_image(upload: UploadedFile | None) -> None:
     """Refuse files that are not PNG/JPEG/WebP images, too large, or too costly to decode."""
     if upload is None:
         return
@@ -84,12 +92,12 @@ def validate_figure_image(upload) -> None:
     )
 
 
-def _rendition_name(source_name, width, extension) -> str:
+def _rendition_name(source_name: str, width: int, extension: str) -> str:
     stem = PurePosixPath(source_name).stem
     return f"renditions/{stem}-{width}.{extension}"
 
 
-def renditions_for_image(image_field_file) -> dict[str, Any]:
+def renditions_for_image(image_field_file: FieldFile) -> dict[str, Any]:
     """Make (or reuse) the renditions of one stored image; return their description.
 
     Only the header is read here (for the size); pixels are decoded in the
@@ -135,7 +143,7 @@ def _scratch():
     return path
 
 
-def build_renditions(figure) -> dict:
+def build_renditions(figure: Figure) -> dict:
     """Renditions for every language that has its own image."""
     result = {}
     for code in language_codes():

@@ -10,10 +10,13 @@ the other one, those articles are shown (in the reader's language) with a note.
 Snippets are built here, escaped, with the matched words in <mark>.
 """
 
+from __future__ import annotations
+
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,6 +31,10 @@ from articles.search_text import STOP_WORDS, fold, index_tokens, split_compound,
 from articles.search_text import units as typed_units
 from articles.search_vocabulary import synonym_groups, update_word_counts, vocabulary
 from portal.languages import language_codes, localized_field, other_language
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -67,7 +74,7 @@ class ParsedQuery:
     as_you_type: bool = False
 
 
-def clean_query(raw) -> tuple[str, bool]:
+def clean_query(raw: str) -> tuple[str, bool]:
     """Normalise a typed query: Unicode NFKC, no control characters, bounded length.
 
     Returns (query, was_truncated).
@@ -80,7 +87,11 @@ def clean_query(raw) -> tuple[str, bool]:
 
 
 def parse_query(
-    query: str, language: str, correct: bool = True, as_you_type: bool = False, version=None
+    query: str,
+    language: str,
+    correct: bool = True,
+    as_you_type: bool = False,
+    version: str | None = None,
 ) -> ParsedQuery:
     """Turn a cleaned query into index groups, correcting unknown words and applying synonyms."""
     version = version or content_version()
@@ -115,7 +126,9 @@ def parse_query(
     )
 
 
-def _apply_synonyms(units, language: str, known, as_you_type, version) -> tuple[list, list, list]:
+def _apply_synonyms(
+    units: list, language: str, known: Callable[[str], bool], as_you_type: bool, version: str | None
+) -> tuple[list, list, list]:
     stemmed = [stem(unit[0], language) for unit in units]
     synonyms = [
         [[stem(word, language) for word in member] for member in group]
@@ -170,7 +183,7 @@ def search(
     language: str,
     correct: bool = True,
     as_you_type: bool = False,
-    limit=MAX_RESULTS,
+    limit: int = MAX_RESULTS,
 ) -> SearchOutcome:
     """Search the reader's language, or the other one when it knows more of the typed words
     (an English word typed on /de/) or when nothing matched here."""
@@ -199,7 +212,7 @@ def search(
     return outcome
 
 
-def known_words(query: str, language: str, version=None):
+def known_words(query: str, language: str, version: str | None = None):
     """How many of the typed words (common words aside) the articles of a language use."""
     known = vocabulary(language, version)
     stop = set().union(*STOP_WORDS.values())
@@ -214,7 +227,7 @@ def search_articles(raw_query: str, language: str, **options) -> list:
     return search(raw_query, language, **options).results
 
 
-def _ranked_entries(parsed, language: str, limit: int) -> list:
+def _ranked_entries(parsed: ParsedQuery, language: str, limit: int) -> list:
     """[(entry id, score)] best first.
 
     Candidates match any typed word; each one's engine rank (scaled to 0–1) gets a
@@ -236,7 +249,7 @@ def _ranked_entries(parsed, language: str, limit: int) -> list:
     return ranked
 
 
-def _suggested_entries(parsed, language: str, limit: int) -> list:
+def _suggested_entries(parsed: ParsedQuery, language: str, limit: int) -> list:
     """As you type: articles with every word (the last may be unfinished), then any, by rank."""
     ranked, seen = [], set()
     for mode in ("all", "any"):
@@ -249,7 +262,7 @@ def _suggested_entries(parsed, language: str, limit: int) -> list:
     return ranked
 
 
-def _results(ranked, language: str, parsed, snippets: bool = True) -> list:
+def _results(ranked: list, language: str, parsed: ParsedQuery, snippets: bool = True) -> list:
     """SearchResults in rank order: the entries with their published articles in one query."""
     skipped = ("vector", "words") if snippets else ("vector", "words", "title", "summary", "body")
     entries = (
@@ -286,7 +299,7 @@ def folded_stem(word: str, language: str) -> tuple:
     return folded, stem(folded, language)
 
 
-def make_snippet(entry, stems, language: str) -> str | SafeString:
+def make_snippet(entry: SearchEntry, stems: set[str], language: str) -> str | SafeString:
     """An escaped excerpt around the first matching word, with matching words wrapped in <mark>."""
 
     def matches(word: str) -> bool:
@@ -332,12 +345,12 @@ def record_failed_search(raw_query: str, language: str) -> None:
             continue  # another request created it at the same moment: count again
 
 
-def rebuild_search_entries(article) -> None:
+def rebuild_search_entries(article: Article) -> None:
     """Rewrite the article's search text and index tokens in every language (on each edit)."""
     sections = list(article.sections.prefetch_related("steps"))
     for code in language_codes():
 
-        def text(obj, field, code=code):
+        def text(obj: Any, field: str, code: str = code):
             return (
                 getattr(obj, localized_field(field, code), None)
                 or getattr(obj, localized_field(field, settings.LANGUAGE_CODE), None)
@@ -362,7 +375,7 @@ def rebuild_search_entries(article) -> None:
         index_entry(entry, kb_number=article.kb_number)
 
 
-def index_entry(entry, parts=None, kb_number: str = "") -> None:
+def index_entry(entry: SearchEntry, parts: frozenset[str] = None, kb_number: str = "") -> None:
     """Write one entry's analysed tokens into the database's full-text index and count its words.
 
     The KB number counts as a title word, so "KB2636" finds its article.

@@ -11,8 +11,15 @@ alternatives, each a tuple (kind, tokens) with kind "word", "and", "phrase"
 or "prefix".
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+if TYPE_CHECKING:
+    from articles.models import SearchEntry
 
 FTS_TABLE = "articles_search_fts"
 BM25_WEIGHTS = "0.0, 10.0, 4.0, 1.0"  # lang, title, summary, body
@@ -52,7 +59,9 @@ def drop_fts_table(schema_editor: BaseDatabaseSchemaEditor) -> None:
         schema_editor.execute("DROP INDEX IF EXISTS articles_searchentry_vector_gin")
 
 
-def write_entry(entry, title_tokens, summary_tokens, body_tokens) -> None:
+def write_entry(
+    entry: SearchEntry, title_tokens: list[str], summary_tokens: list[str], body_tokens: list[str]
+) -> None:
     """Put one entry's tokens into the index (drafts are taken out)."""
     title, summary, body = (
         " ".join(tokens) for tokens in (title_tokens, summary_tokens, body_tokens)
@@ -85,14 +94,14 @@ def clear() -> None:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 constant name
 
 
-def forget_entries(entry_ids) -> None:
+def forget_entries(entry_ids: list[int]) -> None:
     if connection.vendor == "sqlite" and entry_ids:
         with connection.cursor() as cursor:
             delete = f"DELETE FROM {FTS_TABLE} WHERE rowid = %s"  # noqa: S608
             cursor.executemany(delete, [[pk] for pk in entry_ids])
 
 
-def run(groups, language: str, mode, limit: int) -> list:
+def run(groups: list, language: str, mode: str, limit: int) -> list:
     """Entry ids with their rank (higher is better) for "all" groups or "any" group, by engine
     rank alone."""
     expression = _compile(groups, mode, connection.vendor)
@@ -124,7 +133,7 @@ BONUSES = (
 )  # (mode, title only, bonus)
 
 
-def ranked(groups, language: str, limit: int) -> list:
+def ranked(groups: list, language: str, limit: int) -> list:
     """Entry ids matching any group with their score, best first, in one query.
 
     Score: the engine's rank scaled to 0–1 (bm25 over the best match; ts_rank as r/(r+1)), plus a
@@ -181,7 +190,7 @@ def ranked(groups, language: str, limit: int) -> list:
         return [(pk, float(score or 0)) for pk, score in cursor.fetchall()]
 
 
-def _compile(groups, mode, vendor, title_only: bool = False) -> str:
+def _compile(groups: list, mode: str, vendor: str, title_only: bool = False) -> str:
     sqlite = vendor == "sqlite"
     and_, or_ = (" AND ", " OR ") if sqlite else (" & ", " | ")
     weight = "A" if title_only else ""
@@ -192,7 +201,7 @@ def _compile(groups, mode, vendor, title_only: bool = False) -> str:
         label = ("*" if prefix else "") + weight
         return f"'{text}'" + (f":{label}" if label else "")
 
-    def alternative(kind, tokens):
+    def alternative(kind: str, tokens: list[str]):
         if kind == "prefix":
             return token(tokens[0], prefix=True)
         if kind == "phrase" and len(tokens) > 1:

@@ -91,7 +91,7 @@ def stem(word: str, language: str):
     return stemmer(language).stemWord(word)
 
 
-def split_compound(word: str, parts) -> list | None:
+def split_compound(word: str, parts: frozenset[str]) -> list | None:
     """The shortest split of a word into known parts (with linking letters), or [] if none."""
     if len(word) < MIN_COMPOUND:
         return []
@@ -99,7 +99,7 @@ def split_compound(word: str, parts) -> list | None:
     return best if best and len(best) > 1 else []
 
 
-def _split(word: str, parts, depth) -> list[str] | None:
+def _split(word: str, parts: frozenset[str], depth: int) -> list[str] | None:
     if depth > 4:
         return None
     if word in parts and depth:
@@ -124,7 +124,7 @@ def _split(word: str, parts, depth) -> list[str] | None:
     return best
 
 
-def index_tokens(text: str, language: str, parts=frozenset()) -> list:
+def index_tokens(text: str, language: str, parts: frozenset[str] = frozenset()) -> list:
     """The tokens stored for a text: stems of its words, then stems of their compound parts."""
     tokens = []
     for word in words(text, language):

@@ -62,7 +62,7 @@ class Vocabulary:
         return best[0]
 
 
-def build_vocabulary(language: str, version=None) -> Vocabulary:
+def build_vocabulary(language: str, version: str | None = None) -> Vocabulary:
     counts = Counter(
         dict(
             SearchWord.objects.filter(language=language, documents__gt=0).values_list(
@@ -85,7 +85,7 @@ def build_vocabulary(language: str, version=None) -> Vocabulary:
     )
 
 
-def vocabulary(language: str, version=None, fresh: bool = True) -> Vocabulary:
+def vocabulary(language: str, version: str | None = None, fresh: bool = True) -> Vocabulary:
     """The vocabulary of the content version (read if not given; fresh=False: any one built)."""
     if fresh and version is None:
         version = content_version()
@@ -98,7 +98,7 @@ def vocabulary(language: str, version=None, fresh: bool = True) -> Vocabulary:
     return built
 
 
-def synonym_groups(language: str, version=None, fresh: bool = True) -> list:
+def synonym_groups(language: str, version: str | None = None, fresh: bool = True) -> list:
     """The synonym sets of a language, each a list of members, each a list of folded words."""
     if fresh and version is None:
         version = content_version()
@@ -117,7 +117,7 @@ def synonym_groups(language: str, version=None, fresh: bool = True) -> list:
     return groups
 
 
-def update_word_counts(entry, text_words):
+def update_word_counts(entry: SearchEntry, text_words: list[str]):
     """Count the entry's distinct words (none while it is a draft) in SearchWord; returns them."""
     new = {word for word in text_words if len(word) <= 100} if entry.published else set()
     old = set(entry.words.split())
@@ -137,7 +137,7 @@ def update_word_counts(entry, text_words):
     return new
 
 
-def forget_words(entry) -> None:
+def forget_words(entry: SearchEntry) -> None:
     """A deleted entry's words no longer count."""
     old = set(entry.words.split())
     if old:

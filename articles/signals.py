@@ -1,8 +1,11 @@
 """Keep search text and cached pages in step with every edit."""
 
+from __future__ import annotations
+
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
@@ -23,6 +26,9 @@ from articles.page_cache import bump_content_version
 from articles.search import rebuild_search_entries
 from articles.search_vocabulary import forget_words
 
+if TYPE_CHECKING:
+    from django.db.models import Model
+
 _state = threading.local()
 
 
@@ -36,7 +42,7 @@ def suspended() -> Iterator:
         _state.suspended = False
 
 
-def _article_of(instance) -> None:
+def _article_of(instance: Model) -> None:
     if isinstance(instance, Article):
         return instance
     if isinstance(instance, Section):
@@ -51,7 +57,7 @@ def _article_of(instance) -> None:
 @receiver(post_save, sender=Step)
 @receiver(post_delete, sender=Section)
 @receiver(post_delete, sender=Step)
-def reindex_article(sender, instance, raw: bool = False, **kwargs) -> None:
+def reindex_article(sender: type[Model], instance: Model, raw: bool = False, **kwargs) -> None:
     if raw or getattr(_state, "suspended", False):
         return
     try:
@@ -73,13 +79,13 @@ def _deleting() -> set:
 
 
 @receiver(pre_delete, sender=Article)
-def article_deleting(sender, instance, **kwargs) -> None:
+def article_deleting(sender: type[Model], instance: Model, **kwargs) -> None:
     """Its sections go first: re-indexing them then would bring back the entries being deleted."""
     _deleting().add(instance.pk)
 
 
 @receiver(post_delete, sender=Article)
-def article_deleted(sender, instance, **kwargs) -> None:
+def article_deleted(sender: type[Model], instance: Model, **kwargs) -> None:
     _deleting().discard(instance.pk)
 
 
@@ -88,24 +94,24 @@ def article_deleted(sender, instance, **kwargs) -> None:
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
 @receiver(post_delete, sender=Article)
-def content_changed(sender, **kwargs) -> None:
+def content_changed(sender: type[Model], **kwargs) -> None:
     bump_content_version()
 
 
 @receiver(m2m_changed, sender=Article.related.through)
-def related_changed(sender, **kwargs) -> None:
+def related_changed(sender: type[Model], **kwargs) -> None:
     bump_content_version()
 
 
 @receiver(post_save, sender=Synonym)
 @receiver(post_delete, sender=Synonym)
-def synonyms_changed(sender, **kwargs) -> None:
+def synonyms_changed(sender: type[Model], **kwargs) -> None:
     """A new content version makes every process reload the synonym sets for the next search."""
     bump_content_version()
 
 
 @receiver(post_delete, sender=SearchEntry)
-def unindex_entry(sender, instance, **kwargs) -> None:
+def unindex_entry(sender: type[Model], instance: Model, **kwargs) -> None:
     """A deleted article leaves nothing in SQLite's FTS5 table (PostgreSQL keeps the vector in
     the row) and its words no longer count."""
     search_index.forget_entries([instance.pk])
@@ -113,6 +119,6 @@ def unindex_entry(sender, instance, **kwargs) -> None:
 
 
 @receiver(post_delete, sender=PendingChange)
-def pending_change_deleted(sender, instance, **kwargs) -> None:
+def pending_change_deleted(sender: type[Model], instance: Model, **kwargs) -> None:
     """A waiting change that goes with its article leaves no proposal revision behind."""
     Revision.objects.filter(pk=instance.revision_id).delete()

@@ -1,11 +1,17 @@
 """sitemap.xml: every published article and the main pages, in both languages."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from articles.models import Article
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class ArticleSitemap(Sitemap):
@@ -17,7 +23,7 @@ class ArticleSitemap(Sitemap):
     def items(self) -> Iterable:
         return Article.objects.published().order_by("kb_number")
 
-    def lastmod(self, article):
+    def lastmod(self, article: Article):
         return article.updated_at
 
 
@@ -29,5 +35,5 @@ class StaticPageSitemap(Sitemap):
     def items(self) -> list[str]:
         return ["articles:home", "articles:troubleshooter", "connectivity:test"]
 
-    def location(self, item) -> str:
+    def location(self, item: Any) -> str:
         return reverse(item)

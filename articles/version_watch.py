@@ -18,6 +18,8 @@ Correctness never rests on the notice alone:
   which bounds staleness even if a notice were lost.
 """
 
+from __future__ import annotations
+
 import hashlib
 import logging
 import os
@@ -25,12 +27,16 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import redis
 from django.conf import settings
 from django.db import connection
 
 from articles.conf import app_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 RECONNECT_SECONDS = 1.0
@@ -41,7 +47,7 @@ def channel() -> str:
 
 
 class RedisVersionWatcher:
-    def __init__(self, redis_url) -> None:
+    def __init__(self, redis_url: str) -> None:
         self.redis_url = redis_url
         self.subscribed = False
         self.generation = 0  # increases with every change notice and every (re)subscription
@@ -52,7 +58,7 @@ class RedisVersionWatcher:
         )
         self._thread.start()
 
-    def current(self, read_version):
+    def current(self, read_version: Callable[[], str | None]):
         known = self._known
         if (
             self.subscribed
@@ -132,7 +138,7 @@ class StampFileVersionWatcher:
             return None
         return info.st_ino, info.st_mtime_ns
 
-    def current(self, read_version):
+    def current(self, read_version: Callable[[], str | None]):
         stamp = (
             self._stamp()
         )  # taken before reading: a change during the read shows in the next stat

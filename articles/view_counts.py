@@ -61,7 +61,7 @@ config = _Config()
 
 
 @receiver(setting_changed)
-def _reload(setting, **kwargs) -> None:
+def _reload(setting: str, **kwargs) -> None:
     if setting in ("VIEW_COUNTING", "VIEW_COUNT_PUSH_SECONDS"):
         config.load()
 

@@ -1,7 +1,10 @@
 """Public pages of the knowledge base: home, category, article, search, feedback, troubleshooter."""
 
+from __future__ import annotations
+
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
 
 from django.conf import settings
@@ -25,12 +28,16 @@ from articles.search import MAX_QUERY_LENGTH, clean_query, record_failed_search
 from articles.search import search as run_search
 from articles.search_log import record_open, record_search
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
 VISITOR_COOKIE = "kb_visitor"
 SUGGEST_MIN_CHARS = 2
 SUGGEST_LIMIT = 5
 
 
-def public_page(build) -> HttpResponse:
+def public_page(build: Callable[[dict[str, Any]], str]) -> HttpResponse:
     """Render a public page that the page-cache middleware may keep until the next edit.
 
     Cacheable pages show nothing personal (no messages, no user, no CSRF token).
@@ -44,7 +51,7 @@ def public_page(build) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    def build(base):
+    def build(base: dict[str, Any]):
         categories = [c for c in categories_with_articles() if c.articles.all()]
         return render_to_string(
             "articles/home.html", {**base, "categories": categories}, request=request
@@ -55,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def build(base):
+    def build(base: dict[str, Any]):
         category = get_object_or_404(categories_with_articles(), slug=slug)
         return render_to_string(
             "articles/category.html", {**base, "category": category}, request=request
@@ -66,7 +73,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def build(base):
+    def build(base: dict[str, Any]):
         article = get_object_or_404(article_queryset().published(), slug=slug)
         return render_article(request, prepare_article(article), extra=base)
 
@@ -83,7 +90,12 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def render_article(request: HttpRequest, article, preview: bool = False, extra=None):
+def render_article(
+    request: HttpRequest,
+    article: Article,
+    preview: bool = False,
+    extra: dict[str, Any] | None = None,
+):
     notice = drift.reader_notice(article, get_language())
     if notice:
         with translation.override(notice["language"]):
@@ -241,7 +253,7 @@ def troubleshooting_article():
 
 @require_GET
 def troubleshooter(request: HttpRequest) -> HttpResponse:
-    def build(base):
+    def build(base: dict[str, Any]):
         article = troubleshooting_article()
         return render_to_string(
             "articles/troubleshooter.html", {**base, "article": article}, request=request
@@ -252,7 +264,7 @@ def troubleshooter(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def situation(request: HttpRequest, anchor: str) -> HttpResponse:
-    def build(base):
+    def build(base: dict[str, Any]):
         article = troubleshooting_article()
         matches = [section for section in article.display_sections if section.anchor == anchor]
         if not matches:

@@ -1,6 +1,8 @@
 """Template helpers for articles: sanitised rich text and responsive figures."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.conf import settings
@@ -12,11 +14,14 @@ from django.utils.translation import get_language
 from articles.rich_text import sanitise_html
 from portal.languages import localized_field
 
+if TYPE_CHECKING:
+    from articles.models import Figure
+
 register = template.Library()
 
 
 @register.filter
-def rich_text(html) -> SafeString | str:
+def rich_text(html: str) -> SafeString | str:
     """Re-sanitise stored HTML and point KB links to the reader's language."""
     if not html:
         return ""
@@ -27,14 +32,14 @@ def rich_text(html) -> SafeString | str:
 
 @register.inclusion_tag("articles/includes/figure.html")
 def figure_picture(
-    figure, sizes: str = "(min-width: 48rem) 16rem, 90vw", anchor: bool = True
+    figure: Figure, sizes: str = "(min-width: 48rem) 16rem, 90vw", anchor: bool = True
 ) -> dict[str, Any]:
     """A figure's <picture>; `anchor` gives it the page-wide id figure-N (only once per page)."""
     language = get_language()
     rendition = figure.rendition_for(language)
     sources = rendition.get("sources", {})
 
-    def srcset(kind):
+    def srcset(kind: str):
         return ", ".join(f"{url} {width}w" for width, url in sources.get(kind, []))
 
     jpeg = sources.get("jpeg", [])
@@ -52,7 +57,7 @@ def figure_picture(
 
 
 @register.simple_tag
-def fallback_lang(obj, field: str) -> str:
+def fallback_lang(obj: Any, field: str) -> str:
     """` lang="xx"` when `obj.field` has no text in the active language and
     django-modeltranslation shows another language's text instead (screen readers then
     read it with the right voice); empty when the text is in the page's language."""
