@@ -142,7 +142,7 @@ class ArticleRevisionMixin:
     def changeform_view(
         self,
         request: HttpRequest,
-        object_id: str = None,
+        object_id: str | None = None,
         form_url: str = "",
         extra_context: dict | None = None,
     ) -> HttpResponseRedirect:
@@ -256,7 +256,7 @@ class ArticleRevisionMixin:
         request._article_recorded = True
 
 
-def thumbnail(figure: Figure, language: str = None) -> SafeString | str:
+def thumbnail(figure: Figure, language: str | None = None) -> SafeString | str:
     rendition = figure.rendition_for(language or "en")
     sources = rendition.get("sources", {}).get("jpeg") or []
     if not sources:

@@ -36,7 +36,7 @@ def _article_and_version(
     model_admin: ModelAdmin,
     request: HttpRequest,
     object_id: str,
-    version_id: int = None,
+    version_id: int | None = None,
     change: bool = False,
 ) -> tuple:
     article = get_object_or_404(Article, pk=object_id)

@@ -80,7 +80,7 @@ def _arrow(draw: ImageDraw.ImageDraw, y: float, tip_x: float) -> None:
     draw.polygon([(tip_x, y), (tip_x + 34, y - 22), (tip_x + 34, y + 22)], fill=RED)
 
 
-def _phone(title: str, lines: list[str], arrow: int | None) -> Image:
+def _phone(title: str, lines: list[str], arrow: int | None) -> Image.Image:
     image = Image.new("RGB", (720, 1080), (236, 240, 245))
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((150, 30, 570, 1050), radius=60, fill=(34, 38, 46))
@@ -95,7 +95,7 @@ def _phone(title: str, lines: list[str], arrow: int | None) -> Image:
     return image
 
 
-def _card(title: str, lines: list[str], arrow: int | None) -> Image:
+def _card(title: str, lines: list[str], arrow: int | None) -> Image.Image:
     image = Image.new("RGB", (960, 640), (236, 240, 245))
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((60, 40, 900, 600), radius=40, fill=(28, 52, 86))
@@ -134,7 +134,7 @@ def _content_height(lines: list[str], size: int):
     return sum(size + 44 if _is_button(line) else size + 22 for line in lines)
 
 
-def _browser(title: str, lines: list[str], arrow: int | None) -> Image:
+def _browser(title: str, lines: list[str], arrow: int | None) -> Image.Image:
     height = max(480, 250 + _content_height(lines, 32) + 40)
     image = Image.new("RGB", (1200, height), (236, 240, 245))
     draw = ImageDraw.Draw(image)
@@ -153,7 +153,7 @@ def _browser(title: str, lines: list[str], arrow: int | None) -> Image:
     return image
 
 
-def _paper(title: str, lines: list[str], arrow: int | None) -> Image:
+def _paper(title: str, lines: list[str], arrow: int | None) -> Image.Image:
     height = max(420, 190 + _content_height(lines, 30) + 60)
     image = Image.new("RGB", (1000, height), (236, 240, 245))
     draw = ImageDraw.Draw(image)

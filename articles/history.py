@@ -61,7 +61,7 @@ def describe(comment: str) -> str:
     return str(COMMENTS.get(comment, comment))
 
 
-def record(article: Article, user: User = None, comment: str = EDITED) -> None:
+def record(article: Article, user: User | None = None, comment: str = EDITED) -> None:
     """Add the article as it is now (with sections, steps, figures) to the current revision."""
     if not reversion.is_active():
         return
@@ -71,7 +71,7 @@ def record(article: Article, user: User = None, comment: str = EDITED) -> None:
     reversion.add_to_revision(Article.objects.get(pk=article.pk))
 
 
-def save_version(article: Article, user: User = None, comment: str = EDITED) -> None:
+def save_version(article: Article, user: User | None = None, comment: str = EDITED) -> None:
     """Keep a version now, outside any other revision (actions, drift checks)."""
     with reversion.create_revision(manage_manually=True):
         record(article, user, comment)

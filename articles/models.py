@@ -4,17 +4,14 @@ Text fields listed in translation.py exist once per language
 (title_en, title_de, …) through django-modeltranslation.
 """
 
-from __future__ import annotations
-
 import hashlib
 import secrets
-from typing import TYPE_CHECKING
+from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.db.models.fields import CharField, SlugField, TextField
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,11 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from articles.renditions import build_renditions, validate_figure_image
 from articles.rich_text import render_markdown
 from portal.languages import language_codes, localized_field, localized_fields
-
-if TYPE_CHECKING:
-    from typing import Any
-
-    from django.db.models import Model
 
 
 class Category(models.Model):
@@ -40,7 +32,7 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
-    def __str__(self) -> CharField | SlugField:
+    def __str__(self) -> str:
         return self.name or self.slug
 
     def get_absolute_url(self) -> str:
@@ -60,7 +52,7 @@ class EditConflict(Exception):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> ArticleQuerySet:
+    def published(self) -> Self:
         return self.filter(published_q())
 
 
@@ -216,7 +208,7 @@ class Section(models.Model):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
 
-    def __str__(self) -> CharField | SlugField:
+    def __str__(self) -> str:
         return self.title or self.anchor
 
     def save(self, *args, **kwargs) -> None:
@@ -267,7 +259,7 @@ class Step(models.Model):
         super().save(*args, **kwargs)
 
 
-def figure_upload_to(instance: Model, filename: str) -> str:
+def figure_upload_to(instance: models.Model, filename: str) -> str:
     """Store figure images under a random name, keeping only a safe extension."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
     if extension not in {"png", "jpg", "jpeg", "webp"}:
@@ -379,11 +371,11 @@ class FailedSearch(models.Model):
         verbose_name = _("failed search")
         verbose_name_plural = _("failed searches")
 
-    def __str__(self) -> CharField:
+    def __str__(self) -> str:
         return self.query
 
 
-def render_translated_markdown(instance: Model, field: str) -> None:
+def render_translated_markdown(instance: models.Model, field: str) -> None:
     """Fill <field>_html_<lang> with sanitised HTML of <field>_<lang>."""
     for code in language_codes():
         source = getattr(instance, localized_field(field, code), None) or ""
@@ -434,7 +426,7 @@ class Synonym(models.Model):
         verbose_name = _("synonym set")
         verbose_name_plural = _("synonyms")
 
-    def __str__(self) -> TextField:
+    def __str__(self) -> str:
         return self.words
 
     def members(self) -> list:
@@ -473,7 +465,7 @@ class SearchStat(models.Model):
         verbose_name = _("search")
         verbose_name_plural = _("searches")
 
-    def __str__(self) -> CharField:
+    def __str__(self) -> str:
         return self.query
 
 

@@ -51,7 +51,7 @@ class LocalPages:
         self._pages = OrderedDict()
         self._bytes = 0
 
-    def get(self, version: str, key: str) -> None:
+    def get(self, version: str, key: str) -> tuple | None:
         with self._lock:
             if version != self._version:
                 return None
@@ -89,7 +89,7 @@ class LocalPages:
 local_pages = LocalPages()
 
 
-def read_content_version() -> None:
+def read_content_version() -> str | None:
     """The current content version from the shared cache; None when the cache is unreachable."""
     try:
         version = cache.get(VERSION_KEY)
@@ -103,7 +103,7 @@ def read_content_version() -> None:
         return None
 
 
-def draw_version():
+def draw_version() -> str:
     """A new random version naming the next scheduled publishing moment, if there is one."""
     from articles.workflow import next_scheduled_publish
 
@@ -128,7 +128,7 @@ def has_expired(version: str, now: float | None = None) -> bool:
     return moment is not None and (now or time.time()) >= moment
 
 
-def content_version():
+def content_version() -> str | None:
     """The version for this request: from the watcher with Redis, else read from the shared cache.
 
     None (render, do not cache) while a version whose scheduled moment has passed is replaced.
@@ -140,7 +140,7 @@ def content_version():
     return _roll_scheduled(version)
 
 
-def _roll_scheduled(version: str) -> None:
+def _roll_scheduled(version: str) -> str | None:
     """A scheduled article just became visible: one process draws the next version for all."""
     fresh = read_content_version()
     if fresh is None or not has_expired(fresh):
@@ -181,7 +181,7 @@ def page_key(version: str, host: str, path: str) -> str:
     return f"kb:page:{version}:{host}:{path}"
 
 
-def get_page(version: str, key: str) -> None:
+def get_page(version: str, key: str) -> tuple | None:
     page = local_pages.get(version, key)
     if page is not None:
         return page

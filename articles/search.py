@@ -375,7 +375,9 @@ def rebuild_search_entries(article: Article) -> None:
         index_entry(entry, kb_number=article.kb_number)
 
 
-def index_entry(entry: SearchEntry, parts: frozenset[str] = None, kb_number: str = "") -> None:
+def index_entry(
+    entry: SearchEntry, parts: frozenset[str] | None = None, kb_number: str = ""
+) -> None:
     """Write one entry's analysed tokens into the database's full-text index and count its words.
 
     The KB number counts as a title word, so "KB2636" finds its article.

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 FIELD_LIMITS = {"correction": 200, "synonyms": 300}
 
 
-def record_search(outcome: SearchOutcome) -> None:
+def record_search(outcome: SearchOutcome) -> int | None:
     """Count one search (the results page, not the suggestions); returns the SearchStat id."""
     query = outcome.query.casefold()[:200]
     if not query:
@@ -43,7 +43,7 @@ def record_search(outcome: SearchOutcome) -> None:
     return None
 
 
-def record_open(stat_id: str, article: Article = None, language: str = "") -> None:
+def record_open(stat_id: str, article: Article | None = None, language: str = "") -> None:
     """Count that a result of this search was opened (unknown ids are ignored), and that this
     query led to the article today (for the staff dashboard)."""
     SearchStat.objects.filter(pk=stat_id).update(opened=F("opened") + 1)

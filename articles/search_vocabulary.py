@@ -48,7 +48,7 @@ class Vocabulary:
                 return True
         return self.language == "de" and bool(split_compound(word, self.parts))
 
-    def correct(self, word: str) -> None:
+    def correct(self, word: str) -> str | None:
         """The closest known word within 1 (short words) or 2 edits, most frequent first."""
         if len(word) < 4 or any(ch.isdigit() for ch in word):
             return None

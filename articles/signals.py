@@ -42,7 +42,7 @@ def suspended() -> Iterator:
         _state.suspended = False
 
 
-def _article_of(instance: Model) -> None:
+def _article_of(instance: Model) -> Article | None:
     if isinstance(instance, Article):
         return instance
     if isinstance(instance, Section):
