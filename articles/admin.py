@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from django.db.models import Field
+    from django.http import HttpResponse
     from django_stubs_ext import StrOrPromise
 
 
@@ -68,7 +68,7 @@ class FigureImageField(forms.FileField):
 
     default_validators = [validate_figure_image]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.pop("form_class", None)
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", "image/png,image/jpeg,image/webp")
@@ -90,12 +90,12 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         languages = sorted(settings.LANGUAGES, key=lambda item: item[0] == settings.LANGUAGE_CODE)
         return [(code, _("Missing %(language)s") % {"language": name}) for code, name in languages]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet):
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         language = self.value()
         if language not in language_codes():
             return queryset
 
-        def empty(field: str):
+        def empty(field: str) -> Q:
             name = localized_field(field, language)
             return Q(**{f"{name}__isnull": True}) | Q(**{name: ""})
 
@@ -117,7 +117,7 @@ class OutOfDateFilter(admin.SimpleListFilter):
     ) -> list[tuple[str, StrOrPromise]]:
         return [("de", _("German out of date")), ("en", _("English out of date"))]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet):
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() in {"de", "en"}:
             return queryset.filter(stale_translations__has_key=self.value())
         return queryset
@@ -221,7 +221,7 @@ class ArticleRevisionMixin:
             transaction.set_rollback(True)
         return response, rows
 
-    def target_article(self, request: HttpRequest, object_id: str):
+    def target_article(self, request: HttpRequest, object_id: str) -> Article | None:
         """The article a save on this page changes (for an added row: the one chosen)."""
         if object_id:
             obj = self.get_object(request, unquote(object_id))
@@ -229,7 +229,9 @@ class ArticleRevisionMixin:
         chosen = request.POST.get("article", "")
         return Article.objects.filter(pk=chosen).first() if chosen.isdigit() else None
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         form = super().get_form(request, obj, **kwargs)
         refusal = getattr(request, "_save_refusal", None)
         if refusal:
@@ -241,7 +243,7 @@ class ArticleRevisionMixin:
             return False  # deleting from a published article needs a publisher
         return super().has_delete_permission(request, obj)
 
-    def article_of(self, obj: Any):
+    def article_of(self, obj: Any) -> Article | None:
         return obj.article
 
     def save_related(
@@ -296,7 +298,7 @@ class FigureInline(TranslationTabularInline):
     def preview(self, figure: Figure) -> str | SafeString:
         return thumbnail(figure) if figure.pk else "—"
 
-    def formfield_for_foreignkey(self, db_field: Field, request: HttpRequest, **kwargs):
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "step":
             article_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Step.objects.filter(section__article_id=article_id).select_related(
@@ -316,7 +318,7 @@ class PendingChangeFilter(admin.SimpleListFilter):
     ) -> list[tuple[str, StrOrPromise]]:
         return [("yes", _("Waiting")), ("no", _("None waiting"))]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet):
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "yes":
             return queryset.filter(pending_change__isnull=False)
         if self.value() == "no":
@@ -330,7 +332,7 @@ class ArticleAdminForm(forms.ModelForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     user = None  # set by ArticleAdmin.get_form
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["lock_version"].initial = self.instance.edit_version
@@ -427,10 +429,12 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     class Media:
         css = {"all": ["css/staff.css"]}
 
-    def article_of(self, obj: Any):
+    def article_of(self, obj: Any) -> Article | None:
         return obj
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
         return form
@@ -462,7 +466,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
 
-        def bound(view: Callable):
+        def bound(view: Callable) -> Callable:
             return wrap(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
 
         return [
@@ -520,7 +524,9 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     ) -> TemplateResponse:
         return admin_history.versions_view(self, request, object_id)
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "dashboard_url": reverse("admin:articles_article_dashboard"),
@@ -528,7 +534,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("status"), ordering="status")
-    def status_display(self, article: Article):
+    def status_display(self, article: Article) -> str:
         if article.is_scheduled:
             return _("Scheduled for %(date)s") % {
                 "date": date_format(timezone.localtime(article.publish_at), "DATETIME_FORMAT")
@@ -587,7 +593,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             ),
         )
 
-    def get_queryset(self, request: HttpRequest):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
             super()
             .get_queryset(request)
@@ -701,7 +707,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         figure_recapture_action(self, request, queryset)
 
 
-def _drift_label(item: Any):
+def _drift_label(item: Any) -> str:
     if isinstance(item.instance, Article):
         return {"title": gettext("title"), "summary": gettext("summary")}[item.field]
     if isinstance(item.instance, Section):
@@ -797,7 +803,7 @@ class UnopenedFilter(admin.SimpleListFilter):
     ) -> list[tuple[str, StrOrPromise]]:
         return [("none", _("Results, none opened")), ("some", _("At least one opened"))]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet):
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "none":
             return queryset.filter(results__gt=0, opened=0)
         if self.value() == "some":
@@ -818,7 +824,7 @@ class FiredFilter(admin.SimpleListFilter):
             ("other", _("Found in the other language")),
         ]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet):
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "correction":
             return queryset.exclude(correction="")
         if self.value() == "synonyms":

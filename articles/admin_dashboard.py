@@ -74,7 +74,7 @@ def dashboard_view(
     return TemplateResponse(request, "admin/articles/dashboard.html", context)
 
 
-def _with_csv(params: QueryDict):
+def _with_csv(params: QueryDict) -> str:
     query = params.copy()
     query["format"] = "csv"
     return query.urlencode()

@@ -140,7 +140,7 @@ def build_dashboard(filters: Filters) -> Dashboard:
     rows = {}
     titles = {}
 
-    def row(article_id: int, language: str):
+    def row(article_id: int, language: str) -> ArticleRow:
         key = (article_id, language)
         if key not in rows:
             kb, by_language = titles.get(article_id, ("?", {}))

@@ -16,7 +16,7 @@ def article_queryset():
     )
 
 
-def prepare_article(article: Article):
+def prepare_article(article: Article) -> Article:
     """Attach numbered steps and the figures shown beside each step.
 
     Five queries in all (article, sections, steps, figures, related),

@@ -23,7 +23,7 @@ LCD = (196, 214, 170)
 LCD_INK = (30, 42, 20)
 
 
-def draw_figure(device: str, title: str, lines: list[str], arrow: int | None = None):
+def draw_figure(device: str, title: str, lines: list[str], arrow: int | None = None) -> bytes:
     """Return PNG bytes of the illustration."""
     drawer = {"phone": _phone, "card": _card, "browser": _browser, "paper": _paper}.get(
         device, _browser
@@ -130,7 +130,7 @@ def _card(title: str, lines: list[str], arrow: int | None) -> Image.Image:
     return image
 
 
-def _content_height(lines: list[str], size: int):
+def _content_height(lines: list[str], size: int) -> int:
     return sum(size + 44 if _is_button(line) else size + 22 for line in lines)
 
 

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Feedback
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from articles.models import Article
 
 COMMENT_MAX_LENGTH = 2000
@@ -59,7 +61,7 @@ class FeedbackForm(forms.Form):
         help_text=_("Please do not write passwords, PINs or codes here."),
     )
 
-    def __init__(self, *args, article: Article, **kwargs) -> None:
+    def __init__(self, *args, article: Article, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["figure"].queryset = article.figures.all()
         self.fields["figure"].label_from_instance = lambda figure: (

@@ -26,6 +26,8 @@ from portal.languages import language_codes, localized_field
 if TYPE_CHECKING:
     from typing import Any
 
+    from django.db.models import QuerySet
+
 LOADED = "loaded"
 EDITED = "edited"
 CHECKED = "checked"
@@ -77,7 +79,7 @@ def save_version(article: Article, user: User | None = None, comment: str = EDIT
         record(article, user, comment)
 
 
-def versions_of(article: Article):
+def versions_of(article: Article) -> QuerySet[Version]:
     """The article's versions, without a change waiting for a publisher (pending.py)."""
     return (
         Version.objects.get_for_object(article)

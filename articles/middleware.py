@@ -33,7 +33,7 @@ def may_be_public(path: str) -> bool:
     return not (len(parts) > 2 and parts[2] in NEVER_PUBLIC_SECTIONS)
 
 
-def mark_public(response: HttpResponse):
+def mark_public(response: HttpResponse) -> HttpResponse:
     response.public_page = True
     return response
 

@@ -123,7 +123,7 @@ class Article(models.Model):
     def __str__(self) -> str:
         return f"{self.kb_number}: {self.title}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from articles.drift import record_translation_sources
 
         record_translation_sources(self)
@@ -158,7 +158,7 @@ class Article(models.Model):
         """A digest of every translated text of the article, its sections and steps."""
         digest = hashlib.sha256()
 
-        def feed(obj: Any, fields: list[str]):
+        def feed(obj: Any, fields: list[str]) -> None:
             for field in fields:
                 for name in localized_fields(field):
                     digest.update(str(getattr(obj, name, "") or "").encode())
@@ -211,7 +211,7 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.title or self.anchor
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from articles.drift import record_translation_sources
 
         render_translated_markdown(self, "intro")
@@ -251,7 +251,7 @@ class Step(models.Model):
     def __str__(self) -> str:
         return f"{self.section} · {self.label or self.order}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from articles.drift import record_translation_sources
 
         render_translated_markdown(self, "text")
@@ -307,11 +307,11 @@ class Figure(models.Model):
     def __str__(self) -> str:
         return f"{self.article.kb_number} · {self.number}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.renditions = build_renditions(self)
         super().save(*args, **kwargs)
 
-    def rendition_for(self, language: str):
+    def rendition_for(self, language: str) -> dict[str, Any]:
         return self.renditions.get(language) or self.renditions.get(settings.LANGUAGE_CODE) or {}
 
 

@@ -192,7 +192,7 @@ def discard(change: PendingChange, user: User) -> None:
 def live_snapshot(article: Article) -> history.Snapshot:
     """The live article's texts, lined up like a version's (history.snapshot)."""
 
-    def values(obj: Any):
+    def values(obj: Any) -> dict[str, Any]:
         return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
 
     sections = [

@@ -28,6 +28,8 @@ from portal import sandbox
 from portal.languages import language_codes, localized_field
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from django.core.files.uploadedfile import UploadedFile
     from django.db.models.fields.files import FieldFile
 
@@ -37,7 +39,9 @@ FORMATS = ["PNG", "JPEG", "WEBP"]
 RENDITION_EXTENSIONS = (("webp", "webp"), ("jpeg", "jpg"))  # key in the description, file extension
 
 
-def _decode(source: bytes, widths: list[int] = (), out_dir: str | None = None):
+def _decode(
+    source: bytes, widths: Sequence[int] = (), out_dir: str | Path | None = None
+) -> dict[str, Any]:
     """Decode in the sandbox (and make renditions); returns the child's answer."""
     params = {
         "formats": FORMATS,

@@ -212,7 +212,7 @@ def search(
     return outcome
 
 
-def known_words(query: str, language: str, version: str | None = None):
+def known_words(query: str, language: str, version: str | None = None) -> list[str]:
     """How many of the typed words (common words aside) the articles of a language use."""
     known = vocabulary(language, version)
     stop = set().union(*STOP_WORDS.values())
@@ -223,7 +223,7 @@ def known_words(query: str, language: str, version: str | None = None):
     )
 
 
-def search_articles(raw_query: str, language: str, **options) -> list:
+def search_articles(raw_query: str, language: str, **options: Any) -> list:
     return search(raw_query, language, **options).results
 
 
@@ -350,7 +350,7 @@ def rebuild_search_entries(article: Article) -> None:
     sections = list(article.sections.prefetch_related("steps"))
     for code in language_codes():
 
-        def text(obj: Any, field: str, code: str = code):
+        def text(obj: Any, field: str, code: str = code) -> str:
             return (
                 getattr(obj, localized_field(field, code), None)
                 or getattr(obj, localized_field(field, settings.LANGUAGE_CODE), None)
@@ -423,6 +423,6 @@ def reindex_all() -> None:
         index_entry(entry, parts.get(entry.language, frozenset()), entry.article.kb_number)
 
 
-def strip_markdown(text: str):
+def strip_markdown(text: str) -> str:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text or "")
     return re.sub(r"[*_`#>]+", "", text).strip()

@@ -195,13 +195,13 @@ def _compile(groups: list, mode: str, vendor: str, title_only: bool = False) -> 
     and_, or_ = (" AND ", " OR ") if sqlite else (" & ", " | ")
     weight = "A" if title_only else ""
 
-    def token(text: str, prefix: bool = False):
+    def token(text: str, prefix: bool = False) -> str:
         if sqlite:
             return f'"{text}"' + (" *" if prefix else "")
         label = ("*" if prefix else "") + weight
         return f"'{text}'" + (f":{label}" if label else "")
 
-    def alternative(kind: str, tokens: list[str]):
+    def alternative(kind: str, tokens: list[str]) -> str:
         if kind == "prefix":
             return token(tokens[0], prefix=True)
         if kind == "phrase" and len(tokens) > 1:

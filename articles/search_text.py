@@ -11,11 +11,17 @@ Both sides go through the same steps, so SQLite (FTS5) and PostgreSQL (tsvector,
 4. Snowball stemming per language (PyStemmer).
 """
 
+from __future__ import annotations
+
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import Stemmer
+
+if TYPE_CHECKING:
+    from typing import Any
 
 STEMMER_NAMES = {"en": "english", "de": "german"}
 WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
@@ -83,11 +89,11 @@ def units(text: str, language: str) -> list:
 
 
 @lru_cache(maxsize=4)
-def stemmer(language: str):
+def stemmer(language: str) -> Any:
     return Stemmer.Stemmer(STEMMER_NAMES.get(language, "english"))
 
 
-def stem(word: str, language: str):
+def stem(word: str, language: str) -> str:
     return stemmer(language).stemWord(word)
 
 

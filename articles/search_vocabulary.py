@@ -117,7 +117,7 @@ def synonym_groups(language: str, version: str | None = None, fresh: bool = True
     return groups
 
 
-def update_word_counts(entry: SearchEntry, text_words: list[str]):
+def update_word_counts(entry: SearchEntry, text_words: list[str]) -> None:
     """Count the entry's distinct words (none while it is a draft) in SearchWord; returns them."""
     new = {word for word in text_words if len(word) <= 100} if entry.published else set()
     old = set(entry.words.split())

@@ -27,6 +27,8 @@ from articles.search import rebuild_search_entries
 from articles.search_vocabulary import forget_words
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from django.db.models import Model
 
 _state = threading.local()
@@ -57,7 +59,7 @@ def _article_of(instance: Model) -> Article | None:
 @receiver(post_save, sender=Step)
 @receiver(post_delete, sender=Section)
 @receiver(post_delete, sender=Step)
-def reindex_article(sender: type[Model], instance: Model, raw: bool = False, **kwargs) -> None:
+def reindex_article(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
     if raw or getattr(_state, "suspended", False):
         return
     try:
@@ -79,13 +81,13 @@ def _deleting() -> set:
 
 
 @receiver(pre_delete, sender=Article)
-def article_deleting(sender: type[Model], instance: Model, **kwargs) -> None:
+def article_deleting(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     """Its sections go first: re-indexing them then would bring back the entries being deleted."""
     _deleting().add(instance.pk)
 
 
 @receiver(post_delete, sender=Article)
-def article_deleted(sender: type[Model], instance: Model, **kwargs) -> None:
+def article_deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     _deleting().discard(instance.pk)
 
 
@@ -94,24 +96,24 @@ def article_deleted(sender: type[Model], instance: Model, **kwargs) -> None:
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
 @receiver(post_delete, sender=Article)
-def content_changed(sender: type[Model], **kwargs) -> None:
+def content_changed(sender: type[Model], **kwargs: Any) -> None:
     bump_content_version()
 
 
 @receiver(m2m_changed, sender=Article.related.through)
-def related_changed(sender: type[Model], **kwargs) -> None:
+def related_changed(sender: type[Model], **kwargs: Any) -> None:
     bump_content_version()
 
 
 @receiver(post_save, sender=Synonym)
 @receiver(post_delete, sender=Synonym)
-def synonyms_changed(sender: type[Model], **kwargs) -> None:
+def synonyms_changed(sender: type[Model], **kwargs: Any) -> None:
     """A new content version makes every process reload the synonym sets for the next search."""
     bump_content_version()
 
 
 @receiver(post_delete, sender=SearchEntry)
-def unindex_entry(sender: type[Model], instance: Model, **kwargs) -> None:
+def unindex_entry(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     """A deleted article leaves nothing in SQLite's FTS5 table (PostgreSQL keeps the vector in
     the row) and its words no longer count."""
     search_index.forget_entries([instance.pk])
@@ -119,6 +121,6 @@ def unindex_entry(sender: type[Model], instance: Model, **kwargs) -> None:
 
 
 @receiver(post_delete, sender=PendingChange)
-def pending_change_deleted(sender: type[Model], instance: Model, **kwargs) -> None:
+def pending_change_deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     """A waiting change that goes with its article leaves no proposal revision behind."""
     Revision.objects.filter(pk=instance.revision_id).delete()

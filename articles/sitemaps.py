@@ -11,6 +11,7 @@ from django.urls import reverse
 from articles.models import Article
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from typing import Any
 
 
@@ -23,7 +24,7 @@ class ArticleSitemap(Sitemap):
     def items(self) -> Iterable:
         return Article.objects.published().order_by("kb_number")
 
-    def lastmod(self, article: Article):
+    def lastmod(self, article: Article) -> datetime:
         return article.updated_at
 
 

@@ -58,7 +58,7 @@ class RedisVersionWatcher:
         )
         self._thread.start()
 
-    def current(self, read_version: Callable[[], str | None]):
+    def current(self, read_version: Callable[[], str | None]) -> str | None:
         known = self._known
         if (
             self.subscribed
@@ -138,7 +138,7 @@ class StampFileVersionWatcher:
             return None
         return info.st_ino, info.st_mtime_ns
 
-    def current(self, read_version: Callable[[], str | None]):
+    def current(self, read_version: Callable[[], str | None]) -> str | None:
         stamp = (
             self._stamp()
         )  # taken before reading: a change during the read shows in the next stat

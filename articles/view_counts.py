@@ -10,12 +10,15 @@ from another situation page counts as "moved on" for the one the reader came fro
 Referer path).
 """
 
+from __future__ import annotations
+
 import logging
 import re
 import threading
 import time
 from collections import Counter
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
@@ -27,6 +30,9 @@ from django.dispatch import receiver
 from articles.conf import app_settings
 from portal import counters
 from portal.stores import CACHE_ERRORS
+
+if TYPE_CHECKING:
+    from typing import Any
 
 logger = logging.getLogger(__name__)
 ARTICLE_PATH = re.compile(r"^/(?P<language>[a-z]{2})/articles/(?P<name>[-\w]+)/$")
@@ -61,7 +67,7 @@ config = _Config()
 
 
 @receiver(setting_changed)
-def _reload(setting: str, **kwargs) -> None:
+def _reload(setting: str, **kwargs: Any) -> None:
     if setting in ("VIEW_COUNTING", "VIEW_COUNT_PUSH_SECONDS"):
         config.load()
 

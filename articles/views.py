@@ -51,7 +51,7 @@ def public_page(build: Callable[[dict[str, Any]], str]) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    def build(base: dict[str, Any]):
+    def build(base: dict[str, Any]) -> str:
         categories = [c for c in categories_with_articles() if c.articles.all()]
         return render_to_string(
             "articles/home.html", {**base, "categories": categories}, request=request
@@ -62,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def build(base: dict[str, Any]):
+    def build(base: dict[str, Any]) -> str:
         category = get_object_or_404(categories_with_articles(), slug=slug)
         return render_to_string(
             "articles/category.html", {**base, "category": category}, request=request
@@ -73,7 +73,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def build(base: dict[str, Any]):
+    def build(base: dict[str, Any]) -> str:
         article = get_object_or_404(article_queryset().published(), slug=slug)
         return render_article(request, prepare_article(article), extra=base)
 
@@ -178,7 +178,7 @@ def search_suggest(request: HttpRequest) -> JsonResponse:
     return response
 
 
-def visitor_id(request: HttpRequest):
+def visitor_id(request: HttpRequest) -> str:
     """A random per-browser identifier kept in a signed cookie (no personal data)."""
     value = request.get_signed_cookie(VISITOR_COOKIE, default=None, salt="kb-visitor")
     return value or secrets.token_urlsafe(16)
@@ -253,7 +253,7 @@ def troubleshooting_article():
 
 @require_GET
 def troubleshooter(request: HttpRequest) -> HttpResponse:
-    def build(base: dict[str, Any]):
+    def build(base: dict[str, Any]) -> str:
         article = troubleshooting_article()
         return render_to_string(
             "articles/troubleshooter.html", {**base, "article": article}, request=request
@@ -264,7 +264,7 @@ def troubleshooter(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def situation(request: HttpRequest, anchor: str) -> HttpResponse:
-    def build(base: dict[str, Any]):
+    def build(base: dict[str, Any]) -> str:
         article = troubleshooting_article()
         matches = [section for section in article.display_sections if section.anchor == anchor]
         if not matches:

@@ -39,7 +39,7 @@ def figure_picture(
     rendition = figure.rendition_for(language)
     sources = rendition.get("sources", {})
 
-    def srcset(kind: str):
+    def srcset(kind: str) -> str:
         return ", ".join(f"{url} {width}w" for width, url in sources.get(kind, []))
 
     jpeg = sources.get("jpeg", [])
