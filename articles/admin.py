@@ -134,7 +134,13 @@ class RefusedSaveForm(forms.BaseForm):
             raise forms.ValidationError(self.refusal, code="pending_change")
 
 
-class ArticleRevisionMixin:
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
+
+class ArticleRevisionMixin(_AdminBase):
     """Every save through this admin page keeps a version of the whole article (history.py);
     a save of a published article by staff without the publish permission becomes a change
     waiting for a publisher instead (pending.py)."""

@@ -109,7 +109,7 @@ def _category_state(category: Category) -> tuple:
     return (category.pk, *texts, category.order)
 
 
-def load_categories(content_dir: Path | str) -> dict:
+def load_categories(content_dir: Path) -> dict:
     path = content_dir / "categories.toml"
     data, _digest = read_file(path)
     categories = {}
@@ -197,7 +197,7 @@ def load_article(path: Path, categories: dict[str, Category], force: bool = Fals
         article.save()
         article.sections.all().delete()
         article.figures.all().delete()
-        step_for_figure = {}
+        step_for_figure: dict[str, Step] = {}
         for section_order, section_data in enumerate(data.get("sections", []), start=1):
             section = Section(
                 article=article,

@@ -121,7 +121,7 @@ def _scoped(
     filters: Filters,
     day_field: str = "day",
     language_field: str = "language",
-    article_field: str = "article_id",
+    article_field: str | None = "article_id",
 ):
     if day_field == "day":
         queryset = queryset.filter(day__range=(filters.start, filters.end))
@@ -138,7 +138,7 @@ def _scoped(
 def build_dashboard(filters: Filters) -> Dashboard:
     dashboard = Dashboard(filters=filters)
     rows = {}
-    titles = {}
+    titles: dict[int, tuple[str, dict[str, str]]] = {}
 
     def row(article_id: int, language: str) -> ArticleRow:
         key = (article_id, language)

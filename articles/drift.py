@@ -23,6 +23,8 @@ from django.utils import timezone
 from portal.languages import language_codes, localized_field, localized_fields, other_language
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from django.db.models import Model
 
     from articles.models import Article
@@ -95,7 +97,7 @@ def record_translation_sources(instance: Model, now: datetime | None = None) -> 
 
 def mark_checked(instance: Model) -> None:
     """Both languages of every tracked field match each other as they are now (not saved)."""
-    sources = {}
+    sources: dict[str, Any] = {}
     for field in tracked_fields(instance):
         sources[field] = {}
         for language in language_codes():
@@ -146,7 +148,7 @@ def article_stale_texts(article: Article) -> list[StaleText]:
 
 def summarise(stale: list[StaleText]) -> dict:
     """{language: ISO date of the latest source change} for the languages that are out of date."""
-    summary = {}
+    summary: dict[str, Any] = {}
     for item in stale:
         when = (item.since or timezone.now()).isoformat()
         summary[item.language] = max(summary.get(item.language, when), when)

@@ -40,9 +40,7 @@ RENDITION_FORMATS = (
 )
 
 
-def decode(
-    data: bytes, p: dict[str, Any]
-) -> dict[str, bool | str] | dict[str, bool | str | int] | dict[str, bool | str | dict]:
+def decode(data: bytes, p: dict[str, Any]) -> Image.Image | dict[str, Any]:
     """The decoded image, or a refusal dict."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -24,6 +24,9 @@ from articles.models import Article, Figure, Section, Step
 from portal.languages import language_codes, localized_field
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    AnyUser = User | AnonymousUser
     from typing import Any
 
     from django.db.models import QuerySet
@@ -63,7 +66,7 @@ def describe(comment: str) -> str:
     return str(COMMENTS.get(comment, comment))
 
 
-def record(article: Article, user: User | None = None, comment: str = EDITED) -> None:
+def record(article: Article, user: AnyUser | None = None, comment: str = EDITED) -> None:
     """Add the article as it is now (with sections, steps, figures) to the current revision."""
     if not reversion.is_active():
         return
@@ -73,7 +76,7 @@ def record(article: Article, user: User | None = None, comment: str = EDITED) ->
     reversion.add_to_revision(Article.objects.get(pk=article.pk))
 
 
-def save_version(article: Article, user: User | None = None, comment: str = EDITED) -> None:
+def save_version(article: Article, user: AnyUser | None = None, comment: str = EDITED) -> None:
     """Keep a version now, outside any other revision (actions, drift checks)."""
     with reversion.create_revision(manage_manually=True):
         record(article, user, comment)
@@ -159,13 +162,13 @@ def _order(values: dict[str, Any]) -> tuple:
 
 def snapshot(version: Version) -> Snapshot:
     """The texts of a version's revision (one query for its versions)."""
-    by_model = {Article: [], Section: [], Step: [], Figure: []}
+    by_model: dict[type, list[dict[str, Any]]] = {Article: [], Section: [], Step: [], Figure: []}
     for item in version.revision.version_set.all():
         model = item._model
         if model in by_model:
             by_model[model].append(item.field_dict)
     article = next((a for a in by_model[Article] if str(a["id"]) == str(version.object_id)), {})
-    steps_by_section = {}
+    steps_by_section: dict[Any, list[dict[str, Any]]] = {}
     for step in by_model[Step]:
         steps_by_section.setdefault(step["section_id"], []).append(step)
     sections = [
@@ -204,7 +207,7 @@ def compare(older: Snapshot, newer: Snapshot) -> list[Change]:
 
 def changed_languages(changes: list[Change]) -> dict:
     """{language: [labels]} of what changed, for the history list."""
-    summary = {}
+    summary: dict[str, Any] = {}
     for change in changes:
         labels = summary.setdefault(change.language, [])
         if change.label not in labels:
@@ -246,7 +249,9 @@ def missing_figures(version: Version) -> list[str]:
     return missing
 
 
-def restore(version: Version, user: User, expected_edit_version: int, comment: str = "") -> Article:
+def restore(
+    version: Version, user: AnyUser, expected_edit_version: int, comment: str = ""
+) -> Article:
     """Bring back the article's texts, sections, steps and figures of `version`, as a new version.
 
     Refused (RestoreError, nothing changed) when the article was saved by someone else after
@@ -303,7 +308,7 @@ def restore(version: Version, user: User, expected_edit_version: int, comment: s
 
 def version_article(version: Version) -> Article:
     """An unsaved Article of the version, prepared like articles.display.prepare_article."""
-    objects = {Article: [], Section: [], Step: [], Figure: []}
+    objects: dict[type, list[Any]] = {Article: [], Section: [], Step: [], Figure: []}
     for item in version.revision.version_set.all():
         if item._model in objects:
             objects[item._model].append(item._object_version.object)
@@ -311,7 +316,7 @@ def version_article(version: Version) -> Article:
     figures = sorted(
         (f for f in objects[Figure] if f.article_id == article.pk), key=lambda f: (f.order, f.pk)
     )
-    by_step = {}
+    by_step: dict[Any, list[Any]] = {}
     for figure in figures:
         if figure.step_id:
             by_step.setdefault(figure.step_id, []).append(figure)

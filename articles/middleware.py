@@ -34,7 +34,7 @@ def may_be_public(path: str) -> bool:
 
 
 def mark_public(response: HttpResponse) -> HttpResponse:
-    response.public_page = True
+    response.public_page = True  # type: ignore[attr-defined]  # read by the page cache below
     return response
 
 

@@ -47,8 +47,8 @@ class LocalPages:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._version = None
-        self._pages = OrderedDict()
+        self._version: str | None = None
+        self._pages: OrderedDict[str, tuple] = OrderedDict()
         self._bytes = 0
 
     def get(self, version: str, key: str) -> tuple | None:
@@ -109,8 +109,8 @@ def draw_version() -> str:
 
     token = secrets.token_hex(8)
     try:
-        moment = next_scheduled_publish()
-        moment = int(moment.timestamp()) if moment else None
+        scheduled = next_scheduled_publish()
+        moment = int(scheduled.timestamp()) if scheduled else None
     except DatabaseError:
         # The schedule cannot be read: the version lasts a minute, then the next request asks again.
         moment = int(time.time()) + UNKNOWN_SCHEDULE_SECONDS

@@ -28,6 +28,9 @@ from articles import history, workflow
 from articles.models import Article, Figure, PendingChange, Section, Step
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    AnyUser = User | AnonymousUser
     from typing import Any
 
 PROPOSED = history.PROPOSED
@@ -37,7 +40,7 @@ class PendingError(Exception):
     """The pending change cannot be published or kept; the message says why, for staff."""
 
 
-def must_propose(user: User, article: Article | None) -> bool:
+def must_propose(user: AnyUser, article: Article | None) -> bool:
     """Whether this user's save of this article has to wait for a publisher."""
     return (
         article is not None
@@ -93,7 +96,9 @@ def capture(article: Article) -> list[dict]:
     )
 
 
-def store(article: Article, rows: list[dict], user: User, base_edit_version: int) -> PendingChange:
+def store(
+    article: Article, rows: list[dict], user: AnyUser, base_edit_version: int
+) -> PendingChange:
     """Keep the captured rows as the article's pending change (after the rollback)."""
     try:
         with transaction.atomic():
@@ -126,7 +131,7 @@ def article_version(change: PendingChange) -> Version:
     )
 
 
-def may_discard(user: User, change: PendingChange) -> bool:
+def may_discard(user: AnyUser, change: PendingChange) -> bool:
     return workflow.can_publish(user) or (
         user.is_authenticated and change.proposed_by_id == user.pk
     )
@@ -152,7 +157,7 @@ def _foreign_rows(change: PendingChange) -> bool:
     return False
 
 
-def publish(change: PendingChange, user: User) -> Article:
+def publish(change: PendingChange, user: AnyUser) -> Article:
     """Make the pending change the live article, as a new version in the history."""
     if not workflow.can_publish(user):
         raise PermissionDenied(_("Only publishers may publish a waiting change."))
@@ -178,7 +183,7 @@ def publish(change: PendingChange, user: User) -> Article:
     return article
 
 
-def discard(change: PendingChange, user: User) -> None:
+def discard(change: PendingChange, user: AnyUser) -> None:
     """Drop the pending change, noting in the history who dropped whose change."""
     if not may_discard(user, change):
         raise PermissionDenied(_("Only publishers may discard a change someone else proposed."))

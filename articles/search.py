@@ -33,8 +33,9 @@ from articles.search_vocabulary import synonym_groups, update_word_counts, vocab
 from portal.languages import language_codes, localized_field, other_language
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
+
+    from articles.search_vocabulary import Vocabulary
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -127,7 +128,7 @@ def parse_query(
 
 
 def _apply_synonyms(
-    units: list, language: str, known: Callable[[str], bool], as_you_type: bool, version: str | None
+    units: list, language: str, known: Vocabulary, as_you_type: bool, version: str | None
 ) -> tuple[list, list, list]:
     stemmed = [stem(unit[0], language) for unit in units]
     synonyms = [
@@ -149,7 +150,7 @@ def _apply_synonyms(
         if length:
             # every set holding the typed words contributes its members
             span = stemmed[position : position + length]
-            members = []
+            members: list[str] = []
             for group in synonyms:
                 if span in group:
                     members.extend(member for member in group if member not in members)
@@ -212,7 +213,7 @@ def search(
     return outcome
 
 
-def known_words(query: str, language: str, version: str | None = None) -> list[str]:
+def known_words(query: str, language: str, version: str | None = None) -> int:
     """How many of the typed words (common words aside) the articles of a language use."""
     known = vocabulary(language, version)
     stop = set().union(*STOP_WORDS.values())
@@ -251,7 +252,8 @@ def _ranked_entries(parsed: ParsedQuery, language: str, limit: int) -> list:
 
 def _suggested_entries(parsed: ParsedQuery, language: str, limit: int) -> list:
     """As you type: articles with every word (the last may be unfinished), then any, by rank."""
-    ranked, seen = [], set()
+    ranked: list = []
+    seen: set = set()
     for mode in ("all", "any"):
         for entry_id, rank in search_index.run(parsed.groups, language, mode, limit):
             if entry_id not in seen and len(ranked) < limit:

@@ -97,7 +97,7 @@ def stem(word: str, language: str) -> str:
     return stemmer(language).stemWord(word)
 
 
-def split_compound(word: str, parts: frozenset[str]) -> list | None:
+def split_compound(word: str, parts: frozenset[str]) -> list[str]:
     """The shortest split of a word into known parts (with linking letters), or [] if none."""
     if len(word) < MIN_COMPOUND:
         return []

@@ -21,8 +21,8 @@ from articles.page_cache import content_version
 from articles.search_text import GERMAN_PARTS, MIN_PART, split_compound, stem, units
 
 _lock = threading.Lock()
-_vocabularies = {}  # language -> (version, Vocabulary)
-_synonyms = {}  # language -> (version, [[member tokens, …], …])
+_vocabularies: dict[str, tuple] = {}  # language -> (version, Vocabulary)
+_synonyms: dict[str, tuple] = {}  # language -> (version, [[member tokens, …], …])
 
 
 @dataclass
@@ -117,7 +117,7 @@ def synonym_groups(language: str, version: str | None = None, fresh: bool = True
     return groups
 
 
-def update_word_counts(entry: SearchEntry, text_words: list[str]) -> None:
+def update_word_counts(entry: SearchEntry, text_words: list[str]) -> set[str]:
     """Count the entry's distinct words (none while it is a draft) in SearchWord; returns them."""
     new = {word for word in text_words if len(word) <= 100} if entry.published else set()
     old = set(entry.words.split())

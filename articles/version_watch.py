@@ -51,7 +51,8 @@ class RedisVersionWatcher:
         self.redis_url = redis_url
         self.subscribed = False
         self.generation = 0  # increases with every change notice and every (re)subscription
-        self._known = None  # (version, generation it was read in, monotonic time it was read)
+        # (version, generation it was read in, monotonic time it was read)
+        self._known: tuple[str, int, float] | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._listen, name="content-version-watch", daemon=True
@@ -129,7 +130,8 @@ class StampFileVersionWatcher:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._known = None  # (version, stamp it was read under, monotonic time it was read)
+        # (version, stamp it was read under, monotonic time it was read)
+        self._known: tuple[str, tuple, float] | None = None
 
     def _stamp(self) -> tuple | None:
         try:
@@ -173,7 +175,7 @@ class StampFileVersionWatcher:
 def stamp_path() -> Path:
     """Beside the database file; for an in-memory database (the tests) in the temporary folder,
     never in the working directory."""
-    if connection.is_in_memory_db():
+    if connection.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite backend only
         name = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:16]
         return Path(tempfile.gettempdir()) / f"portal-{os.getpid()}-{name}.kb-version"
     return Path(f"{connection.settings_dict['NAME']}.kb-version")

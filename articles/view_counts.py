@@ -77,7 +77,7 @@ class Tally:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._counts = Counter()
+        self._counts: Counter[tuple] = Counter()
         self._pushed_at = time.monotonic()
 
     def add(self, key: tuple, also: tuple | None = None) -> bool:
@@ -176,7 +176,7 @@ def flush_to_database(today: date | None = None) -> int:
     values = {name: value for name, value in cache.get_many(names).items() if value}
     if not values:
         return 0
-    rows = Counter()
+    rows: Counter[tuple] = Counter()
     for name, value in values.items():
         what, day, kind, page, language = name[len(PREFIX) + 1 :].split("|")
         rows[(kind, page, language, day, what)] += value
