@@ -23,9 +23,10 @@ from django.utils import timezone
 from portal.languages import language_codes, localized_field, localized_fields, other_language
 
 if TYPE_CHECKING:
-    from typing import Any
+    from articles.models import Article, Section, Step
 
-    from django.db.models import Model
+    Tracked = Article | Section | Step  # the models with translation_sources
+    from typing import Any
 
     from articles.models import Article
 
@@ -36,11 +37,11 @@ def text_hash(text: str) -> str:
     return hashlib.sha256((text or "").encode()).hexdigest()[:20]
 
 
-def tracked_fields(instance: Model) -> tuple:
+def tracked_fields(instance: Tracked) -> tuple:
     return TRACKED_FIELDS.get(type(instance).__name__, ())
 
 
-def _previous_texts(instance: Model) -> dict | None:
+def _previous_texts(instance: Tracked) -> dict | None:
     if instance.pk is None:
         return None
     names = localized_fields(tracked_fields(instance))
@@ -51,7 +52,7 @@ def _record(source: str, since: str | None = None) -> dict:
     return {"hash": text_hash(source), "source": source, "since": since}
 
 
-def record_translation_sources(instance: Model, now: datetime | None = None) -> None:
+def record_translation_sources(instance: Tracked, now: datetime | None = None) -> None:
     """Before a save: note what each language was translated from, and what is now out of date.
 
     When one language changes alone, it is either catching up (it was out of date: both now
@@ -95,7 +96,7 @@ def record_translation_sources(instance: Model, now: datetime | None = None) -> 
     instance.translation_sources = sources
 
 
-def mark_checked(instance: Model) -> None:
+def mark_checked(instance: Tracked) -> None:
     """Both languages of every tracked field match each other as they are now (not saved)."""
     sources: dict[str, Any] = {}
     for field in tracked_fields(instance):
@@ -122,7 +123,7 @@ class StaleText:
         return other_language(self.language)
 
 
-def stale_texts(instance: Model) -> list[StaleText]:
+def stale_texts(instance: Tracked) -> list[StaleText]:
     found = []
     for field in tracked_fields(instance):
         for language, record in (instance.translation_sources or {}).get(field, {}).items():

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +46,7 @@ class FeedbackForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Please choose one of the reasons listed.")},
     )
-    figure = forms.ModelChoiceField(
+    figure: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Which figure looks different? (optional)"),
         queryset=None,
         required=False,
@@ -61,14 +61,15 @@ class FeedbackForm(forms.Form):
         help_text=_("Please do not write passwords, PINs or codes here."),
     )
 
-    def __init__(self, *args, article: Article, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, article: Article, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["figure"].queryset = article.figures.all()
-        self.fields["figure"].label_from_instance = lambda figure: (
+        figure_field = cast(forms.ModelChoiceField, self.fields["figure"])
+        figure_field.queryset = article.figures.all()
+        figure_field.label_from_instance = lambda figure: (  # type: ignore[method-assign]
             _("Figure %(number)s") % {"number": figure.number}
             + (f": {figure.caption}" if figure.caption else "")
         )
-        if not self.fields["figure"].queryset.exists():
+        if not article.figures.exists():
             del self.fields["figure"]
 
     def clean_comment(self) -> str:
@@ -84,8 +85,9 @@ class FeedbackForm(forms.Form):
             )
         return comment
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("helpful") is True:
             data["reason"], data["figure"] = "", None
         elif (

@@ -113,7 +113,7 @@ def synonyms_changed(sender: type[Model], **kwargs: Any) -> None:
 
 
 @receiver(post_delete, sender=SearchEntry)
-def unindex_entry(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+def unindex_entry(sender: type[Model], instance: SearchEntry, **kwargs: Any) -> None:
     """A deleted article leaves nothing in SQLite's FTS5 table (PostgreSQL keeps the vector in
     the row) and its words no longer count."""
     search_index.forget_entries([instance.pk])
@@ -121,6 +121,6 @@ def unindex_entry(sender: type[Model], instance: Model, **kwargs: Any) -> None:
 
 
 @receiver(post_delete, sender=PendingChange)
-def pending_change_deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+def pending_change_deleted(sender: type[Model], instance: PendingChange, **kwargs: Any) -> None:
     """A waiting change that goes with its article leaves no proposal revision behind."""
     Revision.objects.filter(pk=instance.revision_id).delete()
