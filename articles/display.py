@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from articles.models import Article, Category, Section, Step
 
 
-def article_queryset() -> QuerySet[Article]:
+def article_queryset() -> ArticleQuerySet:
     return Article.objects.select_related("category").prefetch_related(
         Prefetch("sections", queryset=Section.objects.order_by("order", "id")),
         Prefetch("sections__steps", queryset=Step.objects.order_by("order", "id")),

@@ -51,7 +51,7 @@ class EditConflict(Exception):
     """Someone else saved the article after this edit was started (optimistic locking)."""
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> Self:
         return self.filter(published_q())
 
