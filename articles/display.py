@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Prefetch, QuerySet
 
-from articles.models import Article, Category, Section, Step
+from articles.models import Article, ArticleQuerySet, Category, Section, Step
 
 
 def article_queryset() -> ArticleQuerySet:
