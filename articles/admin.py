@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -469,43 +469,30 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             )
         super().save_model(request, obj, form, change)
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
 
         def bound(view: Callable) -> Callable:
             return wrap(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
 
-        return [
-            path(
-                "dashboard/",
-                bound(admin_dashboard.dashboard_view),
-                name="articles_article_dashboard",
-            ),
-            path(
-                "<int:object_id>/pending/",
-                bound(admin_pending.review_view),
-                name="articles_article_pending",
-            ),
-            path(
-                "<int:object_id>/pending/preview/",
-                bound(admin_pending.preview_view),
-                name="articles_article_pending_preview",
-            ),
-            path(
-                "<int:object_id>/history/compare/",
-                bound(admin_history.compare_view),
-                name="articles_article_compare",
-            ),
-            path(
+        views = (  # (route, view, the name's last part: articles_article_<name>)
+            ("dashboard/", admin_dashboard.dashboard_view, "dashboard"),
+            ("<int:object_id>/pending/", admin_pending.review_view, "pending"),
+            ("<int:object_id>/pending/preview/", admin_pending.preview_view, "pending_preview"),
+            ("<int:object_id>/history/compare/", admin_history.compare_view, "compare"),
+            (
                 "<int:object_id>/history/<int:version_id>/restore/",
-                bound(admin_history.restore_view),
-                name="articles_article_restore",
+                admin_history.restore_view,
+                "restore",
             ),
-            path(
+            (
                 "<int:object_id>/history/<int:version_id>/preview/",
-                bound(admin_history.version_preview_view),
-                name="articles_article_version_preview",
+                admin_history.version_preview_view,
+                "version_preview",
             ),
+        )
+        return [
+            path(route, bound(view), name=f"articles_article_{name}") for route, view, name in views
         ] + super().get_urls()
 
     def change_view(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
@@ -29,6 +30,8 @@ from articles.text_diff import side_by_side
 from articles.views import render_article
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from reversion.models import Version
 
 
@@ -55,10 +58,16 @@ def _article_and_version(
     return article, version
 
 
-def _context(
-    model_admin: ModelAdmin, request: HttpRequest, article: Article, title: str, **extra
-) -> dict:
-    return {
+def article_page(
+    model_admin: ModelAdmin,
+    request: HttpRequest,
+    article: Article,
+    template: str,
+    title: str,
+    **extra: Any,
+) -> TemplateResponse:
+    """One of the admin's own pages about an article (history, compare, restore, pending)."""
+    context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "original": article,
@@ -67,21 +76,21 @@ def _context(
         "has_change_permission": model_admin.has_change_permission(request, article),
         **extra,
     }
+    return TemplateResponse(request, f"admin/articles/article/{template}", context)
 
 
-def preview_links(article: Article, version: Version) -> list:
+def language_links(viewname: str, args: list[Any]) -> list[tuple[str, str]]:
+    """(language name, address of the view in that language) for every configured language."""
     links = []
-    for code, label in (("en", _("English")), ("de", _("German"))):
+    for code, name in settings.LANGUAGES:
+        label = str(name)
         with translation.override(code):
-            links.append(
-                (
-                    label,
-                    reverse(
-                        "admin:articles_article_version_preview", args=[article.pk, version.pk]
-                    ),
-                )
-            )
+            links.append((label, reverse(viewname, args=args)))
     return links
+
+
+def preview_links(article: Article, version: Version) -> list[tuple[str, str]]:
+    return language_links("admin:articles_article_version_preview", [article.pk, version.pk])
 
 
 def versions_view(
@@ -92,11 +101,7 @@ def versions_view(
     for row in rows:
         row["previews"] = preview_links(article, row["version"])
     title = _("History of %(article)s") % {"article": article.kb_number}
-    return TemplateResponse(
-        request,
-        "admin/articles/article/versions.html",
-        _context(model_admin, request, article, title, rows=rows),
-    )
+    return article_page(model_admin, request, article, "versions.html", title, rows=rows)
 
 
 def compare_view(
@@ -117,20 +122,17 @@ def compare_view(
     changes = history.compare(history.snapshot(older), history.snapshot(newer))
     rows = [{"change": change, "sides": side_by_side(change.old, change.new)} for change in changes]
     title = _("Changes in %(article)s") % {"article": article.kb_number}
-    return TemplateResponse(
+    return article_page(
+        model_admin,
         request,
-        "admin/articles/article/compare.html",
-        _context(
-            model_admin,
-            request,
-            article,
-            title,
-            older=older,
-            newer=newer,
-            rows=rows,
-            older_comment=history.describe(older.revision.comment),
-            newer_comment=history.describe(newer.revision.comment),
-        ),
+        article,
+        "compare.html",
+        title,
+        older=older,
+        newer=newer,
+        rows=rows,
+        older_comment=history.describe(older.revision.comment),
+        newer_comment=history.describe(newer.revision.comment),
     )
 
 
@@ -162,19 +164,16 @@ def restore_view(
         return redirect("admin:articles_article_change", article.pk)
     missing = history.missing_figures(version)
     title = _("Restore a version of %(article)s") % {"article": article.kb_number}
-    return TemplateResponse(
+    return article_page(
+        model_admin,
         request,
-        "admin/articles/article/restore.html",
-        _context(
-            model_admin,
-            request,
-            article,
-            title,
-            version=version,
-            missing=missing,
-            comment=history.describe(version.revision.comment),
-            previews=preview_links(article, version),
-        ),
+        article,
+        "restore.html",
+        title,
+        version=version,
+        missing=missing,
+        comment=history.describe(version.revision.comment),
+        previews=preview_links(article, version),
     )
 
 

@@ -14,11 +14,10 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from articles import pending, workflow
+from articles.admin_history import article_page, language_links
 from articles.models import Article, PendingChange
 from articles.text_diff import side_by_side
 from articles.views import render_article
@@ -42,13 +41,7 @@ def _article_and_change(model_admin: ModelAdmin, request: HttpRequest, object_id
 
 
 def preview_links(article: Article) -> list[tuple[str, str]]:
-    links = []
-    for code, label in (("en", _("English")), ("de", _("German"))):
-        with translation.override(code):
-            links.append(
-                (label, reverse("admin:articles_article_pending_preview", args=[article.pk]))
-            )
-    return links
+    return language_links("admin:articles_article_pending_preview", [article.pk])
 
 
 def review_view(
@@ -66,22 +59,18 @@ def review_view(
         for item in pending.changes(change)
     ]
     title = _("Change waiting for %(article)s") % {"article": article.kb_number}
-    return TemplateResponse(
+    return article_page(
+        model_admin,
         request,
-        "admin/articles/article/pending.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            "opts": model_admin.model._meta,
-            "original": article,
-            "article": article,
-            "title": title,
-            "pending_change": change,
-            "notice": notice(change),
-            "rows": rows,
-            "previews": preview_links(article),
-            "can_publish": workflow.can_publish(request.user),
-            "can_discard": pending.may_discard(request.user, change),
-        },
+        article,
+        "pending.html",
+        title,
+        pending_change=change,
+        notice=notice(change),
+        rows=rows,
+        previews=preview_links(article),
+        can_publish=workflow.can_publish(request.user),
+        can_discard=pending.may_discard(request.user, change),
     )
 
 

@@ -120,18 +120,11 @@ class Snapshot:
         add("summary", _("Summary"), self.article, "summary")
         for section, steps in self.sections:
             anchor = section.get("anchor", "")
-            add(
-                f"s:{anchor}:title",
-                _("Section “%(anchor)s”: title") % {"anchor": anchor},
-                section,
-                "title",
-            )
-            add(
-                f"s:{anchor}:intro",
-                _("Section “%(anchor)s”: introduction") % {"anchor": anchor},
-                section,
-                "intro",
-            )
+            for name, label in (
+                ("title", _("Section “%(anchor)s”: title")),
+                ("intro", _("Section “%(anchor)s”: introduction")),
+            ):
+                add(f"s:{anchor}:{name}", label % {"anchor": anchor}, section, name)
             for position, step in enumerate(steps, start=1):
                 number = step.get("label") or str(position)
                 label = _("Section “%(anchor)s”: step %(number)s") % {
@@ -141,18 +134,11 @@ class Snapshot:
                 add(f"s:{anchor}:step:{position}", label, step, "text")
         for figure in self.figures:
             number = figure.get("number", "")
-            add(
-                f"f:{number}:caption",
-                _("Figure %(number)s: caption") % {"number": number},
-                figure,
-                "caption",
-            )
-            add(
-                f"f:{number}:alt",
-                _("Figure %(number)s: alternative text") % {"number": number},
-                figure,
-                "alt_text",
-            )
+            for key, name, label in (
+                ("caption", "caption", _("Figure %(number)s: caption")),
+                ("alt", "alt_text", _("Figure %(number)s: alternative text")),
+            ):
+                add(f"f:{number}:{key}", label % {"number": number}, figure, name)
         return rows
 
 
