@@ -79,6 +79,26 @@ FIGURE_FORMFIELDS = {
 }
 
 
+def _translations_first() -> list[tuple[str, str]]:
+    """The configured languages, the translations first (the usual gap), the source last."""
+    return sorted(settings.LANGUAGES, key=lambda item: item[0] == settings.LANGUAGE_CODE)
+
+
+class QueryFilter(admin.SimpleListFilter):
+    """A list filter whose every choice stands for one condition: ((value, label, Q), …)."""
+
+    conditions: tuple[tuple[str, StrOrPromise, Q], ...] = ()
+
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin) -> list:
+        return [(value, label) for value, label, _condition in self.conditions]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        for value, _label, condition in self.conditions:
+            if self.value() == value:
+                return queryset.filter(condition)
+        return queryset
+
+
 class MissingTranslationFilter(admin.SimpleListFilter):
     """Articles whose title, summary or any step text is empty in a language."""
 
@@ -86,9 +106,10 @@ class MissingTranslationFilter(admin.SimpleListFilter):
     parameter_name = "missing"
 
     def lookups(self, request: HttpRequest, model_admin: ModelAdmin) -> list:
-        # The translations first (the usual gap), the source language last.
-        languages = sorted(settings.LANGUAGES, key=lambda item: item[0] == settings.LANGUAGE_CODE)
-        return [(code, _("Missing %(language)s") % {"language": name}) for code, name in languages]
+        return [
+            (code, _("Missing %(language)s") % {"language": name})
+            for code, name in _translations_first()
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         language = self.value()
@@ -112,13 +133,14 @@ class OutOfDateFilter(admin.SimpleListFilter):
     title = _("translation up to date")
     parameter_name = "outdated"
 
-    def lookups(
-        self, request: HttpRequest, model_admin: ModelAdmin
-    ) -> list[tuple[str, StrOrPromise]]:
-        return [("de", _("German out of date")), ("en", _("English out of date"))]
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin) -> list:
+        return [
+            (code, _("%(language)s out of date") % {"language": name})
+            for code, name in _translations_first()
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() in {"de", "en"}:
+        if self.value() in language_codes():
             return queryset.filter(stale_translations__has_key=self.value())
         return queryset
 
@@ -313,23 +335,15 @@ class FigureInline(TranslationTabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class PendingChangeFilter(admin.SimpleListFilter):
+class PendingChangeFilter(QueryFilter):
     """Published articles with a change waiting for a publisher (pending.py)."""
 
     title = _("change waiting for a publisher")
     parameter_name = "pending"
-
-    def lookups(
-        self, request: HttpRequest, model_admin: ModelAdmin
-    ) -> list[tuple[str, StrOrPromise]]:
-        return [("yes", _("Waiting")), ("no", _("None waiting"))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "yes":
-            return queryset.filter(pending_change__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(pending_change__isnull=True)
-        return queryset
+    conditions = (
+        ("yes", _("Waiting"), Q(pending_change__isnull=False)),
+        ("no", _("None waiting"), Q(pending_change__isnull=True)),
+    )
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -785,46 +799,25 @@ class SynonymAdmin(admin.ModelAdmin):
     search_fields = ("words",)
 
 
-class UnopenedFilter(admin.SimpleListFilter):
+class UnopenedFilter(QueryFilter):
     """Searches that showed results of which nobody opened one."""
 
     title = _("results opened")
     parameter_name = "opened"
-
-    def lookups(
-        self, request: HttpRequest, model_admin: ModelAdmin
-    ) -> list[tuple[str, StrOrPromise]]:
-        return [("none", _("Results, none opened")), ("some", _("At least one opened"))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "none":
-            return queryset.filter(results__gt=0, opened=0)
-        if self.value() == "some":
-            return queryset.filter(opened__gt=0)
-        return queryset
+    conditions = (
+        ("none", _("Results, none opened"), Q(results__gt=0, opened=0)),
+        ("some", _("At least one opened"), Q(opened__gt=0)),
+    )
 
 
-class FiredFilter(admin.SimpleListFilter):
+class FiredFilter(QueryFilter):
     title = _("help the search gave")
     parameter_name = "fired"
-
-    def lookups(
-        self, request: HttpRequest, model_admin: ModelAdmin
-    ) -> list[tuple[str, StrOrPromise]]:
-        return [
-            ("correction", _("Spelling corrected")),
-            ("synonyms", _("Synonyms used")),
-            ("other", _("Found in the other language")),
-        ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "correction":
-            return queryset.exclude(correction="")
-        if self.value() == "synonyms":
-            return queryset.exclude(synonyms="")
-        if self.value() == "other":
-            return queryset.filter(other_language=True)
-        return queryset
+    conditions = (
+        ("correction", _("Spelling corrected"), ~Q(correction="")),
+        ("synonyms", _("Synonyms used"), ~Q(synonyms="")),
+        ("other", _("Found in the other language"), Q(other_language=True)),
+    )
 
 
 @admin.register(SearchStat)
