@@ -131,22 +131,21 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def static_twin(env, port, base):
-    """Write a static file of the article page's size (whitenoise indexes files when it starts)."""
-    probe = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "portal.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "1",
-        ],
+def gunicorn(env, port, workers, *extra):
+    """A gunicorn serving the portal on 127.0.0.1:port, quiet."""
+    command = [str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{port}"]
+    return subprocess.Popen(
+        [*command, "-w", str(workers), *extra],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def static_twin(env, port, base):
+    """Write a static file of the article page's size (whitenoise indexes files when it starts)."""
+    probe = gunicorn(env, port, 1)
     try:
         page = wait_and_fetch(base + ARTICLE_PATH)
     finally:
@@ -160,23 +159,8 @@ def static_twin(env, port, base):
 
 def measure_setup(name, env, target, port, base, load, options):
     """Static file and cached article alternately, twice each, on one gunicorn: median ratio."""
-    server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "portal.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(options.workers),
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    server = gunicorn(
+        env, port, options.workers, "--worker-class", "sync", "--log-level", "warning"
     )
     try:
         wait_and_fetch(base + "/static/bench/same-size.html")
