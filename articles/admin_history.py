@@ -122,18 +122,14 @@ def compare_view(
     changes = history.compare(history.snapshot(older), history.snapshot(newer))
     rows = [{"change": change, "sides": side_by_side(change.old, change.new)} for change in changes]
     title = _("Changes in %(article)s") % {"article": article.kb_number}
-    return article_page(
-        model_admin,
-        request,
-        article,
-        "compare.html",
-        title,
-        older=older,
-        newer=newer,
-        rows=rows,
-        older_comment=history.describe(older.revision.comment),
-        newer_comment=history.describe(newer.revision.comment),
-    )
+    page = {
+        "older": older,
+        "newer": newer,
+        "rows": rows,
+        "older_comment": history.describe(older.revision.comment),
+        "newer_comment": history.describe(newer.revision.comment),
+    }
+    return article_page(model_admin, request, article, "compare.html", title, **page)
 
 
 def restore_view(
@@ -164,17 +160,13 @@ def restore_view(
         return redirect("admin:articles_article_change", article.pk)
     missing = history.missing_figures(version)
     title = _("Restore a version of %(article)s") % {"article": article.kb_number}
-    return article_page(
-        model_admin,
-        request,
-        article,
-        "restore.html",
-        title,
-        version=version,
-        missing=missing,
-        comment=history.describe(version.revision.comment),
-        previews=preview_links(article, version),
-    )
+    page = {
+        "version": version,
+        "missing": missing,
+        "comment": history.describe(version.revision.comment),
+        "previews": preview_links(article, version),
+    }
+    return article_page(model_admin, request, article, "restore.html", title, **page)
 
 
 def version_preview_view(

@@ -59,19 +59,15 @@ def review_view(
         for item in pending.changes(change)
     ]
     title = _("Change waiting for %(article)s") % {"article": article.kb_number}
-    return article_page(
-        model_admin,
-        request,
-        article,
-        "pending.html",
-        title,
-        pending_change=change,
-        notice=notice(change),
-        rows=rows,
-        previews=preview_links(article),
-        can_publish=workflow.can_publish(request.user),
-        can_discard=pending.may_discard(request.user, change),
-    )
+    page = {
+        "pending_change": change,
+        "notice": notice(change),
+        "rows": rows,
+        "previews": preview_links(article),
+        "can_publish": workflow.can_publish(request.user),
+        "can_discard": pending.may_discard(request.user, change),
+    }
+    return article_page(model_admin, request, article, "pending.html", title, **page)
 
 
 def _decide(

@@ -49,26 +49,31 @@ def public_page(build: Callable[[dict[str, Any]], str]) -> HttpResponse:
     return mark_public(response)
 
 
+def public_template(
+    request: HttpRequest, template: str, context: Callable[[], dict[str, Any]]
+) -> HttpResponse:
+    """A public page from one template and the context `context()` gives (public_page)."""
+    return public_page(
+        lambda base: render_to_string(template, {**base, **context()}, request=request)
+    )
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    def build(base: dict[str, Any]) -> str:
-        categories = [c for c in categories_with_articles() if c.articles.all()]
-        return render_to_string(
-            "articles/home.html", {**base, "categories": categories}, request=request
-        )
-
-    return public_page(build)
+    return public_template(
+        request,
+        "articles/home.html",
+        lambda: {"categories": [c for c in categories_with_articles() if c.articles.all()]},
+    )
 
 
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def build(base: dict[str, Any]) -> str:
-        category = get_object_or_404(categories_with_articles(), slug=slug)
-        return render_to_string(
-            "articles/category.html", {**base, "category": category}, request=request
-        )
-
-    return public_page(build)
+    return public_template(
+        request,
+        "articles/category.html",
+        lambda: {"category": get_object_or_404(categories_with_articles(), slug=slug)},
+    )
 
 
 @require_GET
@@ -253,13 +258,9 @@ def troubleshooting_article():
 
 @require_GET
 def troubleshooter(request: HttpRequest) -> HttpResponse:
-    def build(base: dict[str, Any]) -> str:
-        article = troubleshooting_article()
-        return render_to_string(
-            "articles/troubleshooter.html", {**base, "article": article}, request=request
-        )
-
-    return public_page(build)
+    return public_template(
+        request, "articles/troubleshooter.html", lambda: {"article": troubleshooting_article()}
+    )
 
 
 @require_GET
