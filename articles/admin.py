@@ -13,7 +13,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -173,7 +173,7 @@ class ArticleRevisionMixin(_AdminBase):
         object_id: str | None = None,
         form_url: str = "",
         extra_context: dict | None = None,
-    ) -> HttpResponseRedirect:
+    ) -> HttpResponse:
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
         article = self.target_article(request, object_id)
@@ -194,11 +194,11 @@ class ArticleRevisionMixin(_AdminBase):
         object_id: str,
         form_url: str,
         extra_context: dict[str, Any] | None,
-    ) -> HttpResponseRedirect:
+    ) -> HttpResponse:
         """Run the save, keep what it saved as the pending change, and roll it all back."""
         refusal = pending.refusal(article, has_uploads=any(f.size for f in request.FILES.values()))
         if refusal:
-            request._save_refusal = refusal
+            request._save_refusal = refusal  # type: ignore[attr-defined]  # read by the form
             return super().changeform_view(request, object_id, form_url, extra_context)
         try:
             response, rows = self._save_rolled_back(
@@ -639,7 +639,11 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         return format_html(" · ".join(["{}"] * len(links)), *links)
 
     def _move(
-        self, request: HttpRequest, queryset: QuerySet, status: str, done_message: str
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        status: str,
+        done_message: Callable[[int], str],
     ) -> None:
         """Move each article with workflow.move; done_message(count) says what was done."""
         moved = 0

@@ -135,7 +135,9 @@ def _apply_synonyms(
         [[stem(word, language) for word in member] for member in group]
         for group in synonym_groups(language, version)
     ]
-    groups, prefixes, fired = [], [], []
+    groups: list[list[tuple[str, list[str]]]] = []
+    prefixes: list[list[tuple[str, list[str]]]] = []
+    fired: list[str] = []
     position, last = 0, len(units) - 1
     while position < len(units):
         length = max(
@@ -317,7 +319,8 @@ def make_snippet(entry: SearchEntry, stems: set[str], language: str) -> str | Sa
             start += 1
     end = min(len(source), start + 2 * SNIPPET_RADIUS)
     excerpt = source[start:end]
-    pieces, last = [], 0
+    pieces: list[str] = []
+    last = 0
     for match in PLAIN_WORD.finditer(excerpt):
         if matches(match.group(0)):
             pieces.append(escape(excerpt[last : match.start()]))

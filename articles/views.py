@@ -232,7 +232,9 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse | HttpResponseRedi
         if existing:
             initial.setdefault("helpful", "yes" if existing.helpful else "no")
             initial.update(
-                comment=existing.comment, reason=existing.reason, figure=existing.figure_id
+                comment=existing.comment,
+                reason=existing.reason,
+                figure=existing.figure_id,  # type: ignore[arg-type]  # the form takes the id
             )
         form = FeedbackForm(initial=initial, article=article)
     context = {
