@@ -515,7 +515,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         object_id: str,
         form_url: str = "",
         extra_context: dict | None = None,
-    ):
+    ) -> HttpResponse:
         article = self.get_object(request, unquote(object_id))
         waiting = pending.pending_for(article) if article is not None else None
         extra_context = {**(extra_context or {}), "pending_change": waiting}

@@ -122,7 +122,7 @@ def _scoped(
     day_field: str = "day",
     language_field: str = "language",
     article_field: str | None = "article_id",
-):
+) -> QuerySet:
     if day_field == "day":
         queryset = queryset.filter(day__range=(filters.start, filters.end))
     else:

@@ -100,7 +100,7 @@ def render_article(
     article: Article,
     preview: bool = False,
     extra: dict[str, Any] | None = None,
-):
+) -> str:
     notice = drift.reader_notice(article, get_language())
     if notice:
         with translation.override(notice["language"]):
@@ -246,7 +246,7 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse | HttpResponseRedi
     return render(request, "articles/feedback.html", context)
 
 
-def troubleshooting_article():
+def troubleshooting_article() -> Article:
     article = (
         article_queryset()
         .published()
