@@ -74,12 +74,12 @@ class FigureImageField(forms.FileField):
         self.widget.attrs.setdefault("accept", "image/png,image/jpeg,image/webp")
 
 
-FIGURE_FORMFIELDS = {
+FIGURE_FORMFIELDS: dict[type[models.Field], dict[str, Any]] = {
     models.ImageField: {"form_class": FigureImageField, "widget": forms.ClearableFileInput}
 }
 
 
-def _translations_first() -> list[tuple[str, str]]:
+def _translations_first() -> list[tuple[str, StrOrPromise]]:
     """The configured languages, the translations first (the usual gap), the source last."""
     return sorted(settings.LANGUAGES, key=lambda item: item[0] == settings.LANGUAGE_CODE)
 
@@ -177,7 +177,7 @@ class ArticleRevisionMixin(_AdminBase):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
         article = self.target_article(request, object_id)
-        if pending.must_propose(request.user, article):
+        if article is not None and object_id and pending.must_propose(request.user, article):
             return self._propose(request, article, object_id, form_url, extra_context)
         try:
             with reversion.create_revision(manage_manually=True):
@@ -249,7 +249,7 @@ class ArticleRevisionMixin(_AdminBase):
             transaction.set_rollback(True)
         return response, rows
 
-    def target_article(self, request: HttpRequest, object_id: str) -> Article | None:
+    def target_article(self, request: HttpRequest, object_id: str | None) -> Article | None:
         """The article a save on this page changes (for an added row: the one chosen)."""
         if object_id:
             obj = self.get_object(request, unquote(object_id))
@@ -283,7 +283,7 @@ class ArticleRevisionMixin(_AdminBase):
             request.user,
             getattr(request, "_revision_comment", history.EDITED),
         )
-        request._article_recorded = True
+        request._article_recorded = True  # type: ignore[attr-defined]  # one record per save
 
 
 def thumbnail(figure: Figure, language: str | None = None) -> SafeString | str:
@@ -360,12 +360,13 @@ class ArticleAdminForm(forms.ModelForm):
             allowed = workflow.allowed_statuses(
                 self.user, self.instance if self.instance.pk else None
             )
-            self.fields["status"].choices = [
+            self.fields["status"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
                 (value, label) for value, label in Article.Status.choices if value in allowed
             ]
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # ModelForm.clean returns cleaned_data
         if not self.instance.pk:
             return data
         submitted = data.get("lock_version")
@@ -387,7 +388,7 @@ class ArticleAdminForm(forms.ModelForm):
                 else ""
             )
             # A second press of Save now replaces their changes knowingly.
-            self.data = self.data.copy()
+            self.data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
             self.data[self.add_prefix("lock_version")] = current
             raise forms.ValidationError(
                 _(
@@ -478,7 +479,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
                 obj.publish_at = None
             obj.status_changed_by = request.user
             obj.status_changed_at = timezone.now()
-            request._revision_comment = (
+            request._revision_comment = (  # type: ignore[attr-defined]  # for save_related
                 workflow.status_comment(obj.status, obj.publish_at) if change else history.EDITED
             )
         super().save_model(request, obj, form, change)
@@ -613,7 +614,8 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
 
     @admin.display(description=_("helpful (yes / no)"))
     def helpful_votes(self, article: Article) -> str:
-        return f"{article.yes_votes} / {article.no_votes}"
+        votes = f"{article.yes_votes} / {article.no_votes}"  # type: ignore[attr-defined]
+        return votes  # (both counted by get_queryset)
 
     @admin.display(description=_("languages"))
     def translation_state(self, article: Article) -> str:

@@ -49,7 +49,7 @@ def _draw_lines(
     """Draw screen lines inside box; return the y positions of each line's centre."""
     left, top, right, _bottom = box
     y = top
-    centres = []
+    centres: list[tuple[float, float]] = []
     for line in lines:
         if _is_button(line):
             label = line.strip("[] ")

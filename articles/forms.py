@@ -65,7 +65,7 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         figure_field = cast(forms.ModelChoiceField, self.fields["figure"])
         figure_field.queryset = article.figures.all()
-        figure_field.label_from_instance = lambda figure: (  # type: ignore[method-assign]
+        figure_field.label_from_instance = lambda figure: (  # type: ignore[assignment]
             _("Figure %(number)s") % {"number": figure.number}
             + (f": {figure.caption}" if figure.caption else "")
         )

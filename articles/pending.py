@@ -108,7 +108,7 @@ def store(
                 comment=PROPOSED,
             )
             Version.objects.bulk_create([Version(revision=revision, **row) for row in rows])
-            return PendingChange.objects.create(
+            return PendingChange.objects.create(  # type: ignore[misc]  # user: signed-in staff
                 article=article,
                 revision=revision,
                 proposed_by=user,

@@ -143,8 +143,8 @@ def _apply_synonyms(
         length = max(
             (
                 len(member)
-                for group in synonyms
-                for member in group
+                for synonym_set in synonyms
+                for member in synonym_set
                 if stemmed[position : position + len(member)] == member
             ),
             default=0,
@@ -152,10 +152,10 @@ def _apply_synonyms(
         if length:
             # every set holding the typed words contributes its members
             span = stemmed[position : position + length]
-            members: list[str] = []
-            for group in synonyms:
-                if span in group:
-                    members.extend(member for member in group if member not in members)
+            members: list[list[str]] = []
+            for synonym_set in synonyms:
+                if span in synonym_set:
+                    members.extend(member for member in synonym_set if member not in members)
             groups.append([("phrase" if len(member) > 1 else "word", member) for member in members])
             fired.append(" ".join(unit[0] for unit in units[position : position + length]))
             position += length

@@ -269,10 +269,11 @@ def troubleshooter(request: HttpRequest) -> HttpResponse:
 def situation(request: HttpRequest, anchor: str) -> HttpResponse:
     def build(base: dict[str, Any]) -> str:
         article = troubleshooting_article()
-        matches = [section for section in article.display_sections if section.anchor == anchor]
+        sections = article.display_sections  # type: ignore[attr-defined]  # prepare_article
+        matches = [section for section in sections if section.anchor == anchor]
         if not matches:
             raise Http404(_("There is no such situation."))
-        others = [section for section in article.display_sections if section.anchor != anchor]
+        others = [section for section in sections if section.anchor != anchor]
         return render_to_string(
             "articles/situation.html",
             {**base, "article": article, "section": matches[0], "others": others},

@@ -61,7 +61,7 @@ def move(
         publish_at = None
     article.status = status
     article.publish_at = publish_at
-    article.status_changed_by = user
+    article.status_changed_by = user  # type: ignore[assignment]  # a signed-in staff member
     article.status_changed_at = timezone.now()
     article.save()
     history.save_version(article, user, status_comment(status, publish_at))
