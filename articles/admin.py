@@ -99,23 +99,32 @@ class QueryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MissingTranslationFilter(admin.SimpleListFilter):
-    """Articles whose title, summary or any step text is empty in a language."""
+class LanguageFilter(admin.SimpleListFilter):
+    """A list filter with one choice per configured language, the translations first."""
 
-    title = _("translation")
-    parameter_name = "missing"
+    label: StrOrPromise = ""  # the choice's text, with %(language)s
 
     def lookups(self, request: HttpRequest, model_admin: ModelAdmin) -> list:
-        return [
-            (code, _("Missing %(language)s") % {"language": name})
-            for code, name in _translations_first()
-        ]
+        return [(code, self.label % {"language": name}) for code, name in _translations_first()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         language = self.value()
         if language not in language_codes():
             return queryset
+        return self.in_language(queryset, language)
 
+    def in_language(self, queryset: QuerySet, language: str) -> QuerySet:
+        raise NotImplementedError
+
+
+class MissingTranslationFilter(LanguageFilter):
+    """Articles whose title, summary or any step text is empty in a language."""
+
+    title = _("translation")
+    parameter_name = "missing"
+    label = _("Missing %(language)s")
+
+    def in_language(self, queryset: QuerySet, language: str) -> QuerySet:
         def empty(field: str) -> Q:
             name = localized_field(field, language)
             return Q(**{f"{name}__isnull": True}) | Q(**{name: ""})
@@ -127,22 +136,15 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         ).distinct()
 
 
-class OutOfDateFilter(admin.SimpleListFilter):
+class OutOfDateFilter(LanguageFilter):
     """Articles with a text whose other language changed since it was last translated (drift.py)."""
 
     title = _("translation up to date")
     parameter_name = "outdated"
+    label = _("%(language)s out of date")
 
-    def lookups(self, request: HttpRequest, model_admin: ModelAdmin) -> list:
-        return [
-            (code, _("%(language)s out of date") % {"language": name})
-            for code, name in _translations_first()
-        ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() in language_codes():
-            return queryset.filter(stale_translations__has_key=self.value())
-        return queryset
+    def in_language(self, queryset: QuerySet, language: str) -> QuerySet:
+        return queryset.filter(stale_translations__has_key=language)
 
 
 class RefusedSaveForm(forms.BaseForm):
