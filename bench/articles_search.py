@@ -42,6 +42,11 @@ def sentence(rng, language, length=12):
     return " ".join(rng.choice(WORDS[language]) for _ in range(length)).capitalize() + "."
 
 
+def texts(rng, field, length):
+    """A random sentence of `length` words for the field in each language (title_en, title_de)."""
+    return {f"{field}_{language}": sentence(rng, language, length) for language in WORDS}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=1000)
@@ -109,10 +114,8 @@ def run(options, vendor):
                     slug=f"bench-{number}",
                     category=category,
                     status="published",
-                    title_en=sentence(rng, "en", 6),
-                    title_de=sentence(rng, "de", 6),
-                    summary_en=sentence(rng, "en", 20),
-                    summary_de=sentence(rng, "de", 20),
+                    **texts(rng, "title", 6),
+                    **texts(rng, "summary", 20),
                 )
                 for number in range(options.articles)
             ],
@@ -124,8 +127,7 @@ def run(options, vendor):
                     article=article,
                     anchor=f"s{number}",
                     order=number,
-                    title_en=sentence(rng, "en", 3),
-                    title_de=sentence(rng, "de", 3),
+                    **texts(rng, "title", 3),
                 )
                 for article in articles
                 for number in range(3)
@@ -137,8 +139,7 @@ def run(options, vendor):
                 Step(
                     section=section,
                     order=i,
-                    text_en=sentence(rng, "en", 25),
-                    text_de=sentence(rng, "de", 25),
+                    **texts(rng, "text", 25),
                 )
                 for section in sections
                 for i in range(5)
