@@ -179,7 +179,7 @@ class ArticleRevisionMixin(_AdminBase):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
         article = self.target_article(request, object_id)
-        if article is not None and object_id and pending.must_propose(request.user, article):
+        if article is not None and pending.must_propose(request.user, article):
             return self._propose(request, article, object_id, form_url, extra_context)
         try:
             with reversion.create_revision(manage_manually=True):
@@ -193,7 +193,7 @@ class ArticleRevisionMixin(_AdminBase):
         self,
         request: HttpRequest,
         article: Article,
-        object_id: str,
+        object_id: str | None,
         form_url: str,
         extra_context: dict[str, Any] | None,
     ) -> HttpResponse:
@@ -236,7 +236,7 @@ class ArticleRevisionMixin(_AdminBase):
         self,
         request: HttpRequest,
         article: Article,
-        object_id: str,
+        object_id: str | None,
         form_url: str,
         extra_context: dict[str, Any] | None,
     ) -> tuple:
