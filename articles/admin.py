@@ -1,17 +1,26 @@
 """Staff editing of the knowledge base: both languages side by side in tabs."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import ModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
@@ -30,7 +39,6 @@ from articles import (
     workflow,
 )
 from articles.figure_recapture import recapture_action as figure_recapture_action
-from articles.figures import validate_figure_image
 from articles.models import (
     Article,
     Category,
@@ -43,7 +51,16 @@ from articles.models import (
     Step,
     Synonym,
 )
+from articles.renditions import validate_figure_image
 from articles.text_diff import word_diff
+from portal.languages import language_codes, localized_field, localized_fields
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from django.http import HttpResponse
+    from django_stubs_ext import StrOrPromise
 
 
 class FigureImageField(forms.FileField):
@@ -51,33 +68,66 @@ class FigureImageField(forms.FileField):
 
     default_validators = [validate_figure_image]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.pop("form_class", None)
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", "image/png,image/jpeg,image/webp")
 
 
-FIGURE_FORMFIELDS = {
+FIGURE_FORMFIELDS: dict[type[models.Field], dict[str, Any]] = {
     models.ImageField: {"form_class": FigureImageField, "widget": forms.ClearableFileInput}
 }
 
 
-class MissingTranslationFilter(admin.SimpleListFilter):
+def _translations_first() -> list[tuple[str, StrOrPromise]]:
+    """The configured languages, the translations first (the usual gap), the source last."""
+    return sorted(settings.LANGUAGES, key=lambda item: item[0] == settings.LANGUAGE_CODE)
+
+
+class QueryFilter(admin.SimpleListFilter):
+    """A list filter whose every choice stands for one condition: ((value, label, Q), …)."""
+
+    conditions: tuple[tuple[str, StrOrPromise, Q], ...] = ()
+
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin) -> list:
+        return [(value, label) for value, label, _condition in self.conditions]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        for value, _label, condition in self.conditions:
+            if self.value() == value:
+                return queryset.filter(condition)
+        return queryset
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    """A list filter with one choice per configured language, the translations first."""
+
+    label: StrOrPromise = ""  # the choice's text, with %(language)s
+
+    def lookups(self, request: HttpRequest, model_admin: ModelAdmin) -> list:
+        return [(code, self.label % {"language": name}) for code, name in _translations_first()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        language = self.value()
+        if language not in language_codes():
+            return queryset
+        return self.in_language(queryset, language)
+
+    def in_language(self, queryset: QuerySet, language: str) -> QuerySet:
+        raise NotImplementedError
+
+
+class MissingTranslationFilter(LanguageFilter):
     """Articles whose title, summary or any step text is empty in a language."""
 
     title = _("translation")
     parameter_name = "missing"
+    label = _("Missing %(language)s")
 
-    def lookups(self, request, model_admin):
-        return [("de", _("Missing German")), ("en", _("Missing English"))]
-
-    def queryset(self, request, queryset):
-        language = self.value()
-        if language not in {"de", "en"}:
-            return queryset
-
-        def empty(field):
-            return Q(**{f"{field}_{language}__isnull": True}) | Q(**{f"{field}_{language}": ""})
+    def in_language(self, queryset: QuerySet, language: str) -> QuerySet:
+        def empty(field: str) -> Q:
+            name = localized_field(field, language)
+            return Q(**{f"{name}__isnull": True}) | Q(**{name: ""})
 
         missing_step = Step.objects.filter(empty("text")).values("section__article")
         missing_section = Section.objects.filter(empty("title")).values("article")
@@ -86,19 +136,15 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         ).distinct()
 
 
-class OutOfDateFilter(admin.SimpleListFilter):
+class OutOfDateFilter(LanguageFilter):
     """Articles with a text whose other language changed since it was last translated (drift.py)."""
 
     title = _("translation up to date")
     parameter_name = "outdated"
+    label = _("%(language)s out of date")
 
-    def lookups(self, request, model_admin):
-        return [("de", _("German out of date")), ("en", _("English out of date"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in {"de", "en"}:
-            return queryset.filter(stale_translations__has_key=self.value())
-        return queryset
+    def in_language(self, queryset: QuerySet, language: str) -> QuerySet:
+        return queryset.filter(stale_translations__has_key=language)
 
 
 class RefusedSaveForm(forms.BaseForm):
@@ -106,22 +152,34 @@ class RefusedSaveForm(forms.BaseForm):
 
     refusal = ""
 
-    def clean(self):
+    def clean(self) -> None:
         data = super().clean()
         if data is not None or self.refusal:
             raise forms.ValidationError(self.refusal, code="pending_change")
 
 
-class ArticleRevisionMixin:
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
+
+class ArticleRevisionMixin(_AdminBase):
     """Every save through this admin page keeps a version of the whole article (history.py);
     a save of a published article by staff without the publish permission becomes a change
     waiting for a publisher instead (pending.py)."""
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
         article = self.target_article(request, object_id)
-        if pending.must_propose(request.user, article):
+        if article is not None and pending.must_propose(request.user, article):
             return self._propose(request, article, object_id, form_url, extra_context)
         try:
             with reversion.create_revision(manage_manually=True):
@@ -131,11 +189,18 @@ class ArticleRevisionMixin:
             # again runs the check once more, which now tells the user (nothing is saved).
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def _propose(self, request, article, object_id, form_url, extra_context):
+    def _propose(
+        self,
+        request: HttpRequest,
+        article: Article,
+        object_id: str | None,
+        form_url: str,
+        extra_context: dict[str, Any] | None,
+    ) -> HttpResponse:
         """Run the save, keep what it saved as the pending change, and roll it all back."""
         refusal = pending.refusal(article, has_uploads=any(f.size for f in request.FILES.values()))
         if refusal:
-            request._save_refusal = refusal
+            request._save_refusal = refusal  # type: ignore[attr-defined]  # read by the form
             return super().changeform_view(request, object_id, form_url, extra_context)
         try:
             response, rows = self._save_rolled_back(
@@ -167,7 +232,14 @@ class ArticleRevisionMixin:
         )
         return response
 
-    def _save_rolled_back(self, request, article, object_id, form_url, extra_context):
+    def _save_rolled_back(
+        self,
+        request: HttpRequest,
+        article: Article,
+        object_id: str | None,
+        form_url: str,
+        extra_context: dict[str, Any] | None,
+    ) -> tuple:
         """The admin's response and, if the form was saved, the rows of the version it kept;
         nothing of the save stays in the database."""
         rows = None
@@ -179,7 +251,7 @@ class ArticleRevisionMixin:
             transaction.set_rollback(True)
         return response, rows
 
-    def target_article(self, request, object_id):
+    def target_article(self, request: HttpRequest, object_id: str | None) -> Article | None:
         """The article a save on this page changes (for an added row: the one chosen)."""
         if object_id:
             obj = self.get_object(request, unquote(object_id))
@@ -187,32 +259,36 @@ class ArticleRevisionMixin:
         chosen = request.POST.get("article", "")
         return Article.objects.filter(pk=chosen).first() if chosen.isdigit() else None
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         form = super().get_form(request, obj, **kwargs)
         refusal = getattr(request, "_save_refusal", None)
         if refusal:
             form = type(form.__name__, (RefusedSaveForm, form), {"refusal": refusal})
         return form
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and pending.must_propose(request.user, self.article_of(obj)):
             return False  # deleting from a published article needs a publisher
         return super().has_delete_permission(request, obj)
 
-    def article_of(self, obj):
+    def article_of(self, obj: Any) -> Article | None:
         return obj.article
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: list, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         history.record(
             self.article_of(form.instance),
             request.user,
             getattr(request, "_revision_comment", history.EDITED),
         )
-        request._article_recorded = True
+        request._article_recorded = True  # type: ignore[attr-defined]  # one record per save
 
 
-def thumbnail(figure, language=None):
+def thumbnail(figure: Figure, language: str | None = None) -> SafeString | str:
     rendition = figure.rendition_for(language or "en")
     sources = rendition.get("sources", {}).get("jpeg") or []
     if not sources:
@@ -229,7 +305,7 @@ class SectionInline(TranslationStackedInline):
     show_change_link = True
 
     @admin.display(description=_("steps"))
-    def steps_link(self, section):
+    def steps_link(self, section: Section) -> SafeString | StrOrPromise:
         if not section.pk:
             return _("Save first, then edit the steps.")
         url = reverse("admin:articles_section_change", args=[section.pk])
@@ -249,10 +325,10 @@ class FigureInline(TranslationTabularInline):
     ordering = ("order",)
 
     @admin.display(description=_("thumbnail"))
-    def preview(self, figure):
+    def preview(self, figure: Figure) -> str | SafeString:
         return thumbnail(figure) if figure.pk else "—"
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "step":
             article_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Step.objects.filter(section__article_id=article_id).select_related(
@@ -261,21 +337,15 @@ class FigureInline(TranslationTabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class PendingChangeFilter(admin.SimpleListFilter):
+class PendingChangeFilter(QueryFilter):
     """Published articles with a change waiting for a publisher (pending.py)."""
 
     title = _("change waiting for a publisher")
     parameter_name = "pending"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Waiting")), ("no", _("None waiting"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(pending_change__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(pending_change__isnull=True)
-        return queryset
+    conditions = (
+        ("yes", _("Waiting"), Q(pending_change__isnull=False)),
+        ("no", _("None waiting"), Q(pending_change__isnull=True)),
+    )
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -284,7 +354,7 @@ class ArticleAdminForm(forms.ModelForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     user = None  # set by ArticleAdmin.get_form
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["lock_version"].initial = self.instance.edit_version
@@ -292,12 +362,13 @@ class ArticleAdminForm(forms.ModelForm):
             allowed = workflow.allowed_statuses(
                 self.user, self.instance if self.instance.pk else None
             )
-            self.fields["status"].choices = [
+            self.fields["status"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
                 (value, label) for value, label in Article.Status.choices if value in allowed
             ]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # ModelForm.clean returns cleaned_data
         if not self.instance.pk:
             return data
         submitted = data.get("lock_version")
@@ -319,13 +390,14 @@ class ArticleAdminForm(forms.ModelForm):
                 else ""
             )
             # A second press of Save now replaces their changes knowingly.
-            self.data = self.data.copy()
+            self.data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
             self.data[self.add_prefix("lock_version")] = current
             raise forms.ValidationError(
                 _(
-                    "%(who)s saved this article (%(when)s) after you opened it, so your changes are not saved "
-                    "yet. They are still in this form: open the history in a new tab to see what changed, then "
-                    "press Save again to replace that version with yours."
+                    "%(who)s saved this article (%(when)s) after you opened it, so your changes "
+                    "are not saved yet. They are still in this form: open the history in a new "
+                    "tab to see what changed, then press Save again to replace that version with "
+                    "yours."
                 ),
                 params={"who": who, "when": when},
                 code="edit_conflict",
@@ -354,8 +426,8 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         MissingTranslationFilter,
         OutOfDateFilter,
     )
-    search_fields = ("kb_number", "title_en", "title_de", "slug")
-    prepopulated_fields = {"slug": ("title_en",)}
+    search_fields = ("kb_number", *localized_fields("title"), "slug")
+    prepopulated_fields = {"slug": (localized_field("title", settings.LANGUAGE_CODE),)}
     filter_horizontal = ("related",)
     readonly_fields = ("preview_link", "updated_at", "status_changed", "translation_drift")
     fields = (
@@ -380,15 +452,17 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     class Media:
         css = {"all": ["css/staff.css"]}
 
-    def article_of(self, obj):
+    def article_of(self, obj: Any) -> Article | None:
         return obj
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user
         return form
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list:
         fields = list(super().get_readonly_fields(request, obj))
         if not workflow.can_publish(request.user):
             fields.append("publish_at")
@@ -396,60 +470,55 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
                 fields.append("status")
         return fields
 
-    def has_publish_permission(self, request):
+    def has_publish_permission(self, request: HttpRequest) -> bool:
         return workflow.can_publish(request.user)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool
+    ) -> None:
         if {"status", "publish_at"} & set(form.changed_data) or not change:
             if obj.status != Article.Status.PUBLISHED:
                 obj.publish_at = None
             obj.status_changed_by = request.user
             obj.status_changed_at = timezone.now()
-            request._revision_comment = (
+            request._revision_comment = (  # type: ignore[attr-defined]  # for save_related
                 workflow.status_comment(obj.status, obj.publish_at) if change else history.EDITED
             )
         super().save_model(request, obj, form, change)
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
 
-        def bound(view):
+        def bound(view: Callable) -> Callable:
             return wrap(lambda request, *args, **kwargs: view(self, request, *args, **kwargs))
 
-        return [
-            path(
-                "dashboard/",
-                bound(admin_dashboard.dashboard_view),
-                name="articles_article_dashboard",
-            ),
-            path(
-                "<int:object_id>/pending/",
-                bound(admin_pending.review_view),
-                name="articles_article_pending",
-            ),
-            path(
-                "<int:object_id>/pending/preview/",
-                bound(admin_pending.preview_view),
-                name="articles_article_pending_preview",
-            ),
-            path(
-                "<int:object_id>/history/compare/",
-                bound(admin_history.compare_view),
-                name="articles_article_compare",
-            ),
-            path(
+        views = (  # (route, view, the name's last part: articles_article_<name>)
+            ("dashboard/", admin_dashboard.dashboard_view, "dashboard"),
+            ("<int:object_id>/pending/", admin_pending.review_view, "pending"),
+            ("<int:object_id>/pending/preview/", admin_pending.preview_view, "pending_preview"),
+            ("<int:object_id>/history/compare/", admin_history.compare_view, "compare"),
+            (
                 "<int:object_id>/history/<int:version_id>/restore/",
-                bound(admin_history.restore_view),
-                name="articles_article_restore",
+                admin_history.restore_view,
+                "restore",
             ),
-            path(
+            (
                 "<int:object_id>/history/<int:version_id>/preview/",
-                bound(admin_history.version_preview_view),
-                name="articles_article_version_preview",
+                admin_history.version_preview_view,
+                "version_preview",
             ),
+        )
+        return [
+            path(route, bound(view), name=f"articles_article_{name}") for route, view, name in views
         ] + super().get_urls()
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
         article = self.get_object(request, unquote(object_id))
         waiting = pending.pending_for(article) if article is not None else None
         extra_context = {**(extra_context or {}), "pending_change": waiting}
@@ -460,10 +529,14 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def history_view(self, request, object_id, extra_context=None):
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> TemplateResponse:
         return admin_history.versions_view(self, request, object_id)
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "dashboard_url": reverse("admin:articles_article_dashboard"),
@@ -471,7 +544,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("status"), ordering="status")
-    def status_display(self, article):
+    def status_display(self, article: Article) -> str:
         if article.is_scheduled:
             return _("Scheduled for %(date)s") % {
                 "date": date_format(timezone.localtime(article.publish_at), "DATETIME_FORMAT")
@@ -479,7 +552,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         return article.get_status_display()
 
     @admin.display(description=_("waiting change"))
-    def pending_display(self, article):
+    def pending_display(self, article: Article) -> SafeString | str:
         waiting = getattr(article, "pending_change", None) if article.pk else None
         if waiting is None:
             return "—"
@@ -489,7 +562,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         )
 
     @admin.display(description=_("status changed"))
-    def status_changed(self, article):
+    def status_changed(self, article: Article) -> str:
         if not article.status_changed_at:
             return "—"
         who = (
@@ -503,7 +576,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         }
 
     @admin.display(description=_("out-of-date translations"))
-    def translation_drift(self, article):
+    def translation_drift(self, article: Article) -> SafeString | StrOrPromise | str:
         if not article.pk:
             return "—"
         stale = drift.article_stale_texts(article)
@@ -530,7 +603,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             ),
         )
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
             super()
             .get_queryset(request)
@@ -542,16 +615,22 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         )
 
     @admin.display(description=_("helpful (yes / no)"))
-    def helpful_votes(self, article):
-        return f"{article.yes_votes} / {article.no_votes}"
+    def helpful_votes(self, article: Article) -> str:
+        votes = f"{article.yes_votes} / {article.no_votes}"  # type: ignore[attr-defined]
+        return votes  # (both counted by get_queryset)
 
     @admin.display(description=_("languages"))
-    def translation_state(self, article):
-        missing = [code.upper() for code in ("en", "de") if not getattr(article, f"title_{code}")]
-        return _("missing %(langs)s") % {"langs": ", ".join(missing)} if missing else "EN · DE"
+    def translation_state(self, article: Article) -> str:
+        codes = language_codes()
+        missing = [
+            code.upper() for code in codes if not getattr(article, localized_field("title", code))
+        ]
+        if missing:
+            return _("missing %(langs)s") % {"langs": ", ".join(missing)}
+        return " · ".join(code.upper() for code in codes)
 
     @admin.display(description=_("preview"))
-    def preview_link(self, article):
+    def preview_link(self, article: Article) -> SafeString | str:
         if not article.pk:
             return "—"
         links = []
@@ -563,7 +642,13 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             )
         return format_html(" · ".join(["{}"] * len(links)), *links)
 
-    def _move(self, request, queryset, status, done_message):
+    def _move(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        status: str,
+        done_message: Callable[[int], str],
+    ) -> None:
         """Move each article with workflow.move; done_message(count) says what was done."""
         moved = 0
         for article in queryset:
@@ -577,7 +662,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             messages.success(request, done_message(moved) % {"count": moved})
 
     @admin.action(description=_("Send the selected articles to review"), permissions=["change"])
-    def send_to_review(self, request, queryset):
+    def send_to_review(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._move(
             request,
             queryset,
@@ -588,7 +673,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         )
 
     @admin.action(description=_("Publish the selected articles now"), permissions=["publish"])
-    def publish(self, request, queryset):
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._move(
             request,
             queryset,
@@ -599,7 +684,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     @admin.action(
         description=_("Turn the selected articles back into drafts"), permissions=["publish"]
     )
-    def unpublish(self, request, queryset):
+    def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._move(
             request,
             queryset,
@@ -612,7 +697,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     @admin.action(
         description=_("Translation checked: both languages match"), permissions=["change"]
     )
-    def translation_checked(self, request, queryset):
+    def translation_checked(self, request: HttpRequest, queryset: QuerySet) -> None:
         from articles.page_cache import bump_content_version
 
         for article in queryset:
@@ -633,11 +718,11 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     @admin.action(
         description=_("Re-capture the figures from the practice portal"), permissions=["change"]
     )
-    def capture_figures(self, request, queryset):
+    def capture_figures(self, request: HttpRequest, queryset: QuerySet) -> None:
         figure_recapture_action(self, request, queryset)
 
 
-def _drift_label(item):
+def _drift_label(item: Any) -> str:
     if isinstance(item.instance, Article):
         return {"title": gettext("title"), "summary": gettext("summary")}[item.field]
     if isinstance(item.instance, Section):
@@ -663,7 +748,7 @@ class StepInline(TranslationStackedInline):
 class SectionAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     list_display = ("title", "article", "anchor", "order")
     list_select_related = ("article",)
-    search_fields = ("title_en", "title_de", "article__kb_number")
+    search_fields = (*localized_fields("title"), "article__kb_number")
     fields = ("article", "order", "anchor", "title", "intro", "action_url", "action_label")
     inlines = [StepInline]
 
@@ -671,7 +756,7 @@ class SectionAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
 @admin.register(Category)
 class CategoryAdmin(TabbedTranslationAdmin):
     list_display = ("name", "slug", "order")
-    prepopulated_fields = {"slug": ("name_en",)}
+    prepopulated_fields = {"slug": (localized_field("name", settings.LANGUAGE_CODE),)}
 
 
 @admin.register(Figure)
@@ -679,20 +764,20 @@ class FigureAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     formfield_overrides = FIGURE_FORMFIELDS
     list_display = ("article", "number", "preview", "caption")
     list_select_related = ("article",)
-    search_fields = ("article__kb_number", "number", "caption_en", "caption_de")
+    search_fields = ("article__kb_number", "number", *localized_fields("caption"))
     fields = ("article", "step", "number", "order", "image", "caption", "alt_text")
     raw_id_fields = ("step",)
 
     @admin.display(description=_("thumbnail"))
-    def preview(self, figure):
+    def preview(self, figure: Figure) -> str | SafeString:
         return thumbnail(figure)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -722,42 +807,25 @@ class SynonymAdmin(admin.ModelAdmin):
     search_fields = ("words",)
 
 
-class UnopenedFilter(admin.SimpleListFilter):
+class UnopenedFilter(QueryFilter):
     """Searches that showed results of which nobody opened one."""
 
     title = _("results opened")
     parameter_name = "opened"
-
-    def lookups(self, request, model_admin):
-        return [("none", _("Results, none opened")), ("some", _("At least one opened"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "none":
-            return queryset.filter(results__gt=0, opened=0)
-        if self.value() == "some":
-            return queryset.filter(opened__gt=0)
-        return queryset
+    conditions = (
+        ("none", _("Results, none opened"), Q(results__gt=0, opened=0)),
+        ("some", _("At least one opened"), Q(opened__gt=0)),
+    )
 
 
-class FiredFilter(admin.SimpleListFilter):
+class FiredFilter(QueryFilter):
     title = _("help the search gave")
     parameter_name = "fired"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("correction", _("Spelling corrected")),
-            ("synonyms", _("Synonyms used")),
-            ("other", _("Found in the other language")),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "correction":
-            return queryset.exclude(correction="")
-        if self.value() == "synonyms":
-            return queryset.exclude(synonyms="")
-        if self.value() == "other":
-            return queryset.filter(other_language=True)
-        return queryset
+    conditions = (
+        ("correction", _("Spelling corrected"), ~Q(correction="")),
+        ("synonyms", _("Synonyms used"), ~Q(synonyms="")),
+        ("other", _("Found in the other language"), Q(other_language=True)),
+    )
 
 
 @admin.register(SearchStat)

@@ -1,10 +1,14 @@
 """The staff dashboard page in the admin and its CSV export (numbers from dashboard.py)."""
 
+from __future__ import annotations
+
 import csv
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,17 +18,24 @@ from articles import view_counts
 from articles.dashboard_charts import bar_chart, column_chart
 from articles.models import Article, Feedback
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.http import QueryDict
+
 TABLE_ROWS = 100
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_cell(value):
+def csv_cell(value: Any) -> str:
     """Text a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
 
 
-def dashboard_view(model_admin, request):
+def dashboard_view(
+    model_admin: ModelAdmin, request: HttpRequest
+) -> TemplateResponse | HttpResponse:
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     view_counts.flush_now()  # this process's latest counts too
@@ -63,13 +74,13 @@ def dashboard_view(model_admin, request):
     return TemplateResponse(request, "admin/articles/dashboard.html", context)
 
 
-def _with_csv(params):
+def _with_csv(params: QueryDict) -> str:
     query = params.copy()
     query["format"] = "csv"
     return query.urlencode()
 
 
-def csv_export(data):
+def csv_export(data: Any) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="help-dashboard-{data.filters.start}-{data.filters.end}.csv"'

@@ -1,9 +1,21 @@
 """Staff pages of an article's history: the versions, two versions side by side, a version's
 preview in either language, and restoring one (admin views wired in admin.py)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,8 +29,19 @@ from articles.models import Article
 from articles.text_diff import side_by_side
 from articles.views import render_article
 
+if TYPE_CHECKING:
+    from typing import Any
 
-def _article_and_version(model_admin, request, object_id, version_id=None, change=False):
+    from reversion.models import Version
+
+
+def _article_and_version(
+    model_admin: ModelAdmin,
+    request: HttpRequest,
+    object_id: str,
+    version_id: int | None = None,
+    change: bool = False,
+) -> tuple:
     article = get_object_or_404(Article, pk=object_id)
     allowed = (
         model_admin.has_change_permission(request, article)
@@ -35,8 +58,16 @@ def _article_and_version(model_admin, request, object_id, version_id=None, chang
     return article, version
 
 
-def _context(model_admin, request, article, title, **extra):
-    return {
+def article_page(
+    model_admin: ModelAdmin,
+    request: HttpRequest,
+    article: Article,
+    template: str,
+    title: str,
+    **extra: Any,
+) -> TemplateResponse:
+    """One of the admin's own pages about an article (history, compare, restore, pending)."""
+    context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "original": article,
@@ -45,37 +76,37 @@ def _context(model_admin, request, article, title, **extra):
         "has_change_permission": model_admin.has_change_permission(request, article),
         **extra,
     }
+    return TemplateResponse(request, f"admin/articles/article/{template}", context)
 
 
-def preview_links(article, version):
+def language_links(viewname: str, args: list[Any]) -> list[tuple[str, str]]:
+    """(language name, address of the view in that language) for every configured language."""
     links = []
-    for code, label in (("en", _("English")), ("de", _("German"))):
+    for code, name in settings.LANGUAGES:
+        label = str(name)
         with translation.override(code):
-            links.append(
-                (
-                    label,
-                    reverse(
-                        "admin:articles_article_version_preview", args=[article.pk, version.pk]
-                    ),
-                )
-            )
+            links.append((label, reverse(viewname, args=args)))
     return links
 
 
-def versions_view(model_admin, request, object_id):
+def preview_links(article: Article, version: Version) -> list[tuple[str, str]]:
+    return language_links("admin:articles_article_version_preview", [article.pk, version.pk])
+
+
+def versions_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str
+) -> TemplateResponse:
     article, _version = _article_and_version(model_admin, request, object_id)
     rows = history.history_rows(article)
     for row in rows:
         row["previews"] = preview_links(article, row["version"])
     title = _("History of %(article)s") % {"article": article.kb_number}
-    return TemplateResponse(
-        request,
-        "admin/articles/article/versions.html",
-        _context(model_admin, request, article, title, rows=rows),
-    )
+    return article_page(model_admin, request, article, "versions.html", title, rows=rows)
 
 
-def compare_view(model_admin, request, object_id):
+def compare_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str
+) -> TemplateResponse | HttpResponseRedirect:
     article, _version = _article_and_version(model_admin, request, object_id)
     chosen = [request.GET.get("older", ""), request.GET.get("newer", "")]
     versions = {
@@ -91,24 +122,19 @@ def compare_view(model_admin, request, object_id):
     changes = history.compare(history.snapshot(older), history.snapshot(newer))
     rows = [{"change": change, "sides": side_by_side(change.old, change.new)} for change in changes]
     title = _("Changes in %(article)s") % {"article": article.kb_number}
-    return TemplateResponse(
-        request,
-        "admin/articles/article/compare.html",
-        _context(
-            model_admin,
-            request,
-            article,
-            title,
-            older=older,
-            newer=newer,
-            rows=rows,
-            older_comment=history.describe(older.revision.comment),
-            newer_comment=history.describe(newer.revision.comment),
-        ),
-    )
+    page = {
+        "older": older,
+        "newer": newer,
+        "rows": rows,
+        "older_comment": history.describe(older.revision.comment),
+        "newer_comment": history.describe(newer.revision.comment),
+    }
+    return article_page(model_admin, request, article, "compare.html", title, **page)
 
 
-def restore_view(model_admin, request, object_id, version_id):
+def restore_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str, version_id: int
+) -> TemplateResponse | HttpResponseRedirect | HttpResponseNotAllowed:
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     article, version = _article_and_version(
@@ -134,23 +160,18 @@ def restore_view(model_admin, request, object_id, version_id):
         return redirect("admin:articles_article_change", article.pk)
     missing = history.missing_figures(version)
     title = _("Restore a version of %(article)s") % {"article": article.kb_number}
-    return TemplateResponse(
-        request,
-        "admin/articles/article/restore.html",
-        _context(
-            model_admin,
-            request,
-            article,
-            title,
-            version=version,
-            missing=missing,
-            comment=history.describe(version.revision.comment),
-            previews=preview_links(article, version),
-        ),
-    )
+    page = {
+        "version": version,
+        "missing": missing,
+        "comment": history.describe(version.revision.comment),
+        "previews": preview_links(article, version),
+    }
+    return article_page(model_admin, request, article, "restore.html", title, **page)
 
 
-def version_preview_view(model_admin, request, object_id, version_id):
+def version_preview_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str, version_id: int
+) -> HttpResponse:
     article, version = _article_and_version(model_admin, request, object_id, version_id)
     response = HttpResponse(render_article(request, history.version_article(version), preview=True))
     response["Cache-Control"] = "private, no-store"

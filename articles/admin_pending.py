@@ -3,15 +3,21 @@ article, previews in both languages, and publishing or discarding it (admin view
 admin.py; the rules are in pending.py)."""
 
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from articles import pending, workflow
+from articles.admin_history import article_page, language_links
 from articles.models import Article, PendingChange
 from articles.text_diff import side_by_side
 from articles.views import render_article
@@ -24,7 +30,7 @@ def notice(change: PendingChange) -> str:
     ) % {"who": pending.who(change), "when": pending.when(change)}
 
 
-def _article_and_change(model_admin, request, object_id):
+def _article_and_change(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> tuple:
     article = get_object_or_404(Article, pk=object_id)
     if not model_admin.has_view_permission(request, article):
         raise PermissionDenied
@@ -35,16 +41,12 @@ def _article_and_change(model_admin, request, object_id):
 
 
 def preview_links(article: Article) -> list[tuple[str, str]]:
-    links = []
-    for code, label in (("en", _("English")), ("de", _("German"))):
-        with translation.override(code):
-            links.append(
-                (label, reverse("admin:articles_article_pending_preview", args=[article.pk]))
-            )
-    return links
+    return language_links("admin:articles_article_pending_preview", [article.pk])
 
 
-def review_view(model_admin, request, object_id):
+def review_view(
+    model_admin: ModelAdmin, request: HttpRequest, object_id: str
+) -> TemplateResponse | HttpResponseRedirect | HttpResponseNotAllowed:
     """GET: the change beside the live article; POST action=publish|discard."""
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -57,26 +59,20 @@ def review_view(model_admin, request, object_id):
         for item in pending.changes(change)
     ]
     title = _("Change waiting for %(article)s") % {"article": article.kb_number}
-    return TemplateResponse(
-        request,
-        "admin/articles/article/pending.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            "opts": model_admin.model._meta,
-            "original": article,
-            "article": article,
-            "title": title,
-            "pending_change": change,
-            "notice": notice(change),
-            "rows": rows,
-            "previews": preview_links(article),
-            "can_publish": workflow.can_publish(request.user),
-            "can_discard": pending.may_discard(request.user, change),
-        },
-    )
+    page = {
+        "pending_change": change,
+        "notice": notice(change),
+        "rows": rows,
+        "previews": preview_links(article),
+        "can_publish": workflow.can_publish(request.user),
+        "can_discard": pending.may_discard(request.user, change),
+    }
+    return article_page(model_admin, request, article, "pending.html", title, **page)
 
 
-def _decide(model_admin, request, article):
+def _decide(
+    model_admin: ModelAdmin, request: HttpRequest, article: Article
+) -> HttpResponseRedirect:
     if not model_admin.has_change_permission(request, article):
         raise PermissionDenied
     change = pending.pending_for(article)
@@ -105,7 +101,7 @@ def _decide(model_admin, request, article):
     return redirect("admin:articles_article_change", article.pk)
 
 
-def preview_view(model_admin, request, object_id):
+def preview_view(model_admin: ModelAdmin, request: HttpRequest, object_id: str) -> HttpResponse:
     from articles import history
 
     article, change = _article_and_change(model_admin, request, object_id)

@@ -6,5 +6,5 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Help articles")
 
-    def ready(self):
+    def ready(self) -> None:
         from articles import history, signals  # noqa: F401

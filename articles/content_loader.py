@@ -3,65 +3,94 @@
 Idempotent: an article whose source file is unchanged since the last load
 is skipped, so re-running changes nothing. An article a staff member edited
 in the admin since the last load is not overwritten unless forced.
-Figures are drawn with Pillow (illustrations.py) under names derived from
+Figures are drawn with Pillow (drawings.py) under names derived from
 what they show, so a figure is drawn only once.
 """
+
+from __future__ import annotations
 
 import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import reversion
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
 from articles import drift, history, signals
-from articles.illustrations import DRAWING_VERSION, draw_figure
+from articles.drawings import DRAWING_VERSION, draw_figure
 from articles.models import Article, Category, Figure, Section, Step, Synonym
 from articles.search import rebuild_search_entries, reindex_all
+from portal.languages import language_codes, localized_field
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.db.models import Model
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SYNONYMS_FILE = "synonyms.toml"
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 @dataclass
 class LoadReport:
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    kept_staff_edits: list = field(default_factory=list)
+    """KB numbers of the articles a load created, updated, left alone, or kept as staff edited."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept_staff_edits: list[str] = field(default_factory=list)
+
+    def messages(self) -> list[tuple[str, bool]]:
+        """What to tell the person who ran the load: (text, is a warning)."""
+        lines = [
+            (
+                f"Help content: {len(self.created)} created, {len(self.updated)} updated, "
+                f"{len(self.unchanged)} unchanged.",
+                False,
+            )
+        ]
+        lines += [
+            (
+                f"{kb} was edited in the admin since it was loaded: kept the staff version "
+                "(use --force to replace it with the file).",
+                True,
+            )
+            for kb in self.kept_staff_edits
+        ]
+        return lines
 
 
 class ContentError(ValueError):
     """A content file is malformed; the message names the file and the problem."""
 
 
-def translated(table, key, path, required=True):
+def translated(table: dict[str, Any], key: str, path: Path, required: bool = True) -> dict:
+    languages = language_codes()
     value = table.get(key)
     if value is None and not required:
-        return {code: "" for code in LANGUAGES}
+        return {code: "" for code in languages}
     if not isinstance(value, dict) or any(
-        not isinstance(value.get(code), str) for code in LANGUAGES
+        not isinstance(value.get(code), str) for code in languages
     ):
         raise ContentError(
-            f"{path.name}: '{key}' needs text for every language ({', '.join(LANGUAGES)})."
+            f"{path.name}: '{key}' needs text for every language ({', '.join(languages)})."
         )
-    return {code: value[code] for code in LANGUAGES}
+    return {code: value[code] for code in languages}
 
 
-def set_translated(obj, name, values):
+def set_translated(obj: Model, name: str, values: dict[str, str]) -> None:
     # Only the per-language columns: assigning `name` itself would write into
     # whichever language happens to be active.
     for code, text in values.items():
-        setattr(obj, f"{name}_{code}", text)
+        setattr(obj, localized_field(name, code), text)
 
 
-def read_file(path):
+def read_file(path: Path) -> tuple:
     raw = path.read_bytes()
     try:
         data = tomllib.loads(raw.decode("utf-8"))
@@ -71,16 +100,16 @@ def read_file(path):
     return data, digest
 
 
-def _category_state(category):
+def _category_state(category: Category) -> tuple:
     texts = tuple(
-        getattr(category, f"{name}_{code}", None)
+        getattr(category, localized_field(name, code), None)
         for name in ("name", "description")
-        for code in LANGUAGES
+        for code in language_codes()
     )
     return (category.pk, *texts, category.order)
 
 
-def load_categories(content_dir):
+def load_categories(content_dir: Path) -> dict:
     path = content_dir / "categories.toml"
     data, _digest = read_file(path)
     categories = {}
@@ -100,14 +129,14 @@ def load_categories(content_dir):
     return categories
 
 
-def drawn_image_name(spec):
+def drawn_image_name(spec: dict[str, Any]) -> str:
     digest = hashlib.sha256(
         json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:24]
     return f"figures/drawn-{digest}.png"
 
 
-def ensure_drawn(figure_data, language, path):
+def ensure_drawn(figure_data: dict[str, Any], language: str, path: Path) -> str:
     lines = figure_data.get("screen", {}).get(language)
     title = figure_data.get("title", {}).get(language, "")
     if not isinstance(lines, list):
@@ -129,16 +158,16 @@ def ensure_drawn(figure_data, language, path):
     return name
 
 
-def figure_files_present(article):
+def figure_files_present(article: Article) -> bool:
     return all(
-        default_storage.exists(getattr(figure, f"image_{code}").name)
+        default_storage.exists(getattr(figure, localized_field("image", code)).name)
         for figure in article.figures.all()
-        for code in LANGUAGES
-        if getattr(figure, f"image_{code}")
+        for code in language_codes()
+        if getattr(figure, localized_field("image", code))
     )
 
 
-def load_article(path, categories, force=False):
+def load_article(path: Path, categories: dict[str, Category], force: bool = False) -> tuple:
     """Load one article file; returns (status, article, related KB numbers)."""
     data, digest = read_file(path)
     kb = data.get("kb")
@@ -168,7 +197,7 @@ def load_article(path, categories, force=False):
         article.save()
         article.sections.all().delete()
         article.figures.all().delete()
-        step_for_figure = {}
+        step_for_figure: dict[str, Step] = {}
         for section_order, section_data in enumerate(data.get("sections", []), start=1):
             section = Section(
                 article=article,
@@ -201,8 +230,10 @@ def load_article(path, categories, force=False):
                 figure, "caption", translated(figure_data, "caption", path, required=False)
             )
             set_translated(figure, "alt_text", translated(figure_data, "alt", path))
-            for code in LANGUAGES:
-                setattr(figure, f"image_{code}", ensure_drawn(figure_data, code, path))
+            for code in language_codes():
+                setattr(
+                    figure, localized_field("image", code), ensure_drawn(figure_data, code, path)
+                )
             figure.save()
         rebuild_search_entries(article)
         drift.refresh_article(article.pk)
@@ -215,7 +246,7 @@ def load_article(path, categories, force=False):
     return status, article, data.get("related", [])
 
 
-def load_help_content(content_dir=CONTENT_DIR, force=False):
+def load_help_content(content_dir: Path | str = CONTENT_DIR, force: bool = False) -> LoadReport:
     content_dir = Path(content_dir)
     report = LoadReport()
     with transaction.atomic():
@@ -240,12 +271,12 @@ def load_help_content(content_dir=CONTENT_DIR, force=False):
     return report
 
 
-def seed_synonyms(path):
-    """Create the seed synonym sets of a language whose table is still empty (staff own them afterwards)."""
+def seed_synonyms(path: Path) -> None:
+    """Create the seed synonym sets of a language whose table is empty (then staff own them)."""
     if not path.exists():
         return
     data, _digest = read_file(path)
-    for code in LANGUAGES:
+    for code in language_codes():
         sets = data.get(code, [])
         if not isinstance(sets, list) or not all(isinstance(words, str) for words in sets):
             raise ContentError(

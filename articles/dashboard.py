@@ -7,18 +7,24 @@ and how often readers left from it (views − moved on). A fixed number of group
 however many articles and days.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from articles.models import Article, FailedSearch, Feedback, PageViewDay, SearchLeadDay
+from portal.languages import language_codes, localized_fields
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
 
 PERIODS = (7, 30, 90, 365)
 DEFAULT_PERIOD = 30
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
 TOP = 15
 
 
@@ -34,7 +40,7 @@ class Filters:
         return self.end - timedelta(days=self.days - 1)
 
 
-def parse_filters(params) -> tuple[Filters, list[str]]:
+def parse_filters(params: QueryDict) -> tuple[Filters, list[str]]:
     """Filters from the query string; unknown values fall back to the default and are named."""
     from django.utils.translation import gettext as _
 
@@ -48,7 +54,7 @@ def parse_filters(params) -> tuple[Filters, list[str]]:
                 _("Unknown period; showing the last %(days)s days.") % {"days": DEFAULT_PERIOD}
             )
     language = params.get("language", "")
-    if language in LANGUAGES:
+    if language in language_codes():
         filters.language = language
     elif language:
         errors.append(_("Unknown language; showing both."))
@@ -104,15 +110,19 @@ class Dashboard:
 
 
 def period_bounds(filters: Filters) -> tuple[datetime, datetime]:
-    """The period as [start, end) moments in the site's time zone (an index range, no per-row cast)."""
+    """The period as [start, end) moments in the site's time zone (an index range, no cast)."""
     zone = timezone.get_current_timezone()
     start = datetime.combine(filters.start, time.min, tzinfo=zone)
     return start, datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=zone)
 
 
 def _scoped(
-    queryset, filters, day_field="day", language_field="language", article_field="article_id"
-):
+    queryset: QuerySet,
+    filters: Filters,
+    day_field: str = "day",
+    language_field: str = "language",
+    article_field: str | None = "article_id",
+) -> QuerySet:
     if day_field == "day":
         queryset = queryset.filter(day__range=(filters.start, filters.end))
     else:
@@ -128,23 +138,23 @@ def _scoped(
 def build_dashboard(filters: Filters) -> Dashboard:
     dashboard = Dashboard(filters=filters)
     rows = {}
-    titles = {}
+    titles: dict[int, tuple[str, dict[str, str]]] = {}
 
-    def row(article_id, language):
+    def row(article_id: int, language: str) -> ArticleRow:
         key = (article_id, language)
         if key not in rows:
-            kb, title_en, title_de = titles.get(article_id, ("?", "", ""))
-            rows[key] = ArticleRow(
-                article_id, kb, (title_de if language == "de" else title_en) or title_en, language
-            )
+            kb, by_language = titles.get(article_id, ("?", {}))
+            title = by_language.get(language) or by_language.get(settings.LANGUAGE_CODE, "")
+            rows[key] = ArticleRow(article_id, kb, title, language)
         return rows[key]
 
     articles = Article.objects.all()
     if filters.article_id:
         articles = articles.filter(pk=filters.article_id)
+    languages = language_codes()
     titles = {
-        pk: (kb, en, de)
-        for pk, kb, en, de in articles.values_list("pk", "kb_number", "title_en", "title_de")
+        pk: (kb, dict(zip(languages, texts, strict=True)))
+        for pk, kb, *texts in articles.values_list("pk", "kb_number", *localized_fields("title"))
     }
 
     views = _scoped(PageViewDay.objects.filter(anchor=""), filters)

@@ -41,7 +41,8 @@ def bar_chart(items: list[tuple[str, int]], title: str) -> SafeString:
         length = round(value / top * room, 1)
         parts.append(
             f'<text class="chart-label" x="0" y="{y + 16}">{escape(label)}</text>'
-            f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}">'
+            f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{length}" '
+            f'height="{BAR_HEIGHT}">'
             f"<title>{escape(label)}: {value}</title></rect>"
             f'<text class="chart-value" x="{LABEL_WIDTH + length + 6}" y="{y + 16}">{value}</text>'
         )
@@ -56,6 +57,7 @@ def _max_label(top: int) -> str:
 def _svg(title: str, width: int, height: int, body: str) -> SafeString:
     return mark_safe(  # noqa: S308 - every label and title is escaped above
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
+        'preserveAspectRatio="xMinYMin meet">'
         f"<title>{escape(title)}</title>{body}</svg>"
     )

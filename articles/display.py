@@ -2,12 +2,12 @@
 
 from collections import defaultdict
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
-from articles.models import Article, Category, Section, Step
+from articles.models import Article, ArticleQuerySet, Category, Section, Step
 
 
-def article_queryset():
+def article_queryset() -> ArticleQuerySet:
     return Article.objects.select_related("category").prefetch_related(
         Prefetch("sections", queryset=Section.objects.order_by("order", "id")),
         Prefetch("sections__steps", queryset=Step.objects.order_by("order", "id")),
@@ -16,7 +16,7 @@ def article_queryset():
     )
 
 
-def prepare_article(article):
+def prepare_article(article: Article) -> Article:
     """Attach numbered steps and the figures shown beside each step.
 
     Five queries in all (article, sections, steps, figures, related),
@@ -31,16 +31,17 @@ def prepare_article(article):
     for section in sections:
         steps = list(section.steps.all())
         for position, step in enumerate(steps, start=1):
-            step.display_number = step.label or str(position)
-            step.beside_figures = by_step.get(step.id, [])
-        section.display_steps = steps
-    article.display_sections = sections
-    article.gallery = figures
-    article.related_published = list(article.related.all())
+            # Display-only attributes for the templates (not model fields).
+            step.display_number = step.label or str(position)  # type: ignore[attr-defined]
+            step.beside_figures = by_step.get(step.id, [])  # type: ignore[attr-defined]
+        section.display_steps = steps  # type: ignore[attr-defined]
+    article.display_sections = sections  # type: ignore[attr-defined]
+    article.gallery = figures  # type: ignore[attr-defined]
+    article.related_published = list(article.related.all())  # type: ignore[attr-defined]
     return article
 
 
-def categories_with_articles():
+def categories_with_articles() -> QuerySet[Category]:
     return Category.objects.prefetch_related(
         Prefetch("articles", queryset=Article.objects.published().order_by("order", "kb_number"))
     )

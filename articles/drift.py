@@ -11,33 +11,40 @@ Writing a language's text counts as translating it from the other language as it
 language changed, shown to readers ("The English version … was updated on …").
 """
 
+from __future__ import annotations
+
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.utils import timezone
 
+from portal.languages import language_codes, localized_field, localized_fields, other_language
+
+if TYPE_CHECKING:
+    from articles.models import Article, Section, Step
+
+    Tracked = Article | Section | Step  # the models with translation_sources
+    from typing import Any
+
+    from articles.models import Article
+
 TRACKED_FIELDS = {"Article": ("title", "summary"), "Section": ("title", "intro"), "Step": ("text",)}
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
-
-
-def other_language(language: str) -> str:
-    return next(code for code in LANGUAGES if code != language)
 
 
 def text_hash(text: str) -> str:
     return hashlib.sha256((text or "").encode()).hexdigest()[:20]
 
 
-def tracked_fields(instance) -> tuple:
+def tracked_fields(instance: Tracked) -> tuple:
     return TRACKED_FIELDS.get(type(instance).__name__, ())
 
 
-def _previous_texts(instance) -> dict | None:
+def _previous_texts(instance: Tracked) -> dict | None:
     if instance.pk is None:
         return None
-    names = [f"{field}_{code}" for field in tracked_fields(instance) for code in LANGUAGES]
+    names = localized_fields(tracked_fields(instance))
     return type(instance).objects.filter(pk=instance.pk).values(*names).first()
 
 
@@ -45,7 +52,7 @@ def _record(source: str, since: str | None = None) -> dict:
     return {"hash": text_hash(source), "source": source, "since": since}
 
 
-def record_translation_sources(instance, now: datetime | None = None) -> None:
+def record_translation_sources(instance: Tracked, now: datetime | None = None) -> None:
     """Before a save: note what each language was translated from, and what is now out of date.
 
     When one language changes alone, it is either catching up (it was out of date: both now
@@ -55,19 +62,22 @@ def record_translation_sources(instance, now: datetime | None = None) -> None:
     now = now or timezone.now()
     previous = _previous_texts(instance)
     sources = dict(instance.translation_sources or {})
+    languages = language_codes()
     for field in tracked_fields(instance):
-        current = {code: getattr(instance, f"{field}_{code}", "") or "" for code in LANGUAGES}
+        current = {
+            code: getattr(instance, localized_field(field, code), "") or "" for code in languages
+        }
         if previous is None:
-            sources[field] = {code: _record(current[other_language(code)]) for code in LANGUAGES}
+            sources[field] = {code: _record(current[other_language(code)]) for code in languages}
             continue
-        before = {code: previous.get(f"{field}_{code}") or "" for code in LANGUAGES}
+        before = {code: previous.get(localized_field(field, code)) or "" for code in languages}
         # Rows written before drift was tracked matched each other as they were.
         entry = {code: dict(record) for code, record in (sources.get(field) or {}).items()}
-        for code in LANGUAGES:
+        for code in languages:
             entry.setdefault(code, _record(before[other_language(code)]))
-        changed = [code for code in LANGUAGES if current[code] != before[code]]
-        if len(changed) == len(LANGUAGES):
-            entry = {code: _record(current[other_language(code)]) for code in LANGUAGES}
+        changed = [code for code in languages if current[code] != before[code]]
+        if len(changed) == len(languages):
+            entry = {code: _record(current[other_language(code)]) for code in languages}
         elif changed:
             [language] = changed
             other = other_language(language)
@@ -75,7 +85,7 @@ def record_translation_sources(instance, now: datetime | None = None) -> None:
             entry[language] = _record(current[other])
             if was_behind:
                 entry[other] = _record(current[language])
-        for code in LANGUAGES:
+        for code in languages:
             source = current[other_language(code)]
             stale = bool(current[code] and source) and entry[code]["hash"] != text_hash(source)
             if not stale:
@@ -86,13 +96,13 @@ def record_translation_sources(instance, now: datetime | None = None) -> None:
     instance.translation_sources = sources
 
 
-def mark_checked(instance) -> None:
+def mark_checked(instance: Tracked) -> None:
     """Both languages of every tracked field match each other as they are now (not saved)."""
-    sources = {}
+    sources: dict[str, Any] = {}
     for field in tracked_fields(instance):
         sources[field] = {}
-        for language in LANGUAGES:
-            source = getattr(instance, f"{field}_{other_language(language)}", "") or ""
+        for language in language_codes():
+            source = getattr(instance, localized_field(field, other_language(language)), "") or ""
             sources[field][language] = {"hash": text_hash(source), "source": source, "since": None}
     instance.translation_sources = sources
 
@@ -113,12 +123,12 @@ class StaleText:
         return other_language(self.language)
 
 
-def stale_texts(instance) -> list[StaleText]:
+def stale_texts(instance: Tracked) -> list[StaleText]:
     found = []
     for field in tracked_fields(instance):
         for language, record in (instance.translation_sources or {}).get(field, {}).items():
-            text = getattr(instance, f"{field}_{language}", "") or ""
-            source = getattr(instance, f"{field}_{other_language(language)}", "") or ""
+            text = getattr(instance, localized_field(field, language), "") or ""
+            source = getattr(instance, localized_field(field, other_language(language)), "") or ""
             if text and source and record.get("hash") != text_hash(source):
                 since = datetime.fromisoformat(record["since"]) if record.get("since") else None
                 found.append(
@@ -127,7 +137,7 @@ def stale_texts(instance) -> list[StaleText]:
     return found
 
 
-def article_stale_texts(article) -> list[StaleText]:
+def article_stale_texts(article: Article) -> list[StaleText]:
     """Every out-of-date text of the article, its sections and their steps, in page order."""
     found = stale_texts(article)
     for section in article.sections.all():
@@ -139,7 +149,7 @@ def article_stale_texts(article) -> list[StaleText]:
 
 def summarise(stale: list[StaleText]) -> dict:
     """{language: ISO date of the latest source change} for the languages that are out of date."""
-    summary = {}
+    summary: dict[str, Any] = {}
     for item in stale:
         when = (item.since or timezone.now()).isoformat()
         summary[item.language] = max(summary.get(item.language, when), when)
@@ -159,7 +169,7 @@ def refresh_article(article_id: int) -> dict:
     return summary
 
 
-def check_translations(article) -> None:
+def check_translations(article: Article) -> None:
     """Staff say both languages of the whole article match: nothing is out of date any more."""
     from articles.models import Article, Section, Step
 
@@ -174,7 +184,7 @@ def check_translations(article) -> None:
     Article.objects.filter(pk=article.pk).update(stale_translations={})
 
 
-def reader_notice(article, language: str) -> dict | None:
+def reader_notice(article: Article, language: str) -> dict | None:
     """What a reader of an out-of-date translation is told: the date and the other language."""
     since = (article.stale_translations or {}).get(language)
     if not since:

@@ -8,15 +8,21 @@ portal/image_limits.py are checked before decoding; with no widths the image
 is only decoded completely (the upload check). No Django here.
 """
 
+from __future__ import annotations
+
 import io
 import json
 import os
 import sys
 import warnings
+from typing import TYPE_CHECKING
 
 from PIL import Image, UnidentifiedImageError
 
 from portal import image_limits, sandbox_job
+
+if TYPE_CHECKING:
+    from typing import Any
 
 READ_ERRORS = (
     UnidentifiedImageError,
@@ -34,7 +40,7 @@ RENDITION_FORMATS = (
 )
 
 
-def decode(data, p):
+def decode(data: bytes, p: dict[str, Any]) -> Image.Image | dict[str, Any]:
     """The decoded image, or a refusal dict."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -53,7 +59,7 @@ def decode(data, p):
     return image
 
 
-def renditions(image, widths, out_dir):
+def renditions(image: Image.Image, widths: list[int], out_dir: str | None) -> list:
     """Each width (never upscaled) as WebP and as JPEG (transparency flattened on white)."""
     width, height = image.size
     base = (
@@ -77,7 +83,7 @@ def renditions(image, widths, out_dir):
     return files
 
 
-def main():
+def main() -> None:
     params, data = sandbox_job.read_job()
     try:
         image = decode(data, params)

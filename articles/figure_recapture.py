@@ -7,12 +7,20 @@ process; the figures change only when every screenshot of an article was taken, 
 failed run leaves the old figures in place (the reason is logged).
 """
 
+from __future__ import annotations
+
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.db import close_old_connections, connections
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -27,8 +35,8 @@ def articles_with_scenes(kb_numbers: list[str]) -> tuple[list[str], list[str]]:
     return [kb for kb in kb_numbers if kb in plan], [kb for kb in kb_numbers if kb not in plan]
 
 
-def recapture_action(modeladmin, request, queryset) -> None:
-    """Admin action (POST with CSRF, staff with the change permission): start the capture and say so."""
+def recapture_action(modeladmin: ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    """Admin action (POST with CSRF, staff with change permission): start the capture, say so."""
     capturable, without = articles_with_scenes(sorted(queryset.values_list("kb_number", flat=True)))
     if without:
         modeladmin.message_user(

@@ -1,9 +1,17 @@
+from __future__ import annotations
+
 import unicodedata
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Feedback
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from articles.models import Article
 
 COMMENT_MAX_LENGTH = 2000
 # Control and format characters other than line breaks and tabs (e.g. NUL, bidi overrides).
@@ -38,7 +46,7 @@ class FeedbackForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Please choose one of the reasons listed.")},
     )
-    figure = forms.ModelChoiceField(
+    figure: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Which figure looks different? (optional)"),
         queryset=None,
         required=False,
@@ -53,30 +61,33 @@ class FeedbackForm(forms.Form):
         help_text=_("Please do not write passwords, PINs or codes here."),
     )
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, *args: Any, article: Article, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["figure"].queryset = article.figures.all()
-        self.fields["figure"].label_from_instance = lambda figure: (
+        figure_field = cast(forms.ModelChoiceField, self.fields["figure"])
+        figure_field.queryset = article.figures.all()
+        figure_field.label_from_instance = lambda figure: (  # type: ignore[assignment]
             _("Figure %(number)s") % {"number": figure.number}
             + (f": {figure.caption}" if figure.caption else "")
         )
-        if not self.fields["figure"].queryset.exists():
+        if not article.figures.exists():
             del self.fields["figure"]
 
-    def clean_comment(self):
+    def clean_comment(self) -> str:
         comment = clean_comment_text(self.cleaned_data.get("comment", ""))
         if len(comment) > COMMENT_MAX_LENGTH:
             raise forms.ValidationError(
                 _(
-                    "Please keep your comment to %(limit)s characters (it has %(count)s); nothing was sent yet."
+                    "Please keep your comment to %(limit)s characters (it has %(count)s); nothing "
+                    "was sent yet."
                 ),
                 params={"limit": COMMENT_MAX_LENGTH, "count": len(comment)},
                 code="too_long",
             )
         return comment
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("helpful") is True:
             data["reason"], data["figure"] = "", None
         elif (

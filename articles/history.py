@@ -6,10 +6,13 @@ once everything is saved, so a version never keeps a section deleted in the same
 Revision comments are short keys (see COMMENTS) shown in the reader's language.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import reversion
-from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,8 +21,16 @@ from reversion.errors import RevertError
 from reversion.models import Version
 
 from articles.models import Article, Figure, Section, Step
+from portal.languages import language_codes, localized_field
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    AnyUser = User | AnonymousUser
+    from typing import Any
+
+    from django.db.models import QuerySet
+
 LOADED = "loaded"
 EDITED = "edited"
 CHECKED = "checked"
@@ -55,7 +66,7 @@ def describe(comment: str) -> str:
     return str(COMMENTS.get(comment, comment))
 
 
-def record(article: Article, user=None, comment: str = EDITED) -> None:
+def record(article: Article, user: AnyUser | None = None, comment: str = EDITED) -> None:
     """Add the article as it is now (with sections, steps, figures) to the current revision."""
     if not reversion.is_active():
         return
@@ -65,13 +76,13 @@ def record(article: Article, user=None, comment: str = EDITED) -> None:
     reversion.add_to_revision(Article.objects.get(pk=article.pk))
 
 
-def save_version(article: Article, user=None, comment: str = EDITED) -> None:
+def save_version(article: Article, user: AnyUser | None = None, comment: str = EDITED) -> None:
     """Keep a version now, outside any other revision (actions, drift checks)."""
     with reversion.create_revision(manage_manually=True):
         record(article, user, comment)
 
 
-def versions_of(article: Article):
+def versions_of(article: Article) -> QuerySet[Version]:
     """The article's versions, without a change waiting for a publisher (pending.py)."""
     return (
         Version.objects.get_for_object(article)
@@ -100,26 +111,20 @@ class Snapshot:
     def texts(self) -> list[Text]:
         rows = []
 
-        def add(key, label, values, name):
-            for code in LANGUAGES:
-                rows.append(Text(f"{key}:{code}", label, code, values.get(f"{name}_{code}") or ""))
+        def add(key: str, label: str, values: dict[str, Any], name: str) -> None:
+            for code in language_codes():
+                text = values.get(localized_field(name, code)) or ""
+                rows.append(Text(f"{key}:{code}", label, code, text))
 
         add("title", _("Title"), self.article, "title")
         add("summary", _("Summary"), self.article, "summary")
         for section, steps in self.sections:
             anchor = section.get("anchor", "")
-            add(
-                f"s:{anchor}:title",
-                _("Section “%(anchor)s”: title") % {"anchor": anchor},
-                section,
-                "title",
-            )
-            add(
-                f"s:{anchor}:intro",
-                _("Section “%(anchor)s”: introduction") % {"anchor": anchor},
-                section,
-                "intro",
-            )
+            for name, label in (
+                ("title", _("Section “%(anchor)s”: title")),
+                ("intro", _("Section “%(anchor)s”: introduction")),
+            ):
+                add(f"s:{anchor}:{name}", label % {"anchor": anchor}, section, name)
             for position, step in enumerate(steps, start=1):
                 number = step.get("label") or str(position)
                 label = _("Section “%(anchor)s”: step %(number)s") % {
@@ -129,34 +134,27 @@ class Snapshot:
                 add(f"s:{anchor}:step:{position}", label, step, "text")
         for figure in self.figures:
             number = figure.get("number", "")
-            add(
-                f"f:{number}:caption",
-                _("Figure %(number)s: caption") % {"number": number},
-                figure,
-                "caption",
-            )
-            add(
-                f"f:{number}:alt",
-                _("Figure %(number)s: alternative text") % {"number": number},
-                figure,
-                "alt_text",
-            )
+            for key, name, label in (
+                ("caption", "caption", _("Figure %(number)s: caption")),
+                ("alt", "alt_text", _("Figure %(number)s: alternative text")),
+            ):
+                add(f"f:{number}:{key}", label % {"number": number}, figure, name)
         return rows
 
 
-def _order(values):
+def _order(values: dict[str, Any]) -> tuple:
     return (values.get("order") or 0, int(values.get("id") or 0))
 
 
 def snapshot(version: Version) -> Snapshot:
     """The texts of a version's revision (one query for its versions)."""
-    by_model = {Article: [], Section: [], Step: [], Figure: []}
+    by_model: dict[type, list[dict[str, Any]]] = {Article: [], Section: [], Step: [], Figure: []}
     for item in version.revision.version_set.all():
         model = item._model
         if model in by_model:
             by_model[model].append(item.field_dict)
     article = next((a for a in by_model[Article] if str(a["id"]) == str(version.object_id)), {})
-    steps_by_section = {}
+    steps_by_section: dict[Any, list[dict[str, Any]]] = {}
     for step in by_model[Step]:
         steps_by_section.setdefault(step["section_id"], []).append(step)
     sections = [
@@ -195,7 +193,7 @@ def compare(older: Snapshot, newer: Snapshot) -> list[Change]:
 
 def changed_languages(changes: list[Change]) -> dict:
     """{language: [labels]} of what changed, for the history list."""
-    summary = {}
+    summary: dict[str, Any] = {}
     for change in changes:
         labels = summary.setdefault(change.language, [])
         if change.label not in labels:
@@ -228,15 +226,18 @@ def missing_figures(version: Version) -> list[str]:
     """Numbers of the version's figures whose image files no longer exist."""
     missing = []
     for figure in snapshot(version).figures:
-        for code in LANGUAGES:
-            name = getattr(figure.get(f"image_{code}"), "name", figure.get(f"image_{code}")) or ""
+        for code in language_codes():
+            image = figure.get(localized_field("image", code))
+            name = getattr(image, "name", image) or ""
             if name and not default_storage.exists(name):
                 missing.append(str(figure.get("number", "?")))
                 break
     return missing
 
 
-def restore(version: Version, user, expected_edit_version: int, comment: str = "") -> Article:
+def restore(
+    version: Version, user: AnyUser, expected_edit_version: int, comment: str = ""
+) -> Article:
     """Bring back the article's texts, sections, steps and figures of `version`, as a new version.
 
     Refused (RestoreError, nothing changed) when the article was saved by someone else after
@@ -293,7 +294,7 @@ def restore(version: Version, user, expected_edit_version: int, comment: str = "
 
 def version_article(version: Version) -> Article:
     """An unsaved Article of the version, prepared like articles.display.prepare_article."""
-    objects = {Article: [], Section: [], Step: [], Figure: []}
+    objects: dict[type, list[Any]] = {Article: [], Section: [], Step: [], Figure: []}
     for item in version.revision.version_set.all():
         if item._model in objects:
             objects[item._model].append(item._object_version.object)
@@ -301,7 +302,7 @@ def version_article(version: Version) -> Article:
     figures = sorted(
         (f for f in objects[Figure] if f.article_id == article.pk), key=lambda f: (f.order, f.pk)
     )
-    by_step = {}
+    by_step: dict[Any, list[Any]] = {}
     for figure in figures:
         if figure.step_id:
             by_step.setdefault(figure.step_id, []).append(figure)

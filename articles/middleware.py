@@ -9,9 +9,16 @@ new version in the shared cache once it is committed (articles.signals), so
 no worker on any node serves a stale page (page_cache.py).
 """
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest, HttpResponse
 
 from articles import page_cache, view_counts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 HOP_HEADERS = {"content-length", "set-cookie"}
 # Paths whose views never answer with a public page: they skip the content-version read.
@@ -19,23 +26,23 @@ NEVER_PUBLIC = ("/healthz", "/readyz", "/media/", "/static/", "/i18n/")
 NEVER_PUBLIC_SECTIONS = {"admin", "portal", "documents"}
 
 
-def may_be_public(path):
+def may_be_public(path: str) -> bool:
     if path.startswith(NEVER_PUBLIC):
         return False
     parts = path.split("/", 3)  # "", "en", "admin", …
     return not (len(parts) > 2 and parts[2] in NEVER_PUBLIC_SECTIONS)
 
 
-def mark_public(response):
-    response.public_page = True
+def mark_public(response: HttpResponse) -> HttpResponse:
+    response.public_page = True  # type: ignore[attr-defined]  # read by the page cache below
     return response
 
 
 class PublicPageCacheMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         cacheable_request = (
             request.method in ("GET", "HEAD")
             and not request.META.get("QUERY_STRING")

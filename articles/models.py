@@ -6,6 +6,7 @@ Text fields listed in translation.py exist once per language
 
 import hashlib
 import secrets
+from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -15,8 +16,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.figures import build_renditions, validate_figure_image
+from articles.renditions import build_renditions, validate_figure_image
 from articles.rich_text import render_markdown
+from portal.languages import language_codes, localized_field, localized_fields
 
 
 class Category(models.Model):
@@ -30,10 +32,10 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name or self.slug
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
@@ -49,8 +51,8 @@ class EditConflict(Exception):
     """Someone else saved the article after this edit was started (optimistic locking)."""
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self) -> Self:
         return self.filter(published_q())
 
 
@@ -118,10 +120,10 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         permissions = [("publish_article", _("Can publish articles"))]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kb_number}: {self.title}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from articles.drift import record_translation_sources
 
         record_translation_sources(self)
@@ -138,29 +140,28 @@ class Article(models.Model):
             self.edit_version = (self.edit_version or 0) + 1
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("articles:article", kwargs={"slug": self.slug})
 
     @property
-    def is_published(self):
+    def is_published(self) -> bool:
         """Readers see it now (published, and its "publish at" moment has come)."""
         return self.status == self.Status.PUBLISHED and (
             self.publish_at is None or self.publish_at <= timezone.now()
         )
 
     @property
-    def is_scheduled(self):
+    def is_scheduled(self) -> bool:
         return self.status == self.Status.PUBLISHED and not self.is_published
 
-    def content_hash(self):
+    def content_hash(self) -> str:
         """A digest of every translated text of the article, its sections and steps."""
         digest = hashlib.sha256()
-        languages = [code for code, _name in settings.LANGUAGES]
 
-        def feed(obj, fields):
+        def feed(obj: Any, fields: list[str]) -> None:
             for field in fields:
-                for lang in languages:
-                    digest.update(str(getattr(obj, f"{field}_{lang}", "") or "").encode())
+                for name in localized_fields(field):
+                    digest.update(str(getattr(obj, name, "") or "").encode())
                     digest.update(b"\x00")
 
         feed(self, ["title", "summary"])
@@ -207,17 +208,17 @@ class Section(models.Model):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title or self.anchor
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from articles.drift import record_translation_sources
 
         render_translated_markdown(self, "intro")
         record_translation_sources(self)
         super().save(*args, **kwargs)
 
-    def action_href(self):
+    def action_href(self) -> str:
         """The resolved action link, or "" when none is set or it does not exist."""
         if not self.action_url:
             return ""
@@ -247,10 +248,10 @@ class Step(models.Model):
         verbose_name = _("step")
         verbose_name_plural = _("steps")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.section} · {self.label or self.order}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from articles.drift import record_translation_sources
 
         render_translated_markdown(self, "text")
@@ -258,7 +259,7 @@ class Step(models.Model):
         super().save(*args, **kwargs)
 
 
-def figure_upload_to(instance, filename):
+def figure_upload_to(instance: models.Model, filename: str) -> str:
     """Store figure images under a random name, keeping only a safe extension."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
     if extension not in {"png", "jpg", "jpeg", "webp"}:
@@ -291,7 +292,8 @@ class Figure(models.Model):
         _("image"), upload_to=figure_upload_to, validators=[validate_figure_image]
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    # {"en": {"width": 960, "height": 720, "sources": {"webp": [[480, "url"], …], "jpeg": […]}}, "de": …}
+    # {"en": {"width": 960, "height": 720,
+    #         "sources": {"webp": [[480, "url"], …], "jpeg": […]}}, "de": …}
     renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
@@ -302,14 +304,14 @@ class Figure(models.Model):
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article.kb_number} · {self.number}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.renditions = build_renditions(self)
         super().save(*args, **kwargs)
 
-    def rendition_for(self, language):
+    def rendition_for(self, language: str) -> dict[str, Any]:
         return self.renditions.get(language) or self.renditions.get(settings.LANGUAGE_CODE) or {}
 
 
@@ -349,7 +351,7 @@ class Feedback(models.Model):
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article.kb_number} {'👍' if self.helpful else '👎'}"
 
 
@@ -369,15 +371,16 @@ class FailedSearch(models.Model):
         verbose_name = _("failed search")
         verbose_name_plural = _("failed searches")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.query
 
 
-def render_translated_markdown(instance, field):
+def render_translated_markdown(instance: models.Model, field: str) -> None:
     """Fill <field>_html_<lang> with sanitised HTML of <field>_<lang>."""
-    for code, _name in settings.LANGUAGES:
-        source = getattr(instance, f"{field}_{code}", None) or ""
-        setattr(instance, f"{field}_html_{code}", render_markdown(source) if source else "")
+    for code in language_codes():
+        source = getattr(instance, localized_field(field, code), None) or ""
+        html = render_markdown(source) if source else ""
+        setattr(instance, localized_field(f"{field}_html", code), html)
 
 
 class SearchEntry(models.Model):
@@ -402,7 +405,7 @@ class SearchEntry(models.Model):
             models.UniqueConstraint(fields=["article", "language"], name="unique_search_entry")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.language}: {self.title}"
 
 
@@ -423,13 +426,13 @@ class Synonym(models.Model):
         verbose_name = _("synonym set")
         verbose_name_plural = _("synonyms")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.words
 
-    def members(self):
+    def members(self) -> list:
         return [member.strip() for member in self.words.split(",") if member.strip()]
 
-    def clean(self):
+    def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         if len(self.members()) < 2:
@@ -462,7 +465,7 @@ class SearchStat(models.Model):
         verbose_name = _("search")
         verbose_name_plural = _("searches")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.query
 
 
@@ -482,7 +485,7 @@ class SearchWord(models.Model):
             models.UniqueConstraint(fields=["language", "word"], name="unique_search_word")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.language}: {self.word}"
 
 
@@ -516,7 +519,7 @@ class PageViewDay(models.Model):
             models.Index(fields=["anchor", "day", "views"], name="page_view_day_by_day"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article_id}#{self.anchor} {self.language} {self.day}: {self.views}"
 
 
@@ -536,7 +539,7 @@ class SearchLeadDay(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.query} → {self.article_id} ({self.language}, {self.day})"
 
 
@@ -567,5 +570,5 @@ class PendingChange(models.Model):
         verbose_name = _("pending change")
         verbose_name_plural = _("pending changes")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article.kb_number} ({self.proposed_at:%Y-%m-%d %H:%M})"

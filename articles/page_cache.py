@@ -29,11 +29,11 @@ import threading
 import time
 from collections import OrderedDict
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 
 from articles import version_watch
+from articles.conf import app_settings
 from portal.stores import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -45,13 +45,13 @@ UNKNOWN_SCHEDULE_SECONDS = 60
 class LocalPages:
     """Pages of one content version in this process, least recently used dropped first."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._version = None
-        self._pages = OrderedDict()
+        self._version: str | None = None
+        self._pages: OrderedDict[str, tuple] = OrderedDict()
         self._bytes = 0
 
-    def get(self, version, key):
+    def get(self, version: str, key: str) -> tuple | None:
         with self._lock:
             if version != self._version:
                 return None
@@ -60,9 +60,9 @@ class LocalPages:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, version, key, page):
+    def put(self, version: str, key: str, page: tuple) -> None:
         size = len(page[0])
-        limit = settings.PAGE_CACHE_LOCAL_BYTES
+        limit = app_settings.PAGE_CACHE_LOCAL_BYTES
         if size > limit:
             return
         with self._lock:
@@ -77,19 +77,19 @@ class LocalPages:
                 _key, dropped = self._pages.popitem(last=False)
                 self._bytes -= len(dropped[0])
 
-    def clear(self):
+    def clear(self) -> None:
         with self._lock:
             self._version, self._pages, self._bytes = None, OrderedDict(), 0
 
     @property
-    def size_in_bytes(self):
+    def size_in_bytes(self) -> int:
         return self._bytes
 
 
 local_pages = LocalPages()
 
 
-def read_content_version():
+def read_content_version() -> str | None:
     """The current content version from the shared cache; None when the cache is unreachable."""
     try:
         version = cache.get(VERSION_KEY)
@@ -103,32 +103,32 @@ def read_content_version():
         return None
 
 
-def draw_version():
+def draw_version() -> str:
     """A new random version naming the next scheduled publishing moment, if there is one."""
     from articles.workflow import next_scheduled_publish
 
     token = secrets.token_hex(8)
     try:
-        moment = next_scheduled_publish()
-        moment = int(moment.timestamp()) if moment else None
+        scheduled = next_scheduled_publish()
+        moment = int(scheduled.timestamp()) if scheduled else None
     except DatabaseError:
         # The schedule cannot be read: the version lasts a minute, then the next request asks again.
         moment = int(time.time()) + UNKNOWN_SCHEDULE_SECONDS
     return f"{token}@{moment}" if moment else token
 
 
-def scheduled_moment(version):
+def scheduled_moment(version: str) -> int | None:
     """The epoch second a version stops being current (a scheduled article appears), or None."""
     _token, _at, moment = version.partition("@")
     return int(moment) if moment else None
 
 
-def has_expired(version, now=None):
+def has_expired(version: str, now: float | None = None) -> bool:
     moment = scheduled_moment(version)
     return moment is not None and (now or time.time()) >= moment
 
 
-def content_version():
+def content_version() -> str | None:
     """The version for this request: from the watcher with Redis, else read from the shared cache.
 
     None (render, do not cache) while a version whose scheduled moment has passed is replaced.
@@ -140,7 +140,7 @@ def content_version():
     return _roll_scheduled(version)
 
 
-def _roll_scheduled(version):
+def _roll_scheduled(version: str) -> str | None:
     """A scheduled article just became visible: one process draws the next version for all."""
     fresh = read_content_version()
     if fresh is None or not has_expired(fresh):
@@ -154,7 +154,7 @@ def _roll_scheduled(version):
     return fresh if fresh is not None and not has_expired(fresh) else None
 
 
-def bump_content_version():
+def bump_content_version() -> None:
     """Start a new content version now and again once the edit is committed.
 
     Between the two, another request may render the old rows under the first new
@@ -164,7 +164,7 @@ def bump_content_version():
     transaction.on_commit(_new_version)
 
 
-def _new_version():
+def _new_version() -> None:
     try:
         cache.set(VERSION_KEY, draw_version(), timeout=None)
         version_watch.announce_change()
@@ -176,12 +176,12 @@ def _new_version():
         )
 
 
-def page_key(version, host, path):
+def page_key(version: str, host: str, path: str) -> str:
     """The key of a public page; the path carries the language (/en/…, /de/…)."""
     return f"kb:page:{version}:{host}:{path}"
 
 
-def get_page(version, key):
+def get_page(version: str, key: str) -> tuple | None:
     page = local_pages.get(version, key)
     if page is not None:
         return page
@@ -194,7 +194,7 @@ def get_page(version, key):
     return page
 
 
-def store_page(version, key, page):
+def store_page(version: str, key: str, page: tuple) -> None:
     local_pages.put(version, key, page)
     with contextlib.suppress(*CACHE_ERRORS):
-        cache.set(key, page, timeout=settings.ARTICLE_CACHE_SECONDS)
+        cache.set(key, page, timeout=app_settings.ARTICLE_CACHE_SECONDS)

@@ -12,6 +12,11 @@ message until the first is published or discarded. Figure uploads are refused wh
 since a rolled-back transaction cannot take back a file written to storage.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +27,12 @@ from reversion.models import Revision, Version
 from articles import history, workflow
 from articles.models import Article, Figure, PendingChange, Section, Step
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    AnyUser = User | AnonymousUser
+    from typing import Any
+
 PROPOSED = history.PROPOSED
 
 
@@ -29,7 +40,7 @@ class PendingError(Exception):
     """The pending change cannot be published or kept; the message says why, for staff."""
 
 
-def must_propose(user, article: Article | None) -> bool:
+def must_propose(user: AnyUser, article: Article | None) -> bool:
     """Whether this user's save of this article has to wait for a publisher."""
     return (
         article is not None
@@ -85,7 +96,9 @@ def capture(article: Article) -> list[dict]:
     )
 
 
-def store(article: Article, rows: list[dict], user, base_edit_version: int) -> PendingChange:
+def store(
+    article: Article, rows: list[dict], user: AnyUser, base_edit_version: int
+) -> PendingChange:
     """Keep the captured rows as the article's pending change (after the rollback)."""
     try:
         with transaction.atomic():
@@ -95,7 +108,7 @@ def store(article: Article, rows: list[dict], user, base_edit_version: int) -> P
                 comment=PROPOSED,
             )
             Version.objects.bulk_create([Version(revision=revision, **row) for row in rows])
-            return PendingChange.objects.create(
+            return PendingChange.objects.create(  # type: ignore[misc]  # user: signed-in staff
                 article=article,
                 revision=revision,
                 proposed_by=user,
@@ -118,7 +131,7 @@ def article_version(change: PendingChange) -> Version:
     )
 
 
-def may_discard(user, change: PendingChange) -> bool:
+def may_discard(user: AnyUser, change: PendingChange) -> bool:
     return workflow.can_publish(user) or (
         user.is_authenticated and change.proposed_by_id == user.pk
     )
@@ -144,7 +157,7 @@ def _foreign_rows(change: PendingChange) -> bool:
     return False
 
 
-def publish(change: PendingChange, user) -> Article:
+def publish(change: PendingChange, user: AnyUser) -> Article:
     """Make the pending change the live article, as a new version in the history."""
     if not workflow.can_publish(user):
         raise PermissionDenied(_("Only publishers may publish a waiting change."))
@@ -170,7 +183,7 @@ def publish(change: PendingChange, user) -> Article:
     return article
 
 
-def discard(change: PendingChange, user) -> None:
+def discard(change: PendingChange, user: AnyUser) -> None:
     """Drop the pending change, noting in the history who dropped whose change."""
     if not may_discard(user, change):
         raise PermissionDenied(_("Only publishers may discard a change someone else proposed."))
@@ -184,7 +197,7 @@ def discard(change: PendingChange, user) -> None:
 def live_snapshot(article: Article) -> history.Snapshot:
     """The live article's texts, lined up like a version's (history.snapshot)."""
 
-    def values(obj):
+    def values(obj: Any) -> dict[str, Any]:
         return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
 
     sections = [

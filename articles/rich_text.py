@@ -29,7 +29,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}}
 KB_REFERENCE = re.compile(r"(?<![\w/])(KB\d{1,6})\b")
 
 
-def sanitise_html(html):
+def sanitise_html(html: str) -> str:
     """Keep only harmless tags and attributes; links may only be http(s), mailto or relative."""
     return nh3.clean(
         html,
@@ -40,7 +40,7 @@ def sanitise_html(html):
     )
 
 
-def link_kb_references(text):
+def link_kb_references(text: str) -> str:
     """Turn "KB70" into a Markdown link to the language-neutral KB redirect.
 
     The link is relative ("../kb/KB70/" style is fragile), so it points to
@@ -50,7 +50,7 @@ def link_kb_references(text):
     return KB_REFERENCE.sub(r"[\1](kb:\1/)", text)
 
 
-def render_markdown(source):
+def render_markdown(source: str) -> str:
     # Raw HTML typed by staff is escaped rather than interpreted.
     escaped = escape(source).replace("&gt;", ">")  # keep Markdown quotes and "PIN>" readable
     html = markdown.markdown(

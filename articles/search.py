@@ -10,16 +10,19 @@ the other one, those articles are shown (in the reader's language) with a note.
 Snippets are built here, escaped, with the matched words in <mark>.
 """
 
+from __future__ import annotations
+
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from articles import search_index
 from articles.models import Article, FailedSearch, SearchEntry, SearchWord, published_q
@@ -27,6 +30,12 @@ from articles.page_cache import content_version
 from articles.search_text import STOP_WORDS, fold, index_tokens, split_compound, stem, words
 from articles.search_text import units as typed_units
 from articles.search_vocabulary import synonym_groups, update_word_counts, vocabulary
+from portal.languages import language_codes, localized_field, other_language
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from articles.search_vocabulary import Vocabulary
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -44,7 +53,7 @@ class SearchResult:
 
 @dataclass
 class SearchOutcome:
-    """What a search found and how: the corrected query, the synonyms used, the language it was found in."""
+    """What a search found and how: the corrected query, synonyms used, language it was found in."""
 
     query: str
     language: str
@@ -66,7 +75,7 @@ class ParsedQuery:
     as_you_type: bool = False
 
 
-def clean_query(raw):
+def clean_query(raw: str) -> tuple[str, bool]:
     """Normalise a typed query: Unicode NFKC, no control characters, bounded length.
 
     Returns (query, was_truncated).
@@ -78,11 +87,13 @@ def clean_query(raw):
     return text[:MAX_QUERY_LENGTH].strip(), truncated
 
 
-def other_language(language):
-    return next((code for code, _name in settings.LANGUAGES if code != language), language)
-
-
-def parse_query(query, language, correct=True, as_you_type=False, version=None):
+def parse_query(
+    query: str,
+    language: str,
+    correct: bool = True,
+    as_you_type: bool = False,
+    version: str | None = None,
+) -> ParsedQuery:
     """Turn a cleaned query into index groups, correcting unknown words and applying synonyms."""
     version = version or content_version()
     known = vocabulary(language, version)
@@ -116,20 +127,24 @@ def parse_query(query, language, correct=True, as_you_type=False, version=None):
     )
 
 
-def _apply_synonyms(units, language, known, as_you_type, version):
+def _apply_synonyms(
+    units: list, language: str, known: Vocabulary, as_you_type: bool, version: str | None
+) -> tuple[list, list, list]:
     stemmed = [stem(unit[0], language) for unit in units]
     synonyms = [
         [[stem(word, language) for word in member] for member in group]
         for group in synonym_groups(language, version)
     ]
-    groups, prefixes, fired = [], [], []
+    groups: list[list[tuple[str, list[str]]]] = []
+    prefixes: list[list[tuple[str, list[str]]]] = []
+    fired: list[str] = []
     position, last = 0, len(units) - 1
     while position < len(units):
         length = max(
             (
                 len(member)
-                for group in synonyms
-                for member in group
+                for synonym_set in synonyms
+                for member in synonym_set
                 if stemmed[position : position + len(member)] == member
             ),
             default=0,
@@ -137,10 +152,10 @@ def _apply_synonyms(units, language, known, as_you_type, version):
         if length:
             # every set holding the typed words contributes its members
             span = stemmed[position : position + length]
-            members = []
-            for group in synonyms:
-                if span in group:
-                    members.extend(member for member in group if member not in members)
+            members: list[list[str]] = []
+            for synonym_set in synonyms:
+                if span in synonym_set:
+                    members.extend(member for member in synonym_set if member not in members)
             groups.append([("phrase" if len(member) > 1 else "word", member) for member in members])
             fired.append(" ".join(unit[0] for unit in units[position : position + length]))
             position += length
@@ -166,7 +181,13 @@ def _apply_synonyms(units, language, known, as_you_type, version):
     return groups, prefixes, fired
 
 
-def search(raw_query, language, correct=True, as_you_type=False, limit=MAX_RESULTS):
+def search(
+    raw_query: str,
+    language: str,
+    correct: bool = True,
+    as_you_type: bool = False,
+    limit: int = MAX_RESULTS,
+) -> SearchOutcome:
     """Search the reader's language, or the other one when it knows more of the typed words
     (an English word typed on /de/) or when nothing matched here."""
     query, _truncated = clean_query(raw_query)
@@ -194,7 +215,7 @@ def search(raw_query, language, correct=True, as_you_type=False, limit=MAX_RESUL
     return outcome
 
 
-def known_words(query, language, version=None):
+def known_words(query: str, language: str, version: str | None = None) -> int:
     """How many of the typed words (common words aside) the articles of a language use."""
     known = vocabulary(language, version)
     stop = set().union(*STOP_WORDS.values())
@@ -205,11 +226,11 @@ def known_words(query, language, version=None):
     )
 
 
-def search_articles(raw_query, language, **options):
+def search_articles(raw_query: str, language: str, **options: Any) -> list:
     return search(raw_query, language, **options).results
 
 
-def _ranked_entries(parsed, language, limit):
+def _ranked_entries(parsed: ParsedQuery, language: str, limit: int) -> list:
     """[(entry id, score)] best first.
 
     Candidates match any typed word; each one's engine rank (scaled to 0–1) gets a
@@ -231,9 +252,10 @@ def _ranked_entries(parsed, language, limit):
     return ranked
 
 
-def _suggested_entries(parsed, language, limit):
-    """As you type: articles with every word (the last one may be unfinished), then with any, by engine rank."""
-    ranked, seen = [], set()
+def _suggested_entries(parsed: ParsedQuery, language: str, limit: int) -> list:
+    """As you type: articles with every word (the last may be unfinished), then any, by rank."""
+    ranked: list = []
+    seen: set = set()
     for mode in ("all", "any"):
         for entry_id, rank in search_index.run(parsed.groups, language, mode, limit):
             if entry_id not in seen and len(ranked) < limit:
@@ -244,7 +266,7 @@ def _suggested_entries(parsed, language, limit):
     return ranked
 
 
-def _results(ranked, language, parsed, snippets=True):
+def _results(ranked: list, language: str, parsed: ParsedQuery, snippets: bool = True) -> list:
     """SearchResults in rank order: the entries with their published articles in one query."""
     skipped = ("vector", "words") if snippets else ("vector", "words", "title", "summary", "body")
     entries = (
@@ -276,15 +298,15 @@ def _results(ranked, language, parsed, snippets=True):
 
 
 @lru_cache(maxsize=20000)
-def folded_stem(word, language):
+def folded_stem(word: str, language: str) -> tuple:
     folded = fold(word, language)
     return folded, stem(folded, language)
 
 
-def make_snippet(entry, stems, language):
+def make_snippet(entry: SearchEntry, stems: set[str], language: str) -> str | SafeString:
     """An escaped excerpt around the first matching word, with matching words wrapped in <mark>."""
 
-    def matches(word):
+    def matches(word: str) -> bool:
         return folded_stem(word, language)[1] in stems
 
     source = entry.body or entry.summary
@@ -297,7 +319,8 @@ def make_snippet(entry, stems, language):
             start += 1
     end = min(len(source), start + 2 * SNIPPET_RADIUS)
     excerpt = source[start:end]
-    pieces, last = [], 0
+    pieces: list[str] = []
+    last = 0
     for match in PLAIN_WORD.finditer(excerpt):
         if matches(match.group(0)):
             pieces.append(escape(excerpt[last : match.start()]))
@@ -309,7 +332,7 @@ def make_snippet(entry, stems, language):
     return mark_safe(prefix + "".join(pieces) + suffix)
 
 
-def record_failed_search(raw_query, language):
+def record_failed_search(raw_query: str, language: str) -> None:
     query, _truncated = clean_query(raw_query)
     normalised = query.casefold()
     if not normalised:
@@ -327,13 +350,17 @@ def record_failed_search(raw_query, language):
             continue  # another request created it at the same moment: count again
 
 
-def rebuild_search_entries(article):
-    """Rewrite the article's search text and index tokens for every language (called on each edit)."""
+def rebuild_search_entries(article: Article) -> None:
+    """Rewrite the article's search text and index tokens in every language (on each edit)."""
     sections = list(article.sections.prefetch_related("steps"))
-    for code, _name in settings.LANGUAGES:
+    for code in language_codes():
 
-        def text(obj, field, code=code):
-            return getattr(obj, f"{field}_{code}", None) or getattr(obj, f"{field}_en", None) or ""
+        def text(obj: Any, field: str, code: str = code) -> str:
+            return (
+                getattr(obj, localized_field(field, code), None)
+                or getattr(obj, localized_field(field, settings.LANGUAGE_CODE), None)
+                or ""
+            )
 
         body_parts = []
         for section in sections:
@@ -353,7 +380,9 @@ def rebuild_search_entries(article):
         index_entry(entry, kb_number=article.kb_number)
 
 
-def index_entry(entry, parts=None, kb_number=""):
+def index_entry(
+    entry: SearchEntry, parts: frozenset[str] | None = None, kb_number: str = ""
+) -> None:
     """Write one entry's analysed tokens into the database's full-text index and count its words.
 
     The KB number counts as a title word, so "KB2636" finds its article.
@@ -376,8 +405,8 @@ def index_entry(entry, parts=None, kb_number=""):
     )
 
 
-def reindex_all():
-    """Re-analyse every entry with a fresh vocabulary (after a bulk load or a change of analysis)."""
+def reindex_all() -> None:
+    """Re-analyse every entry with a fresh vocabulary (after a bulk load or analysis change)."""
     from articles.search_vocabulary import forget
 
     forget()
@@ -394,11 +423,11 @@ def reindex_all():
             ],
         )
     forget()
-    parts = {code: vocabulary(code, fresh=False).parts for code, _name in settings.LANGUAGES}
+    parts = {code: vocabulary(code, fresh=False).parts for code in language_codes()}
     for entry in SearchEntry.objects.select_related("article"):
         index_entry(entry, parts.get(entry.language, frozenset()), entry.article.kb_number)
 
 
-def strip_markdown(text):
+def strip_markdown(text: str) -> str:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text or "")
     return re.sub(r"[*_`#>]+", "", text).strip()

@@ -11,13 +11,21 @@ alternatives, each a tuple (kind, tokens) with kind "word", "and", "phrase"
 or "prefix".
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import connection
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+if TYPE_CHECKING:
+    from articles.models import SearchEntry
 
 FTS_TABLE = "articles_search_fts"
 BM25_WEIGHTS = "0.0, 10.0, 4.0, 1.0"  # lang, title, summary, body
 
 
-def create_fts_table(schema_editor):
+def create_fts_table(schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
@@ -25,12 +33,13 @@ def create_fts_table(schema_editor):
         )
     elif schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            "CREATE INDEX IF NOT EXISTS articles_searchentry_vector_gin ON articles_searchentry USING gin (vector)"
+            "CREATE INDEX IF NOT EXISTS articles_searchentry_vector_gin ON articles_searchentry "
+            "USING gin (vector)"
         )
         keep_vectors_inline(schema_editor)
 
 
-def keep_vectors_inline(schema_editor):
+def keep_vectors_inline(schema_editor: BaseDatabaseSchemaEditor) -> None:
     """PostgreSQL: keep each tsvector in its row (compressed) rather than in the TOAST table.
 
     A search reads the vector of every candidate four or five times (match, rank, bonuses); out of
@@ -43,51 +52,58 @@ def keep_vectors_inline(schema_editor):
         )
 
 
-def drop_fts_table(schema_editor):
+def drop_fts_table(schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
     elif schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS articles_searchentry_vector_gin")
 
 
-def write_entry(entry, title_tokens, summary_tokens, body_tokens):
+def write_entry(
+    entry: SearchEntry, title_tokens: list[str], summary_tokens: list[str], body_tokens: list[str]
+) -> None:
     """Put one entry's tokens into the index (drafts are taken out)."""
     title, summary, body = (
         " ".join(tokens) for tokens in (title_tokens, summary_tokens, body_tokens)
     )
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [entry.pk])  # noqa: S608 constant name
+            delete = f"DELETE FROM {FTS_TABLE} WHERE rowid = %s"  # noqa: S608 constant name
+            cursor.execute(delete, [entry.pk])
             if entry.published:
                 cursor.execute(
-                    f"INSERT INTO {FTS_TABLE} (rowid, lang, title, summary, body) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
+                    f"INSERT INTO {FTS_TABLE} (rowid, lang, title, summary, body) "  # noqa: S608
+                    "VALUES (%s, %s, %s, %s, %s)",
                     [entry.pk, entry.language, title, summary, body],
                 )
         elif connection.vendor == "postgresql":
             cursor.execute(
-                "UPDATE articles_searchentry SET vector = setweight(to_tsvector('simple', %s), 'A') "
-                "|| setweight(to_tsvector('simple', %s), 'B') || setweight(to_tsvector('simple', %s), 'C') "
+                "UPDATE articles_searchentry SET vector = "
+                "setweight(to_tsvector('simple', %s), 'A') "
+                "|| setweight(to_tsvector('simple', %s), 'B') "
+                "|| setweight(to_tsvector('simple', %s), 'C') "
                 "WHERE id = %s",
                 [title, summary, body, entry.pk],
             )
 
 
-def clear():
-    """Empty the SQLite index before a full rebuild (rows of entries a test flush removed go too)."""
+def clear() -> None:
+    """Empty the SQLite index before a full rebuild (rows of entries a test flush removed too)."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 constant name
 
 
-def forget_entries(entry_ids):
+def forget_entries(entry_ids: list[int]) -> None:
     if connection.vendor == "sqlite" and entry_ids:
         with connection.cursor() as cursor:
             delete = f"DELETE FROM {FTS_TABLE} WHERE rowid = %s"  # noqa: S608
             cursor.executemany(delete, [[pk] for pk in entry_ids])
 
 
-def run(groups, language, mode, limit):
-    """Entry ids with their rank (higher is better) for "all" groups or "any" group, by engine rank alone."""
+def run(groups: list, language: str, mode: str, limit: int) -> list:
+    """Entry ids with their rank (higher is better) for "all" groups or "any" group, by engine
+    rank alone."""
     expression = _compile(groups, mode, connection.vendor)
     if not expression:
         return []
@@ -101,8 +117,10 @@ def run(groups, language, mode, limit):
             )
             return [(pk, -rank) for pk, rank in cursor.fetchall()]
         cursor.execute(
-            "SELECT e.id, ts_rank(e.vector, q, 1) AS r FROM articles_searchentry e, to_tsquery('simple', %s) q "
-            "WHERE e.language = %s AND e.published AND e.vector @@ q ORDER BY r DESC, e.id LIMIT %s",
+            "SELECT e.id, ts_rank(e.vector, q, 1) AS r "
+            "FROM articles_searchentry e, to_tsquery('simple', %s) q "
+            "WHERE e.language = %s AND e.published AND e.vector @@ q "
+            "ORDER BY r DESC, e.id LIMIT %s",
             [expression, language, limit],
         )
         return list(cursor.fetchall())
@@ -115,7 +133,7 @@ BONUSES = (
 )  # (mode, title only, bonus)
 
 
-def ranked(groups, language, limit):
+def ranked(groups: list, language: str, limit: int) -> list:
     """Entry ids matching any group with their score, best first, in one query.
 
     Score: the engine's rank scaled to 0–1 (bm25 over the best match; ts_rank as r/(r+1)), plus a
@@ -143,7 +161,8 @@ def ranked(groups, language, limit):
             bonus_sql = " + ".join(terms) or "0"
             cursor.execute(
                 # constant names only; every match expression is a parameter
-                f"WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25({FTS_TABLE}, {BM25_WEIGHTS}) AS r "  # noqa: S608
+                "WITH m AS MATERIALIZED "  # noqa: S608
+                f"(SELECT rowid AS id, -bm25({FTS_TABLE}, {BM25_WEIGHTS}) AS r "
                 f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
                 f"SELECT id, coalesce(r / (SELECT max(r) FROM m), 0) + {bonus_sql} AS score FROM m "
                 "ORDER BY score DESC, id LIMIT %s",
@@ -160,27 +179,29 @@ def ranked(groups, language, limit):
                 params.append(compiled)
         bonus_sql = " + ".join(terms) or "0"
         cursor.execute(  # constant SQL pieces only; every query text is a parameter
-            # normalisation 1|32: divided by 1 + log(length), then scaled into 0–1 as rank / (rank + 1)
+            # normalisation 1|32: divided by 1 + log(length), then scaled into 0–1 as
+            # rank / (rank + 1)
             f"SELECT e.id, ts_rank(e.vector, q, 33) + {bonus_sql} AS score "  # noqa: S608
             f"FROM articles_searchentry e, to_tsquery('simple', %s) q{''.join(sources)} "
-            "WHERE e.language = %s AND e.published AND e.vector @@ q ORDER BY score DESC, e.id LIMIT %s",
+            "WHERE e.language = %s AND e.published AND e.vector @@ q "
+            "ORDER BY score DESC, e.id LIMIT %s",
             [*params, language, limit],
         )
         return [(pk, float(score or 0)) for pk, score in cursor.fetchall()]
 
 
-def _compile(groups, mode, vendor, title_only=False):
+def _compile(groups: list, mode: str, vendor: str, title_only: bool = False) -> str:
     sqlite = vendor == "sqlite"
     and_, or_ = (" AND ", " OR ") if sqlite else (" & ", " | ")
     weight = "A" if title_only else ""
 
-    def token(text, prefix=False):
+    def token(text: str, prefix: bool = False) -> str:
         if sqlite:
             return f'"{text}"' + (" *" if prefix else "")
         label = ("*" if prefix else "") + weight
         return f"'{text}'" + (f":{label}" if label else "")
 
-    def alternative(kind, tokens):
+    def alternative(kind: str, tokens: list[str]) -> str:
         if kind == "prefix":
             return token(tokens[0], prefix=True)
         if kind == "phrase" and len(tokens) > 1:

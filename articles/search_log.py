@@ -1,16 +1,24 @@
 """What staff learn from searches: counts per query and language, whether a result was opened,
 and which corrections and synonyms fired. No IP address, user or single search is stored."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from articles.models import SearchLeadDay, SearchStat
 
+if TYPE_CHECKING:
+    from articles.models import Article
+    from articles.search import SearchOutcome
+
 FIELD_LIMITS = {"correction": 200, "synonyms": 300}
 
 
-def record_search(outcome):
+def record_search(outcome: SearchOutcome) -> int | None:
     """Count one search (the results page, not the suggestions); returns the SearchStat id."""
     query = outcome.query.casefold()[:200]
     if not query:
@@ -35,7 +43,7 @@ def record_search(outcome):
     return None
 
 
-def record_open(stat_id, article=None, language=""):
+def record_open(stat_id: str, article: Article | None = None, language: str = "") -> None:
     """Count that a result of this search was opened (unknown ids are ignored), and that this
     query led to the article today (for the staff dashboard)."""
     SearchStat.objects.filter(pk=stat_id).update(opened=F("opened") + 1)

@@ -11,11 +11,17 @@ Both sides go through the same steps, so SQLite (FTS5) and PostgreSQL (tsvector,
 4. Snowball stemming per language (PyStemmer).
 """
 
+from __future__ import annotations
+
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import Stemmer
+
+if TYPE_CHECKING:
+    from typing import Any
 
 STEMMER_NAMES = {"en": "english", "de": "german"}
 WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
@@ -24,34 +30,35 @@ MIN_PART = 3
 MIN_COMPOUND = 7
 
 
-def _listed(text):
+def _listed(text: str) -> frozenset:
     return frozenset(text.split())
 
 
 STOP_WORDS = {
     "en": _listed(
-        "a an and are as at be but by can do does for from how i if in into is it its me my no not of on "
-        "or our so that the their then there these this to was we what when where which who why will with "
-        "you your"
+        "a an and are as at be but by can do does for from how i if in into is it its me my no "
+        "not of on or our so that the their then there these this to was we what when where which "
+        "who why will with you your"
     ),
     "de": _listed(
-        "aber als am an auch auf aus bei bin bis da das dass dem den der des die doch du ein eine einem einen "
-        "einer eines er es fur hat habe ich ihr im in ist ja kann mein mit nach nicht noch nur ob oder sie "
-        "sind so und uns von vom was wenn wie wir wo zu zum zur"
+        "aber als am an auch auf aus bei bin bis da das dass dem den der des die doch du ein eine "
+        "einem einen einer eines er es fur hat habe ich ihr im in ist ja kann mein mit nach nicht "
+        "noch nur ob oder sie sind so und uns von vom was wenn wie wir wo zu zum zur"
     ),
 }
 
 # Parts of German compounds common in this subject, beyond the words the articles use alone.
 GERMAN_PARTS = _listed(
-    "sicherheit sicherheits code karte karten gerat zugang zugangs anmeldung anmelde konto kunden portal dienst "
-    "service schlussel nummer handy telefon mobil fingerabdruck gesicht erkennung passwort kennwort antwort "
-    "frage zahl zahlen index wert werte faktor zeit netz netzwerk dokument foto bild datei hoch lade app "
-    "plattform handel web seite browser fehler meldung online offline drucker sperre gesperrt nutzer benutzer "
-    "name zweit zwei stufe bestatigung pin liste ersatz verlust verloren ablauf tag tage port ports"
+    "sicherheit sicherheits code karte karten gerat zugang zugangs anmeldung anmelde konto kunden "
+    "portal dienst service schlussel nummer handy telefon mobil fingerabdruck gesicht erkennung "
+    "passwort kennwort antwort frage zahl zahlen index wert werte faktor zeit netz netzwerk "
+    "dokument foto bild datei hoch lade app plattform handel web seite browser fehler meldung "
+    "online offline drucker sperre gesperrt nutzer benutzer name zweit zwei stufe bestatigung pin "
+    "liste ersatz verlust verloren ablauf tag tage port ports"
 )
 
 
-def fold(text, language):
+def fold(text: str, language: str) -> str:
     """Lower case without accents; ß→ss; in German also ae/oe/ue → a/o/u."""
     text = unicodedata.normalize("NFKD", text.casefold().replace("ß", "ss"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -60,7 +67,7 @@ def fold(text, language):
     return text
 
 
-def words(text, language):
+def words(text: str, language: str) -> list:
     """Folded words in order; each hyphenated word gives its pieces and the joined form."""
     out = []
     for match in WORD.finditer(fold(text or "", language)):
@@ -71,8 +78,9 @@ def words(text, language):
     return out
 
 
-def units(text, language):
-    """Folded words as typed: (word, pieces), a hyphenated word joined ("codekarte", ["code", "karte"])."""
+def units(text: str, language: str) -> list:
+    """Folded words as typed: (word, pieces); a hyphenated word is joined:
+    ("codekarte", ["code", "karte"])."""
     out = []
     for match in WORD.finditer(fold(text or "", language)):
         pieces = match.group(0).split("-")
@@ -81,23 +89,23 @@ def units(text, language):
 
 
 @lru_cache(maxsize=4)
-def stemmer(language):
+def stemmer(language: str) -> Any:
     return Stemmer.Stemmer(STEMMER_NAMES.get(language, "english"))
 
 
-def stem(word, language):
+def stem(word: str, language: str) -> str:
     return stemmer(language).stemWord(word)
 
 
-def split_compound(word, parts):
-    """The shortest split of a word into known parts (with linking letters), or [] when there is none."""
+def split_compound(word: str, parts: frozenset[str]) -> list[str]:
+    """The shortest split of a word into known parts (with linking letters), or [] if none."""
     if len(word) < MIN_COMPOUND:
         return []
     best = _split(word, frozenset(parts) if not isinstance(parts, frozenset) else parts, 0)
     return best if best and len(best) > 1 else []
 
 
-def _split(word, parts, depth):
+def _split(word: str, parts: frozenset[str], depth: int) -> list[str] | None:
     if depth > 4:
         return None
     if word in parts and depth:
@@ -122,7 +130,7 @@ def _split(word, parts, depth):
     return best
 
 
-def index_tokens(text, language, parts=frozenset()):
+def index_tokens(text: str, language: str, parts: frozenset[str] = frozenset()) -> list:
     """The tokens stored for a text: stems of its words, then stems of their compound parts."""
     tokens = []
     for word in words(text, language):

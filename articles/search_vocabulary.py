@@ -21,8 +21,8 @@ from articles.page_cache import content_version
 from articles.search_text import GERMAN_PARTS, MIN_PART, split_compound, stem, units
 
 _lock = threading.Lock()
-_vocabularies = {}  # language -> (version, Vocabulary)
-_synonyms = {}  # language -> (version, [[member tokens, …], …])
+_vocabularies: dict[str, tuple] = {}  # language -> (version, Vocabulary)
+_synonyms: dict[str, tuple] = {}  # language -> (version, [[member tokens, …], …])
 
 
 @dataclass
@@ -33,8 +33,9 @@ class Vocabulary:
     parts: frozenset = frozenset()
     ordered: list = field(default_factory=list)
 
-    def knows(self, word, prefixes=True):
-        """True when the word, its stem, (prefixes=True) a longer word it begins, or its parts occur in the articles."""
+    def knows(self, word: str, prefixes: bool = True) -> bool:
+        """True when the word, its stem, (prefixes=True) a longer word it begins, or its parts
+        occur in the articles."""
         if (
             word in self.counts
             or stem(word, self.language) in self.stems
@@ -47,8 +48,8 @@ class Vocabulary:
                 return True
         return self.language == "de" and bool(split_compound(word, self.parts))
 
-    def correct(self, word):
-        """The closest known word within 1 (short words) or 2 edits, most frequent first; None if none."""
+    def correct(self, word: str) -> str | None:
+        """The closest known word within 1 (short words) or 2 edits, most frequent first."""
         if len(word) < 4 or any(ch.isdigit() for ch in word):
             return None
         limit = 1 if len(word) <= 5 else 2
@@ -61,7 +62,7 @@ class Vocabulary:
         return best[0]
 
 
-def build_vocabulary(language, version=None):
+def build_vocabulary(language: str, version: str | None = None) -> Vocabulary:
     counts = Counter(
         dict(
             SearchWord.objects.filter(language=language, documents__gt=0).values_list(
@@ -84,8 +85,8 @@ def build_vocabulary(language, version=None):
     )
 
 
-def vocabulary(language, version=None, fresh=True):
-    """The vocabulary of the content version (read when not given; fresh=False: any one already built)."""
+def vocabulary(language: str, version: str | None = None, fresh: bool = True) -> Vocabulary:
+    """The vocabulary of the content version (read if not given; fresh=False: any one built)."""
     if fresh and version is None:
         version = content_version()
     cached = _vocabularies.get(language)
@@ -97,7 +98,7 @@ def vocabulary(language, version=None, fresh=True):
     return built
 
 
-def synonym_groups(language, version=None, fresh=True):
+def synonym_groups(language: str, version: str | None = None, fresh: bool = True) -> list:
     """The synonym sets of a language, each a list of members, each a list of folded words."""
     if fresh and version is None:
         version = content_version()
@@ -116,7 +117,7 @@ def synonym_groups(language, version=None, fresh=True):
     return groups
 
 
-def update_word_counts(entry, text_words):
+def update_word_counts(entry: SearchEntry, text_words: list[str]) -> set[str]:
     """Count the entry's distinct words (none while it is a draft) in SearchWord; returns them."""
     new = {word for word in text_words if len(word) <= 100} if entry.published else set()
     old = set(entry.words.split())
@@ -136,7 +137,7 @@ def update_word_counts(entry, text_words):
     return new
 
 
-def forget_words(entry):
+def forget_words(entry: SearchEntry) -> None:
     """A deleted entry's words no longer count."""
     old = set(entry.words.split())
     if old:
@@ -145,7 +146,7 @@ def forget_words(entry):
         )
 
 
-def forget():
+def forget() -> None:
     """Drop what this process keeps (tests, and after a bulk load)."""
     _vocabularies.clear()
     _synonyms.clear()

@@ -1,7 +1,11 @@
 """Keep search text and cached pages in step with every edit."""
 
+from __future__ import annotations
+
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
@@ -22,11 +26,16 @@ from articles.page_cache import bump_content_version
 from articles.search import rebuild_search_entries
 from articles.search_vocabulary import forget_words
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from django.db.models import Model
+
 _state = threading.local()
 
 
 @contextmanager
-def suspended():
+def suspended() -> Iterator:
     """Skip per-row re-indexing during a bulk load (the loader re-indexes once at the end)."""
     _state.suspended = True
     try:
@@ -35,7 +44,7 @@ def suspended():
         _state.suspended = False
 
 
-def _article_of(instance):
+def _article_of(instance: Model) -> Article | None:
     if isinstance(instance, Article):
         return instance
     if isinstance(instance, Section):
@@ -50,7 +59,7 @@ def _article_of(instance):
 @receiver(post_save, sender=Step)
 @receiver(post_delete, sender=Section)
 @receiver(post_delete, sender=Step)
-def reindex_article(sender, instance, raw=False, **kwargs):
+def reindex_article(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
     if raw or getattr(_state, "suspended", False):
         return
     try:
@@ -65,20 +74,20 @@ def reindex_article(sender, instance, raw=False, **kwargs):
     bump_content_version()
 
 
-def _deleting():
+def _deleting() -> set:
     if not hasattr(_state, "deleting"):
         _state.deleting = set()
     return _state.deleting
 
 
 @receiver(pre_delete, sender=Article)
-def article_deleting(sender, instance, **kwargs):
+def article_deleting(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     """Its sections go first: re-indexing them then would bring back the entries being deleted."""
     _deleting().add(instance.pk)
 
 
 @receiver(post_delete, sender=Article)
-def article_deleted(sender, instance, **kwargs):
+def article_deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     _deleting().discard(instance.pk)
 
 
@@ -87,31 +96,31 @@ def article_deleted(sender, instance, **kwargs):
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
 @receiver(post_delete, sender=Article)
-def content_changed(sender, **kwargs):
+def content_changed(sender: type[Model], **kwargs: Any) -> None:
     bump_content_version()
 
 
 @receiver(m2m_changed, sender=Article.related.through)
-def related_changed(sender, **kwargs):
+def related_changed(sender: type[Model], **kwargs: Any) -> None:
     bump_content_version()
 
 
 @receiver(post_save, sender=Synonym)
 @receiver(post_delete, sender=Synonym)
-def synonyms_changed(sender, **kwargs):
+def synonyms_changed(sender: type[Model], **kwargs: Any) -> None:
     """A new content version makes every process reload the synonym sets for the next search."""
     bump_content_version()
 
 
 @receiver(post_delete, sender=SearchEntry)
-def unindex_entry(sender, instance, **kwargs):
-    """A deleted article leaves nothing in SQLite's FTS5 table (PostgreSQL keeps the vector in the row)
-    and its words no longer count."""
+def unindex_entry(sender: type[Model], instance: SearchEntry, **kwargs: Any) -> None:
+    """A deleted article leaves nothing in SQLite's FTS5 table (PostgreSQL keeps the vector in
+    the row) and its words no longer count."""
     search_index.forget_entries([instance.pk])
     forget_words(instance)
 
 
 @receiver(post_delete, sender=PendingChange)
-def pending_change_deleted(sender, instance, **kwargs):
+def pending_change_deleted(sender: type[Model], instance: PendingChange, **kwargs: Any) -> None:
     """A waiting change that goes with its article leaves no proposal revision behind."""
     Revision.objects.filter(pk=instance.revision_id).delete()

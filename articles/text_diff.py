@@ -12,7 +12,7 @@ _TOKENS = re.compile(r"\s+|[^\s]+")
 def word_diff(old: str, new: str) -> SafeString:
     """`new` with removed words in <del> and added words in <ins>; everything else escaped."""
     before, after = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
-    parts = []
+    parts: list[str] = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     for operation, a1, a2, b1, b2 in matcher.get_opcodes():
         if operation == "equal":
@@ -28,7 +28,8 @@ def word_diff(old: str, new: str) -> SafeString:
 def side_by_side(old: str, new: str) -> tuple[SafeString, SafeString]:
     """The old text with its removed words in <del>, the new one with its added words in <ins>."""
     before, after = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
-    left, right = [], []
+    left: list[str] = []
+    right: list[str] = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     for operation, a1, a2, b1, b2 in matcher.get_opcodes():
         old_part, new_part = escape("".join(before[a1:a2])), escape("".join(after[b1:b2]))

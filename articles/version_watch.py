@@ -18,6 +18,8 @@ Correctness never rests on the notice alone:
   which bounds staleness even if a notice were lost.
 """
 
+from __future__ import annotations
+
 import hashlib
 import logging
 import os
@@ -25,38 +27,45 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import redis
 from django.conf import settings
 from django.db import connection
 
+from articles.conf import app_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 logger = logging.getLogger(__name__)
 RECONNECT_SECONDS = 1.0
 
 
-def channel():
+def channel() -> str:
     return f"{settings.CACHE_KEY_PREFIX}:kb:content-changed"
 
 
 class RedisVersionWatcher:
-    def __init__(self, redis_url):
+    def __init__(self, redis_url: str) -> None:
         self.redis_url = redis_url
         self.subscribed = False
         self.generation = 0  # increases with every change notice and every (re)subscription
-        self._known = None  # (version, generation it was read in, monotonic time it was read)
+        # (version, generation it was read in, monotonic time it was read)
+        self._known: tuple[str, int, float] | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._listen, name="content-version-watch", daemon=True
         )
         self._thread.start()
 
-    def current(self, read_version):
+    def current(self, read_version: Callable[[], str | None]) -> str | None:
         known = self._known
         if (
             self.subscribed
             and known is not None
             and known[1] == self.generation
-            and time.monotonic() - known[2] < settings.PAGE_CACHE_VERSION_RECHECK_SECONDS
+            and time.monotonic() - known[2] < app_settings.PAGE_CACHE_VERSION_RECHECK_SECONDS
         ):
             return known[0]
         generation = (
@@ -66,11 +75,11 @@ class RedisVersionWatcher:
         self._known = (version, generation, time.monotonic()) if version is not None else None
         return version
 
-    def forget(self):
-        """This process changed the content (or a test emptied the cache): read the version again."""
+    def forget(self) -> None:
+        """This process changed the content (or a test emptied the cache): read it again."""
         self.generation += 1
 
-    def announce(self):
+    def announce(self) -> None:
         client = redis.Redis.from_url(
             self.redis_url,
             socket_connect_timeout=settings.STORE_TIMEOUT_SECONDS,
@@ -81,10 +90,10 @@ class RedisVersionWatcher:
         finally:
             client.close()
 
-    def stop(self):
+    def stop(self) -> None:
         self._stop.set()
 
-    def _listen(self):
+    def _listen(self) -> None:
         while not self._stop.is_set():
             try:
                 client = redis.Redis.from_url(
@@ -119,18 +128,19 @@ class StampFileVersionWatcher:
     """SQLite: every worker is on the machine that holds the database file, so a file beside it
     is shared by all of them. A change replaces the file (new inode); a stat tells."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self._known = None  # (version, stamp it was read under, monotonic time it was read)
+        # (version, stamp it was read under, monotonic time it was read)
+        self._known: tuple[str, tuple, float] | None = None
 
-    def _stamp(self):
+    def _stamp(self) -> tuple | None:
         try:
             info = os.stat(self.path)
         except FileNotFoundError:
             return None
         return info.st_ino, info.st_mtime_ns
 
-    def current(self, read_version):
+    def current(self, read_version: Callable[[], str | None]) -> str | None:
         stamp = (
             self._stamp()
         )  # taken before reading: a change during the read shows in the next stat
@@ -142,7 +152,7 @@ class StampFileVersionWatcher:
             known is not None
             and stamp is not None
             and known[1] == stamp
-            and time.monotonic() - known[2] < settings.PAGE_CACHE_VERSION_RECHECK_SECONDS
+            and time.monotonic() - known[2] < app_settings.PAGE_CACHE_VERSION_RECHECK_SECONDS
         ):
             return known[0]
         version = read_version()
@@ -153,19 +163,19 @@ class StampFileVersionWatcher:
         )
         return version
 
-    def forget(self):
+    def forget(self) -> None:
         self._known = None
 
-    def announce(self):
+    def announce(self) -> None:
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         temporary.write_bytes(str(time.time_ns()).encode())
         os.replace(temporary, self.path)
 
 
-def stamp_path():
+def stamp_path() -> Path:
     """Beside the database file; for an in-memory database (the tests) in the temporary folder,
     never in the working directory."""
-    if connection.is_in_memory_db():
+    if connection.is_in_memory_db():  # type: ignore[attr-defined]  # SQLite backend only
         name = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:16]
         return Path(tempfile.gettempdir()) / f"portal-{os.getpid()}-{name}.kb-version"
     return Path(f"{connection.settings_dict['NAME']}.kb-version")
@@ -176,13 +186,13 @@ _watcher_key = None
 _lock = threading.Lock()
 
 
-def watcher():
-    """This process's watcher (made on first use, again after a fork or a change of database), or None.
+def watcher() -> RedisVersionWatcher | None | StampFileVersionWatcher:
+    """This process's watcher (made on first use, again after a fork or a database change), or None.
 
     Called on every cacheable request: the check that the watcher still fits is a tuple comparison.
     """
     global _watcher, _watcher_key
-    if settings.PAGE_CACHE_VERSION_RECHECK_SECONDS <= 0:
+    if app_settings.PAGE_CACHE_VERSION_RECHECK_SECONDS <= 0:
         return None
     if settings.REDIS_URL:
         key = (os.getpid(), settings.REDIS_URL)
@@ -204,13 +214,13 @@ def watcher():
     return _watcher
 
 
-def forget():
+def forget() -> None:
     """Make this process read the version again on its next request."""
     if _watcher is not None:
         _watcher.forget()
 
 
-def announce_change():
+def announce_change() -> None:
     """Tell every process that the version changed. Errors reach the caller."""
     current = watcher()
     if current is not None:

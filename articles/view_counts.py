@@ -5,9 +5,12 @@ shared cache (portal/counters.py) at most every VIEW_COUNT_PUSH_SECONDS (so a ca
 costs no round trip to a store per view); whichever request first finds the database flush
 due (VIEW_COUNT_FLUSH_SECONDS, one process at a time) moves the shared counters into
 PageViewDay rows in one transaction. No IP address, user, cookie or time of a single view
-is stored: only counts per page, language and day (in TIME_ZONE). A situation page opened from another
-situation page counts as "moved on" for the one the reader came from (its Referer path).
+is stored: only counts per page, language and day (in TIME_ZONE). A situation page opened
+from another situation page counts as "moved on" for the one the reader came from (its
+Referer path).
 """
+
+from __future__ import annotations
 
 import logging
 import re
@@ -15,17 +18,21 @@ import threading
 import time
 from collections import Counter
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import F
 from django.dispatch import receiver
 
+from articles.conf import app_settings
 from portal import counters
 from portal.stores import CACHE_ERRORS
+
+if TYPE_CHECKING:
+    from typing import Any
 
 logger = logging.getLogger(__name__)
 ARTICLE_PATH = re.compile(r"^/(?P<language>[a-z]{2})/articles/(?P<name>[-\w]+)/$")
@@ -36,7 +43,7 @@ FLUSH_LOCK = f"{PREFIX}:flush"
 DAYS_FLUSHED = 3
 
 
-def page_of(path: str):
+def page_of(path: str) -> tuple | None:
     """("article", slug, language) or ("situation", anchor, language), or None for other pages."""
     for kind, pattern in (("article", ARTICLE_PATH), ("situation", SITUATION_PATH)):
         match = pattern.match(path)
@@ -48,19 +55,19 @@ def page_of(path: str):
 class _Config:
     """The two settings read on every view, kept as plain attributes (LazySettings costs more)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.load()
 
-    def load(self):
-        self.counting = settings.VIEW_COUNTING
-        self.push_seconds = settings.VIEW_COUNT_PUSH_SECONDS
+    def load(self) -> None:
+        self.counting = app_settings.VIEW_COUNTING
+        self.push_seconds = app_settings.VIEW_COUNT_PUSH_SECONDS
 
 
 config = _Config()
 
 
 @receiver(setting_changed)
-def _reload(setting, **kwargs):
+def _reload(setting: str, **kwargs: Any) -> None:
     if setting in ("VIEW_COUNTING", "VIEW_COUNT_PUSH_SECONDS"):
         config.load()
 
@@ -68,13 +75,13 @@ def _reload(setting, **kwargs):
 class Tally:
     """This process's counts since it last added them to the shared cache."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._counts = Counter()
+        self._counts: Counter[tuple] = Counter()
         self._pushed_at = time.monotonic()
 
     def add(self, key: tuple, also: tuple | None = None) -> bool:
-        """Count one (and `also`, if given); True when the tally is due to go to the shared cache."""
+        """Count one (and `also`, if given); True when the tally is due for the shared cache."""
         with self._lock:
             self._counts[key] += 1
             if also is not None:
@@ -94,7 +101,7 @@ tally = Tally()
 class _Today:
     """Today's date in TIME_ZONE as text, recomputed once a minute (a view must stay cheap)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._text, self._until = "", 0.0
 
     def __call__(self) -> str:
@@ -142,15 +149,14 @@ def _add_to_shared(counts: Counter) -> None:
         if counters.add(name, amount, KEEP_SECONDS):
             # The counter is new: list it under its day so the flush finds it.
             index = _index_key(key[1])
-            cache.add(index, 0, timeout=KEEP_SECONDS)
-            cache.set(f"{index}:{cache.incr(index)}", name, timeout=KEEP_SECONDS)
+            cache.set(f"{index}:{counters.hit(index, KEEP_SECONDS)}", name, timeout=KEEP_SECONDS)
 
 
 def push() -> None:
     """Add this process's tally to the shared counters; flush them to the database when due."""
     try:
         _add_to_shared(tally.take())
-        if cache.add(FLUSH_LOCK, 1, timeout=settings.VIEW_COUNT_FLUSH_SECONDS):
+        if cache.add(FLUSH_LOCK, 1, timeout=app_settings.VIEW_COUNT_FLUSH_SECONDS):
             flush_to_database()
     except CACHE_ERRORS as error:
         # Reading must keep working without the shared cache; these few counts are lost.
@@ -170,7 +176,7 @@ def flush_to_database(today: date | None = None) -> int:
     values = {name: value for name, value in cache.get_many(names).items() if value}
     if not values:
         return 0
-    rows = Counter()
+    rows: Counter[tuple] = Counter()
     for name, value in values.items():
         what, day, kind, page, language = name[len(PREFIX) + 1 :].split("|")
         rows[(kind, page, language, day, what)] += value
@@ -185,7 +191,7 @@ def _write_rows(rows: Counter) -> None:
 
     slugs = {page for kind, page, *_rest in rows if kind == "article"}
     article_ids = dict(Article.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-    guide = Article.objects.filter(kb_number=settings.TROUBLESHOOTING_ARTICLE_KB).values_list(
+    guide = Article.objects.filter(kb_number=app_settings.TROUBLESHOOTING_ARTICLE_KB).values_list(
         "pk", flat=True
     )
     guide_id = guide.first()

@@ -1,13 +1,16 @@
 """Public pages of the knowledge base: home, category, article, search, feedback, troubleshooter."""
 
+from __future__ import annotations
+
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -16,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles import drift
+from articles.conf import app_settings
 from articles.display import article_queryset, categories_with_articles, prepare_article
 from articles.forms import FeedbackForm
 from articles.middleware import mark_public
@@ -24,12 +28,16 @@ from articles.search import MAX_QUERY_LENGTH, clean_query, record_failed_search
 from articles.search import search as run_search
 from articles.search_log import record_open, record_search
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
 VISITOR_COOKIE = "kb_visitor"
 SUGGEST_MIN_CHARS = 2
 SUGGEST_LIMIT = 5
 
 
-def public_page(build):
+def public_page(build: Callable[[dict[str, Any]], str]) -> HttpResponse:
     """Render a public page that the page-cache middleware may keep until the next edit.
 
     Cacheable pages show nothing personal (no messages, no user, no CSRF token).
@@ -41,31 +49,36 @@ def public_page(build):
     return mark_public(response)
 
 
-@require_GET
-def home(request):
-    def build(base):
-        categories = [c for c in categories_with_articles() if c.articles.all()]
-        return render_to_string(
-            "articles/home.html", {**base, "categories": categories}, request=request
-        )
-
-    return public_page(build)
+def public_template(
+    request: HttpRequest, template: str, context: Callable[[], dict[str, Any]]
+) -> HttpResponse:
+    """A public page from one template and the context `context()` gives (public_page)."""
+    return public_page(
+        lambda base: render_to_string(template, {**base, **context()}, request=request)
+    )
 
 
 @require_GET
-def category_detail(request, slug):
-    def build(base):
-        category = get_object_or_404(categories_with_articles(), slug=slug)
-        return render_to_string(
-            "articles/category.html", {**base, "category": category}, request=request
-        )
-
-    return public_page(build)
+def home(request: HttpRequest) -> HttpResponse:
+    return public_template(
+        request,
+        "articles/home.html",
+        lambda: {"categories": [c for c in categories_with_articles() if c.articles.all()]},
+    )
 
 
 @require_GET
-def article_detail(request, slug):
-    def build(base):
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return public_template(
+        request,
+        "articles/category.html",
+        lambda: {"category": get_object_or_404(categories_with_articles(), slug=slug)},
+    )
+
+
+@require_GET
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    def build(base: dict[str, Any]) -> str:
         article = get_object_or_404(article_queryset().published(), slug=slug)
         return render_article(request, prepare_article(article), extra=base)
 
@@ -74,7 +87,7 @@ def article_detail(request, slug):
 
 @staff_member_required
 @require_GET
-def article_preview(request, slug):
+def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff see drafts (and unsaved-to-cache changes) exactly as readers will."""
     article = get_object_or_404(article_queryset(), slug=slug)
     response = HttpResponse(render_article(request, prepare_article(article), preview=True))
@@ -82,7 +95,12 @@ def article_preview(request, slug):
     return response
 
 
-def render_article(request, article, preview=False, extra=None):
+def render_article(
+    request: HttpRequest,
+    article: Article,
+    preview: bool = False,
+    extra: dict[str, Any] | None = None,
+) -> str:
     notice = drift.reader_notice(article, get_language())
     if notice:
         with translation.override(notice["language"]):
@@ -97,13 +115,13 @@ def render_article(request, article, preview=False, extra=None):
 
 
 @require_GET
-def kb_redirect(request, kb_number):
+def kb_redirect(request: HttpRequest, kb_number: str) -> HttpResponseRedirect:
     article = get_object_or_404(Article.objects.published(), kb_number__iexact=kb_number)
     return redirect(article)
 
 
 @require_GET
-def search(request):
+def search(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     query, truncated = clean_query(raw)
     exact = request.GET.get("exact") == "1"
@@ -138,7 +156,7 @@ def search(request):
 
 
 @require_GET
-def search_open(request, stat_id, slug):
+def search_open(request: HttpRequest, stat_id: str, slug: str) -> HttpResponseRedirect:
     """A result link: count that this search's result was opened, then show the article."""
     article = get_object_or_404(Article.objects.published(), slug=slug)
     record_open(stat_id, article, get_language())
@@ -146,7 +164,7 @@ def search_open(request, stat_id, slug):
 
 
 @require_GET
-def search_suggest(request):
+def search_suggest(request: HttpRequest) -> JsonResponse:
     """Up to five articles for what is typed so far, as JSON, for the header search box."""
     query, _truncated = clean_query(request.GET.get("q", ""))
     items = []
@@ -165,14 +183,14 @@ def search_suggest(request):
     return response
 
 
-def visitor_id(request):
+def visitor_id(request: HttpRequest) -> str:
     """A random per-browser identifier kept in a signed cookie (no personal data)."""
     value = request.get_signed_cookie(VISITOR_COOKIE, default=None, salt="kb-visitor")
     return value or secrets.token_urlsafe(16)
 
 
 @require_http_methods(["GET", "POST"])
-def feedback(request, slug):
+def feedback(request: HttpRequest, slug: str) -> HttpResponse | HttpResponseRedirect:
     article = get_object_or_404(Article.objects.published(), slug=slug)
     visitor = visitor_id(request)
     visitor_hash = hashlib.sha256(f"{settings.SECRET_KEY}:{visitor}".encode()).hexdigest()
@@ -214,7 +232,9 @@ def feedback(request, slug):
         if existing:
             initial.setdefault("helpful", "yes" if existing.helpful else "no")
             initial.update(
-                comment=existing.comment, reason=existing.reason, figure=existing.figure_id
+                comment=existing.comment,
+                reason=existing.reason,
+                figure=existing.figure_id,  # type: ignore[arg-type]  # the form takes the id
             )
         form = FeedbackForm(initial=initial, article=article)
     context = {
@@ -226,9 +246,12 @@ def feedback(request, slug):
     return render(request, "articles/feedback.html", context)
 
 
-def troubleshooting_article():
+def troubleshooting_article() -> Article:
     article = (
-        article_queryset().published().filter(kb_number=settings.TROUBLESHOOTING_ARTICLE_KB).first()
+        article_queryset()
+        .published()
+        .filter(kb_number=app_settings.TROUBLESHOOTING_ARTICLE_KB)
+        .first()
     )
     if article is None:
         raise Http404(_("The troubleshooting guide is not available."))
@@ -236,24 +259,21 @@ def troubleshooting_article():
 
 
 @require_GET
-def troubleshooter(request):
-    def build(base):
-        article = troubleshooting_article()
-        return render_to_string(
-            "articles/troubleshooter.html", {**base, "article": article}, request=request
-        )
-
-    return public_page(build)
+def troubleshooter(request: HttpRequest) -> HttpResponse:
+    return public_template(
+        request, "articles/troubleshooter.html", lambda: {"article": troubleshooting_article()}
+    )
 
 
 @require_GET
-def situation(request, anchor):
-    def build(base):
+def situation(request: HttpRequest, anchor: str) -> HttpResponse:
+    def build(base: dict[str, Any]) -> str:
         article = troubleshooting_article()
-        matches = [section for section in article.display_sections if section.anchor == anchor]
+        sections = article.display_sections  # type: ignore[attr-defined]  # prepare_article
+        matches = [section for section in sections if section.anchor == anchor]
         if not matches:
             raise Http404(_("There is no such situation."))
-        others = [section for section in article.display_sections if section.anchor != anchor]
+        others = [section for section in sections if section.anchor != anchor]
         return render_to_string(
             "articles/situation.html",
             {**base, "article": article, "section": matches[0], "others": others},

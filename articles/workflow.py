@@ -8,7 +8,10 @@ A scheduled article is published at once in the database; readers see it from it
 page cache's version carries the next such moment (page_cache.py).
 """
 
+from __future__ import annotations
+
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -17,14 +20,19 @@ from django.utils.translation import gettext as _
 from articles import history
 from articles.models import Article
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    AnyUser = User | AnonymousUser  # request.user of a signed-in staff member
+
 PUBLISH_PERMISSION = "articles.publish_article"
 
 
-def can_publish(user) -> bool:
+def can_publish(user: AnyUser) -> bool:
     return bool(user and user.has_perm(PUBLISH_PERMISSION))
 
 
-def allowed_statuses(user, article: Article | None) -> list[str]:
+def allowed_statuses(user: AnyUser, article: Article | None) -> list[str]:
     """The statuses this user may give the article (its current one always included)."""
     if can_publish(user):
         return [choice for choice, _label in Article.Status.choices]
@@ -40,7 +48,9 @@ def status_comment(status: str, publish_at: datetime | None) -> str:
     return f"status:{status}"
 
 
-def move(article: Article, status: str, user, publish_at: datetime | None = None) -> Article:
+def move(
+    article: Article, status: str, user: AnyUser, publish_at: datetime | None = None
+) -> Article:
     """Give the article a new status as `user`, keeping who did it and a version in the history.
 
     Raises PermissionDenied (with a message for staff) when the user may not do this.
@@ -51,7 +61,7 @@ def move(article: Article, status: str, user, publish_at: datetime | None = None
         publish_at = None
     article.status = status
     article.publish_at = publish_at
-    article.status_changed_by = user
+    article.status_changed_by = user  # type: ignore[assignment]  # a signed-in staff member
     article.status_changed_at = timezone.now()
     article.save()
     history.save_version(article, user, status_comment(status, publish_at))

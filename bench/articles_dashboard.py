@@ -136,7 +136,8 @@ def main():
         rows = generate(options.articles, options.days)
         client = Client()
         client.force_login(User.objects.create_superuser("bench", "bench@example.com", "pw"))
-        url = f"/en/admin/articles/article/dashboard/?days={options.days if options.days in (7, 30, 90, 365) else 90}"
+        days = options.days if options.days in (7, 30, 90, 365) else 90
+        url = f"/en/admin/articles/article/dashboard/?days={days}"
         assert client.get(url).status_code == 200
         from articles import dashboard
 
@@ -152,7 +153,8 @@ def main():
             numbers.append((time.perf_counter() - started) * 1000)
         load = os.getloadavg()[0]
         print(
-            f"dashboard: {options.articles} articles × {options.days} days ({rows} view rows) on {connection.vendor}"
+            f"dashboard: {options.articles} articles × {options.days} days ({rows} view rows) on "
+            f"{connection.vendor}"
             f" (load average {load:.1f} on {os.cpu_count()} CPUs)"
         )
         for label, values in (
@@ -162,7 +164,8 @@ def main():
         ):
             values.sort()
             print(
-                f"  {label:<13} median {statistics.median(values):7.1f} ms   p95 {values[int(len(values) * 0.95)]:7.1f} ms"
+                f"  {label:<13} median {statistics.median(values):7.1f} ms   p95 "
+                f"{values[int(len(values) * 0.95)]:7.1f} ms"
             )
         print(f"  page size {len(response.content) // 1024} KB; target: median <= 300 ms")
         started = time.perf_counter()

@@ -23,17 +23,28 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 WORDS = {
-    "en": "sign in password device phone card challenge response code temporary access client portal security "
-    "print activate expire index values digits spaces upper case ports network router hotel blocked app "
-    "authenticate generate passcode touch face fingerprint android iphone document photo upload blurred".split(),
-    "de": "anmelden passwort gerät telefon karte challenge antwort code temporär zugang kundenportal sicherheit "
-    "drucken aktivieren ablaufen index werte ziffern leerzeichen großbuchstaben ports netzwerk router hotel "
-    "blockiert app authentifizieren generieren passcode gesicht fingerabdruck android iphone dokument foto".split(),
+    "en": (
+        "sign in password device phone card challenge response code temporary access client portal "
+        "security print activate expire index values digits spaces upper case ports network router "
+        "hotel blocked app authenticate generate passcode touch face fingerprint android iphone "
+        "document photo upload blurred"
+    ).split(),
+    "de": (
+        "anmelden passwort gerät telefon karte challenge antwort code temporär zugang kundenportal "
+        "sicherheit drucken aktivieren ablaufen index werte ziffern leerzeichen großbuchstaben "
+        "ports netzwerk router hotel blockiert app authentifizieren generieren passcode gesicht "
+        "fingerabdruck android iphone dokument foto"
+    ).split(),
 }
 
 
 def sentence(rng, language, length=12):
     return " ".join(rng.choice(WORDS[language]) for _ in range(length)).capitalize() + "."
+
+
+def texts(rng, field, length):
+    """A random sentence of `length` words for the field in each language (title_en, title_de)."""
+    return {f"{field}_{language}": sentence(rng, language, length) for language in WORDS}
 
 
 def main():
@@ -72,7 +83,8 @@ def timed(function, *args, **kwargs):
 def figures(label, timings, extra=""):
     timings = sorted(timings)
     print(
-        f"  {label:<28} median {statistics.median(timings):7.2f} ms   p95 {timings[int(len(timings) * 0.95)]:7.2f} ms   "
+        f"  {label:<28} median {statistics.median(timings):7.2f} ms   p95 "
+        f"{timings[int(len(timings) * 0.95)]:7.2f} ms   "
         f"max {timings[-1]:7.2f} ms {extra}",
         flush=True,
     )
@@ -102,10 +114,8 @@ def run(options, vendor):
                     slug=f"bench-{number}",
                     category=category,
                     status="published",
-                    title_en=sentence(rng, "en", 6),
-                    title_de=sentence(rng, "de", 6),
-                    summary_en=sentence(rng, "en", 20),
-                    summary_de=sentence(rng, "de", 20),
+                    **texts(rng, "title", 6),
+                    **texts(rng, "summary", 20),
                 )
                 for number in range(options.articles)
             ],
@@ -117,8 +127,7 @@ def run(options, vendor):
                     article=article,
                     anchor=f"s{number}",
                     order=number,
-                    title_en=sentence(rng, "en", 3),
-                    title_de=sentence(rng, "de", 3),
+                    **texts(rng, "title", 3),
                 )
                 for article in articles
                 for number in range(3)
@@ -130,8 +139,7 @@ def run(options, vendor):
                 Step(
                     section=section,
                     order=i,
-                    text_en=sentence(rng, "en", 25),
-                    text_de=sentence(rng, "de", 25),
+                    **texts(rng, "text", 25),
                 )
                 for section in sections
                 for i in range(5)

@@ -87,7 +87,8 @@ def main():
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2",
-        help="Redis for the second set-up (default: REDIS_URL, else db 2 on this machine); '' skips it",
+        help="Redis for the second set-up (default: REDIS_URL, else db 2 on this machine); "
+        "'' skips it",
     )
     options = parser.parse_args()
 
@@ -117,8 +118,9 @@ def main():
         page = static_twin(env, port, base)
         load = wrk if shutil.which("wrk") else python_load
         print(
-            f"Load generator: {'wrk' if load is wrk else 'python threads'}; {options.connections} connections, "
-            f"{options.seconds} s each; gunicorn {options.workers} sync workers; page {len(page):,} bytes; "
+            f"Load generator: {'wrk' if load is wrk else 'python threads'}; "
+            f"{options.connections} connections, {options.seconds} s each; "
+            f"gunicorn {options.workers} sync workers; page {len(page):,} bytes; "
             f"database {env['DATABASE_URL'].split(':', 1)[0]}",
             flush=True,
         )
@@ -129,22 +131,21 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def static_twin(env, port, base):
-    """Write a static file of the article page's size (whitenoise indexes files when it starts)."""
-    probe = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "portal.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "1",
-        ],
+def gunicorn(env, port, workers, *extra):
+    """A gunicorn serving the portal on 127.0.0.1:port, quiet."""
+    command = [str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi", "-b", f"127.0.0.1:{port}"]
+    return subprocess.Popen(
+        [*command, "-w", str(workers), *extra],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def static_twin(env, port, base):
+    """Write a static file of the article page's size (whitenoise indexes files when it starts)."""
+    probe = gunicorn(env, port, 1)
     try:
         page = wait_and_fetch(base + ARTICLE_PATH)
     finally:
@@ -157,24 +158,9 @@ def static_twin(env, port, base):
 
 
 def measure_setup(name, env, target, port, base, load, options):
-    """Static file and cached article alternately, twice each, on one gunicorn: the ratio of the medians."""
-    server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "portal.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(options.workers),
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    """Static file and cached article alternately, twice each, on one gunicorn: median ratio."""
+    server = gunicorn(
+        env, port, options.workers, "--worker-class", "sync", "--log-level", "warning"
     )
     try:
         wait_and_fetch(base + "/static/bench/same-size.html")

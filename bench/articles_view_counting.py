@@ -96,20 +96,25 @@ def main():
                     results[counting].append(rate(application, options.requests))
         view_counts.flush_now()
         on, off = statistics.median(results[True]), statistics.median(results[False])
-        # Each pair ran back to back, so the machine's load drifts little within one: compare pairwise too.
+        # Each pair ran back to back, so the machine's load drifts little within one: compare
+        # pairwise too.
         pairs = sorted(a / b for a, b in zip(results[True], results[False], strict=True))
         print(
-            f"cached page {PATH} on {connection.vendor}, cache {settings.CACHES['default']['BACKEND']}"
+            f"cached page {PATH} on {connection.vendor}, cache "
+            f"{settings.CACHES['default']['BACKEND']}"
         )
         print(
-            f"  counting off  median {off:8.0f} req/s  (min {min(results[False]):.0f}, max {max(results[False]):.0f})"
+            f"  counting off  median {off:8.0f} req/s  (min {min(results[False]):.0f}, max "
+            f"{max(results[False]):.0f})"
         )
         print(
-            f"  counting on   median {on:8.0f} req/s  (min {min(results[True]):.0f}, max {max(results[True]):.0f})"
+            f"  counting on   median {on:8.0f} req/s  (min {min(results[True]):.0f}, max "
+            f"{max(results[True]):.0f})"
         )
         print(
             f"  on / off      {on / off:6.1%} of the medians; median of the {len(pairs)} pairs "
-            f"{statistics.median(pairs):6.1%}   (target >= 90%; load average {os.getloadavg()[0]:.1f})"
+            f"{statistics.median(pairs):6.1%}   (target >= 90%; load average "
+            f"{os.getloadavg()[0]:.1f})"
         )
         counted = sum(PageViewDay.objects.values_list("views", flat=True))
         expected = 200 + options.requests * options.rounds  # the warm-up counts too

@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import env_bool, env_float, env_int, env_list, env_str
+from portal.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,7 +62,7 @@ PRACTICE_ACCOUNTS_MAY_UPLOAD = env_bool("PRACTICE_ACCOUNTS_MAY_UPLOAD", True) an
 # Every app's own settings (declared once in its conf.py with AppSettings) may also come from
 # the environment under the same name, e.g. SECURELOGIN_PASSWORD_FREE_TRIES_PER_SOURCE=500
 # behind a large NAT; each is parsed by the type of its default (portal/app_settings.py).
-APP_SETTINGS_MODULES = ("securelogin.conf", "documents.conf", "connectivity.conf")
+APP_SETTINGS_MODULES = ("securelogin.conf", "documents.conf", "connectivity.conf", "articles.conf")
 for _module in APP_SETTINGS_MODULES:
     _app_settings = getattr(importlib.import_module(_module), "app_settings", None)
     if _app_settings is not None:
@@ -347,21 +347,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
-# Knowledge base
-ARTICLE_CACHE_SECONDS = env_int("ARTICLE_CACHE_SECONDS", 86400)
-# Rendered pages this process keeps in memory (they are also in the shared cache).
-PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
-# With Redis, a process keeps the content version and learns of changes over pub/sub
-# (articles/version_watch.py); it re-reads the version at least this often anyway. 0 reads it on
-# every request. (The embedded set-up always reads it per request: a local SQLite SELECT.)
-PAGE_CACHE_VERSION_RECHECK_SECONDS = env_float("PAGE_CACHE_VERSION_RECHECK_SECONDS", 1.0)
-FIGURE_RENDITION_WIDTHS = (480, 960)
-FIGURE_MAX_UPLOAD_BYTES = 8 * 1024 * 1024
-FIGURE_MAX_PIXELS = 40_000_000
-TROUBLESHOOTING_ARTICLE_KB = "KB1131"
-# View counting (articles/view_counts.py): a process adds its counts to the shared cache at most
-# this often (0: on every view), and the counts move from the shared cache to the database at
-# most this often, by whichever request comes first (no extra process).
-VIEW_COUNTING = env_bool("VIEW_COUNTING", True)
-VIEW_COUNT_PUSH_SECONDS = env_float("VIEW_COUNT_PUSH_SECONDS", 1.0)
-VIEW_COUNT_FLUSH_SECONDS = env_int("VIEW_COUNT_FLUSH_SECONDS", 60)
+# Knowledge base: the page cache, view counting and figure settings are declared in
+# articles/conf.py (read from the environment above, through APP_SETTINGS_MODULES).

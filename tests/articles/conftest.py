@@ -98,3 +98,17 @@ def publisher_client(publisher):
     client = Client()
     client.force_login(publisher)
     return client
+
+
+def post_figure(client, article, upload, **fields):
+    """Staff add figure 9 to the article in the admin with one English image."""
+    data = {
+        "article": article.pk,
+        "number": "9",
+        "order": 1,
+        "alt_text_en": "x",
+        "alt_text_de": "x",
+        "image_en": upload,
+        **fields,
+    }
+    return client.post("/en/admin/articles/figure/add/", data)

@@ -6,7 +6,8 @@ from articles.models import Article, Figure, Step
 
 pytestmark = pytest.mark.django_db
 
-CHALLENGE_FIGURES = (  # the source's numbers, plus 14: the iPhone passcode step 5 describes without a figure
+# The source's numbers, plus 14: the iPhone passcode step 5 describes without a figure.
+CHALLENGE_FIGURES = (
     [str(n) for n in range(1, 15)]
     + [f"{n}A" for n in range(1, 10)]
     + [f"{n}B" for n in range(1, 9)]

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from articles import dashboard, view_counts
+from articles.conf import app_settings
 from articles.models import FailedSearch, Feedback, PageViewDay, SearchLeadDay, Section
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +197,9 @@ def test_counts_reach_the_database_in_batches(client, make_article):
 
 
 def test_where_readers_leave_the_troubleshooter(client, make_article, settings):
-    guide = make_article(kb=settings.TROUBLESHOOTING_ARTICLE_KB, slug="troubleshooting", sections=0)
+    guide = make_article(
+        kb=app_settings.TROUBLESHOOTING_ARTICLE_KB, slug="troubleshooting", sections=0
+    )
     for anchor in ("lost-device", "wrong-code"):
         Section.objects.create(article=guide, anchor=anchor, title_en=anchor, title_de=anchor)
     host = "http://testserver"

@@ -1,4 +1,4 @@
-"""Translation drift: a changed English text marks its German out of date (and the other way round)."""
+"""Translation drift: a changed English text marks its German out of date (and vice versa)."""
 
 import pytest
 import time_machine

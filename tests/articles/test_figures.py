@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.models import Figure
+from tests.articles.conftest import post_figure
 from tests.documents import images
 
 pytestmark = pytest.mark.django_db
@@ -83,19 +84,7 @@ def test_admin_refuses_bad_figure_uploads(client, make_article, upload, message)
     article = make_article()
     staff = User.objects.create_superuser("staff", "staff@example.com", "pw")
     client.force_login(staff)
-    response = client.post(
-        "/en/admin/articles/figure/add/",
-        {
-            "article": article.pk,
-            "number": "9",
-            "order": 1,
-            "alt_text_en": "x",
-            "alt_text_de": "x",
-            "caption_en": "",
-            "caption_de": "",
-            "image_en": upload,
-        },
-    )
+    response = post_figure(client, article, upload, caption_en="", caption_de="")
     assert response.status_code == 200
     content = response.content.decode()
     assert message in content
@@ -106,17 +95,7 @@ def test_admin_refuses_figures_over_the_size_limit(client, make_article, setting
     settings.FIGURE_MAX_UPLOAD_BYTES = 1000
     article = make_article()
     client.force_login(User.objects.create_superuser("staff", "staff@example.com", "pw"))
-    response = client.post(
-        "/en/admin/articles/figure/add/",
-        {
-            "article": article.pk,
-            "number": "9",
-            "order": 1,
-            "alt_text_en": "x",
-            "alt_text_de": "x",
-            "image_en": SimpleUploadedFile("big.png", image_bytes()),
-        },
-    )
+    response = post_figure(client, article, SimpleUploadedFile("big.png", image_bytes()))
     assert "The image is too large" in response.content.decode()
     assert not Figure.objects.exists()
 
@@ -124,17 +103,7 @@ def test_admin_refuses_figures_over_the_size_limit(client, make_article, setting
 def test_admin_accepts_a_good_figure(client, make_article):
     article = make_article()
     client.force_login(User.objects.create_superuser("staff", "staff@example.com", "pw"))
-    response = client.post(
-        "/en/admin/articles/figure/add/",
-        {
-            "article": article.pk,
-            "number": "9",
-            "order": 1,
-            "alt_text_en": "x",
-            "alt_text_de": "x",
-            "image_en": SimpleUploadedFile("good.png", image_bytes()),
-        },
-    )
+    response = post_figure(client, article, SimpleUploadedFile("good.png", image_bytes()))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Figure.objects.get(number="9").renditions["en"]["width"] == 960
 
@@ -145,7 +114,7 @@ def test_a_figure_over_the_cpu_bound_is_refused_and_the_worker_did_not_decode_it
 
     from django.core.exceptions import ValidationError
 
-    from articles.figures import validate_figure_image
+    from articles.renditions import validate_figure_image
 
     settings.FIGURE_MAX_JPEG_SCANS = 10**6
     settings.SANDBOX_LIMITS = {"cpu_seconds": 1}

@@ -1,4 +1,4 @@
-"""The page cache: bounded memory per process, a version shared by every process, no outage errors."""
+"""The page cache: bounded memory per process, one version shared by all, no outage errors."""
 
 import os
 import time
@@ -115,7 +115,7 @@ def test_a_change_announced_by_another_process_reaches_this_one_within_milliseco
 @needs_redis
 @pytest.mark.django_db
 def test_a_lost_notice_is_made_good_within_the_recheck_bound(settings):
-    """Even a change nobody announced (a notice lost on a dying connection) is seen within the bound."""
+    """Even a change nobody announced (a notice lost on a dying connection) is seen in time."""
     settings.PAGE_CACHE_VERSION_RECHECK_SECONDS = 0.3
     watcher = version_watch.watcher()
     deadline = time.monotonic() + 5

@@ -30,12 +30,12 @@ def test_language_switcher_keeps_the_article_and_alternates_are_listed(client, h
         'EN<span class="visually-hidden"> English</span></a>'
     ) in html
     assert (
-        '<link rel="alternate" hreflang="en" href="http://testserver/en/articles/challenge-response/">'
-        in html
+        '<link rel="alternate" hreflang="en" '
+        'href="http://testserver/en/articles/challenge-response/">' in html
     )
     assert (
-        '<link rel="alternate" hreflang="de" href="http://testserver/de/articles/challenge-response/">'
-        in html
+        '<link rel="alternate" hreflang="de" '
+        'href="http://testserver/de/articles/challenge-response/">' in html
     )
     assert '<link rel="canonical" href="http://testserver/de/articles/challenge-response/">' in html
 

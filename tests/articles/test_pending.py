@@ -7,7 +7,7 @@ from reversion.models import Revision
 
 from articles import history
 from articles.models import Article, PendingChange, SearchEntry
-from tests.articles.conftest import member_of
+from tests.articles.conftest import member_of, post_figure
 from tests.articles.test_figures import image_bytes
 from tests.form_data import form_data
 from tests.stores import isolated_file_stores
@@ -277,17 +277,7 @@ def test_figure_uploads_on_a_published_article_are_refused_for_editors(
 ):
     article = make_article()
     stores = isolated_file_stores(settings, tmp_path, monkeypatch)
-    response = editor_client.post(
-        "/en/admin/articles/figure/add/",
-        {
-            "article": article.pk,
-            "number": "9",
-            "order": 1,
-            "alt_text_en": "x",
-            "alt_text_de": "x",
-            "image_en": SimpleUploadedFile("good.png", image_bytes()),
-        },
-    )
+    response = post_figure(editor_client, article, SimpleUploadedFile("good.png", image_bytes()))
     assert response.status_code == 200
     assert (
         "Images of a published article can only be changed by a publisher"

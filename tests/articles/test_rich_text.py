@@ -3,7 +3,8 @@ from articles.rich_text import render_markdown
 
 def test_markdown_is_rendered_and_sanitised():
     html = render_markdown(
-        "Tap **Continue**.\n\n<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+        "Tap **Continue**.\n\n<script>alert(1)</script> [x](javascript:alert(1)) <img src=x "
+        "onerror=alert(1)>"
     )
     assert "<strong>Continue</strong>" in html
     assert "<script" not in html and "<img" not in html and "javascript:" not in html

@@ -107,7 +107,8 @@ def help_content_once(help_content):
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TOAST storage is PostgreSQL's")
 def test_search_vectors_stay_in_their_rows_on_postgresql():
-    """Out of line, each of a search's four or five reads of a vector fetched its TOAST chunks again."""
+    """Out of line, each of a search's four or five reads of a vector fetched its TOAST chunks
+    again."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT attstorage FROM pg_attribute "

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article, Category, PendingChange, Section
-from tests.browser.test_staff_workflow_browser import sign_in, staff_member
+from tests.browser.test_articles_staff_workflow import sign_in, staff_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WORDS = {

@@ -29,7 +29,7 @@ WORDS = {
 
 
 def staff_member(group, username):
-    """Groups come from a data migration; a transactional test may run after the tables were emptied."""
+    """Groups come from a data migration; a transactional test may run after tables were emptied."""
     if not Group.objects.filter(name=group).exists():
         importlib.import_module("articles.migrations.0005_editor_publisher_groups").create_groups(
             apps, None

@@ -1,4 +1,5 @@
-"""Suggestions as you type in the header search box: mouse, keyboard, phone, screen readers, no JavaScript."""
+"""Suggestions as you type in the header search box: mouse, keyboard, phone, screen readers,
+no JavaScript."""
 
 import re
 

@@ -9,9 +9,12 @@ a name derived from it; saving a figure again reuses the files that already
 exist, so nothing is resized per request.
 """
 
+from __future__ import annotations
+
 import io
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,38 +23,48 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from articles.conf import app_settings
 from portal import sandbox
+from portal.languages import language_codes, localized_field
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models.fields.files import FieldFile
+
+    from articles.models import Figure
 
 FORMATS = ["PNG", "JPEG", "WEBP"]
 RENDITION_EXTENSIONS = (("webp", "webp"), ("jpeg", "jpg"))  # key in the description, file extension
 
 
-def _decode(source, widths=(), out_dir=None):
+def _decode(
+    source: bytes, widths: Sequence[int] = (), out_dir: str | Path | None = None
+) -> dict[str, Any]:
     """Decode in the sandbox (and make renditions); returns the child's answer."""
     params = {
         "formats": FORMATS,
-        "max_pixels": settings.FIGURE_MAX_PIXELS,
-        "max_decoded_bytes": getattr(
-            settings, "FIGURE_MAX_DECODED_BYTES", 4 * settings.FIGURE_MAX_PIXELS
-        ),
-        "max_scans": getattr(settings, "FIGURE_MAX_JPEG_SCANS", 100),
+        "max_pixels": app_settings.FIGURE_MAX_PIXELS,
+        "max_decoded_bytes": app_settings.FIGURE_MAX_DECODED_BYTES,
+        "max_scans": app_settings.FIGURE_MAX_JPEG_SCANS,
         "widths": list(widths),
         "out_dir": str(out_dir) if out_dir else None,
     }
     return sandbox.run("articles.figure_decoding", params, source)
 
 
-def validate_figure_image(upload):
+def validate_figure_image(upload: UploadedFile | None) -> None:
     """Refuse files that are not PNG/JPEG/WebP images, too large, or too costly to decode."""
     if upload is None:
         return
     size = getattr(upload, "size", None)
-    if size is not None and size > settings.FIGURE_MAX_UPLOAD_BYTES:
+    if size is not None and size > app_settings.FIGURE_MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The image is too large (%(size)s MB). Upload a file of at most %(limit)s MB.")
             % {
                 "size": round(size / 1_048_576, 1),
-                "limit": settings.FIGURE_MAX_UPLOAD_BYTES // 1_048_576,
+                "limit": app_settings.FIGURE_MAX_UPLOAD_BYTES // 1_048_576,
             }
         )
     upload.seek(0)
@@ -69,12 +82,13 @@ def validate_figure_image(upload):
     if answer["code"] == "too_many_pixels":
         raise ValidationError(
             _(
-                "The image has too many pixels (%(width)s × %(height)s). Use at most %(limit)s megapixels."
+                "The image has too many pixels (%(width)s × %(height)s). Use at most %(limit)s "
+                "megapixels."
             )
             % {
                 "width": answer["width"],
                 "height": answer["height"],
-                "limit": settings.FIGURE_MAX_PIXELS // 1_000_000,
+                "limit": app_settings.FIGURE_MAX_PIXELS // 1_000_000,
             }
         )
     raise ValidationError(
@@ -82,12 +96,12 @@ def validate_figure_image(upload):
     )
 
 
-def _rendition_name(source_name, width, extension):
+def _rendition_name(source_name: str, width: int, extension: str) -> str:
     stem = PurePosixPath(source_name).stem
     return f"renditions/{stem}-{width}.{extension}"
 
 
-def renditions_for_image(image_field_file):
+def renditions_for_image(image_field_file: FieldFile) -> dict[str, Any]:
     """Make (or reuse) the renditions of one stored image; return their description.
 
     Only the header is read here (for the size); pixels are decoded in the
@@ -98,7 +112,8 @@ def renditions_for_image(image_field_file):
         data = handle.read()
     with Image.open(io.BytesIO(data)) as header:
         original_width, original_height = header.size
-    widths = sorted({min(width, original_width) for width in settings.FIGURE_RENDITION_WIDTHS})
+    configured = (int(width) for width in app_settings.FIGURE_RENDITION_WIDTHS)  # env: strings
+    widths = sorted({min(width, original_width) for width in configured})
     targets = {
         (width, extension): _rendition_name(name, width, extension)
         for width in widths
@@ -132,11 +147,11 @@ def _scratch():
     return path
 
 
-def build_renditions(figure):
+def build_renditions(figure: Figure) -> dict:
     """Renditions for every language that has its own image."""
     result = {}
-    for code, _name in settings.LANGUAGES:
-        field_file = getattr(figure, f"image_{code}", None)
+    for code in language_codes():
+        field_file = getattr(figure, localized_field("image", code), None)
         if field_file and field_file.name:
             if not field_file._committed:  # a fresh upload: store it first
                 field_file.save(field_file.name, field_file.file, save=False)

@@ -52,8 +52,10 @@ def test_swiping_in_the_lightbox_moves_between_figures(phone_page, live_server, 
     page.evaluate("""() => {
         const box = document.querySelector('[data-lightbox]');
         const touch = x => ({clientX: x, clientY: 300, identifier: 1, target: box});
-        box.dispatchEvent(new TouchEvent('touchstart', {changedTouches: [new Touch(touch(300))], bubbles: true}));
-        box.dispatchEvent(new TouchEvent('touchend', {changedTouches: [new Touch(touch(100))], bubbles: true}));
+        const swipe = (type, x) => box.dispatchEvent(
+            new TouchEvent(type, {changedTouches: [new Touch(touch(x))], bubbles: true}));
+        swipe('touchstart', 300);
+        swipe('touchend', 100);
     }""")
     expect(page.locator(".lightbox-caption")).to_contain_text("(2/31)")
 
