@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import reversion
 from django import forms
@@ -10,10 +10,11 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -61,6 +62,8 @@ if TYPE_CHECKING:
 
     from django.http import HttpResponse
     from django_stubs_ext import StrOrPromise
+
+    from articles.workflow import AnyUser
 
 
 class FigureImageField(forms.FileField):
@@ -198,7 +201,8 @@ class ArticleRevisionMixin(_AdminBase):
         extra_context: dict[str, Any] | None,
     ) -> HttpResponse:
         """Run the save, keep what it saved as the pending change, and roll it all back."""
-        refusal = pending.refusal(article, has_uploads=any(f.size for f in request.FILES.values()))
+        uploads = [upload for name in request.FILES for upload in request.FILES.getlist(name)]
+        refusal = pending.refusal(article, has_uploads=any(upload.size for upload in uploads))
         if refusal:
             request._save_refusal = refusal  # type: ignore[attr-defined]  # read by the form
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -273,7 +277,7 @@ class ArticleRevisionMixin(_AdminBase):
             return False  # deleting from a published article needs a publisher
         return super().has_delete_permission(request, obj)
 
-    def article_of(self, obj: Any) -> Article | None:
+    def article_of(self, obj: Any) -> Article:
         return obj.article
 
     def save_related(
@@ -330,8 +334,10 @@ class FigureInline(TranslationTabularInline):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "step":
-            article_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Step.objects.filter(section__article_id=article_id).select_related(
+            match = request.resolver_match
+            article_id = match.kwargs.get("object_id") if match else None
+            steps = Step.objects.filter(section__article_id=article_id) if article_id else None
+            kwargs["queryset"] = (Step.objects.none() if steps is None else steps).select_related(
                 "section"
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -352,7 +358,7 @@ class ArticleAdminForm(forms.ModelForm):
     """Refuses a save that started before someone else's (optimistic locking on edit_version)."""
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    user = None  # set by ArticleAdmin.get_form
+    user: AnyUser | None = None  # set by ArticleAdmin.get_form
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -360,7 +366,7 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["lock_version"].initial = self.instance.edit_version
         if "status" in self.fields:
             allowed = workflow.allowed_statuses(
-                self.user, self.instance if self.instance.pk else None
+                self.user or AnonymousUser(), self.instance if self.instance.pk else None
             )
             self.fields["status"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
                 (value, label) for value, label in Article.Status.choices if value in allowed
@@ -390,8 +396,9 @@ class ArticleAdminForm(forms.ModelForm):
                 else ""
             )
             # A second press of Save now replaces their changes knowingly.
-            self.data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
-            self.data[self.add_prefix("lock_version")] = current
+            data = cast(QueryDict, self.data).copy()
+            data[self.add_prefix("lock_version")] = str(current)
+            self.data = data
             raise forms.ValidationError(
                 _(
                     "%(who)s saved this article (%(when)s) after you opened it, so your changes "
@@ -452,7 +459,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     class Media:
         css = {"all": ["css/staff.css"]}
 
-    def article_of(self, obj: Any) -> Article | None:
+    def article_of(self, obj: Any) -> Article:
         return obj
 
     def get_form(
@@ -522,7 +529,7 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
         article = self.get_object(request, unquote(object_id))
         waiting = pending.pending_for(article) if article is not None else None
         extra_context = {**(extra_context or {}), "pending_change": waiting}
-        if waiting is not None:
+        if article is not None and waiting is not None:
             extra_context["pending_notice"] = admin_pending.notice(waiting)
             extra_context["pending_url"] = reverse(
                 "admin:articles_article_pending", args=[article.pk]

@@ -59,7 +59,7 @@ def decode(data: bytes, p: dict[str, Any]) -> Image.Image | dict[str, Any]:
     return image
 
 
-def renditions(image: Image.Image, widths: list[int], out_dir: str | None) -> list:
+def renditions(image: Image.Image, widths: list[int], out_dir: str) -> list:
     """Each width (never upscaled) as WebP and as JPEG (transparency flattened on white)."""
     width, height = image.size
     base = (

@@ -108,6 +108,8 @@ def renditions_for_image(image_field_file: FieldFile) -> dict[str, Any]:
     sandbox, and only when a rendition is missing.
     """
     name = image_field_file.name
+    if not name:
+        raise ValueError("the figure has no stored image")
     with default_storage.open(name, "rb") as handle:
         data = handle.read()
     with Image.open(io.BytesIO(data)) as header:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-def client_ip(request: HttpRequest) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     """REMOTE_ADDR, or with TRUSTED_PROXY_COUNT = n > 0 the address the outermost
     trusted proxy saw: the n-th entry from the right of X-Forwarded-For. Entries
     further left are written by the client and never trusted; a missing or
