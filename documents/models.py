@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from documents.errors import OVERRIDABLE
+from documents.errors import OVERRIDABLE, WARNINGS, warning_dict
 from documents.storage import private_storage
 from portal.append_only import AppendOnlyModel
 
@@ -198,6 +198,14 @@ class Photo(models.Model):
     def sent_anyway(self) -> str:
         """The refusal the client overruled (blurred, motion_blurred, dark), or ""."""
         return next((code for code in self.warnings if code in OVERRIDABLE), "")
+
+    @property
+    def warning_messages(self) -> list[str]:
+        """What the client was warned of when the photo was accepted (glare, brightness, low
+        effective dpi), worded as the upload page worded it."""
+        return [
+            warning_dict(code, self.scores)["message"] for code in self.warnings if code in WARNINGS
+        ]
 
     @property
     def glare_box(self) -> dict[str, float] | None:

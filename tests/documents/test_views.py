@@ -485,3 +485,30 @@ def test_oversized_file_among_good_ones_is_reported_at_its_position(
         (1, "b.jpg", "too_large")
     ]
     assert_nothing_stored(private_root)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "The document is rather small in the photo (about 240 dpi)"),
+        ("de", "240 dpi"),
+    ],
+)
+def test_the_submission_page_repeats_every_warning_of_its_photos(
+    signed_in, client_user, language, expected
+):
+    from documents.models import Photo, Submission
+
+    submission = Submission.objects.create(owner=client_user, document_type="address")
+    Photo.objects.create(
+        submission=submission,
+        position=1,
+        width=2480,
+        height=3508,
+        source_format="JPEG",
+        warnings=["low_resolution", "bright"],
+        scores={"dpi": 240, "min_dpi": 200},
+    )
+    page = signed_in.get(f"/{language}{submission.get_absolute_url()[3:]}").content.decode()
+    assert expected in page
+    assert page.count('class="warning"') == 2
