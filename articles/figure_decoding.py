@@ -17,23 +17,13 @@ import sys
 import warnings
 from typing import TYPE_CHECKING
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from portal import image_limits, sandbox_job
 
 if TYPE_CHECKING:
     from typing import Any
 
-READ_ERRORS = (
-    UnidentifiedImageError,
-    OSError,
-    SyntaxError,
-    ValueError,
-    EOFError,
-    TypeError,
-    IndexError,
-    KeyError,
-)
 RENDITION_FORMATS = (
     ("webp", "WEBP", {"quality": 80, "method": 4}),
     ("jpg", "JPEG", {"quality": 82, "optimize": True, "progressive": True}),
@@ -54,7 +44,7 @@ def decode(data: bytes, p: dict[str, Any]) -> Image.Image | dict[str, Any]:
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             return {"ok": False, "code": "too_many_pixels", "width": 0, "height": 0}
-        except READ_ERRORS:
+        except image_limits.READ_ERRORS:
             return {"ok": False, "code": "not_image"}
     return image
 

@@ -212,10 +212,7 @@ class Section(models.Model):
         return self.title or self.anchor
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from articles.drift import record_translation_sources
-
-        render_translated_markdown(self, "intro")
-        record_translation_sources(self)
+        render_and_track(self, "intro")
         super().save(*args, **kwargs)
 
     def action_href(self) -> str:
@@ -252,10 +249,7 @@ class Step(models.Model):
         return f"{self.section} · {self.label or self.order}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from articles.drift import record_translation_sources
-
-        render_translated_markdown(self, "text")
-        record_translation_sources(self)
+        render_and_track(self, "text")
         super().save(*args, **kwargs)
 
 
@@ -381,6 +375,15 @@ def render_translated_markdown(instance: models.Model, field: str) -> None:
         source = getattr(instance, localized_field(field, code), None) or ""
         html = render_markdown(source) if source else ""
         setattr(instance, localized_field(f"{field}_html", code), html)
+
+
+def render_and_track(instance: Section | Step, field: str) -> None:
+    """Before a section or step is saved: render its Markdown `field` in every language and
+    record its translation sources (articles/drift.py)."""
+    from articles.drift import record_translation_sources
+
+    render_translated_markdown(instance, field)
+    record_translation_sources(instance)
 
 
 class SearchEntry(models.Model):

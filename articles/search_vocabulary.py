@@ -11,6 +11,7 @@ import bisect
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import F
 from rapidfuzz import process
@@ -85,13 +86,24 @@ def build_vocabulary(language: str, version: str | None = None) -> Vocabulary:
     )
 
 
-def vocabulary(language: str, version: str | None = None, fresh: bool = True) -> Vocabulary:
-    """The vocabulary of the content version (read if not given; fresh=False: any one built)."""
+def _stored(
+    store: dict[str, tuple], language: str, version: str | None, fresh: bool
+) -> tuple[str | None, Any]:
+    """The version to build for (the content version, read when fresh and not given) and what
+    `store` holds for the language if it may be used (any one when not fresh), else None."""
     if fresh and version is None:
         version = content_version()
-    cached = _vocabularies.get(language)
+    cached = store.get(language)
     if cached and (not fresh or cached[0] == version):
-        return cached[1]
+        return version, cached[1]
+    return version, None
+
+
+def vocabulary(language: str, version: str | None = None, fresh: bool = True) -> Vocabulary:
+    """The vocabulary of the content version (read if not given; fresh=False: any one built)."""
+    version, cached = _stored(_vocabularies, language, version, fresh)
+    if cached is not None:
+        return cached
     with _lock:
         built = build_vocabulary(language, version if fresh else None)
         _vocabularies[language] = (version if fresh else None, built)
@@ -100,11 +112,9 @@ def vocabulary(language: str, version: str | None = None, fresh: bool = True) ->
 
 def synonym_groups(language: str, version: str | None = None, fresh: bool = True) -> list:
     """The synonym sets of a language, each a list of members, each a list of folded words."""
-    if fresh and version is None:
-        version = content_version()
-    cached = _synonyms.get(language)
-    if cached and (not fresh or cached[0] == version):
-        return cached[1]
+    version, cached = _stored(_synonyms, language, version, fresh)
+    if cached is not None:
+        return cached
     groups = []
     for synonym in Synonym.objects.filter(language=language):
         members = [

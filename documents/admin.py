@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -135,32 +135,30 @@ class PhotoInline(admin.TabularInline):
 
 
 class ChoiceFilter(admin.SimpleListFilter):
-    """A list filter with fixed choices (`fixed_lookups`: value, label)."""
+    """A list filter with fixed choices (`fixed_choices`: value, label, and what the value keeps of
+    the queryset)."""
 
-    fixed_lookups: Sequence[tuple[str, StrOrPromise]] = ()
+    fixed_choices: Sequence[tuple[str, StrOrPromise, Callable[[QuerySet[Any]], QuerySet[Any]]]] = ()
 
     def lookups(
         self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
     ) -> list[tuple[str, StrOrPromise]]:
-        return list(self.fixed_lookups)
+        return [(value, label) for value, label, _keep in self.fixed_choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        for value, _label, keep in self.fixed_choices:
+            if self.value() == value:
+                return keep(queryset)
+        return queryset
 
 
 class SentAnywayFilter(ChoiceFilter):
     title = _("sent anyway")
     parameter_name = "anyway"
-    fixed_lookups = [
-        ("yes", _("With a photo sent anyway")),
-        ("no", _("Every photo passed the checks")),
+    fixed_choices = [  # anyway_total is annotated by SubmissionAdmin.get_queryset
+        ("yes", _("With a photo sent anyway"), lambda rows: rows.filter(anyway_total__gt=0)),
+        ("no", _("Every photo passed the checks"), lambda rows: rows.filter(anyway_total=0)),
     ]
-
-    def queryset(
-        self, request: HttpRequest, queryset: QuerySet[Submission]
-    ) -> QuerySet[Submission]:
-        if self.value() == "yes":
-            return queryset.filter(anyway_total__gt=0)  # type: ignore[misc]  # annotated
-        if self.value() == "no":
-            return queryset.filter(anyway_total=0)  # type: ignore[misc]  # annotated
-        return queryset
 
 
 @admin.register(Submission)
@@ -389,22 +387,11 @@ class HandoffEventAdmin(LogAdmin):
 class RequestStateFilter(ChoiceFilter):
     title = _("state")
     parameter_name = "state"
-    fixed_lookups = [
-        ("open", _("Outstanding")),
-        ("overdue", _("Overdue")),
-        ("fulfilled", _("Fulfilled")),
+    fixed_choices = [
+        ("open", _("Outstanding"), lambda rows: cast(DocumentRequestQuerySet, rows).open()),
+        ("overdue", _("Overdue"), lambda rows: cast(DocumentRequestQuerySet, rows).overdue()),
+        ("fulfilled", _("Fulfilled"), lambda rows: rows.filter(fulfilled_by__isnull=False)),
     ]
-
-    def queryset(
-        self, request: HttpRequest, queryset: QuerySet[DocumentRequest]
-    ) -> QuerySet[DocumentRequest]:
-        if self.value() == "open":
-            return cast(DocumentRequestQuerySet, queryset).open()
-        if self.value() == "overdue":
-            return cast(DocumentRequestQuerySet, queryset).overdue()
-        if self.value() == "fulfilled":
-            return queryset.filter(fulfilled_by__isnull=False)
-        return queryset
 
 
 @admin.register(DocumentRequest)

@@ -35,7 +35,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pillow_heif
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from documents import outline, quality
 from portal import image_limits, sandbox_job
@@ -44,16 +44,6 @@ Params = dict[str, Any]  # what imaging._params sends the child: limits, thresho
 
 pillow_heif.register_heif_opener()
 cv2.setNumThreads(1)  # the CPU-time limit counts every thread; one core per photo is the budget
-READ_ERRORS = (
-    UnidentifiedImageError,
-    OSError,
-    SyntaxError,
-    ValueError,
-    EOFError,
-    TypeError,
-    IndexError,
-    KeyError,
-)
 
 
 class Refused(Exception):
@@ -137,7 +127,7 @@ def decode(data: bytes, kind: str, p: Params) -> tuple[Image.Image, float]:
                 image = image.reduce(factor)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise Refused("too_many_pixels_unknown") from None
-        except READ_ERRORS:
+        except image_limits.READ_ERRORS:
             raise Refused("damaged") from None
     return upright(image), original / max(image.size)
 

@@ -115,9 +115,6 @@ class HandoffEvent(AppendOnlyModel):
         FINISHED = "finished", _("Submission finished on the desktop")
         REFUSED = "refused", _("Link refused")
 
-    created_at = models.DateTimeField(
-        _("when"), default=timezone.now, db_index=True, editable=False
-    )
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices, editable=False)
     handoff = models.ForeignKey(
         PhoneHandoff,
@@ -135,8 +132,7 @@ class HandoffEvent(AppendOnlyModel):
 
     append_only_message = "The phone hand-off log is append-only."
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("phone hand-off event")
         verbose_name_plural = _("phone hand-off events")
 

@@ -244,9 +244,6 @@ class PhotoAccess(AppendOnlyModel):
         DOCUMENT = "document", _("Straightened document")
         PDF = "pdf", _("PDF of all pages")
 
-    created_at = models.DateTimeField(
-        _("when"), default=timezone.now, db_index=True, editable=False
-    )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
@@ -264,8 +261,7 @@ class PhotoAccess(AppendOnlyModel):
 
     append_only_message = "The photo access log is append-only."
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("photo access by staff")
         verbose_name_plural = _("photo accesses by staff")
 

@@ -12,6 +12,8 @@ from typing import Any, NoReturn
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def _refuse(model: type[models.Model]) -> NoReturn:
@@ -29,11 +31,18 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AppendOnlyModel(models.Model):
+    """A log row: when it was written, newest first."""
+
+    created_at = models.DateTimeField(
+        _("when"), default=timezone.now, db_index=True, editable=False
+    )
+
     append_only_message = "This log is append-only."
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True
+        ordering = ["-created_at", "-id"]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -12,8 +12,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PIL import UnidentifiedImageError
+
 if TYPE_CHECKING:
     from PIL import Image
+
+# What a broken or hostile file raises from Pillow's open() or load(): refused as "not an image".
+READ_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    TypeError,
+    IndexError,
+    KeyError,
+)
 
 BITS_PER_PIXEL = {
     "1": 1,

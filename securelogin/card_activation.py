@@ -91,10 +91,7 @@ def issue_activation_prompt(
 
 
 def current_activation_prompt(user: User, card: SecurityDevice, nonce: str) -> Challenge | None:
-    prompt = services.current_challenge(nonce, user)
-    if prompt is None or prompt.device_id != card.pk or prompt.is_expired or prompt.is_withdrawn:
-        return None
-    return prompt
+    return services.open_challenge(nonce, user, card)
 
 
 def activate_card(

@@ -167,8 +167,8 @@ def activation_prompt(
 ) -> Challenge:
     """The open activation challenge of this attempt, or a new one (PromptLimitReached
     when the account drew too many this hour)."""
-    prompt = services.current_challenge(nonce, user)
-    if prompt is None or prompt.device_id != device.pk or prompt.is_expired or prompt.is_withdrawn:
+    prompt = services.open_challenge(nonce, user, device)
+    if prompt is None:
         prompt = services.issue_challenge(user, device, PURPOSE, nonce, request)
     return prompt
 

@@ -514,9 +514,6 @@ class AuditEvent(AppendOnlyModel):
         OTP = "otp", _("Wrong or missing staff one-time password")
         ADMIN = "admin", _("Staff sign-in")
 
-    created_at = models.DateTimeField(
-        _("when"), default=timezone.now, db_index=True, editable=False
-    )
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -548,8 +545,7 @@ class AuditEvent(AppendOnlyModel):
 
     append_only_message = "The audit log is append-only."
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
 

@@ -323,6 +323,15 @@ def current_challenge(nonce: str, user: User) -> Challenge | None:
     )
 
 
+def open_challenge(nonce: str, user: User, device: SecurityDevice) -> Challenge | None:
+    """This attempt's newest unanswered challenge, if it is `device`'s and neither expired
+    nor withdrawn."""
+    prompt = current_challenge(nonce, user)
+    if prompt is None or prompt.device_id != device.pk or prompt.is_expired or prompt.is_withdrawn:
+        return None
+    return prompt
+
+
 @dataclass
 class Outcome:
     """One verification's result; `locked` when the account is (now) locked."""
