@@ -3,6 +3,8 @@
 import pytest
 from django.core.management import call_command
 
+from tests.articles.conftest import category, make_article  # noqa: F401 (fixtures)
+
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,

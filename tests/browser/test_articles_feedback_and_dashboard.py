@@ -6,30 +6,17 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from articles.models import Article, Category, Feedback, PageViewDay, Section, Step
+from articles.models import Feedback, PageViewDay
 from tests.staff_otp import current_code, enrol
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def article(transactional_db):
-    category = Category.objects.create(slug="sign-in", name_en="Signing in", name_de="Anmelden")
-    article = Article.objects.create(
-        kb_number="KB990",
-        slug="card-guide",
-        category=category,
-        status="published",
-        title_en="Card guide",
-        title_de="Kartenanleitung",
+def article(make_article):
+    return make_article(
+        kb="KB990", slug="card-guide", steps=1, title_en="Card guide", title_de="Kartenanleitung"
     )
-    section = Section.objects.create(
-        article=article, anchor="print", title_en="Print", title_de="Drucken"
-    )
-    Step.objects.create(
-        section=section, text_en="Print the card.", text_de="Drucken Sie die Karte."
-    )
-    return article
 
 
 def phone(browser, javascript=True):

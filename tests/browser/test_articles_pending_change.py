@@ -7,45 +7,36 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Article, Category, PendingChange, Section
+from articles.models import PendingChange
 from tests.browser.test_articles_staff_workflow import sign_in, staff_member
+from tests.texts import by_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WORDS = {
-    "en": {
-        "waits": "Your change waits for a publisher",
-        "notice": "eddie proposed a change",
-        "see": "See the waiting change",
-        "publish": "Publish this change",
-        "published": "The change is published",
-    },
-    "de": {
-        "waits": "Ihre Änderung wartet",
-        "notice": "eddie hat eine Änderung",
-        "see": "Wartende Änderung ansehen",
-        "publish": "Diese Änderung veröffentlichen",
-        "published": "Die Änderung ist veröffentlicht",
-    },
-}
+WORDS = by_language(
+    {
+        "waits": ("Your change waits for a publisher", "Ihre Änderung wartet"),
+        "notice": ("eddie proposed a change", "eddie hat eine Änderung"),
+        "see": ("See the waiting change", "Wartende Änderung ansehen"),
+        "publish": ("Publish this change", "Diese Änderung veröffentlichen"),
+        "published": ("The change is published", "Die Änderung ist veröffentlicht"),
+    }
+)
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_editor_proposes_and_publisher_publishes(browser, live_server, lang, tmp_path):
+def test_editor_proposes_and_publisher_publishes(
+    browser, live_server, lang, tmp_path, make_article
+):
     words, base = WORDS[lang], live_server.url
     shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
-    category = Category.objects.create(slug="sign-in", name_en="Signing in", name_de="Anmelden")
-    article = Article.objects.create(
-        kb_number="KB991",
+    article = make_article(
+        kb="KB991",
         slug="live-guide",
-        category=category,
-        status=Article.Status.PUBLISHED,
+        steps=0,
         title_en="Live guide",
         title_de="Aktuelle Anleitung",
         summary_en="Now.",
         summary_de="Jetzt.",
-    )
-    Section.objects.create(
-        article=article, anchor="start", order=1, title_en="Start", title_de="Beginn"
     )
     editor, publisher = staff_member("Editor", "eddie"), staff_member("Publisher", "paula")
     context = browser.new_context(viewport={"width": 390, "height": 844})

@@ -8,24 +8,25 @@ from django.apps import apps
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from articles.models import Article, Category
+from articles.models import Article
 from tests.staff_otp import current_code, enrol
+from tests.texts import by_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WORDS = {
-    "en": {
-        "review": "Send the selected articles to review",
-        "publish": "Publish the selected articles now",
-        "in_review": "In review",
-        "published": "Published",
-    },
-    "de": {
-        "review": "Ausgewählte Artikel zur Prüfung senden",
-        "publish": "Ausgewählte Artikel jetzt veröffentlichen",
-        "in_review": "In Prüfung",
-        "published": "Veröffentlicht",
-    },
-}
+WORDS = by_language(
+    {
+        "review": (
+            "Send the selected articles to review",
+            "Ausgewählte Artikel zur Prüfung senden",
+        ),
+        "publish": (
+            "Publish the selected articles now",
+            "Ausgewählte Artikel jetzt veröffentlichen",
+        ),
+        "in_review": ("In review", "In Prüfung"),
+        "published": ("Published", "Veröffentlicht"),
+    }
+)
 
 
 def staff_member(group, username):
@@ -56,14 +57,16 @@ def run_action(page, base, lang, article, label):
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_editor_sends_to_review_and_publisher_publishes(browser, live_server, lang, tmp_path):
+def test_editor_sends_to_review_and_publisher_publishes(
+    browser, live_server, lang, tmp_path, make_article
+):
     words = WORDS[lang]
     base = live_server.url
-    category = Category.objects.create(slug="sign-in", name_en="Signing in", name_de="Anmelden")
-    article = Article.objects.create(
-        kb_number="KB990",
+    article = make_article(
+        kb="KB990",
         slug="new-guide",
-        category=category,
+        status=Article.Status.DRAFT,
+        sections=0,
         title_en="New guide",
         title_de="Neue Anleitung",
         summary_en="Soon.",
