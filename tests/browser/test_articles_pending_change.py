@@ -8,24 +8,30 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import PendingChange
-from tests.browser.test_articles_staff_workflow import sign_in, staff_member
-from tests.texts import by_language
+from tests.browser.test_articles_staff_workflow import sign_in, staff_on_a_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WORDS = by_language(
-    {
-        "waits": ("Your change waits for a publisher", "Ihre Änderung wartet"),
-        "notice": ("eddie proposed a change", "eddie hat eine Änderung"),
-        "see": ("See the waiting change", "Wartende Änderung ansehen"),
-        "publish": ("Publish this change", "Diese Änderung veröffentlichen"),
-        "published": ("The change is published", "Die Änderung ist veröffentlicht"),
-    }
-)
+WORDS = {
+    "en": {
+        "waits": "Your change waits for a publisher",
+        "notice": "eddie proposed a change",
+        "see": "See the waiting change",
+        "publish": "Publish this change",
+        "published": "The change is published",
+    },
+    "de": {
+        "waits": "Ihre Änderung wartet",
+        "notice": "eddie hat eine Änderung",
+        "see": "Wartende Änderung ansehen",
+        "publish": "Diese Änderung veröffentlichen",
+        "published": "Die Änderung ist veröffentlicht",
+    },
+}
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_editor_proposes_and_publisher_publishes(
-    browser, live_server, lang, tmp_path, make_article
+    new_page, live_server, lang, tmp_path, make_article
 ):
     words, base = WORDS[lang], live_server.url
     shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
@@ -38,9 +44,7 @@ def test_editor_proposes_and_publisher_publishes(
         summary_en="Now.",
         summary_de="Jetzt.",
     )
-    editor, publisher = staff_member("Editor", "eddie"), staff_member("Publisher", "paula")
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
+    editor, publisher, page = staff_on_a_phone(new_page)
     reader_url = f"{base}/{lang}/articles/live-guide/"
 
     sign_in(page, base, lang, editor)
@@ -55,7 +59,7 @@ def test_editor_proposes_and_publisher_publishes(
     page.locator('input[name="_continue"]').press("Enter")
     expect(page.locator(".messagelist")).to_contain_text(words["waits"])
     page.screenshot(path=str(shots / f"pending-editor-{lang}.png"), full_page=True)
-    reader = context.browser.new_context().new_page()
+    reader = new_page()
     reader.goto(reader_url)
     expect(reader.locator("main")).not_to_contain_text("clearer")
     assert PendingChange.objects.get().proposed_by.username == "eddie"
@@ -74,4 +78,3 @@ def test_editor_proposes_and_publisher_publishes(
     text = "clearer" if lang == "en" else "klareren"
     expect(reader.locator("main")).to_contain_text(text)
     assert not PendingChange.objects.exists()
-    context.close()

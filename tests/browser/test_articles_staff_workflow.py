@@ -10,23 +10,22 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.staff_otp import current_code, enrol
-from tests.texts import by_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WORDS = by_language(
-    {
-        "review": (
-            "Send the selected articles to review",
-            "Ausgewählte Artikel zur Prüfung senden",
-        ),
-        "publish": (
-            "Publish the selected articles now",
-            "Ausgewählte Artikel jetzt veröffentlichen",
-        ),
-        "in_review": ("In review", "In Prüfung"),
-        "published": ("Published", "Veröffentlicht"),
-    }
-)
+WORDS = {
+    "en": {
+        "review": "Send the selected articles to review",
+        "publish": "Publish the selected articles now",
+        "in_review": "In review",
+        "published": "Published",
+    },
+    "de": {
+        "review": "Ausgewählte Artikel zur Prüfung senden",
+        "publish": "Ausgewählte Artikel jetzt veröffentlichen",
+        "in_review": "In Prüfung",
+        "published": "Veröffentlicht",
+    },
+}
 
 
 def staff_member(group, username):
@@ -38,6 +37,12 @@ def staff_member(group, username):
     user = User.objects.create_user(username, password=f"{username} pass 15", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     return enrol(user)
+
+
+def staff_on_a_phone(new_page):
+    """Eddie the editor, Paula the publisher, and a phone-wide page to sign each of them in on."""
+    editor, publisher = staff_member("Editor", "eddie"), staff_member("Publisher", "paula")
+    return editor, publisher, new_page(viewport={"width": 390, "height": 844})
 
 
 def sign_in(page, base, lang, device):
@@ -58,7 +63,7 @@ def run_action(page, base, lang, article, label):
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_editor_sends_to_review_and_publisher_publishes(
-    browser, live_server, lang, tmp_path, make_article
+    new_page, live_server, lang, tmp_path, make_article
 ):
     words = WORDS[lang]
     base = live_server.url
@@ -72,9 +77,7 @@ def test_editor_sends_to_review_and_publisher_publishes(
         summary_en="Soon.",
         summary_de="Bald.",
     )
-    editor, publisher = staff_member("Editor", "eddie"), staff_member("Publisher", "paula")
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
+    editor, publisher, page = staff_on_a_phone(new_page)
 
     sign_in(page, base, lang, editor)
     page.goto(f"{base}/{lang}/admin/articles/article/")
@@ -97,4 +100,3 @@ def test_editor_sends_to_review_and_publisher_publishes(
     expect(page.locator("#versions")).to_contain_text("eddie")
     page.screenshot(path=str(tmp_path / f"history-{lang}.png"), full_page=True)
     assert page.goto(f"{base}/{lang}/articles/new-guide/").status == 200
-    context.close()

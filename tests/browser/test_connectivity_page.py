@@ -5,19 +5,25 @@ import pytest
 from playwright.sync_api import expect
 
 from connectivity.probe import ProbeGroup
-from tests.texts import by_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TEXT = by_language(
-    {
-        "reachable": ("Reachable", "Erreichbar"),
-        "blocked": ("Blocked", "Blockiert"),
-        "ok": ("every connection works", "alle Verbindungen funktionieren"),
-        "remedy": ("Leave the public network", "Verlassen Sie das öffentliche Netzwerk"),
-        "no_js": ("JavaScript is turned off", "JavaScript ist ausgeschaltet"),
-    }
-)
+TEXT = {
+    "en": {
+        "reachable": "Reachable",
+        "blocked": "Blocked",
+        "ok": "every connection works",
+        "remedy": "Leave the public network",
+        "no_js": "JavaScript is turned off",
+    },
+    "de": {
+        "reachable": "Erreichbar",
+        "blocked": "Blockiert",
+        "ok": "alle Verbindungen funktionieren",
+        "remedy": "Verlassen Sie das öffentliche Netzwerk",
+        "no_js": "JavaScript ist ausgeschaltet",
+    },
+}
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from documents.models import HandoffEvent, Submission
 from tests.documents import samples
-from tests.texts import by_language
+from tests.documents.texts import by_language
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,26 +11,33 @@ from playwright.sync_api import expect
 from documents.models import Submission
 from tests.browser.conftest import PHONE
 from tests.documents import samples
-from tests.texts import by_language
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TEXT = by_language(
-    {
-        "address": ("Proof of address", "Adressnachweis"),
-        "refused": ("Not accepted:", "Nicht angenommen:"),
-        "still": ("Hold the phone still", "mit beiden Händen ruhig"),
-        "ok": ("Looks good.", "Sieht gut aus."),
-        "remove": ("Remove photo 4", "Foto 4 entfernen"),
-        "again": ("Take photo 2 again", "Foto 2 neu aufnehmen"),
-        "send": ("Send documents", "Dokumente senden"),
-        "status": ("Received, waiting for review", "Eingegangen, wartet auf Prüfung"),
-        "thanks": (
-            "Thank you. Your photos were received.",
-            "Vielen Dank, Ihre Fotos sind eingegangen.",
-        ),
-    }
-)
+TEXT = {
+    "en": {
+        "address": "Proof of address",
+        "refused": "Not accepted:",
+        "still": "Hold the phone still",
+        "ok": "Looks good.",
+        "remove": "Remove photo 4",
+        "again": "Take photo 2 again",
+        "send": "Send documents",
+        "status": "Received, waiting for review",
+        "thanks": "Thank you. Your photos were received.",
+    },
+    "de": {
+        "address": "Adressnachweis",
+        "refused": "Nicht angenommen:",
+        "still": "mit beiden Händen ruhig",
+        "ok": "Sieht gut aus.",
+        "remove": "Foto 4 entfernen",
+        "again": "Foto 2 neu aufnehmen",
+        "send": "Dokumente senden",
+        "status": "Eingegangen, wartet auf Prüfung",
+        "thanks": "Vielen Dank, Ihre Fotos sind eingegangen.",
+    },
+}
 
 
 @pytest.fixture(scope="module")

@@ -16,20 +16,27 @@ from playwright.sync_api import expect
 from securelogin import card_activation, codecard
 from securelogin.services import assign_device
 from tests.securelogin.helpers import fast_sign_in
-from tests.texts import by_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "browser practice 70"
-WORDS = by_language(
-    {
-        "continue": ("Continue", "Weiter"),
-        "print": ("Print", "Drucken"),
-        "ok": ("OK", "OK"),
-        "action": ("Issue a temporary code", "Temporären Code ausstellen"),
-        "go": ("Go", "Ausführen"),
-        "expired": ("expired", "abgelaufen"),
-    }
-)
+WORDS = {
+    "en": {
+        "continue": "Continue",
+        "print": "Print",
+        "ok": "OK",
+        "action": "Issue a temporary code",
+        "go": "Go",
+        "expired": "expired",
+    },
+    "de": {
+        "continue": "Weiter",
+        "print": "Drucken",
+        "ok": "OK",
+        "action": "Temporären Code ausstellen",
+        "go": "Ausführen",
+        "expired": "abgelaufen",
+    },
+}
 
 
 @pytest.fixture(autouse=True)
