@@ -13,14 +13,10 @@ import argparse
 import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from throwaway_database import throwaway_database
 
 
 def generate(articles, days):
@@ -111,27 +107,16 @@ def main():
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--runs", type=int, default=15)
     options = parser.parse_args()
-    work = tempfile.mkdtemp(prefix="bench-dashboard-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ["MEDIA_ROOT"] = work
     os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")  # no collectstatic needed
     os.environ["STAFF_OTP_REQUIRED"] = "0"  # the bench measures the page, not the staff sign-in
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work}/dashboard.sqlite3")
+    with throwaway_database("dashboard"):
+        from django.conf import settings
+        from django.contrib.auth.models import User
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.contrib.auth.models import User
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["testserver"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+        settings.ALLOWED_HOSTS = ["testserver"]
         call_command("createcachetable", verbosity=0)
         rows = generate(options.articles, options.days)
         client = Client()
@@ -172,8 +157,6 @@ def main():
         csv = client.get(url + "&format=csv")
         lines = csv.content.count(b"\n")
         print(f"  CSV export    {(time.perf_counter() - started) * 1000:7.1f} ms   ({lines} lines)")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -11,16 +11,11 @@ test-database machinery, so give a URL whose server you may create databases on)
 """
 
 import argparse
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from throwaway_database import throwaway_database
 
 WORDS = {
     "en": (
@@ -55,23 +50,10 @@ def main():
         "--profile", action="store_true", help="Print where the English searches spend their time."
     )
     options = parser.parse_args()
-    work = tempfile.mkdtemp(prefix="bench-search-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ["MEDIA_ROOT"] = work
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work}/search.sqlite3")
+    with throwaway_database("search"):
+        from django.db import connection
 
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
         run(options, connection.vendor)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def timed(function, *args, **kwargs):

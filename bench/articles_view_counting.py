@@ -13,12 +13,10 @@ import io
 import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from throwaway_database import throwaway_database
+
 PATH = "/de/articles/online-security-code-card/"
 
 
@@ -60,27 +58,16 @@ def main():
     )
     parser.add_argument("--requests", type=int, default=1000, help="requests per round")
     options = parser.parse_args()
-    work = tempfile.mkdtemp(prefix="bench-views-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ["MEDIA_ROOT"] = work
     os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")  # no collectstatic needed
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work}/views.sqlite3")
+    with throwaway_database("views"):
+        from django.conf import settings
+        from django.core.cache import cache
+        from django.core.management import call_command
+        from django.core.wsgi import get_wsgi_application
+        from django.db import connection
+        from django.test import override_settings
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.cache import cache
-    from django.core.management import call_command
-    from django.core.wsgi import get_wsgi_application
-    from django.db import connection
-    from django.test import override_settings
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["127.0.0.1"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+        settings.ALLOWED_HOSTS = ["127.0.0.1"]
         call_command("createcachetable", verbosity=0)
         cache.clear()
         call_command("load_help_content", verbosity=0)
@@ -119,8 +106,6 @@ def main():
         counted = sum(PageViewDay.objects.values_list("views", flat=True))
         expected = 200 + options.requests * options.rounds  # the warm-up counts too
         print(f"  views counted in the database: {counted} of {expected}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -24,20 +24,10 @@ def image_bytes(size=(1200, 900), fmt="PNG"):
 
 def bomb_png(width=30_000, height=30_000):
     """A valid PNG header claiming 900 megapixels, with a tiny compressed body."""
-
-    def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     body = zlib.compress(b"\x00" * (1 + width // 8) * 10)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
-    )
+    chunks = [images.png_chunk(b"IHDR", header), images.png_chunk(b"IDAT", body)]
+    return b"\x89PNG\r\n\x1a\n" + b"".join(chunks) + images.png_chunk(b"IEND", b"")
 
 
 def test_renditions_have_two_widths_in_webp_and_jpeg_and_are_made_once(make_article):

@@ -2,6 +2,9 @@
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+
+from tests.articles.conftest import category, make_article  # noqa: F401 (fixtures)
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -37,3 +40,24 @@ def new_page(browser):
 def phone_page(new_page):
     """A page on a phone-sized touch screen."""
     return new_page(**PHONE)
+
+
+def session_cookie(live_server, user) -> dict:
+    """The cookie of a session in which `user` is signed in, for pages of `live_server` (the
+    sign-in itself is tested on its own)."""
+    client = Client()
+    client.force_login(user)
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+
+
+@pytest.fixture
+def signed_in_page(new_page, live_server):
+    """`signed_in_page(user, **options)`: a page as `new_page(**options)` makes it, in which
+    `user` is signed in."""
+
+    def make(user, **options):
+        page = new_page(**options)
+        page.context.add_cookies([session_cookie(live_server, user)])
+        return page
+
+    return make

@@ -6,42 +6,27 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from articles.models import Article, Category, Feedback, PageViewDay, Section, Step
-from tests.staff_otp import current_code, enrol
+from articles.models import Feedback, PageViewDay
+from tests.browser.test_articles_staff_workflow import sign_in
+from tests.staff_otp import enrol
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def article(transactional_db):
-    category = Category.objects.create(slug="sign-in", name_en="Signing in", name_de="Anmelden")
-    article = Article.objects.create(
-        kb_number="KB990",
-        slug="card-guide",
-        category=category,
-        status="published",
-        title_en="Card guide",
-        title_de="Kartenanleitung",
+def article(make_article):
+    return make_article(
+        kb="KB990", slug="card-guide", steps=1, title_en="Card guide", title_de="Kartenanleitung"
     )
-    section = Section.objects.create(
-        article=article, anchor="print", title_en="Print", title_de="Drucken"
-    )
-    Step.objects.create(
-        section=section, text_en="Print the card.", text_de="Drucken Sie die Karte."
-    )
-    return article
 
 
-def phone(browser, javascript=True):
-    return browser.new_context(
-        viewport={"width": 390, "height": 844}, java_script_enabled=javascript
-    )
+def phone(new_page, javascript=True):
+    return new_page(viewport={"width": 390, "height": 844}, java_script_enabled=javascript)
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_reasons_follow_the_answer_with_javascript(browser, live_server, article, lang, tmp_path):
-    context = phone(browser)
-    page = context.new_page()
+def test_reasons_follow_the_answer_with_javascript(new_page, live_server, article, lang, tmp_path):
+    page = phone(new_page)
     page.goto(f"{live_server.url}/{lang}/articles/card-guide/feedback/")
     reasons = page.locator("[data-feedback-reasons]")
     page.locator("input[name=helpful][value=yes]").check()
@@ -60,14 +45,12 @@ def test_reasons_follow_the_answer_with_javascript(browser, live_server, article
         "Step 1 <b>needs</b> more",
         lang,
     )
-    context.close()
 
 
 def test_without_javascript_every_reason_is_there_and_no_asks_for_one(
-    browser, live_server, article, tmp_path
+    new_page, live_server, article, tmp_path
 ):
-    context = phone(browser, javascript=False)
-    page = context.new_page()
+    page = phone(new_page, javascript=False)
     page.goto(f"{live_server.url}/de/articles/card-guide/feedback/?helpful=no")
     expect(page.locator("[data-feedback-reasons]")).to_be_visible()
     page.locator("main form button[type=submit]").click()
@@ -76,17 +59,15 @@ def test_without_javascript_every_reason_is_there_and_no_asks_for_one(
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".message.success")).to_be_visible()
     assert Feedback.objects.get().reason == "out-of-date"
-    context.close()
 
 
-def test_german_reader_notice_and_the_dashboard_in_german(browser, live_server, article, tmp_path):
+def test_german_reader_notice_and_the_dashboard_in_german(new_page, live_server, article, tmp_path):
     article.title_en = "Card guide, revised"
     article.save()
     PageViewDay.objects.create(
         article=article, language="de", day=article.updated_at.date(), views=12
     )
-    context = phone(browser)
-    page = context.new_page()
+    page = phone(new_page)
     page.goto(f"{live_server.url}/de/articles/card-guide/")
     notice = page.locator(".translation-notice")
     expect(notice).to_contain_text("Die englische Fassung dieses Artikels wurde am")
@@ -96,11 +77,7 @@ def test_german_reader_notice_and_the_dashboard_in_german(browser, live_server, 
     page.screenshot(path=str(tmp_path / "notice-de.png"), full_page=True)
 
     device = enrol(User.objects.create_superuser("sam", "sam@example.com", "sam pass 15"))
-    page.goto(f"{live_server.url}/de/admin/login/")
-    page.fill("#id_username", "sam")
-    page.fill("#id_password", "sam pass 15")
-    page.fill("#id_otp_token", current_code(device))
-    page.locator("input[type=submit]").press("Enter")
+    sign_in(page, live_server.url, "de", device)
     page.goto(f"{live_server.url}/de/admin/articles/article/dashboard/?days=7")
     expect(page.locator("svg.chart")).to_have_count(3)
     expect(page.locator("#dashboard-articles")).to_contain_text("KB990")
@@ -108,4 +85,3 @@ def test_german_reader_notice_and_the_dashboard_in_german(browser, live_server, 
     page.goto(f"{live_server.url}/de/admin/articles/article/{article.pk}/change/")
     expect(page.locator(".field-translation_drift")).to_contain_text("Deutsch veraltet: Titel")
     page.screenshot(path=str(tmp_path / "drift-de.png"), full_page=True)
-    context.close()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Article, Category, PendingChange, Section
-from tests.browser.test_articles_staff_workflow import sign_in, staff_member
+from articles.models import PendingChange
+from tests.browser.test_articles_staff_workflow import sign_in, staff_on_a_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WORDS = {
@@ -30,26 +30,21 @@ WORDS = {
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_editor_proposes_and_publisher_publishes(browser, live_server, lang, tmp_path):
+def test_editor_proposes_and_publisher_publishes(
+    new_page, live_server, lang, tmp_path, make_article
+):
     words, base = WORDS[lang], live_server.url
     shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
-    category = Category.objects.create(slug="sign-in", name_en="Signing in", name_de="Anmelden")
-    article = Article.objects.create(
-        kb_number="KB991",
+    article = make_article(
+        kb="KB991",
         slug="live-guide",
-        category=category,
-        status=Article.Status.PUBLISHED,
+        steps=0,
         title_en="Live guide",
         title_de="Aktuelle Anleitung",
         summary_en="Now.",
         summary_de="Jetzt.",
     )
-    Section.objects.create(
-        article=article, anchor="start", order=1, title_en="Start", title_de="Beginn"
-    )
-    editor, publisher = staff_member("Editor", "eddie"), staff_member("Publisher", "paula")
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
+    editor, publisher, page = staff_on_a_phone(new_page)
     reader_url = f"{base}/{lang}/articles/live-guide/"
 
     sign_in(page, base, lang, editor)
@@ -64,7 +59,7 @@ def test_editor_proposes_and_publisher_publishes(browser, live_server, lang, tmp
     page.locator('input[name="_continue"]').press("Enter")
     expect(page.locator(".messagelist")).to_contain_text(words["waits"])
     page.screenshot(path=str(shots / f"pending-editor-{lang}.png"), full_page=True)
-    reader = context.browser.new_context().new_page()
+    reader = new_page()
     reader.goto(reader_url)
     expect(reader.locator("main")).not_to_contain_text("clearer")
     assert PendingChange.objects.get().proposed_by.username == "eddie"
@@ -83,4 +78,3 @@ def test_editor_proposes_and_publisher_publishes(browser, live_server, lang, tmp
     text = "clearer" if lang == "en" else "klareren"
     expect(reader.locator("main")).to_contain_text(text)
     assert not PendingChange.objects.exists()
-    context.close()

@@ -132,21 +132,13 @@ def test_skip_link_and_keyboard_focus(page, live_server, live_help_content):
 
 
 def test_admin_language_tabs_work_under_the_content_security_policy(
-    browser, live_server, live_help_content
+    signed_in_page, live_server, live_help_content
 ):
     from django.contrib.auth.models import User
-    from django.test import Client
 
     from articles.models import Article
 
-    User.objects.create_superuser("editor", "editor@example.com", "pw")
-    client = Client()
-    client.login(username="editor", password="pw")
-    context = browser.new_context()
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
+    page = signed_in_page(User.objects.create_superuser("editor", "editor@example.com", "pw"))
     errors = []
     page.on(
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
@@ -159,4 +151,3 @@ def test_admin_language_tabs_work_under_the_content_security_policy(
     page.locator(".ui-tabs-nav a", has_text="de").first.click()
     expect(page.locator("#id_title_de")).to_be_visible()
     assert not errors, errors
-    context.close()

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from articles.models import Article, Category
+from articles.models import Article
 from tests.staff_otp import current_code, enrol
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,6 +39,12 @@ def staff_member(group, username):
     return enrol(user)
 
 
+def staff_on_a_phone(new_page):
+    """Eddie the editor, Paula the publisher, and a phone-wide page to sign each of them in on."""
+    editor, publisher = staff_member("Editor", "eddie"), staff_member("Publisher", "paula")
+    return editor, publisher, new_page(viewport={"width": 390, "height": 844})
+
+
 def sign_in(page, base, lang, device):
     page.context.clear_cookies()
     page.goto(f"{base}/{lang}/admin/login/")
@@ -56,22 +62,22 @@ def run_action(page, base, lang, article, label):
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
-def test_editor_sends_to_review_and_publisher_publishes(browser, live_server, lang, tmp_path):
+def test_editor_sends_to_review_and_publisher_publishes(
+    new_page, live_server, lang, tmp_path, make_article
+):
     words = WORDS[lang]
     base = live_server.url
-    category = Category.objects.create(slug="sign-in", name_en="Signing in", name_de="Anmelden")
-    article = Article.objects.create(
-        kb_number="KB990",
+    article = make_article(
+        kb="KB990",
         slug="new-guide",
-        category=category,
+        status=Article.Status.DRAFT,
+        sections=0,
         title_en="New guide",
         title_de="Neue Anleitung",
         summary_en="Soon.",
         summary_de="Bald.",
     )
-    editor, publisher = staff_member("Editor", "eddie"), staff_member("Publisher", "paula")
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
+    editor, publisher, page = staff_on_a_phone(new_page)
 
     sign_in(page, base, lang, editor)
     page.goto(f"{base}/{lang}/admin/articles/article/")
@@ -94,4 +100,3 @@ def test_editor_sends_to_review_and_publisher_publishes(browser, live_server, la
     expect(page.locator("#versions")).to_contain_text("eddie")
     page.screenshot(path=str(tmp_path / f"history-{lang}.png"), full_page=True)
     assert page.goto(f"{base}/{lang}/articles/new-guide/").status == 200
-    context.close()

@@ -4,7 +4,6 @@ it as it arrives and finishes the submission; in English and in German."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from playwright.sync_api import expect
 
 from documents.models import HandoffEvent, Submission
@@ -41,73 +40,52 @@ def page_photo(tmp_path_factory):
     return str(path)
 
 
-def desktop_context(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return context
-
-
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_phone_sends_a_photo_and_the_desktop_shows_it_and_finishes(
-    browser, live_server, page_photo, lang
+    signed_in_page, phone_page, live_server, page_photo, lang
 ):
     t = TEXT[lang]
     user = get_user_model().objects.create_user(f"handoff-{lang}", password="unused-password-1")
-    desktop_ctx = desktop_context(browser, live_server, user)
-    phone_ctx = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    try:
-        desktop = desktop_ctx.new_page()
-        desktop.goto(f"{live_server.url}/{lang}/documents/")
-        desktop.get_by_role("button", name=t["use"], exact=True).click()
-        expect(desktop.locator("h2", has_text=t["scan"])).to_be_visible()
-        expect(desktop.locator(".qr svg")).to_be_visible()
-        link = desktop.locator("#handoff-link").get_attribute("href")
-        assert link.startswith(f"{live_server.url}/{lang}/documents/p/")
-        desktop.screenshot(path=f"/tmp/handoff-desktop-qr-{lang}.png", full_page=True)
+    desktop = signed_in_page(user, viewport={"width": 1280, "height": 900})
+    desktop.goto(f"{live_server.url}/{lang}/documents/")
+    desktop.get_by_role("button", name=t["use"], exact=True).click()
+    expect(desktop.locator("h2", has_text=t["scan"])).to_be_visible()
+    expect(desktop.locator(".qr svg")).to_be_visible()
+    link = desktop.locator("#handoff-link").get_attribute("href")
+    assert link.startswith(f"{live_server.url}/{lang}/documents/p/")
+    desktop.screenshot(path=f"/tmp/handoff-desktop-qr-{lang}.png", full_page=True)
 
-        phone = phone_ctx.new_page()
-        phone.goto(link)
-        phone.screenshot(path=f"/tmp/handoff-phone-start-{lang}.png", full_page=True)
-        phone.locator("#phone-start").click()  # looking at the link binds nothing; Start does
-        expect(phone.locator("#phone-form")).to_be_visible()
-        expect(phone.locator("h1")).to_have_text(t["phone_title"])
-        assert not [c for c in phone_ctx.cookies() if c["name"] == "sessionid"]  # never signed in
-        phone.locator("#file-input").set_input_files(page_photo)
-        phone.locator("#phone-send").click()
-        expect(phone.locator("#phone-sent")).to_have_text(t["received"])
-        assert phone.evaluate("document.documentElement.scrollWidth <= 391")
-        phone.screenshot(path=f"/tmp/handoff-phone-{lang}.png", full_page=True)
+    phone = phone_page
+    phone.goto(link)
+    phone.screenshot(path=f"/tmp/handoff-phone-start-{lang}.png", full_page=True)
+    phone.locator("#phone-start").click()  # looking at the link binds nothing; Start does
+    expect(phone.locator("#phone-form")).to_be_visible()
+    expect(phone.locator("h1")).to_have_text(t["phone_title"])
+    assert not [c for c in phone.context.cookies() if c["name"] == "sessionid"]  # never signed in
+    phone.locator("#file-input").set_input_files(page_photo)
+    phone.locator("#phone-send").click()
+    expect(phone.locator("#phone-sent")).to_have_text(t["received"])
+    assert phone.evaluate("document.documentElement.scrollWidth <= 391")
+    phone.screenshot(path=f"/tmp/handoff-phone-{lang}.png", full_page=True)
 
-        # The desktop's script shows the photo without a reload.
-        expect(desktop.locator("#handoff-photos img")).to_have_count(1, timeout=10_000)
-        expect(desktop.locator("#handoff-state")).to_contain_text(t["connected"])
-        expect(desktop.locator("#handoff-link-box")).to_be_hidden()
+    # The desktop's script shows the photo without a reload.
+    expect(desktop.locator("#handoff-photos img")).to_have_count(1, timeout=10_000)
+    expect(desktop.locator("#handoff-state")).to_contain_text(t["connected"])
+    expect(desktop.locator("#handoff-link-box")).to_be_hidden()
 
-        phone.get_by_role("button", name=t["done"]).click()
-        expect(phone.locator("h1")).to_have_text(t["done_title"])
-        expect(desktop.locator("#handoff-state")).to_contain_text(t["finished"], timeout=10_000)
-        desktop.screenshot(path=f"/tmp/handoff-desktop-photos-{lang}.png", full_page=True)
+    phone.get_by_role("button", name=t["done"]).click()
+    expect(phone.locator("h1")).to_have_text(t["done_title"])
+    expect(desktop.locator("#handoff-state")).to_contain_text(t["finished"], timeout=10_000)
+    desktop.screenshot(path=f"/tmp/handoff-desktop-photos-{lang}.png", full_page=True)
 
-        phone.goto(link)  # the link is used up
-        expect(phone.locator("h1")).to_contain_text(t["used"])
+    phone.goto(link)  # the link is used up
+    expect(phone.locator("h1")).to_contain_text(t["used"])
 
-        desktop.get_by_label(t["address"]).check()
-        desktop.get_by_role("button", name=t["send"]).click()
-        expect(desktop.locator(".messages, [role=status], body").first).to_contain_text(t["thanks"])
-        submission = Submission.objects.get(owner=user)
-        expect(desktop.locator("#reference")).to_have_text(submission.reference)
-        assert submission.document_type == "address" and submission.photos.count() == 1
-        kinds = set(HandoffEvent.objects.values_list("kind", flat=True))
-        assert {"created", "opened", "photo-added", "done", "finished", "refused"} <= kinds
-    finally:
-        phone_ctx.close()
-        desktop_ctx.close()
+    desktop.get_by_label(t["address"]).check()
+    desktop.get_by_role("button", name=t["send"]).click()
+    expect(desktop.locator(".messages, [role=status], body").first).to_contain_text(t["thanks"])
+    submission = Submission.objects.get(owner=user)
+    expect(desktop.locator("#reference")).to_have_text(submission.reference)
+    assert submission.document_type == "address" and submission.photos.count() == 1
+    kinds = set(HandoffEvent.objects.values_list("kind", flat=True))
+    assert {"created", "opened", "photo-added", "done", "finished", "refused"} <= kinds

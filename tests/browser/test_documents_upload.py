@@ -9,11 +9,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from documents.models import Submission
+from tests.browser.conftest import PHONE
 from tests.documents import samples
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 390, "height": 844}
 TEXT = {
     "en": {
         "address": "Proof of address",
@@ -59,31 +59,17 @@ def photo_files(tmp_path_factory):
     return files
 
 
-def signed_in_context(browser, live_server, user, **options):
-    """A browser context with the user's session (the sign-in app is tested on its own)."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, **options
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return context
-
-
 def no_horizontal_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth <= 391")
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_client_sends_three_pages_after_retaking_a_blurred_one_and_staff_accept(
-    browser, live_server, photo_files, lang, tmp_path
+    signed_in_page, live_server, photo_files, lang, tmp_path
 ):
     t = TEXT[lang]
     user = get_user_model().objects.create_user(f"client-{lang}", password="unused-password-1")
-    context = signed_in_context(browser, live_server, user)
-    page = context.new_page()
+    page = signed_in_page(user, **PHONE)
     page.goto(f"{live_server.url}/{lang}/documents/")
     expect(page.locator("h1")).to_have_text(t["send"])
     page.get_by_label(t["address"]).check()
@@ -130,15 +116,13 @@ def test_client_sends_three_pages_after_retaking_a_blurred_one_and_staff_accept(
     )
     assert no_horizontal_scroll(page)
     page.screenshot(path=f"/tmp/documents-sent-{lang}.png", full_page=True)
-    context.close()
 
     submission = Submission.objects.get(reference=reference)
     assert submission.owner == user and submission.photos.count() == 3
 
     # Staff read the PDF, then accept the submission from the queue.
     staff = get_user_model().objects.create_superuser(f"staff-{lang}", password="unused-password-2")
-    context = signed_in_context(browser, live_server, staff, accept_downloads=True)
-    page = context.new_page()
+    page = signed_in_page(staff, **PHONE, accept_downloads=True)
     page.goto(f"{live_server.url}/{lang}/admin/documents/submission/{submission.pk}/change/")
     expect(page.locator(".inline-group img")).to_have_count(3)
     with page.expect_download() as download_info:
@@ -154,15 +138,13 @@ def test_client_sends_three_pages_after_retaking_a_blurred_one_and_staff_accept(
     page.locator("select[name=action]").select_option("accept_selected")
     page.locator("button[name=index]").click()
     expect(page.locator(".messagelist")).to_be_visible()
-    context.close()
     submission.refresh_from_db()
     assert submission.status == Submission.Status.ACCEPTED
 
 
-def test_form_works_without_javascript(browser, live_server, photo_files):
+def test_form_works_without_javascript(signed_in_page, live_server, photo_files):
     user = get_user_model().objects.create_user("client-nojs", password="unused-password-3")
-    context = signed_in_context(browser, live_server, user, java_script_enabled=False)
-    page = context.new_page()
+    page = signed_in_page(user, **PHONE, java_script_enabled=False)
     page.goto(f"{live_server.url}/en/documents/")
     page.get_by_label("Other document").check()
     page.get_by_label("Which document is it?").fill("Bank statement")
@@ -180,7 +162,6 @@ def test_form_works_without_javascript(browser, live_server, photo_files):
     page.wait_for_url(re.compile(r"/documents/submissions/DOC-"))
     expect(page.locator(".messages")).to_contain_text("Your reference is DOC-")
     assert Submission.objects.get().note == "Bank statement"
-    context.close()
 
 
 def wait_for_live_server_requests(timeout=15):
@@ -201,13 +182,12 @@ def wait_for_live_server_requests(timeout=15):
 
 
 def test_slow_upload_shows_progress_and_can_be_cancelled(
-    browser, live_server, photo_files, settings
+    signed_in_page, live_server, photo_files, settings
 ):
     from pathlib import Path
 
     user = get_user_model().objects.create_user("client-slow", password="unused-password-4")
-    context = signed_in_context(browser, live_server, user)
-    page = context.new_page()
+    page = signed_in_page(user, **PHONE)
     page.goto(f"{live_server.url}/en/documents/")
     page.get_by_label("Proof of identity").check()
     page.locator("#file-input").set_input_files(
@@ -215,7 +195,7 @@ def test_slow_upload_shows_progress_and_can_be_cancelled(
     )
     expect(page.locator("#photo-list > li.state-ok")).to_have_count(3)
 
-    cdp = context.new_cdp_session(
+    cdp = page.context.new_cdp_session(
         page
     )  # a very slow mobile connection: 8 kB/s up, so Cancel always comes first
     cdp.send("Network.enable")
@@ -246,7 +226,7 @@ def test_slow_upload_shows_progress_and_can_be_cancelled(
         )  # the photos are still there to send again
     else:
         page.wait_for_url(re.compile(r"/documents/submissions/DOC-"))
-    context.close()
+    page.context.close()  # no more requests from the page
     wait_for_live_server_requests()
     if cancelled:
         # Bytes already handed to the network can still arrive in full; what must never
@@ -260,7 +240,9 @@ def test_slow_upload_shows_progress_and_can_be_cancelled(
     assert not staging.exists() or [p for p in staging.rglob("*") if p.is_file()] == []
 
 
-def test_rejected_submission_fits_a_phone_screen_in_german(browser, live_server, photo_files):
+def test_rejected_submission_fits_a_phone_screen_in_german(
+    signed_in_page, live_server, photo_files
+):
     """The reason, the staff message and long German labels stay inside 390 px."""
     user = get_user_model().objects.create_user("client-rejected", password="unused-password-3")
     staff = get_user_model().objects.create_superuser(
@@ -276,8 +258,7 @@ def test_rejected_submission_fits_a_phone_screen_in_german(browser, live_server,
         "incomplete",
         "Bitte senden Sie die zweite Seite noch einmal, vollständig und scharf.",
     )
-    context = signed_in_context(browser, live_server, user)
-    page = context.new_page()
+    page = signed_in_page(user, **PHONE)
     page.goto(f"{live_server.url}/de/documents/submissions/{submission.reference}/")
     expect(page.locator("#rejection-reason")).to_have_text(
         "Eine Seite oder ein Teil des Dokuments fehlt."
@@ -285,12 +266,11 @@ def test_rejected_submission_fits_a_phone_screen_in_german(browser, live_server,
     expect(page.get_by_text("Nachricht vom Kundenservice")).to_be_visible()
     assert no_horizontal_scroll(page)
     page.screenshot(path="/tmp/documents-rejected-de.png", full_page=True)
-    context.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_glare_spot_is_marked_on_the_preview_and_retaken(
-    browser, live_server, photo_files, lang, tmp_path
+    signed_in_page, live_server, photo_files, lang, tmp_path
 ):
     """The client sees their photo with the washed-out spot outlined, retakes it, and the mark
     goes."""
@@ -299,8 +279,7 @@ def test_glare_spot_is_marked_on_the_preview_and_retaken(
         samples.encode(samples.photo(samples.text_page(1240, 1754, seed=4), spot=0.1))
     )
     user = get_user_model().objects.create_user(f"glare-{lang}", password="unused-password-1")
-    context = signed_in_context(browser, live_server, user)
-    page = context.new_page()
+    page = signed_in_page(user, **PHONE)
     page.goto(f"{live_server.url}/{lang}/documents/")
     page.locator("#file-input").set_input_files([str(glare)])
     item = page.locator("#photo-list > li").first
@@ -319,12 +298,11 @@ def test_glare_spot_is_marked_on_the_preview_and_retaken(
     chooser.value.set_files(photo_files["page1"])
     expect(item).to_contain_text(TEXT[lang]["ok"])
     expect(item.locator("svg.problem-area-preview")).to_have_count(0)
-    context.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_a_page_refused_twice_can_be_sent_anyway_with_a_note(
-    browser, live_server, photo_files, lang
+    signed_in_page, live_server, photo_files, lang
 ):
     words = {
         "en": ("Send photo 1 anyway", "Note for our staff", "Will be sent anyway"),
@@ -335,8 +313,7 @@ def test_a_page_refused_twice_can_be_sent_anyway_with_a_note(
         ),
     }[lang]
     user = get_user_model().objects.create_user(f"anyway-{lang}", password="unused-password-1")
-    context = signed_in_context(browser, live_server, user)
-    page = context.new_page()
+    page = signed_in_page(user, **PHONE)
     page.goto(f"{live_server.url}/{lang}/documents/")
     page.get_by_label(TEXT[lang]["address"]).check()
     page.locator("#file-input").set_input_files([photo_files["page2-blurred"]])
@@ -367,12 +344,11 @@ def test_a_page_refused_twice_can_be_sent_anyway_with_a_note(
         "blurred",
         "The original is printed this faintly.",
     )
-    context.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_an_id_card_too_small_in_the_photo_is_refused_with_the_card_marked(
-    browser, live_server, lang, tmp_path, settings
+    signed_in_page, live_server, lang, tmp_path, settings
 ):
     """The client chose "ID card"; a card at about 150 dpi is refused with the card outlined on
     their photo; the same card closer up (400 dpi) passes."""
@@ -389,8 +365,7 @@ def test_an_id_card_too_small_in_the_photo_is_refused_with_the_card_marked(
         "de": ("Ausweiskarte (Scheckkartenformat)", "auf dem Foto zu klein", "Sieht"),
     }[lang]
     user = get_user_model().objects.create_user(f"card-{lang}", password="unused-password-1")
-    context = signed_in_context(browser, live_server, user)
-    page = context.new_page()
+    page = signed_in_page(user, **PHONE)
     page.goto(f"{live_server.url}/{lang}/documents/")
     page.get_by_label(words[0]).check()
     page.locator("#file-input").set_input_files([str(far)])
@@ -407,4 +382,3 @@ def test_an_id_card_too_small_in_the_photo_is_refused_with_the_card_marked(
         page.get_by_role("button", name=TEXT[lang]["again"].replace("2", "1")).click()
     chooser.value.set_files(str(near))
     expect(item).to_contain_text(words[2])
-    context.close()

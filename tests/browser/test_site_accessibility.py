@@ -12,12 +12,12 @@ browser (every script of the site is a file: the CSP forbids inline ones) and wh
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
-from django.test import Client
 from playwright.sync_api import expect
 
 from articles.models import Article, Category
 from securelogin.services import assign_device
 from securelogin.temporary_access import issue_temporary_code
+from tests.browser.conftest import session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,12 +93,6 @@ def check(page, url: str, label: str) -> list[str]:
     return violations_of(page, label)
 
 
-def signed_in_cookie(live_server, user) -> dict:
-    client = Client()
-    client.force_login(user)
-    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_every_page_state_has_no_axe_violation(
@@ -117,7 +111,7 @@ def test_every_page_state_has_no_axe_violation(
     if not javascript:
         for context in (anonymous, signed_in):
             context.route("**/*", refuse_scripts)
-    signed_in.add_cookies([signed_in_cookie(live_server, user)])
+    signed_in.add_cookies([session_cookie(live_server, user)])
     try:
         page = anonymous.new_page()
         for lang in ("en", "de"):

@@ -89,7 +89,8 @@ def truncated_jpeg():
     return data[: len(data) // 2]
 
 
-def _png_chunk(kind, data):
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    """One PNG chunk: length, kind, data and checksum."""
     return (
         struct.pack(">I", len(data))
         + kind
@@ -113,9 +114,9 @@ def bomb_png(side=30_000):
     header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
-        + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", b"".join(parts))
-        + _png_chunk(b"IEND", b"")
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", b"".join(parts))
+        + png_chunk(b"IEND", b"")
     )
 
 
@@ -188,9 +189,9 @@ def rgba_png_bomb(side=7000):
     header = struct.pack(">IIBBBBB", side, side, 8, 6, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
-        + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", body)
-        + _png_chunk(b"IEND", b"")
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", body)
+        + png_chunk(b"IEND", b"")
     )
 
 

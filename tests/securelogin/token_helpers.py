@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pskc
 
+from securelogin.pskc_import import PIN_ALGORITHM
+
 FILES = Path(__file__).parent / "pskc"
 OCRA_URI = "urn:ietf:params:xml:ns:keyprov:pskc:ocra"
-PIN_URI = "urn:ietf:params:xml:ns:keyprov:pskc:pin"
 PRESHARED_KEY = bytes.fromhex("000102030405060708090a0b0c0d0e0f")
 PASSPHRASE = "vendor passphrase 2026"
 # Malformed responses to an 8-digit token (QN08) and the problem each gets.
@@ -67,7 +68,7 @@ def pskc_file(tokens, protection="plain"):
                 id=f"pin-{token['serial']}",
                 serial=token["serial"],
                 secret=token["pin"].encode(),
-                algorithm=PIN_URI,
+                algorithm=PIN_ALGORITHM,
             )
             key.policy.pin_key_id = f"pin-{token['serial']}"
             key.policy.pin_usage = "Algorithmic"
