@@ -4,10 +4,12 @@ A view is added to a small tally in this process and the tally is added to count
 shared cache (portal/counters.py) at most every VIEW_COUNT_PUSH_SECONDS (so a cached page
 costs no round trip to a store per view); whichever request first finds the database flush
 due (VIEW_COUNT_FLUSH_SECONDS, one process at a time) moves the shared counters into
-PageViewDay rows in one transaction. No IP address, user, cookie or time of a single view
-is stored: only counts per page, language and day (in TIME_ZONE). A situation page opened
-from another situation page counts as "moved on" for the one the reader came from (its
-Referer path).
+PageViewDay rows in one transaction. The request itself only tallies (day, path, Referer,
+host); which page that is, and whether the reader moved on from a situation, is worked out
+once per distinct entry when the tally is pushed. No IP address, user, cookie or time of a
+single view is stored: only counts per page, language and day (in TIME_ZONE). A situation
+page opened from another situation page counts as "moved on" for the one the reader came
+from (its Referer path).
 """
 
 from __future__ import annotations
@@ -80,12 +82,10 @@ class Tally:
         self._counts: Counter[tuple] = Counter()
         self._pushed_at = time.monotonic()
 
-    def add(self, key: tuple, also: tuple | None = None) -> bool:
-        """Count one (and `also`, if given); True when the tally is due for the shared cache."""
+    def add(self, key: tuple) -> bool:
+        """Count one; True when the tally is due for the shared cache."""
         with self._lock:
             self._counts[key] += 1
-            if also is not None:
-                self._counts[also] += 1
             return time.monotonic() - self._pushed_at >= config.push_seconds
 
     def take(self) -> Counter:
@@ -125,18 +125,27 @@ def count_view(path: str, referer: str = "", host: str = "") -> None:
     """Count a view of a public page with status 200 (any other page is ignored)."""
     if not config.counting:
         return
-    page = page_of(path)
-    if page is None:
-        return
-    day = today()
-    moved = None
-    if referer and SITUATION_MARK in referer:
-        parts = urlsplit(referer)
-        came_from = page_of(parts.path) if parts.netloc == host and parts.path != path else None
-        if came_from is not None and came_from[0] == "situation":
-            moved = ("moved", day, *came_from)
-    if tally.add(("views", day, *page), moved):
+    if SITUATION_MARK not in referer:
+        referer = host = ""  # only a situation page's Referer matters: keep the tally small
+    if tally.add((today(), path, referer, host)):
         push()
+
+
+def page_counts(views: Counter) -> Counter:
+    """The tally of (day, path, Referer, host) as counts of ("views" | "moved", day, kind, page,
+    language); paths that are no counted page drop out."""
+    counts: Counter[tuple] = Counter()
+    for (day, path, referer, host), amount in views.items():
+        page = page_of(path)
+        if page is None:
+            continue
+        counts[("views", day, *page)] += amount
+        if referer:
+            parts = urlsplit(referer)
+            came_from = page_of(parts.path) if parts.netloc == host and parts.path != path else None
+            if came_from is not None and came_from[0] == "situation":
+                counts[("moved", day, *came_from)] += amount
+    return counts
 
 
 def _index_key(day: str) -> str:
@@ -155,7 +164,7 @@ def _add_to_shared(counts: Counter) -> None:
 def push() -> None:
     """Add this process's tally to the shared counters; flush them to the database when due."""
     try:
-        _add_to_shared(tally.take())
+        _add_to_shared(page_counts(tally.take()))
         if cache.add(FLUSH_LOCK, 1, timeout=app_settings.VIEW_COUNT_FLUSH_SECONDS):
             flush_to_database()
     except CACHE_ERRORS as error:
@@ -212,7 +221,7 @@ def _write_rows(rows: Counter) -> None:
 def flush_now() -> None:
     """Everything counted so far, in the database (staff reading the dashboard, tests)."""
     try:
-        _add_to_shared(tally.take())
+        _add_to_shared(page_counts(tally.take()))
         flush_to_database()
     except CACHE_ERRORS as error:
         logger.warning("view counts not flushed: %s", type(error).__name__)
