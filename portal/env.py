@@ -56,11 +56,6 @@ def env_int(name: str, default: int) -> int:
     return default if value is None else parse_int(name, value)
 
 
-def env_float(name: str, default: float) -> float:
-    value = _given(name)
-    return default if value is None else parse_float(name, value)
-
-
 def env_list(name: str, default: str = "") -> list[str]:
     value = _given(name)
     return parse_list(name, default if value is None else value)
