@@ -133,6 +133,15 @@ class AppSettings:
                 values[full_name] = _parse(full_name, setting, raw)
         return values
 
+    def django_settings(self) -> dict[str, Any]:
+        """Every declared setting as a Django setting: its default, or the environment's value.
+
+        portal/settings.py adds these at start-up, so reading one never misses in Django's
+        settings (a miss raises and catches AttributeError inside LazySettings, about 2.5 µs on
+        every read; a hit is cached by LazySettings)."""
+        defaults = {self.prefix + name: item.default for name, item in self.definitions.items()}
+        return {**defaults, **self.from_environment()}
+
     def check(self) -> list[checks.CheckMessage]:
         """Errors for values of the wrong type or outside their bounds, then the app's own rules."""
         errors: list[checks.CheckMessage] = []

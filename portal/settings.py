@@ -64,9 +64,7 @@ PRACTICE_ACCOUNTS_MAY_UPLOAD = env_bool("PRACTICE_ACCOUNTS_MAY_UPLOAD", True) an
 # behind a large NAT; each is parsed by the type of its default (portal/app_settings.py).
 APP_SETTINGS_MODULES = ("securelogin.conf", "documents.conf", "connectivity.conf", "articles.conf")
 for _module in APP_SETTINGS_MODULES:
-    _app_settings = getattr(importlib.import_module(_module), "app_settings", None)
-    if _app_settings is not None:
-        globals().update(_app_settings.from_environment())
+    globals().update(importlib.import_module(_module).app_settings.django_settings())
 # Proxies in front of the site (TLS proxy, load balancer) whose X-Forwarded-For
 # entry is believed: the client address is the entry that many places from the
 # right (portal/client_address.py). 0 (default): only REMOTE_ADDR counts.
