@@ -1,17 +1,28 @@
 """Fixtures of the browser tests: the help content, and pages in browser contexts of their own."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
 from tests.articles.conftest import category, make_article  # noqa: F401 (fixtures)
 
+BROWSER_TESTS = Path(__file__).parent
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,
     "is_mobile": True,
     "has_touch": True,
 }
+
+
+def pytest_itemcollected(item):
+    """Every test in this folder drives Chromium against `live_server`, which only sees committed
+    rows: each is marked `browser` and runs with a transactional database."""
+    if BROWSER_TESTS in item.path.parents:
+        item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.django_db(transaction=True))
 
 
 @pytest.fixture

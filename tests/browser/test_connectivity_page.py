@@ -6,8 +6,6 @@ from playwright.sync_api import expect
 
 from connectivity.probe import ProbeGroup
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
 TEXT = {
     "en": {
         "reachable": "Reachable",
