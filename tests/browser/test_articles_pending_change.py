@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from articles.models import PendingChange
 from tests.browser.test_articles_staff_workflow import sign_in, staff_on_a_phone
+from tests.texts import language_fields
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WORDS = {
     "en": {
         "waits": "Your change waits for a publisher",
@@ -39,10 +39,7 @@ def test_editor_proposes_and_publisher_publishes(
         kb="KB991",
         slug="live-guide",
         steps=0,
-        title_en="Live guide",
-        title_de="Aktuelle Anleitung",
-        summary_en="Now.",
-        summary_de="Jetzt.",
+        **language_fields(title=("Live guide", "Aktuelle Anleitung"), summary=("Now.", "Jetzt.")),
     )
     editor, publisher, page = staff_on_a_phone(new_page)
     reader_url = f"{base}/{lang}/articles/live-guide/"

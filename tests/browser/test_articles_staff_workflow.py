@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.staff_otp import current_code, enrol
+from tests.texts import language_fields
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WORDS = {
     "en": {
         "review": "Send the selected articles to review",
@@ -72,10 +72,7 @@ def test_editor_sends_to_review_and_publisher_publishes(
         slug="new-guide",
         status=Article.Status.DRAFT,
         sections=0,
-        title_en="New guide",
-        title_de="Neue Anleitung",
-        summary_en="Soon.",
-        summary_de="Bald.",
+        **language_fields(title=("New guide", "Neue Anleitung"), summary=("Soon.", "Bald.")),
     )
     editor, publisher, page = staff_on_a_phone(new_page)
 

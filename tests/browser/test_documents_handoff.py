@@ -8,9 +8,7 @@ from playwright.sync_api import expect
 
 from documents.models import HandoffEvent, Submission
 from tests.documents import samples
-from tests.documents.texts import by_language
-
-pytestmark = pytest.mark.django_db(transaction=True)
+from tests.texts import PHOTOS_RECEIVED, PROOF_OF_ADDRESS, by_language
 
 TEXT = by_language(
     {
@@ -22,12 +20,9 @@ TEXT = by_language(
         "done_title": ("Done on your phone", "Fertig auf dem Smartphone"),
         "connected": ("Your phone is connected.", "Ihr Smartphone ist verbunden."),
         "finished": ("Your phone has finished.", "Ihr Smartphone ist fertig."),
-        "address": ("Proof of address", "Adressnachweis"),
+        "address": PROOF_OF_ADDRESS,
         "send": ("Send the photos from my phone", "Fotos von meinem Smartphone senden"),
-        "thanks": (
-            "Thank you. Your photos were received.",
-            "Vielen Dank, Ihre Fotos sind eingegangen.",
-        ),
+        "thanks": PHOTOS_RECEIVED,
         "used": ("This link has been used", "Dieser Link wurde bereits verwendet"),
     }
 )

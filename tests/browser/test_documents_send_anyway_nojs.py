@@ -7,20 +7,15 @@ from playwright.sync_api import expect
 
 from documents.models import Photo, Submission
 from tests.documents import samples
-from tests.documents.texts import by_language
-
-pytestmark = pytest.mark.django_db(transaction=True)
+from tests.texts import PHOTOS_RECEIVED, PROOF_OF_ADDRESS, by_language
 
 TEXT = by_language(
     {
-        "address": ("Proof of address", "Adressnachweis"),
+        "address": PROOF_OF_ADDRESS,
         "send": ("Send documents", "Dokumente senden"),
         "anyway": ("Send photo 1 anyway", "Foto 1 trotzdem senden"),
         "note": ("Note for our staff", "Hinweis für unsere Mitarbeitenden"),
-        "thanks": (
-            "Thank you. Your photos were received.",
-            "Vielen Dank, Ihre Fotos sind eingegangen.",
-        ),
+        "thanks": PHOTOS_RECEIVED,
     }
 )
 
