@@ -14,150 +14,106 @@ PIN = "1234"
 PIN_SHA1 = bytes.fromhex("7110eda4d09e062aa5e4a390b0a572ac0d2c0220")
 T = 0x132D0B6
 
+
+def eight_digits(row: int) -> str:
+    """The numeric questions of Appendix C: "00000000", "11111111", …"""
+    return str(row) * 8
+
+
+def vectors(suite, key, question, responses, *, counted=False, **inputs):
+    """One suite's rows of Appendix C as (suite, key, inputs, expected): row i (from 0) answers
+    `question(i)`, with counter i where the suite is `counted`, and the same other `inputs`."""
+    rows = []
+    for row, expected in enumerate(responses.split()):
+        row_inputs = {"question": question(row), **inputs}
+        if counted:
+            row_inputs["counter"] = row
+        rows.append((suite, key, row_inputs, expected))
+    return rows
+
+
+def mutual(server_suite, client_suite, key, server_responses, client_responses):
+    """One pair of suites' rows of Appendix C.2 as (server suite, client suite, key, Qc, Qs,
+    server R, client R): row i (from 0) has the challenges CLI2222i and SRV1111i."""
+    pairs = zip(server_responses.split(), client_responses.split(), strict=True)
+    return [
+        (server_suite, client_suite, key, f"CLI2222{row}", f"SRV1111{row}", rs, rc)
+        for row, (rs, rc) in enumerate(pairs)
+    ]
+
+
 ONE_WAY = [
     # C.1 One-way challenge-response
-    *[
-        ("OCRA-1:HOTP-SHA1-6:QN08", KEY20, {"question": q}, r)
-        for q, r in [
-            ("00000000", "237653"),
-            ("11111111", "243178"),
-            ("22222222", "653583"),
-            ("33333333", "740991"),
-            ("44444444", "608993"),
-            ("55555555", "388898"),
-            ("66666666", "816933"),
-            ("77777777", "224598"),
-            ("88888888", "750600"),
-            ("99999999", "294470"),
-        ]
-    ],
-    *[
-        (
-            "OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1",
-            KEY32,
-            {"question": "12345678", "counter": c, "pin": PIN},
-            r,
-        )
-        for c, r in enumerate(
-            [
-                "65347737",
-                "86775851",
-                "78192410",
-                "71565254",
-                "10104329",
-                "65983500",
-                "70069104",
-                "91771096",
-                "75011558",
-                "08522129",
-            ]
-        )
-    ],
-    *[
-        ("OCRA-1:HOTP-SHA256-8:QN08-PSHA1", KEY32, {"question": q, "pin_hash": PIN_SHA1}, r)
-        for q, r in [
-            ("00000000", "83238735"),
-            ("11111111", "01501458"),
-            ("22222222", "17957585"),
-            ("33333333", "86776967"),
-            ("44444444", "86807031"),
-        ]
-    ],
-    *[
-        ("OCRA-1:HOTP-SHA512-8:C-QN08", KEY64, {"question": str(c) * 8, "counter": c}, r)
-        for c, r in enumerate(
-            [
-                "07016083",
-                "63947962",
-                "70123924",
-                "25341727",
-                "33203315",
-                "34205738",
-                "44343969",
-                "51946085",
-                "20403879",
-                "31409299",
-            ]
-        )
-    ],
-    *[
-        ("OCRA-1:HOTP-SHA512-8:QN08-T1M", KEY64, {"question": q, "timestep": T}, r)
-        for q, r in [
-            ("00000000", "95209754"),
-            ("11111111", "55907591"),
-            ("22222222", "22048402"),
-            ("33333333", "24218844"),
-            ("44444444", "36209546"),
-        ]
-    ],
+    *vectors(
+        "OCRA-1:HOTP-SHA1-6:QN08",
+        KEY20,
+        eight_digits,
+        "237653 243178 653583 740991 608993 388898 816933 224598 750600 294470",
+    ),
+    *vectors(
+        "OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1",
+        KEY32,
+        lambda row: "12345678",
+        "65347737 86775851 78192410 71565254 10104329 65983500 70069104 91771096 75011558 08522129",
+        counted=True,
+        pin=PIN,
+    ),
+    *vectors(
+        "OCRA-1:HOTP-SHA256-8:QN08-PSHA1",
+        KEY32,
+        eight_digits,
+        "83238735 01501458 17957585 86776967 86807031",
+        pin_hash=PIN_SHA1,
+    ),
+    *vectors(
+        "OCRA-1:HOTP-SHA512-8:C-QN08",
+        KEY64,
+        eight_digits,
+        "07016083 63947962 70123924 25341727 33203315 34205738 44343969 51946085 20403879 31409299",
+        counted=True,
+    ),
+    *vectors(
+        "OCRA-1:HOTP-SHA512-8:QN08-T1M",
+        KEY64,
+        eight_digits,
+        "95209754 55907591 22048402 24218844 36209546",
+        timestep=T,
+    ),
 ]
 
 MUTUAL = [
-    # C.2 Mutual challenge-response: (server suite, client suite, key, Qc, Qs, server R, client R)
-    *[
-        (
-            "OCRA-1:HOTP-SHA256-8:QA08",
-            "OCRA-1:HOTP-SHA256-8:QA08",
-            KEY32,
-            f"CLI2222{i}",
-            f"SRV1111{i}",
-            rs,
-            rc,
-        )
-        for i, (rs, rc) in enumerate(
-            [
-                ("28247970", "15510767"),
-                ("01984843", "90175646"),
-                ("65387857", "33777207"),
-                ("03351211", "95285278"),
-                ("83412541", "28934924"),
-            ]
-        )
-    ],
-    *[
-        (
-            "OCRA-1:HOTP-SHA512-8:QA08",
-            "OCRA-1:HOTP-SHA512-8:QA08-PSHA1",
-            KEY64,
-            f"CLI2222{i}",
-            f"SRV1111{i}",
-            rs,
-            rc,
-        )
-        for i, (rs, rc) in enumerate(
-            [
-                ("79496648", "18806276"),
-                ("76831980", "70020315"),
-                ("12250499", "01600026"),
-                ("90856481", "18951020"),
-                ("12761449", "32528969"),
-            ]
-        )
-    ],
+    # C.2 Mutual challenge-response
+    *mutual(
+        "OCRA-1:HOTP-SHA256-8:QA08",
+        "OCRA-1:HOTP-SHA256-8:QA08",
+        KEY32,
+        "28247970 01984843 65387857 03351211 83412541",
+        "15510767 90175646 33777207 95285278 28934924",
+    ),
+    *mutual(
+        "OCRA-1:HOTP-SHA512-8:QA08",
+        "OCRA-1:HOTP-SHA512-8:QA08-PSHA1",
+        KEY64,
+        "79496648 76831980 12250499 90856481 12761449",
+        "18806276 70020315 01600026 18951020 32528969",
+    ),
 ]
 
 SIGNATURE = [
     # C.3 Plain signature
-    *[
-        ("OCRA-1:HOTP-SHA256-8:QA08", KEY32, {"question": q}, r)
-        for q, r in [
-            ("SIG10000", "53095496"),
-            ("SIG11000", "04110475"),
-            ("SIG12000", "31331128"),
-            ("SIG13000", "76028668"),
-            ("SIG14000", "46554205"),
-        ]
-    ],
-    *[
-        ("OCRA-1:HOTP-SHA512-8:QA10-T1M", KEY64, {"question": q, "timestep": T}, r)
-        for q, r in [
-            ("SIG1000000", "77537423"),
-            ("SIG1100000", "31970405"),
-            ("SIG1200000", "10235557"),
-            ("SIG1300000", "95213541"),
-            ("SIG1400000", "65360607"),
-        ]
-    ],
+    *vectors(
+        "OCRA-1:HOTP-SHA256-8:QA08",
+        KEY32,
+        lambda row: f"SIG1{row}000",
+        "53095496 04110475 31331128 76028668 46554205",
+    ),
+    *vectors(
+        "OCRA-1:HOTP-SHA512-8:QA10-T1M",
+        KEY64,
+        lambda row: f"SIG1{row}00000",
+        "77537423 31970405 10235557 95213541 65360607",
+        timestep=T,
+    ),
 ]
 
 
