@@ -17,6 +17,17 @@ Kind = SecurityDevice.Kind
 
 
 @pytest.fixture
+def card_holder(client, temp_client):
+    """The client of `temp_client` who signed in with the code, activated a card and signed
+    out: (user, code, card)."""
+    user, _, code, _ = temp_client
+    signed_in_with_code(client, user, code)
+    card = activate(client, user)
+    client.logout()
+    return user, code, card
+
+
+@pytest.fixture
 def temp_client(db):
     """A client whose DSC+ was lost; client services issued a temporary code."""
     user, device = make_client("lena", Kind.DSC)
@@ -58,6 +69,26 @@ def activation_page(client, lang="en"):
 
 def values_for(card, prompt_code):
     return card.response_for(prompt_code)
+
+
+def typed_and_problem(problems):
+    """{problem: [what the client types, …]} → [(typed, problem), …], the cases of a form's
+    problems, where `typed` is the characters typed or names a way to mistype the right answer."""
+    return [(typed, problem) for problem, typed_list in problems.items() for typed in typed_list]
+
+
+def refused_with(result, problem):
+    """The form came back (400) naming `problem`, which is returned."""
+    assert result.status_code == 400
+    assert result.context["problem"].code == problem
+    return result.context["problem"]
+
+
+def answer_card(client, challenge, response):
+    """`response` typed at sign-in for the card's `challenge`."""
+    return client.post(
+        "/en/portal/signin/verify/", {"challenge": challenge.public_id, "response": response}
+    )
 
 
 def activate(client, user):
@@ -114,16 +145,16 @@ def test_sign_in_with_the_code_then_card_is_offered(client, temp_client):
 
 @pytest.mark.parametrize(
     "typed, problem",
-    [
-        ("lower", "code-lower-case"),
-        ("spaced", "code-spaces"),
-        ("both", "code-lower-case-and-spaces"),
-        ("", "code-empty"),
-        ("K7QM2XR", "code-length"),
-        ("K7QM2XRA9", "code-length"),
-        ("K7QM0XRA", "code-characters"),
-        ("K7QM-XRA", "code-characters"),
-    ],
+    typed_and_problem(
+        {
+            "code-lower-case": ["lower"],
+            "code-spaces": ["spaced"],
+            "code-lower-case-and-spaces": ["both"],
+            "code-empty": [""],
+            "code-length": ["K7QM2XR", "K7QM2XRA9"],
+            "code-characters": ["K7QM0XRA", "K7QM-XRA"],
+        }
+    ),
 )
 def test_code_form_problems_are_explained_and_not_counted(client, temp_client, typed, problem):
     user, temp, code, _ = temp_client
@@ -134,9 +165,7 @@ def test_code_form_problems_are_explained_and_not_counted(client, temp_client, t
         "both": f"{code[:4].lower()} {code[4:].lower()}",
     }.get(typed, typed)
     password_step(client, user)
-    result = type_code(client, typed)
-    assert result.status_code == 400
-    assert result.context["problem"].code == problem
+    refused_with(type_code(client, typed), problem)
     temp.refresh_from_db()
     assert temp.throttling_failure_count == 0
     assert SESSION_KEY not in client.session
@@ -245,16 +274,17 @@ def test_card_page_pdf_and_secret_at_rest(client, temp_client):
 
 @pytest.mark.parametrize(
     "typed, problem",
-    [
-        ("wrong", "card-wrong"),
-        ("swapped", "card-swapped"),
-        ("spaced", "card-spaces"),
-        ("12345", "card-length"),
-        ("1234567", "card-length"),
-        ("12a456", "card-not-digits"),
-        ("١٢٣٤٥٦", "non-ascii-digits"),
-        ("", "card-empty"),
-    ],
+    typed_and_problem(
+        {
+            "card-wrong": ["wrong"],
+            "card-swapped": ["swapped"],
+            "card-spaces": ["spaced"],
+            "card-length": ["12345", "1234567"],
+            "card-not-digits": ["12a456"],
+            "non-ascii-digits": ["١٢٣٤٥٦"],
+            "card-empty": [""],
+        }
+    ),
 )
 def test_activation_problems(client, temp_client, typed, problem):
     user, temp, code, _ = temp_client
@@ -275,9 +305,7 @@ def test_activation_problems(client, temp_client, typed, problem):
         "/en/portal/account/security/secure-login/card/activate/",
         {"prompt": prompt.public_id, "values": typed},
     )
-    assert result.status_code == 400
-    assert result.context["problem"].code == problem
-    assert result.context["problem"].help_url
+    assert refused_with(result, problem).help_url
     temp.refresh_from_db()
     card.refresh_from_db()
     counted = problem in ("card-wrong", "card-swapped")
@@ -341,18 +369,12 @@ def test_activation_shows_expiry_in_the_clients_language(
     assert client.get(f"/{lang}/portal/account/security/secure-login/card/pdf/").status_code == 403
 
 
-def test_card_signin_and_expiry(client, temp_client):
-    user, _, code, _ = temp_client
-    signed_in_with_code(client, user, code)
-    card = activate(client, user)
-    client.logout()
+def test_card_signin_and_expiry(client, card_holder):
+    user, code, card = card_holder
     # the temporary code is used up now
     page = password_step(client, user)
     assert page.context["pair"] is not None
-    typed_code = client.post(
-        "/en/portal/signin/verify/",
-        {"challenge": page.context["challenge"].public_id, "response": code},
-    )
+    typed_code = answer_card(client, page.context["challenge"], code)
     assert typed_code.context["problem"].code == "card-not-digits"
     pairs = []
     for _ in range(3):
@@ -362,10 +384,7 @@ def test_card_signin_and_expiry(client, temp_client):
         html = page.content.decode()
         first, second = codecard.parse_pair(challenge.code)
         assert f'id="index-1">{first:02d}<' in html and f'id="index-2">{second:02d}<' in html
-        result = client.post(
-            "/en/portal/signin/verify/",
-            {"challenge": challenge.public_id, "response": card.response_for(challenge.code)},
-        )
+        result = answer_card(client, challenge, card.response_for(challenge.code))
         assert result.status_code == 302 and result["Location"] == "/en/portal/"
         client.logout()
     assert all(
@@ -376,10 +395,7 @@ def test_card_signin_and_expiry(client, temp_client):
     with time_machine.travel(expires - timedelta(seconds=1), tick=False):
         page = password_step(client, user)
         challenge = page.context["challenge"]
-        result = client.post(
-            "/en/portal/signin/verify/",
-            {"challenge": challenge.public_id, "response": card.response_for(challenge.code)},
-        )
+        result = answer_card(client, challenge, card.response_for(challenge.code))
         assert result.status_code == 302
         client.logout()
     with time_machine.travel(expires + timedelta(seconds=1), tick=False):
@@ -388,31 +404,20 @@ def test_card_signin_and_expiry(client, temp_client):
         problem = page.context["problem"]
         assert problem.code == "card-expired" and "expired" in problem.message
         assert problem.help_url == "/en/articles/temporary-code/#get-a-code"
-        result = client.post(
-            "/en/portal/signin/verify/",
-            {"challenge": challenge.public_id, "response": card.response_for(challenge.code)},
-        )
+        result = answer_card(client, challenge, card.response_for(challenge.code))
         assert result.status_code == 403 and SESSION_KEY not in client.session
 
 
-def test_card_signin_wrong_and_swapped_count(client, temp_client):
-    user, _, code, _ = temp_client
-    signed_in_with_code(client, user, code)
-    card = activate(client, user)
-    client.logout()
+def test_card_signin_wrong_and_swapped_count(client, card_holder):
+    user, _, card = card_holder
     page = password_step(client, user)
     challenge = page.context["challenge"]
     right = card.response_for(challenge.code)
     if right[:3] == right[3:]:
         pytest.skip("both values equal")
-    result = client.post(
-        "/en/portal/signin/verify/",
-        {"challenge": challenge.public_id, "response": right[3:] + right[:3]},
-    )
+    result = answer_card(client, challenge, right[3:] + right[:3])
     assert result.context["problem"].code == "card-swapped"
-    result = client.post(
-        "/en/portal/signin/verify/", {"challenge": challenge.public_id, "response": "12 3456"}
-    )
+    result = answer_card(client, challenge, "12 3456")
     assert result.context["problem"].code == "card-spaces"
     card.refresh_from_db()
     assert card.throttling_failure_count == 1
@@ -496,11 +501,8 @@ def test_pdf_download_letter_size(client, temp_client):
     assert re.search(rb"/MediaBox \[ ?0 0 612(\.0+)? 792(\.0+)? ?\]", pdf.content)
 
 
-def test_card_revoked_by_staff_is_explained_at_sign_in(client, temp_client):
-    user, _, code, _ = temp_client
-    signed_in_with_code(client, user, code)
-    card = activate(client, user)
-    client.logout()
+def test_card_revoked_by_staff_is_explained_at_sign_in(client, card_holder):
+    user, _, card = card_holder
     card.revoke()
     page = password_step(client, user)
     assert page.context["problem"].code == "card-revoked"
