@@ -9,13 +9,13 @@ prints the median and p95 (target: median <= 300 ms). Throw-away SQLite database
 DATABASE_URL is set.
 """
 
-import argparse
 import os
 import random
 import statistics
 import time
 from datetime import timedelta
 
+from command_line import sizes
 from throwaway_database import throwaway_database
 
 
@@ -102,11 +102,7 @@ def generate(articles, days):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--runs", type=int, default=15)
-    options = parser.parse_args()
+    options = sizes(__doc__, articles=1000, days=90, runs=15)
     os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")  # no collectstatic needed
     os.environ["STAFF_OTP_REQUIRED"] = "0"  # the bench measures the page, not the staff sign-in
     with throwaway_database("dashboard"):

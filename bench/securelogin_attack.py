@@ -11,12 +11,12 @@ Uses a throw-away SQLite database unless DATABASE_URL is set.
 Run: .venv/bin/python bench/securelogin_attack.py [--passwords 100] [--signins 600]
 """
 
-import argparse
 import secrets
 import time
 from datetime import timedelta
 
 import securelogin_common  # noqa: F401 - sets Django up before any model import
+from command_line import sizes
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.cache import cache
@@ -122,11 +122,7 @@ def parallel_passwords(threads):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--passwords", type=int, default=100)
-    parser.add_argument("--signins", type=int, default=600)
-    parser.add_argument("--threads", type=int, default=64)
-    options = parser.parse_args()
+    options = sizes(__doc__, passwords=100, signins=600, threads=64)
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("migrate", verbosity=0)
