@@ -13,9 +13,6 @@ from django.contrib.auth import get_user_model
 from tests.securelogin.helpers import PASSWORD
 from tests.stateless.nodes import Node, Response, Visitor, hidden_value
 
-# Nodes started with this settings module take SECURELOGIN_* limits from their environment.
-NODE_SETTINGS = "tests.stateless.node_settings"
-
 SIGNIN = "/en/portal/signin/"
 VERIFY = "/en/portal/signin/verify/"
 SIGNOUT = "/en/portal/signout/"

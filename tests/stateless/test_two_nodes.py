@@ -20,7 +20,6 @@ from tests.stateless.journeys import (
     CARD_ACTIVATED,
     CARD_OFFER,
     HOME,
-    NODE_SETTINGS,
     SIGNIN,
     SIGNOUT,
     VERIFY,
@@ -120,10 +119,7 @@ def test_wrong_responses_sent_to_both_nodes_add_up_to_one_lockout():
     from securelogin.conf import app_settings
 
     limit = app_settings.LOCK_AFTER_FAILURES
-    nodes = [
-        start_node(f"node-{n}", DJANGO_SETTINGS_MODULE=NODE_SETTINGS, SECURELOGIN_THROTTLE_FACTOR=0)
-        for n in (1, 2)
-    ]
+    nodes = [start_node(f"node-{n}", SECURELOGIN_THROTTLE_FACTOR=0) for n in (1, 2)]
     try:
         user, device = make_client("carla", Kind.DSC)
         carla = Visitor()
