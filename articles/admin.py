@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
 import reversion
@@ -167,6 +168,16 @@ else:
     _AdminBase = object
 
 
+def _again_on_conflict[T](save: Callable[[], T]) -> T:
+    """Run `save`; when someone else saved between the form's check and this save, run it once
+    more: showing the form again runs the check again, which now tells the user (nothing is
+    saved)."""
+    try:
+        return save()
+    except EditConflict:
+        return save()
+
+
 class ArticleRevisionMixin(_AdminBase):
     """Every save through this admin page keeps a version of the whole article (history.py);
     a save of a published article by staff without the publish permission becomes a change
@@ -179,42 +190,32 @@ class ArticleRevisionMixin(_AdminBase):
         form_url: str = "",
         extra_context: dict | None = None,
     ) -> HttpResponse:
+        # The admin's own page for this request: the form shown, or saved and answered.
+        admin_page = partial(super().changeform_view, request, object_id, form_url, extra_context)
         if request.method != "POST":
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return admin_page()
         article = self.target_article(request, object_id)
         if article is not None and pending.must_propose(request.user, article):
-            return self._propose(request, article, object_id, form_url, extra_context)
-        try:
+            return self._propose(request, article, admin_page)
+
+        def save() -> HttpResponse:
             with reversion.create_revision(manage_manually=True):
-                return super().changeform_view(request, object_id, form_url, extra_context)
-        except EditConflict:
-            # Saved by someone else between this form's check and its save: showing the form
-            # again runs the check once more, which now tells the user (nothing is saved).
-            return super().changeform_view(request, object_id, form_url, extra_context)
+                return admin_page()
+
+        return _again_on_conflict(save)
 
     def _propose(
-        self,
-        request: HttpRequest,
-        article: Article,
-        object_id: str | None,
-        form_url: str,
-        extra_context: dict[str, Any] | None,
+        self, request: HttpRequest, article: Article, admin_page: Callable[[], HttpResponse]
     ) -> HttpResponse:
         """Run the save, keep what it saved as the pending change, and roll it all back."""
         uploads = [upload for name in request.FILES for upload in request.FILES.getlist(name)]
         refusal = pending.refusal(article, has_uploads=any(upload.size for upload in uploads))
         if refusal:
             request._save_refusal = refusal  # type: ignore[attr-defined]  # read by the form
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        try:
-            response, rows = self._save_rolled_back(
-                request, article, object_id, form_url, extra_context
-            )
-        except EditConflict:
-            # As in changeform_view: the form shown again now tells about the other save.
-            response, rows = self._save_rolled_back(
-                request, article, object_id, form_url, extra_context
-            )
+            return admin_page()
+        response, rows = _again_on_conflict(
+            lambda: self._save_rolled_back(request, article, admin_page)
+        )
         if rows is None:  # the form was shown again with its errors: nothing was saved
             return response
         for _message in messages.get_messages(request):
@@ -237,19 +238,14 @@ class ArticleRevisionMixin(_AdminBase):
         return response
 
     def _save_rolled_back(
-        self,
-        request: HttpRequest,
-        article: Article,
-        object_id: str | None,
-        form_url: str,
-        extra_context: dict[str, Any] | None,
+        self, request: HttpRequest, article: Article, admin_page: Callable[[], HttpResponse]
     ) -> tuple:
         """The admin's response and, if the form was saved, the rows of the version it kept;
         nothing of the save stays in the database."""
         rows = None
         with transaction.atomic():
             with reversion.create_revision(manage_manually=True):
-                response = super().changeform_view(request, object_id, form_url, extra_context)
+                response = admin_page()
             if getattr(request, "_article_recorded", False):
                 rows = pending.capture(article)
             transaction.set_rollback(True)
