@@ -61,41 +61,6 @@ def audit(
     )
 
 
-def failed(
-    reason: str,
-    device: SecurityDevice | None,
-    *,
-    user: User,
-    request: HttpRequest | None,
-    purpose: str,
-) -> None:
-    """Audit a wrong or unusable answer (staff see every one)."""
-    _audit_try(AuditEvent.Kind.FAILURE, reason, device, user, request, purpose)
-
-
-def refused(
-    reason: str,
-    device: SecurityDevice | None,
-    *,
-    user: User,
-    request: HttpRequest | None,
-    purpose: str,
-) -> None:
-    """Audit a try refused before any secret was looked at (locked, throttled, limit)."""
-    _audit_try(AuditEvent.Kind.REFUSED, reason, device, user, request, purpose)
-
-
-def _audit_try(
-    kind: str,
-    reason: str,
-    device: SecurityDevice | None,
-    user: User,
-    request: HttpRequest | None,
-    purpose: str,
-) -> None:
-    audit(kind, user=user, device=device, request=request, purpose=purpose, reason=reason)
-
-
 def staff_event(
     kind: str,
     device: SecurityDevice | None,
@@ -109,16 +74,47 @@ def staff_event(
     audit(kind, user=user, device=device, actor=actor, request=request, count=count)
 
 
-def event(
-    kind: str,
-    device: SecurityDevice | None,
-    *,
-    user: User,
-    request: HttpRequest | None,
-    purpose: str = "",
-) -> None:
-    """Audit what happened to `device` in this request (issued, used, activated …)."""
-    audit(kind, user=user, device=device, request=request, purpose=purpose)
+@dataclass(frozen=True)
+class Attempt:
+    """Whose try at a prompt this is, from where (the request) and for what (purpose): what
+    every audit row of the verification steps records, passed to them once."""
+
+    user: User
+    purpose: str
+    request: HttpRequest | None = None
+
+    def failed(self, reason: str, device: SecurityDevice | None) -> None:
+        """Audit a wrong or unusable answer (staff see every one)."""
+        self._audit(AuditEvent.Kind.FAILURE, device, reason)
+
+    def refused(self, reason: str, device: SecurityDevice | None) -> None:
+        """Audit a try refused before any secret was looked at (locked, throttled, limit)."""
+        self._audit(AuditEvent.Kind.REFUSED, device, reason)
+
+    def event(self, kind: str, device: SecurityDevice | None) -> None:
+        """Audit what happened to `device` in this attempt (issued, used, activated …)."""
+        self._audit(kind, device)
+
+    def retry(
+        self,
+        reason: str,
+        device: SecurityDevice,
+        code: feedback.ProblemType,
+        kind: str | None = None,
+    ) -> Outcome:
+        """Audit the failure `reason`, then ask for a fresh prompt (the problem `code`)."""
+        self.failed(reason, device)
+        return retry(code, kind)
+
+    def _audit(self, kind: str, device: SecurityDevice | None, reason: str = "") -> None:
+        audit(
+            kind,
+            user=self.user,
+            device=device,
+            request=self.request,
+            purpose=self.purpose,
+            reason=reason,
+        )
 
 
 def waiting_devices(user: User, kind: str) -> QuerySet[SecurityDevice]:
@@ -213,7 +209,7 @@ def check_password(request: HttpRequest | None, username: str, password: str) ->
         return FirstFactor(problem=feedback.throttled(wait))
     device = active_device(known) if known else None
     if known is not None and account_locked(known, device):
-        refused(Reason.LOCKED, device, user=known, request=request, purpose="signin")
+        Attempt(known, "signin", request).refused(Reason.LOCKED, device)
         return FirstFactor(problem=feedback.problem(feedback.LOCKED))
     user = authenticate(request, username=username, password=password or "")
     if user is None or user.is_staff:
@@ -282,14 +278,12 @@ def issue_challenge(
             code = None
         else:
             if previous is not None and not previous.answered:
-                failed(
-                    Reason.UNANSWERED, device, user=user, request=request, purpose=previous.purpose
-                )
+                Attempt(user, previous.purpose, request).failed(Reason.UNANSWERED, device)
             code = device.new_challenge_code(previous.code if previous else "")
             expires_at = now + timedelta(seconds=app_settings.CHALLENGE_SECONDS)
         if code is None:
             challenge = None
-            refused(Reason.PROMPT_LIMIT, device, user=user, request=request, purpose=purpose)
+            Attempt(user, purpose, request).refused(Reason.PROMPT_LIMIT, device)
         else:
             challenge = Challenge.objects.create(
                 user=user,
@@ -300,13 +294,7 @@ def issue_challenge(
                 expires_at=expires_at,
             )
         if challenge is not None and not keep:
-            event(
-                AuditEvent.Kind.CHALLENGE_ISSUED,
-                device,
-                user=user,
-                request=request,
-                purpose=purpose,
-            )
+            Attempt(user, purpose, request).event(AuditEvent.Kind.CHALLENGE_ISSUED, device)
     if (
         challenge is None
     ):  # raised outside the transaction, so the refusal's audit row and count are kept
@@ -345,36 +333,6 @@ class Outcome:
 def retry(code: feedback.ProblemType, kind: str | None = None) -> Outcome:
     """A refusal that needs a fresh prompt: the problem `code` (for the device `kind`)."""
     return Outcome(ok=False, problem=feedback.problem(code, kind), new_challenge=True)
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """Whose try at a prompt this is, from where (the request) and for what (purpose): what
-    every audit row of the verification steps records, passed to them once."""
-
-    user: User
-    purpose: str
-    request: HttpRequest | None = None
-
-    def failed(self, reason: str, device: SecurityDevice | None) -> None:
-        failed(reason, device, user=self.user, request=self.request, purpose=self.purpose)
-
-    def refused(self, reason: str, device: SecurityDevice | None) -> None:
-        refused(reason, device, user=self.user, request=self.request, purpose=self.purpose)
-
-    def event(self, kind: str, device: SecurityDevice | None) -> None:
-        event(kind, device, user=self.user, request=self.request, purpose=self.purpose)
-
-    def retry(
-        self,
-        reason: str,
-        device: SecurityDevice,
-        code: feedback.ProblemType,
-        kind: str | None = None,
-    ) -> Outcome:
-        """Audit the failure `reason`, then ask for a fresh prompt (the problem `code`)."""
-        self.failed(reason, device)
-        return retry(code, kind)
 
 
 class Answer(TypedDict):
