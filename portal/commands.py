@@ -1,0 +1,22 @@
+"""The skeleton of every app's thin management command: parse the arguments, call one function
+of the app, print its report. The app's refusals (its exceptions that mean "not done, and this is
+why") end the command with their message, without a traceback."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class AppCommand(BaseCommand):
+    """Subclasses name their app's refusals and implement `run` (the options as keywords)."""
+
+    refusals: tuple[type[Exception], ...] = ()
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self.run(**options)
+        except self.refusals as refused:
+            raise CommandError(str(refused)) from None
+
+    def run(self, *args: Any, **options: Any) -> None:  # any keywords: each command's own
+        raise NotImplementedError
