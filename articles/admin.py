@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
@@ -409,6 +409,20 @@ class ArticleAdminForm(forms.ModelForm):
         return data
 
 
+# What the workflow actions report after moving articles to each status.
+MOVED = {
+    Article.Status.REVIEW: ngettext_lazy(
+        "%(count)s article sent to review.", "%(count)s articles sent to review.", "count"
+    ),
+    Article.Status.PUBLISHED: ngettext_lazy(
+        "%(count)s article published.", "%(count)s articles published.", "count"
+    ),
+    Article.Status.DRAFT: ngettext_lazy(
+        "%(count)s article is a draft again.", "%(count)s articles are drafts again.", "count"
+    ),
+}
+
+
 @admin.register(Article)
 class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
     form = ArticleAdminForm
@@ -645,14 +659,8 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             )
         return format_html(" · ".join(["{}"] * len(links)), *links)
 
-    def _move(
-        self,
-        request: HttpRequest,
-        queryset: QuerySet,
-        status: str,
-        done_message: Callable[[int], str],
-    ) -> None:
-        """Move each article with workflow.move; done_message(count) says what was done."""
+    def _move(self, request: HttpRequest, queryset: QuerySet, status: Article.Status) -> None:
+        """Move each article to `status` with workflow.move; MOVED says what was done."""
         moved = 0
         for article in queryset:
             try:
@@ -662,40 +670,21 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
                 continue
             moved += 1
         if moved:
-            messages.success(request, done_message(moved) % {"count": moved})
+            messages.success(request, MOVED[status] % {"count": moved})
 
     @admin.action(description=_("Send the selected articles to review"), permissions=["change"])
     def send_to_review(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move(
-            request,
-            queryset,
-            Article.Status.REVIEW,
-            lambda n: ngettext(
-                "%(count)s article sent to review.", "%(count)s articles sent to review.", n
-            ),
-        )
+        self._move(request, queryset, Article.Status.REVIEW)
 
     @admin.action(description=_("Publish the selected articles now"), permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move(
-            request,
-            queryset,
-            Article.Status.PUBLISHED,
-            lambda n: ngettext("%(count)s article published.", "%(count)s articles published.", n),
-        )
+        self._move(request, queryset, Article.Status.PUBLISHED)
 
     @admin.action(
         description=_("Turn the selected articles back into drafts"), permissions=["publish"]
     )
     def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move(
-            request,
-            queryset,
-            Article.Status.DRAFT,
-            lambda n: ngettext(
-                "%(count)s article is a draft again.", "%(count)s articles are drafts again.", n
-            ),
-        )
+        self._move(request, queryset, Article.Status.DRAFT)
 
     @admin.action(
         description=_("Translation checked: both languages match"), permissions=["change"]
