@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
 import reversion
@@ -22,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TabbedTranslationAdmin,
@@ -167,6 +168,16 @@ else:
     _AdminBase = object
 
 
+def _again_on_conflict[T](save: Callable[[], T]) -> T:
+    """Run `save`; when someone else saved between the form's check and this save, run it once
+    more: showing the form again runs the check again, which now tells the user (nothing is
+    saved)."""
+    try:
+        return save()
+    except EditConflict:
+        return save()
+
+
 class ArticleRevisionMixin(_AdminBase):
     """Every save through this admin page keeps a version of the whole article (history.py);
     a save of a published article by staff without the publish permission becomes a change
@@ -179,42 +190,32 @@ class ArticleRevisionMixin(_AdminBase):
         form_url: str = "",
         extra_context: dict | None = None,
     ) -> HttpResponse:
+        # The admin's own page for this request: the form shown, or saved and answered.
+        admin_page = partial(super().changeform_view, request, object_id, form_url, extra_context)
         if request.method != "POST":
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return admin_page()
         article = self.target_article(request, object_id)
         if article is not None and pending.must_propose(request.user, article):
-            return self._propose(request, article, object_id, form_url, extra_context)
-        try:
+            return self._propose(request, article, admin_page)
+
+        def save() -> HttpResponse:
             with reversion.create_revision(manage_manually=True):
-                return super().changeform_view(request, object_id, form_url, extra_context)
-        except EditConflict:
-            # Saved by someone else between this form's check and its save: showing the form
-            # again runs the check once more, which now tells the user (nothing is saved).
-            return super().changeform_view(request, object_id, form_url, extra_context)
+                return admin_page()
+
+        return _again_on_conflict(save)
 
     def _propose(
-        self,
-        request: HttpRequest,
-        article: Article,
-        object_id: str | None,
-        form_url: str,
-        extra_context: dict[str, Any] | None,
+        self, request: HttpRequest, article: Article, admin_page: Callable[[], HttpResponse]
     ) -> HttpResponse:
         """Run the save, keep what it saved as the pending change, and roll it all back."""
         uploads = [upload for name in request.FILES for upload in request.FILES.getlist(name)]
         refusal = pending.refusal(article, has_uploads=any(upload.size for upload in uploads))
         if refusal:
             request._save_refusal = refusal  # type: ignore[attr-defined]  # read by the form
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        try:
-            response, rows = self._save_rolled_back(
-                request, article, object_id, form_url, extra_context
-            )
-        except EditConflict:
-            # As in changeform_view: the form shown again now tells about the other save.
-            response, rows = self._save_rolled_back(
-                request, article, object_id, form_url, extra_context
-            )
+            return admin_page()
+        response, rows = _again_on_conflict(
+            lambda: self._save_rolled_back(request, article, admin_page)
+        )
         if rows is None:  # the form was shown again with its errors: nothing was saved
             return response
         for _message in messages.get_messages(request):
@@ -237,19 +238,14 @@ class ArticleRevisionMixin(_AdminBase):
         return response
 
     def _save_rolled_back(
-        self,
-        request: HttpRequest,
-        article: Article,
-        object_id: str | None,
-        form_url: str,
-        extra_context: dict[str, Any] | None,
+        self, request: HttpRequest, article: Article, admin_page: Callable[[], HttpResponse]
     ) -> tuple:
         """The admin's response and, if the form was saved, the rows of the version it kept;
         nothing of the save stays in the database."""
         rows = None
         with transaction.atomic():
             with reversion.create_revision(manage_manually=True):
-                response = super().changeform_view(request, object_id, form_url, extra_context)
+                response = admin_page()
             if getattr(request, "_article_recorded", False):
                 rows = pending.capture(article)
             transaction.set_rollback(True)
@@ -411,6 +407,20 @@ class ArticleAdminForm(forms.ModelForm):
             )
         self.instance.expected_edit_version = submitted
         return data
+
+
+# What the workflow actions report after moving articles to each status.
+MOVED = {
+    Article.Status.REVIEW: ngettext_lazy(
+        "%(count)s article sent to review.", "%(count)s articles sent to review.", "count"
+    ),
+    Article.Status.PUBLISHED: ngettext_lazy(
+        "%(count)s article published.", "%(count)s articles published.", "count"
+    ),
+    Article.Status.DRAFT: ngettext_lazy(
+        "%(count)s article is a draft again.", "%(count)s articles are drafts again.", "count"
+    ),
+}
 
 
 @admin.register(Article)
@@ -649,14 +659,8 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
             )
         return format_html(" · ".join(["{}"] * len(links)), *links)
 
-    def _move(
-        self,
-        request: HttpRequest,
-        queryset: QuerySet,
-        status: str,
-        done_message: Callable[[int], str],
-    ) -> None:
-        """Move each article with workflow.move; done_message(count) says what was done."""
+    def _move(self, request: HttpRequest, queryset: QuerySet, status: Article.Status) -> None:
+        """Move each article to `status` with workflow.move; MOVED says what was done."""
         moved = 0
         for article in queryset:
             try:
@@ -666,40 +670,21 @@ class ArticleAdmin(ArticleRevisionMixin, TabbedTranslationAdmin):
                 continue
             moved += 1
         if moved:
-            messages.success(request, done_message(moved) % {"count": moved})
+            messages.success(request, MOVED[status] % {"count": moved})
 
     @admin.action(description=_("Send the selected articles to review"), permissions=["change"])
     def send_to_review(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move(
-            request,
-            queryset,
-            Article.Status.REVIEW,
-            lambda n: ngettext(
-                "%(count)s article sent to review.", "%(count)s articles sent to review.", n
-            ),
-        )
+        self._move(request, queryset, Article.Status.REVIEW)
 
     @admin.action(description=_("Publish the selected articles now"), permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move(
-            request,
-            queryset,
-            Article.Status.PUBLISHED,
-            lambda n: ngettext("%(count)s article published.", "%(count)s articles published.", n),
-        )
+        self._move(request, queryset, Article.Status.PUBLISHED)
 
     @admin.action(
         description=_("Turn the selected articles back into drafts"), permissions=["publish"]
     )
     def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._move(
-            request,
-            queryset,
-            Article.Status.DRAFT,
-            lambda n: ngettext(
-                "%(count)s article is a draft again.", "%(count)s articles are drafts again.", n
-            ),
-        )
+        self._move(request, queryset, Article.Status.DRAFT)
 
     @admin.action(
         description=_("Translation checked: both languages match"), permissions=["change"]

@@ -10,7 +10,10 @@ from django.utils.translation import gettext as _
 
 
 class PortInputError(ValueError):
-    """Input that names no valid port or host; the message is translated and shown as is."""
+    """Input that names no valid port or host; the message is translated and shown as is. The
+    commands exit with status 2."""
+
+    returncode = 2
 
 
 def parse_ports(values: str | Iterable[str | int]) -> list[int]:

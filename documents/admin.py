@@ -14,7 +14,7 @@ from django.db.models import Case, Count, ForeignKey, Q, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +33,7 @@ from documents.models import (
 from documents.pdf import submission_pdf
 from documents.storage import private_file_response
 from documents.views import signed_in_user
+from portal.admin_urls import admin_pages
 from portal.append_only import ReadOnlyAdminMixin
 from securelogin.practice_uploads import PracticeSubmissionFilter
 
@@ -257,23 +258,13 @@ class SubmissionAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def get_urls(self) -> list[URLPattern]:
-        own = [
-            path(
-                "<int:pk>/pdf/",
-                self.admin_site.admin_view(self.pdf_view),
-                name="documents_submission_pdf",
-            ),
-            path(
-                "<int:pk>/photos/<int:position>/",
-                self.admin_site.admin_view(self.photo_view),
-                name="documents_submission_photo",
-            ),
-            path(
-                "<int:pk>/photos/<int:position>/document/",
-                self.admin_site.admin_view(self.document_view),
-                name="documents_submission_document",
-            ),
-        ]
+        photo = "<int:pk>/photos/<int:position>/"
+        own = admin_pages(
+            self,
+            ("<int:pk>/pdf/", self.pdf_view, "documents_submission_pdf"),
+            (photo, self.photo_view, "documents_submission_photo"),
+            (f"{photo}document/", self.document_view, "documents_submission_document"),
+        )
         return own + super().get_urls()
 
     def _get_viewable(self, request: HttpRequest, pk: int) -> Submission:

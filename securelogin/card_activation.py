@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -19,7 +19,7 @@ from django.utils import timezone
 from . import feedback, services
 from .conf import app_settings
 from .models import AuditEvent, Challenge, SecurityDevice
-from .services import Outcome, audit
+from .services import Answer, Attempt, Outcome, audit
 from .temporary_access import has_temporary_access
 
 if TYPE_CHECKING:
@@ -94,20 +94,14 @@ def current_activation_prompt(user: User, card: SecurityDevice, nonce: str) -> C
     return services.open_challenge(nonce, user, card)
 
 
-def activate_card(
-    *,
-    user: User,
-    nonce: str,
-    prompt_id: str,
-    raw: str,
-    request: HttpRequest | None = None,
-) -> Outcome:
+def activate_card(**answer: Unpack[Answer]) -> Outcome:
     """Check the two card values of the activation prompt; on success the card
     becomes the client's active credential for CARD_DAYS and the temporary code
     is revoked. Wrong values (and swapped ones) count toward the account's lockout
     on the temporary code's row; malformed input is explained and not counted."""
-    purpose = Challenge.Purpose.CARD_ACTIVATION
-    values, form_problem = feedback.check_card_values_form(raw)
+    user, request = answer["user"], answer.get("request")
+    attempt = Attempt(user, Challenge.Purpose.CARD_ACTIVATION, request)
+    values, form_problem = feedback.check_card_values_form(answer["raw"])
     if form_problem:
         return Outcome(ok=False, problem=form_problem)
     state = card_to_print(user)
@@ -115,11 +109,11 @@ def activate_card(
         return Outcome(ok=False, problem=state.problem)
     card = state.card
     assert card is not None  # no problem: the card waits for activation
-    found = services.find_prompt(prompt_id, nonce, user, purpose)
+    found = services.find_prompt(answer["prompt_id"], answer["nonce"], user, attempt.purpose)
     if found is not None and found.device_id != card.pk and found.device.revoked_at is not None:
         # the prompt of a card that was replaced or revoked meanwhile (another tab, staff)
         return services.retry(feedback.CARD_REVOKED)
-    prompt = services.usable_prompt(found, card, user=user, request=request, purpose=purpose)
+    prompt = services.usable_prompt(found, card, attempt)
     if isinstance(prompt, Outcome):
         return prompt
 
@@ -148,19 +142,10 @@ def activate_card(
                 last_used_at=now,
             )
             card.refresh_from_db()
-            services.event(
-                AuditEvent.Kind.CARD_ACTIVATED, card, user=user, request=request, purpose=purpose
-            )
+            attempt.event(AuditEvent.Kind.CARD_ACTIVATED, card)
             return Outcome(ok=True)
 
+        wrong = feedback.problem(feedback.CARD_WRONG)
         return services.judge(
-            access,
-            card,
-            prompt,
-            values,
-            user=user,
-            purpose=purpose,
-            request=request,
-            wrong=feedback.problem(feedback.CARD_WRONG),
-            on_success=activate,
+            access, card, prompt, values, attempt, wrong=wrong, on_success=activate
         )

@@ -17,6 +17,8 @@ Revoking a token's device puts the token back in stock (reassignable); a token
 marked lost is revoked and never assigned again.
 """
 
+from typing import Unpack
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -27,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from . import feedback, services
 from .models import AuditEvent, Challenge, HardwareToken, SecurityDevice
-from .services import Outcome, staff_event
+from .services import Answer, Attempt, Outcome, staff_event
 
 Kind = SecurityDevice.Kind
 Status = HardwareToken.Status
@@ -173,26 +175,22 @@ def activation_prompt(
     return prompt
 
 
-def activate_token(
-    *,
-    user: User,
-    nonce: str,
-    prompt_id: str,
-    raw: str,
-    request: HttpRequest | None = None,
-) -> Outcome:
+def activate_token(**answer: Unpack[Answer]) -> Outcome:
     """Check the token's response to the activation challenge. On success the token
     becomes the active credential and the previous one is revoked. Wrong responses
     count toward the lockout on the active credential (on the token's own row when
     the client has none); malformed input is explained and not counted."""
+    user = answer["user"]
+    attempt = Attempt(user, PURPOSE, answer.get("request"))
     device = pending_token(user)
     if device is None:
         return Outcome(ok=False, problem=feedback.problem(feedback.TOKEN_NOT_PENDING))
-    response, form_problem = feedback.check_response_form(raw, digits=device.response_digits)
+    digits = device.response_digits
+    response, form_problem = feedback.check_response_form(answer["raw"], digits=digits)
     if form_problem:
         return Outcome(ok=False, problem=form_problem)
-    found = services.find_prompt(prompt_id, nonce, user, PURPOSE)
-    prompt = services.usable_prompt(found, device, user=user, request=request, purpose=PURPOSE)
+    found = services.find_prompt(answer["prompt_id"], answer["nonce"], user, PURPOSE)
+    prompt = services.usable_prompt(found, device, attempt)
     if isinstance(prompt, Outcome):
         return prompt
 
@@ -218,32 +216,17 @@ def activate_token(
             )
             for old in old_rows:
                 old.revoke()
-                services.event(
-                    AuditEvent.Kind.DEVICE_REVOKED, old, user=user, request=request, purpose=PURPOSE
-                )
+                attempt.event(AuditEvent.Kind.DEVICE_REVOKED, old)
             SecurityDevice.objects.filter(pk=token_device.pk).update(
                 confirmed=True, activated_at=now, last_used_at=now
             )
             token_device.refresh_from_db()
-            services.event(
-                AuditEvent.Kind.TOKEN_ACTIVATED,
-                token_device,
-                user=user,
-                request=request,
-                purpose=PURPOSE,
-            )
+            attempt.event(AuditEvent.Kind.TOKEN_ACTIVATED, token_device)
             return Outcome(ok=True)
 
+        wrong = feedback.problem(feedback.WRONG, Kind.TOKEN)
         return services.judge(
-            counted,
-            token_device,
-            prompt,
-            response,
-            user=user,
-            purpose=PURPOSE,
-            request=request,
-            wrong=feedback.problem(feedback.WRONG, Kind.TOKEN),
-            on_success=activate,
+            counted, token_device, prompt, response, attempt, wrong=wrong, on_success=activate
         )
 
 
@@ -260,26 +243,14 @@ def token_to_activate_at_signin(user: User) -> SecurityDevice | None:
     return pending_token(user)
 
 
-def sign_in_with_new_token(
-    *,
-    user: User,
-    nonce: str,
-    prompt_id: str,
-    raw: str,
-    request: HttpRequest | None = None,
-) -> Outcome:
+def sign_in_with_new_token(**answer: Unpack[Answer]) -> Outcome:
     """`activate_token` with the sign-in's nonce; a right answer also counts as the
     sign-in's success (the token's failures reset, a `success` row for the sign-in)."""
-    outcome = activate_token(user=user, nonce=nonce, prompt_id=prompt_id, raw=raw, request=request)
+    outcome = activate_token(**answer)
     if outcome.ok:
-        device = services.active_device(user)
+        device = services.active_device(answer["user"])
         assert device is not None  # the token just became the active device
         device.record_success()
-        services.event(
-            AuditEvent.Kind.SUCCESS,
-            device,
-            user=user,
-            request=request,
-            purpose=Challenge.Purpose.SIGNIN,
-        )
+        signin = Attempt(answer["user"], Challenge.Purpose.SIGNIN, answer.get("request"))
+        signin.event(AuditEvent.Kind.SUCCESS, device)
     return outcome

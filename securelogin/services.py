@@ -7,7 +7,7 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import User
@@ -61,41 +61,6 @@ def audit(
     )
 
 
-def failed(
-    reason: str,
-    device: SecurityDevice | None,
-    *,
-    user: User,
-    request: HttpRequest | None,
-    purpose: str,
-) -> None:
-    """Audit a wrong or unusable answer (staff see every one)."""
-    _audit_try(AuditEvent.Kind.FAILURE, reason, device, user, request, purpose)
-
-
-def refused(
-    reason: str,
-    device: SecurityDevice | None,
-    *,
-    user: User,
-    request: HttpRequest | None,
-    purpose: str,
-) -> None:
-    """Audit a try refused before any secret was looked at (locked, throttled, limit)."""
-    _audit_try(AuditEvent.Kind.REFUSED, reason, device, user, request, purpose)
-
-
-def _audit_try(
-    kind: str,
-    reason: str,
-    device: SecurityDevice | None,
-    user: User,
-    request: HttpRequest | None,
-    purpose: str,
-) -> None:
-    audit(kind, user=user, device=device, request=request, purpose=purpose, reason=reason)
-
-
 def staff_event(
     kind: str,
     device: SecurityDevice | None,
@@ -109,16 +74,47 @@ def staff_event(
     audit(kind, user=user, device=device, actor=actor, request=request, count=count)
 
 
-def event(
-    kind: str,
-    device: SecurityDevice | None,
-    *,
-    user: User,
-    request: HttpRequest | None,
-    purpose: str = "",
-) -> None:
-    """Audit what happened to `device` in this request (issued, used, activated …)."""
-    audit(kind, user=user, device=device, request=request, purpose=purpose)
+@dataclass(frozen=True)
+class Attempt:
+    """Whose try at a prompt this is, from where (the request) and for what (purpose): what
+    every audit row of the verification steps records, passed to them once."""
+
+    user: User
+    purpose: str
+    request: HttpRequest | None = None
+
+    def failed(self, reason: str, device: SecurityDevice | None) -> None:
+        """Audit a wrong or unusable answer (staff see every one)."""
+        self._audit(AuditEvent.Kind.FAILURE, device, reason)
+
+    def refused(self, reason: str, device: SecurityDevice | None) -> None:
+        """Audit a try refused before any secret was looked at (locked, throttled, limit)."""
+        self._audit(AuditEvent.Kind.REFUSED, device, reason)
+
+    def event(self, kind: str, device: SecurityDevice | None) -> None:
+        """Audit what happened to `device` in this attempt (issued, used, activated …)."""
+        self._audit(kind, device)
+
+    def retry(
+        self,
+        reason: str,
+        device: SecurityDevice,
+        code: feedback.ProblemType,
+        kind: str | None = None,
+    ) -> Outcome:
+        """Audit the failure `reason`, then ask for a fresh prompt (the problem `code`)."""
+        self.failed(reason, device)
+        return retry(code, kind)
+
+    def _audit(self, kind: str, device: SecurityDevice | None, reason: str = "") -> None:
+        audit(
+            kind,
+            user=self.user,
+            device=device,
+            request=self.request,
+            purpose=self.purpose,
+            reason=reason,
+        )
 
 
 def waiting_devices(user: User, kind: str) -> QuerySet[SecurityDevice]:
@@ -213,7 +209,7 @@ def check_password(request: HttpRequest | None, username: str, password: str) ->
         return FirstFactor(problem=feedback.throttled(wait))
     device = active_device(known) if known else None
     if known is not None and account_locked(known, device):
-        refused(Reason.LOCKED, device, user=known, request=request, purpose="signin")
+        Attempt(known, "signin", request).refused(Reason.LOCKED, device)
         return FirstFactor(problem=feedback.problem(feedback.LOCKED))
     user = authenticate(request, username=username, password=password or "")
     if user is None or user.is_staff:
@@ -282,14 +278,12 @@ def issue_challenge(
             code = None
         else:
             if previous is not None and not previous.answered:
-                failed(
-                    Reason.UNANSWERED, device, user=user, request=request, purpose=previous.purpose
-                )
+                Attempt(user, previous.purpose, request).failed(Reason.UNANSWERED, device)
             code = device.new_challenge_code(previous.code if previous else "")
             expires_at = now + timedelta(seconds=app_settings.CHALLENGE_SECONDS)
         if code is None:
             challenge = None
-            refused(Reason.PROMPT_LIMIT, device, user=user, request=request, purpose=purpose)
+            Attempt(user, purpose, request).refused(Reason.PROMPT_LIMIT, device)
         else:
             challenge = Challenge.objects.create(
                 user=user,
@@ -300,13 +294,7 @@ def issue_challenge(
                 expires_at=expires_at,
             )
         if challenge is not None and not keep:
-            event(
-                AuditEvent.Kind.CHALLENGE_ISSUED,
-                device,
-                user=user,
-                request=request,
-                purpose=purpose,
-            )
+            Attempt(user, purpose, request).event(AuditEvent.Kind.CHALLENGE_ISSUED, device)
     if (
         challenge is None
     ):  # raised outside the transaction, so the refusal's audit row and count are kept
@@ -347,6 +335,17 @@ def retry(code: feedback.ProblemType, kind: str | None = None) -> Outcome:
     return Outcome(ok=False, problem=feedback.problem(code, kind), new_challenge=True)
 
 
+class Answer(TypedDict):
+    """A client's answer to an activation prompt, as the views pass it (the form gives
+    `prompt_id` and `raw`)."""
+
+    user: User
+    nonce: str
+    prompt_id: str
+    raw: str
+    request: NotRequired[HttpRequest | None]
+
+
 def find_prompt(prompt_id: str, nonce: str, user: User, purpose: str) -> Challenge | None:
     """The challenge or card prompt the form names, if it belongs to this attempt."""
     return Challenge.objects.filter(
@@ -358,21 +357,13 @@ def find_prompt(prompt_id: str, nonce: str, user: User, purpose: str) -> Challen
 
 
 def usable_prompt(
-    prompt: Challenge | None,
-    device: SecurityDevice,
-    kind: str | None = None,
-    *,
-    user: User,
-    request: HttpRequest | None,
-    purpose: str,
+    prompt: Challenge | None, device: SecurityDevice, attempt: Attempt, kind: str | None = None
 ) -> Challenge | Outcome:
     """The prompt, if it is `device`'s and unanswered; else the refusal (audited)."""
     if prompt is None or prompt.device_id != device.pk:
-        failed(Reason.TAMPERED, device, user=user, request=request, purpose=purpose)
-        return retry(feedback.TAMPERED, kind)
+        return attempt.retry(Reason.TAMPERED, device, feedback.TAMPERED, kind)
     if prompt.used_at is not None:
-        failed(Reason.REPLAYED, device, user=user, request=request, purpose=purpose)
-        return retry(feedback.REPLAYED, kind)
+        return attempt.retry(Reason.REPLAYED, device, feedback.REPLAYED, kind)
     return prompt
 
 
@@ -405,20 +396,15 @@ def verify_response(
         return Outcome(ok=False, problem=form_problem)
     if device is None:
         return Outcome(ok=False, problem=feedback.problem(feedback.NO_DEVICE))
+    attempt = Attempt(user, purpose, request)
     if device.is_locked:
-        refused(Reason.LOCKED, device, user=user, request=request, purpose=purpose)
+        attempt.refused(Reason.LOCKED, device)
         return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
     if device.is_expired:
         return Outcome(ok=False, problem=expired_problem(device))
 
-    challenge = usable_prompt(
-        find_prompt(challenge_id, nonce, user, purpose),
-        device,
-        kind,
-        user=user,
-        request=request,
-        purpose=purpose,
-    )
+    found = find_prompt(challenge_id, nonce, user, purpose)
+    challenge = usable_prompt(found, device, attempt, kind)
     if isinstance(challenge, Outcome):
         return challenge
 
@@ -426,7 +412,7 @@ def verify_response(
     # back-off and the counters hold even for parallel submissions (several workers).
     with transaction.atomic():
         device = SecurityDevice.objects.select_for_update().get(pk=device.pk)
-        return _judge(device, challenge, response, user=user, purpose=purpose, request=request)
+        return _judge(device, challenge, response, attempt)
 
 
 def expired_problem(device: SecurityDevice) -> Problem:
@@ -443,43 +429,30 @@ def local_date(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
-def guard(
-    device: SecurityDevice,
-    kind: str | None = None,
-    *,
-    user: User,
-    purpose: str,
-    request: HttpRequest | None,
-) -> Outcome | None:
+def guard(device: SecurityDevice, attempt: Attempt, kind: str | None = None) -> Outcome | None:
     """Lockout and back-off of the account (its one active device); None when a try
     is allowed, else the refusal (audited). Call with the device row locked
     (select_for_update). A lock that ran out is ended here."""
     device.end_lock_if_due()
     if device.is_locked:
-        refused(Reason.LOCKED, device, user=user, request=request, purpose=purpose)
+        attempt.refused(Reason.LOCKED, device)
         return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED, kind), locked=True)
     allowed, info = device.verify_is_allowed()
     if not allowed:
         wait = math.ceil((info["locked_until"] - timezone.now()).total_seconds())
-        refused(Reason.THROTTLED, device, user=user, request=request, purpose=purpose)
+        attempt.refused(Reason.THROTTLED, device)
         return Outcome(ok=False, problem=feedback.throttled(wait, kind))
     return None
 
 
 def count_failure(
-    device: SecurityDevice,
-    problem: Problem | None,
-    *,
-    user: User,
-    purpose: str,
-    request: HttpRequest | None,
-    reason: str = Reason.WRONG,
+    device: SecurityDevice, problem: Problem | None, attempt: Attempt, reason: str = Reason.WRONG
 ) -> Outcome:
     """One wrong answer: counted toward the back-off and the lockout, audited."""
     locked = device.record_failure()
-    failed(reason, device, user=user, request=request, purpose=purpose)
+    attempt.failed(reason, device)
     if locked:
-        audit(AuditEvent.Kind.LOCKOUT, user=user, device=device, request=request, purpose=purpose)
+        attempt.event(AuditEvent.Kind.LOCKOUT, device)
         return Outcome(
             ok=False, problem=feedback.problem(feedback.LOCKED, device.kind), locked=True
         )
@@ -487,30 +460,15 @@ def count_failure(
 
 
 def _judge(
-    device: SecurityDevice,
-    challenge: Challenge,
-    response: str,
-    *,
-    user: User,
-    purpose: str,
-    request: HttpRequest | None,
+    device: SecurityDevice, challenge: Challenge, response: str, attempt: Attempt
 ) -> Outcome:
     def success() -> Outcome:
         device.record_success()
-        audit(AuditEvent.Kind.SUCCESS, user=user, device=device, request=request, purpose=purpose)
+        attempt.event(AuditEvent.Kind.SUCCESS, device)
         return Outcome(ok=True)
 
-    return judge(
-        device,
-        device,
-        challenge,
-        response,
-        user=user,
-        purpose=purpose,
-        request=request,
-        wrong=feedback.problem(feedback.WRONG, device.kind),
-        on_success=success,
-    )
+    wrong = feedback.problem(feedback.WRONG, device.kind)
+    return judge(device, device, challenge, response, attempt, wrong=wrong, on_success=success)
 
 
 def judge(
@@ -518,10 +476,8 @@ def judge(
     responder: SecurityDevice,
     challenge: Challenge,
     response: str,
+    attempt: Attempt,
     *,
-    user: User,
-    purpose: str,
-    request: HttpRequest | None,
     wrong: Problem,
     on_success: Callable[[], Outcome],
 ) -> Outcome:
@@ -535,12 +491,12 @@ def judge(
     and withdraws the prompt after MAX_FAILURES_PER_CHALLENGE.
     """
     kind = responder.kind
-    blocked = guard(counted, kind, user=user, purpose=purpose, request=request)
+    blocked = guard(counted, attempt, kind)
     if blocked:
         return blocked
 
     if challenge.is_expired:
-        failed(Reason.EXPIRED, responder, user=user, request=request, purpose=purpose)
+        attempt.failed(Reason.EXPIRED, responder)
         minutes = max(app_settings.CHALLENGE_SECONDS // 60, 1)
         return Outcome(
             ok=False,
@@ -550,8 +506,7 @@ def judge(
 
     if responder.matches(challenge.code, response):
         if not challenge.consume():
-            failed(Reason.REPLAYED, responder, user=user, request=request, purpose=purpose)
-            return retry(feedback.REPLAYED, kind)
+            return attempt.retry(Reason.REPLAYED, responder, feedback.REPLAYED, kind)
         return on_success()
 
     challenge.count_failure()
@@ -560,17 +515,14 @@ def judge(
         codecard.swapped(challenge.code), response
     ):
         wrong, reason = feedback.problem(feedback.CARD_SWAPPED), Reason.SWAPPED
-    outcome = count_failure(
-        counted, wrong, user=user, purpose=purpose, request=request, reason=reason
-    )
+    outcome = count_failure(counted, wrong, attempt, reason)
     if outcome.locked:
         return outcome
     if challenge.is_withdrawn:
         Challenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(
             used_at=timezone.now()
         )
-        failed(Reason.WITHDRAWN, responder, user=user, request=request, purpose=purpose)
-        return retry(feedback.WITHDRAWN, kind)
+        return attempt.retry(Reason.WITHDRAWN, responder, feedback.WITHDRAWN, kind)
     return outcome
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from . import feedback, services, temporary_codes
 from .conf import app_settings
 from .models import AuditEvent, SecurityDevice
-from .services import Outcome, audit, count_failure, guard
+from .services import Attempt, Outcome, audit, count_failure, guard
 
 Kind = SecurityDevice.Kind
 Reason = AuditEvent.Reason
@@ -51,30 +51,28 @@ def verify_temporary_code(
     code, form_problem = temporary_codes.check_form(raw)
     if form_problem:
         return Outcome(ok=False, problem=form_problem)
+    attempt = Attempt(user, purpose, request)
     device = services.active_device(user)
     if device is None:
         # No credential at all: same page and answer as a wrong code, bounded by the deviceless
         # counter.
         if services.deviceless_locked(user):
-            services.refused(Reason.LOCKED, None, user=user, request=request, purpose=purpose)
+            attempt.refused(Reason.LOCKED, None)
             return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
         locked_now = services.count_deviceless_failure(user)
-        services.failed(Reason.NO_CREDENTIAL, None, user=user, request=request, purpose=purpose)
+        attempt.failed(Reason.NO_CREDENTIAL, None)
         if locked_now:
             audit(AuditEvent.Kind.LOCKOUT, user=user, request=request, purpose=purpose)
             return Outcome(ok=False, problem=feedback.problem(feedback.LOCKED), locked=True)
         return Outcome(ok=False, problem=feedback.problem(feedback.CODE_WRONG))
     with transaction.atomic():
         device = SecurityDevice.objects.select_for_update().get(pk=device.pk)
-        blocked = guard(device, user=user, purpose=purpose, request=request)
+        blocked = guard(device, attempt)
         if blocked:
             return blocked
 
         def wrong(code: feedback.ProblemType, reason: str) -> Outcome:
-            problem = feedback.problem(code)
-            return count_failure(
-                device, problem, user=user, purpose=purpose, request=request, reason=reason
-            )
+            return count_failure(device, feedback.problem(code), attempt, reason)
 
         if device.kind != Kind.TEMPORARY:
             return wrong(feedback.CODE_WRONG, Reason.NOT_TEMPORARY)
@@ -82,19 +80,11 @@ def verify_temporary_code(
             return Outcome(ok=False, problem=feedback.problem(feedback.CODE_EXPIRED))
         if temporary_codes.code_matches(code, device.code_hash):
             device.record_success()
-            services.event(
-                AuditEvent.Kind.TEMP_CODE_USED, device, user=user, request=request, purpose=purpose
-            )
+            attempt.event(AuditEvent.Kind.TEMP_CODE_USED, device)
             return Outcome(ok=True)
         if _is_replaced_code(user, code, device):
             return wrong(feedback.CODE_REPLACED, Reason.REPLACED_CODE)
-        return count_failure(
-            device,
-            feedback.problem(feedback.CODE_WRONG),
-            user=user,
-            purpose=purpose,
-            request=request,
-        )
+        return count_failure(device, feedback.problem(feedback.CODE_WRONG), attempt)
 
 
 def _is_replaced_code(user: User, code: str, current: SecurityDevice) -> bool:

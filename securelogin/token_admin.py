@@ -11,11 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.debug import sensitive_post_parameters
+
+from portal.admin_urls import admin_pages
 
 from . import device_assignment, pskc_import
 from .admin_actions import report_count
@@ -77,19 +79,12 @@ class HardwareTokenAdmin(admin.ModelAdmin):
         return False  # the audit log refers to them; a lost token is marked lost
 
     def get_urls(self) -> list[Any]:
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="securelogin_hardwaretoken_import",
-            ),
-            path(
-                "assign/",
-                self.admin_site.admin_view(self.assign_view),
-                name="securelogin_hardwaretoken_assign",
-            ),
-            *super().get_urls(),
-        ]
+        own = admin_pages(
+            self,
+            ("import/", self.import_view, "securelogin_hardwaretoken_import"),
+            ("assign/", self.assign_view, "securelogin_hardwaretoken_assign"),
+        )
+        return own + super().get_urls()
 
     def _page(
         self, request: HttpRequest, template: str, form: forms.Form, title: str, status: int = 200

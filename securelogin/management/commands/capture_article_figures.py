@@ -14,15 +14,15 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-
+from portal.commands import AppCommand
 from securelogin.screenshot_capture import CaptureError, capture_article_figures
 
 
-class Command(BaseCommand):
+class Command(AppCommand):
     help = (
         "Capture the article figures as screenshots of the practice portal (Playwright + Chromium)."
     )
+    refusals = (CaptureError,)
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
@@ -45,20 +45,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output-dir", type=Path, help="Also write the PNG files here.")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def run(self, **options: Any) -> None:
         languages = [
             code.strip() for code in options["languages"].split(",") if code.strip()
         ] or None
-        try:
-            report = capture_article_figures(
-                [kb.upper() for kb in options["articles"] or []] or None,
-                only_if_drawn=options["only_if_drawn"],
-                languages=languages,
-                chromium=options["chromium"],
-                output_dir=options["output_dir"],
-            )
-        except CaptureError as error:
-            raise CommandError(str(error)) from None
+        report = capture_article_figures(
+            [kb.upper() for kb in options["articles"] or []] or None,
+            only_if_drawn=options["only_if_drawn"],
+            languages=languages,
+            chromium=options["chromium"],
+            output_dir=options["output_dir"],
+        )
         for kb in report.skipped:
             self.stdout.write(f"{kb}: figures are already screenshots.")
         for kb, count in sorted(report.stored.items()):

@@ -3,19 +3,16 @@ and PINs). The work is done by securelogin.demo_accounts.create_demo_clients."""
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-
+from portal.commands import AppCommand
 from securelogin.demo_accounts import DevelopmentOnly, create_demo_clients
 
 
-class Command(BaseCommand):
+class Command(AppCommand):
     help = "Create one demo client per security device kind (demo only: prints passwords and PINs)."
+    refusals = (DevelopmentOnly,)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            report = create_demo_clients()
-        except DevelopmentOnly as refused:
-            raise CommandError(str(refused)) from None
+    def run(self, **options: Any) -> None:
+        report = create_demo_clients()
         self.stdout.write(
             self.style.WARNING(
                 "Demo clients (DEMO ONLY – known passwords, never use on a real system):"

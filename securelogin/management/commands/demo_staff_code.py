@@ -3,16 +3,13 @@ newcomer can try the staff journeys without an authenticator app."""
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-
+from portal.commands import AppCommand
 from securelogin.demo_accounts import DevelopmentOnly, demo_staff_code
 
 
-class Command(BaseCommand):
+class Command(AppCommand):
     help = "Print the demo staff account's current admin code (development only)."
+    refusals = (DevelopmentOnly,)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            self.stdout.write(demo_staff_code())
-        except DevelopmentOnly as refused:
-            raise CommandError(str(refused)) from None
+    def run(self, **options: Any) -> None:
+        self.stdout.write(demo_staff_code())

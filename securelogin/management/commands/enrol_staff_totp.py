@@ -5,16 +5,17 @@ from argparse import ArgumentParser
 from typing import Any
 
 import segno
-from django.core.management.base import BaseCommand, CommandError
 
+from portal.commands import AppCommand
 from securelogin.staff_signin import EnrolmentRefused, enrol_staff_totp
 
 
-class Command(BaseCommand):
+class Command(AppCommand):
     help = (
         "Give a staff member a TOTP device for the admin sign-in and print its otpauth URI and "
         "a terminal QR code."
     )
+    refusals = (EnrolmentRefused,)
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("username")
@@ -23,13 +24,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-qr", action="store_true", help="print only the URI")
 
-    def handle(
-        self, username: str, replace: bool = False, no_qr: bool = False, **options: Any
+    def run(
+        self, *, username: str, replace: bool = False, no_qr: bool = False, **options: Any
     ) -> None:
-        try:
-            uri = enrol_staff_totp(username, replace=replace).config_url
-        except EnrolmentRefused as refused:
-            raise CommandError(str(refused)) from None
+        uri = enrol_staff_totp(username, replace=replace).config_url
         self.stdout.write(
             f"Scan this with an authenticator app (or type the URI into it):\n{uri}\n"
         )

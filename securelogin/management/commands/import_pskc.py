@@ -10,16 +10,16 @@ import os
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-
+from portal.commands import AppCommand
 from securelogin import pskc_import
 
 
-class Command(BaseCommand):
+class Command(AppCommand):
     help = (
         "Import the OCRA tokens of a PSKC file (RFC 6030) as unassigned security tokens, "
         "all or nothing."
     )
+    refusals = (pskc_import.ImportRefused,)
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="the PSKC file from the token vendor")
@@ -31,20 +31,12 @@ class Command(BaseCommand):
             "--passphrase", help="passphrase (PBKDF2-protected files); or set PSKC_PASSPHRASE"
         )
 
-    def handle(
-        self, *args: Any, file: str, key: str | None, passphrase: str | None, **options: Any
-    ) -> None:
-        try:
-            rows = pskc_import.import_file(
-                file,
-                key_hex=key,
-                passphrase=passphrase
-                if passphrase is not None
-                else os.environ.get("PSKC_PASSPHRASE"),
-                actor="import_pskc",
-            )
-        except pskc_import.ImportRefused as refused:
-            raise CommandError(refused.message) from None
+    def run(self, *, file: str, key: str | None, passphrase: str | None, **options: Any) -> None:
+        if passphrase is None:
+            passphrase = os.environ.get("PSKC_PASSPHRASE")
+        rows = pskc_import.import_file(
+            file, key_hex=key, passphrase=passphrase, actor="import_pskc"
+        )
         serials = ", ".join(row.serial for row in rows[:20])
         more = " …" if len(rows) > 20 else ""
         self.stdout.write(

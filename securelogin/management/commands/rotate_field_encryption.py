@@ -3,20 +3,17 @@ FIELD_ENCRYPTION_KEY. The work is done by securelogin.key_rotation.rotate_field_
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-
+from portal.commands import AppCommand
 from securelogin.key_rotation import RotationFailed, rotate_field_encryption
 
 
-class Command(BaseCommand):
+class Command(AppCommand):
     help = (
         "Re-encrypt every secret at rest under the newest key of FIELD_ENCRYPTION_KEY (the first "
         "one). Run after putting a new key first; then the old keys can be removed."
     )
+    refusals = (RotationFailed,)
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            for line in rotate_field_encryption():
-                self.stdout.write(line)
-        except RotationFailed as failed:
-            raise CommandError(str(failed)) from None
+    def run(self, **options: Any) -> None:
+        for line in rotate_field_encryption():
+            self.stdout.write(line)
