@@ -13,8 +13,9 @@ image, "MPO", counts as JPEG and its primary image is used); refuse, before
 decoding, too many scans, pixels or decoded bytes (portal/image_limits.py),
 animations and too small photos; decode: an 8-bit colour or grey JPEG by
 OpenCV straight into an array, at 1/2–1/8 scale when that still covers the
-stored size, everything else by Pillow (a huge HEIC is box-reduced by an
-integer factor), converted to 8 bits (CMYK, 16-bit, palette, alpha); turn
+stored size, an 8-bit colour HEIC by libheif straight into an array, everything
+else by Pillow (then converted to 8 bits: CMYK, 16-bit, palette, alpha); a
+huge photo is area-reduced by a whole factor that keeps the stored size; turn
 upright from the EXIF orientation (broken EXIF is ignored: the photo is
 processed without it); find the document's outline and judge its effective
 dpi for its format (outline.py) on this working image, at the original
@@ -144,6 +145,8 @@ def decode(data: bytes, kind: str, p: Params) -> tuple[np.ndarray, float]:
             original = max(image.size)
             if image.format in ("JPEG", "MPO") and image.mode in ("RGB", "L"):
                 pixels = decode_jpeg(data, image, limit)
+            elif image.format == "HEIF" and image.mode == "RGB":
+                pixels = decode_heif(data, limit)
             else:
                 pixels = decode_other(image, limit)
             turn = orientation(image)
@@ -183,6 +186,27 @@ def decode_jpeg(data: bytes, image: Image.Image, limit: int) -> np.ndarray:
     return pixels
 
 
+def decode_heif(data: bytes, limit: int) -> np.ndarray:
+    """An 8-bit colour HEIC's primary image decoded by libheif straight into an array in OpenCV's
+    order (a phone's grid tiles in parallel), then reduced by a whole factor when that keeps
+    `limit` px: no copy through Pillow (48 MP: about 0.2 s less)."""
+    pixels = np.asarray(pillow_heif.open_heif(io.BytesIO(data), bgr_mode=True))
+    factor = int(max(pixels.shape[:2]) / limit)
+    return reduce_by(pixels, factor) if factor >= 2 else pixels
+
+
+def reduce_by(pixels: np.ndarray, factor: int) -> np.ndarray:
+    """Area averaging by a whole factor (OpenCV's fast path), after trimming the few rows and
+    columns that do not divide."""
+    height, width = pixels.shape[:2]
+    trimmed = pixels[: height - height % factor, : width - width % factor]
+    return cv2.resize(
+        trimmed,
+        (trimmed.shape[1] // factor, trimmed.shape[0] // factor),
+        interpolation=cv2.INTER_AREA,
+    )
+
+
 def decode_other(image: Image.Image, limit: int) -> np.ndarray:
     """PNG, WebP, HEIF and the rarer JPEGs (CMYK…) through Pillow: decode, 8-bit, and an integer
     box reduce when that keeps at least `limit` px (a 48 MP HEIC)."""
@@ -213,20 +237,14 @@ def shrink(pixels: np.ndarray, limit: int) -> np.ndarray:
 
 
 def thumbnail(pixels: np.ndarray, side: int) -> np.ndarray:
-    """At most `side` px on the long side, by area averaging: first by a whole factor (OpenCV's
-    fast path, after trimming the few rows and columns that do not divide), then to the size."""
+    """At most `side` px on the long side, by area averaging: first by a whole factor (quick),
+    then to the size."""
     height, width = pixels.shape[:2]
     if max(width, height) <= side:
         return pixels
     factor = max(width, height) // side
-    if factor >= 2:
-        trimmed = pixels[: height - height % factor, : width - width % factor]
-        pixels = cv2.resize(
-            trimmed,
-            (trimmed.shape[1] // factor, trimmed.shape[0] // factor),
-            interpolation=cv2.INTER_AREA,
-        )
-    return cv2.resize(pixels, target_size(width, height, side), interpolation=cv2.INTER_AREA)
+    reduced = reduce_by(pixels, factor) if factor >= 2 else pixels
+    return cv2.resize(reduced, target_size(width, height, side), interpolation=cv2.INTER_AREA)
 
 
 def encode_jpeg(pixels: np.ndarray, quality: int) -> bytes:
@@ -328,6 +346,21 @@ def process(data: bytes, p: Params) -> dict[str, Any]:
         "scores": verdict.scores,
         "warnings": verdict.warnings,
     }
+
+
+def warm_up() -> None:
+    """Run the steps once on a small picture (in the fork server, portal/sandbox_forkserver.py),
+    so that every forked child finds the first-use set-up of OpenCV, Pillow and numpy done."""
+    picture = np.random.default_rng(1).integers(0, 255, (120, 160, 3), dtype=np.uint8)
+    data = encode_jpeg(picture, 85)
+    with Image.open(io.BytesIO(data)) as image:
+        orientation(image)
+        pixels = decode_jpeg(data, image, 80)
+    grey = grey_of(upright(pixels, 6))
+    outline.find_outline(grey)
+    quality.measure(Image.fromarray(grey))
+    corners = np.array([[10, 10], [70, 12], [68, 100], [8, 98]], dtype=np.float32)
+    encode_jpeg(thumbnail(outline.straighten(pixels, corners, (40, 60)), 20), 75)
 
 
 def main() -> None:
