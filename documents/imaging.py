@@ -55,6 +55,13 @@ MARKUP = re.compile(
 )
 SCRIPT_URL = b"javascript:"
 CHUNK = 256 * 1024
+DECODER = "documents.decoding"  # the module the sandboxed child runs
+
+
+def get_ready() -> None:
+    """Called by the pages photos are sent from: the decoder's fork server starts while the client
+    chooses photos."""
+    sandbox.start_ahead(DECODER)
 
 
 def sniff(head: bytes) -> str:
@@ -213,7 +220,7 @@ def process_photo(
     params = _params(kind, *paths, keep, accept_poor, page_format)
     try:
         with _source(upload) as source:
-            answer = sandbox.run("documents.decoding", params, source)
+            answer = sandbox.run(DECODER, params, source)
         if "write_error" in answer:
             raise OSError(answer["write_error"], os.strerror(answer["write_error"]))
         if not answer["ok"]:

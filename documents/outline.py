@@ -1,7 +1,7 @@
 """Find the document in a photo, judge its effective dpi and straighten it (runs in the child).
 
 No Django here: documents/decoding.py calls it inside the sandboxed child
-process, on the decoded, upright photo as an RGB numpy array.
+process, on the decoded, upright photo as a numpy array (BGR).
 
 Finding the outline, on a copy at most DETECT_SIDE px on the long side:
 1. the paper is lighter than what it lies on: Otsu's threshold of the
@@ -168,22 +168,17 @@ def straightened_size(
     return (long_side, short_side) if width_px >= height_px else (short_side, long_side)
 
 
-def straighten(
-    planes: list[np.ndarray], corners: np.ndarray, size: tuple[int, int]
-) -> list[np.ndarray]:
-    """The quadrilateral warped to an upright rectangle of `size` (width, height), plane by plane
-    (the photo's colour channels as separate uint8 arrays: no interleaved copy of the photo)."""
+def straighten(pixels: np.ndarray, corners: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """The quadrilateral warped to an upright rectangle of `size` (width, height); `pixels` is the
+    photo as a uint8 array, colour (height × width × 3) or grey."""
     width, height = size
     target = np.array(
         [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32
     )
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
-    return [
-        cv2.warpPerspective(
-            plane, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-        )
-        for plane in planes
-    ]
+    return cv2.warpPerspective(
+        pixels, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
 
 
 def bounding_box(corners: np.ndarray, width: int, height: int) -> list[float]:

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from documents import handoff, throttle, uploads
+from documents import handoff, imaging, throttle, uploads
 from documents.conf import app_settings
 from documents.errors import warning_dict
 from documents.forms import FILES_FIELD
@@ -165,6 +165,7 @@ def _phone(
     request: HttpRequest, item: PhoneHandoff, guard: uploads.FileSizeLimitHandler | None
 ) -> HttpResponseBase:
     if request.method == "GET":
+        imaging.get_ready()
         return _page(request, item)
     assert guard is not None  # a POST
     if not throttle.allow("submit", item.owner_id):

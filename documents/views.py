@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents import send_anyway, services, throttle, uploads
+from documents import imaging, send_anyway, services, throttle, uploads
 from documents.conf import app_settings
 from documents.errors import PhotoRefused, warning_dict
 from documents.forms import FILES_FIELD, UploadForm
@@ -164,6 +164,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _upload(request: HttpRequest, handler: FileSizeLimitHandler | None) -> HttpResponse:
     if request.method == "GET":
+        imaging.get_ready()
         return render(
             request,
             "documents/upload.html",

@@ -230,9 +230,9 @@ PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-
 # Scratch space of one request (photos being checked before they are stored); emptied by
 # `documents_clean_staging`. Never read by another request, so it may be local to the node.
 STAGING_ROOT = Path(env_str("STAGING_ROOT", str(BASE_DIR / "staging")))
-# Each web worker keeps a child per decoding module started ahead (portal/sandbox.py); the bounds
-# of every child are SANDBOX_LIMITS (a dict, Django settings only).
-SANDBOX_SPARES = env_bool("SANDBOX_SPARES", True)
+# Each web worker forks its decoding children from a server per module (portal/sandbox.py); the
+# bounds of every child are SANDBOX_LIMITS (a dict, Django settings only).
+SANDBOX_FORK_SERVER = env_bool("SANDBOX_FORK_SERVER", True)
 
 # Object storage: S3_ENDPOINT_URL switches both file stores (public figures, private
 # document photos) to an S3-compatible service, each in its own bucket.

@@ -2,6 +2,7 @@
 
 import io
 
+import pillow_heif
 import pytest
 from PIL import Image, ImageStat
 
@@ -204,6 +205,36 @@ def test_large_photo_is_downscaled_to_3508_px_300_dpi_of_a4(staging):
     data = sample_pages.encode(sample_pages.photo(page, noise=2))
     photo = process(data, staging)
     assert (photo.width, photo.height) == (2105, 3508)
+    photo.discard()
+
+
+@pytest.mark.parametrize(
+    ("image_format", "name"),
+    [("JPEG", "photo.jpg"), ("PNG", "scan.png"), ("WEBP", "photo.webp"), ("HEIF", "IMG_1.HEIC")],
+)
+def test_colours_come_through_every_decoder(staging, image_format, name):
+    """JPEGs are decoded by OpenCV (BGR), the rest by Pillow (RGB): a red stamp stays red in the
+    stored photo and its thumbnail either way."""
+    pillow_heif.register_heif_opener()
+    page = sample_pages.photo(sample_pages.text_page(1240, 1754, seed=4), noise=2).convert("RGB")
+    page.paste((220, 30, 30), (100, 100, 500, 500))
+    buffer = io.BytesIO()
+    page.save(buffer, image_format, **({} if image_format == "PNG" else {"quality": 95}))
+    photo = process(buffer.getvalue(), staging, name=name)
+    with Image.open(photo.image_path) as stored:
+        red, green, blue = stored.getpixel((300, 300))
+    with Image.open(photo.thumbnail_path) as thumb:
+        thumb_red, thumb_green, thumb_blue = thumb.getpixel((thumb.width // 9, thumb.width // 9))
+    assert red > 180 and green < 70 and blue < 70
+    assert thumb_red > 180 and thumb_green < 70 and thumb_blue < 70
+    photo.discard()
+
+
+def test_huge_jpeg_is_decoded_at_a_reduced_scale_that_still_covers_the_stored_size(staging):
+    """8000 px JPEG: read at half scale (4000 px), then downscaled to 3508 px."""
+    page = sample_pages.text_page(6000, 8000, seed=3)
+    photo = process(sample_pages.encode(sample_pages.photo(page, noise=2)), staging)
+    assert (photo.width, photo.height) == (2631, 3508)
     photo.discard()
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from documents.models import Photo, Submission
+from portal import sandbox
 from tests.documents.conftest import open_image, stored_files, upload
 
 pytestmark = pytest.mark.django_db
@@ -274,8 +275,6 @@ def test_full_disk_while_writing_to_staging_leaves_nothing(
 ):
     """The second photo's child cannot write its files (RLIMIT_FSIZE standing in for a full
     disk)."""
-    from portal import sandbox
-
     real_run = sandbox.run
     calls = []
 
@@ -512,3 +511,12 @@ def test_the_submission_page_repeats_every_warning_of_its_photos(
     page = signed_in.get(f"/{language}{submission.get_absolute_url()[3:]}").content.decode()
     assert expected in page
     assert page.count('class="warning"') == 2
+
+
+def test_opening_the_page_starts_the_decoders_fork_server_ahead(signed_in):
+    """The server imports Pillow, numpy and OpenCV while the client chooses photos."""
+    stopped = sandbox._servers.pop("documents.decoding", None)
+    if stopped is not None:
+        stopped.stop()
+    assert signed_in.get(url("upload")).status_code == 200
+    assert sandbox._servers["documents.decoding"].alive()

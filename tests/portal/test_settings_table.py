@@ -282,7 +282,7 @@ PROJECT_PROBES: dict[str, Probe] = {
     "PRIVATE_MEDIA_ROOT": Probe(
         "/tmp/walk-private", setting("PRIVATE_MEDIA_ROOT"), Path("/tmp/walk-private")
     ),
-    "SANDBOX_SPARES": Probe("0", setting("SANDBOX_SPARES"), False),
+    "SANDBOX_FORK_SERVER": Probe("0", setting("SANDBOX_FORK_SERVER"), False),
     "STORE_TIMEOUT_SECONDS": Probe(
         "7",
         lambda s: (
