@@ -169,7 +169,7 @@ REDUCED_READS = {
 def decode_jpeg(data: bytes, image: Image.Image, limit: int) -> np.ndarray:
     """An 8-bit colour or grey JPEG (or an MPO's primary image) decoded by OpenCV straight into
     an array, at 1/2, 1/4 or 1/8 scale when that still covers `limit` px (as Pillow's draft()).
-    The same libjpeg-turbo as Pillow, without Pillow's copy into an array afterwards (about 30 ms
+    libjpeg-turbo, as in Pillow, without Pillow's copy into an array afterwards (about 30 ms
     for 12 MP). Pillow has opened and checked the file's header first (open_checked)."""
     if data.rfind(b"\xff\xd9") < data.rfind(b"\xff\xda"):
         # No end-of-image marker after the last scan: the file was cut short. (Scan data never
