@@ -17,6 +17,7 @@ from documents.models import (
     Photo,
     Submission,
 )
+from tests.documents import images
 from tests.documents.conftest import stored_files, upload
 
 pytestmark = pytest.mark.django_db
@@ -473,3 +474,15 @@ def test_a_refused_other_link_leaves_the_phones_own_hand_off_working(desktop):
     phone, _ = open_on_phone(link)
     assert phone.get("/en/documents/p/" + "z" * 43 + "/").status_code == 404
     assert phone.get("/en/documents/from-phone/").status_code == 200
+
+
+def test_the_phone_page_words_a_warning_with_its_figures(desktop, settings, private_root):
+    """ "Rather small in the photo (about 250 dpi)" on the phone too, not "about ? dpi"."""
+    del settings.DOCUMENTS_MIN_DPI, settings.DOCUMENTS_RECOMMENDED_DPI  # the product's 200 / 300
+    _item, link = start(desktop)
+    phone, _response = open_on_phone(link)
+    data, _corners = images.document_photo((3100, 4300), dpi=250, angle=4, tilt=0)
+    sent = phone.post("/en/documents/from-phone/", {"photos": [upload(data, "page.jpg")]})
+    page = phone.get(sent["Location"]).content.decode()
+    assert "about ? dpi" not in page
+    assert re.search(r"rather small in the photo \(about 2[45]\d dpi\)", page)
