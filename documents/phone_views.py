@@ -251,7 +251,9 @@ def _page(
         "photos": [
             {
                 "position": photo.position,
-                "warnings": [warning_dict(code, photo.scores)["message"] for code in photo.warnings],
+                "warnings": [
+                    warning_dict(code, photo.scores)["message"] for code in photo.warnings
+                ],
             }
             for photo in item.photos.all()
         ],
