@@ -216,6 +216,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "de")
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Zurich")
+# English times without a closing full stop (portal/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 USE_TZ = True
 
