@@ -42,6 +42,7 @@ def upload_script_texts() -> dict[str, Any]:
             "This photo could not be checked now; it will be checked when you send it."
         ),
         "marked": _("The washed-out area is marked."),
+        "markedDocument": _("The document found in the photo is marked."),
         "anyway": _("Send this photo anyway"),
         "anywayLabel": _("Send photo %(number)s anyway"),
         "anywayChosen": _("Will be sent anyway, with your note for our staff."),

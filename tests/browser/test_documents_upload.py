@@ -292,6 +292,8 @@ def test_glare_spot_is_marked_on_the_preview_and_retaken(
     assert (
         box["x"] < preview["x"] + 0.6 * preview["width"] < box["x"] + box["width"]
     )  # the spot is at 60 % across
+    said = {"en": "washed-out area is marked", "de": "überbelichtete Bereich ist markiert"}[lang]
+    assert said in item.locator("svg.problem-area-preview").get_attribute("aria-label")
     assert no_horizontal_scroll(page)
     page.screenshot(path=f"/tmp/documents-glare-marked-{lang}.png", full_page=True)
     with page.expect_file_chooser() as chooser:
@@ -377,6 +379,8 @@ def test_an_id_card_too_small_in_the_photo_is_refused_with_the_card_marked(
     expect(mark).to_have_count(1)
     box, preview = mark.bounding_box(), item.locator("svg.problem-area-preview").bounding_box()
     assert box["width"] < 0.5 * preview["width"]  # the card, not the whole photo
+    said = {"en": "document found in the photo is marked", "de": "gefundene Dokument ist markiert"}
+    assert said[lang] in item.locator("svg.problem-area-preview").get_attribute("aria-label")
     assert no_horizontal_scroll(page)
     page.screenshot(path=f"/tmp/documents-card-too-small-{lang}.png", full_page=True)
     with page.expect_file_chooser() as chooser:

@@ -69,7 +69,8 @@
     svg.setAttribute("viewBox", "0 0 " + item.width + " " + item.height);
     svg.setAttribute("class", "problem-area-preview");
     svg.setAttribute("role", "img");
-    svg.setAttribute("aria-label", fmt(texts.photo, {number: index + 1}) + ". " + texts.marked);
+    var said = item.boxCode === "glare" ? texts.marked : texts.markedDocument;
+    svg.setAttribute("aria-label", fmt(texts.photo, {number: index + 1}) + ". " + said);
     var image = document.createElementNS(ns, "image");
     image.setAttribute("href", item.url);
     image.setAttribute("width", item.width);
@@ -190,6 +191,7 @@
           item.advice = answer.warnings.map(function (w) { return w.advice; }).join(" ");
           var marked = answer.warnings.filter(function (w) { return w.box; })[0];
           item.box = marked ? marked.box : null;
+          item.boxCode = marked ? marked.code : "";
           item.width = answer.width;
           item.height = answer.height;
         } else {
@@ -213,6 +215,7 @@
     item.message = error.message;
     item.advice = error.advice;
     item.box = error.box || null;  // a document too small in the photo: it is marked
+    item.boxCode = error.code;
     if (error.box) { item.width = error.width; item.height = error.height; }
     render();
     announce(item);
