@@ -296,6 +296,7 @@ def test_glare_spot_is_marked_on_the_preview_and_retaken(
     assert said in item.locator("svg.problem-area-preview").get_attribute("aria-label")
     assert no_horizontal_scroll(page)
     page.screenshot(path=f"/tmp/documents-glare-marked-{lang}.png", full_page=True)
+    assert page.locator("#replace-input").get_attribute("capture") == "environment"  # the camera
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name=TEXT[lang]["again"].replace("2", "1")).click()
     chooser.value.set_files(photo_files["page1"])

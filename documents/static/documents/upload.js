@@ -30,6 +30,7 @@
   var replacingId = null;
   replaceInput.type = "file";
   replaceInput.accept = "image/*";
+  replaceInput.setAttribute("capture", "environment");  // "Take again": a phone opens its camera
   replaceInput.id = "replace-input";
   replaceInput.hidden = true;
   replaceInput.tabIndex = -1;
