@@ -404,6 +404,11 @@ class DocumentRequestAdmin(admin.ModelAdmin):
     readonly_fields = ("created_by", "fulfilled_by")
     list_select_related = ("owner", "created_by", "fulfilled_by")
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """A new request proposes the usual due date (a link's ?due_date= still wins)."""
+        proposed: dict[str, Any] = {"due_date": DocumentRequest.usual_due_date()}
+        return proposed | super().get_changeform_initial_data(request)
+
     @admin.display(description=_("state"))
     def state(self, item: DocumentRequest) -> StrOrPromise:
         if not item.is_open:

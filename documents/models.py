@@ -370,5 +370,10 @@ class DocumentRequest(models.Model):
     def get_send_url(self) -> str:
         return reverse("documents:upload") + f"?request={self.pk}"
 
+    @staticmethod
+    def usual_due_date(today: date | None = None) -> date:
+        """The due date the admin's form proposes: two weeks from today."""
+        return (today or timezone.localdate()) + timedelta(days=14)
+
 
 from documents.handoff_models import HandoffEvent, HandoffPhoto, PhoneHandoff  # noqa: E402, F401

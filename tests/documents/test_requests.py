@@ -46,6 +46,7 @@ def test_a_reviewer_asks_for_a_document_in_the_admin(reviewer, client_user):
     assert f'value="{client_user.pk}"' in page.content.decode()
     assert f'value="{reviewer.user.pk}"' not in page.content.decode()  # staff are not clients
     due = (timezone.localdate() + timedelta(days=14)).isoformat()
+    assert f'name="due_date" value="{due}"' in page.content.decode()  # proposed: two weeks
     response = reviewer.post(
         add,
         {
