@@ -36,6 +36,11 @@ SIGNED_OUT = {
 }
 
 
+# Health checks answer without looking at the session: loading a signed-in visitor's session and
+# user reads the database, and /healthz must not fail because a store is away.
+PROBES = frozenset({"/healthz", "/readyz"})
+
+
 class ClientSessionTimeoutMiddleware:
     """Signs a client out after SESSION_IDLE_SECONDS without a request or
     SESSION_ABSOLUTE_SECONDS after sign-in, and says so on the sign-in page.
@@ -45,6 +50,8 @@ class ClientSessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path in PROBES:
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not user.is_staff:
             reason = session_state.expiry_reason(request.session)

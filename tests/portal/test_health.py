@@ -1,7 +1,8 @@
 """/healthz says the process answers; /readyz checks every store and names the one that fails."""
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 
 from portal import stores
 
@@ -50,3 +51,13 @@ def test_readyz_is_never_served_from_the_page_cache(client, monkeypatch):
         stores, "check_cache", lambda: (_ for _ in ()).throw(ConnectionError("gone"))
     )
     assert client.get("/readyz").status_code == 503
+
+
+def test_healthz_of_a_signed_in_client_reads_no_database(client, django_user_model, settings):
+    """The session timeout would load the client's session and user: from the database when the
+    cache misses, so a database outage made a signed-in visitor's /healthz fail."""
+    client.force_login(django_user_model.objects.create_user("anna", password="pw-anna-123456"))
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"  # every read is a query
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/healthz").status_code == 200
+    assert [query["sql"] for query in queries] == []
